@@ -1,0 +1,41 @@
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+import reactHooks from "eslint-plugin-react-hooks";
+import globals from "globals";
+
+export default tseslint.config(
+  { ignores: ["**/dist/**", "**/node_modules/**", "data/**", "bench/results/**", "test-results/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      globals: { ...globals.node },
+    },
+    rules: {
+      "@typescript-eslint/consistent-type-imports": "error",
+      "@typescript-eslint/consistent-type-definitions": ["error", "type"],
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { arguments: false } }],
+      "no-restricted-syntax": ["error", { selector: "TSEnumDeclaration", message: "Use a union or z.enum, not enum." }],
+    },
+  },
+  {
+    files: ["web/**/*.{ts,tsx}"],
+    plugins: { "react-hooks": reactHooks },
+    languageOptions: { globals: { ...globals.browser } },
+    rules: { ...reactHooks.configs.recommended.rules },
+  },
+  {
+    // The contract imports nothing but zod: no I/O, no server or browser code.
+    files: ["protocol/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: ["node:*", "@easyqr/server", "@easyqr/web", "react"] }] },
+  },
+  {
+    // Clients talk to the server over the network only.
+    files: ["web/**/*.{ts,tsx}", "desktop-app/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: ["@easyqr/server", "**/server/src/**"] }] },
+  },
+  { files: ["**/*.{js,mjs,cjs}"], ...tseslint.configs.disableTypeChecked },
+);

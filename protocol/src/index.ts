@@ -1,0 +1,5 @@
+export * from "./errors.ts";
+export * from "./pairing.ts";
+export * from "./qr.ts";
+export * from "./scan.ts";
+export * from "./socket.ts";

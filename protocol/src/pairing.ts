@@ -1,0 +1,67 @@
+import { z } from "zod";
+
+export const SessionStatus = z.enum(["PENDING", "CONNECTED", "CLOSED", "EXPIRED"]);
+export type SessionStatus = z.infer<typeof SessionStatus>;
+
+export const SessionId = z.string().uuid();
+
+/** 8 characters of Crockford base32, shown as XXXX-XXXX under the QR. */
+export const PAIRING_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+export const PairingCode = z
+  .string()
+  .max(32)
+  .transform(normalizePairingCode)
+  .pipe(z.string().regex(/^[0-9A-HJKMNP-TV-Z]{8}$/, "a pairing code is 8 letters and digits"));
+
+export function normalizePairingCode(raw: string): string {
+  return raw
+    .toUpperCase()
+    .replace(/[\s-]/g, "")
+    .replace(/O/g, "0")
+    .replace(/[IL]/g, "1");
+}
+
+export function formatPairingCode(code: string): string {
+  return `${code.slice(0, 4)}-${code.slice(4)}`;
+}
+
+export const CreateSessionRequest = z
+  .object({
+    /** Let more than one phone join this desktop as scanners. */
+    allowMultiplePhones: z.boolean().default(false),
+  })
+  .strict();
+export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
+
+/** What the desktop shows right now: rotates while the desktop waits. */
+export const PairingQr = z.object({
+  /** The text encoded in the QR: `<server>/pair#sid=…&t=…`. */
+  url: z.string(),
+  token: z.string(),
+  code: z.string(),
+  /** When this token stops being accepted (ms since epoch). */
+  expiresAt: z.number().int(),
+  /** When the server will replace it with a new one. */
+  rotatesAt: z.number().int(),
+});
+export type PairingQr = z.infer<typeof PairingQr>;
+
+export const CreateSessionResponse = z.object({
+  sessionId: SessionId,
+  /** The seed's phone token (a JWT, single use); also inside `qr.url`. */
+  token: z.string(),
+  /** The desktop's own secret: never in the QR. */
+  desktopToken: z.string(),
+  status: SessionStatus,
+  createdAt: z.number().int(),
+  /** The session stops waiting for a phone at this time. */
+  expiresAt: z.number().int(),
+  qr: PairingQr,
+});
+export type CreateSessionResponse = z.infer<typeof CreateSessionResponse>;
+
+export const HealthResponse = z.object({
+  status: z.literal("ok"),
+  checks: z.record(z.string(), z.enum(["ok", "down"])).optional(),
+});
+export type HealthResponse = z.infer<typeof HealthResponse>;

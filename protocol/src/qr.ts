@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { SessionId } from "./pairing.ts";
+
+/** The seed's QR payload: everything a phone needs to connect. */
+export const PairingPayload = z.object({
+  sessionId: SessionId,
+  token: z.string().min(1).max(2048),
+  server: z.string().url(),
+});
+export type PairingPayload = z.infer<typeof PairingPayload>;
+
+export function pairingUrl(server: string, sessionId: string, token: string): string {
+  const params = new URLSearchParams({ sid: sessionId, t: token });
+  return `${httpBase(server)}/pair#${params.toString()}`;
+}
+
+/**
+ * Reads a scanned pairing QR in either form: the URL the desktop shows
+ * (`https://host/pair#sid=…&t=…`) or the seed's JSON. Returns null for
+ * anything else, never throws.
+ */
+export function parsePairingQr(text: string): PairingPayload | null {
+  const trimmed = text.trim();
+  if (trimmed.length > 4096) return null;
+  const candidate = trimmed.startsWith("{") ? fromJson(trimmed) : fromUrl(trimmed);
+  if (!candidate) return null;
+  const parsed = PairingPayload.safeParse(candidate);
+  if (!parsed.success) return null;
+  return { ...parsed.data, server: httpBase(parsed.data.server) };
+}
+
+function fromJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function fromUrl(text: string): unknown {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return null;
+  }
+  if (!["http:", "https:"].includes(url.protocol)) return null;
+  if (!url.pathname.replace(/\/+$/, "").endsWith("/pair")) return null;
+  const params = new URLSearchParams(url.hash.slice(1));
+  const base = url.pathname.replace(/\/+$/, "").slice(0, -"/pair".length);
+  return { sessionId: params.get("sid"), token: params.get("t"), server: url.origin + base };
+}
+
+/** `ws://h:1/` and `http://h:1` both become `http://h:1`. */
+export function httpBase(server: string): string {
+  const url = new URL(server);
+  if (url.protocol === "ws:") url.protocol = "http:";
+  if (url.protocol === "wss:") url.protocol = "https:";
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+/** The WebSocket endpoint of a server, from its HTTP base. */
+export function socketUrl(server: string): string {
+  const url = new URL(`${httpBase(server)}/ws`);
+  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+  return url.toString();
+}

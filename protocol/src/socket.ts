@@ -1,0 +1,143 @@
+import { z } from "zod";
+import { ErrorBody } from "./errors.ts";
+import { PairingQr, SessionId } from "./pairing.ts";
+import { ClientId, Scan, ScanInput } from "./scan.ts";
+
+/** Largest frame a client may send, in bytes. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+
+export const DeviceInfo = z
+  .object({
+    name: z.string().min(1).max(64),
+    platform: z.string().min(1).max(64),
+  })
+  .strict();
+export type DeviceInfo = z.infer<typeof DeviceInfo>;
+
+// ---- Handshake: the first frame on a socket ----------------------------------
+
+/** The seed's phone handshake: the token from the QR (single use). */
+export const PhoneHello = z
+  .object({ sessionId: SessionId, token: z.string().min(1).max(2048), device: DeviceInfo.optional() })
+  .strict();
+/** A phone typing the 8-character code shown under the QR. */
+export const CodeHello = z
+  .object({ code: z.string().min(1).max(32), device: DeviceInfo.optional() })
+  .strict();
+/** A paired phone coming back after a drop, with the secret it got on CONNECTED. */
+export const PhoneResumeHello = z
+  .object({ sessionId: SessionId, phoneToken: z.string().min(1).max(256) })
+  .strict();
+/** The desktop of a session: its own secret, never shown in the QR. */
+export const DesktopHello = z
+  .object({ sessionId: SessionId, desktopToken: z.string().min(1).max(256) })
+  .strict();
+
+export const Handshake = z.union([PhoneHello, CodeHello, PhoneResumeHello, DesktopHello]);
+export type Handshake = z.infer<typeof Handshake>;
+
+// ---- After the handshake: client → server -----------------------------------
+
+/** Frames that carry an `id` are answered by one ACK with that id. */
+export const ScanFrame = z.object({ type: z.literal("SCAN"), scan: ScanInput }).strict();
+export const SetMultiPhoneFrame = z
+  .object({ type: z.literal("SET_MULTI_PHONE"), id: ClientId.optional(), allow: z.boolean() })
+  .strict();
+export const CloseSessionFrame = z
+  .object({ type: z.literal("CLOSE_SESSION"), id: ClientId.optional() })
+  .strict();
+export const ScansSinceFrame = z
+  .object({ type: z.literal("SCANS_SINCE"), id: ClientId.optional(), seq: z.number().int().nonnegative() })
+  .strict();
+
+export const ClientFrame = z.discriminatedUnion("type", [
+  ScanFrame,
+  SetMultiPhoneFrame,
+  CloseSessionFrame,
+  ScansSinceFrame,
+]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+// ---- Server → client ---------------------------------------------------------
+
+export const Role = z.enum(["desktop", "phone"]);
+export type Role = z.infer<typeof Role>;
+
+export const PhoneInfo = z.object({
+  phoneId: z.string(),
+  device: DeviceInfo.optional(),
+  online: z.boolean(),
+});
+export type PhoneInfo = z.infer<typeof PhoneInfo>;
+
+/** The desktop is waiting for a phone: here is what to show (sent again on each rotation). */
+export const WaitingEvent = z.object({
+  type: z.literal("WAITING"),
+  sessionId: SessionId,
+  qr: PairingQr,
+  /** The session stops waiting at this time. */
+  expiresAt: z.number().int(),
+});
+
+/** Sent to both sides when a phone and the desktop are linked. */
+export const ConnectedEvent = z.object({
+  type: z.literal("CONNECTED"),
+  sessionId: SessionId,
+  role: Role,
+  phones: z.array(PhoneInfo),
+  desktopOnline: z.boolean(),
+  allowMultiplePhones: z.boolean(),
+  /** Phone only: the secret to reconnect with after a drop. */
+  phoneToken: z.string().optional(),
+  phoneId: z.string().optional(),
+});
+
+/** The other side went away (the link stays; it may come back). */
+export const PeerLeftEvent = z.object({
+  type: z.literal("PEER_LEFT"),
+  role: Role,
+  phones: z.array(PhoneInfo),
+  desktopOnline: z.boolean(),
+});
+
+export const ExpiredEvent = z.object({ type: z.literal("EXPIRED"), sessionId: SessionId });
+export const ClosedEvent = z.object({ type: z.literal("CLOSED"), sessionId: SessionId });
+
+export const AckEvent = z.object({
+  type: z.literal("ACK"),
+  id: z.string(),
+  error: ErrorBody.optional(),
+  /** SCAN acks carry the stored scan's seq. */
+  seq: z.number().int().optional(),
+});
+
+export const ScanEvent = z.object({ type: z.literal("SCAN"), scan: Scan });
+/** Scans the desktop missed, oldest first (answer to SCANS_SINCE and on reconnect). */
+export const ScansEvent = z.object({ type: z.literal("SCANS"), scans: z.array(Scan) });
+
+/** A fatal error; the server closes the socket right after. */
+export const ErrorEvent = z.object({ type: z.literal("ERROR"), error: ErrorBody });
+
+export const ServerEvent = z.discriminatedUnion("type", [
+  WaitingEvent,
+  ConnectedEvent,
+  PeerLeftEvent,
+  ExpiredEvent,
+  ClosedEvent,
+  AckEvent,
+  ScanEvent,
+  ScansEvent,
+  ErrorEvent,
+]);
+export type ServerEvent = z.infer<typeof ServerEvent>;
+export type ServerEventOf<T extends ServerEvent["type"]> = Extract<ServerEvent, { type: T }>;
+
+/** WebSocket close codes the server uses (4000–4999 are the application's). */
+export const CloseCode = {
+  normal: 1000,
+  goingAway: 1001,
+  tooLarge: 1009,
+  error: 4000,
+  sessionEnded: 4001,
+  slowConsumer: 4008,
+} as const;
