@@ -87,6 +87,8 @@ export const ConnectedEvent = z.object({
   phones: z.array(PhoneInfo),
   desktopOnline: z.boolean(),
   allowMultiplePhones: z.boolean(),
+  /** Desktop only, while it takes more phones: the code to show. */
+  qr: PairingQr.optional(),
   /** Phone only: the secret to reconnect with after a drop. */
   phoneToken: z.string().optional(),
   phoneId: z.string().optional(),
@@ -115,7 +117,7 @@ export const ScanEvent = z.object({ type: z.literal("SCAN"), scan: Scan });
 /** Scans the desktop missed, oldest first (answer to SCANS_SINCE and on reconnect). */
 export const ScansEvent = z.object({ type: z.literal("SCANS"), scans: z.array(Scan) });
 
-/** A fatal error; the server closes the socket right after. */
+/** An error not tied to a request id. When it is fatal the server closes the socket right after (close code 4000–4999). */
 export const ErrorEvent = z.object({ type: z.literal("ERROR"), error: ErrorBody });
 
 export const ServerEvent = z.discriminatedUnion("type", [

@@ -1,0 +1,119 @@
+import { fileURLToPath } from "node:url";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { pino, type Logger } from "pino";
+import { RateLimiterMemory } from "rate-limiter-flexible";
+import { systemClock, type Clock } from "./clock.ts";
+import type { Config } from "./config.ts";
+import { registerErrorHandling } from "./http/errors.ts";
+import { registerPairingRoutes } from "./http/pairingRoutes.ts";
+import { registerWebClient } from "./http/webClient.ts";
+import { defaultPairingLimits, type PairingLimits } from "./pairing/limits.ts";
+import { PairingService } from "./pairing/service.ts";
+import { MemoryPairingStore } from "./pairing/store.ts";
+import { PairTokens } from "./pairing/tokens.ts";
+import { Gateway } from "./realtime/gateway.ts";
+import { Hub } from "./realtime/hub.ts";
+import type { TlsFiles } from "./tls.ts";
+
+export type AppOptions = {
+  config: Config;
+  clock?: Clock;
+  logger?: Logger;
+  pairingLimits?: Partial<PairingLimits>;
+  heartbeatMs?: number;
+  handshakeTimeoutMs?: number;
+  /** Failed pairing attempts (bad token or code) one IP may make per minute. */
+  handshakeFailuresPerMinute?: number;
+  /** Ticks of the pairing sweeper; tests drive `tick()` by hand and pass 0. */
+  tickMs?: number;
+  tls?: TlsFiles;
+  webDist?: string;
+};
+
+export type App = {
+  http: FastifyInstance;
+  pairing: PairingService;
+  gateway: Gateway;
+  /** Listens, and returns the URL it listens on. */
+  listen(): Promise<string>;
+  /** The URL phones use (PUBLIC_URL, or derived from the address the server listens on). */
+  publicUrl(): string;
+  close(): Promise<void>;
+};
+
+const defaultWebDist = fileURLToPath(new URL("../../web/dist", import.meta.url));
+
+/** Wires the parts together; `main.ts` adds the process around it. */
+export async function buildApp(options: AppOptions): Promise<App> {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const log = options.logger ?? pino({ level: config.logLevel });
+  let publicUrl = config.publicUrl ?? "";
+  const http = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 64 * 1024,
+    trustProxy: false,
+    ...(options.tls ? { https: options.tls } : {}),
+  });
+  registerErrorHandling(http);
+  http.addHook("onSend", async (_request, reply) => {
+    void reply.header("x-content-type-options", "nosniff").header("referrer-policy", "no-referrer");
+  });
+
+  const hub = new Hub();
+  const pairing = new PairingService(
+    new MemoryPairingStore(),
+    new PairTokens(config.secret, clock),
+    clock,
+    (sessionId, target, event) => hub.publish(sessionId, target, event),
+    log,
+    { ...defaultPairingLimits, ...options.pairingLimits },
+    () => publicUrl,
+  );
+  const gateway = new Gateway({
+    pairing,
+    hub,
+    log,
+    publicUrl: () => publicUrl,
+    handshakeFailures: new RateLimiterMemory({ points: options.handshakeFailuresPerMinute ?? 30, duration: 60 }),
+    handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+    heartbeatMs: options.heartbeatMs ?? 25_000,
+  });
+  http.server.on("upgrade", (request, socket, head) => gateway.handleUpgrade(request, socket, head));
+
+  registerPairingRoutes(http, pairing);
+  await registerWebClient(http, options.webDist ?? defaultWebDist);
+
+  const tickMs = options.tickMs ?? 1_000;
+  let ticking = false;
+  const ticker =
+    tickMs > 0
+      ? setInterval(() => {
+          if (ticking) return;
+          ticking = true;
+          pairing
+            .tick()
+            .catch((error: unknown) => log.error({ err: error }, "pairing sweep failed"))
+            .finally(() => (ticking = false));
+        }, tickMs)
+      : undefined;
+
+  return {
+    http,
+    pairing,
+    gateway,
+    publicUrl: () => publicUrl,
+    async listen() {
+      const address = await http.listen({ port: config.port, host: config.host });
+      const url = new URL(address);
+      if (!publicUrl) publicUrl = url.origin;
+      return url.origin;
+    },
+    async close() {
+      clearInterval(ticker);
+      gateway.close();
+      await http.close();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import type { ErrorBody, ErrorCode } from "@easyqr/protocol";
+
+const statusOf: Partial<Record<ErrorCode, number>> = {
+  BAD_REQUEST: 400,
+  HANDSHAKE_INVALID: 400,
+  FRAME_INVALID: 400,
+  PAIR_CODE_INVALID: 400,
+  PAIR_TOKEN_INVALID: 401,
+  PAIR_DESKTOP_TOKEN_INVALID: 401,
+  PAIR_PHONE_TOKEN_INVALID: 401,
+  ORIGIN_FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  PAIR_SESSION_NOT_FOUND: 404,
+  PAIR_TOKEN_USED: 409,
+  PAIR_SESSION_FULL: 409,
+  PAIR_NOT_PAIRED: 409,
+  PAIR_TOKEN_EXPIRED: 410,
+  PAIR_TOKEN_ROTATED: 410,
+  PAIR_SESSION_EXPIRED: 410,
+  PAIR_SESSION_CLOSED: 410,
+  FRAME_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+};
+
+/** The one error type: a code from the protocol, an HTTP status, optional data for the client. */
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly data?: Record<string, unknown>,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "AppError";
+    this.status = statusOf[code] ?? 500;
+  }
+
+  toBody(): ErrorBody {
+    return this.data ? { code: this.code, message: this.message, data: this.data } : { code: this.code, message: this.message };
+  }
+}
+
+export const internalError: ErrorBody = { code: "INTERNAL", message: "Something went wrong on our side." };

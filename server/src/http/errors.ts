@@ -1,0 +1,29 @@
+import type { FastifyError, FastifyInstance } from "fastify";
+import type { ErrorCode, ErrorEnvelope } from "@easyqr/protocol";
+import { AppError, internalError } from "../errors.ts";
+
+/** Every HTTP error leaves as `{error: {code, message}}`; no stack trace reaches a client. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    if (error instanceof AppError) {
+      request.log.info({ code: error.code }, `request refused: ${error.message}`);
+      if (error.code === "RATE_LIMITED" && typeof error.data?.retryAfterMs === "number") {
+        void reply.header("retry-after", Math.ceil(error.data.retryAfterMs / 1000));
+      }
+      return reply.status(error.status).send({ error: error.toBody() } satisfies ErrorEnvelope);
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 500) {
+      request.log.error({ err: error }, "request failed");
+      return reply.status(500).send({ error: internalError } satisfies ErrorEnvelope);
+    }
+    // Fastify's own 4xx: unparseable JSON, body too large, wrong content type.
+    const code: ErrorCode = status === 413 ? "FRAME_TOO_LARGE" : status === 429 ? "RATE_LIMITED" : "BAD_REQUEST";
+    request.log.info({ code, err: error.message }, "request refused");
+    return reply.status(status).send({ error: { code, message: error.message } } satisfies ErrorEnvelope);
+  });
+}
+
+export function notFound(path: string): AppError {
+  return new AppError("NOT_FOUND", `Nothing at ${path}.`);
+}

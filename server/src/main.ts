@@ -1,0 +1,35 @@
+import { buildApp } from "./app.ts";
+import { lanAddress, loadConfig, redacted } from "./config.ts";
+import { selfSignedCertificate } from "./tls.ts";
+
+const config = loadConfig();
+const lan = lanAddress();
+const scheme = config.https ? "https" : "http";
+const tls = config.https ? await selfSignedCertificate(config.dataDir, ["localhost", "127.0.0.1", ...(lan ? [lan] : [])]) : undefined;
+const app = await buildApp({ config: { ...config, publicUrl: config.publicUrl ?? (lan ? `${scheme}://${lan}:${config.port}` : undefined) }, tls });
+app.http.log.debug({ config: redacted(config) }, "configuration");
+
+const local = await app.listen();
+const port = new URL(local).port;
+const shown = `${scheme}://localhost:${port}`;
+app.http.log.info({ url: local, publicUrl: app.publicUrl() }, "EasyQR listening");
+process.stdout.write(
+  [
+    "",
+    `  EasyQR is running.`,
+    `  Desktop:  ${shown}/desktop`,
+    `  Phones:   ${app.publicUrl()}/scan   (same network; the camera needs HTTPS=1 on phones)`,
+    "",
+    "",
+  ].join("\n"),
+);
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    app.http.log.info(`${signal}: shutting down`);
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}

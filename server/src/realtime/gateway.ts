@@ -1,0 +1,186 @@
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { ClientFrame, CloseCode, Handshake, MAX_FRAME_BYTES, type ErrorBody, type ErrorCode } from "@easyqr/protocol";
+import type { Logger } from "pino";
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
+import { WebSocketServer, type RawData, type WebSocket } from "ws";
+import { AppError, internalError } from "../errors.ts";
+import type { Identity, PairingService } from "../pairing/service.ts";
+import { parseOr } from "../validate.ts";
+import { keyOf, type Hub } from "./hub.ts";
+import { originAllowed } from "./origin.ts";
+import { Peer } from "./peer.ts";
+
+export type GatewayOptions = {
+  pairing: PairingService;
+  hub: Hub;
+  log: Logger;
+  publicUrl: () => string;
+  /** Counts failed handshakes per IP: guessing codes or tokens gets slowed down. */
+  handshakeFailures: RateLimiterAbstract;
+  handshakeTimeoutMs: number;
+  heartbeatMs: number;
+};
+
+/** The one WebSocket endpoint: `/ws`. First frame is the handshake, then JSON frames. */
+export class Gateway {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  private readonly peers = new Set<Peer>();
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(private readonly o: GatewayOptions) {
+    this.heartbeat = setInterval(() => this.beat(), o.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = (request.url ?? "").split("?")[0];
+    if (path !== "/ws") return rejectUpgrade(socket, 404, "Not Found");
+    if (!originAllowed(request.headers.origin, request.headers.host, this.o.publicUrl())) {
+      this.o.log.warn({ origin: request.headers.origin }, "socket refused: origin not allowed");
+      return rejectUpgrade(socket, 403, "Forbidden");
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, request.socket.remoteAddress ?? "unknown"));
+  }
+
+  private accept(ws: WebSocket, ip: string): void {
+    const peer = new Peer(ws);
+    this.peers.add(peer);
+    let identity: Identity | undefined;
+    let handshaking = false;
+    const timeout = setTimeout(() => peer.fail({ code: "HANDSHAKE_TIMEOUT", message: "No handshake was sent in time." }), this.o.handshakeTimeoutMs);
+
+    ws.on("pong", () => (peer.alive = true));
+    ws.on("error", (error) => {
+      const tooLarge = (error as { code?: string }).code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH";
+      this.o.log.info({ ip, err: error.message }, tooLarge ? "socket frame too large" : "socket error");
+    });
+    ws.on("close", () => {
+      clearTimeout(timeout);
+      this.peers.delete(peer);
+      if (!identity) return;
+      this.o.hub.remove(identity.sessionId, peer);
+      this.o.pairing.offline(identity).catch((error: unknown) => this.o.log.error({ err: error }, "offline failed"));
+    });
+    ws.on("message", (data, isBinary) => {
+      if (isBinary) return peer.fail({ code: "FRAME_INVALID", message: "Frames are JSON text." });
+      if (identity) return void this.onFrame(peer, identity, data);
+      if (handshaking) return peer.fail({ code: "HANDSHAKE_INVALID", message: "Wait for the handshake's answer before sending." });
+      handshaking = true;
+      this.handshake(peer, ip, data)
+        .then((who) => {
+          clearTimeout(timeout);
+          if (ws.readyState !== ws.OPEN) return;
+          identity = who;
+          this.o.hub.add(who.sessionId, keyOf(who.role === "desktop" ? who : { role: "phone", phoneId: who.phoneId }), peer);
+          return this.o.pairing.online(who);
+        })
+        .catch((error: unknown) => {
+          clearTimeout(timeout);
+          peer.fail(this.toErrorBody(error, { ip }));
+        });
+    });
+  }
+
+  private async handshake(peer: Peer, ip: string, data: RawData): Promise<Identity> {
+    const limit = await this.o.handshakeFailures.get(ip);
+    if (limit && limit.remainingPoints <= 0) {
+      throw new AppError("RATE_LIMITED", "Too many failed attempts; wait a minute and try again.", { retryAfterMs: limit.msBeforeNext });
+    }
+    try {
+      const hello = parseOr(Handshake, parseJson(data), "HANDSHAKE_INVALID");
+      if ("desktopToken" in hello) return await this.o.pairing.authenticateDesktop(hello.sessionId, hello.desktopToken);
+      if ("phoneToken" in hello) return await this.o.pairing.resumePhone(hello.sessionId, hello.phoneToken);
+      if ("code" in hello) return await this.o.pairing.claimWithCode(hello.code, hello.device);
+      return await this.o.pairing.claimWithToken(hello.sessionId, hello.token, hello.device);
+    } catch (error) {
+      if (error instanceof AppError && guessingCodes.has(error.code)) {
+        await this.o.handshakeFailures.penalty(ip).catch(() => undefined);
+      }
+      throw error;
+    }
+  }
+
+  private async onFrame(peer: Peer, who: Identity, data: RawData): Promise<void> {
+    let id: string | undefined;
+    try {
+      const raw = parseJson(data);
+      id = typeof raw === "object" && raw !== null && "id" in raw && typeof raw.id === "string" ? raw.id : undefined;
+      const frame = parseOr(ClientFrame, raw, "FRAME_INVALID");
+      switch (frame.type) {
+        case "SCAN": {
+          id = frame.scan.id;
+          const scan = await this.o.pairing.addScan(who, frame.scan);
+          return peer.send({ type: "ACK", id: frame.scan.id, seq: scan.seq });
+        }
+        case "SCANS_SINCE": {
+          const scans = await this.o.pairing.scansSince(who, frame.seq);
+          peer.send({ type: "SCANS", scans });
+          break;
+        }
+        case "SET_MULTI_PHONE":
+          await this.o.pairing.setMultiPhone(who, frame.allow);
+          break;
+        case "CLOSE_SESSION":
+          await this.o.pairing.close(who);
+          break;
+      }
+      if (id) peer.send({ type: "ACK", id });
+    } catch (error) {
+      // A bad frame is answered and the socket stays open: nothing the client sent before is lost.
+      const body = this.toErrorBody(error, { sessionId: who.sessionId });
+      peer.send(id ? { type: "ACK", id, error: body } : { type: "ERROR", error: body });
+    }
+  }
+
+  private toErrorBody(error: unknown, context: Record<string, unknown>): ErrorBody {
+    if (error instanceof AppError) {
+      this.o.log.info({ ...context, code: error.code }, `socket request refused: ${error.message}`);
+      return error.toBody();
+    }
+    this.o.log.error({ ...context, err: error }, "socket request failed");
+    return internalError;
+  }
+
+  private beat(): void {
+    for (const peer of this.peers) {
+      if (!peer.alive) {
+        peer.socket.terminate();
+        continue;
+      }
+      peer.alive = false;
+      peer.socket.ping();
+    }
+  }
+
+  get connections(): number {
+    return this.peers.size;
+  }
+
+  close(): void {
+    clearInterval(this.heartbeat);
+    for (const peer of this.peers) peer.socket.close(CloseCode.goingAway, "server shutting down");
+    this.wss.close();
+  }
+}
+
+/** Failures that mean "a guess that missed": only these count toward the per-IP limit. */
+const guessingCodes = new Set<ErrorCode>([
+  "HANDSHAKE_INVALID",
+  "PAIR_CODE_INVALID",
+  "PAIR_TOKEN_INVALID",
+  "PAIR_DESKTOP_TOKEN_INVALID",
+  "PAIR_PHONE_TOKEN_INVALID",
+]);
+
+function parseJson(data: RawData): unknown {
+  try {
+    return JSON.parse(data.toString());
+  } catch {
+    throw new AppError("FRAME_INVALID", "Frames are JSON text.");
+  }
+}
+
+function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}

@@ -1,0 +1,35 @@
+import type { ErrorBody, ServerEvent } from "@easyqr/protocol";
+import { CloseCode } from "@easyqr/protocol";
+import type { WebSocket } from "ws";
+
+/** Above this many unsent bytes, events that can be lost (typing, presence) are dropped. */
+const SOFT_LIMIT_BYTES = 256 * 1024;
+/** Above this, the reader is too slow to keep: it is disconnected and will resync. */
+const HARD_LIMIT_BYTES = 4 * 1024 * 1024;
+
+/** One open socket and the only way to write to it: JSON frames with backpressure. */
+export class Peer {
+  /** Set by the heartbeat; false means a ping is unanswered. */
+  alive = true;
+
+  constructor(readonly socket: WebSocket) {}
+
+  send(event: ServerEvent, options: { droppable?: boolean } = {}): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    const buffered = this.socket.bufferedAmount;
+    if (buffered > HARD_LIMIT_BYTES) {
+      this.fail({ code: "SLOW_CONSUMER", message: "This connection reads too slowly; reconnect to catch up." }, CloseCode.slowConsumer);
+      return;
+    }
+    if (options.droppable && buffered > SOFT_LIMIT_BYTES) return;
+    this.socket.send(JSON.stringify(event));
+  }
+
+  /** Sends a final ERROR and closes. */
+  fail(error: ErrorBody, closeCode: number = CloseCode.error): void {
+    if (this.socket.readyState === this.socket.OPEN) {
+      this.socket.send(JSON.stringify({ type: "ERROR", error } satisfies ServerEvent));
+      this.socket.close(closeCode, error.code);
+    }
+  }
+}
