@@ -48,9 +48,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const { config } = options;
   const clock = options.clock ?? systemClock;
   const log = options.logger ?? pino({ level: config.logLevel });
+  const fastifyLogger: FastifyBaseLogger = log;
   let publicUrl = config.publicUrl ?? "";
   const http = Fastify({
-    loggerInstance: log as FastifyBaseLogger,
+    loggerInstance: fastifyLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
     trustProxy: false,

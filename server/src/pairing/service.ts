@@ -128,7 +128,8 @@ export class PairingService {
     if (!phoneId) throw new AppError("PAIR_SESSION_NOT_FOUND", "This pairing session does not exist.");
     this.log.info({ sessionId, phoneId }, `Session ${sessionId} connected`);
     // A desktop that takes more phones gets a fresh code at once: the used one is spent.
-    await this.rotate(sessionId, true);
+    // No announcement here: the phone's socket comes online next and that tells the desktop.
+    await this.rotate(sessionId, true, false);
     return { role: "phone", sessionId, phoneId, phoneToken };
   }
 
@@ -250,8 +251,8 @@ export class PairingService {
     this.log.info({ sessionId }, `Session ${sessionId} ${status.toLowerCase()}`);
   }
 
-  /** Replaces the shown code. `force` rotates now even if the current one is not due. */
-  private async rotate(sessionId: string, force: boolean): Promise<void> {
+  /** Replaces the shown code. `force` rotates now even if the current one is not due; `announce` tells the desktop. */
+  private async rotate(sessionId: string, force: boolean, announce = true): Promise<void> {
     const now = this.clock.now();
     const draft = await this.store.get(sessionId);
     if (!draft || (!force && draft.rotatesAt > now)) return;
@@ -272,7 +273,7 @@ export class PairingService {
     for (const c of dropped) await this.store.unindexCode(c);
     if (!session) return;
     if (code && currentToken(session)?.code === code) await this.store.indexCode(code, sessionId);
-    if (force || code) this.announceToDesktop(session);
+    if (announce && (force || code)) this.announceToDesktop(session);
   }
 
   private async issueToken(session: PairingSession): Promise<void> {

@@ -50,7 +50,7 @@ export class MemoryPairingStore implements PairingStore {
       this.sessions.set(id, draft);
       return Promise.resolve(result);
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   }
 

@@ -105,11 +105,10 @@ export class Gateway {
     let id: string | undefined;
     try {
       const raw = parseJson(data);
-      id = typeof raw === "object" && raw !== null && "id" in raw && typeof raw.id === "string" ? raw.id : undefined;
+      id = requestIdOf(raw);
       const frame = parseOr(ClientFrame, raw, "FRAME_INVALID");
       switch (frame.type) {
         case "SCAN": {
-          id = frame.scan.id;
           const scan = await this.o.pairing.addScan(who, frame.scan);
           return peer.send({ type: "ACK", id: frame.scan.id, seq: scan.seq });
         }
@@ -164,6 +163,14 @@ export class Gateway {
   }
 }
 
+/** The id a request is acknowledged under: its own `id`, or for a SCAN the scan's client id. */
+function requestIdOf(raw: unknown): string | undefined {
+  if (typeof raw !== "object" || raw === null) return undefined;
+  const frame = raw as { id?: unknown; scan?: { id?: unknown } };
+  const id = frame.id ?? frame.scan?.id;
+  return typeof id === "string" && id.length <= 64 ? id : undefined;
+}
+
 /** Failures that mean "a guess that missed": only these count toward the per-IP limit. */
 const guessingCodes = new Set<ErrorCode>([
   "HANDSHAKE_INVALID",
@@ -174,8 +181,9 @@ const guessingCodes = new Set<ErrorCode>([
 ]);
 
 function parseJson(data: RawData): unknown {
+  const text = Buffer.isBuffer(data) ? data.toString() : Array.isArray(data) ? Buffer.concat(data).toString() : Buffer.from(data).toString();
   try {
-    return JSON.parse(data.toString());
+    return JSON.parse(text);
   } catch {
     throw new AppError("FRAME_INVALID", "Frames are JSON text.");
   }

@@ -8,7 +8,7 @@ export class Hub {
 
   add(sessionId: string, key: string, peer: Peer): void {
     let peers = this.sessions.get(sessionId);
-    if (!peers) this.sessions.set(sessionId, (peers = new Map()));
+    if (!peers) this.sessions.set(sessionId, (peers = new Map<Peer, string>()));
     peers.set(peer, key);
   }
 

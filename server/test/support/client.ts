@@ -6,11 +6,11 @@ export class TestSocket {
   readonly events: ServerEvent[] = [];
   closed: { code: number; reason: string } | undefined;
   private readonly waiters = new Set<() => void>();
-  private read = 0;
+  private readonly taken = new Set<number>();
 
   private constructor(readonly ws: WebSocket) {
     ws.on("message", (data) => {
-      this.events.push(ServerEvent.parse(JSON.parse(String(data))));
+      this.events.push(ServerEvent.parse(JSON.parse((data as Buffer).toString())));
       this.wake();
     });
     ws.on("close", (code, reason) => {
@@ -40,13 +40,17 @@ export class TestSocket {
     this.ws.send(typeof frame === "string" ? frame : JSON.stringify(frame));
   }
 
-  /** The next event of this type not yet taken (events of other types are skipped over). */
-  async next<T extends ServerEvent["type"]>(type: T, timeoutMs = 3000): Promise<ServerEventOf<T>> {
+  /** The oldest event of this type not yet taken (and matching `where`, if given). */
+  async next<T extends ServerEvent["type"]>(
+    type: T,
+    timeoutMs = 3000,
+    where: (event: ServerEventOf<T>) => boolean = () => true,
+  ): Promise<ServerEventOf<T>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const index = this.events.findIndex((e, i) => i >= this.read && e.type === type);
+      const index = this.events.findIndex((e, i) => !this.taken.has(i) && e.type === type && where(e as ServerEventOf<T>));
       if (index >= 0) {
-        this.read = index + 1;
+        this.taken.add(index);
         return this.events[index] as ServerEventOf<T>;
       }
       if (this.closed) throw new Error(`socket closed (${this.closed.code} ${this.closed.reason}) before ${type}; got ${this.summary()}`);
