@@ -2,7 +2,7 @@
 // the main process: channel name → zod schema for the request and the
 // response. Both sides parse with these schemas; nothing else crosses IPC.
 // Runs in main and preload: imports zod only, never `electron` or `node:*`.
-import { z } from "zod";
+import * as z from "zod";
 
 /** Longest text the renderer may put on the clipboard, in UTF-8 bytes. */
 export const MAX_CLIPBOARD_BYTES = 64 * 1024;
@@ -87,9 +87,10 @@ function parseWith<C extends IpcChannel, K extends "request" | "response">(
   raw: unknown,
 ): z.output<IpcMap[C][K]> {
   if (!isIpcChannel(channel)) throw new IpcError("IPC_UNKNOWN_CHANNEL", String(channel));
-  const schema: z.ZodType<z.output<IpcMap[C][K]>> = ipcMap[channel][kind];
+  const schema: z.ZodType = ipcMap[channel][kind];
   const result = schema.safeParse(raw);
-  if (result.success) return result.data;
+  // Sound: `schema` is IpcMap[C][K]; TypeScript cannot follow a generic index into the map.
+  if (result.success) return result.data as z.output<IpcMap[C][K]>;
   // Name the failing fields, never echo the payload (it may be 64 KB of clipboard text).
   const fields = result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
   throw new IpcError(kind === "request" ? "IPC_INVALID_REQUEST" : "IPC_INVALID_RESPONSE", `${channel}: ${fields.join("; ")}`);

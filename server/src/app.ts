@@ -106,7 +106,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     gateway,
     publicUrl: () => publicUrl,
     async listen() {
-      const address = await http.listen({ port: config.port, host: config.host });
+      const address = await http.listen({ port: config.port, host: config.host, backlog: 2048 });
       const url = new URL(address);
       if (!publicUrl) publicUrl = url.origin;
       return url.origin;

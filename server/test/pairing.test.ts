@@ -132,12 +132,13 @@ describe("rotation and expiry (controlled clock)", () => {
     const session = await createSession(server.url);
     const desktop = await TestSocket.hello(server.url, { sessionId: session.sessionId, desktopToken: session.desktopToken });
     let latest = (await desktop.next("WAITING")).qr;
-    for (let elapsed = 0; elapsed < 300_000; elapsed += 20_000) {
+    for (let elapsed = 20_000; elapsed < 300_000; elapsed += 20_000) {
       server.clock.advance(20_000);
       await server.tick();
-      const waiting = desktop.events.at(-1);
-      if (waiting?.type === "WAITING") latest = waiting.qr;
+      latest = (await desktop.next("WAITING")).qr;
     }
+    server.clock.advance(20_000);
+    await server.tick();
     const expired = await desktop.next("EXPIRED");
     assert.equal(expired.sessionId, session.sessionId);
     const phone = await TestSocket.hello(server.url, { sessionId: session.sessionId, token: latest.token });

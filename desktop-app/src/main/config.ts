@@ -2,7 +2,7 @@
 // command line (`--server=<url>`) or the environment (`EASYQR_SERVER`).
 // Pure: no `electron` import, so it is unit-tested and also used by
 // scripts/launch.mjs (through dist/config.cjs) to print the right URL.
-import { z } from "zod";
+import * as z from "zod";
 
 export const DEFAULT_SERVER = "http://localhost:3000";
 

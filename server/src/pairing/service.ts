@@ -83,7 +83,7 @@ export class PairingService {
 
   /** The seed's handshake: the single-use token from the QR. */
   async claimWithToken(sessionId: string, token: string, device?: DeviceInfo): Promise<Identity> {
-    const claims = await this.tokens.verify(token);
+    const claims = this.tokens.verify(token);
     if (claims.sessionId !== sessionId) throw new AppError("PAIR_TOKEN_INVALID", "This pairing code is not valid.");
     return this.claim(sessionId, (session) => session.tokens.find((t) => t.jti === claims.jti), device);
   }
@@ -256,7 +256,7 @@ export class PairingService {
     const now = this.clock.now();
     const draft = await this.store.get(sessionId);
     if (!draft || (!force && draft.rotatesAt > now)) return;
-    const fresh = takesNewPhones(draft) ? await this.tokens.sign(sessionId, this.limits.tokenTtlMs) : undefined;
+    const fresh = takesNewPhones(draft) ? this.tokens.sign(sessionId, this.limits.tokenTtlMs) : undefined;
     const code = fresh ? await this.uniqueCode() : undefined;
     const dropped: string[] = [];
     const session = await this.store.update(sessionId, (s) => {
@@ -277,7 +277,7 @@ export class PairingService {
   }
 
   private async issueToken(session: PairingSession): Promise<void> {
-    const { token, jti, expiresAt } = await this.tokens.sign(session.id, this.limits.tokenTtlMs);
+    const { token, jti, expiresAt } = this.tokens.sign(session.id, this.limits.tokenTtlMs);
     const code = await this.uniqueCode();
     session.tokens.push({ jti, code, token, expiresAt, state: "current" });
     session.rotatesAt = this.clock.now() + this.limits.rotateEveryMs;

@@ -1,0 +1,20 @@
+// Binds the IPC map to Electron: one handler per channel, each behind the
+// sender check and the zod parsing of ipc-handlers.ts.
+import { app, clipboard, ipcMain } from "electron";
+import type { DesktopConfig } from "./config.ts";
+import { registerIpcHandlers } from "./ipc-handlers.ts";
+import { isServerUrl } from "./url-policy.ts";
+
+export function registerIpc(config: DesktopConfig): void {
+  registerIpcHandlers(
+    (channel, listener) => ipcMain.handle(channel, listener),
+    {
+      "app:info": () => ({ version: app.getVersion(), platform: process.platform }),
+      "clipboard:write": ({ text }) => {
+        clipboard.writeText(text);
+        return { ok: true };
+      },
+    },
+    (url) => isServerUrl(url, config),
+  );
+}
