@@ -4,6 +4,7 @@ import { pino, type Logger } from "pino";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import { systemClock, type Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
+import { openDatabase, type Database } from "./db/database.ts";
 import { registerErrorHandling } from "./http/errors.ts";
 import { registerPairingRoutes } from "./http/pairingRoutes.ts";
 import { registerWebClient } from "./http/webClient.ts";
@@ -32,6 +33,7 @@ export type AppOptions = {
 
 export type App = {
   http: FastifyInstance;
+  database: Database;
   pairing: PairingService;
   gateway: Gateway;
   /** Listens, and returns the URL it listens on. */
@@ -58,6 +60,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     ...(options.tls ? { https: options.tls } : {}),
   });
   registerErrorHandling(http);
+  const database = await openDatabase(config);
   http.addHook("onSend", async (_request, reply) => {
     void reply.header("x-content-type-options", "nosniff").header("referrer-policy", "no-referrer");
   });
@@ -83,7 +86,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   http.server.on("upgrade", (request, socket, head) => gateway.handleUpgrade(request, socket, head));
 
-  registerPairingRoutes(http, pairing);
+  registerPairingRoutes(http, pairing, database);
   await registerWebClient(http, options.webDist ?? defaultWebDist);
 
   const tickMs = options.tickMs ?? 1_000;
@@ -102,6 +105,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   return {
     http,
+    database,
     pairing,
     gateway,
     publicUrl: () => publicUrl,
@@ -115,6 +119,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       clearInterval(ticker);
       gateway.close();
       await http.close();
+      await database.close();
     },
   };
 }

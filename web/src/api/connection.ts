@@ -207,5 +207,6 @@ function parseJson(text: string): unknown {
 }
 
 function defaultSocket(url: string): SocketLike {
-  return new WebSocket(url);
+  // The DOM's handlers are typed `(this: WebSocket, ev: Event)`; SocketLike's take `unknown`, which TS 5.9 refuses to relate.
+  return new WebSocket(url) as unknown as SocketLike;
 }
