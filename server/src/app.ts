@@ -13,6 +13,7 @@ import { systemClock, type Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { registerAuthRoutes } from "./http/authRoutes.ts";
+import { registerAvatarRoutes } from "./http/avatarRoutes.ts";
 import { registerErrorHandling } from "./http/errors.ts";
 import { registerPairingRoutes } from "./http/pairingRoutes.ts";
 import { Router } from "./http/route.ts";
@@ -26,6 +27,8 @@ import { PairTokens } from "./pairing/tokens.ts";
 import { Gateway } from "./realtime/gateway.ts";
 import { Hub } from "./realtime/hub.ts";
 import type { TlsFiles } from "./tls.ts";
+import { AvatarService } from "./uploads/service.ts";
+import { createStorage, type Storage } from "./uploads/storage/index.ts";
 import { UsersService } from "./users/service.ts";
 
 export type AppOptions = {
@@ -34,6 +37,8 @@ export type AppOptions = {
   logger?: Logger;
   pairingLimits?: Partial<PairingLimits>;
   authLimits?: Partial<AuthLimits>;
+  /** Replaces the STORAGE_DRIVER's storage (tests). */
+  storage?: Storage;
   /** Replaces the OTP_DRIVER's delivery (tests). */
   otpDelivery?: OtpDelivery;
   heartbeatMs?: number;
@@ -100,6 +105,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const otp = new OtpService(database.db, new OtpHasher(config.secret), delivery, rateLimiter, clock, authLimits, log);
   const auth = new AuthService(database.db, otp, sessions, clock, config.defaultRegion);
   const users = new UsersService(database.db, otp, sessions, clock, config.defaultRegion, log);
+  const avatars = new AvatarService(options.storage ?? createStorage(config.storage), users, log);
 
   const gateway = new Gateway({
     pairing,
@@ -118,6 +124,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const router = new Router(http, (token) => sessions.authenticate(token));
   registerAuthRoutes(router, auth);
   registerUserRoutes(router, users);
+  await registerAvatarRoutes(http, router, avatars);
   await registerWebClient(http, options.webDist ?? defaultWebDist);
 
   const tickMs = options.tickMs ?? 1_000;
