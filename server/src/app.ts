@@ -15,6 +15,7 @@ import { openDatabase, type Database } from "./db/database.ts";
 import { registerAuthRoutes } from "./http/authRoutes.ts";
 import { registerAvatarRoutes } from "./http/avatarRoutes.ts";
 import { registerErrorHandling } from "./http/errors.ts";
+import { registerOpenApi } from "./http/openapi.ts";
 import { registerPairingRoutes } from "./http/pairingRoutes.ts";
 import { Router } from "./http/route.ts";
 import { registerUserRoutes } from "./http/userRoutes.ts";
@@ -120,11 +121,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   http.server.on("upgrade", (request, socket, head) => gateway.handleUpgrade(request, socket, head));
 
-  registerPairingRoutes(http, pairing, database);
   const router = new Router(http, (token) => sessions.authenticate(token));
+  registerPairingRoutes(http, router, pairing, database);
   registerAuthRoutes(router, auth);
   registerUserRoutes(router, users);
   await registerAvatarRoutes(http, router, avatars);
+  registerOpenApi(http, router);
   await registerWebClient(http, options.webDist ?? defaultWebDist);
 
   const tickMs = options.tickMs ?? 1_000;

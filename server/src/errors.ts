@@ -1,6 +1,6 @@
 import type { ErrorBody, ErrorCode } from "@easyqr/protocol";
 
-const statusOf: Partial<Record<ErrorCode, number>> = {
+const statuses: Partial<Record<ErrorCode, number>> = {
   BAD_REQUEST: 400,
   HANDSHAKE_INVALID: 400,
   FRAME_INVALID: 400,
@@ -42,6 +42,11 @@ const statusOf: Partial<Record<ErrorCode, number>> = {
   AUTH_DELIVERY_FAILED: 503,
 };
 
+/** The HTTP status an error code is sent with (500 for codes without one). */
+export function statusOf(code: ErrorCode): number {
+  return statuses[code] ?? 500;
+}
+
 /** The one error type: a code from the protocol, an HTTP status, optional data for the client. */
 export class AppError extends Error {
   readonly status: number;
@@ -53,7 +58,7 @@ export class AppError extends Error {
   ) {
     super(message, options);
     this.name = "AppError";
-    this.status = statusOf[code] ?? 500;
+    this.status = statusOf(code);
   }
 
   toBody(): ErrorBody {

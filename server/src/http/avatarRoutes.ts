@@ -34,6 +34,16 @@ export async function registerAvatarRoutes(app: FastifyInstance, router: Router,
   );
 
   // Public and immutable: every upload gets a new random name.
+  router.describe({
+    method: "GET",
+    url: "/api/media/avatars/:file",
+    tag: "users",
+    summary: "An avatar file (`<id>.webp` or `<id>-thumb.webp`, as in `avatar.url`/`thumbUrl`); cached for a year",
+    auth: false,
+    params: MediaParams,
+    fileResponse: "image/webp",
+    errors: ["NOT_FOUND"],
+  });
   app.get("/api/media/avatars/:file", async (request, reply) => {
     const { file } = MediaParams.parse(request.params);
     const stored = await avatars.file(file);

@@ -28,6 +28,8 @@ export type RouteSpec<B extends Schema, Q extends Schema, P extends Schema, R ex
   errors?: ErrorCode[];
   /** The body is multipart/form-data with one file field of this name (parsed by the handler). */
   multipartFile?: string;
+  /** The 200 body is a file of this content type (documentation only). */
+  fileResponse?: string;
 };
 
 export type RouteContext<B extends Schema, Q extends Schema, P extends Schema, A extends boolean> = {
@@ -50,6 +52,11 @@ export class Router {
     private readonly app: FastifyInstance,
     private readonly authenticator: Authenticator,
   ) {}
+
+  /** Documents a route registered directly on Fastify (the seed's pairing routes, file downloads). */
+  describe(spec: AnyRouteSpec): void {
+    this.specs.push(spec);
+  }
 
   add<B extends Schema = undefined, Q extends Schema = undefined, P extends Schema = undefined, R extends Schema = undefined, A extends boolean = false>(
     spec: RouteSpec<B, Q, P, R, A>,
