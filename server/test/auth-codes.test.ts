@@ -115,9 +115,11 @@ describe("sign-in by one-time code", () => {
       assert.deepEqual((reply.body as { error: { data: unknown } }).error.data, { attemptsLeft: left });
     }
     assert.equal(codeOf(await verify(server, requestId, wrong(code))), "AUTH_CODE_LOCKED");
+    server.clock.advance(60_000);
     const locked = await verify(server, requestId, code);
     assert.equal(codeOf(locked), "AUTH_CODE_LOCKED");
     assert.equal(locked.status, 429);
+    assert.equal(locked.headers.get("retry-after"), String(9 * 60), "until the request expires");
   });
 
   test("resending replaces the code but does not reset the failure count", async () => {
@@ -156,6 +158,14 @@ describe("sign-in by one-time code", () => {
     assert.equal(sessions.length, 1);
   });
 
+  test("the same holds when all 20 reach the database in one tick (no HTTP parsing between them)", async () => {
+    const email = newEmail();
+    const { requestId } = await requestCode(server, { email });
+    const code = loggedCode(server, email);
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => server.app.auth.verifyCode(requestId, code, undefined)));
+    assert.equal(results.filter((r) => r.status === "fulfilled").length, 1);
+  });
+
   test("20 parallel wrong guesses use up at most 5 tries", async () => {
     const email = newEmail();
     const { requestId } = await requestCode(server, { email });
@@ -187,10 +197,12 @@ describe("code rate limits", () => {
       assert.equal(refused.status, 429);
       assert.equal(codeOf(refused), "RATE_LIMITED");
       assert.equal(refused.headers.get("retry-after"), String(10 * 60));
-      // Other identifiers are not affected; the same one is again once the window has passed.
+      // Refused requests do not count; other identifiers are not affected.
+      for (let i = 0; i < 3; i++) assert.equal((await call(limited, "POST", "/api/auth/request-code", { body: { email } })).status, 429);
       await requestCode(limited, { email: newEmail() });
+      // Once the window has passed the identifier has its 3 sends again.
       limited.clock.advance(10 * 60_000);
-      await requestCode(limited, { email });
+      for (let i = 0; i < 3; i++) await requestCode(limited, { email });
     } finally {
       await limited.close();
     }

@@ -99,13 +99,13 @@ export class OtpService {
       .where("expiresAt", ">", now)
       .where("attempts", "<", this.limits.maxAttempts)
       .where((eb) => (scope.userId === null ? eb("userId", "is", null) : eb("userId", "=", scope.userId)))
-      .returning(["attempts", "codeHash", "kind", "identifier"])
+      .returning(["attempts", "codeHash", "kind", "identifier", "expiresAt"])
       .executeTakeFirst();
     if (!tried) throw await this.whyRefused(requestId, scope, now);
 
     if (!this.hasher.matches(requestId, code, tried.codeHash)) {
       const left = this.limits.maxAttempts - tried.attempts;
-      if (left <= 0) throw new AppError("AUTH_CODE_LOCKED", "Too many wrong codes; request a new code later.");
+      if (left <= 0) throw locked(tried.expiresAt - now);
       throw new AppError("AUTH_CODE_INVALID", "This code is not right.", { attemptsLeft: left });
     }
     const spent = await this.db
@@ -147,8 +147,13 @@ export class OtpService {
       return new AppError("AUTH_CODE_INVALID", "This code is not right.");
     }
     if (challenge.consumedAt !== null) return new AppError("AUTH_CODE_USED", "This code was already used.");
-    if (challenge.attempts >= this.limits.maxAttempts) return new AppError("AUTH_CODE_LOCKED", "Too many wrong codes; request a new code later.");
+    if (challenge.attempts >= this.limits.maxAttempts) return locked(Math.max(0, challenge.expiresAt - now));
     if (challenge.expiresAt <= now) return new AppError("AUTH_CODE_EXPIRED", "This code has expired; request a new one.");
     return new AppError("AUTH_CODE_INVALID", "This code is not right.");
   }
+}
+
+/** The request is locked until it expires; then a new one can be made. */
+function locked(retryAfterMs: number): AppError {
+  return new AppError("AUTH_CODE_LOCKED", "Too many wrong codes; request a new code when this one expires.", { retryAfterMs });
 }
