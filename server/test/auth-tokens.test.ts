@@ -172,6 +172,14 @@ describe("sockets of signed-in users", () => {
     assert.equal(socket.closed?.code, 4003);
   });
 
+  test("a socket does not outlive its session's 30 days", async () => {
+    const { tokens } = await signIn(server);
+    const socket = await TestSocket.hello(server.url, { accessToken: tokens.accessToken });
+    await socket.next("AUTHENTICATED");
+    server.clock.advance(30 * 24 * 60 * 60_000);
+    assert.equal(await socket.failure(5000), "AUTH_SESSION_REVOKED");
+  });
+
   test("a session revoked elsewhere (another node) drops its sockets within 5 s", async () => {
     const { tokens } = await signIn(server);
     const socket = await TestSocket.hello(server.url, { accessToken: tokens.accessToken });

@@ -155,6 +155,13 @@ describe("avatar upload", () => {
     }
   });
 
+  test("deleting the account deletes its avatar files", async () => {
+    const other = await signIn(server);
+    const me = Me.parse((await upload(await solidImage("png"), { token: other.tokens.accessToken })).body);
+    assert.equal((await call(server, "DELETE", "/api/users/me", { token: other.tokens.accessToken })).status, 204);
+    for (const url of [me.avatar?.url ?? "", me.avatar?.thumbUrl ?? ""]) assert.equal((await fetchFile(url)).response.status, 404);
+  });
+
   test("bad requests: no file, another field, not multipart, not signed in", async () => {
     assert.equal((await upload(await solidImage("png"), { field: "image" })).code, "UPLOAD_INVALID");
     const json = await call(server, "PUT", "/api/users/me/avatar", { token: user.tokens.accessToken, body: { file: "x" } });

@@ -94,6 +94,27 @@ describe("profile", () => {
   });
 });
 
+describe("bad input", () => {
+  test("bad query strings, path parameters and bodies get a 400 in the one error shape", async () => {
+    const { tokens } = await signIn(server);
+    const token = tokens.accessToken;
+    const replies = [
+      await call(server, "GET", "/api/users/username-available", { token }),
+      await call(server, "GET", `/api/users/username-available?username=${"x".repeat(70)}`, { token }),
+      await call(server, "GET", "/api/users/by-username/a", { token }),
+      await call(server, "PATCH", "/api/users/me", { token, body: ["name"] }),
+      await call(server, "PATCH", "/api/users/me", { token, headers: { "content-type": "application/json" } }),
+      await call(server, "POST", "/api/auth/verify-code", { body: { requestId: "x", code: "12345" } }),
+      await call(server, "POST", "/api/auth/refresh", { body: {} }),
+    ];
+    for (const reply of replies) {
+      assert.equal(reply.status, 400, JSON.stringify(reply.body));
+      assert.equal(codeOf(reply), "BAD_REQUEST");
+      assert.ok(!JSON.stringify(reply.body).includes("    at "));
+    }
+  });
+});
+
 describe("changing email or phone", () => {
   const requestChange = (token: string, body: object) => call(server, "POST", "/api/users/me/identifier", { token, body });
   const confirm = (token: string, requestId: string, code: string) => call(server, "POST", "/api/users/me/identifier/verify", { token, body: { requestId, code } });

@@ -126,16 +126,19 @@ export class SessionService {
 
   /** Of these sessions, the ones no longer live: revoked, expired or deleted (possibly by another node). */
   async deadAmong(sessionIds: string[]): Promise<string[]> {
-    if (sessionIds.length === 0) return [];
     const now = this.clock.now();
-    const live = await this.db
-      .selectFrom("authSessions")
-      .select("id")
-      .where("id", "in", sessionIds)
-      .where("revokedAt", "is", null)
-      .where("expiresAt", ">", now)
-      .execute();
-    const alive = new Set(live.map((s) => s.id));
+    const alive = new Set<string>();
+    // In batches: SQLite caps the number of bound parameters, and a node may hold thousands of sockets.
+    for (let i = 0; i < sessionIds.length; i += 500) {
+      const live = await this.db
+        .selectFrom("authSessions")
+        .select("id")
+        .where("id", "in", sessionIds.slice(i, i + 500))
+        .where("revokedAt", "is", null)
+        .where("expiresAt", ">", now)
+        .execute();
+      for (const session of live) alive.add(session.id);
+    }
     return sessionIds.filter((id) => !alive.has(id));
   }
 
