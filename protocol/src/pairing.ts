@@ -61,7 +61,7 @@ export const CreateSessionResponse = z.object({
 export type CreateSessionResponse = z.infer<typeof CreateSessionResponse>;
 
 export const HealthResponse = z.object({
-  status: z.literal("ok"),
+  status: z.enum(["ok", "down"]),
   checks: z.record(z.string(), z.enum(["ok", "down"])).optional(),
 });
 export type HealthResponse = z.infer<typeof HealthResponse>;

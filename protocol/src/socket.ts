@@ -33,7 +33,10 @@ export const DesktopHello = z
   .object({ sessionId: SessionId, desktopToken: z.string().min(1).max(256) })
   .strict();
 
-export const Handshake = z.union([PhoneHello, CodeHello, PhoneResumeHello, DesktopHello]);
+/** A signed-in user's client: the access token from sign-in (never in the URL, where logs would keep it). */
+export const UserHello = z.object({ accessToken: z.string().min(1).max(4096) }).strict();
+
+export const Handshake = z.union([PhoneHello, CodeHello, PhoneResumeHello, DesktopHello, UserHello]);
 export type Handshake = z.infer<typeof Handshake>;
 
 // ---- After the handshake: client → server -----------------------------------
@@ -117,6 +120,14 @@ export const ScanEvent = z.object({ type: z.literal("SCAN"), scan: Scan });
 /** Scans the desktop missed, oldest first (answer to SCANS_SINCE and on reconnect). */
 export const ScansEvent = z.object({ type: z.literal("SCANS"), scans: z.array(Scan) });
 
+/** Answer to the `{accessToken}` handshake: the socket now acts for this user and session. */
+export const AuthenticatedEvent = z.object({
+  type: z.literal("AUTHENTICATED"),
+  userId: z.string(),
+  /** The sign-in session (refresh token family); the socket is closed when it is revoked. */
+  sessionId: z.string(),
+});
+
 /** An error not tied to a request id. When it is fatal the server closes the socket right after (close code 4000–4999). */
 export const ErrorEvent = z.object({ type: z.literal("ERROR"), error: ErrorBody });
 
@@ -129,6 +140,7 @@ export const ServerEvent = z.discriminatedUnion("type", [
   AckEvent,
   ScanEvent,
   ScansEvent,
+  AuthenticatedEvent,
   ErrorEvent,
 ]);
 export type ServerEvent = z.infer<typeof ServerEvent>;
@@ -141,5 +153,7 @@ export const CloseCode = {
   tooLarge: 1009,
   error: 4000,
   sessionEnded: 4001,
+  /** The user's sign-in session was revoked (logout, refresh reuse, account deleted). */
+  sessionRevoked: 4003,
   slowConsumer: 4008,
 } as const;

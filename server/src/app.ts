@@ -2,11 +2,25 @@ import { fileURLToPath } from "node:url";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { pino, type Logger } from "pino";
 import { RateLimiterMemory } from "rate-limiter-flexible";
+import { OtpHasher } from "./auth/codes.ts";
+import { otpDelivery, type OtpDelivery } from "./auth/delivery/index.ts";
+import { defaultAuthLimits, type AuthLimits } from "./auth/limits.ts";
+import { OtpService } from "./auth/otp.ts";
+import { AuthService } from "./auth/service.ts";
+import { SessionService } from "./auth/sessions.ts";
+import { AccessTokens } from "./auth/tokens.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
+import { openDatabase, type Database } from "./db/database.ts";
+import { registerAuthRoutes } from "./http/authRoutes.ts";
+import { registerAvatarRoutes } from "./http/avatarRoutes.ts";
 import { registerErrorHandling } from "./http/errors.ts";
+import { registerOpenApi } from "./http/openapi.ts";
 import { registerPairingRoutes } from "./http/pairingRoutes.ts";
+import { Router } from "./http/route.ts";
+import { registerUserRoutes } from "./http/userRoutes.ts";
 import { registerWebClient } from "./http/webClient.ts";
+import { RateLimiter } from "./limits/rateLimiter.ts";
 import { defaultPairingLimits, type PairingLimits } from "./pairing/limits.ts";
 import { PairingService } from "./pairing/service.ts";
 import { MemoryPairingStore } from "./pairing/store.ts";
@@ -14,12 +28,20 @@ import { PairTokens } from "./pairing/tokens.ts";
 import { Gateway } from "./realtime/gateway.ts";
 import { Hub } from "./realtime/hub.ts";
 import type { TlsFiles } from "./tls.ts";
+import { AvatarService } from "./uploads/service.ts";
+import { createStorage, type Storage } from "./uploads/storage/index.ts";
+import { UsersService } from "./users/service.ts";
 
 export type AppOptions = {
   config: Config;
   clock?: Clock;
   logger?: Logger;
   pairingLimits?: Partial<PairingLimits>;
+  authLimits?: Partial<AuthLimits>;
+  /** Replaces the STORAGE_DRIVER's storage (tests). */
+  storage?: Storage;
+  /** Replaces the OTP_DRIVER's delivery (tests). */
+  otpDelivery?: OtpDelivery;
   heartbeatMs?: number;
   handshakeTimeoutMs?: number;
   /** Failed pairing attempts (bad token or code) one IP may make per minute. */
@@ -32,8 +54,12 @@ export type AppOptions = {
 
 export type App = {
   http: FastifyInstance;
+  database: Database;
   pairing: PairingService;
+  auth: AuthService;
+  users: UsersService;
   gateway: Gateway;
+  router: Router;
   /** Listens, and returns the URL it listens on. */
   listen(): Promise<string>;
   /** The URL phones use (PUBLIC_URL, or derived from the address the server listens on). */
@@ -58,6 +84,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     ...(options.tls ? { https: options.tls } : {}),
   });
   registerErrorHandling(http);
+  const database = await openDatabase(config);
   http.addHook("onSend", async (_request, reply) => {
     void reply.header("x-content-type-options", "nosniff").header("referrer-policy", "no-referrer");
   });
@@ -72,18 +99,34 @@ export async function buildApp(options: AppOptions): Promise<App> {
     { ...defaultPairingLimits, ...options.pairingLimits },
     () => publicUrl,
   );
+  const authLimits = { ...defaultAuthLimits, ...options.authLimits };
+  const delivery = options.otpDelivery ?? otpDelivery(config.otp, log);
+  const rateLimiter = new RateLimiter(database.db, clock);
+  const sessions = new SessionService(database.db, new AccessTokens(config.secret, clock), clock, authLimits, log);
+  const otp = new OtpService(database.db, new OtpHasher(config.secret), delivery, rateLimiter, clock, authLimits, log);
+  const auth = new AuthService(database.db, otp, sessions, clock, config.defaultRegion);
+  const users = new UsersService(database.db, otp, sessions, clock, config.defaultRegion, log);
+  const avatars = new AvatarService(options.storage ?? createStorage(config.storage), users, log);
+
   const gateway = new Gateway({
     pairing,
+    sessions,
     hub,
     log,
     publicUrl: () => publicUrl,
     handshakeFailures: new RateLimiterMemory({ points: options.handshakeFailuresPerMinute ?? 30, duration: 60 }),
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
     heartbeatMs: options.heartbeatMs ?? 25_000,
+    sessionCheckMs: authLimits.sessionCheckMs,
   });
   http.server.on("upgrade", (request, socket, head) => gateway.handleUpgrade(request, socket, head));
 
-  registerPairingRoutes(http, pairing);
+  const router = new Router(http, (token) => sessions.authenticate(token));
+  registerPairingRoutes(http, router, pairing, database);
+  registerAuthRoutes(router, auth);
+  registerUserRoutes(router, users);
+  await registerAvatarRoutes(http, router, avatars);
+  registerOpenApi(http, router);
   await registerWebClient(http, options.webDist ?? defaultWebDist);
 
   const tickMs = options.tickMs ?? 1_000;
@@ -99,11 +142,24 @@ export async function buildApp(options: AppOptions): Promise<App> {
             .finally(() => (ticking = false));
         }, tickMs)
       : undefined;
+  // Forget ended code requests and idle rate-limit counters after a day.
+  const sweeper =
+    tickMs > 0
+      ? setInterval(() => {
+          const day = 24 * 60 * 60_000;
+          Promise.all([otp.sweep(day), rateLimiter.sweep(day)]).catch((error: unknown) => log.error({ err: error }, "auth sweep failed"));
+        }, 10 * 60_000)
+      : undefined;
+  sweeper?.unref();
 
   return {
     http,
+    database,
     pairing,
+    auth,
+    users,
     gateway,
+    router,
     publicUrl: () => publicUrl,
     async listen() {
       const address = await http.listen({ port: config.port, host: config.host, backlog: 2048 });
@@ -113,8 +169,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
     async close() {
       clearInterval(ticker);
+      clearInterval(sweeper);
       gateway.close();
       await http.close();
+      delivery.close();
+      await database.close();
     },
   };
 }

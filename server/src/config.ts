@@ -17,7 +17,49 @@ const Env = z.object({
   HTTPS: flag.default(false),
   /** Signs pairing tokens. Generated into DATA_DIR on first start when unset; set it in cluster mode. */
   APP_SECRET: z.string().min(32).optional(),
+  /** PostgreSQL (cluster mode). Unset: SQLite file in DATA_DIR. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "a postgres:// URL").optional(),
+  /** PostgreSQL schema to use (created when missing); tests give each server its own. */
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "a lower-case SQL identifier").optional(),
+  OTP_DRIVER: z.enum(["console", "smtp", "sms"]).default("console"),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, "an smtp:// or smtps:// URL").optional(),
+  SMTP_FROM: z.string().min(3).default("EasyQR <no-reply@easyqr.local>"),
+  SMS_URL: z.string().url().optional(),
+  SMS_ACCOUNT: z.string().min(1).optional(),
+  SMS_TOKEN: z.string().min(1).optional(),
+  SMS_FROM: z.string().min(1).optional(),
+  /** Region for phone numbers typed without +country code (ISO 3166 alpha-2, e.g. GB). */
+  DEFAULT_REGION: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, "a two-letter country code")
+    .transform((v) => v.toUpperCase())
+    .optional(),
+  STORAGE_DRIVER: z.enum(["disk", "s3"]).default("disk"),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  /** S3-compatible endpoint (MinIO, R2, …); unset means AWS. */
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: flag.default(false),
 });
+
+export type OtpDriverConfig =
+  | { kind: "console" }
+  | { kind: "smtp"; url: string; from: string }
+  | { kind: "sms"; url: string; account: string; token: string; from: string };
+
+export type StorageConfig =
+  | { kind: "disk"; dir: string }
+  | {
+      kind: "s3";
+      bucket: string;
+      region: string;
+      endpoint: string | undefined;
+      accessKeyId: string | undefined;
+      secretAccessKey: string | undefined;
+      forcePathStyle: boolean;
+    };
 
 export type Config = Readonly<{
   port: number;
@@ -28,6 +70,10 @@ export type Config = Readonly<{
   logLevel: z.infer<typeof Env>["LOG_LEVEL"];
   https: boolean;
   secret: string;
+  database: Readonly<{ url: string | undefined; schema: string | undefined }>;
+  otp: OtpDriverConfig;
+  defaultRegion: string | undefined;
+  storage: StorageConfig;
 }>;
 
 /** Parses the environment once. Throws a readable error naming every bad variable. */
@@ -47,7 +93,40 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     https: e.HTTPS,
     secret: e.APP_SECRET ?? persistentSecret(dataDir),
+    database: Object.freeze({ url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA }),
+    otp: otpDriver(e),
+    defaultRegion: e.DEFAULT_REGION,
+    storage: storage(e, dataDir),
   });
+}
+
+function otpDriver(e: z.infer<typeof Env>): OtpDriverConfig {
+  switch (e.OTP_DRIVER) {
+    case "console":
+      return { kind: "console" };
+    case "smtp":
+      if (!e.SMTP_URL) throw new Error("Invalid configuration:\n  OTP_DRIVER=smtp needs SMTP_URL.\nSee .env.example.");
+      return { kind: "smtp", url: e.SMTP_URL, from: e.SMTP_FROM };
+    case "sms":
+      if (!e.SMS_URL || !e.SMS_ACCOUNT || !e.SMS_TOKEN || !e.SMS_FROM) {
+        throw new Error("Invalid configuration:\n  OTP_DRIVER=sms needs SMS_URL, SMS_ACCOUNT, SMS_TOKEN and SMS_FROM.\nSee .env.example.");
+      }
+      return { kind: "sms", url: e.SMS_URL, account: e.SMS_ACCOUNT, token: e.SMS_TOKEN, from: e.SMS_FROM };
+  }
+}
+
+function storage(e: z.infer<typeof Env>, dataDir: string): StorageConfig {
+  if (e.STORAGE_DRIVER === "disk") return { kind: "disk", dir: join(dataDir, "uploads") };
+  if (!e.S3_BUCKET) throw new Error("Invalid configuration:\n  STORAGE_DRIVER=s3 needs S3_BUCKET.\nSee .env.example.");
+  return {
+    kind: "s3",
+    bucket: e.S3_BUCKET,
+    region: e.S3_REGION,
+    endpoint: e.S3_ENDPOINT,
+    accessKeyId: e.S3_ACCESS_KEY_ID,
+    secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: e.S3_FORCE_PATH_STYLE,
+  };
 }
 
 function persistentSecret(dataDir: string): string {
@@ -72,5 +151,27 @@ export function lanAddress(): string | undefined {
 
 /** Config as safe to log: no secrets. */
 export function redacted(config: Config): Record<string, unknown> {
-  return { ...config, secret: "[redacted]" };
+  const hidden = "[redacted]";
+  return {
+    ...config,
+    secret: hidden,
+    database: { ...config.database, url: config.database.url ? withoutPassword(config.database.url) : undefined },
+    otp:
+      config.otp.kind === "sms"
+        ? { ...config.otp, token: hidden }
+        : config.otp.kind === "smtp"
+          ? { ...config.otp, url: withoutPassword(config.otp.url) }
+          : config.otp,
+    storage: config.storage.kind === "s3" ? { ...config.storage, secretAccessKey: hidden } : config.storage,
+  };
+}
+
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "redacted";
+    return parsed.toString();
+  } catch {
+    return "[unparseable url]";
+  }
 }

@@ -1,26 +1,51 @@
 import type { ErrorBody, ErrorCode } from "@easyqr/protocol";
 
-const statusOf: Partial<Record<ErrorCode, number>> = {
+const statuses: Partial<Record<ErrorCode, number>> = {
   BAD_REQUEST: 400,
   HANDSHAKE_INVALID: 400,
   FRAME_INVALID: 400,
   PAIR_CODE_INVALID: 400,
+  IDENTIFIER_INVALID: 400,
+  UPLOAD_INVALID: 400,
+  AUTH_CODE_INVALID: 400,
+  AUTH_REQUIRED: 401,
+  AUTH_TOKEN_INVALID: 401,
+  AUTH_TOKEN_EXPIRED: 401,
+  AUTH_SESSION_REVOKED: 401,
+  AUTH_REFRESH_INVALID: 401,
+  AUTH_REFRESH_EXPIRED: 401,
+  AUTH_REFRESH_REUSED: 401,
   PAIR_TOKEN_INVALID: 401,
   PAIR_DESKTOP_TOKEN_INVALID: 401,
   PAIR_PHONE_TOKEN_INVALID: 401,
   ORIGIN_FORBIDDEN: 403,
   NOT_FOUND: 404,
+  USER_NOT_FOUND: 404,
   PAIR_SESSION_NOT_FOUND: 404,
   PAIR_TOKEN_USED: 409,
   PAIR_SESSION_FULL: 409,
   PAIR_NOT_PAIRED: 409,
+  AUTH_CODE_USED: 409,
+  USERNAME_TAKEN: 409,
+  EMAIL_TAKEN: 409,
+  PHONE_TAKEN: 409,
   PAIR_TOKEN_EXPIRED: 410,
   PAIR_TOKEN_ROTATED: 410,
   PAIR_SESSION_EXPIRED: 410,
   PAIR_SESSION_CLOSED: 410,
+  AUTH_CODE_EXPIRED: 410,
   FRAME_TOO_LARGE: 413,
+  UPLOAD_TOO_LARGE: 413,
+  UPLOAD_UNSUPPORTED: 415,
   RATE_LIMITED: 429,
+  AUTH_CODE_LOCKED: 429,
+  AUTH_DELIVERY_FAILED: 503,
 };
+
+/** The HTTP status an error code is sent with (500 for codes without one). */
+export function statusOf(code: ErrorCode): number {
+  return statuses[code] ?? 500;
+}
 
 /** The one error type: a code from the protocol, an HTTP status, optional data for the client. */
 export class AppError extends Error {
@@ -33,7 +58,7 @@ export class AppError extends Error {
   ) {
     super(message, options);
     this.name = "AppError";
-    this.status = statusOf[code] ?? 500;
+    this.status = statusOf(code);
   }
 
   toBody(): ErrorBody {

@@ -9,10 +9,10 @@ before(async () => (server = await startServer({ pairingLimits: { maxPendingPerI
 after(() => server.close());
 
 describe("the seed's contract", () => {
-  test("GET /health answers ok", async () => {
+  test("GET /health answers ok, with the database's readiness", async () => {
     const response = await fetch(`${server.url}/health`);
     assert.equal(response.status, 200);
-    assert.deepEqual(await response.json(), { status: "ok" });
+    assert.deepEqual(await response.json(), { status: "ok", checks: { database: "ok" } });
   });
 
   test("POST /create-session returns a pending session with a 2–3 minute JWT and a QR that carries everything", async () => {

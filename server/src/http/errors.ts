@@ -7,7 +7,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {
       request.log.info({ code: error.code }, `request refused: ${error.message}`);
-      if (error.code === "RATE_LIMITED" && typeof error.data?.retryAfterMs === "number") {
+      if (typeof error.data?.retryAfterMs === "number" && error.data.retryAfterMs > 0) {
         void reply.header("retry-after", Math.ceil(error.data.retryAfterMs / 1000));
       }
       return reply.status(error.status).send({ error: error.toBody() } satisfies ErrorEnvelope);

@@ -4,15 +4,22 @@ import { ClientFrame, CloseCode, Handshake, MAX_FRAME_BYTES, type ErrorBody, typ
 import type { Logger } from "pino";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
+import type { SessionService } from "../auth/sessions.ts";
 import { AppError, internalError } from "../errors.ts";
-import type { Identity, PairingService } from "../pairing/service.ts";
+import type { Identity as PairingIdentity, PairingService } from "../pairing/service.ts";
 import { parseOr } from "../validate.ts";
 import { keyOf, type Hub } from "./hub.ts";
 import { originAllowed } from "./origin.ts";
 import { Peer } from "./peer.ts";
 
+/** A signed-in user's socket, through one sign-in session. */
+export type UserIdentity = { role: "user"; userId: string; sessionId: string };
+/** Who a socket is, once its handshake passed. */
+export type Identity = PairingIdentity | UserIdentity;
+
 export type GatewayOptions = {
   pairing: PairingService;
+  sessions: SessionService;
   hub: Hub;
   log: Logger;
   publicUrl: () => string;
@@ -20,6 +27,8 @@ export type GatewayOptions = {
   handshakeFailures: RateLimiterAbstract;
   handshakeTimeoutMs: number;
   heartbeatMs: number;
+  /** How often user sockets' sessions are re-checked in the database (revoked by another node, expired). */
+  sessionCheckMs: number;
 };
 
 /** The one WebSocket endpoint: `/ws`. First frame is the handshake, then JSON frames. */
@@ -27,10 +36,16 @@ export class Gateway {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   private readonly peers = new Set<Peer>();
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly sessionCheck: NodeJS.Timeout;
+  private checking = false;
 
   constructor(private readonly o: GatewayOptions) {
     this.heartbeat = setInterval(() => this.beat(), o.heartbeatMs);
     this.heartbeat.unref();
+    this.sessionCheck = setInterval(() => void this.checkSessions(), o.sessionCheckMs);
+    this.sessionCheck.unref();
+    // Revocations made by this process close their sockets at once; the periodic check catches the rest.
+    o.sessions.onRevoked((sessionIds) => this.dropSessions(sessionIds));
   }
 
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -63,6 +78,7 @@ export class Gateway {
       clearTimeout(timeout);
       this.peers.delete(peer);
       if (!identity) return;
+      if (identity.role === "user") return this.o.hub.removeUser(peer);
       this.o.hub.remove(identity.sessionId, peer);
       this.o.pairing.offline(identity).catch((error: unknown) => this.o.log.error({ err: error }, "offline failed"));
     });
@@ -76,6 +92,10 @@ export class Gateway {
           clearTimeout(timeout);
           if (ws.readyState !== ws.OPEN) return;
           identity = who;
+          if (who.role === "user") {
+            this.o.hub.addUser(who.userId, who.sessionId, peer);
+            return peer.send({ type: "AUTHENTICATED", userId: who.userId, sessionId: who.sessionId });
+          }
           this.o.hub.add(who.sessionId, keyOf(who.role === "desktop" ? who : { role: "phone", phoneId: who.phoneId }), peer);
           return this.o.pairing.online(who);
         })
@@ -93,6 +113,10 @@ export class Gateway {
     }
     try {
       const hello = parseOr(Handshake, parseJson(data), "HANDSHAKE_INVALID");
+      if ("accessToken" in hello) {
+        const claims = await this.o.sessions.authenticate(hello.accessToken);
+        return { role: "user", userId: claims.userId, sessionId: claims.sessionId };
+      }
       if ("desktopToken" in hello) return await this.o.pairing.authenticateDesktop(hello.sessionId, hello.desktopToken);
       if ("phoneToken" in hello) return await this.o.pairing.resumePhone(hello.sessionId, hello.phoneToken);
       if ("code" in hello) return await this.o.pairing.claimWithCode(hello.code, hello.device);
@@ -111,6 +135,7 @@ export class Gateway {
       const raw = parseJson(data);
       id = requestIdOf(raw);
       const frame = parseOr(ClientFrame, raw, "FRAME_INVALID");
+      if (who.role === "user") throw new AppError("FRAME_INVALID", `${frame.type} is a pairing frame; this socket is signed in as a user.`);
       switch (frame.type) {
         case "SCAN": {
           const scan = await this.o.pairing.addScan(who, frame.scan);
@@ -156,12 +181,32 @@ export class Gateway {
     }
   }
 
+  /** Closes every socket of these sign-in sessions. */
+  dropSessions(sessionIds: string[]): void {
+    for (const peer of this.o.hub.peersOfSessions(sessionIds)) {
+      peer.fail({ code: "AUTH_SESSION_REVOKED", message: "This session has ended; sign in again." }, CloseCode.sessionRevoked);
+    }
+  }
+
+  private async checkSessions(): Promise<void> {
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      this.dropSessions(await this.o.sessions.deadAmong(this.o.hub.userSessionIds()));
+    } catch (error) {
+      this.o.log.error({ err: error }, "session check failed");
+    } finally {
+      this.checking = false;
+    }
+  }
+
   get connections(): number {
     return this.peers.size;
   }
 
   close(): void {
     clearInterval(this.heartbeat);
+    clearInterval(this.sessionCheck);
     for (const peer of this.peers) peer.socket.close(CloseCode.goingAway, "server shutting down");
     this.wss.close();
   }
@@ -182,6 +227,7 @@ const guessingCodes = new Set<ErrorCode>([
   "PAIR_TOKEN_INVALID",
   "PAIR_DESKTOP_TOKEN_INVALID",
   "PAIR_PHONE_TOKEN_INVALID",
+  "AUTH_TOKEN_INVALID",
 ]);
 
 function parseJson(data: RawData): unknown {

@@ -2,9 +2,37 @@ import type { ServerEvent } from "@easyqr/protocol";
 import type { Target } from "../pairing/service.ts";
 import type { Peer } from "./peer.ts";
 
-/** The sockets of this process, by session and by who they are. */
+/** The sockets of this process: pairing sockets by session and role, user sockets by user and sign-in session. */
 export class Hub {
   private readonly sessions = new Map<string, Map<Peer, string>>();
+  private readonly users = new Map<string, Set<Peer>>();
+  private readonly userPeers = new Map<Peer, { userId: string; sessionId: string }>();
+
+  addUser(userId: string, sessionId: string, peer: Peer): void {
+    let peers = this.users.get(userId);
+    if (!peers) this.users.set(userId, (peers = new Set<Peer>()));
+    peers.add(peer);
+    this.userPeers.set(peer, { userId, sessionId });
+  }
+
+  removeUser(peer: Peer): void {
+    const who = this.userPeers.get(peer);
+    if (!who) return;
+    this.userPeers.delete(peer);
+    const peers = this.users.get(who.userId);
+    peers?.delete(peer);
+    if (peers?.size === 0) this.users.delete(who.userId);
+  }
+
+  /** The sign-in sessions with a socket here. */
+  userSessionIds(): string[] {
+    return [...new Set([...this.userPeers.values()].map((w) => w.sessionId))];
+  }
+
+  peersOfSessions(sessionIds: string[]): Peer[] {
+    const wanted = new Set(sessionIds);
+    return [...this.userPeers].filter(([, who]) => wanted.has(who.sessionId)).map(([peer]) => peer);
+  }
 
   add(sessionId: string, key: string, peer: Peer): void {
     let peers = this.sessions.get(sessionId);
@@ -24,7 +52,7 @@ export class Hub {
   }
 
   get size(): number {
-    let count = 0;
+    let count = this.userPeers.size;
     for (const peers of this.sessions.values()) count += peers.size;
     return count;
   }

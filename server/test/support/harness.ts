@@ -1,7 +1,9 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import pg from "pg";
 import { pino } from "pino";
 import { buildApp, type App, type AppOptions } from "../../src/app.ts";
 import { ManualClock } from "../../src/clock.ts";
@@ -14,15 +16,35 @@ export type TestServer = {
   url: string;
   clock: ManualClock;
   logs: LogLine[];
+  dataDir: string;
   /** Runs the pairing sweeper once, as its timer would. */
   tick(): Promise<void>;
   close(): Promise<void>;
 };
 
-/** A real server on a random port, with a clock the test moves and its log lines captured. */
-export async function startServer(options: Partial<Omit<AppOptions, "config" | "clock" | "logger">> = {}): Promise<TestServer> {
+export type TestServerOptions = Partial<Omit<AppOptions, "config" | "clock" | "logger">> & {
+  /** Extra settings, as environment variables (OTP_DRIVER, SMTP_URL, …). */
+  env?: Record<string, string>;
+};
+
+/**
+ * A real server on a random port, with a clock the test moves and its log lines captured.
+ * Its data is its own: a fresh SQLite file, or with DATABASE_URL set a fresh PostgreSQL
+ * schema that is dropped on close.
+ */
+export async function startServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const { env = {}, ...appOptions } = options;
   const dataDir = mkdtempSync(join(tmpdir(), "easyqr-test-"));
-  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "info" });
+  const databaseUrl = process.env.DATABASE_URL;
+  const schema = databaseUrl ? `test_${randomBytes(6).toString("hex")}` : undefined;
+  const config = loadConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DATA_DIR: dataDir,
+    LOG_LEVEL: "info",
+    ...(databaseUrl && schema ? { DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema } : {}),
+    ...env,
+  });
   const logs: LogLine[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -31,17 +53,29 @@ export async function startServer(options: Partial<Omit<AppOptions, "config" | "
     },
   });
   const clock = new ManualClock(Date.now());
-  const app = await buildApp({ config, clock, logger: pino({ level: "info" }, sink), tickMs: 0, ...options });
+  const app = await buildApp({ config, clock, logger: pino({ level: "info" }, sink), tickMs: 0, ...appOptions });
   const url = await app.listen();
   return {
     app,
     url,
     clock,
     logs,
+    dataDir,
     tick: () => app.pairing.tick(),
     async close() {
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });
+      if (databaseUrl && schema) await dropSchema(databaseUrl, schema);
     },
   };
+}
+
+async function dropSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
 }

@@ -1,0 +1,81 @@
+import { z } from "zod";
+import { DeviceInfo } from "./socket.ts";
+import { Me } from "./users.ts";
+
+/** Length of a one-time sign-in code. */
+export const OTP_LENGTH = 6;
+
+/** An email address as typed; the server lower-cases it. */
+export const EmailInput = z.string().trim().pipe(z.email().max(254));
+/** A phone number as typed: international (`+44 20 …`) or national in the server's DEFAULT_REGION. */
+export const PhoneInput = z
+  .string()
+  .min(3)
+  .max(32)
+  .regex(/^\+?[0-9 ()./-]+$/, "a phone number is digits, optionally starting with +");
+
+/** Where a code goes: exactly one of `email` or `phone`. */
+export const IdentifierInput = z.union([
+  z.object({ email: EmailInput }).strict(),
+  z.object({ phone: PhoneInput }).strict(),
+]);
+export type IdentifierInput = z.infer<typeof IdentifierInput>;
+
+export const RequestCodeRequest = IdentifierInput;
+export type RequestCodeRequest = z.infer<typeof RequestCodeRequest>;
+
+/** The same for known and unknown identifiers: nothing tells whether an account exists. */
+export const RequestCodeResponse = z.object({
+  /** Names this request; the code only works together with it. */
+  requestId: z.string(),
+  /** The code stops working at this time (ms since epoch). */
+  expiresAt: z.number().int(),
+  codeLength: z.literal(OTP_LENGTH),
+});
+export type RequestCodeResponse = z.infer<typeof RequestCodeResponse>;
+
+export const OtpCode = z.string().regex(/^[0-9]{6}$/, "a code is 6 digits");
+
+export const VerifyCodeRequest = z
+  .object({ requestId: z.string().min(1).max(64), code: OtpCode, device: DeviceInfo.optional() })
+  .strict();
+export type VerifyCodeRequest = z.infer<typeof VerifyCodeRequest>;
+
+/** A signed-in session: a short access token and a rotating refresh token. */
+export const AuthTokens = z.object({
+  /** HS256 JWT for `Authorization: Bearer …` and the socket handshake `{accessToken}`. */
+  accessToken: z.string(),
+  accessTokenExpiresAt: z.number().int(),
+  /** Single use: every refresh returns a new one. Reusing an old one ends the session. */
+  refreshToken: z.string(),
+  /** The session's absolute end: refreshing does not extend it. */
+  refreshTokenExpiresAt: z.number().int(),
+  sessionId: z.string(),
+});
+export type AuthTokens = z.infer<typeof AuthTokens>;
+
+export const VerifyCodeResponse = z.object({
+  tokens: AuthTokens,
+  user: Me,
+  /** True when this verification created the account (show onboarding). */
+  isNewUser: z.boolean(),
+});
+export type VerifyCodeResponse = z.infer<typeof VerifyCodeResponse>;
+
+export const RefreshRequest = z.object({ refreshToken: z.string().min(1).max(256) }).strict();
+export type RefreshRequest = z.infer<typeof RefreshRequest>;
+
+export const RefreshResponse = z.object({ tokens: AuthTokens });
+export type RefreshResponse = z.infer<typeof RefreshResponse>;
+
+export const LogoutRequest = z
+  .object({
+    /** End every session of this user, not only this one. */
+    everywhere: z.boolean().default(false),
+  })
+  .strict();
+export type LogoutRequest = z.infer<typeof LogoutRequest>;
+
+/** Confirms a new email or phone (`POST /api/users/me/identifier`) with the code sent to it. */
+export const ConfirmIdentifierRequest = z.object({ requestId: z.string().min(1).max(64), code: OtpCode }).strict();
+export type ConfirmIdentifierRequest = z.infer<typeof ConfirmIdentifierRequest>;

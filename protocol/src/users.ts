@@ -1,0 +1,57 @@
+import { z } from "zod";
+
+export const UserId = z.string().uuid();
+
+/** 3–32 of a-z, 0-9 and _; case-insensitive (stored and compared in lower case). */
+export const Username = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.string().regex(/^[a-z0-9_]{3,32}$/, "a username is 3–32 letters, digits or _"));
+export const DisplayName = z.string().trim().min(1, "a name is 1–64 characters").max(64, "a name is 1–64 characters");
+export const Bio = z.string().trim().max(140, "a bio is at most 140 characters");
+
+export const Avatar = z.object({
+  /** 512 px WebP, relative to the server. */
+  url: z.string(),
+  /** 96 px WebP. */
+  thumbUrl: z.string(),
+});
+export type Avatar = z.infer<typeof Avatar>;
+
+/** What anyone may see of a user. */
+export const PublicUser = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  username: z.string().nullable(),
+  bio: z.string().nullable(),
+  avatar: Avatar.nullable(),
+});
+export type PublicUser = z.infer<typeof PublicUser>;
+
+/** The signed-in user's own view. */
+export const Me = PublicUser.extend({
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  createdAt: z.number().int(),
+  /** Onboarding is done once name and username are set. */
+  onboarded: z.boolean(),
+});
+export type Me = z.infer<typeof Me>;
+
+/** Fields left out stay as they are; `bio: null` clears the bio. */
+export const UpdateProfileRequest = z
+  .object({ name: DisplayName.optional(), username: Username.optional(), bio: Bio.nullable().optional() })
+  .strict();
+export type UpdateProfileRequest = z.infer<typeof UpdateProfileRequest>;
+
+export const UsernameAvailabilityQuery = z.object({ username: z.string().max(64) }).strict();
+export const UsernameAvailability = z.object({
+  username: z.string(),
+  available: z.boolean(),
+  /** Why not: `invalid` (does not match the rules) or `taken`. */
+  reason: z.enum(["invalid", "taken"]).optional(),
+});
+export type UsernameAvailability = z.infer<typeof UsernameAvailability>;
+
+export const UsernameParams = z.object({ username: Username }).strict();

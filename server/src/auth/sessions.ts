@@ -1,0 +1,155 @@
+import { randomUUID } from "node:crypto";
+import type { AuthTokens, DeviceInfo } from "@easyqr/protocol";
+import type { Logger } from "pino";
+import type { Clock } from "../clock.ts";
+import type { Db } from "../db/schema.ts";
+import { AppError } from "../errors.ts";
+import type { AuthLimits } from "./limits.ts";
+import { hashRefreshToken, newRefreshToken, type AccessClaims, type AccessTokens } from "./tokens.ts";
+
+export type RevokeReason = "logout" | "logout_everywhere" | "refresh_reused" | "account_deleted";
+
+/** Told about every revocation made by this process (the gateway drops those sockets at once). */
+export type RevocationListener = (sessionIds: string[]) => void;
+
+/**
+ * The only code that changes sign-in sessions. A session is one refresh-token family on
+ * one device: created at sign-in, its refresh token rotated on every use, revoked on
+ * logout, on reuse of an old refresh token, or when the account is deleted.
+ */
+export class SessionService {
+  private readonly listeners = new Set<RevocationListener>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly tokens: AccessTokens,
+    private readonly clock: Clock,
+    private readonly limits: AuthLimits,
+    private readonly log: Logger,
+  ) {}
+
+  onRevoked(listener: RevocationListener): void {
+    this.listeners.add(listener);
+  }
+
+  async create(userId: string, device: DeviceInfo | undefined): Promise<AuthTokens> {
+    const now = this.clock.now();
+    const id = randomUUID();
+    const expiresAt = now + this.limits.sessionTtlMs;
+    const refreshToken = newRefreshToken();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto("authSessions")
+        .values({ id, userId, createdAt: now, expiresAt, lastUsedAt: now, revokedAt: null, revokedReason: null, deviceName: device?.name ?? null, devicePlatform: device?.platform ?? null })
+        .execute();
+      await trx.insertInto("refreshTokens").values({ tokenHash: hashRefreshToken(refreshToken), sessionId: id, createdAt: now, usedAt: null }).execute();
+    });
+    return this.tokensOf({ userId, sessionId: id }, expiresAt, refreshToken);
+  }
+
+  /**
+   * Exchanges a refresh token for new tokens; the old one is spent. Presenting a spent
+   * one again means it was copied: the whole session is revoked.
+   */
+  async refresh(refreshToken: string): Promise<AuthTokens> {
+    const now = this.clock.now();
+    const tokenHash = hashRefreshToken(refreshToken);
+    const found = await this.db
+      .selectFrom("refreshTokens")
+      .innerJoin("authSessions", "authSessions.id", "refreshTokens.sessionId")
+      .select(["refreshTokens.usedAt", "authSessions.id as sessionId", "authSessions.userId", "authSessions.expiresAt", "authSessions.revokedAt"])
+      .where("refreshTokens.tokenHash", "=", tokenHash)
+      .executeTakeFirst();
+    if (!found) throw new AppError("AUTH_REFRESH_INVALID", "This refresh token is not valid; sign in again.");
+    if (found.revokedAt !== null) throw new AppError("AUTH_SESSION_REVOKED", "This session has ended; sign in again.");
+    if (found.expiresAt <= now) throw new AppError("AUTH_REFRESH_EXPIRED", "This session has expired; sign in again.");
+
+    const next = newRefreshToken();
+    const rotated = await this.db.transaction().execute(async (trx) => {
+      // The one atomic step: of concurrent uses of one token exactly one spends it.
+      const spent = await trx
+        .updateTable("refreshTokens")
+        .set({ usedAt: now })
+        .where("tokenHash", "=", tokenHash)
+        .where("usedAt", "is", null)
+        .executeTakeFirst();
+      if (spent.numUpdatedRows !== 1n) return false;
+      await trx.insertInto("refreshTokens").values({ tokenHash: hashRefreshToken(next), sessionId: found.sessionId, createdAt: now, usedAt: null }).execute();
+      await trx.updateTable("authSessions").set({ lastUsedAt: now }).where("id", "=", found.sessionId).execute();
+      return true;
+    });
+    if (!rotated) {
+      await this.revoke([found.sessionId], "refresh_reused");
+      this.log.warn({ sessionId: found.sessionId, userId: found.userId }, "refresh token reused: session revoked");
+      throw new AppError("AUTH_REFRESH_REUSED", "This refresh token was already used; the session has been ended for safety. Sign in again.");
+    }
+    return this.tokensOf({ userId: found.userId, sessionId: found.sessionId }, found.expiresAt, next);
+  }
+
+  /** Checks an access token and that its session is still live (revocation takes effect at once). */
+  async authenticate(accessToken: string): Promise<AccessClaims> {
+    const claims = this.tokens.verify(accessToken);
+    const session = await this.db
+      .selectFrom("authSessions")
+      .select(["userId", "expiresAt", "revokedAt"])
+      .where("id", "=", claims.sessionId)
+      .executeTakeFirst();
+    if (!session || session.revokedAt !== null || session.userId !== claims.userId) {
+      throw new AppError("AUTH_SESSION_REVOKED", "This session has ended; sign in again.");
+    }
+    if (session.expiresAt <= this.clock.now()) throw new AppError("AUTH_TOKEN_EXPIRED", "This session has expired; sign in again.");
+    return claims;
+  }
+
+  async revoke(sessionIds: string[], reason: RevokeReason): Promise<void> {
+    if (sessionIds.length === 0) return;
+    await this.db
+      .updateTable("authSessions")
+      .set({ revokedAt: this.clock.now(), revokedReason: reason })
+      .where("id", "in", sessionIds)
+      .where("revokedAt", "is", null)
+      .execute();
+    this.announce(sessionIds);
+  }
+
+  async revokeAllOf(userId: string, reason: RevokeReason): Promise<string[]> {
+    const sessions = await this.db.selectFrom("authSessions").select("id").where("userId", "=", userId).where("revokedAt", "is", null).execute();
+    const ids = sessions.map((s) => s.id);
+    await this.revoke(ids, reason);
+    return ids;
+  }
+
+  /** Tells listeners that these sessions are gone (also used when their rows were deleted). */
+  announce(sessionIds: string[]): void {
+    for (const listener of this.listeners) listener(sessionIds);
+  }
+
+  /** Of these sessions, the ones no longer live: revoked, expired or deleted (possibly by another node). */
+  async deadAmong(sessionIds: string[]): Promise<string[]> {
+    const now = this.clock.now();
+    const alive = new Set<string>();
+    // In batches: SQLite caps the number of bound parameters, and a node may hold thousands of sockets.
+    for (let i = 0; i < sessionIds.length; i += 500) {
+      const live = await this.db
+        .selectFrom("authSessions")
+        .select("id")
+        .where("id", "in", sessionIds.slice(i, i + 500))
+        .where("revokedAt", "is", null)
+        .where("expiresAt", ">", now)
+        .execute();
+      for (const session of live) alive.add(session.id);
+    }
+    return sessionIds.filter((id) => !alive.has(id));
+  }
+
+  private tokensOf(claims: AccessClaims, sessionExpiresAt: number, refreshToken: string): AuthTokens {
+    const accessTokenExpiresAt = Math.min(this.clock.now() + this.limits.accessTtlMs, sessionExpiresAt);
+    return {
+      accessToken: this.tokens.sign(claims, accessTokenExpiresAt),
+      accessTokenExpiresAt: Math.floor(accessTokenExpiresAt / 1000) * 1000,
+      refreshToken,
+      refreshTokenExpiresAt: sessionExpiresAt,
+      sessionId: claims.sessionId,
+    };
+  }
+}

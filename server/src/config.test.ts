@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { loadConfig, redacted } from "./config.ts";
+
+const base = { APP_SECRET: "s".repeat(32), DATA_DIR: "/tmp/easyqr-config-test" };
+
+test("defaults: SQLite, console codes, disk storage in DATA_DIR/uploads", () => {
+  const config = loadConfig(base);
+  assert.deepEqual(config.database, { url: undefined, schema: undefined });
+  assert.deepEqual(config.otp, { kind: "console" });
+  assert.deepEqual(config.storage, { kind: "disk", dir: "/tmp/easyqr-config-test/uploads" });
+  assert.equal(config.defaultRegion, undefined);
+});
+
+test("drivers need their settings, and say which are missing", () => {
+  assert.throws(() => loadConfig({ ...base, OTP_DRIVER: "smtp" }), /SMTP_URL/);
+  assert.throws(() => loadConfig({ ...base, OTP_DRIVER: "sms", SMS_URL: "http://x" }), /SMS_ACCOUNT/);
+  assert.throws(() => loadConfig({ ...base, STORAGE_DRIVER: "s3" }), /S3_BUCKET/);
+  assert.throws(() => loadConfig({ ...base, DATABASE_URL: "mysql://x" }), /DATABASE_URL/);
+  assert.throws(() => loadConfig({ ...base, DATABASE_SCHEMA: "Bad;Schema" }), /DATABASE_SCHEMA/);
+  assert.throws(() => loadConfig({ ...base, DEFAULT_REGION: "GBR" }), /DEFAULT_REGION/);
+  assert.equal(loadConfig({ ...base, DEFAULT_REGION: "gb" }).defaultRegion, "GB");
+});
+
+test("secrets never reach the log", () => {
+  const config = loadConfig({
+    ...base,
+    DATABASE_URL: "postgres://app:db-password@db:5432/easyqr",
+    OTP_DRIVER: "sms",
+    SMS_URL: "https://sms.example",
+    SMS_ACCOUNT: "AC1",
+    SMS_TOKEN: "sms-token",
+    SMS_FROM: "+15005550006",
+    STORAGE_DRIVER: "s3",
+    S3_BUCKET: "b",
+    S3_SECRET_ACCESS_KEY: "s3-secret",
+  });
+  const shown = JSON.stringify(redacted(config));
+  for (const secret of ["db-password", "sms-token", "s3-secret", "s".repeat(32)]) assert.ok(!shown.includes(secret), secret);
+  const smtp = JSON.stringify(redacted(loadConfig({ ...base, OTP_DRIVER: "smtp", SMTP_URL: "smtps://u:mail-password@smtp.example" })));
+  assert.ok(!smtp.includes("mail-password"));
+});

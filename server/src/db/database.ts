@@ -1,0 +1,82 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import SQLite from "better-sqlite3";
+import { CamelCasePlugin, Kysely, PostgresDialect, sql, SqliteDialect } from "kysely";
+import pg from "pg";
+import type { Config } from "../config.ts";
+import { migrateToLatest } from "./migrate.ts";
+import type { Db, Schema } from "./schema.ts";
+
+export type Engine = "sqlite" | "postgres";
+
+export type Database = {
+  db: Db;
+  engine: Engine;
+  /** One round trip; false when the database does not answer. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+};
+
+/** PostgreSQL types whose text form we turn into JS numbers (bigint, numeric from count()). */
+const INT8 = 20;
+const NUMERIC = 1700;
+
+/**
+ * Opens the database the config names (PostgreSQL when DATABASE_URL is set,
+ * else the SQLite file DATA_DIR/easyqr.sqlite) and applies pending migrations.
+ */
+export async function openDatabase(config: Pick<Config, "dataDir" | "database">): Promise<Database> {
+  const database = config.database.url ? await openPostgres(config.database.url, config.database.schema) : openSqlite(config.dataDir);
+  try {
+    await migrateToLatest(database.db as Db & Kysely<unknown>, config.database.url ? config.database.schema : undefined);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
+}
+
+function openSqlite(dataDir: string): Database {
+  mkdirSync(dataDir, { recursive: true });
+  const file = new SQLite(join(dataDir, "easyqr.sqlite"));
+  file.pragma("journal_mode = WAL");
+  file.pragma("foreign_keys = ON");
+  file.pragma("synchronous = NORMAL");
+  file.pragma("busy_timeout = 5000");
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: file }), plugins: [new CamelCasePlugin()] });
+  return { db, engine: "sqlite", ping: () => ping(db), close: () => db.destroy() };
+}
+
+async function openPostgres(url: string, schema: string | undefined): Promise<Database> {
+  if (schema) {
+    // The schema name is validated by config (a lower-case identifier), so quoting it is enough.
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    } finally {
+      await admin.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    ...(schema ? { options: `-c search_path="${schema}"` } : {}),
+    types: { getTypeParser: typeParser },
+  });
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+  return { db, engine: "postgres", ping: () => ping(db), close: () => db.destroy() };
+}
+
+/** pg's parsers, except that BIGINT and NUMERIC (what count() returns) become numbers: our values fit in 2^53. */
+const typeParser = ((oid: number, format?: "text" | "binary"): unknown =>
+  oid === INT8 || oid === NUMERIC ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser;
+
+async function ping(db: Db): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,25 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import * as m0001 from "./migrations/0001_accounts.ts";
+
+/**
+ * The numbered migrations, in order. One set for SQLite and PostgreSQL: they use
+ * only what both have (text, integer, bigint, unique and check constraints).
+ * A new migration is a new file `NNNN_name.ts` added here; an applied one is never edited.
+ */
+export const migrations: Record<string, Migration> = {
+  "0001_accounts": m0001,
+};
+
+const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
+
+/**
+ * Brings the schema up to date; run at every start. Throws (and changes nothing more) on the first failure.
+ * `schema` (PostgreSQL) keeps Kysely's bookkeeping tables in that schema: unqualified, Kysely would
+ * find another schema's tables and skip creating its own.
+ */
+export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Promise<string[]> {
+  const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw new Error(`database migration failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`, { cause: error });
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

@@ -1,0 +1,85 @@
+import type { Kysely } from "kysely";
+
+/**
+ * Tables as the code sees them. Columns are snake_case in the database and
+ * camelCase here (Kysely's CamelCasePlugin). Times are milliseconds since the
+ * epoch in a BIGINT/INTEGER; there are no booleans (SQLite has none): a nullable
+ * time says whether something happened.
+ */
+export type UsersTable = {
+  id: string;
+  /** Lower-case; unique. */
+  email: string | null;
+  /** E.164; unique. */
+  phone: string | null;
+  /** As chosen (always lower case today). */
+  username: string | null;
+  /** Lower-cased username; the unique index that makes usernames case-insensitive. */
+  usernameKey: string | null;
+  name: string | null;
+  bio: string | null;
+  /** Storage id of the current avatar (its files are `<id>.webp` and `<id>-thumb.webp`). */
+  avatarId: string | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export type OtpPurpose = "sign_in" | "change_identifier";
+export type IdentifierKind = "email" | "phone";
+
+/** One code request ("challenge"): resends replace its code and keep its attempt count. */
+export type OtpChallengesTable = {
+  id: string;
+  purpose: OtpPurpose;
+  kind: IdentifierKind;
+  /** Normalised email or E.164 phone. */
+  identifier: string;
+  /** For `change_identifier`: whose email/phone changes. */
+  userId: string | null;
+  /** HMAC-SHA256(server key, `<id>:<code>`), base64url. */
+  codeHash: string;
+  attempts: number;
+  sends: number;
+  createdAt: number;
+  expiresAt: number;
+  consumedAt: number | null;
+};
+
+/** A sign-in session: one refresh-token family on one device. */
+export type AuthSessionsTable = {
+  id: string;
+  userId: string;
+  createdAt: number;
+  /** Absolute end: refreshing never extends it. */
+  expiresAt: number;
+  lastUsedAt: number;
+  revokedAt: number | null;
+  revokedReason: string | null;
+  deviceName: string | null;
+  devicePlatform: string | null;
+};
+
+export type RefreshTokensTable = {
+  /** SHA-256 of the token, base64url. The token itself is never stored. */
+  tokenHash: string;
+  sessionId: string;
+  createdAt: number;
+  /** Set when it was exchanged; presenting it again is reuse. */
+  usedAt: number | null;
+};
+
+/** Sliding-window rate limits: one row per counted event. */
+export type RateEventsTable = { key: string; at: number };
+/** One row per limited key, locked while its events are counted (serialises concurrent checks). */
+export type RateKeysTable = { key: string; touchedAt: number };
+
+export type Schema = {
+  users: UsersTable;
+  otpChallenges: OtpChallengesTable;
+  authSessions: AuthSessionsTable;
+  refreshTokens: RefreshTokensTable;
+  rateEvents: RateEventsTable;
+  rateKeys: RateKeysTable;
+};
+
+export type Db = Kysely<Schema>;

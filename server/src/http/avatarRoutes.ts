@@ -1,0 +1,78 @@
+import multipart from "@fastify/multipart";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { Me } from "@easyqr/protocol";
+import { z } from "zod";
+import { AppError } from "../errors.ts";
+import { AVATAR_MAX_BYTES } from "../uploads/avatar.ts";
+import type { AvatarService } from "../uploads/service.ts";
+import { notFound } from "./errors.ts";
+import type { Router } from "./route.ts";
+
+const authErrors = ["AUTH_REQUIRED", "AUTH_TOKEN_INVALID", "AUTH_TOKEN_EXPIRED", "AUTH_SESSION_REVOKED"] as const;
+const MediaParams = z.object({ file: z.string().max(100) });
+
+export async function registerAvatarRoutes(app: FastifyInstance, router: Router, avatars: AvatarService): Promise<void> {
+  await app.register(multipart, { limits: { fileSize: AVATAR_MAX_BYTES, files: 1, fields: 0, parts: 1, headerPairs: 50 } });
+
+  router.add(
+    {
+      method: "PUT",
+      url: "/api/users/me/avatar",
+      tag: "users",
+      summary: "Upload an avatar: multipart field `file`, JPEG/PNG/WebP (by content) ≤ 5 MB and ≤ 25 megapixels; stored as 512 px and 96 px WebP",
+      auth: true,
+      multipartFile: "file",
+      response: Me,
+      errors: [...authErrors, "UPLOAD_TOO_LARGE", "UPLOAD_UNSUPPORTED", "UPLOAD_INVALID"],
+    },
+    async ({ principal, request }) => avatars.set(principal.userId, await readUpload(request)),
+  );
+
+  router.add(
+    { method: "DELETE", url: "/api/users/me/avatar", tag: "users", summary: "Remove the avatar", auth: true, response: Me, errors: [...authErrors] },
+    ({ principal }) => avatars.remove(principal.userId),
+  );
+
+  // Public and immutable: every upload gets a new random name.
+  router.describe({
+    method: "GET",
+    url: "/api/media/avatars/:file",
+    tag: "users",
+    summary: "An avatar file (`<id>.webp` or `<id>-thumb.webp`, as in `avatar.url`/`thumbUrl`); cached for a year",
+    auth: false,
+    params: MediaParams,
+    fileResponse: "image/webp",
+    errors: ["NOT_FOUND"],
+  });
+  app.get("/api/media/avatars/:file", async (request, reply) => {
+    const { file } = MediaParams.parse(request.params);
+    const stored = await avatars.file(file);
+    if (!stored) throw notFound(request.url);
+    return reply
+      .header("content-type", "image/webp")
+      .header("cache-control", "public, max-age=31536000, immutable")
+      .header("x-content-type-options", "nosniff")
+      .header("content-security-policy", "default-src 'none'; sandbox")
+      .header("content-disposition", "inline")
+      .send(stored.data);
+  });
+}
+
+/** The one file of a multipart upload, within the size limit. The client's file name and type are ignored. */
+async function readUpload(request: FastifyRequest): Promise<Buffer> {
+  try {
+    const file = await request.file();
+    if (!file || file.fieldname !== "file") throw new AppError("UPLOAD_INVALID", "Send the image as the multipart field `file`.");
+    return await file.toBuffer();
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    const code = (error as { code?: string }).code;
+    if (code === "FST_REQ_FILE_TOO_LARGE") {
+      throw new AppError("UPLOAD_TOO_LARGE", `Files may be at most ${AVATAR_MAX_BYTES / 1024 / 1024} MB.`, { maxBytes: AVATAR_MAX_BYTES });
+    }
+    if (typeof code === "string" && code.startsWith("FST_")) {
+      throw new AppError("UPLOAD_INVALID", "Send one image as multipart/form-data in the field `file`.", undefined, { cause: error });
+    }
+    throw error;
+  }
+}

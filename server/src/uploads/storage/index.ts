@@ -1,0 +1,11 @@
+import type { StorageConfig } from "../../config.ts";
+import { diskStorage } from "./disk.ts";
+import { s3Storage } from "./s3.ts";
+import type { Storage } from "./types.ts";
+
+export type { Storage } from "./types.ts";
+
+/** The driver `STORAGE_DRIVER` names. */
+export function createStorage(config: StorageConfig): Storage {
+  return config.kind === "disk" ? diskStorage(config.dir) : s3Storage(config);
+}

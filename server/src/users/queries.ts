@@ -1,0 +1,46 @@
+import { randomUUID } from "node:crypto";
+import type { Db, UsersTable } from "../db/schema.ts";
+import { uniqueViolation } from "../db/errors.ts";
+import type { Identifier } from "../auth/identifiers.ts";
+
+export function userById(db: Db, id: string): Promise<UsersTable | undefined> {
+  return db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export function userByIdentifier(db: Db, identifier: Identifier): Promise<UsersTable | undefined> {
+  return db.selectFrom("users").selectAll().where(identifier.kind, "=", identifier.value).executeTakeFirst();
+}
+
+export function userByUsername(db: Db, username: string): Promise<UsersTable | undefined> {
+  return db.selectFrom("users").selectAll().where("usernameKey", "=", username.toLowerCase()).executeTakeFirst();
+}
+
+/**
+ * The user with this email/phone, created when there is none. Two first sign-ins racing
+ * for one identifier both end with the same user: the loser of the unique constraint reads the winner's row.
+ */
+export async function findOrCreateUser(db: Db, identifier: Identifier, now: number): Promise<{ user: UsersTable; created: boolean }> {
+  const existing = await userByIdentifier(db, identifier);
+  if (existing) return { user: existing, created: false };
+  const user: UsersTable = {
+    id: randomUUID(),
+    email: identifier.kind === "email" ? identifier.value : null,
+    phone: identifier.kind === "phone" ? identifier.value : null,
+    username: null,
+    usernameKey: null,
+    name: null,
+    bio: null,
+    avatarId: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  try {
+    await db.insertInto("users").values(user).execute();
+    return { user, created: true };
+  } catch (error) {
+    if (!uniqueViolation(error)) throw error;
+    const winner = await userByIdentifier(db, identifier);
+    if (!winner) throw error;
+    return { user: winner, created: false };
+  }
+}

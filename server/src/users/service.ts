@@ -1,0 +1,121 @@
+import type { IdentifierInput, Me, PublicUser, RequestCodeResponse, UpdateProfileRequest, UsernameAvailability } from "@easyqr/protocol";
+import { Username } from "@easyqr/protocol";
+import type { Logger } from "pino";
+import { normalizeIdentifier } from "../auth/identifiers.ts";
+import type { OtpService } from "../auth/otp.ts";
+import type { SessionService } from "../auth/sessions.ts";
+import type { Clock } from "../clock.ts";
+import { uniqueViolation } from "../db/errors.ts";
+import type { Db, UsersTable } from "../db/schema.ts";
+import { AppError } from "../errors.ts";
+import { userById, userByUsername } from "./queries.ts";
+import { meView, publicView } from "./view.ts";
+
+/** Deletes a user's stored files (the avatar); set by the uploads part. */
+export type UserFilesCleaner = (avatarId: string) => Promise<void>;
+
+/** The only code that changes users: profile, email/phone, avatar, deletion. */
+export class UsersService {
+  private cleaner: UserFilesCleaner = () => Promise.resolve();
+
+  constructor(
+    private readonly db: Db,
+    private readonly otp: OtpService,
+    private readonly sessions: SessionService,
+    private readonly clock: Clock,
+    private readonly defaultRegion: string | undefined,
+    private readonly log: Logger,
+  ) {}
+
+  onDeleteFiles(cleaner: UserFilesCleaner): void {
+    this.cleaner = cleaner;
+  }
+
+  async me(userId: string): Promise<Me> {
+    return meView(await this.load(userId));
+  }
+
+  async byUsername(username: string): Promise<PublicUser> {
+    const user = await userByUsername(this.db, username);
+    if (!user) throw new AppError("USER_NOT_FOUND", "Nobody has this username.");
+    return publicView(user);
+  }
+
+  async usernameAvailability(raw: string, userId: string | undefined): Promise<UsernameAvailability> {
+    const parsed = Username.safeParse(raw);
+    if (!parsed.success) return { username: raw, available: false, reason: "invalid" };
+    const owner = await userByUsername(this.db, parsed.data);
+    if (owner && owner.id !== userId) return { username: parsed.data, available: false, reason: "taken" };
+    return { username: parsed.data, available: true };
+  }
+
+  /** Changes the given fields. A username another user holds (in any case) is a 409, also when two claim it at once. */
+  async updateProfile(userId: string, changes: UpdateProfileRequest): Promise<Me> {
+    const set: Partial<UsersTable> = { updatedAt: this.clock.now() };
+    if (changes.name !== undefined) set.name = changes.name;
+    if (changes.bio !== undefined) set.bio = changes.bio === "" ? null : changes.bio;
+    if (changes.username !== undefined) {
+      set.username = changes.username;
+      set.usernameKey = changes.username.toLowerCase();
+    }
+    try {
+      const updated = await this.db.updateTable("users").set(set).where("id", "=", userId).executeTakeFirst();
+      if (updated.numUpdatedRows !== 1n) throw new AppError("USER_NOT_FOUND", "This account no longer exists.");
+    } catch (error) {
+      throw this.conflict(error) ?? error;
+    }
+    return this.me(userId);
+  }
+
+  /** Sends a code to a new email or phone; it becomes the user's once confirmed. */
+  async requestIdentifierChange(userId: string, input: IdentifierInput, ip: string): Promise<RequestCodeResponse> {
+    await this.load(userId);
+    return this.otp.request(normalizeIdentifier(input, this.defaultRegion), { purpose: "change_identifier", userId }, ip);
+  }
+
+  async confirmIdentifierChange(userId: string, requestId: string, code: string): Promise<Me> {
+    const identifier = await this.otp.verify(requestId, code, { purpose: "change_identifier", userId });
+    try {
+      await this.db
+        .updateTable("users")
+        .set(identifier.kind === "email" ? { email: identifier.value, updatedAt: this.clock.now() } : { phone: identifier.value, updatedAt: this.clock.now() })
+        .where("id", "=", userId)
+        .execute();
+    } catch (error) {
+      throw this.conflict(error) ?? error;
+    }
+    this.log.info({ userId, kind: identifier.kind }, "identifier changed");
+    return this.me(userId);
+  }
+
+  /** Sets (or with null clears) the avatar; returns the previous avatar id so its files can go. */
+  async setAvatar(userId: string, avatarId: string | null): Promise<{ me: Me; previous: string | null }> {
+    const user = await this.load(userId);
+    await this.db.updateTable("users").set({ avatarId, updatedAt: this.clock.now() }).where("id", "=", userId).execute();
+    return { me: meView({ ...user, avatarId }), previous: user.avatarId };
+  }
+
+  /** Deletes the account: its sessions (sockets closed), codes and files go with it. */
+  async deleteAccount(userId: string): Promise<void> {
+    const user = await this.load(userId);
+    await this.sessions.revokeAllOf(userId, "account_deleted");
+    // Sessions, refresh tokens and code requests go by ON DELETE CASCADE.
+    await this.db.deleteFrom("users").where("id", "=", userId).execute();
+    if (user.avatarId) await this.cleaner(user.avatarId).catch((error: unknown) => this.log.error({ err: error, userId }, "avatar cleanup failed"));
+    this.log.info({ userId }, "account deleted");
+  }
+
+  private async load(userId: string): Promise<UsersTable> {
+    const user = await userById(this.db, userId);
+    if (!user) throw new AppError("USER_NOT_FOUND", "This account no longer exists.");
+    return user;
+  }
+
+  private conflict(error: unknown): AppError | undefined {
+    const column = uniqueViolation(error);
+    if (column === "users.username_key") return new AppError("USERNAME_TAKEN", "This username is taken.");
+    if (column === "users.email") return new AppError("EMAIL_TAKEN", "Another account uses this email address.");
+    if (column === "users.phone") return new AppError("PHONE_TAKEN", "Another account uses this phone number.");
+    return undefined;
+  }
+}

@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { startServer, type TestServer } from "./support/harness.ts";
+
+let server: TestServer;
+before(async () => (server = await startServer()));
+after(() => server.close());
+
+type Operation = { security?: unknown[]; requestBody?: { content: Record<string, { schema: Record<string, unknown> }> }; responses: Record<string, unknown>; parameters: { name: string; in: string }[] };
+type Document = { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } };
+
+describe("OpenAPI", () => {
+  test("/api/openapi.json documents every route from the protocol schemas", async () => {
+    const response = await fetch(`${server.url}/api/openapi.json`);
+    assert.equal(response.status, 200);
+    const doc = (await response.json()) as Document;
+    assert.equal(doc.openapi, "3.1.0");
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`));
+    for (const route of [
+      "GET /health",
+      "POST /create-session",
+      "POST /api/auth/request-code",
+      "POST /api/auth/verify-code",
+      "POST /api/auth/refresh",
+      "POST /api/auth/logout",
+      "GET /api/users/me",
+      "PATCH /api/users/me",
+      "DELETE /api/users/me",
+      "POST /api/users/me/identifier",
+      "POST /api/users/me/identifier/verify",
+      "GET /api/users/username-available",
+      "GET /api/users/by-username/{username}",
+      "PUT /api/users/me/avatar",
+      "DELETE /api/users/me/avatar",
+      "GET /api/media/avatars/{file}",
+    ]) {
+      assert.ok(documented.includes(route), `${route} is documented`);
+    }
+    assert.equal(documented.length, server.app.router.specs.length);
+
+    const verify = doc.paths["/api/auth/verify-code"]?.post;
+    const body = verify?.requestBody?.content["application/json"]?.schema as { properties: Record<string, { pattern?: string }>; required: string[] };
+    assert.deepEqual(body.required.sort(), ["code", "requestId"]);
+    assert.equal(body.properties.code?.pattern, "^[0-9]{6}$");
+    assert.ok(verify?.responses["200"] && verify.responses["400"] && verify.responses["429"]);
+    assert.equal(verify?.security, undefined);
+    assert.deepEqual(doc.paths["/api/users/me"]?.get?.security, [{ bearer: [] }]);
+    assert.ok(doc.paths["/api/users/me/avatar"]?.put?.requestBody?.content["multipart/form-data"]);
+    assert.deepEqual(doc.paths["/api/users/username-available"]?.get?.parameters.map((p) => [p.name, p.in]), [["username", "query"]]);
+    assert.ok(doc.components.schemas.ErrorEnvelope);
+  });
+
+  test("/api/docs is a page listing the routes", async () => {
+    const response = await fetch(`${server.url}/api/docs`);
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get("content-type") ?? "", /text\/html/);
+    const html = await response.text();
+    assert.ok(html.includes("/api/auth/request-code") && html.includes("/api/openapi.json"));
+  });
+});
