@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ContactToken } from "./contacts.ts";
 import { SessionId } from "./pairing.ts";
 
 /** The seed's QR payload: everything a phone needs to connect. */
@@ -49,6 +50,33 @@ function fromUrl(text: string): unknown {
   const params = new URLSearchParams(url.hash.slice(1));
   const base = url.pathname.replace(/\/+$/, "").slice(0, -"/pair".length);
   return { sessionId: params.get("sid"), token: params.get("t"), server: url.origin + base };
+}
+
+/** A scanned "My QR": whose server and which token. */
+export const ContactQrPayload = z.object({ token: ContactToken, server: z.string().url() });
+export type ContactQrPayload = z.infer<typeof ContactQrPayload>;
+
+/** The text of a user's "My QR": `<server>/add#t=<token>` (a phone's camera app opens it too). */
+export function contactUrl(server: string, token: string): string {
+  return `${httpBase(server)}/add#${new URLSearchParams({ t: token }).toString()}`;
+}
+
+/** Reads a scanned "My QR" (`https://host/add#t=…`). Returns null for anything else, never throws. */
+export function parseContactQr(text: string): ContactQrPayload | null {
+  const trimmed = text.trim();
+  if (trimmed.length > 4096) return null;
+  let url: URL;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    return null;
+  }
+  if (!["http:", "https:"].includes(url.protocol)) return null;
+  const path = url.pathname.replace(/\/+$/, "");
+  if (!path.endsWith("/add")) return null;
+  const token = new URLSearchParams(url.hash.slice(1)).get("t");
+  const parsed = ContactQrPayload.safeParse({ token, server: url.origin + path.slice(0, -"/add".length) });
+  return parsed.success ? parsed.data : null;
 }
 
 /** `ws://h:1/` and `http://h:1` both become `http://h:1`. */

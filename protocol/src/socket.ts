@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Connection, ContactCard, ContactRequest, Presence, RequestEnd } from "./contacts.ts";
 import { ErrorBody } from "./errors.ts";
 import { PairingQr, SessionId } from "./pairing.ts";
 import { ClientId, Scan, ScanInput } from "./scan.ts";
@@ -53,7 +54,11 @@ export const ScansSinceFrame = z
   .object({ type: z.literal("SCANS_SINCE"), id: ClientId.optional(), seq: z.number().int().nonnegative() })
   .strict();
 
+/** Any socket: proves the connection is alive (browsers cannot see the server's pings). Answered by ACK when it has an id. */
+export const PingFrame = z.object({ type: z.literal("PING"), id: ClientId.optional() }).strict();
+
 export const ClientFrame = z.discriminatedUnion("type", [
+  PingFrame,
   ScanFrame,
   SetMultiPhoneFrame,
   CloseSessionFrame,
@@ -131,6 +136,26 @@ export const AuthenticatedEvent = z.object({
 /** An error not tied to a request id. When it is fatal the server closes the socket right after (close code 4000–4999). */
 export const ErrorEvent = z.object({ type: z.literal("ERROR"), error: ErrorBody });
 
+// ---- Server → a signed-in user's every socket ---------------------------------
+
+/** A new pending request: someone asked you (`incoming`), or you asked from another device (`outgoing`). */
+export const ContactRequestAddedEvent = z.object({ type: z.literal("CONTACT_REQUEST_ADDED"), request: ContactRequest });
+/** A pending request is gone: accepted, declined, cancelled or expired. */
+export const ContactRequestRemovedEvent = z.object({
+  type: z.literal("CONTACT_REQUEST_REMOVED"),
+  requestId: z.string(),
+  reason: RequestEnd,
+});
+/** You and someone are now connected. */
+export const ConnectionAddedEvent = z.object({ type: z.literal("CONNECTION_ADDED"), connection: Connection });
+/** A connection ended (either side removed it). */
+export const ConnectionRemovedEvent = z.object({ type: z.literal("CONNECTION_REMOVED"), userId: z.string() });
+/** A connection came online or went offline (only connections ever get this). */
+export const PresenceEvent = z.object({ type: z.literal("PRESENCE"), userId: z.string(), presence: Presence });
+/** You blocked someone (sent to your own devices only). */
+export const BlockAddedEvent = z.object({ type: z.literal("BLOCK_ADDED"), user: ContactCard });
+export const BlockRemovedEvent = z.object({ type: z.literal("BLOCK_REMOVED"), userId: z.string() });
+
 export const ServerEvent = z.discriminatedUnion("type", [
   WaitingEvent,
   ConnectedEvent,
@@ -142,6 +167,13 @@ export const ServerEvent = z.discriminatedUnion("type", [
   ScansEvent,
   AuthenticatedEvent,
   ErrorEvent,
+  ContactRequestAddedEvent,
+  ContactRequestRemovedEvent,
+  ConnectionAddedEvent,
+  ConnectionRemovedEvent,
+  PresenceEvent,
+  BlockAddedEvent,
+  BlockRemovedEvent,
 ]);
 export type ServerEvent = z.infer<typeof ServerEvent>;
 export type ServerEventOf<T extends ServerEvent["type"]> = Extract<ServerEvent, { type: T }>;

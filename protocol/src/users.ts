@@ -36,12 +36,14 @@ export const Me = PublicUser.extend({
   createdAt: z.number().int(),
   /** Onboarding is done once name and username are set. */
   onboarded: z.boolean(),
+  /** Connections do not see when you were last online; you do not see theirs either. */
+  hideLastSeen: z.boolean(),
 });
 export type Me = z.infer<typeof Me>;
 
 /** Fields left out stay as they are; `bio: null` clears the bio. */
 export const UpdateProfileRequest = z
-  .object({ name: DisplayName.optional(), username: Username.optional(), bio: Bio.nullable().optional() })
+  .object({ name: DisplayName.optional(), username: Username.optional(), bio: Bio.nullable().optional(), hideLastSeen: z.boolean().optional() })
   .strict();
 export type UpdateProfileRequest = z.infer<typeof UpdateProfileRequest>;
 

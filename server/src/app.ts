@@ -11,20 +11,29 @@ import { SessionService } from "./auth/sessions.ts";
 import { AccessTokens } from "./auth/tokens.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
+import { defaultContactLimits, type ContactLimits } from "./contacts/limits.ts";
+import { ContactQrService } from "./contacts/qr.ts";
+import { ContactsService } from "./contacts/service.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { registerAuthRoutes } from "./http/authRoutes.ts";
 import { registerAvatarRoutes } from "./http/avatarRoutes.ts";
+import { registerContactRoutes } from "./http/contactRoutes.ts";
 import { registerErrorHandling } from "./http/errors.ts";
 import { registerOpenApi } from "./http/openapi.ts";
 import { registerPairingRoutes } from "./http/pairingRoutes.ts";
 import { Router } from "./http/route.ts";
 import { registerUserRoutes } from "./http/userRoutes.ts";
 import { registerWebClient } from "./http/webClient.ts";
+import { every } from "./jobs.ts";
 import { RateLimiter } from "./limits/rateLimiter.ts";
 import { defaultPairingLimits, type PairingLimits } from "./pairing/limits.ts";
 import { PairingService } from "./pairing/service.ts";
 import { MemoryPairingStore } from "./pairing/store.ts";
 import { PairTokens } from "./pairing/tokens.ts";
+import { defaultPresenceLimits, type PresenceLimits } from "./presence/limits.ts";
+import { PresenceService } from "./presence/service.ts";
+import { MemoryPresenceStore, type PresenceStore } from "./presence/store.ts";
+import { localFanout } from "./realtime/fanout.ts";
 import { Gateway } from "./realtime/gateway.ts";
 import { Hub } from "./realtime/hub.ts";
 import type { TlsFiles } from "./tls.ts";
@@ -38,6 +47,10 @@ export type AppOptions = {
   logger?: Logger;
   pairingLimits?: Partial<PairingLimits>;
   authLimits?: Partial<AuthLimits>;
+  contactLimits?: Partial<ContactLimits>;
+  presenceLimits?: Partial<PresenceLimits>;
+  /** Replaces the in-process presence store (tests share one between servers, as Redis would be). */
+  presenceStore?: PresenceStore;
   /** Replaces the STORAGE_DRIVER's storage (tests). */
   storage?: Storage;
   /** Replaces the OTP_DRIVER's delivery (tests). */
@@ -46,7 +59,7 @@ export type AppOptions = {
   handshakeTimeoutMs?: number;
   /** Failed pairing attempts (bad token or code) one IP may make per minute. */
   handshakeFailuresPerMinute?: number;
-  /** Ticks of the pairing sweeper; tests drive `tick()` by hand and pass 0. */
+  /** Ticks of the pairing sweeper; tests drive `tick()` (and the contacts sweep, presence ticks) by hand and pass 0, which stops every periodic job. */
   tickMs?: number;
   tls?: TlsFiles;
   webDist?: string;
@@ -58,6 +71,9 @@ export type App = {
   pairing: PairingService;
   auth: AuthService;
   users: UsersService;
+  contactQr: ContactQrService;
+  contacts: ContactsService;
+  presence: PresenceService;
   gateway: Gateway;
   router: Router;
   /** Listens, and returns the URL it listens on. */
@@ -107,10 +123,19 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const auth = new AuthService(database.db, otp, sessions, clock, config.defaultRegion);
   const users = new UsersService(database.db, otp, sessions, clock, config.defaultRegion, log);
   const avatars = new AvatarService(options.storage ?? createStorage(config.storage), users, log);
+  const fanout = localFanout(hub);
+  const presenceLimits = { ...defaultPresenceLimits, ...options.presenceLimits };
+  const presence = new PresenceService(options.presenceStore ?? new MemoryPresenceStore(), database.db, clock, presenceLimits, fanout, log);
+  const contactLimits = { ...defaultContactLimits, ...options.contactLimits };
+  const contactQr = new ContactQrService(database.db, clock, contactLimits, rateLimiter, () => publicUrl);
+  const contacts = new ContactsService(database.db, contactQr, clock, contactLimits, rateLimiter, presence, fanout, log);
+  users.onBeforeDelete((userId) => contacts.forget(userId));
 
   const gateway = new Gateway({
     pairing,
     sessions,
+    presence,
+    clock,
     hub,
     log,
     publicUrl: () => publicUrl,
@@ -125,6 +150,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   registerPairingRoutes(http, router, pairing, database);
   registerAuthRoutes(router, auth);
   registerUserRoutes(router, users);
+  registerContactRoutes(router, contactQr, contacts);
   await registerAvatarRoutes(http, router, avatars);
   registerOpenApi(http, router);
   await registerWebClient(http, options.webDist ?? defaultWebDist);
@@ -151,6 +177,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
         }, 10 * 60_000)
       : undefined;
   sweeper?.unref();
+  const stopJobs =
+    tickMs > 0
+      ? [every(presenceLimits.tickMs, "presence tick", () => presence.tick(), log), every(contactLimits.sweepEveryMs, "contacts sweep", () => contacts.sweep(), log)]
+      : [];
 
   return {
     http,
@@ -158,6 +188,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     pairing,
     auth,
     users,
+    contactQr,
+    contacts,
+    presence,
     gateway,
     router,
     publicUrl: () => publicUrl,
@@ -170,6 +203,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     async close() {
       clearInterval(ticker);
       clearInterval(sweeper);
+      for (const stop of stopJobs) stop();
       gateway.close();
       await http.close();
       delivery.close();

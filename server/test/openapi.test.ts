@@ -33,6 +33,20 @@ describe("OpenAPI", () => {
       "PUT /api/users/me/avatar",
       "DELETE /api/users/me/avatar",
       "GET /api/media/avatars/{file}",
+      "POST /api/contacts/qr",
+      "DELETE /api/contacts/qr",
+      "POST /api/contacts/qr/preview",
+      "POST /api/contacts/requests",
+      "GET /api/contacts/requests",
+      "POST /api/contacts/requests/{requestId}/accept",
+      "POST /api/contacts/requests/{requestId}/decline",
+      "DELETE /api/contacts/requests/{requestId}",
+      "GET /api/contacts/connections",
+      "GET /api/contacts/connections/{userId}",
+      "DELETE /api/contacts/connections/{userId}",
+      "GET /api/contacts/blocks",
+      "PUT /api/contacts/blocks/{userId}",
+      "DELETE /api/contacts/blocks/{userId}",
     ]) {
       assert.ok(documented.includes(route), `${route} is documented`);
     }

@@ -1,5 +1,6 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
 import * as m0001 from "./migrations/0001_accounts.ts";
+import * as m0002 from "./migrations/0002_contacts.ts";
 
 /**
  * The numbered migrations, in order. One set for SQLite and PostgreSQL: they use
@@ -8,6 +9,7 @@ import * as m0001 from "./migrations/0001_accounts.ts";
  */
 export const migrations: Record<string, Migration> = {
   "0001_accounts": m0001,
+  "0002_contacts": m0002,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

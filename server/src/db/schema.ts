@@ -22,6 +22,10 @@ export type UsersTable = {
   avatarId: string | null;
   createdAt: number;
   updatedAt: number;
+  /** When the user's last socket went offline (presence). */
+  lastSeenAt: number | null;
+  /** Set while the user hides last seen (and so sees nobody's). */
+  lastSeenHiddenAt: number | null;
 };
 
 export type OtpPurpose = "sign_in" | "change_identifier";
@@ -73,6 +77,41 @@ export type RateEventsTable = { key: string; at: number };
 /** One row per limited key, locked while its events are counted (serialises concurrent checks). */
 export type RateKeysTable = { key: string; touchedAt: number };
 
+/** A "My QR" token: only its hash is kept. Replaced tokens are `rotatedAt`; each request sent with it is a use. */
+export type ContactQrTokensTable = {
+  tokenHash: string;
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+  rotatedAt: number | null;
+  uses: number;
+  maxUses: number;
+};
+
+export type RequestVia = "qr" | "username";
+
+/**
+ * A pending connection request (answered ones are deleted). `userLow`/`userHigh` are the two
+ * users in a fixed order, unique: one pending request per pair, whichever way it goes.
+ */
+export type ContactRequestsTable = {
+  id: string;
+  fromUserId: string;
+  toUserId: string;
+  userLow: string;
+  userHigh: string;
+  via: RequestVia;
+  createdAt: number;
+  expiresAt: number;
+  /** Set when the recipient had blocked the sender: only the sender sees it (it looks pending to them). */
+  hiddenAt: number | null;
+};
+
+/** One row per connected pair, `userLow` < `userHigh` as JavaScript orders strings. */
+export type ConnectionsTable = { userLow: string; userHigh: string; createdAt: number };
+
+export type BlocksTable = { blockerId: string; blockedId: string; createdAt: number };
+
 export type Schema = {
   users: UsersTable;
   otpChallenges: OtpChallengesTable;
@@ -80,6 +119,10 @@ export type Schema = {
   refreshTokens: RefreshTokensTable;
   rateEvents: RateEventsTable;
   rateKeys: RateKeysTable;
+  contactQrTokens: ContactQrTokensTable;
+  contactRequests: ContactRequestsTable;
+  connections: ConnectionsTable;
+  blocks: BlocksTable;
 };
 
 export type Db = Kysely<Schema>;

@@ -25,7 +25,7 @@ export function registerUserRoutes(router: Router, users: UsersService): void {
       method: "PATCH",
       url: "/api/users/me",
       tag: "users",
-      summary: "Change name (1–64), username (3–32 of a-z 0-9 _, case-insensitive, unique) or bio (≤ 140; null clears)",
+      summary: "Change name (1–64), username (3–32 of a-z 0-9 _, case-insensitive, unique), bio (≤ 140; null clears) or hideLastSeen",
       auth: true,
       body: UpdateProfileRequest,
       response: Me,

@@ -5,8 +5,10 @@ import type { Logger } from "pino";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import type { SessionService } from "../auth/sessions.ts";
+import type { Clock } from "../clock.ts";
 import { AppError, internalError } from "../errors.ts";
 import type { Identity as PairingIdentity, PairingService } from "../pairing/service.ts";
+import type { PresenceService } from "../presence/service.ts";
 import { parseOr } from "../validate.ts";
 import { keyOf, type Hub } from "./hub.ts";
 import { originAllowed } from "./origin.ts";
@@ -20,7 +22,9 @@ export type Identity = PairingIdentity | UserIdentity;
 export type GatewayOptions = {
   pairing: PairingService;
   sessions: SessionService;
+  presence: PresenceService;
   hub: Hub;
+  clock: Clock;
   log: Logger;
   publicUrl: () => string;
   /** Counts failed handshakes per IP: guessing codes or tokens gets slowed down. */
@@ -64,25 +68,36 @@ export class Gateway {
 
   private accept(ws: WebSocket, ip: string): void {
     const peer = new Peer(ws);
+    peer.heardAt = this.o.clock.now();
     this.peers.add(peer);
     let identity: Identity | undefined;
     let handshaking = false;
     const timeout = setTimeout(() => peer.fail({ code: "HANDSHAKE_TIMEOUT", message: "No handshake was sent in time." }), this.o.handshakeTimeoutMs);
 
-    ws.on("pong", () => (peer.alive = true));
+    ws.on("pong", () => {
+      peer.alive = true;
+      peer.heardAt = this.o.clock.now();
+    });
     ws.on("error", (error) => {
       const tooLarge = (error as { code?: string }).code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH";
       this.o.log.info({ ip, err: error.message }, tooLarge ? "socket frame too large" : "socket error");
     });
-    ws.on("close", () => {
+    ws.on("close", (code) => {
       clearTimeout(timeout);
       this.peers.delete(peer);
+      // A close frame is a sign of life; a dropped connection (1006) was last heard at its last pong or frame.
+      if (code !== 1006) peer.heardAt = this.o.clock.now();
       if (!identity) return;
-      if (identity.role === "user") return this.o.hub.removeUser(peer);
+      if (identity.role === "user") {
+        this.o.hub.removeUser(peer);
+        this.o.presence.detach(peer).catch((error: unknown) => this.o.log.error({ err: error }, "presence detach failed"));
+        return;
+      }
       this.o.hub.remove(identity.sessionId, peer);
       this.o.pairing.offline(identity).catch((error: unknown) => this.o.log.error({ err: error }, "offline failed"));
     });
     ws.on("message", (data, isBinary) => {
+      peer.heardAt = this.o.clock.now();
       if (isBinary) return peer.fail({ code: "FRAME_INVALID", message: "Frames are JSON text." });
       if (identity) return void this.onFrame(peer, identity, data);
       if (handshaking) return peer.fail({ code: "HANDSHAKE_INVALID", message: "Wait for the handshake's answer before sending." });
@@ -94,7 +109,10 @@ export class Gateway {
           identity = who;
           if (who.role === "user") {
             this.o.hub.addUser(who.userId, who.sessionId, peer);
-            return peer.send({ type: "AUTHENTICATED", userId: who.userId, sessionId: who.sessionId });
+            peer.send({ type: "AUTHENTICATED", userId: who.userId, sessionId: who.sessionId });
+            // Presence failing (its store or the database) must not cost the user their socket.
+            this.o.presence.attach(who.userId, peer).catch((error: unknown) => this.o.log.error({ err: error }, "presence attach failed"));
+            return;
           }
           this.o.hub.add(who.sessionId, keyOf(who.role === "desktop" ? who : { role: "phone", phoneId: who.phoneId }), peer);
           return this.o.pairing.online(who);
@@ -135,6 +153,10 @@ export class Gateway {
       const raw = parseJson(data);
       id = requestIdOf(raw);
       const frame = parseOr(ClientFrame, raw, "FRAME_INVALID");
+      if (frame.type === "PING") {
+        if (id) peer.send({ type: "ACK", id });
+        return;
+      }
       if (who.role === "user") throw new AppError("FRAME_INVALID", `${frame.type} is a pairing frame; this socket is signed in as a user.`);
       switch (frame.type) {
         case "SCAN": {
@@ -173,6 +195,7 @@ export class Gateway {
   private beat(): void {
     for (const peer of this.peers) {
       if (!peer.alive) {
+        // Its presence lease already stopped being renewed at the last pong.
         peer.socket.terminate();
         continue;
       }

@@ -24,6 +24,11 @@ export class Hub {
     if (peers?.size === 0) this.users.delete(who.userId);
   }
 
+  /** Sends to every socket of this user on this process. */
+  publishToUser(userId: string, event: ServerEvent, options?: { droppable?: boolean }): void {
+    for (const peer of this.users.get(userId) ?? []) peer.send(event, options);
+  }
+
   /** The sign-in sessions with a socket here. */
   userSessionIds(): string[] {
     return [...new Set([...this.userPeers.values()].map((w) => w.sessionId))];

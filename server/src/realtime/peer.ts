@@ -11,6 +11,8 @@ const HARD_LIMIT_BYTES = 4 * 1024 * 1024;
 export class Peer {
   /** Set by the heartbeat; false means a ping is unanswered. */
   alive = true;
+  /** When the client was last heard from (handshake, pong, any frame, a clean close), by the server's clock. */
+  heardAt = 0;
 
   constructor(readonly socket: WebSocket) {}
 

@@ -33,6 +33,8 @@ export async function findOrCreateUser(db: Db, identifier: Identifier, now: numb
     avatarId: null,
     createdAt: now,
     updatedAt: now,
+    lastSeenAt: null,
+    lastSeenHiddenAt: null,
   };
   try {
     await db.insertInto("users").values(user).execute();

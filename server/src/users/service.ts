@@ -13,10 +13,13 @@ import { meView, publicView } from "./view.ts";
 
 /** Deletes a user's stored files (the avatar); set by the uploads part. */
 export type UserFilesCleaner = (avatarId: string) => Promise<void>;
+/** Runs before an account's row goes (contacts end its connections and tell the other sides). */
+export type AccountDeletionHook = (userId: string) => Promise<void>;
 
 /** The only code that changes users: profile, email/phone, avatar, deletion. */
 export class UsersService {
   private cleaner: UserFilesCleaner = () => Promise.resolve();
+  private beforeDelete: AccountDeletionHook = () => Promise.resolve();
 
   constructor(
     private readonly db: Db,
@@ -29,6 +32,10 @@ export class UsersService {
 
   onDeleteFiles(cleaner: UserFilesCleaner): void {
     this.cleaner = cleaner;
+  }
+
+  onBeforeDelete(hook: AccountDeletionHook): void {
+    this.beforeDelete = hook;
   }
 
   async me(userId: string): Promise<Me> {
@@ -54,6 +61,7 @@ export class UsersService {
     const set: Partial<UsersTable> = { updatedAt: this.clock.now() };
     if (changes.name !== undefined) set.name = changes.name;
     if (changes.bio !== undefined) set.bio = changes.bio === "" ? null : changes.bio;
+    if (changes.hideLastSeen !== undefined) set.lastSeenHiddenAt = changes.hideLastSeen ? this.clock.now() : null;
     if (changes.username !== undefined) {
       set.username = changes.username;
       set.usernameKey = changes.username.toLowerCase();
@@ -99,7 +107,8 @@ export class UsersService {
   async deleteAccount(userId: string): Promise<void> {
     const user = await this.load(userId);
     await this.sessions.revokeAllOf(userId, "account_deleted");
-    // Sessions, refresh tokens and code requests go by ON DELETE CASCADE.
+    await this.beforeDelete(userId);
+    // Sessions, refresh tokens, code requests and contacts go by ON DELETE CASCADE.
     await this.db.deleteFrom("users").where("id", "=", userId).execute();
     if (user.avatarId) await this.cleaner(user.avatarId).catch((error: unknown) => this.log.error({ err: error, userId }, "avatar cleanup failed"));
     this.log.info({ userId }, "account deleted");

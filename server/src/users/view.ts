@@ -17,5 +17,6 @@ export function meView(user: UsersTable): Me {
     phone: user.phone,
     createdAt: user.createdAt,
     onboarded: user.name !== null && user.username !== null,
+    hideLastSeen: user.lastSeenHiddenAt !== null,
   };
 }

@@ -17,6 +17,8 @@ export type TestServer = {
   clock: ManualClock;
   logs: LogLine[];
   dataDir: string;
+  /** PostgreSQL schema of this server's data (undefined on SQLite). */
+  schema: string | undefined;
   /** Runs the pairing sweeper once, as its timer would. */
   tick(): Promise<void>;
   close(): Promise<void>;
@@ -25,6 +27,11 @@ export type TestServer = {
 export type TestServerOptions = Partial<Omit<AppOptions, "config" | "clock" | "logger">> & {
   /** Extra settings, as environment variables (OTP_DRIVER, SMTP_URL, …). */
   env?: Record<string, string>;
+  /**
+   * A second node of this server's cluster: the same database, clock and app secret (pass the
+   * presence store too to share it). Its data is left in place when it closes.
+   */
+  nodeOf?: TestServer;
 };
 
 /**
@@ -33,10 +40,10 @@ export type TestServerOptions = Partial<Omit<AppOptions, "config" | "clock" | "l
  * schema that is dropped on close.
  */
 export async function startServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const { env = {}, ...appOptions } = options;
-  const dataDir = mkdtempSync(join(tmpdir(), "easyqr-test-"));
+  const { env = {}, nodeOf, ...appOptions } = options;
+  const dataDir = nodeOf?.dataDir ?? mkdtempSync(join(tmpdir(), "easyqr-test-"));
   const databaseUrl = process.env.DATABASE_URL;
-  const schema = databaseUrl ? `test_${randomBytes(6).toString("hex")}` : undefined;
+  const schema = nodeOf ? nodeOf.schema : databaseUrl ? `test_${randomBytes(6).toString("hex")}` : undefined;
   const config = loadConfig({
     PORT: "0",
     HOST: "127.0.0.1",
@@ -52,7 +59,7 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
       done();
     },
   });
-  const clock = new ManualClock(Date.now());
+  const clock = nodeOf?.clock ?? new ManualClock(Date.now());
   const app = await buildApp({ config, clock, logger: pino({ level: "info" }, sink), tickMs: 0, ...appOptions });
   const url = await app.listen();
   return {
@@ -61,9 +68,11 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
     clock,
     logs,
     dataDir,
+    schema,
     tick: () => app.pairing.tick(),
     async close() {
       await app.close();
+      if (nodeOf) return;
       rmSync(dataDir, { recursive: true, force: true });
       if (databaseUrl && schema) await dropSchema(databaseUrl, schema);
     },

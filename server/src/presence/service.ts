@@ -1,0 +1,122 @@
+import { randomUUID } from "node:crypto";
+import type { Presence } from "@easyqr/protocol";
+import type { Logger } from "pino";
+import type { Clock } from "../clock.ts";
+import type { Db } from "../db/schema.ts";
+import type { UserFanout } from "../realtime/fanout.ts";
+import type { PresenceLimits } from "./limits.ts";
+import type { Lease, PresenceStore } from "./store.ts";
+import { presenceFor, type PresenceSubject, type PresenceViewer } from "./view.ts";
+
+/** A user's open socket as presence sees it: when it was last heard from (handshake, pong, frame, clean close). */
+export type LiveSocket = { readonly heardAt: number };
+
+/**
+ * The only code that changes presence. Each open socket holds a lease in the store that this node
+ * renews on every tick from when the socket was last heard; a socket that stops answering pings
+ * stops being renewed and its lease runs out. A closed socket's lease ends `graceMs` later, so a
+ * quick reconnect never shows as offline. When a user's last lease ends, `lastSeen` is stored and
+ * their connections (and only they) are told.
+ */
+export class PresenceService {
+  private readonly local = new Map<LiveSocket, { userId: string; leaseId: string }>();
+  private readonly nodeId = randomUUID();
+  private leases = 0;
+
+  constructor(
+    private readonly store: PresenceStore,
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly limits: PresenceLimits,
+    private readonly fanout: UserFanout,
+    private readonly log: Logger,
+  ) {}
+
+  /** A user's socket passed its handshake. */
+  async attach(userId: string, socket: LiveSocket): Promise<void> {
+    const entry = { userId, leaseId: `${this.nodeId}:${++this.leases}` };
+    this.local.set(socket, entry);
+    const came = await this.store.put([this.leaseOf(entry, socket)], this.clock.now());
+    // Closed while we stored it: end it like any closed socket.
+    if (!this.local.has(socket)) await this.endLease(entry, socket);
+    for (const id of came) await this.announce(id);
+  }
+
+  /** A user's socket closed: its lease ends after the grace period (or when it was due, if that is sooner). */
+  async detach(socket: LiveSocket): Promise<void> {
+    const entry = this.local.get(socket);
+    if (!entry) return;
+    this.local.delete(socket);
+    await this.endLease(entry, socket);
+  }
+
+  /** Every `tickMs` on every node: renews this node's leases, then ends expired ones (whichever node held them). */
+  async tick(): Promise<void> {
+    const now = this.clock.now();
+    const came = await this.store.put(
+      [...this.local].map(([socket, entry]) => this.leaseOf(entry, socket)),
+      now,
+    );
+    for (const id of came) await this.announce(id);
+    for (const { userId, lastSeen } of await this.store.expire(now)) {
+      await this.db
+        .updateTable("users")
+        .set({ lastSeenAt: lastSeen })
+        .where("id", "=", userId)
+        .where((eb) => eb.or([eb("lastSeenAt", "is", null), eb("lastSeenAt", "<", lastSeen)]))
+        .execute();
+      await this.announce(userId);
+    }
+  }
+
+  /** Presence of these users (the caller checked they are `viewer`'s connections), as `viewer` may see it. */
+  async presenceOf(viewer: PresenceViewer, subjects: PresenceSubject[]): Promise<Map<string, Presence>> {
+    const online = await this.store.online(
+      subjects.map((s) => s.id),
+      this.clock.now(),
+    );
+    return new Map(subjects.map((s) => [s.id, presenceFor(online.has(s.id), s, viewer)]));
+  }
+
+  /** Sockets of this node held for users (for tests and metrics). */
+  get sockets(): number {
+    return this.local.size;
+  }
+
+  private leaseOf(entry: { userId: string; leaseId: string }, socket: LiveSocket): Lease {
+    return { ...entry, expiresAt: socket.heardAt + this.limits.leaseTtlMs, seenAt: socket.heardAt };
+  }
+
+  private async endLease(entry: { userId: string; leaseId: string }, socket: LiveSocket): Promise<void> {
+    const now = this.clock.now();
+    const expiresAt = Math.min(now + this.limits.graceMs, socket.heardAt + this.limits.leaseTtlMs);
+    await this.store.put([{ ...entry, expiresAt, seenAt: socket.heardAt }], now);
+  }
+
+  /**
+   * Tells a user's connections their current presence (read again now, so a change that raced
+   * with this one is never announced out of order: the last announcement is always the truth).
+   */
+  private async announce(userId: string): Promise<void> {
+    const subject = await this.db.selectFrom("users").select(["id", "lastSeenAt", "lastSeenHiddenAt"]).where("id", "=", userId).executeTakeFirst();
+    if (!subject) return;
+    const viewers = await this.db
+      .selectFrom("connections")
+      .innerJoin("users", "users.id", "connections.userHigh")
+      .select(["users.id", "users.lastSeenHiddenAt"])
+      .where("connections.userLow", "=", userId)
+      .unionAll(
+        this.db
+          .selectFrom("connections")
+          .innerJoin("users", "users.id", "connections.userLow")
+          .select(["users.id", "users.lastSeenHiddenAt"])
+          .where("connections.userHigh", "=", userId),
+      )
+      .execute();
+    const online = (await this.store.online([userId], this.clock.now())).has(userId);
+    for (const viewer of viewers) {
+      this.fanout(viewer.id, { type: "PRESENCE", userId, presence: presenceFor(online, subject, viewer) }, { droppable: true });
+    }
+    this.log.debug({ userId, online, viewers: viewers.length }, "presence announced");
+  }
+}

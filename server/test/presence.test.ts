@@ -1,0 +1,252 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { Me, type ServerEventOf } from "@easyqr/protocol";
+import type { ClientOptions } from "ws";
+import { MemoryPresenceStore } from "../src/presence/store.ts";
+import { call, type SignedIn } from "./support/api.ts";
+import { TestSocket } from "./support/client.ts";
+import { connect, connectionsOf, contactsOf, eventually, makeUsers, ok, userSocket } from "./support/contacts.ts";
+import { startServer, type TestServer } from "./support/harness.ts";
+
+const GRACE = 5_000;
+const LEASE = 60_000;
+let server: TestServer;
+before(async () => (server = await startServer({ authLimits: { sendsPerIp: 10_000 }, contactLimits: { requestsPerPair: 1000, requestsPerUser: 1000 } })));
+after(() => server.close());
+
+async function pair(base: string): Promise<[SignedIn, SignedIn]> {
+  const [a, b] = await makeUsers(server, 2, base);
+  if (!a || !b) throw new Error("users");
+  await connect(server, a, b);
+  return [a, b];
+}
+
+/** Closes a socket and waits until the server has let go of it (presence detached). */
+async function closeSocket(on: TestServer, socket: TestSocket): Promise<void> {
+  const before = on.app.presence.sockets;
+  socket.close();
+  await eventually(() => on.app.presence.sockets === before - 1, "the server to drop the socket");
+}
+
+/** A user's socket, once presence holds it. */
+async function online(on: TestServer, user: SignedIn, options?: ClientOptions): Promise<TestSocket> {
+  const before = on.app.presence.sockets;
+  const socket = await TestSocket.hello(on.url, { accessToken: user.tokens.accessToken }, options);
+  await socket.next("AUTHENTICATED");
+  await eventually(() => on.app.presence.sockets > before, "presence to hold the socket");
+  return socket;
+}
+
+/** Proves a socket is alive (what a client's keep-alive does): PING, then its ACK. */
+async function ping(socket: TestSocket, id: string): Promise<void> {
+  socket.send({ type: "PING", id });
+  await socket.next("ACK", 3000, (e) => e.id === id);
+}
+
+const about = (socket: TestSocket, userId: string): ServerEventOf<"PRESENCE">[] =>
+  socket.events.filter((e): e is ServerEventOf<"PRESENCE"> => e.type === "PRESENCE" && e.userId === userId);
+
+const lastSeenInDb = async (on: TestServer, userId: string) =>
+  (await on.app.database.db.selectFrom("users").select("lastSeenAt").where("id", "=", userId).executeTakeFirstOrThrow()).lastSeenAt;
+
+describe("presence", () => {
+  test("online while any device is connected; offline when the last goes, with lastSeen stored at that moment", async () => {
+    const [a, b] = await pair("multi");
+    const watcher = await online(server, a);
+    const phone = await online(server, b);
+    const first = await watcher.next("PRESENCE");
+    assert.deepEqual(first, { type: "PRESENCE", userId: b.user.id, presence: { online: true, lastSeen: null } });
+    const desktop = await online(server, b);
+    const tab = await online(server, b);
+    assert.equal((await connectionsOf(server, a))[0]?.presence.online, true);
+
+    await closeSocket(server, phone);
+    await closeSocket(server, tab);
+    server.clock.advance(GRACE);
+    await server.app.presence.tick();
+    assert.equal((await connectionsOf(server, a))[0]?.presence.online, true, "the desktop is still there");
+
+    const leftAt = server.clock.now();
+    await closeSocket(server, desktop);
+    server.clock.advance(GRACE);
+    await server.app.presence.tick();
+    const offline = await watcher.next("PRESENCE");
+    assert.deepEqual(offline.presence, { online: false, lastSeen: leftAt });
+    assert.equal(await lastSeenInDb(server, b.user.id), leftAt);
+    assert.deepEqual((await connectionsOf(server, a))[0]?.presence, { online: false, lastSeen: leftAt });
+    assert.equal(about(watcher, b.user.id).length, 2, "one online, one offline: nothing for the other devices");
+    await closeSocket(server, watcher);
+  });
+
+  test("a brief drop (reconnect within the grace) never shows as offline", async () => {
+    const [a, b] = await pair("flap");
+    const watcher = await online(server, a);
+    const first = await online(server, b);
+    await watcher.next("PRESENCE");
+    await closeSocket(server, first);
+    server.clock.advance(GRACE - 1_000);
+    await server.app.presence.tick();
+    const again = await online(server, b);
+    server.clock.advance(10_000);
+    await server.app.presence.tick();
+    server.clock.advance(10_000);
+    await server.app.presence.tick();
+    assert.equal((await connectionsOf(server, a))[0]?.presence.online, true);
+    assert.deepEqual(
+      about(watcher, b.user.id).map((e) => e.presence.online),
+      [true],
+      "no offline, no second online",
+    );
+    assert.equal(await lastSeenInDb(server, b.user.id), null);
+    await closeSocket(server, again);
+    await closeSocket(server, watcher);
+  });
+
+  test("a socket that stops being heard from goes offline when its lease runs out, last seen when it was last heard", async () => {
+    const [a, b] = await pair("silent");
+    const watcher = await online(server, a);
+    const heardAt = server.clock.now();
+    const quiet = await online(server, b);
+    await watcher.next("PRESENCE");
+    server.clock.advance(LEASE);
+    await ping(watcher, "w1");
+    await server.app.presence.tick();
+    const offline = await watcher.next("PRESENCE");
+    assert.deepEqual(offline.presence, { online: false, lastSeen: heardAt });
+    assert.equal(quiet.closed, undefined, "the socket itself is still open: only its lease ran out");
+    // Heard again (a frame): online again.
+    await ping(quiet, "q1");
+    await server.app.presence.tick();
+    assert.equal((await watcher.next("PRESENCE")).presence.online, true);
+    await closeSocket(server, quiet);
+    await closeSocket(server, watcher);
+  });
+
+  test("only connections ever get presence: not strangers, not someone removed", async () => {
+    const [a, b] = await pair("private");
+    const [stranger] = await makeUsers(server, 1, "stranger");
+    if (!stranger) throw new Error("users");
+    const [watcher, outsider] = await Promise.all([online(server, a), online(server, stranger)]);
+    const subject = await online(server, b);
+    await watcher.next("PRESENCE");
+    await contactsOf(server, a).remove(b.user.id);
+    await closeSocket(server, subject);
+    server.clock.advance(GRACE);
+    await ping(watcher, "p1");
+    await ping(outsider, "p2");
+    await server.app.presence.tick();
+    // A marker: a presence change the watcher may see, after everything above.
+    const [c] = await makeUsers(server, 1, "marker");
+    if (!c) throw new Error("users");
+    await connect(server, a, c);
+    const marker = await online(server, c);
+    await watcher.next("PRESENCE", 3000, (e) => e.userId === c.user.id);
+    assert.deepEqual(
+      about(watcher, b.user.id).map((e) => e.presence.online),
+      [true],
+      "nothing after the removal",
+    );
+    assert.equal(outsider.count("PRESENCE"), 0);
+    for (const s of [marker, watcher, outsider]) await closeSocket(server, s);
+  });
+
+  test("hiding last seen hides yours from connections and theirs from you; online still shows", async () => {
+    const [a, b] = await pair("hide");
+    const hide = async (user: SignedIn, value: boolean) =>
+      assert.equal(ok(await call(server, "PATCH", "/api/users/me", { token: user.tokens.accessToken, body: { hideLastSeen: value } }), Me).hideLastSeen, value);
+    const visit = async (user: SignedIn) => {
+      await closeSocket(server, await online(server, user));
+      server.clock.advance(GRACE);
+      await server.app.presence.tick();
+    };
+    const seenBy = async (viewer: SignedIn) => (await connectionsOf(server, viewer))[0]?.presence;
+
+    await visit(b);
+    await visit(a);
+    assert.equal(typeof (await seenBy(a))?.lastSeen, "number");
+
+    await hide(b, true);
+    const watcher = await online(server, a);
+    const bSocket = await online(server, b);
+    assert.deepEqual((await watcher.next("PRESENCE")).presence, { online: true, lastSeen: null }, "online still shows");
+    await closeSocket(server, bSocket);
+    server.clock.advance(GRACE);
+    await ping(watcher, "h1");
+    await server.app.presence.tick();
+    assert.deepEqual((await watcher.next("PRESENCE")).presence, { online: false, lastSeen: null }, "the event hides it");
+    assert.deepEqual(await seenBy(a), { online: false, lastSeen: null }, "so does the list");
+    assert.equal(typeof (await lastSeenInDb(server, b.user.id)), "number", "it is still recorded");
+    await closeSocket(server, watcher);
+    server.clock.advance(GRACE);
+    await server.app.presence.tick();
+
+    await hide(b, false);
+    await hide(a, true);
+    assert.equal((await seenBy(a))?.lastSeen, null, "hiding yours hides everyone's from you");
+    assert.equal((await seenBy(b))?.lastSeen, null);
+    await hide(a, false);
+    assert.equal(typeof (await seenBy(a))?.lastSeen, "number");
+    assert.equal(typeof (await seenBy(b))?.lastSeen, "number");
+  });
+
+  test("a new connection arrives with the other side's presence", async () => {
+    const [a, b] = await makeUsers(server, 2, "fresh");
+    if (!a || !b) throw new Error("users");
+    const [socketA, socketB] = await Promise.all([online(server, a), online(server, b)]);
+    await connect(server, a, b);
+    assert.deepEqual((await socketA.next("CONNECTION_ADDED")).connection.presence, { online: true, lastSeen: null });
+    assert.deepEqual((await socketB.next("CONNECTION_ADDED")).connection.presence, { online: true, lastSeen: null });
+    await closeSocket(server, socketA);
+    await closeSocket(server, socketB);
+  });
+});
+
+describe("presence with heartbeats and nodes", () => {
+  test("a client that stops answering pings is dropped by the heartbeat and goes offline", async () => {
+    const beating = await startServer({ authLimits: { sendsPerIp: 10_000 }, heartbeatMs: 50 });
+    try {
+      const [a, b] = await makeUsers(beating, 2, "dead");
+      if (!a || !b) throw new Error("users");
+      await connect(beating, a, b);
+      const watcher = await online(beating, a);
+      const heardAt = beating.clock.now();
+      const dead = await online(beating, b, { autoPong: false });
+      await watcher.next("PRESENCE");
+      await dead.waitClosed(2_000);
+      await eventually(() => beating.app.presence.sockets === 1, "the dead socket to be let go");
+      beating.clock.advance(GRACE);
+      await beating.app.presence.tick();
+      assert.deepEqual((await watcher.next("PRESENCE")).presence, { online: false, lastSeen: heardAt });
+      assert.equal(watcher.closed, undefined, "the live client answered every ping");
+      watcher.close();
+    } finally {
+      await beating.close();
+    }
+  });
+
+  test("a node that dies stops renewing: its users go offline on their own, seen from another node", async () => {
+    const store = new MemoryPresenceStore();
+    const node1 = await startServer({ authLimits: { sendsPerIp: 10_000 }, presenceStore: store });
+    const node2 = await startServer({ nodeOf: node1, authLimits: { sendsPerIp: 10_000 }, presenceStore: store });
+    try {
+      const [a, b] = await makeUsers(node1, 2, "nodes");
+      if (!a || !b) throw new Error("users");
+      await connect(node1, a, b);
+      const watcher = await online(node1, a);
+      const heardAt = node1.clock.now();
+      const onDeadNode = await userSocket(node2, b);
+      await eventually(async () => (await connectionsOf(node1, a))[0]?.presence.online === true, "node 1 to see b online through the store");
+      // Node 2 "dies": it never ticks again, so b's lease is never renewed, though its socket is open.
+      node1.clock.advance(LEASE);
+      await ping(watcher, "n1");
+      await node1.app.presence.tick();
+      assert.deepEqual((await watcher.next("PRESENCE", 3000, (e) => !e.presence.online)).presence, { online: false, lastSeen: heardAt });
+      assert.equal(await lastSeenInDb(node1, b.user.id), heardAt);
+      onDeadNode.close();
+      watcher.close();
+    } finally {
+      await node2.close();
+      await node1.close();
+    }
+  });
+});
