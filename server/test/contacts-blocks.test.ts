@@ -111,6 +111,26 @@ describe("blocking", () => {
     socketA.close();
   });
 
+  test("blocking back someone who blocked you withdraws your hidden request; they still learn nothing", async () => {
+    const [a, b] = (await users(2, "mutual")) as [SignedIn, SignedIn];
+    await contactsOf(server, a).block(b.user.id);
+    const hidden = await requestByQr(server, b, a);
+    const [socketA, socketB] = await Promise.all([userSocket(server, a), userSocket(server, b)]);
+    assert.equal((await contactsOf(server, b).block(a.user.id)).status, 204);
+    const withdrawn = await socketB.next("CONTACT_REQUEST_REMOVED");
+    assert.deepEqual([withdrawn.requestId, withdrawn.reason], [hidden, "cancelled"]);
+    await socketB.next("BLOCK_ADDED");
+    assert.deepEqual((await requestsOf(server, b)).outgoing, []);
+    await contactsOf(server, a).unblock(b.user.id);
+    await socketA.next("BLOCK_REMOVED");
+    assert.deepEqual(
+      socketA.events.map((e) => e.type),
+      ["AUTHENTICATED", "BLOCK_REMOVED"],
+    );
+    socketA.close();
+    socketB.close();
+  });
+
   test("blocking yourself is CONTACT_SELF; blocking nobody is USER_NOT_FOUND", async () => {
     const [a] = (await users(1, "odd")) as [SignedIn];
     assert.equal(codeOf(await contactsOf(server, a).block(a.user.id)), "CONTACT_SELF");

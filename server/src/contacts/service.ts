@@ -168,16 +168,17 @@ export class ContactsService {
       const disconnected = await trx.deleteFrom("connections").where("userLow", "=", userLow).where("userHigh", "=", userHigh).executeTakeFirst();
       const request = await trx.selectFrom("contactRequests").selectAll().where("userLow", "=", userLow).where("userHigh", "=", userHigh).executeTakeFirst();
       if (request?.fromUserId === userId) await trx.deleteFrom("contactRequests").where("id", "=", request.id).execute();
-      else if (request && request.hiddenAt === null) await trx.updateTable("contactRequests").set({ hiddenAt: now }).where("id", "=", request.id).execute();
-      return { added: (added.numInsertedOrUpdatedRows ?? 0n) > 0n, disconnected: disconnected.numDeletedRows === 1n, request: request?.hiddenAt === null ? request : undefined };
+      else if (request?.hiddenAt === null) await trx.updateTable("contactRequests").set({ hiddenAt: now }).where("id", "=", request.id).execute();
+      return { added: (added.numInsertedOrUpdatedRows ?? 0n) > 0n, disconnected: disconnected.numDeletedRows === 1n, request };
     });
     if (changes.disconnected) {
       this.fanout(userId, { type: "CONNECTION_REMOVED", userId: otherId });
       this.fanout(otherId, { type: "CONNECTION_REMOVED", userId });
     }
-    if (changes.request?.fromUserId === userId) this.announceRequestEnd(changes.request, "cancelled", false);
-    // Their request leaves only the blocker's lists; to them it still looks pending.
-    else if (changes.request) this.fanout(userId, { type: "CONTACT_REQUEST_REMOVED", requestId: changes.request.id, reason: "declined" });
+    const { request } = changes;
+    // Yours is withdrawn (they see a cancel, if they ever saw it); theirs leaves only your lists: to them it still looks pending.
+    if (request?.fromUserId === userId) this.announceRequestEnd(request, "cancelled", request.hiddenAt !== null);
+    else if (request?.hiddenAt === null) this.fanout(userId, { type: "CONTACT_REQUEST_REMOVED", requestId: request.id, reason: "declined" });
     if (changes.added) this.fanout(userId, { type: "BLOCK_ADDED", user: cardView(other) });
     this.log.info({ userId, blocked: otherId }, "user blocked");
   }
