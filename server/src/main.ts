@@ -18,7 +18,7 @@ process.stdout.write(
     "",
     `  EasyQR is running.`,
     `  Desktop:  ${shown}/desktop`,
-    `  Phones:   ${app.publicUrl()}/scan   (same network; the camera needs HTTPS=1 on phones)`,
+    `  Phones:   ${app.publicUrl()}/scan   (same network; ${config.https ? "accept the self-signed certificate once" : "the camera needs HTTPS=1 on phones"})`,
     "",
     "",
   ].join("\n"),

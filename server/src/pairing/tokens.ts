@@ -1,11 +1,10 @@
-import { createHash, randomBytes, randomInt, randomUUID, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
 import { createSigner, createVerifier, TokenError } from "fast-jwt";
 import { PAIRING_CODE_ALPHABET } from "@easyqr/protocol";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
 
 const AUDIENCE = "easyqr:pair";
-const ISSUER = "easyqr";
 
 export type PairClaims = { sessionId: string; jti: string };
 
@@ -24,13 +23,14 @@ export class PairTokens {
   ) {
     // A key of its own, derived from the app secret, so pairing tokens can never pass as other tokens.
     const key = createHash("sha256").update(`pairing:${secret}`).digest();
-    this.signer = createSigner({ key, algorithm: "HS256", aud: AUDIENCE, iss: ISSUER });
+    this.signer = createSigner({ key, algorithm: "HS256", aud: AUDIENCE });
     // Expiry is checked below against the server's clock, which tests move.
-    this.verifier = createVerifier({ key, algorithms: ["HS256"], allowedAud: AUDIENCE, allowedIss: ISSUER, ignoreExpiration: true, ignoreNotBefore: true });
+    this.verifier = createVerifier({ key, algorithms: ["HS256"], allowedAud: AUDIENCE, ignoreExpiration: true, ignoreNotBefore: true });
   }
 
   sign(sessionId: string, ttlMs: number): { token: string; jti: string; expiresAt: number } {
-    const jti = randomUUID();
+    // Short claims keep the QR sparse enough for older phone cameras: 96 random bits are plenty for an id.
+    const jti = randomBytes(12).toString("base64url");
     const now = this.clock.now();
     const expiresAt = now + ttlMs;
     const token = this.signer({ sid: sessionId, jti, iat: Math.floor(now / 1000), exp: Math.floor(expiresAt / 1000) });

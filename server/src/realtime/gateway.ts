@@ -53,7 +53,11 @@ export class Gateway {
     if (path !== "/ws") return rejectUpgrade(socket, 404, "Not Found");
     if (!originAllowed(request.headers.origin, request.headers.host, this.o.publicUrl())) {
       this.o.log.warn({ origin: request.headers.origin }, "socket refused: origin not allowed");
-      return rejectUpgrade(socket, 403, "Forbidden");
+      // Upgrade only to say why in the one error shape (a bare 403 reaches a browser as a nameless close); nothing is read.
+      this.wss.handleUpgrade(request, socket, head, (ws) =>
+        new Peer(ws).fail({ code: "ORIGIN_FORBIDDEN", message: `Pages of ${request.headers.origin} may not connect here; open ${this.o.publicUrl()}.` }),
+      );
+      return;
     }
     this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, request.socket.remoteAddress ?? "unknown"));
   }

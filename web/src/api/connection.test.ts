@@ -1,36 +1,12 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, mock, test } from "node:test";
 import { AckFailure } from "./acks.ts";
-import { Connection, type ConnectionState, type SocketLike } from "./connection.ts";
+import { FakeSocket } from "../testing/fakeSocket.ts";
+import { Connection, type ConnectionState } from "./connection.ts";
 
 const sessionId = "7d3c6f4e-2a1b-4c5d-8e9f-0a1b2c3d4e5f";
 const qr = { url: "http://h/pair#sid=x&t=y", token: "y", code: "ABCD2345", expiresAt: 2, rotatesAt: 1 };
 const waiting = { type: "WAITING", sessionId, qr, expiresAt: 9 };
-
-class FakeSocket implements SocketLike {
-  sent: unknown[] = [];
-  closed = false;
-  onopen: SocketLike["onopen"] = null;
-  onmessage: SocketLike["onmessage"] = null;
-  onclose: SocketLike["onclose"] = null;
-  onerror: SocketLike["onerror"] = null;
-  send(data: string) {
-    this.sent.push(JSON.parse(data));
-  }
-  close() {
-    this.closed = true;
-  }
-  // test side
-  open() {
-    this.onopen?.({});
-  }
-  deliver(event: unknown) {
-    this.onmessage?.({ data: typeof event === "string" ? event : JSON.stringify(event) });
-  }
-  drop(code = 1006) {
-    this.onclose?.({ code, reason: "" });
-  }
-}
 
 let sockets: FakeSocket[];
 let states: ConnectionState[];

@@ -2,6 +2,7 @@ import { CloseCode, ServerEvent } from "@easyqr/protocol";
 import type { ClientFrame, ErrorBody, Handshake } from "@easyqr/protocol";
 import { PendingAcks, AckFailure, type Ack } from "./acks.ts";
 import { backoffDelay, defaultBackoff, type BackoffOptions } from "./backoff.ts";
+import { browserSocket } from "./browserSocket.ts";
 import { Emitter } from "./emitter.ts";
 import { isFatalCode } from "./fatal.ts";
 
@@ -129,7 +130,13 @@ export class Connection {
 
   private open(): void {
     this.setState("connecting");
-    const socket = (this.options.createSocket ?? defaultSocket)(this.options.url);
+    let socket: SocketLike;
+    try {
+      socket = (this.options.createSocket ?? browserSocket)(this.options.url);
+    } catch (error) {
+      console.error("easyqr: cannot open a socket", error);
+      return this.scheduleRetry();
+    }
     this.socket = socket;
     socket.onopen = () => socket.send(JSON.stringify(this.handshake));
     socket.onmessage = (message) => this.receive(message.data);
@@ -204,9 +211,4 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function defaultSocket(url: string): SocketLike {
-  // The DOM's handlers are typed `(this: WebSocket, ev: Event)`; SocketLike's take `unknown`, which TS 5.9 refuses to relate.
-  return new WebSocket(url) as unknown as SocketLike;
 }

@@ -1,0 +1,11 @@
+import type { StatusTone } from "../features/pairing/desktopStatus.ts";
+
+/** A live status line: screen readers announce each change. */
+export function StatusText({ text, tone, large = false }: { text: string; tone: StatusTone; large?: boolean }) {
+  return (
+    <p role="status" aria-live="polite" className={`status status--${tone}${large ? " status--large" : ""}`}>
+      <span className="status__dot" aria-hidden="true" />
+      {text}
+    </p>
+  );
+}

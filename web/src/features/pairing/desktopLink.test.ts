@@ -1,0 +1,122 @@
+import assert from "node:assert/strict";
+import { afterEach, beforeEach, mock, test } from "node:test";
+import type { CreateSessionResponse } from "@easyqr/protocol";
+import { Connection } from "../../api/connection.ts";
+import { ApiError, type HttpClient } from "../../api/http.ts";
+import { MemoryStorage } from "../../api/storage.ts";
+import { fakeSockets } from "../../testing/fakeSocket.ts";
+import { DesktopLink } from "./desktopLink.ts";
+
+const sessionId = "7d3c6f4e-2a1b-4c5d-8e9f-0a1b2c3d4e5f";
+const qr = (n: number) => ({ url: `http://h/pair#sid=${sessionId}&t=t${n}`, token: `t${n}`, code: "ABCD2345", expiresAt: 99, rotatesAt: 20 });
+const created: CreateSessionResponse = {
+  sessionId,
+  token: "t1",
+  desktopToken: "desk",
+  status: "PENDING",
+  createdAt: 1,
+  expiresAt: 300,
+  qr: qr(1),
+};
+const scan = (seq: number) => ({ id: `s${seq}`, text: `T${seq}`, format: "QRCode", scannedAt: 1, receivedAt: 2, phoneId: "ph1", seq });
+const connected = { type: "CONNECTED", sessionId, role: "desktop", phones: [{ phoneId: "ph1", online: true }], desktopOnline: true, allowMultiplePhones: false };
+
+let f: ReturnType<typeof fakeSockets>;
+let session: MemoryStorage;
+let local: MemoryStorage;
+let http: HttpClient;
+
+function link() {
+  return new DesktopLink({ http, server: "http://h", session, local, connect: (o) => new Connection({ ...o, createSocket: f.createSocket, random: () => 0 }) });
+}
+
+beforeEach(() => {
+  f = fakeSockets();
+  session = new MemoryStorage();
+  local = new MemoryStorage();
+  http = { createSession: () => Promise.resolve(created) };
+  mock.timers.enable({ apis: ["setTimeout"] });
+});
+afterEach(() => mock.timers.reset());
+
+test("create → waiting with the QR; each WAITING swaps it; CONNECTED asks for missed scans", async () => {
+  const desk = link();
+  await desk.create();
+  assert.deepEqual(desk.snapshot.view, { kind: "waiting", qr: qr(1), expiresAt: 300 });
+  f.last().open();
+  assert.deepEqual(f.last().sent[0], { sessionId, desktopToken: "desk" });
+  f.last().deliver({ type: "WAITING", sessionId, qr: qr(2), expiresAt: 300 });
+  assert.equal(desk.snapshot.view.kind === "waiting" && desk.snapshot.view.qr.token, "t2");
+  f.last().deliver(connected);
+  assert.equal(desk.snapshot.view.kind, "connected");
+  assert.deepEqual(f.last().sent.at(-1), { type: "SCANS_SINCE", seq: 0 });
+  f.last().deliver(connected);
+  assert.equal(f.last().sent.length, 2, "later CONNECTED events do not ask again");
+});
+
+test("scans are deduplicated, kept across a reload, and the reload asks from the last seq", async () => {
+  const desk = link();
+  await desk.create();
+  f.last().open();
+  f.last().deliver(connected);
+  f.last().deliver({ type: "SCAN", scan: scan(1) });
+  f.last().deliver({ type: "SCANS", scans: [scan(1), scan(2)] });
+  f.last().deliver({ type: "SCAN", scan: scan(2) });
+  assert.deepEqual(desk.snapshot.scans.map((s) => s.seq), [1, 2]);
+  desk.suspend();
+
+  const reloaded = link();
+  reloaded.resume();
+  assert.equal(reloaded.snapshot.view.kind, "resuming");
+  assert.equal(reloaded.snapshot.scans.length, 2);
+  f.last().open();
+  assert.deepEqual(f.last().sent[0], { sessionId, desktopToken: "desk" });
+  f.last().deliver(connected);
+  assert.deepEqual(f.last().sent.at(-1), { type: "SCANS_SINCE", seq: 2 });
+});
+
+test("PEER_LEFT keeps the link and shows the phone offline; EXPIRED forgets the session", async () => {
+  const desk = link();
+  await desk.create();
+  f.last().open();
+  f.last().deliver(connected);
+  f.last().deliver({ type: "PEER_LEFT", role: "phone", phones: [{ phoneId: "ph1", online: false }], desktopOnline: true });
+  assert.deepEqual(desk.snapshot.view.kind === "connected" && desk.snapshot.view.phones, [{ phoneId: "ph1", online: false }]);
+  f.last().deliver({ type: "EXPIRED", sessionId });
+  assert.equal(desk.snapshot.view.kind, "expired");
+  assert.equal(session.getItem("easyqr.desktop"), null);
+});
+
+test("a session the server no longer knows returns to the start with words", () => {
+  session.setItem("easyqr.desktop", JSON.stringify({ sessionId, desktopToken: "desk" }));
+  const desk = link();
+  desk.resume();
+  f.last().open();
+  f.last().deliver({ type: "ERROR", error: { code: "PAIR_SESSION_NOT_FOUND", message: "gone" } });
+  assert.deepEqual(desk.snapshot.view, { kind: "idle", error: "That desktop session no longer exists. Create a new one on the desktop." });
+  assert.equal(session.getItem("easyqr.desktop"), null);
+});
+
+test("a failed create shows the error code in words", async () => {
+  http = { createSession: () => Promise.reject(new ApiError("RATE_LIMITED", "x", 429)) };
+  const desk = link();
+  await desk.create();
+  assert.deepEqual(desk.snapshot.view, { kind: "idle", error: "Too many attempts. Wait a minute, then try again." });
+});
+
+test("allowing more phones is acknowledged, then a join QR is shown", async () => {
+  const desk = link();
+  await desk.create();
+  f.last().open();
+  f.last().deliver(connected);
+  const result = desk.setMultiPhone(true);
+  const frame = f.last().sent.at(-1) as { type: string; id: string; allow: boolean };
+  assert.equal(frame.type, "SET_MULTI_PHONE");
+  f.last().deliver({ ...connected, allowMultiplePhones: true, qr: qr(2) });
+  f.last().deliver({ type: "ACK", id: frame.id });
+  assert.equal(await result, undefined);
+  assert.ok(desk.snapshot.view.kind === "connected" && desk.snapshot.view.joinQr?.token === "t2");
+  f.last().deliver({ ...connected, allowMultiplePhones: true, qr: qr(3) });
+  const view = desk.snapshot.view;
+  assert.ok(view.kind === "connected" && view.allowMultiplePhones && view.joinQr?.token === "t3");
+});

@@ -1,0 +1,28 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { deviceInfo } from "./device.ts";
+
+test("phones get a name a person recognises", () => {
+  assert.deepEqual(
+    deviceInfo("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36"),
+    { name: "Chrome on Pixel 8", platform: "Android" },
+  );
+  assert.deepEqual(
+    deviceInfo("Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36"),
+    { name: "Chrome on Android", platform: "Android" },
+  );
+  assert.deepEqual(
+    deviceInfo("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"),
+    { name: "Safari on iPhone", platform: "iOS" },
+  );
+  assert.deepEqual(deviceInfo("Mozilla/5.0 (X11; Linux x86_64) HeadlessChrome/156.0 Safari/537.36"), {
+    name: "Chrome on Linux",
+    platform: "Linux",
+  });
+});
+
+test("anything else still fits the protocol's limits", () => {
+  const info = deviceInfo("");
+  assert.deepEqual(info, { name: "Browser on Unknown", platform: "Unknown" });
+  assert.ok(deviceInfo(`Mozilla/5.0 (Linux; Android 14; ${"X".repeat(200)}) Chrome/1`).name.length <= 64);
+});

@@ -1,0 +1,33 @@
+import type { DeviceInfo } from "@easyqr/protocol";
+
+/** A readable name for this phone, shown on the desktop ("Chrome on Android"). */
+export function deviceInfo(userAgent: string): DeviceInfo {
+  const platform = /Android/i.test(userAgent)
+    ? "Android"
+    : /iPhone|iPad|iPod/i.test(userAgent)
+      ? "iOS"
+      : /Windows/i.test(userAgent)
+        ? "Windows"
+        : /Mac OS X|Macintosh/i.test(userAgent)
+          ? "macOS"
+          : /CrOS/i.test(userAgent)
+            ? "ChromeOS"
+            : /Linux/i.test(userAgent)
+              ? "Linux"
+              : "Unknown";
+  const browser = /Edg\//.test(userAgent)
+    ? "Edge"
+    : /SamsungBrowser\//.test(userAgent)
+      ? "Samsung Internet"
+      : /Firefox\/|FxiOS\//.test(userAgent)
+        ? "Firefox"
+        : /Chrome\/|Chromium\/|CriOS\//.test(userAgent)
+          ? "Chrome"
+          : /Safari\//.test(userAgent)
+            ? "Safari"
+            : "Browser";
+  const model = /Android [\d.]+; ([^;)]+?)(?: Build\/[^;)]*)?\)/.exec(userAgent)?.[1]?.trim();
+  const who = model && model !== "K" ? model : platform === "iOS" && /iPad/.test(userAgent) ? "iPad" : platform === "iOS" ? "iPhone" : undefined;
+  const name = who ? `${browser} on ${who}` : `${browser} on ${platform}`;
+  return { name: name.slice(0, 64), platform };
+}

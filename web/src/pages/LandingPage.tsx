@@ -1,0 +1,37 @@
+import { Link } from "react-router";
+import { Layout } from "../components/Layout.tsx";
+
+/** /: pick a side. */
+export function LandingPage() {
+  return (
+    <Layout>
+      <section className="card landing" aria-labelledby="landing-title">
+        <h1 id="landing-title">Your phone, a wireless scanner for your computer</h1>
+        <p className="lead">Open EasyQR on the computer, scan its QR code with the phone, and every barcode the phone reads appears on the computer at once.</p>
+        <div className="landing__choices">
+          <Link className="choice" to="/desktop">
+            <span className="choice__title">Open desktop</span>
+            <span className="choice__text">Show the pairing QR code on this computer</span>
+          </Link>
+          <Link className="choice" to="/scan">
+            <span className="choice__title">Scan with phone</span>
+            <span className="choice__text">Use this phone&apos;s camera to link and scan</span>
+          </Link>
+        </div>
+      </section>
+    </Layout>
+  );
+}
+
+export function NotFoundPage() {
+  return (
+    <Layout>
+      <section className="card landing">
+        <h1>Page not found</h1>
+        <p className="lead">
+          <Link to="/">Go to the start page</Link>
+        </p>
+      </section>
+    </Layout>
+  );
+}

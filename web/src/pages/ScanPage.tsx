@@ -1,0 +1,102 @@
+import { useEffect, useRef, useState } from "react";
+import { pairingUrl, type PairingPayload } from "@easyqr/protocol";
+import { useStore } from "../api/useStore.ts";
+import { useWakeRetry } from "../api/useWakeRetry.ts";
+import { CodeEntryForm } from "../features/pairing/CodeEntryForm.tsx";
+import { detectionAction } from "../features/pairing/detection.ts";
+import { pageServer, phoneLink } from "../features/pairing/links.ts";
+import { CameraView } from "../features/scanner/CameraView.tsx";
+import type { Detection } from "../features/scanner/decoder.ts";
+import { scanFeedback, unlockAudio } from "../features/scanner/feedback.ts";
+import { SCAN_FORMATS } from "../features/scanner/formats.ts";
+import { RecentScans } from "../features/scanner/RecentScans.tsx";
+import { RepeatFilter } from "../features/scanner/repeatFilter.ts";
+import { useBarcodeScanner } from "../features/scanner/useBarcodeScanner.ts";
+import { PhoneHeader } from "./PhoneHeader.tsx";
+
+const PAIRING_FORMATS = ["QRCode"] as const;
+
+/** /scan on the phone: scan the desktop's QR (or type its code), then scan codes for the desktop. */
+export function ScanPage() {
+  const link = phoneLink();
+  const snapshot = useStore(link);
+  const { view } = snapshot;
+  const paired = view.kind === "connected";
+  const repeats = useRef(new RepeatFilter(2000));
+  const [otherServer, setOtherServer] = useState<PairingPayload>();
+  const [hint, setHint] = useState<string>();
+  const [typing, setTyping] = useState(false);
+
+  useEffect(() => {
+    link.resume();
+  }, [link]);
+  useWakeRetry(link.retryNow);
+
+  const onDetect = ({ text, format }: Detection) => {
+    if (!repeats.current.accept(text, Date.now())) return;
+    const action = detectionAction(text, { paired, sessionId: snapshot.sessionId, server: pageServer() });
+    if (action.kind === "pair" && view.kind !== "connecting") {
+      setHint(undefined);
+      link.pairWithQr(action.payload);
+    } else if (action.kind === "other-server") {
+      setOtherServer(action.payload);
+    } else if (action.kind === "not-pairing") {
+      setHint("That is not an EasyQR code. Scan the QR code on the desktop's screen.");
+    } else if (action.kind === "scan" && link.scan(text, format)) {
+      scanFeedback();
+    }
+  };
+
+  const camera = useBarcodeScanner({ enabled: view.kind !== "ended", formats: paired ? SCAN_FORMATS : PAIRING_FORMATS, onDetect });
+  const cameraUnusable = !["off", "starting", "scanning"].includes(camera.status);
+
+  return (
+    <div className="phone" onPointerDown={unlockAudio}>
+      <h1 className="visually-hidden">{paired ? "EasyQR scanner" : "Link this phone"}</h1>
+      <CameraView videoRef={camera.videoRef} status={camera.status} onRetry={camera.retry} />
+      <PhoneHeader snapshot={snapshot} />
+      <section className="sheet" aria-label={paired ? "Scanner" : "Pairing"}>
+        {paired ? (
+          <>
+            <RecentScans scans={snapshot.recent} pending={snapshot.pending} />
+            <button type="button" className="button button--ghost button--small" onClick={() => link.forget()}>
+              Unlink this phone
+            </button>
+          </>
+        ) : view.kind === "ended" ? (
+          <>
+            <p className="sheet__title">{view.message}</p>
+            <button type="button" className="button button--primary" onClick={() => link.forget()}>
+              Link again
+            </button>
+          </>
+        ) : (
+          <>
+            <p className="sheet__title">
+              {view.kind === "connecting" ? "Linking…" : cameraUnusable ? "Type the code shown on your computer" : "Scan the QR code on your computer"}
+            </p>
+            {view.kind === "unpaired" && view.error ? (
+              <p className="form-error" role="alert">
+                {view.error}
+              </p>
+            ) : null}
+            {hint && !(view.kind === "unpaired" && view.error) ? <p className="hint">{hint}</p> : null}
+            {otherServer ? (
+              <p className="notice">
+                This code belongs to another EasyQR server.{" "}
+                <a href={pairingUrl(otherServer.server, otherServer.sessionId, otherServer.token)}>Open it on {new URL(otherServer.server).host}</a>
+              </p>
+            ) : null}
+            {typing || cameraUnusable ? (
+              <CodeEntryForm busy={view.kind === "connecting"} onSubmit={(code) => link.pairWithCode(code)} />
+            ) : (
+              <button type="button" className="button button--link" onClick={() => setTyping(true)}>
+                Type the code instead
+              </button>
+            )}
+          </>
+        )}
+      </section>
+    </div>
+  );
+}
