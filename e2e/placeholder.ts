@@ -1,2 +1,0 @@
-// Gives `tsc -p e2e` an input until the first browser test lands (TS18003 otherwise); delete it then.
-export {};
