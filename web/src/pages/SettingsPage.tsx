@@ -34,10 +34,12 @@ export function SettingsPage() {
   return (
     <Layout>
       <div className="settings">
-        <Link to={paths.home} className="back-link">
-          <BackIcon /> Chats
-        </Link>
-        <h1 className="settings__title">Settings</h1>
+        <div className="settings__header">
+          <Link to={paths.home} className="back-link" aria-label="Back to chats" title="Back to chats">
+            <BackIcon />
+          </Link>
+          <h1 className="settings__title">Settings</h1>
+        </div>
         <section className="card settings__section" aria-labelledby="photo-title">
           <h2 id="photo-title">Profile photo</h2>
           <AvatarPicker user={user} onSaved={saved} />
