@@ -33,12 +33,6 @@ export async function makeUser(server: RunningServer, email: string, profile: { 
   await api(server, "/api/users/me", { method: "PATCH", body: profile, token: tokens.accessToken });
 }
 
-/** Whether the server serves the web client at `path` on a direct load (its SPA fallback knows the route). */
-export async function servesPage(server: RunningServer, path: string): Promise<boolean> {
-  const response = await fetch(`${server.url}${path}`, { headers: { accept: "text/html" } });
-  return response.ok && (response.headers.get("content-type") ?? "").includes("text/html");
-}
-
 /** Fails on serious or critical axe-core violations of the page as it is now. */
 export async function checkA11y(page: Page, where: string): Promise<void> {
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
@@ -68,12 +62,4 @@ export async function recordScreens(page: Page): Promise<void> {
 
 export function screensSeen(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { __screens?: string[] }).__screens ?? []);
-}
-
-/** Client-side navigation, as a link or the back button would do it (no document load). */
-export async function navigateInApp(page: Page, path: string): Promise<void> {
-  await page.evaluate((to) => {
-    history.pushState(null, "", to);
-    dispatchEvent(new PopStateEvent("popstate"));
-  }, path);
 }
