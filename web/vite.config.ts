@@ -17,6 +17,7 @@ export default defineConfig({
       "/ws": { target: "ws://127.0.0.1:3000", ws: true },
       "/create-session": "http://127.0.0.1:3000",
       "/health": "http://127.0.0.1:3000",
+      "/api": "http://127.0.0.1:3000",
     },
   },
 });

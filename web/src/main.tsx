@@ -1,31 +1,52 @@
+import { Provider } from "jotai";
 import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter, Route, Routes } from "react-router";
+import { LandingRoute, OnboardingRoute, PrivateRoute, PublicRoute, Splash } from "./features/session/guards.tsx";
+import { paths } from "./features/session/guard.ts";
+import { SessionLoader } from "./features/session/SessionLoader.tsx";
+import { appStore } from "./features/session/state.ts";
 import { LandingPage, NotFoundPage } from "./pages/LandingPage.tsx";
 import "./styles/base.css";
 import "./styles/desktop.css";
 import "./styles/phone.css";
+import "./styles/auth.css";
+import "./styles/app.css";
 
 // Each side loads only its own code: the desktop never fetches the decoder, the phone never the QR writer.
 const DesktopPage = lazy(() => import("./pages/DesktopPage.tsx").then((m) => ({ default: m.DesktopPage })));
 const ScanPage = lazy(() => import("./pages/ScanPage.tsx").then((m) => ({ default: m.ScanPage })));
 const PairPage = lazy(() => import("./pages/PairPage.tsx").then((m) => ({ default: m.PairPage })));
+const SignInPage = lazy(() => import("./pages/SignInPage.tsx").then((m) => ({ default: m.SignInPage })));
+const CodePage = lazy(() => import("./pages/CodePage.tsx").then((m) => ({ default: m.CodePage })));
+const OnboardingPage = lazy(() => import("./pages/OnboardingPage.tsx").then((m) => ({ default: m.OnboardingPage })));
+const HomePage = lazy(() => import("./pages/HomePage.tsx").then((m) => ({ default: m.HomePage })));
+const SettingsPage = lazy(() => import("./pages/SettingsPage.tsx").then((m) => ({ default: m.SettingsPage })));
 
 const root = document.getElementById("root");
 if (!root) throw new Error("#root is missing from index.html");
 
 createRoot(root).render(
   <StrictMode>
-    <BrowserRouter>
-      <Suspense fallback={<p className="loading">Loading…</p>}>
-        <Routes>
-          <Route path="/" element={<LandingPage />} />
-          <Route path="/desktop" element={<DesktopPage />} />
-          <Route path="/scan" element={<ScanPage />} />
-          <Route path="/pair" element={<PairPage />} />
-          <Route path="*" element={<NotFoundPage />} />
-        </Routes>
-      </Suspense>
-    </BrowserRouter>
+    <Provider store={appStore}>
+      <SessionLoader />
+      <BrowserRouter>
+        <Suspense fallback={<Splash />}>
+          <Routes>
+            <Route path={paths.landing} element={<LandingRoute><LandingPage /></LandingRoute>} />
+            <Route path={paths.signIn} element={<PublicRoute><SignInPage /></PublicRoute>} />
+            <Route path={paths.code} element={<PublicRoute><CodePage /></PublicRoute>} />
+            <Route path={paths.onboarding} element={<OnboardingRoute><OnboardingPage /></OnboardingRoute>} />
+            <Route path={paths.home} element={<PrivateRoute><HomePage /></PrivateRoute>} />
+            <Route path={paths.settings} element={<PrivateRoute><SettingsPage /></PrivateRoute>} />
+            {/* Pairing and the scanner need no account. */}
+            <Route path="/desktop" element={<DesktopPage />} />
+            <Route path="/scan" element={<ScanPage />} />
+            <Route path="/pair" element={<PairPage />} />
+            <Route path="*" element={<NotFoundPage />} />
+          </Routes>
+        </Suspense>
+      </BrowserRouter>
+    </Provider>
   </StrictMode>,
 );

@@ -5,12 +5,24 @@ import type { FastifyInstance } from "fastify";
 import { AppError } from "../errors.ts";
 import { notFound } from "./errors.ts";
 
-/** Client routes of the single-page app: served index.html, the router takes over. */
-const appRoutes = /^\/(desktop|scan|pair|add)?\/?$/;
+/** Paths that belong to the server, never to the single-page app. */
+const serverPaths = /^\/(api|ws|health|create-session)(\/|$)/;
+
+/**
+ * A browser navigating to a page of the app (`/home`, `/desktop`, a reload anywhere):
+ * it gets index.html and the client router takes over. Anything else that is not found
+ * (API calls, missing assets, other methods) gets the JSON 404.
+ */
+function isPageRequest(method: string, path: string, accept: string | undefined): boolean {
+  if (method !== "GET" || serverPaths.test(path)) return false;
+  if (/\.[A-Za-z0-9]+$/.test(path)) return false;
+  return (accept ?? "").includes("text/html");
+}
 
 /** Serves the built web client (web/dist) and sends its routes to index.html. */
 export async function registerWebClient(app: FastifyInstance, distDir: string): Promise<void> {
   const built = existsSync(join(distDir, "index.html"));
+  const assetsDir = join(distDir, "assets");
   if (built) {
     await app.register(fastifyStatic, {
       root: distDir,
@@ -19,14 +31,14 @@ export async function registerWebClient(app: FastifyInstance, distDir: string): 
       setHeaders(res, path) {
         res.header("x-content-type-options", "nosniff");
         // Vite puts a content hash in every asset name: cache those forever, never index.html.
-        if (path.includes(`${join("dist", "assets")}`)) res.header("cache-control", "public, max-age=31536000, immutable");
+        if (path.startsWith(assetsDir)) res.header("cache-control", "public, max-age=31536000, immutable");
         else res.header("cache-control", "no-cache");
       },
     });
   }
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split(/[?#]/)[0] ?? "/";
-    if (request.method !== "GET" || !appRoutes.test(path)) throw notFound(path);
+    if (!isPageRequest(request.method, path, request.headers.accept)) throw notFound(path);
     if (!built) throw new AppError("NOT_FOUND", "The web client is not built yet: run `npm run build` (or `npm start`).");
     void reply.header("cache-control", "no-cache").header("x-content-type-options", "nosniff");
     return reply.sendFile("index.html");

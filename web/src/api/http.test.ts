@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ApiError, httpClient } from "./http.ts";
+import { ApiError, call, httpClient } from "./http.ts";
 
 const session = {
   sessionId: "7d3c6f4e-2a1b-4c5d-8e9f-0a1b2c3d4e5f",
@@ -15,7 +15,7 @@ const session = {
 function fakeFetch(status: number, body: unknown, seen?: { url?: string; init?: RequestInit }) {
   return (url: string, init?: RequestInit) => {
     if (seen) Object.assign(seen, { url, init });
-    return Promise.resolve(new Response(typeof body === "string" ? body : JSON.stringify(body), { status }));
+    return Promise.resolve(new Response(status === 204 ? null : typeof body === "string" ? body : JSON.stringify(body), { status }));
   };
 }
 
@@ -42,4 +42,24 @@ test("a malformed success or error body is refused, not trusted", async () => {
 test("a network failure says so", async () => {
   const failing = () => Promise.reject(new TypeError("fetch failed"));
   await assert.rejects(httpClient("", failing).createSession(), (e: unknown) => e instanceof ApiError && e.code === "NETWORK");
+});
+
+test("an error's data reaches the client, and Retry-After fills in a missing retryAfterMs", async () => {
+  const invalid = { error: { code: "AUTH_CODE_INVALID", message: "no", data: { attemptsLeft: 2 } } };
+  await assert.rejects(
+    call(fakeFetch(400, invalid), "/x", { method: "POST", body: {} }),
+    (e: unknown) => e instanceof ApiError && e.code === "AUTH_CODE_INVALID" && e.data?.attemptsLeft === 2,
+  );
+  const limited = () => Promise.resolve(new Response(JSON.stringify({ error: { code: "RATE_LIMITED", message: "slow" } }), { status: 429, headers: { "retry-after": "30" } }));
+  await assert.rejects(call(limited, "/x", { method: "GET" }), (e: unknown) => e instanceof ApiError && e.data?.retryAfterMs === 30_000);
+});
+
+test("an empty 2xx is undefined; FormData goes out as is, JSON with its content type", async () => {
+  const seen: { url?: string; init?: RequestInit } = {};
+  assert.equal(await call(fakeFetch(204, ""), "/x", { method: "POST" }), undefined);
+  const form = new FormData();
+  form.set("file", new Blob(["x"]), "a.png");
+  await call(fakeFetch(200, {}, seen), "/x", { method: "PUT", body: form });
+  assert.equal(seen.init?.body, form);
+  assert.equal((seen.init?.headers as Record<string, string>)["content-type"], undefined);
 });

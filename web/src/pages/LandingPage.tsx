@@ -1,13 +1,21 @@
 import { Link } from "react-router";
 import { Layout } from "../components/Layout.tsx";
+import { paths } from "../features/session/guard.ts";
 
-/** /: pick a side. */
+/** /: sign in to the messenger, or use the scanner without an account. */
 export function LandingPage() {
   return (
     <Layout>
       <section className="card landing" aria-labelledby="landing-title">
-        <h1 id="landing-title">Your phone, a wireless scanner for your computer</h1>
-        <p className="lead">Open EasyQR on the computer, scan its QR code with the phone, and every barcode the phone reads appears on the computer at once.</p>
+        <h1 id="landing-title">Chat with people you add by QR code</h1>
+        <p className="lead">Sign in with a one-time code to your email or phone. New here? Signing in creates your account.</p>
+        <div className="landing__signin">
+          <Link className="button button--primary button--large" to={paths.signIn}>
+            Sign in
+          </Link>
+        </div>
+        <h2 className="landing__subtitle">Your phone, a wireless scanner for your computer</h2>
+        <p className="landing__text">No account needed: open EasyQR on the computer, scan its QR code with the phone, and every barcode the phone reads appears on the computer at once.</p>
         <div className="landing__choices">
           <Link className="choice" to="/desktop">
             <span className="choice__title">Open desktop</span>

@@ -6,7 +6,7 @@ import { Store } from "../../api/store.ts";
 import { newClientId } from "../scanner/clientId.ts";
 import { pruneHistories, ScanHistory } from "../scanner/history.ts";
 import { desktopCredentials, type DesktopCredential } from "./credentials.ts";
-import { errorText } from "./errorText.ts";
+import { errorText } from "../../api/errorText.ts";
 
 export type DesktopView =
   | { kind: "idle"; error?: string }

@@ -6,7 +6,7 @@ import { newClientId } from "../scanner/clientId.ts";
 import { Outbox } from "../scanner/outbox.ts";
 import { ScanSender, type ScanOutcome } from "../scanner/scanSender.ts";
 import { phoneCredentials } from "./credentials.ts";
-import { errorText } from "./errorText.ts";
+import { errorText } from "../../api/errorText.ts";
 
 export type PhoneView =
   | { kind: "unpaired"; error?: string }

@@ -1,0 +1,188 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type { Page } from "playwright-core";
+import { checkA11y, codeFor, makeUser, recordScreens, screensSeen } from "./support/accounts.ts";
+import { launchDesktop, launchPhone, shot, type Opened } from "./support/browsers.ts";
+import { startServer, type RunningServer } from "./support/server.ts";
+
+const TEST_TIMEOUT = 120_000;
+
+let server: RunningServer;
+const opened: Opened[] = [];
+
+async function track(o: Promise<Opened>): Promise<Opened> {
+  const value = await o;
+  opened.push(value);
+  return value;
+}
+
+async function closeAll(): Promise<void> {
+  for (const o of opened.splice(0)) {
+    if (o.errors.length) console.log(`browser messages:\n  ${o.errors.join("\n  ")}`);
+    await o.browser.close().catch(() => undefined);
+  }
+}
+
+const heading = (page: Page, name: string | RegExp) => page.getByRole("heading", { level: 1, name }).waitFor();
+const path = (page: Page) => new URL(page.url()).pathname;
+
+/** From the landing page to the code screen for this email. */
+async function requestCode(page: Page, email: string, device: string): Promise<void> {
+  await page.goto(`${server.url}/`);
+  await heading(page, "Chat with people you add by QR code");
+  await shot(page, `landing-${device}`);
+  await checkA11y(page, `landing (${device})`);
+  await page.getByRole("link", { name: "Sign in" }).click();
+  await heading(page, "Sign in to EasyQR");
+  await page.getByLabel("Email address").fill("not an email");
+  await page.getByRole("button", { name: "Send code" }).click();
+  await page.getByRole("alert").filter({ hasText: "Enter an email address like name@example.com." }).waitFor();
+  await page.getByLabel("Email address").fill(email);
+  await shot(page, `sign-in-${device}`);
+  await checkA11y(page, `sign-in (${device})`);
+  await page.getByRole("button", { name: "Send code" }).click();
+  await heading(page, "Enter your code");
+  await page.getByText(`We sent a 6-digit code to ${email}`).waitFor();
+}
+
+/** Onboarding with live username availability: a taken name says so, a free one too. */
+async function onboard(page: Page, device: string, profile: { name: string; username: string; taken: string }): Promise<void> {
+  await heading(page, "Set up your profile");
+  assert.equal(path(page), "/onboarding");
+  const username = page.getByLabel("Username");
+  await username.fill(profile.taken);
+  await page.getByRole("status").filter({ hasText: `@${profile.taken} is taken.` }).waitFor();
+  await username.fill("no spaces");
+  await page.getByRole("status").filter({ hasText: "A username is 3–32 letters, digits or _" }).waitFor();
+  await username.fill(profile.username);
+  await page.getByRole("status").filter({ hasText: `@${profile.username} is available.` }).waitFor();
+  await page.getByLabel("Your name").fill(profile.name);
+  await shot(page, `onboarding-${device}`);
+  await checkA11y(page, `onboarding (${device})`);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await heading(page, "Chats");
+  assert.equal(path(page), "/home");
+}
+
+describe("accounts in a real browser", { timeout: 3 * TEST_TIMEOUT }, () => {
+  before(async () => {
+    server = await startServer();
+    await makeUser(server, "grace@example.com", { name: "Grace Hopper", username: "grace" });
+  });
+
+  after(async () => {
+    await closeAll();
+    await server?.stop();
+  });
+
+  test("sign up with the code from the server log, onboard, edit the profile and photo, reload, log out", { timeout: TEST_TIMEOUT }, async () => {
+    try {
+      const phone = await track(launchPhone());
+      const { page } = phone;
+      page.on("response", (r) => {
+        if (r.status() >= 400) phone.errors.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+      });
+      await requestCode(page, "ada@example.com", "phone");
+      await shot(page, "code-phone");
+      await checkA11y(page, "code (phone)");
+      // All six digits typed: the code is checked without pressing anything.
+      await page.getByLabel("6-digit code").fill(await codeFor(server, "ada@example.com"));
+      await onboard(page, "phone", { name: "Ada Lovelace", username: "ada_l", taken: "grace" });
+      await page.getByText("@ada_l").waitFor();
+      await shot(page, "home-phone");
+      await checkA11y(page, "home (phone)");
+
+      // Settings: name and bio.
+      await page.getByRole("link", { name: "Settings" }).click();
+      await heading(page, "Settings");
+      await page.getByLabel("Name", { exact: true }).fill("Ada King");
+      await page.getByLabel("About").fill("Countess of Lovelace");
+      await page.getByRole("button", { name: "Save changes" }).click();
+      await page.getByRole("status").filter({ hasText: "Profile saved." }).waitFor();
+      await checkA11y(page, "settings (phone)");
+
+      // The photo: picked, previewed, saved, then served by the server.
+      const png = await page.screenshot({ clip: { x: 0, y: 0, width: 240, height: 240 } });
+      const chooser = page.waitForEvent("filechooser");
+      await page.getByRole("button", { name: "Choose photo" }).click();
+      await (await chooser).setFiles({ name: "me.png", mimeType: "image/png", buffer: png });
+      await page.getByRole("img", { name: "Preview of your new profile photo" }).waitFor();
+      await shot(page, "settings-avatar-preview-phone");
+      await page.getByRole("button", { name: "Save photo" }).click();
+      await page.getByRole("status").filter({ hasText: "Photo saved." }).waitFor();
+      const photo = page.getByRole("img", { name: "Your profile photo" });
+      await page.waitForFunction(() => {
+        const img = document.querySelector<HTMLImageElement>('img[alt="Your profile photo"]');
+        return img?.complete === true && img.naturalWidth > 0;
+      });
+      assert.match((await photo.getAttribute("src")) ?? "", /^\/api\/media\/avatars\/[\w-]+\.webp$/);
+      await shot(page, "settings-phone");
+
+      // Reload: still signed in, restored from the stored session, never a frame of sign-in or landing.
+      await recordScreens(page);
+      await page.goto(`${server.url}/home`);
+      await heading(page, "Chats");
+      await page.getByText("Ada King").waitFor();
+      assert.equal(path(page), "/home");
+      const screens = await screensSeen(page);
+      assert.ok(screens.some((s) => s.startsWith("/home | Chats")), `the recorder saw the app: ${screens.join(" → ")}`);
+      assert.deepEqual(
+        screens.filter((s) => /sign-in|Sign in|Chat with people/.test(s)),
+        [],
+        `no sign-in or landing on the way: ${screens.join(" → ")}`,
+      );
+
+      // Log out: sign-in with a word about it; the app is closed to this browser now.
+      await page.getByRole("link", { name: "Settings" }).click();
+      await page.getByRole("button", { name: "Log out", exact: true }).click();
+      await heading(page, "Sign in to EasyQR");
+      assert.equal(path(page), "/sign-in");
+      await page.getByRole("status").filter({ hasText: "You have signed out." }).waitFor();
+      assert.equal(await page.evaluate(() => localStorage.getItem("easyqr.session")), null);
+      await page.goto(`${server.url}/home`);
+      await heading(page, "Sign in to EasyQR");
+      assert.equal(path(page), "/sign-in");
+    } finally {
+      await closeAll();
+    }
+  });
+
+  test("a wrong code says so in words; the right one signs in; a dead session lands on sign-in with a message", { timeout: TEST_TIMEOUT }, async () => {
+    try {
+      const desktop = await track(launchDesktop());
+      const { page } = desktop;
+      await requestCode(page, "Lin@Example.com".toLowerCase(), "desktop");
+      const code = await codeFor(server, "lin@example.com");
+      const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, "0");
+      await page.getByLabel("6-digit code").fill(wrong);
+      await page.getByRole("alert").filter({ hasText: "That code is not right. 4 tries left." }).waitFor();
+      await shot(page, "code-wrong-desktop");
+      await checkA11y(page, "code with an error (desktop)");
+      await page.getByLabel("6-digit code").fill(code);
+      await onboard(page, "desktop", { name: "Lin Wu", username: "lin", taken: "grace" });
+      await shot(page, "home-desktop");
+      await checkA11y(page, "home (desktop)");
+      await page.getByRole("link", { name: "Settings" }).click();
+      await heading(page, "Settings");
+      await shot(page, "settings-desktop");
+      await checkA11y(page, "settings (desktop)");
+
+      // Signed in: the landing page and sign-in are never shown; the app opens instead.
+      await page.goto(`${server.url}/`);
+      await heading(page, "Chats");
+      assert.equal(path(page), "/home");
+
+      // The stored session dies (here: its refresh token is replaced by one the server never issued).
+      await page.evaluate(() => {
+        const stored = JSON.parse(localStorage.getItem("easyqr.session") ?? "{}") as Record<string, unknown>;
+        localStorage.setItem("easyqr.session", JSON.stringify({ ...stored, refreshToken: "not-a-real-token" }));
+      });
+      await page.goto(`${server.url}/`);
+      await heading(page, "Sign in to EasyQR");
+      await page.getByRole("status").filter({ hasText: "Your saved sign-in is no longer valid. Please sign in again." }).waitFor();
+      await shot(page, "sign-in-session-ended-desktop");
+    } finally {
+      await closeAll();
+    }
+  });
+});

@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { AxeBuilder } from "@axe-core/playwright";
+import type { Page } from "playwright-core";
+import type { RunningServer } from "./server.ts";
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** The code the console OTP driver logged for this identifier (`OTP for <identifier>: <code>`). */
+export async function codeFor(server: RunningServer, identifier: string): Promise<string> {
+  const pattern = new RegExp(`OTP for ${escape(identifier)}: (\\d{6})`);
+  const line = await server.waitForLog(pattern);
+  const code = pattern.exec(line)?.[1];
+  assert.ok(code, `a code in ${line}`);
+  return code;
+}
+
+async function api(server: RunningServer, path: string, init: { method: string; body?: unknown; token?: string }): Promise<unknown> {
+  const response = await fetch(`${server.url}${path}`, {
+    method: init.method,
+    headers: { "content-type": "application/json", ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
+    body: JSON.stringify(init.body ?? {}),
+  });
+  const json: unknown = await response.json();
+  assert.ok(response.ok, `${path}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** Another user, made over the API (no browser): signed up and onboarded. */
+export async function makeUser(server: RunningServer, email: string, profile: { name: string; username: string }): Promise<void> {
+  const { requestId } = (await api(server, "/api/auth/request-code", { method: "POST", body: { email } })) as { requestId: string };
+  const code = await codeFor(server, email);
+  const { tokens } = (await api(server, "/api/auth/verify-code", { method: "POST", body: { requestId, code } })) as { tokens: { accessToken: string } };
+  await api(server, "/api/users/me", { method: "PATCH", body: profile, token: tokens.accessToken });
+}
+
+/** Fails on serious or critical axe-core violations of the page as it is now. */
+export async function checkA11y(page: Page, where: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
+  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  const described = bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.map((n) => n.target.join(" ")).join("\n    ")}`);
+  assert.deepEqual(described, [], `accessibility of ${where}`);
+}
+
+/**
+ * Records, from the first paint of every document, each (path, first heading) the page shows,
+ * so a test can prove that a screen never appeared, not even for a frame.
+ */
+export async function recordScreens(page: Page): Promise<void> {
+  // A string, not a function: the test runner's transpiler would add helpers the page does not have.
+  await page.addInitScript({
+    content: `(() => {
+      const seen = (window.__screens = []);
+      const note = () => {
+        const entry = location.pathname + " | " + (document.querySelector("h1")?.textContent ?? "");
+        if (seen[seen.length - 1] !== entry) seen.push(entry);
+      };
+      note();
+      new MutationObserver(note).observe(document, { subtree: true, childList: true, characterData: true });
+    })();`,
+  });
+}
+
+export function screensSeen(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __screens?: string[] }).__screens ?? []);
+}

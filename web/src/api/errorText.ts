@@ -1,0 +1,82 @@
+import type { ErrorCode } from "@easyqr/protocol";
+import { ApiError, type ClientErrorCode } from "./http.ts";
+
+/**
+ * What a person reads for each error code: the one place that turns codes into words.
+ * Branch on the code, never on the server's message (that one is for developers).
+ */
+const words: Record<ErrorCode, string> = {
+  BAD_REQUEST: "The server did not understand that request. Please try again.",
+  NOT_FOUND: "That was not found on the server.",
+  RATE_LIMITED: "Too many attempts. Wait a minute, then try again.",
+  INTERNAL: "Something went wrong on the server. Please try again.",
+  ORIGIN_FORBIDDEN: "This page may not connect to that server. Open EasyQR from the server's own address.",
+  HANDSHAKE_INVALID: "The connection request was not understood. Scan the code on the desktop again.",
+  HANDSHAKE_TIMEOUT: "The connection took too long to start. Trying again…",
+  FRAME_INVALID: "The server refused a message from this page. Reload the page.",
+  FRAME_TOO_LARGE: "That was too large to send.",
+  SLOW_CONSUMER: "The connection is too slow. Reconnecting…",
+  PAIR_TOKEN_INVALID: "This is not a valid EasyQR pairing code. Scan the QR code on the desktop again.",
+  PAIR_TOKEN_EXPIRED: "This code has expired — ask the desktop for a new one.",
+  PAIR_TOKEN_USED: "This code has already been used. Scan the code the desktop shows now.",
+  PAIR_TOKEN_ROTATED: "This code was replaced by a newer one. Scan the code the desktop shows now.",
+  PAIR_CODE_INVALID: "No desktop is showing that code. Check the 8 characters and try again.",
+  PAIR_SESSION_NOT_FOUND: "That desktop session no longer exists. Create a new one on the desktop.",
+  PAIR_SESSION_EXPIRED: "That desktop session has expired — click “New code” on the desktop.",
+  PAIR_SESSION_CLOSED: "The desktop ended this session.",
+  PAIR_SESSION_FULL: "Another phone is already linked. Turn on “Allow more phones” on the desktop to add this one.",
+  PAIR_DESKTOP_TOKEN_INVALID: "This desktop session cannot be resumed. Create a new session.",
+  PAIR_PHONE_TOKEN_INVALID: "This phone is no longer linked. Scan the desktop's code again.",
+  PAIR_NOT_PAIRED: "No phone is linked to this desktop yet.",
+  AUTH_REQUIRED: "Please sign in to continue.",
+  AUTH_TOKEN_INVALID: "Your sign-in could not be checked. Please sign in again.",
+  AUTH_TOKEN_EXPIRED: "Your sign-in has expired. Please sign in again.",
+  AUTH_SESSION_REVOKED: "You were signed out on this device (by logging out here or from another device). Please sign in again.",
+  AUTH_REFRESH_INVALID: "Your saved sign-in is no longer valid. Please sign in again.",
+  AUTH_REFRESH_EXPIRED: "Your sign-in reached its time limit, so you were signed out. Please sign in again.",
+  AUTH_REFRESH_REUSED: "For your safety you were signed out: this sign-in was used from somewhere else. Please sign in again.",
+  AUTH_CODE_INVALID: "That code is not right. Check the 6 digits and try again.",
+  AUTH_CODE_EXPIRED: "This code has expired. Send a new code and use that one.",
+  AUTH_CODE_LOCKED: "Too many wrong codes, so this code is locked. Wait a few minutes, then send a new code.",
+  AUTH_CODE_USED: "This code has already been used. Send a new code.",
+  AUTH_DELIVERY_FAILED: "We could not send the code just now. Try again in a moment.",
+  IDENTIFIER_INVALID: "That email address or phone number does not look right. Phone numbers need their country code, like +44.",
+  USERNAME_TAKEN: "That username is taken. Try another one.",
+  EMAIL_TAKEN: "Another account already uses this email address.",
+  PHONE_TAKEN: "Another account already uses this phone number.",
+  USER_NOT_FOUND: "That account was not found. It may have been deleted.",
+  UPLOAD_TOO_LARGE: "That picture is too large. Choose one under 5 MB and 25 megapixels.",
+  UPLOAD_UNSUPPORTED: "That file type is not supported. Choose a JPEG, PNG or WebP picture.",
+  UPLOAD_INVALID: "That picture could not be read. It may be damaged; try another one.",
+};
+
+const clientWords: Record<ClientErrorCode, string> = {
+  NETWORK: "Cannot reach the EasyQR server. Check that it is running and that you are on the same network.",
+  BAD_RESPONSE: "The server sent something this page does not understand. Reload the page.",
+};
+
+export function errorText(code: ErrorCode | ClientErrorCode): string {
+  return code === "NETWORK" || code === "BAD_RESPONSE" ? clientWords[code] : words[code];
+}
+
+/** "in 45 seconds", "in 12 minutes": how long until a limit lifts. */
+export function waitText(ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  if (seconds < 60) return `in ${seconds} second${seconds === 1 ? "" : "s"}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `in ${minutes} minute${minutes === 1 ? "" : "s"}`;
+}
+
+/** The words for any failure, using what the error carries (tries left, when to retry). */
+export function errorMessage(error: unknown): string {
+  if (!(error instanceof ApiError)) return "Something went wrong on this page. Please try again.";
+  const { code, data } = error;
+  if (code === "AUTH_CODE_INVALID" && typeof data?.attemptsLeft === "number") {
+    const left = data.attemptsLeft;
+    return `That code is not right. ${left} ${left === 1 ? "try" : "tries"} left.`;
+  }
+  if (code === "RATE_LIMITED" && typeof data?.retryAfterMs === "number") {
+    return `Too many attempts. Try again ${waitText(data.retryAfterMs)}.`;
+  }
+  return errorText(code);
+}

@@ -1,0 +1,154 @@
+import { RefreshResponse } from "@easyqr/protocol";
+import type { AuthTokens, ErrorCode } from "@easyqr/protocol";
+import { z } from "zod";
+import { ApiError, call, defaultFetch, parseResponse, type CallOptions, type Fetch } from "../../api/http.ts";
+import { readJson, removeItem, writeJson } from "../../api/storage.ts";
+
+/** After these the session is over for good: only signing in again helps. */
+const sessionEnders: ReadonlySet<string> = new Set<ErrorCode>(["AUTH_REFRESH_INVALID", "AUTH_REFRESH_EXPIRED", "AUTH_REFRESH_REUSED", "AUTH_SESSION_REVOKED"]);
+/** An authenticated call refused only the access token: refresh once, retry once. */
+const staleAccess: ReadonlySet<string> = new Set<ErrorCode>(["AUTH_TOKEN_EXPIRED", "AUTH_TOKEN_INVALID"]);
+
+export function endsSession(code: string): code is ErrorCode {
+  return sessionEnders.has(code);
+}
+
+/** Runs `task` alone across this browser's tabs (Web Locks), so two tabs never spend one refresh token. */
+export type Lock = <T>(task: () => Promise<T>) => Promise<T>;
+
+type LockManagerLike = { request<T>(name: string, callback: () => Promise<T>): Promise<T> };
+
+function browserLock(): Lock {
+  const locks = (globalThis.navigator as { locks?: LockManagerLike } | undefined)?.locks;
+  if (!locks) return (task) => task();
+  return (task) => locks.request("easyqr.refresh", task);
+}
+
+/**
+ * Where the tokens live. The server hands both tokens in JSON bodies and reads the
+ * refresh token from a JSON body too (no cookies; see server/src/http/auth.ts), so:
+ * - the access token stays in memory only (a page reload gets a new one by refreshing);
+ * - the refresh token goes to localStorage, so a reload or a new tab stays signed in.
+ *   It is single-use and rotated on every refresh; a stolen copy that is used after us
+ *   (or before us) makes the server end the whole session (reuse detection).
+ */
+export const SESSION_KEY = "easyqr.session";
+const StoredSession = z.object({ refreshToken: z.string().min(1), refreshTokenExpiresAt: z.number(), sessionId: z.string() });
+
+export type AuthSessionOptions = {
+  storage: Storage;
+  base?: string;
+  fetch?: Fetch;
+  lock?: Lock;
+  /** The session ended on the server's word (dead refresh token, revoked session): show sign-in. */
+  onEnded?: (code: ErrorCode) => void;
+};
+
+/**
+ * The signed-in session of this browser: attaches the access token to API calls and
+ * refreshes it transparently. One refresh is in flight at a time (concurrent callers
+ * share it), and a refused call is retried once with the new token, never more.
+ */
+export class AuthSession {
+  private access: string | undefined;
+  private refreshing: Promise<string> | undefined;
+  /** Bumped by clear(): a refresh that started before a logout does not bring the session back. */
+  private epoch = 0;
+  private readonly base: string;
+  private readonly fetchImpl: Fetch;
+  private readonly lock: Lock;
+
+  constructor(private readonly options: AuthSessionOptions) {
+    this.base = options.base ?? "";
+    this.fetchImpl = options.fetch ?? defaultFetch;
+    this.lock = options.lock ?? browserLock();
+  }
+
+  /** Whether a refresh token is stored: the session loader then restores the user. */
+  hasSession(): boolean {
+    return readJson(this.options.storage, SESSION_KEY, StoredSession) !== undefined;
+  }
+
+  /** Keeps the tokens of a sign-in or a refresh. */
+  start(tokens: AuthTokens): void {
+    this.access = tokens.accessToken;
+    const stored: z.infer<typeof StoredSession> = {
+      refreshToken: tokens.refreshToken,
+      refreshTokenExpiresAt: tokens.refreshTokenExpiresAt,
+      sessionId: tokens.sessionId,
+    };
+    writeJson(this.options.storage, SESSION_KEY, stored);
+  }
+
+  /** Forgets both tokens (logout, or the session ended). */
+  clear(): void {
+    this.epoch += 1;
+    this.access = undefined;
+    removeItem(this.options.storage, SESSION_KEY);
+  }
+
+  /** A usable access token (e.g. for the socket handshake): the one in memory, or a fresh one. */
+  accessToken(): Promise<string> {
+    return this.access !== undefined ? Promise.resolve(this.access) : this.refresh();
+  }
+
+  /** Rotates the refresh token for a new access token; concurrent callers share one rotation. */
+  refresh(): Promise<string> {
+    this.refreshing ??= this.rotate().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  /** An authenticated API call: returns the JSON body or throws ApiError. */
+  async request(path: string, options: CallOptions): Promise<unknown> {
+    const token = await this.accessToken();
+    try {
+      return await this.send(path, options, token);
+    } catch (error) {
+      if (!(error instanceof ApiError) || !staleAccess.has(error.code)) throw this.noticeEnd(error);
+      // Another call may have refreshed while this one was out: use its token rather than spend another.
+      if (this.access === token) this.access = undefined;
+      const fresh = await this.accessToken();
+      try {
+        return await this.send(path, options, fresh);
+      } catch (again) {
+        throw this.noticeEnd(again);
+      }
+    }
+  }
+
+  private send(path: string, options: CallOptions, token: string): Promise<unknown> {
+    return call(this.fetchImpl, `${this.base}${path}`, { ...options, headers: { ...options.headers, authorization: `Bearer ${token}` } });
+  }
+
+  private rotate(): Promise<string> {
+    const epoch = this.epoch;
+    return this.lock(async () => {
+      // Read inside the lock: another tab may have rotated the token a moment ago.
+      const stored = readJson(this.options.storage, SESSION_KEY, StoredSession);
+      if (!stored || epoch !== this.epoch) throw this.end(new ApiError("AUTH_REFRESH_INVALID", "No saved session.", 401));
+      let tokens: AuthTokens;
+      try {
+        const json = await call(this.fetchImpl, `${this.base}/api/auth/refresh`, { method: "POST", body: { refreshToken: stored.refreshToken } });
+        tokens = parseResponse(RefreshResponse, json, "new tokens").tokens;
+      } catch (error) {
+        throw this.noticeEnd(error);
+      }
+      if (epoch !== this.epoch) throw new ApiError("AUTH_REFRESH_INVALID", "Signed out while refreshing.", 401);
+      this.start(tokens);
+      return tokens.accessToken;
+    });
+  }
+
+  private noticeEnd(error: unknown): unknown {
+    return error instanceof ApiError && endsSession(error.code) ? this.end(error) : error;
+  }
+
+  private end(error: ApiError): ApiError {
+    const wasSignedIn = this.access !== undefined || this.hasSession();
+    this.clear();
+    if (wasSignedIn && endsSession(error.code)) this.options.onEnded?.(error.code);
+    return error;
+  }
+}

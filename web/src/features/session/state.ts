@@ -1,0 +1,65 @@
+import { IdentifierInput } from "@easyqr/protocol";
+import { atom, createStore } from "jotai";
+import { atomWithStorage } from "jotai/utils";
+import { z } from "zod";
+import { accountsApi } from "../../api/accounts.ts";
+import { errorText } from "../../api/errorText.ts";
+import { browserStorage, readJson, removeItem, writeJson } from "../../api/storage.ts";
+import { AuthSession, SESSION_KEY } from "./authSession.ts";
+import type { SessionState } from "./guard.ts";
+
+/** The app's one jotai store: the session code outside React writes to it too. */
+export const appStore = createStore();
+
+const local = browserStorage("local");
+
+export const authSession = new AuthSession({
+  storage: local,
+  onEnded: (code) => appStore.set(sessionAtom, { status: "signedOut", notice: errorText(code), ended: true }),
+});
+
+export const accounts = accountsApi(authSession);
+
+/** Known at once when nothing is stored (no flash of a splash); else `loading` until /api/users/me answers. */
+export const sessionAtom = atom<SessionState>(authSession.hasSession() ? { status: "loading" } : { status: "signedOut" });
+
+/** The signed-in user, for components that only render inside the app. */
+export const userAtom = atom((get) => {
+  const session = get(sessionAtom);
+  return session.status === "signedIn" ? session.user : undefined;
+});
+
+/** Another tab signed out (it removed the stored session): this one follows. */
+export function followOtherTabs(): () => void {
+  const onStorage = (event: StorageEvent) => {
+    if (event.key !== SESSION_KEY || event.newValue !== null) return;
+    authSession.clear();
+    appStore.set(sessionAtom, { status: "signedOut", notice: "You signed out in another tab.", ended: true });
+  };
+  window.addEventListener("storage", onStorage);
+  return () => window.removeEventListener("storage", onStorage);
+}
+
+const PendingSignIn = z.object({
+  identifier: IdentifierInput,
+  requestId: z.string(),
+  expiresAt: z.number(),
+  /** When the last code was sent (ms): the resend countdown runs from it. */
+  sentAt: z.number(),
+  returnTo: z.string().optional(),
+});
+export type PendingSignIn = z.infer<typeof PendingSignIn>;
+
+/** A stored value read through its schema (validated at this edge like any other input). */
+function validatedStorage<T>(storage: Storage, schema: z.ZodType<T>) {
+  return {
+    getItem: (key: string, initial: T | null): T | null => readJson(storage, key, schema) ?? initial,
+    setItem: (key: string, value: T | null) => (value === null ? removeItem(storage, key) : writeJson(storage, key, value)),
+    removeItem: (key: string) => removeItem(storage, key),
+  };
+}
+
+/** The code request in progress: kept per tab, so reloading the code page keeps it. */
+export const pendingSignInAtom = atomWithStorage<PendingSignIn | null>("easyqr.pendingSignIn", null, validatedStorage(browserStorage("session"), PendingSignIn), {
+  getOnInit: true,
+});
