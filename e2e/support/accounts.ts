@@ -25,12 +25,29 @@ async function api(server: RunningServer, path: string, init: { method: string; 
   return json;
 }
 
+export type MadeUser = {
+  id: string;
+  tokens: { accessToken: string; refreshToken: string; refreshTokenExpiresAt: number; sessionId: string };
+};
+
 /** Another user, made over the API (no browser): signed up and onboarded. */
-export async function makeUser(server: RunningServer, email: string, profile: { name: string; username: string }): Promise<void> {
+export async function makeUser(server: RunningServer, email: string, profile: { name: string; username: string }): Promise<MadeUser> {
   const { requestId } = (await api(server, "/api/auth/request-code", { method: "POST", body: { email } })) as { requestId: string };
   const code = await codeFor(server, email);
-  const { tokens } = (await api(server, "/api/auth/verify-code", { method: "POST", body: { requestId, code } })) as { tokens: { accessToken: string } };
+  const { tokens, user } = (await api(server, "/api/auth/verify-code", { method: "POST", body: { requestId, code } })) as MadeUser & { user: { id: string } };
   await api(server, "/api/users/me", { method: "PATCH", body: profile, token: tokens.accessToken });
+  return { id: user.id, tokens };
+}
+
+/**
+ * Signs a browser page in as a made user without the sign-in screens: stores the session the
+ * way the app does (its refresh token), so the page's first refresh gets it an access token.
+ * Use each MadeUser in one browser only: refresh tokens are single use.
+ */
+export async function signInAs(page: Page, server: RunningServer, user: MadeUser): Promise<void> {
+  await page.goto(`${server.url}/`);
+  const { refreshToken, refreshTokenExpiresAt, sessionId } = user.tokens;
+  await page.evaluate((value) => localStorage.setItem("easyqr.session", value), JSON.stringify({ refreshToken, refreshTokenExpiresAt, sessionId }));
 }
 
 /** Fails on serious or critical axe-core violations of the page as it is now. */

@@ -4,6 +4,7 @@ import { createRoot } from "react-dom/client";
 import { BrowserRouter, Route, Routes } from "react-router";
 import { LandingRoute, OnboardingRoute, PrivateRoute, PublicRoute, Splash } from "./features/session/guards.tsx";
 import { paths } from "./features/session/guard.ts";
+import { ContactsLoader } from "./features/contacts/ContactsLoader.tsx";
 import { SessionLoader } from "./features/session/SessionLoader.tsx";
 import { appStore } from "./features/session/state.ts";
 import { LandingPage, NotFoundPage } from "./pages/LandingPage.tsx";
@@ -21,6 +22,9 @@ const SignInPage = lazy(() => import("./pages/SignInPage.tsx").then((m) => ({ de
 const CodePage = lazy(() => import("./pages/CodePage.tsx").then((m) => ({ default: m.CodePage })));
 const OnboardingPage = lazy(() => import("./pages/OnboardingPage.tsx").then((m) => ({ default: m.OnboardingPage })));
 const HomePage = lazy(() => import("./pages/HomePage.tsx").then((m) => ({ default: m.HomePage })));
+const MyQrPage = lazy(() => import("./pages/MyQrPage.tsx").then((m) => ({ default: m.MyQrPage })));
+const AddContactPage = lazy(() => import("./pages/AddContactPage.tsx").then((m) => ({ default: m.AddContactPage })));
+const AddLinkPage = lazy(() => import("./pages/AddLinkPage.tsx").then((m) => ({ default: m.AddLinkPage })));
 const SettingsPage = lazy(() => import("./pages/SettingsPage.tsx").then((m) => ({ default: m.SettingsPage })));
 
 const root = document.getElementById("root");
@@ -30,6 +34,7 @@ createRoot(root).render(
   <StrictMode>
     <Provider store={appStore}>
       <SessionLoader />
+      <ContactsLoader />
       <BrowserRouter>
         <Suspense fallback={<Splash />}>
           <Routes>
@@ -38,6 +43,9 @@ createRoot(root).render(
             <Route path={paths.code} element={<PublicRoute><CodePage /></PublicRoute>} />
             <Route path={paths.onboarding} element={<OnboardingRoute><OnboardingPage /></OnboardingRoute>} />
             <Route path={paths.home} element={<PrivateRoute><HomePage /></PrivateRoute>} />
+            <Route path={paths.myQr} element={<PrivateRoute><MyQrPage /></PrivateRoute>} />
+            <Route path={paths.addContact} element={<PrivateRoute><AddContactPage /></PrivateRoute>} />
+            <Route path="/add" element={<AddLinkPage />} />
             <Route path={paths.settings} element={<PrivateRoute><SettingsPage /></PrivateRoute>} />
             {/* Pairing and the scanner need no account. */}
             <Route path="/desktop" element={<DesktopPage />} />

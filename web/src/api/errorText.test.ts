@@ -55,3 +55,14 @@ test("waitText rounds up to seconds, then minutes", () => {
   assert.equal(waitText(60_000), "in 1 minute");
   assert.equal(waitText(61_000), "in 2 minutes");
 });
+
+test("the contact failures say what happened and what to do", () => {
+  assert.match(errorText("CONTACT_SELF"), /That is you/);
+  assert.match(errorText("CONTACT_QR_EXPIRED"), /expired.*new one/);
+  assert.match(errorText("CONTACT_QR_ROTATED"), /replaced/);
+  assert.match(errorText("CONTACT_QR_USED_UP"), /too many times/);
+  assert.match(errorText("CONTACT_ALREADY_CONNECTED"), /already connected/);
+  assert.match(errorText("CONTACT_REQUEST_PENDING"), /already sent/);
+  assert.match(errorText("CONTACT_BLOCKED"), /Unblock/);
+  assert.equal(errorMessage(new ApiError("RATE_LIMITED", "x", 429, { retryAfterMs: 30_000 })), "Too many attempts. Try again in 30 seconds.");
+});

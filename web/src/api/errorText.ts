@@ -48,6 +48,15 @@ const words: Record<ErrorCode, string> = {
   UPLOAD_TOO_LARGE: "That picture is too large. Choose one under 5 MB and 25 megapixels.",
   UPLOAD_UNSUPPORTED: "That file type is not supported. Choose a JPEG, PNG or WebP picture.",
   UPLOAD_INVALID: "That picture could not be read. It may be damaged; try another one.",
+  CONTACT_QR_INVALID: "This is not a valid EasyQR contact code. Ask them to show their QR again.",
+  CONTACT_QR_EXPIRED: "This QR code has expired. Ask them to open My QR again and scan the new one.",
+  CONTACT_QR_ROTATED: "This QR code was replaced by a newer one. Scan the code their screen shows now.",
+  CONTACT_QR_USED_UP: "This QR code has been used too many times. Scan the code their screen shows now.",
+  CONTACT_SELF: "That is you. Scan someone else's QR code to add them.",
+  CONTACT_ALREADY_CONNECTED: "You are already connected with this person.",
+  CONTACT_REQUEST_PENDING: "You already sent them a request. Wait for them to answer.",
+  CONTACT_REQUEST_NOT_FOUND: "That request is no longer waiting: it was answered, cancelled or expired.",
+  CONTACT_BLOCKED: "You blocked this person. Unblock them in Settings first.",
 };
 
 const clientWords: Record<ClientErrorCode, string> = {

@@ -1,7 +1,10 @@
 import { useEffect, useRef, useState } from "react";
-import { pairingUrl, type PairingPayload } from "@easyqr/protocol";
+import { pairingUrl, parseContactQr, type PairingPayload } from "@easyqr/protocol";
+import { useAtomValue } from "jotai";
 import { useStore } from "../api/useStore.ts";
 import { useWakeRetry } from "../api/useWakeRetry.ts";
+import { QrPreviewCard } from "../features/contacts/QrPreviewCard.tsx";
+import { userAtom } from "../features/session/state.ts";
 import { CodeEntryForm } from "../features/pairing/CodeEntryForm.tsx";
 import { detectionAction } from "../features/pairing/detection.ts";
 import { pageServer, phoneLink } from "../features/pairing/links.ts";
@@ -16,7 +19,10 @@ import { PhoneHeader } from "./PhoneHeader.tsx";
 
 const PAIRING_FORMATS = ["QRCode"] as const;
 
-/** /scan on the phone: scan the desktop's QR (or type its code), then scan codes for the desktop. */
+/**
+ * /scan on the phone: scan the desktop's QR (or type its code), then scan codes for the desktop.
+ * Signed in and not linked, a contact's My QR opens their preview card instead.
+ */
 export function ScanPage() {
   const link = phoneLink();
   const snapshot = useStore(link);
@@ -26,6 +32,8 @@ export function ScanPage() {
   const [otherServer, setOtherServer] = useState<PairingPayload>();
   const [hint, setHint] = useState<string>();
   const [typing, setTyping] = useState(false);
+  const signedIn = useAtomValue(userAtom) !== undefined;
+  const [contactToken, setContactToken] = useState<string>();
 
   useEffect(() => {
     link.resume();
@@ -34,6 +42,12 @@ export function ScanPage() {
 
   const onDetect = ({ text, format }: Detection) => {
     if (!repeats.current.accept(text, Date.now())) return;
+    const contact = !paired && signedIn ? parseContactQr(text) : null;
+    if (contact) {
+      if (contact.server === pageServer()) setContactToken(contact.token);
+      else setHint("That contact code belongs to another EasyQR server.");
+      return;
+    }
     const action = detectionAction(text, { paired, sessionId: snapshot.sessionId, server: pageServer() });
     if (action.kind === "pair" && view.kind !== "connecting") {
       setHint(undefined);
@@ -41,13 +55,13 @@ export function ScanPage() {
     } else if (action.kind === "other-server") {
       setOtherServer(action.payload);
     } else if (action.kind === "not-pairing") {
-      setHint("That is not an EasyQR code. Scan the QR code on the desktop's screen.");
+      setHint(signedIn ? "That is not an EasyQR code. Scan a contact's QR code, or the one on your computer's screen." : "That is not an EasyQR code. Scan the QR code on the desktop's screen.");
     } else if (action.kind === "scan" && link.scan(text, format)) {
       scanFeedback();
     }
   };
 
-  const camera = useBarcodeScanner({ enabled: view.kind !== "ended", formats: paired ? SCAN_FORMATS : PAIRING_FORMATS, onDetect });
+  const camera = useBarcodeScanner({ enabled: view.kind !== "ended" && !contactToken, formats: paired ? SCAN_FORMATS : PAIRING_FORMATS, onDetect });
   const cameraUnusable = !["off", "starting", "scanning"].includes(camera.status);
 
   return (
@@ -56,7 +70,16 @@ export function ScanPage() {
       <CameraView videoRef={camera.videoRef} status={camera.status} onRetry={camera.retry} />
       <PhoneHeader snapshot={snapshot} />
       <section className="sheet" aria-label={paired ? "Scanner" : "Pairing"}>
-        {paired ? (
+        {contactToken ? (
+          <QrPreviewCard
+            key={contactToken}
+            token={contactToken}
+            onClose={() => {
+              repeats.current = new RepeatFilter(2000);
+              setContactToken(undefined);
+            }}
+          />
+        ) : paired ? (
           <>
             <RecentScans scans={snapshot.recent} pending={snapshot.pending} />
             <button type="button" className="button button--ghost button--small" onClick={() => link.forget()}>
@@ -73,7 +96,13 @@ export function ScanPage() {
         ) : (
           <>
             <p className="sheet__title">
-              {view.kind === "connecting" ? "Linking…" : cameraUnusable ? "Type the code shown on your computer" : "Scan the QR code on your computer"}
+              {view.kind === "connecting"
+                ? "Linking…"
+                : cameraUnusable
+                  ? "Type the code shown on your computer"
+                  : signedIn
+                    ? "Scan a contact's QR code, or the one on your computer"
+                    : "Scan the QR code on your computer"}
             </p>
             {view.kind === "unpaired" && view.error ? (
               <p className="form-error" role="alert">

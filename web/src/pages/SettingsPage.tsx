@@ -6,6 +6,7 @@ import { errorMessage } from "../api/errorText.ts";
 import { ApiError } from "../api/http.ts";
 import { BackIcon } from "../components/icons.tsx";
 import { Layout } from "../components/Layout.tsx";
+import { BlockedList, LastSeenSetting } from "../features/contacts/PrivacySettings.tsx";
 import { AvatarPicker } from "../features/profile/AvatarPicker.tsx";
 import { draftOf, profileChanges, type ProfileDraft, type ProfileErrors } from "../features/profile/profileForm.ts";
 import { UsernameField } from "../features/profile/UsernameField.tsx";
@@ -15,7 +16,7 @@ import { accounts, pendingSignInAtom, sessionAtom, userAtom } from "../features/
 
 const BIO_MAX = 140;
 
-/** /settings: profile (photo, name, username, bio) and signing out. */
+/** /settings: profile (photo, name, username, bio), privacy, blocked people and signing out. */
 export function SettingsPage() {
   const user = useAtomValue(userAtom);
   const setSession = useSetAtom(sessionAtom);
@@ -47,6 +48,14 @@ export function SettingsPage() {
         <section className="card settings__section" aria-labelledby="profile-title">
           <h2 id="profile-title">Profile</h2>
           <ProfileForm key={user.id} user={user} onSaved={saved} />
+        </section>
+        <section className="card settings__section" aria-labelledby="privacy-title">
+          <h2 id="privacy-title">Privacy</h2>
+          <LastSeenSetting user={user} onSaved={saved} />
+        </section>
+        <section className="card settings__section" aria-labelledby="blocked-title">
+          <h2 id="blocked-title">Blocked</h2>
+          <BlockedList />
         </section>
         <section className="card settings__section" aria-labelledby="account-title">
           <h2 id="account-title">Account</h2>

@@ -13,6 +13,7 @@ const user = (onboarded: boolean): Me => ({
   phone: null,
   createdAt: 1,
   onboarded,
+  hideLastSeen: false,
 });
 
 const states: Record<string, SessionState> = {

@@ -7,6 +7,8 @@ export const paths = {
   onboarding: "/onboarding",
   home: "/home",
   settings: "/settings",
+  myQr: "/home/qr",
+  addContact: "/home/add",
 } as const;
 
 /**

@@ -1,0 +1,132 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import type { Page } from "playwright-core";
+import { checkA11y, makeUser, signInAs, type MadeUser } from "./support/accounts.ts";
+import { launchDesktop, launchPhone, shot, type Opened } from "./support/browsers.ts";
+import { startServer, type RunningServer } from "./support/server.ts";
+import { lumaFromPng, writeY4m } from "./support/y4m.ts";
+
+const TEST_TIMEOUT = 120_000;
+
+let server: RunningServer;
+let videos: string;
+let ann: MadeUser;
+let ben: MadeUser;
+const opened: Opened[] = [];
+
+async function track(o: Promise<Opened>): Promise<Opened> {
+  const value = await o;
+  opened.push(value);
+  return value;
+}
+
+async function closeAll(): Promise<void> {
+  for (const o of opened.splice(0)) {
+    if (o.errors.length) console.log(`browser messages:\n  ${o.errors.join("\n  ")}`);
+    await o.browser.close().catch(() => undefined);
+  }
+}
+
+/** A connection row in the sidebar, by the contact's name. */
+const connectionRow = (page: Page, name: string) => page.getByTestId("connection-row").filter({ hasText: name });
+
+describe("contacts by QR and live presence in real browsers", { timeout: 2 * TEST_TIMEOUT }, () => {
+  before(async () => {
+    server = await startServer();
+    videos = mkdtempSync(join(tmpdir(), "easyqr-y4m-"));
+    ann = await makeUser(server, "ann@example.com", { name: "Ann Lee", username: "ann" });
+    ben = await makeUser(server, "ben@example.com", { name: "Ben Okafor", username: "ben" });
+  });
+
+  after(async () => {
+    await closeAll();
+    await server?.stop();
+    if (videos) rmSync(videos, { recursive: true, force: true });
+  });
+
+  test("B's phone scans A's My QR, sends a request, A accepts live; both online; B leaves and A sees last seen", { timeout: TEST_TIMEOUT }, async () => {
+    try {
+      // A, on a computer, shows My QR.
+      const a = await track(launchDesktop());
+      await signInAs(a.page, server, ann);
+      await a.page.goto(`${server.url}/home`);
+      await a.page.getByRole("heading", { level: 1, name: "Chats" }).waitFor();
+      await a.page.getByRole("link", { name: "My QR code" }).click();
+      await a.page.getByRole("heading", { level: 1, name: "My QR code" }).waitFor();
+      const qr = a.page.getByRole("img", { name: /QR code to add Ann Lee/ });
+      await qr.waitFor();
+      assert.match((await qr.getAttribute("data-qr-text")) ?? "", new RegExp(`^${server.url}/add#t=[\\w-]{16,}$`));
+      await a.page.getByText("@ann").waitFor();
+      await shot(a.page, "myqr-desktop");
+      await checkA11y(a.page, "My QR (desktop)");
+
+      // B's phone camera sees the QR A's page drew.
+      const video = join(videos, "ann.y4m");
+      writeY4m(video, await lumaFromPng(a.page, await qr.screenshot()));
+      const b = await track(launchPhone(video));
+      await signInAs(b.page, server, ben);
+      await b.page.goto(`${server.url}/scan`);
+      const card = b.page.getByRole("region", { name: "Ann Lee's profile" });
+      await card.waitFor();
+      await card.getByText("@ann").waitFor();
+      const send = card.getByRole("button", { name: "Send request" });
+      await send.waitFor();
+      await shot(b.page, "preview-phone");
+      await checkA11y(b.page, "QR preview card (phone)");
+
+      // Nothing was sent before the tap.
+      const pending = (await fetchJson("/api/contacts/requests", ann)) as { incoming: unknown[] };
+      assert.equal(pending.incoming.length, 0, "a preview sends nothing");
+
+      await send.click();
+      await card.getByRole("status").filter({ hasText: "Request sent" }).waitFor();
+
+      // A sees it live, under the QR, and accepts.
+      const request = a.page.getByTestId("request-row").filter({ hasText: "Ben Okafor" });
+      await request.waitFor();
+      await shot(a.page, "myqr-request-desktop");
+      await request.getByRole("button", { name: "Accept Ben Okafor" }).click();
+      await request.waitFor({ state: "detached" });
+
+      // Both see each other in their contacts, online.
+      await a.page.getByRole("link", { name: "Back to chats" }).click();
+      await connectionRow(a.page, "Ben Okafor").getByText("online", { exact: true }).waitFor();
+      await b.page.goto(`${server.url}/home`);
+      await connectionRow(b.page, "Ann Lee").getByText("online", { exact: true }).waitFor();
+      await shot(a.page, "contacts-online-desktop");
+      await shot(b.page, "contacts-online-phone");
+      await checkA11y(a.page, "contacts (desktop)");
+      await checkA11y(b.page, "contacts (phone)");
+
+      // B closes its page: after the server's grace A sees B offline with a last seen, live.
+      await b.browser.close();
+      await connectionRow(a.page, "Ben Okafor").getByText(/^last seen (just now|1 minute ago)$/).waitFor({ timeout: 30_000 });
+      assert.equal(await connectionRow(a.page, "Ben Okafor").getAttribute("data-online"), "false");
+      await shot(a.page, "contacts-last-seen-desktop");
+
+      // Settings: the privacy toggle explains itself.
+      await a.page.getByRole("link", { name: "Settings" }).click();
+      const hide = a.page.getByRole("checkbox", { name: "Hide last seen" });
+      await hide.waitFor();
+      await a.page.getByText("Your contacts will not see when you were last online, and you will not see theirs.").waitFor();
+      await hide.check();
+      await a.page.getByRole("status").filter({ hasText: "Last seen is hidden." }).waitFor();
+      assert.equal(await hide.isChecked(), true);
+      await shot(a.page, "settings-privacy-desktop");
+      await checkA11y(a.page, "settings with privacy (desktop)");
+    } finally {
+      await closeAll();
+    }
+  });
+});
+
+/** A list call as the user over the API, with the access token of their sign-in (still good: the session is live). */
+async function fetchJson(path: string, user: MadeUser): Promise<unknown> {
+  const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${user.tokens.accessToken}` } });
+  assert.ok(response.ok, `${path}: ${response.status}`);
+  const json: unknown = await response.json();
+  return json;
+}

@@ -1,0 +1,45 @@
+import { useAtomValue, useSetAtom } from "jotai";
+import { useEffect } from "react";
+import { errorText } from "../../api/errorText.ts";
+import { useWakeRetry } from "../../api/useWakeRetry.ts";
+import { pageServer } from "../pairing/links.ts";
+import { appStore, authSession, sessionAtom } from "../session/state.ts";
+import { ContactsSync } from "./contactsSync.ts";
+import { contacts, contactsAtom, liveAtom, syncRef } from "./state.ts";
+
+const wake = () => syncRef.current?.retryNow();
+
+/** While someone is signed in (and onboarded), keeps their socket open and their contacts live. */
+export function ContactsLoader() {
+  const session = useAtomValue(sessionAtom);
+  const setContacts = useSetAtom(contactsAtom);
+  const setLive = useSetAtom(liveAtom);
+  const userId = session.status === "signedIn" && session.user.onboarded ? session.user.id : undefined;
+
+  useEffect(() => {
+    if (!userId) return;
+    const sync = new ContactsSync({
+      server: pageServer(),
+      api: contacts,
+      accessToken: () => authSession.accessToken(),
+      refresh: () => authSession.refresh(),
+      onState: setContacts,
+      onConnection: setLive,
+      onEnded: (code) => {
+        authSession.clear();
+        appStore.set(sessionAtom, { status: "signedOut", notice: errorText(code), ended: true });
+      },
+    });
+    syncRef.current = sync;
+    sync.start().catch((error: unknown) => console.warn("easyqr: the live connection could not start", error));
+    return () => {
+      sync.stop();
+      if (syncRef.current === sync) syncRef.current = undefined;
+      setContacts(undefined);
+      setLive("idle");
+    };
+  }, [userId, setContacts, setLive]);
+
+  useWakeRetry(wake);
+  return null;
+}

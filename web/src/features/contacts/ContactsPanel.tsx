@@ -1,0 +1,155 @@
+import type { Connection, ContactRequest } from "@easyqr/protocol";
+import { useAtomValue } from "jotai";
+import { useId, useState } from "react";
+import { errorMessage } from "../../api/errorText.ts";
+import { Avatar } from "../../components/Avatar.tsx";
+import { useNow } from "../../components/useNow.ts";
+import { presenceText } from "./lastSeen.ts";
+import { contacts, contactsAtom, liveAtom } from "./state.ts";
+
+/** Runs one contact action, keeping its error in words; the socket events update the lists. */
+function useAction() {
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const run = async (action: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await action();
+    } catch (failure) {
+      setError(errorMessage(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { error, busy, run: (action: () => Promise<unknown>) => void run(action) };
+}
+
+const who = (user: { name: string | null; username: string | null }) => user.name ?? user.username ?? "Someone";
+
+export function RequestRow({ request }: { request: ContactRequest }) {
+  const { error, busy, run } = useAction();
+  const name = who(request.user);
+  return (
+    <li className="contact-row" data-testid="request-row">
+      <Avatar user={request.user} size={44} />
+      <span className="contact-row__text">
+        <span className="contact-row__name">{name}</span>
+        <span className="contact-row__sub">{request.direction === "incoming" ? `@${request.user.username ?? ""} wants to connect` : "Waiting for an answer"}</span>
+        {error ? (
+          <span className="form-error" role="alert">
+            {error}
+          </span>
+        ) : null}
+      </span>
+      <span className="contact-row__actions">
+        {request.direction === "incoming" ? (
+          <>
+            <button type="button" className="button button--primary button--small" disabled={busy} onClick={() => run(() => contacts.accept(request.id))} aria-label={`Accept ${name}`}>
+              Accept
+            </button>
+            <button type="button" className="button button--ghost button--small" disabled={busy} onClick={() => run(() => contacts.decline(request.id))} aria-label={`Decline ${name}`}>
+              Decline
+            </button>
+          </>
+        ) : (
+          <button type="button" className="button button--ghost button--small" disabled={busy} onClick={() => run(() => contacts.cancel(request.id))} aria-label={`Cancel the request to ${name}`}>
+            Cancel
+          </button>
+        )}
+      </span>
+    </li>
+  );
+}
+
+function ConnectionRow({ connection, now }: { connection: Connection; now: number }) {
+  const { error, busy, run } = useAction();
+  const [open, setOpen] = useState(false);
+  const menuId = useId();
+  const name = who(connection.user);
+  const { online } = connection.presence;
+  return (
+    <li className="contact-row" data-testid="connection-row" data-online={online}>
+      <span className="contact-row__avatar">
+        <Avatar user={connection.user} size={44} />
+        {online ? <span className="presence-dot" aria-hidden="true" /> : null}
+      </span>
+      <span className="contact-row__text">
+        <span className="contact-row__name">{name}</span>
+        <span className={`contact-row__sub${online ? " contact-row__sub--online" : ""}`} data-testid="presence">
+          {presenceText(connection.presence, now)}
+        </span>
+        {error ? (
+          <span className="form-error" role="alert">
+            {error}
+          </span>
+        ) : null}
+      </span>
+      <span className="contact-row__actions">
+        <button type="button" className="button button--ghost button--small" aria-expanded={open} aria-controls={menuId} aria-label={`More for ${name}`} onClick={() => setOpen((o) => !o)}>
+          ⋯
+        </button>
+      </span>
+      {open ? (
+        <span className="contact-row__menu" id={menuId}>
+          <button type="button" className="button button--ghost button--small" disabled={busy} onClick={() => run(() => contacts.remove(connection.user.id))}>
+            Remove {name}
+          </button>
+          <button type="button" className="button button--danger button--small" disabled={busy} onClick={() => run(() => contacts.block(connection.user.id))}>
+            Block {name}
+          </button>
+        </span>
+      ) : null}
+    </li>
+  );
+}
+
+/** The sidebar's people: requests waiting (with a badge) and connections with their presence, all live. */
+export function ContactsPanel() {
+  const lists = useAtomValue(contactsAtom);
+  const live = useAtomValue(liveAtom);
+  // "last seen 1 minute ago" moves on even when no event arrives.
+  const now = useNow(15_000);
+
+  if (!lists) {
+    return (
+      <p className="contacts__loading" role="status">
+        {live === "retrying" ? "Reconnecting…" : "Loading your contacts…"}
+      </p>
+    );
+  }
+  const requests = [...lists.incoming, ...lists.outgoing];
+  return (
+    <>
+      {requests.length ? (
+        <section className="contacts" aria-labelledby="requests-title">
+          <h2 id="requests-title" className="contacts__title">
+            Requests {lists.incoming.length ? <span className="badge" aria-label={`${lists.incoming.length} waiting`}>{lists.incoming.length}</span> : null}
+          </h2>
+          <ul className="contacts__list">
+            {requests.map((r) => (
+              <RequestRow key={r.id} request={r} />
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      <section className="contacts" aria-labelledby="contacts-title">
+        <h2 id="contacts-title" className="contacts__title">
+          Contacts
+        </h2>
+        {lists.connections.length ? (
+          <ul className="contacts__list">
+            {lists.connections.map((c) => (
+              <ConnectionRow key={c.user.id} connection={c} now={now} />
+            ))}
+          </ul>
+        ) : (
+          <div className="chatlist__empty">
+            <p className="chatlist__empty-title">No contacts yet</p>
+            <p>Show your QR code or scan someone's to add them.</p>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,69 @@
+import type { ContactCard, Relation, SendContactRequest } from "@easyqr/protocol";
+import { useState } from "react";
+import { errorMessage } from "../../api/errorText.ts";
+import { Avatar } from "../../components/Avatar.tsx";
+import { contacts } from "./state.ts";
+
+const relationText: Record<Relation, string> = {
+  none: "",
+  connected: "You are already connected.",
+  outgoing: "You sent them a request. They have not answered yet.",
+  incoming: "They asked to connect with you. Sending accepts it.",
+  blocked: "You blocked them. Unblock them in Settings to connect.",
+};
+
+type Sent = { kind: "idle" } | { kind: "sending" } | { kind: "requested" } | { kind: "connected" } | { kind: "failed"; text: string };
+
+/**
+ * Who a scanned QR or a found username belongs to, and the one button that asks to connect.
+ * Nothing is sent before the tap.
+ */
+export function PersonCard({ user, relation, request, onCancel }: { user: ContactCard; relation: Relation; request: SendContactRequest; onCancel?: () => void }) {
+  const [sent, setSent] = useState<Sent>({ kind: "idle" });
+  const canSend = (relation === "none" || relation === "incoming") && (sent.kind === "idle" || sent.kind === "failed");
+
+  const send = async () => {
+    setSent({ kind: "sending" });
+    try {
+      const answer = await contacts.send(request);
+      setSent({ kind: answer.outcome });
+    } catch (error) {
+      setSent({ kind: "failed", text: errorMessage(error) });
+    }
+  };
+
+  const status =
+    sent.kind === "requested"
+      ? `Request sent. ${user.name ?? "They"} will see it now.`
+      : sent.kind === "connected"
+        ? `You and ${user.name ?? "they"} are now connected.`
+        : relationText[relation];
+
+  return (
+    <section className="person-card" aria-label={`${user.name ?? user.username ?? "Someone"}'s profile`}>
+      <Avatar user={user} size={88} />
+      <h2 className="person-card__name">{user.name ?? user.username}</h2>
+      {user.username ? <p className="person-card__username">@{user.username}</p> : null}
+      <p className="person-card__status" role="status">
+        {status}
+      </p>
+      {sent.kind === "failed" ? (
+        <p className="form-error" role="alert">
+          {sent.text}
+        </p>
+      ) : null}
+      <div className="button-row button-row--center">
+        {canSend || sent.kind === "sending" ? (
+          <button type="button" className="button button--primary" disabled={!canSend} onClick={() => void send()}>
+            {sent.kind === "sending" ? "Sending…" : relation === "incoming" ? "Accept request" : "Send request"}
+          </button>
+        ) : null}
+        {onCancel ? (
+          <button type="button" className="button button--ghost" onClick={onCancel}>
+            {canSend ? "Cancel" : "Done"}
+          </button>
+        ) : null}
+      </div>
+    </section>
+  );
+}

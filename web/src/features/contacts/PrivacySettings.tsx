@@ -1,0 +1,89 @@
+import type { Me } from "@easyqr/protocol";
+import { useAtomValue } from "jotai";
+import { useId, useState } from "react";
+import { errorMessage } from "../../api/errorText.ts";
+import { Avatar } from "../../components/Avatar.tsx";
+import { accounts } from "../session/state.ts";
+import { contacts, contactsAtom } from "./state.ts";
+
+/** Settings → Privacy: hide last seen. */
+export function LastSeenSetting({ user, onSaved }: { user: Me; onSaved: (user: Me) => void }) {
+  const id = useId();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  // Shown at once (a checkbox that lags its click reads as broken), put back if the save fails.
+  const [hidden, setHidden] = useState(user.hideLastSeen);
+  const [saved, setSaved] = useState<string>();
+  const toggle = async (hide: boolean) => {
+    setHidden(hide);
+    setBusy(true);
+    setError(undefined);
+    setSaved(undefined);
+    try {
+      const next = await accounts.updateProfile({ hideLastSeen: hide });
+      onSaved(next);
+      setHidden(next.hideLastSeen);
+      setSaved(next.hideLastSeen ? "Last seen is hidden." : "Last seen is shown.");
+    } catch (failure) {
+      setHidden(!hide);
+      setError(errorMessage(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="toggle-field">
+      <input id={id} type="checkbox" checked={hidden} disabled={busy} onChange={(e) => void toggle(e.currentTarget.checked)} aria-describedby={`${id}-hint`} />
+      <span>
+        <label htmlFor={id}>Hide last seen</label>
+        <span id={`${id}-hint`} className="toggle-field__hint">
+          Your contacts will not see when you were last online, and you will not see theirs.
+        </span>
+      </span>
+      <p className="field__status field__status--ok toggle-field__saved" role="status">
+        {saved}
+      </p>
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** Settings → Blocked: who you blocked, with Unblock. */
+export function BlockedList() {
+  const lists = useAtomValue(contactsAtom);
+  const [error, setError] = useState<string>();
+  if (!lists) return <p role="status">Loading…</p>;
+  if (!lists.blocked.length) return <p className="settings__lead">You have not blocked anyone. Blocked people cannot send you requests or see when you are online, and are not told.</p>;
+  return (
+    <>
+      <ul className="contacts__list">
+        {lists.blocked.map((user) => (
+          <li key={user.id} className="contact-row" data-testid="blocked-row">
+            <Avatar user={user} size={40} />
+            <span className="contact-row__text">
+              <span className="contact-row__name">{user.name ?? user.username}</span>
+              {user.username ? <span className="contact-row__sub">@{user.username}</span> : null}
+            </span>
+            <button
+              type="button"
+              className="button button--ghost button--small"
+              aria-label={`Unblock ${user.name ?? user.username ?? ""}`}
+              onClick={() => void contacts.unblock(user.id).catch((failure: unknown) => setError(errorMessage(failure)))}
+            >
+              Unblock
+            </button>
+          </li>
+        ))}
+      </ul>
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </>
+  );
+}
