@@ -2,27 +2,12 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Page } from "playwright-core";
 import { checkA11y, codeFor, makeUser, recordScreens, screensSeen } from "./support/accounts.ts";
-import { launchDesktop, launchPhone, shot, type Opened } from "./support/browsers.ts";
+import { launchDesktop, launchPhone, shot, track, closeAll } from "./support/browsers.ts";
 import { startServer, type RunningServer } from "./support/server.ts";
 
 const TEST_TIMEOUT = 120_000;
 
 let server: RunningServer;
-const opened: Opened[] = [];
-
-async function track(o: Promise<Opened>): Promise<Opened> {
-  const value = await o;
-  opened.push(value);
-  return value;
-}
-
-async function closeAll(): Promise<void> {
-  for (const o of opened.splice(0)) {
-    if (o.errors.length) console.log(`browser messages:\n  ${o.errors.join("\n  ")}`);
-    await o.browser.close().catch(() => undefined);
-  }
-}
-
 const heading = (page: Page, name: string | RegExp) => page.getByRole("heading", { level: 1, name }).waitFor();
 const path = (page: Page) => new URL(page.url()).pathname;
 

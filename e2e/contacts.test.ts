@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Page } from "playwright-core";
 import { checkA11y, makeUser, signInAs, type MadeUser } from "./support/accounts.ts";
-import { launchDesktop, launchPhone, shot, type Opened } from "./support/browsers.ts";
+import { launchDesktop, launchPhone, shot, track, closeAll } from "./support/browsers.ts";
 import { startServer, type RunningServer } from "./support/server.ts";
 import { lumaFromPng, writeY4m } from "./support/y4m.ts";
 
@@ -15,21 +15,6 @@ let server: RunningServer;
 let videos: string;
 let ann: MadeUser;
 let ben: MadeUser;
-const opened: Opened[] = [];
-
-async function track(o: Promise<Opened>): Promise<Opened> {
-  const value = await o;
-  opened.push(value);
-  return value;
-}
-
-async function closeAll(): Promise<void> {
-  for (const o of opened.splice(0)) {
-    if (o.errors.length) console.log(`browser messages:\n  ${o.errors.join("\n  ")}`);
-    await o.browser.close().catch(() => undefined);
-  }
-}
-
 /** A connection row in the sidebar, by the contact's name. */
 const connectionRow = (page: Page, name: string) => page.getByTestId("connection-row").filter({ hasText: name });
 

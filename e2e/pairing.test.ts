@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { launchDesktop, launchPhone, shot, type Opened } from "./support/browsers.ts";
+import { launchDesktop, launchPhone, shot, type Opened, track, closeAll } from "./support/browsers.ts";
 import { createSession, desktopConnected } from "./support/desktop.ts";
 import { startServer, type RunningServer } from "./support/server.ts";
 import { lumaFromPng, lumaFromText, writeY4m } from "./support/y4m.ts";
@@ -12,21 +12,6 @@ const TEST_TIMEOUT = 90_000;
 
 let server: RunningServer;
 let videos: string;
-const opened: Opened[] = [];
-
-async function track(o: Promise<Opened>): Promise<Opened> {
-  const value = await o;
-  opened.push(value);
-  return value;
-}
-
-async function closeAll(): Promise<void> {
-  for (const o of opened.splice(0)) {
-    if (o.errors.length) console.log(`browser messages:\n  ${o.errors.join("\n  ")}`);
-    await o.browser.close().catch(() => undefined);
-  }
-}
-
 /** The phone's big status once CONNECTED arrived. */
 function phoneConnected(phone: Opened) {
   return phone.page.getByRole("status").filter({ hasText: "Connected" }).first().waitFor();

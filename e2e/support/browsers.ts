@@ -49,3 +49,20 @@ export async function shot(page: Page, name: string): Promise<void> {
   const dir = process.env.E2E_SHOTS;
   if (dir) await page.screenshot({ path: `${dir}/${name}.png` });
 }
+
+const opened: Opened[] = [];
+
+/** Remembers a launched browser so `closeAll` closes it, whatever the test did. */
+export async function track(launching: Promise<Opened>): Promise<Opened> {
+  const value = await launching;
+  opened.push(value);
+  return value;
+}
+
+/** Closes every tracked browser, printing what its pages logged as errors. */
+export async function closeAll(): Promise<void> {
+  for (const o of opened.splice(0)) {
+    if (o.errors.length) console.log(`browser messages:\n  ${o.errors.join("\n  ")}`);
+    await o.browser.close().catch(() => undefined);
+  }
+}
