@@ -222,7 +222,8 @@ export class PairingService {
   /** Runs every second: rotates codes that are due, expires and sweeps sessions. */
   async tick(): Promise<void> {
     const now = this.clock.now();
-    for (const id of await this.store.ids()) {
+    // Only sessions with a deadline now are read: the sweeper runs every second and must not copy every session.
+    for (const id of await this.store.dueIds(now)) {
       const session = await this.store.get(id);
       if (!session) continue;
       if (session.status === "CLOSED" || session.status === "EXPIRED") {

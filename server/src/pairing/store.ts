@@ -12,7 +12,8 @@ export type PairingStore = {
   /** Applies `change` to the stored session; returns its result, or undefined when the session is gone. If `change` throws, nothing is stored. */
   update<T>(id: string, change: (session: PairingSession) => T): Promise<T | undefined>;
   delete(id: string): Promise<void>;
-  ids(): Promise<string[]>;
+  /** Sessions with a deadline (expiry or rotation) at or before `now`: what the sweeper must look at. */
+  dueIds(now: number): Promise<string[]>;
   countPendingByIp(ip: string): Promise<number>;
 
   indexCode(code: string, sessionId: string): Promise<void>;
@@ -61,8 +62,13 @@ export class MemoryPairingStore implements PairingStore {
     return Promise.resolve();
   }
 
-  ids(): Promise<string[]> {
-    return Promise.resolve([...this.sessions.keys()]);
+  dueIds(now: number): Promise<string[]> {
+    const due: string[] = [];
+    for (const [id, s] of this.sessions) {
+      const live = s.status === "PENDING" || s.status === "CONNECTED";
+      if (s.expiresAt <= now || (live && s.rotatesAt <= now)) due.push(id);
+    }
+    return Promise.resolve(due);
   }
 
   countPendingByIp(ip: string): Promise<number> {
