@@ -3,8 +3,7 @@ import { useAtomValue } from "jotai";
 import { useId, useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router";
 import { errorMessage, errorText } from "../api/errorText.ts";
-import { BackIcon } from "../components/icons.tsx";
-import { Layout } from "../components/Layout.tsx";
+import { SubPage } from "../components/SubPage.tsx";
 import type { ContactsState } from "../features/contacts/contactsState.ts";
 import { forgetAddToken, keptAddToken } from "../features/contacts/pendingAdd.ts";
 import { PersonCard } from "../features/contacts/PersonCard.tsx";
@@ -54,56 +53,48 @@ export function AddContactPage() {
   };
 
   return (
-    <Layout>
-      <div className="settings">
-        <div className="settings__header">
-          <Link to={paths.home} className="back-link" aria-label="Back to chats" title="Back to chats">
-            <BackIcon />
-          </Link>
-          <h1 className="settings__title">Add a contact</h1>
-        </div>
-        {token ? (
-          <section className="card" aria-label="Scanned code">
-            <QrPreviewCard
-              key={token}
-              token={token}
-              onClose={() => {
-                forgetAddToken();
-                setToken(undefined);
-                void navigate(paths.home);
-              }}
-            />
-          </section>
-        ) : (
-          <section className="card settings__section" aria-labelledby={`${id}-title`}>
-            <h2 id={`${id}-title`}>Find by username</h2>
-            <p className="settings__lead">Scanning their QR code is quickest: <Link to="/scan">open the scanner</Link>. Or type their username.</p>
-            <form className="search-form" onSubmit={(e) => void search(e)} noValidate>
-              <div className="field">
-                <label htmlFor={`${id}-username`}>Username</label>
-                <input
-                  id={`${id}-username`}
-                  value={username}
-                  onChange={(e) => setUsername(e.currentTarget.value)}
-                  autoCapitalize="none"
-                  autoCorrect="off"
-                  spellCheck={false}
-                  placeholder="e.g. grace"
-                />
-              </div>
-              <button type="submit" className="button button--primary" disabled={busy}>
-                {busy ? "Looking…" : "Find"}
-              </button>
-            </form>
-            {error ? (
-              <p className="form-error" role="alert">
-                {error}
-              </p>
-            ) : null}
-            {found ? <PersonCard key={found.id} user={found} relation={relationFromLists(lists, found.id)} request={{ username: found.username ?? username }} onCancel={() => setFound(undefined)} /> : null}
-          </section>
-        )}
-      </div>
-    </Layout>
+    <SubPage title="Add a contact">
+      {token ? (
+        <section className="card" aria-label="Scanned code">
+          <QrPreviewCard
+            key={token}
+            token={token}
+            onClose={() => {
+              forgetAddToken();
+              setToken(undefined);
+              void navigate(paths.home);
+            }}
+          />
+        </section>
+      ) : (
+        <section className="card settings__section" aria-labelledby={`${id}-title`}>
+          <h2 id={`${id}-title`}>Find by username</h2>
+          <p className="settings__lead">Scanning their QR code is quickest: <Link to="/scan">open the scanner</Link>. Or type their username.</p>
+          <form className="search-form" onSubmit={(e) => void search(e)} noValidate>
+            <div className="field">
+              <label htmlFor={`${id}-username`}>Username</label>
+              <input
+                id={`${id}-username`}
+                value={username}
+                onChange={(e) => setUsername(e.currentTarget.value)}
+                autoCapitalize="none"
+                autoCorrect="off"
+                spellCheck={false}
+                placeholder="e.g. grace"
+              />
+            </div>
+            <button type="submit" className="button button--primary" disabled={busy}>
+              {busy ? "Looking…" : "Find"}
+            </button>
+          </form>
+          {error ? (
+            <p className="form-error" role="alert">
+              {error}
+            </p>
+          ) : null}
+          {found ? <PersonCard key={found.id} user={found} relation={relationFromLists(lists, found.id)} request={{ username: found.username ?? username }} onCancel={() => setFound(undefined)} /> : null}
+        </section>
+      )}
+    </SubPage>
   );
 }

@@ -3,8 +3,7 @@ import { useAtomValue } from "jotai";
 import { useEffect, useState } from "react";
 import { Link } from "react-router";
 import { errorMessage } from "../api/errorText.ts";
-import { BackIcon } from "../components/icons.tsx";
-import { Layout } from "../components/Layout.tsx";
+import { SubPage } from "../components/SubPage.tsx";
 import { QrImage } from "../components/QrImage.tsx";
 import { RequestRow } from "../features/contacts/ContactsPanel.tsx";
 import { contacts, contactsAtom } from "../features/contacts/state.ts";
@@ -56,46 +55,38 @@ export function MyQrPage() {
 
   if (!user) return null;
   return (
-    <Layout>
-      <div className="settings myqr">
-        <div className="settings__header">
-          <Link to={paths.home} className="back-link" aria-label="Back to chats" title="Back to chats">
-            <BackIcon />
-          </Link>
-          <h1 className="settings__title">My QR code</h1>
+    <SubPage title="My QR code" className="myqr">
+      <section className="card myqr__card" aria-label="Your QR code">
+        <div className="myqr__code">
+          {qr ? <QrImage text={qr.url} size={264} label={`QR code to add ${user.name ?? "you"} on EasyQR`} /> : <div className="myqr__placeholder" aria-busy="true" />}
         </div>
-        <section className="card myqr__card" aria-label="Your QR code">
-          <div className="myqr__code">
-            {qr ? <QrImage text={qr.url} size={264} label={`QR code to add ${user.name ?? "you"} on EasyQR`} /> : <div className="myqr__placeholder" aria-busy="true" />}
-          </div>
-          <p className="myqr__name">{user.name}</p>
-          <p className="myqr__username">@{user.username}</p>
-          {error ? (
-            <p className="form-error" role="alert">
-              {error}
-            </p>
-          ) : null}
-          <p className="myqr__hint">Let someone scan this with EasyQR or their phone's camera to send you a request. The code changes every minute, so a photo of it soon stops working.</p>
-          <div className="button-row button-row--center">
-            <Link to="/scan" className="button button--ghost">
-              Scan a code
-            </Link>
-            <Link to={paths.addContact} className="button button--ghost">
-              Add by username
-            </Link>
-          </div>
-        </section>
-        {incoming.length ? (
-          <section className="card myqr__requests" aria-labelledby="myqr-requests">
-            <h2 id="myqr-requests">Requests</h2>
-            <ul className="contacts__list">
-              {incoming.map((r) => (
-                <RequestRow key={r.id} request={r} />
-              ))}
-            </ul>
-          </section>
+        <p className="myqr__name">{user.name}</p>
+        <p className="myqr__username">@{user.username}</p>
+        {error ? (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
         ) : null}
-      </div>
-    </Layout>
+        <p className="myqr__hint">Let someone scan this with EasyQR or their phone's camera to send you a request. The code changes every minute, so a photo of it soon stops working.</p>
+        <div className="button-row button-row--center">
+          <Link to="/scan" className="button button--ghost">
+            Scan a code
+          </Link>
+          <Link to={paths.addContact} className="button button--ghost">
+            Add by username
+          </Link>
+        </div>
+      </section>
+      {incoming.length ? (
+        <section className="card myqr__requests" aria-labelledby="myqr-requests">
+          <h2 id="myqr-requests">Requests</h2>
+          <ul className="contacts__list">
+            {incoming.map((r) => (
+              <RequestRow key={r.id} request={r} />
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </SubPage>
   );
 }

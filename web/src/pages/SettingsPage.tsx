@@ -1,17 +1,14 @@
 import type { Me } from "@easyqr/protocol";
 import { useAtomValue, useSetAtom } from "jotai";
 import { useId, useState, type FormEvent } from "react";
-import { Link } from "react-router";
 import { errorMessage } from "../api/errorText.ts";
 import { ApiError } from "../api/http.ts";
-import { BackIcon } from "../components/icons.tsx";
-import { Layout } from "../components/Layout.tsx";
+import { SubPage } from "../components/SubPage.tsx";
 import { BlockedList, LastSeenSetting } from "../features/contacts/PrivacySettings.tsx";
 import { AvatarPicker } from "../features/profile/AvatarPicker.tsx";
 import { draftOf, profileChanges, type ProfileDraft, type ProfileErrors } from "../features/profile/profileForm.ts";
 import { UsernameField } from "../features/profile/UsernameField.tsx";
 import { useUsernameAvailability } from "../features/profile/useUsernameAvailability.ts";
-import { paths } from "../features/session/guard.ts";
 import { accounts, pendingSignInAtom, sessionAtom, userAtom } from "../features/session/state.ts";
 
 const BIO_MAX = 140;
@@ -33,46 +30,38 @@ export function SettingsPage() {
   };
 
   return (
-    <Layout>
-      <div className="settings">
-        <div className="settings__header">
-          <Link to={paths.home} className="back-link" aria-label="Back to chats" title="Back to chats">
-            <BackIcon />
-          </Link>
-          <h1 className="settings__title">Settings</h1>
+    <SubPage title="Settings">
+      <section className="card settings__section" aria-labelledby="photo-title">
+        <h2 id="photo-title">Profile photo</h2>
+        <AvatarPicker user={user} onSaved={saved} />
+      </section>
+      <section className="card settings__section" aria-labelledby="profile-title">
+        <h2 id="profile-title">Profile</h2>
+        <ProfileForm key={user.id} user={user} onSaved={saved} />
+      </section>
+      <section className="card settings__section" aria-labelledby="privacy-title">
+        <h2 id="privacy-title">Privacy</h2>
+        <LastSeenSetting user={user} onSaved={saved} />
+      </section>
+      <section className="card settings__section" aria-labelledby="blocked-title">
+        <h2 id="blocked-title">Blocked</h2>
+        <BlockedList />
+      </section>
+      <section className="card settings__section" aria-labelledby="account-title">
+        <h2 id="account-title">Account</h2>
+        <p className="settings__signed-in">
+          Signed in as <strong>{user.email ?? user.phone}</strong>
+        </p>
+        <div className="button-row">
+          <button type="button" className="button button--danger" disabled={leaving} onClick={() => void logout(false)}>
+            Log out
+          </button>
+          <button type="button" className="button button--ghost" disabled={leaving} onClick={() => void logout(true)}>
+            Log out on all devices
+          </button>
         </div>
-        <section className="card settings__section" aria-labelledby="photo-title">
-          <h2 id="photo-title">Profile photo</h2>
-          <AvatarPicker user={user} onSaved={saved} />
-        </section>
-        <section className="card settings__section" aria-labelledby="profile-title">
-          <h2 id="profile-title">Profile</h2>
-          <ProfileForm key={user.id} user={user} onSaved={saved} />
-        </section>
-        <section className="card settings__section" aria-labelledby="privacy-title">
-          <h2 id="privacy-title">Privacy</h2>
-          <LastSeenSetting user={user} onSaved={saved} />
-        </section>
-        <section className="card settings__section" aria-labelledby="blocked-title">
-          <h2 id="blocked-title">Blocked</h2>
-          <BlockedList />
-        </section>
-        <section className="card settings__section" aria-labelledby="account-title">
-          <h2 id="account-title">Account</h2>
-          <p className="settings__signed-in">
-            Signed in as <strong>{user.email ?? user.phone}</strong>
-          </p>
-          <div className="button-row">
-            <button type="button" className="button button--danger" disabled={leaving} onClick={() => void logout(false)}>
-              Log out
-            </button>
-            <button type="button" className="button button--ghost" disabled={leaving} onClick={() => void logout(true)}>
-              Log out on all devices
-            </button>
-          </div>
-        </section>
-      </div>
-    </Layout>
+      </section>
+    </SubPage>
   );
 }
 

@@ -1,0 +1,22 @@
+import type { ReactNode } from "react";
+import { Link } from "react-router";
+import { paths } from "../features/session/guard.ts";
+import { BackIcon } from "./icons.tsx";
+import { Layout } from "./Layout.tsx";
+
+/** A page one level below home (settings, My QR, add a contact): a back link and a title over its cards. */
+export function SubPage({ title, className, children }: { title: string; className?: string; children: ReactNode }) {
+  return (
+    <Layout>
+      <div className={className ? `settings ${className}` : "settings"}>
+        <div className="settings__header">
+          <Link to={paths.home} className="back-link" aria-label="Back to chats" title="Back to chats">
+            <BackIcon />
+          </Link>
+          <h1 className="settings__title">{title}</h1>
+        </div>
+        {children}
+      </div>
+    </Layout>
+  );
+}
