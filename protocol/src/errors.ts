@@ -53,6 +53,13 @@ export const ErrorCode = z.enum([
   "CONTACT_REQUEST_PENDING",
   "CONTACT_REQUEST_NOT_FOUND",
   "CONTACT_BLOCKED",
+  "CHAT_NOT_FOUND",
+  "CHAT_NOT_CONNECTED",
+  "MESSAGE_NOT_FOUND",
+  "MESSAGE_NOT_YOURS",
+  "MESSAGE_EDIT_EXPIRED",
+  "MESSAGE_DELETED",
+  "ATTACHMENT_NOT_FOUND",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

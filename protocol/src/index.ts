@@ -1,4 +1,5 @@
 export * from "./auth.ts";
+export * from "./chat.ts";
 export * from "./contacts.ts";
 export * from "./errors.ts";
 export * from "./pairing.ts";

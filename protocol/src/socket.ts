@@ -1,4 +1,20 @@
 import { z } from "zod";
+import {
+  DeleteFrame,
+  DeliveredFrame,
+  EditFrame,
+  Message,
+  MessageEvent,
+  MessageUpdatedEvent,
+  ReactFrame,
+  ReceiptEvent,
+  SeenFrame,
+  SendFrame,
+  SyncFrame,
+  SyncResult,
+  TypingEvent,
+  TypingFrame,
+} from "./chat.ts";
 import { Connection, ContactCard, ContactRequest, Presence, RequestEnd } from "./contacts.ts";
 import { ErrorBody } from "./errors.ts";
 import { PairingQr, SessionId } from "./pairing.ts";
@@ -63,6 +79,14 @@ export const ClientFrame = z.discriminatedUnion("type", [
   SetMultiPhoneFrame,
   CloseSessionFrame,
   ScansSinceFrame,
+  SendFrame,
+  EditFrame,
+  DeleteFrame,
+  ReactFrame,
+  DeliveredFrame,
+  SeenFrame,
+  TypingFrame,
+  SyncFrame,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
@@ -119,6 +143,10 @@ export const AckEvent = z.object({
   error: ErrorBody.optional(),
   /** SCAN acks carry the stored scan's seq. */
   seq: z.number().int().optional(),
+  /** SEND, EDIT, DELETE and REACT acks carry the message as stored. */
+  message: Message.optional(),
+  /** The answer to SYNC. */
+  sync: SyncResult.optional(),
 });
 
 export const ScanEvent = z.object({ type: z.literal("SCAN"), scan: Scan });
@@ -174,6 +202,10 @@ export const ServerEvent = z.discriminatedUnion("type", [
   PresenceEvent,
   BlockAddedEvent,
   BlockRemovedEvent,
+  MessageEvent,
+  MessageUpdatedEvent,
+  ReceiptEvent,
+  TypingEvent,
 ]);
 export type ServerEvent = z.infer<typeof ServerEvent>;
 export type ServerEventOf<T extends ServerEvent["type"]> = Extract<ServerEvent, { type: T }>;

@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
 import * as m0001 from "./migrations/0001_accounts.ts";
 import * as m0002 from "./migrations/0002_contacts.ts";
+import * as m0003 from "./migrations/0003_chat.ts";
 
 /**
  * The numbered migrations, in order. One set for SQLite and PostgreSQL: they use
@@ -10,6 +11,7 @@ import * as m0002 from "./migrations/0002_contacts.ts";
 export const migrations: Record<string, Migration> = {
   "0001_accounts": m0001,
   "0002_contacts": m0002,
+  "0003_chat": m0003,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

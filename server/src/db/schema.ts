@@ -112,6 +112,67 @@ export type ConnectionsTable = { userLow: string; userHigh: string; createdAt: n
 
 export type BlocksTable = { blockerId: string; blockedId: string; createdAt: number };
 
+/** A 1-1 chat: `userLow` < `userHigh`, unique. `lastSeq` numbers messages without gaps; `rev` counts every change. */
+export type ChatsTable = {
+  id: string;
+  userLow: string;
+  userHigh: string;
+  createdAt: number;
+  lastSeq: number;
+  rev: number;
+  lastMessageId: string | null;
+};
+
+/** A member's receipts (watermarks that only move forward; seen ≤ delivered), unread count and the chat's last activity. */
+export type ChatMembersTable = {
+  chatId: string;
+  userId: string;
+  deliveredSeq: number;
+  seenSeq: number;
+  unread: number;
+  activityAt: number;
+  pinnedAt: number | null;
+  archivedAt: number | null;
+  mutedUntil: number | null;
+};
+
+export type MessagesTable = {
+  id: string;
+  chatId: string;
+  seq: number;
+  /** The chat's rev at this message's last change (new, edited, deleted, reacted to). */
+  rev: number;
+  senderId: string;
+  clientId: string;
+  /** Null once deleted for everyone. */
+  text: string | null;
+  replyToId: string | null;
+  createdAt: number;
+  editedAt: number | null;
+  deletedAt: number | null;
+};
+
+export type AttachmentsTable = {
+  id: string;
+  chatId: string;
+  uploaderId: string;
+  /** Null until a message carries it. */
+  messageId: string | null;
+  /** Order within its message. */
+  position: number;
+  kind: "image" | "file";
+  name: string;
+  mime: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  storageKey: string;
+  thumbKey: string | null;
+  createdAt: number;
+};
+
+export type ReactionsTable = { messageId: string; userId: string; emoji: string; createdAt: number };
+
 export type Schema = {
   users: UsersTable;
   otpChallenges: OtpChallengesTable;
@@ -123,6 +184,11 @@ export type Schema = {
   contactRequests: ContactRequestsTable;
   connections: ConnectionsTable;
   blocks: BlocksTable;
+  chats: ChatsTable;
+  chatMembers: ChatMembersTable;
+  messages: MessagesTable;
+  attachments: AttachmentsTable;
+  reactions: ReactionsTable;
 };
 
 export type Db = Kysely<Schema>;

@@ -113,7 +113,7 @@ export class Connection {
 
   /** Sends a frame that carries an id and resolves with its ACK (check `ack.error`). */
   request(frame: ClientFrame, timeoutMs = this.options.ackTimeoutMs ?? 10_000): Promise<Ack> {
-    const id = frame.type === "SCAN" ? frame.scan.id : frame.id;
+    const id = frame.type === "SCAN" ? frame.scan.id : "id" in frame ? frame.id : undefined;
     if (!id) return Promise.reject(new Error(`${frame.type} needs an id to be acknowledged`));
     if (this.current === "stopped") return Promise.reject(new AckFailure("stopped", id));
     const promise = this.acks.wait(id, timeoutMs, () => {

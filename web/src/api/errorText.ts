@@ -57,6 +57,13 @@ const words: Record<ErrorCode, string> = {
   CONTACT_REQUEST_PENDING: "You already sent them a request. Wait for them to answer.",
   CONTACT_REQUEST_NOT_FOUND: "That request is no longer waiting: it was answered, cancelled or expired.",
   CONTACT_BLOCKED: "You blocked this person. Unblock them in Settings first.",
+  CHAT_NOT_FOUND: "That chat is not available.",
+  CHAT_NOT_CONNECTED: "You can only message your connections.",
+  MESSAGE_NOT_FOUND: "That message is not available any more.",
+  MESSAGE_NOT_YOURS: "You can only change your own messages.",
+  MESSAGE_EDIT_EXPIRED: "It is too late to change this message.",
+  MESSAGE_DELETED: "That message was deleted.",
+  ATTACHMENT_NOT_FOUND: "That file is not available any more. Attach it again.",
 };
 
 const clientWords: Record<ClientErrorCode, string> = {

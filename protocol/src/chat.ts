@@ -1,0 +1,234 @@
+import { z } from "zod";
+import { ContactCard } from "./contacts.ts";
+import { ClientId } from "./scan.ts";
+import { UserId } from "./users.ts";
+
+/**
+ * 1-1 chats. Two counters per chat make every client able to catch up exactly:
+ * - `seq` numbers the chat's messages 1, 2, 3 … with no gaps (receipts and unread count use it);
+ * - `rev` counts every change in the chat (a new message, an edit, a delete, a reaction). Each
+ *   message carries the `rev` of its last change, so "everything after rev R" is one indexed query.
+ * Live events carry the new `rev`; a client that sees one skip a number asks to SYNC that chat.
+ */
+
+export const ChatId = z.string().uuid();
+export const MessageId = z.string().uuid();
+export const AttachmentId = z.string().uuid();
+
+/** Longest message text, in characters. */
+export const MAX_TEXT_CHARS = 4096;
+/** Largest attachment, in bytes (checked from Content-Length before the upload is read). */
+export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
+/** Attachments one message may carry. */
+export const MAX_ATTACHMENTS = 10;
+/** The sender may edit a message this long after sending it. */
+export const EDIT_WINDOW_MS = 15 * 60_000;
+/** The sender may delete a message for everyone this long after sending it. */
+export const DELETE_WINDOW_MS = 48 * 60 * 60_000;
+/** A typing indicator shows this long unless renewed (clients renew about every 3 s while typing). */
+export const TYPING_TTL_MS = 6_000;
+/** Most messages a SYNC answer carries for one chat; further behind, the chat answers `resync`. */
+export const SYNC_MAX_CHANGES = 1_000;
+/** Most chats one SYNC frame may name (the frame stays under 64 KB). */
+export const SYNC_MAX_CHATS = 500;
+/** Largest history page. */
+export const MAX_PAGE = 100;
+
+export const MessageText = z.string().max(MAX_TEXT_CHARS, `a message is at most ${MAX_TEXT_CHARS} characters`);
+/** One emoji (a grapheme of up to 8 code points, e.g. 👍🏽 or 👨‍👩‍👧). */
+export const Emoji = z
+  .string()
+  .min(1)
+  .max(32)
+  .regex(/^\p{Extended_Pictographic}/u, "a reaction is one emoji")
+  .refine((text) => [...new Intl.Segmenter().segment(text)].length === 1, "a reaction is one emoji");
+
+export const AttachmentKind = z.enum(["image", "file"]);
+export type AttachmentKind = z.infer<typeof AttachmentKind>;
+
+/**
+ * An uploaded file. Its bytes are fetched with the Authorization header (never a token in the
+ * URL): `GET url` and, for images, `GET thumbUrl`; only members of the chat get them.
+ */
+export const Attachment = z.object({
+  id: z.string(),
+  kind: AttachmentKind,
+  /** The file's name as uploaded (sanitised). */
+  name: z.string(),
+  mime: z.string(),
+  size: z.number().int().nonnegative(),
+  /** Images: pixel size after re-encoding. */
+  width: z.number().int().positive().nullable(),
+  height: z.number().int().positive().nullable(),
+  url: z.string(),
+  thumbUrl: z.string().nullable(),
+});
+export type Attachment = z.infer<typeof Attachment>;
+
+/** One reaction per user per message; reacting again replaces it. */
+export const Reaction = z.object({ userId: z.string(), emoji: z.string(), at: z.number().int() });
+export type Reaction = z.infer<typeof Reaction>;
+
+/** What a reply quotes of its original, as it was when the reply was read. */
+export const ReplyPreview = z.object({
+  id: z.string(),
+  seq: z.number().int().positive(),
+  senderId: z.string(),
+  /** The start of the text; null when the original was deleted. */
+  text: z.string().nullable(),
+  /** The original's first attachment kind, to show "Photo" or "File" when it has no text. */
+  attachment: AttachmentKind.nullable(),
+  deleted: z.boolean(),
+});
+export type ReplyPreview = z.infer<typeof ReplyPreview>;
+
+export const Message = z.object({
+  id: z.string(),
+  chatId: z.string(),
+  seq: z.number().int().positive(),
+  /** The chat's `rev` at this message's last change. */
+  rev: z.number().int().positive(),
+  senderId: z.string(),
+  /** The sender's id for it (the SEND frame's id): resending it never makes a second message. */
+  clientId: z.string(),
+  /** Empty when the message is only attachments; null once deleted. */
+  text: z.string().nullable(),
+  replyTo: ReplyPreview.nullable(),
+  attachments: z.array(Attachment),
+  reactions: z.array(Reaction),
+  createdAt: z.number().int(),
+  editedAt: z.number().int().nullable(),
+  /** Set when deleted for everyone: text and attachments are gone, the message stays as a tombstone. */
+  deletedAt: z.number().int().nullable(),
+});
+export type Message = z.infer<typeof Message>;
+
+/** Receipt watermarks of one member: every message up to this seq was delivered to / seen by them. */
+export const Receipts = z.object({ deliveredSeq: z.number().int().nonnegative(), seenSeq: z.number().int().nonnegative() });
+export type Receipts = z.infer<typeof Receipts>;
+
+/** A chat as one member sees it. */
+export const Chat = z.object({
+  id: z.string(),
+  /** The other member. */
+  peer: ContactCard,
+  /** Whether they are still connected (only connections can send). */
+  connected: z.boolean(),
+  lastSeq: z.number().int().nonnegative(),
+  rev: z.number().int().nonnegative(),
+  lastMessage: Message.nullable(),
+  /** Messages from the peer this user has not seen. */
+  unread: z.number().int().nonnegative(),
+  /** This user's watermarks. */
+  mine: Receipts,
+  /** The peer's watermarks: ticks on this user's messages. */
+  theirs: Receipts,
+  /** When the chat last had a new message (or was created); the chat list is ordered by it. */
+  activityAt: z.number().int(),
+});
+export type Chat = z.infer<typeof Chat>;
+
+// ---- REST ---------------------------------------------------------------------
+
+export const ChatIdParams = z.object({ chatId: ChatId }).strict();
+export const AttachmentIdParams = z.object({ attachmentId: AttachmentId }).strict();
+
+/** `POST /api/chats`: the 1-1 chat with a connection (made on first use). */
+export const OpenChatRequest = z.object({ userId: UserId }).strict();
+export type OpenChatRequest = z.infer<typeof OpenChatRequest>;
+
+/** `GET /api/chats?before=<activityAt>`: chats with messages, latest activity first. */
+export const ChatListQuery = z
+  .object({
+    before: z.coerce.number().int().positive().optional(),
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
+  })
+  .strict();
+export type ChatListQuery = z.infer<typeof ChatListQuery>;
+export const ChatList = z.object({
+  chats: z.array(Chat),
+  /** Pass as `before` for the next page; null at the end. */
+  next: z.number().int().nullable(),
+});
+export type ChatList = z.infer<typeof ChatList>;
+
+/**
+ * `GET /api/chats/:chatId/messages`: without cursors the newest page; `before=<seq>` the page
+ * older than seq; `after=<seq>` the page newer than seq. Messages are oldest first.
+ */
+export const HistoryQuery = z
+  .object({
+    before: z.coerce.number().int().positive().optional(),
+    after: z.coerce.number().int().nonnegative().optional(),
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
+  })
+  .strict()
+  .refine((q) => q.before === undefined || q.after === undefined, "give before or after, not both");
+export type HistoryQuery = z.infer<typeof HistoryQuery>;
+export const HistoryPage = z.object({
+  messages: z.array(Message),
+  /** More messages exist beyond this page in the direction asked. */
+  more: z.boolean(),
+});
+export type HistoryPage = z.infer<typeof HistoryPage>;
+
+// ---- Socket frames, client → server -----------------------------------------------
+
+/** A new message. Its `id` is the client message id: the ACK carries the stored message, and resending the same id returns the same message. */
+export const SendFrame = z
+  .object({
+    type: z.literal("SEND"),
+    id: ClientId,
+    chatId: ChatId,
+    text: MessageText.default(""),
+    replyToId: MessageId.optional(),
+    /** Uploaded with `POST /api/chats/:chatId/attachments` first. */
+    attachmentIds: z.array(AttachmentId).max(MAX_ATTACHMENTS).optional(),
+  })
+  .strict()
+  .refine((f) => f.text.trim().length > 0 || (f.attachmentIds?.length ?? 0) > 0, "a message needs text or an attachment");
+
+export const EditFrame = z
+  .object({ type: z.literal("EDIT"), id: ClientId, messageId: MessageId, text: MessageText.refine((t) => t.trim().length > 0, "text cannot be empty") })
+  .strict();
+export const DeleteFrame = z.object({ type: z.literal("DELETE"), id: ClientId, messageId: MessageId }).strict();
+/** `emoji: null` takes this user's reaction away. */
+export const ReactFrame = z.object({ type: z.literal("REACT"), id: ClientId, messageId: MessageId, emoji: Emoji.nullable() }).strict();
+
+/** Receipts: every message up to `seq` reached this device / was shown. Never moves a watermark back. */
+export const DeliveredFrame = z.object({ type: z.literal("DELIVERED"), id: ClientId.optional(), chatId: ChatId, seq: z.number().int().nonnegative() }).strict();
+export const SeenFrame = z.object({ type: z.literal("SEEN"), id: ClientId.optional(), chatId: ChatId, seq: z.number().int().nonnegative() }).strict();
+
+/** Sent while the user types (about every 3 s) and once with `typing: false` when they stop. */
+export const TypingFrame = z.object({ type: z.literal("TYPING"), chatId: ChatId, typing: z.boolean() }).strict();
+
+/** What a client knows of one chat. */
+export const ChatCursor = z.object({ chatId: ChatId, rev: z.number().int().nonnegative() }).strict();
+/**
+ * Catch up after a reconnect or a gap: the answer (ACK `sync`) has every chat of the user whose
+ * rev is past the client's, with the changed messages in rev order (chats not named count as rev 0).
+ */
+export const SyncFrame = z.object({ type: z.literal("SYNC"), id: ClientId, chats: z.array(ChatCursor).max(SYNC_MAX_CHATS) }).strict();
+
+// ---- Socket events, server → client -------------------------------------------------
+
+/** One chat in a SYNC answer. `resync`: too far behind (or unknown) — drop cached messages of this chat and load history. */
+export const ChatSync = z.object({ chat: Chat, changes: z.array(Message), resync: z.boolean() });
+export type ChatSync = z.infer<typeof ChatSync>;
+export const SyncResult = z.object({ chats: z.array(ChatSync) });
+export type SyncResult = z.infer<typeof SyncResult>;
+
+/** A new message in a chat (to every socket of both members except the one that sent it, which gets the ACK). */
+export const MessageEvent = z.object({ type: z.literal("MESSAGE"), message: Message });
+/** A message changed: edited, deleted for everyone, or its reactions changed. */
+export const MessageUpdatedEvent = z.object({ type: z.literal("MESSAGE_UPDATED"), message: Message });
+/** A member's watermarks moved. To the reader's own devices it also says their unread count. */
+export const ReceiptEvent = z.object({
+  type: z.literal("RECEIPT"),
+  chatId: z.string(),
+  userId: z.string(),
+  receipts: Receipts,
+  unread: z.number().int().nonnegative().optional(),
+});
+/** The peer is typing until `until` (ms since epoch) unless a later event says otherwise. */
+export const TypingEvent = z.object({ type: z.literal("TYPING"), chatId: z.string(), userId: z.string(), typing: z.boolean(), until: z.number().int() });
