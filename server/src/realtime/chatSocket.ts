@@ -97,8 +97,14 @@ export class ChatSocket {
     const now = this.clock.now();
     if (typing && last?.typing && now - last.at < this.limits.typingEveryMs) return;
     if (!typing && !last?.typing) return;
-    await this.chat.typing(userId, chatId, typing);
+    // Noted before the check finishes, so frames right behind this one are throttled too.
     states.set(chatId, { userId, typing, at: now });
+    try {
+      await this.chat.typing(userId, chatId, typing);
+    } catch (error) {
+      states.delete(chatId);
+      throw error;
+    }
   }
 
   /** One token of the socket's message budget, or RATE_LIMITED with when to try again. */
