@@ -4,7 +4,7 @@ import type { ChatsApi } from "../../api/chats.ts";
 import type { Connection } from "../../api/connection.ts";
 import { ApiError } from "../../api/http.ts";
 import { newClientId } from "../scanner/clientId.ts";
-import { applyEvent, applyMessage, applyPage, applySync, emptyChats, syncCursors, windowBehind, withChats, type ChatsState, type PageKind } from "./chatState.ts";
+import { applyEvent, applyMessage, applyPage, applySync, emptyChats, syncCursors, windowBehind, withChats, type ChatsState, type MessageWindow, type PageKind } from "./chatState.ts";
 import { addItem, failItem, loadOutbox, removeItem, replyPreview, retryItem, saveOutbox, sendFrame, toSend, type Outbox, type OutboxItem } from "./outbox.ts";
 
 export type ChatSyncOptions = {
@@ -253,6 +253,11 @@ export class ChatSync {
     if (!this.state || this.state.chats[chatId]) return;
     const chat = await this.options.api.get(chatId);
     if (this.state) this.publish(withChats(this.state, [chat]));
+  }
+
+  /** The loaded history of a chat as it is now (between awaits of a page load). */
+  window(chatId: string): MessageWindow | undefined {
+    return this.state?.windows[chatId];
   }
 
   /** Loads a page into the chat's window; one load per chat at a time. Resolves when it is in. */
