@@ -49,6 +49,15 @@ export function MessageBubble({ message, chat, me, now, names, actions, highligh
   const deleted = message.deletedAt !== null;
   const counts = reactionCounts(message, me);
   const myReaction = message.reactions.find((r) => r.userId === me)?.emoji ?? null;
+  const reactionsBlock = counts.length ? (
+    <span className="reactions" data-testid="reactions">
+          {counts.map((r) => (
+            <button key={r.emoji} type="button" className={`reaction${r.mine ? " reaction--mine" : ""}`} aria-pressed={r.mine} aria-label={`${r.emoji} ${r.count}${r.mine ? ", yours: tap to take it back" : ""}`} onClick={() => actions.react(message, r.mine ? null : r.emoji)}>
+              {r.emoji} {r.count > 1 ? r.count : null}
+            </button>
+          ))}
+        </span>
+  ) : null;
   const act = (run: () => void) => () => {
     setOpen(false);
     run();
@@ -72,20 +81,12 @@ export function MessageBubble({ message, chat, me, now, names, actions, highligh
           {mine ? <Ticks tick={tickOf(chat, message)} /> : null}
         </span>
       </div>
-      {counts.length ? (
-        <span className="reactions" data-testid="reactions">
-          {counts.map((r) => (
-            <button key={r.emoji} type="button" className={`reaction${r.mine ? " reaction--mine" : ""}`} aria-pressed={r.mine} aria-label={`${r.emoji} ${r.count}${r.mine ? ", yours: tap to take it back" : ""}`} onClick={() => actions.react(message, r.mine ? null : r.emoji)}>
-              {r.emoji} {r.count > 1 ? r.count : null}
-            </button>
-          ))}
-        </span>
-      ) : null}
       {deleted ? null : (
         <>
           <button type="button" className="bubble__more" aria-expanded={open} aria-controls={menuId} aria-label="Message actions" onClick={() => setOpen((o) => !o)}>
             ⋯
           </button>
+          {reactionsBlock}
           {open ? (
             <div className="bubble__menu" id={menuId} role="group" aria-label="Message actions">
               <span className="bubble__emojis">
@@ -112,6 +113,7 @@ export function MessageBubble({ message, chat, me, now, names, actions, highligh
           ) : null}
         </>
       )}
+      {deleted ? reactionsBlock : null}
     </div>
   );
 }
