@@ -122,4 +122,76 @@ describe("two people chat live in real browsers", { timeout: 2 * TEST_TIMEOUT },
       await closeAll();
     }
   });
+
+  test("a long history is virtualised; a reply to an old message jumps to it, loading older pages", { timeout: TEST_TIMEOUT }, async () => {
+    try {
+      // A third person (a refresh token is single use, and Ann's went to the first test's browser).
+      const cy = await makeUser(server, "cy@example.com", { name: "Cy Adams", username: "cyadams" });
+      await connectUsers(server, cy, ben, "cyadams");
+      const a = await track(launchDesktop());
+      const opened = await fetch(`${server.url}/api/chats`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${cy.tokens.accessToken}` }, body: JSON.stringify({ userId: ben.id }) });
+      const { id: chatId } = (await opened.json()) as { id: string };
+      await a.page.goto(`${server.url}/`);
+      // Ben sends 180 messages (over three pages) over his own socket (from this page, which speaks WebSocket), the last replying to the first.
+      const params = JSON.stringify({ url: server.url.replace("http", "ws") + "/ws", token: ben.tokens.accessToken, chatId, count: 180 });
+      // A string, not a function: the test runner's transpiler would add helpers the page does not have.
+      const sent = await a.page.evaluate(`(async ({ url, token, chatId, count }) => {
+        const socket = new WebSocket(url);
+        const acks = new Map();
+        const ready = new Promise((resolve) => {
+          socket.onmessage = (e) => {
+            const event = JSON.parse(String(e.data));
+            if (event.type === "AUTHENTICATED") resolve();
+            if (event.type === "ACK") acks.get(event.id)?.(event);
+          };
+        });
+        socket.onopen = () => socket.send(JSON.stringify({ accessToken: token }));
+        await ready;
+        const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+        // Paced under the server's per-socket rate limit; a refused one goes again with its id.
+        const send = async (id, text, replyToId) => {
+          for (;;) {
+            const ack = await new Promise((resolve) => {
+              acks.set(id, resolve);
+              socket.send(JSON.stringify({ type: "SEND", id, chatId, text, ...(replyToId ? { replyToId } : {}) }));
+            });
+            if (ack.message) return ack.message;
+            await pause(1000);
+          }
+        };
+        const first = await send("seed-0", "The very first of many");
+        for (let i = 1; i < count; i++) {
+          await send("seed-" + i, "Filler message number " + i);
+          await pause(30);
+        }
+        await send("seed-last", "Replying to the very first", first.id);
+        socket.close();
+        return count + 1;
+      })(${params})`);
+      assert.equal(sent, 181);
+
+      await signInAs(a.page, server, cy);
+      await a.page.goto(`${server.url}/home/chat/${chatId}`);
+      const last = messageWith(a.page, "Replying to the very first");
+      await last.waitFor();
+      const rendered = await a.page.getByTestId("message").count();
+      assert.ok(rendered < 60, `only the rows on screen are in the page (${rendered})`);
+      await shot(a.page, "chat-long-desktop");
+
+      await last.getByRole("button", { name: /Go to the message replied to/ }).click();
+      const original = messageWith(a.page, "The very first of many");
+      await original.waitFor({ timeout: 30_000 });
+      await a.page.waitForFunction(() => {
+        const el = [...document.querySelectorAll("[data-testid=message]")].find((m) => m.textContent?.includes("The very first of many"));
+        const box = el?.getBoundingClientRect();
+        return box !== undefined && box.top >= 0 && box.bottom <= window.innerHeight;
+      });
+      await a.page.waitForTimeout(500);
+      await shot(a.page, "chat-jumped-desktop");
+      const box = await original.boundingBox();
+      assert.ok(box && box.y >= 0 && box.y + box.height <= 800, "the original stays in view");
+    } finally {
+      await closeAll();
+    }
+  });
 });

@@ -67,6 +67,8 @@ export function ChatWindow({ chatId }: { chatId: string }) {
         await sync.load(chatId, "older");
       }
       requestAnimationFrame(() => list.current?.scrollToSeq(seq));
+      // Again once the rows just rendered have their real heights (the first scroll used estimates).
+      setTimeout(() => list.current?.scrollToSeq(seq), 300);
       setHighlighted(seq);
       setTimeout(() => setHighlighted((h) => (h === seq ? undefined : h)), 2_000);
     },
