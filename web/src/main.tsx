@@ -13,6 +13,7 @@ import "./styles/desktop.css";
 import "./styles/phone.css";
 import "./styles/auth.css";
 import "./styles/app.css";
+import "./styles/chat.css";
 
 // Each side loads only its own code: the desktop never fetches the decoder, the phone never the QR writer.
 const DesktopPage = lazy(() => import("./pages/DesktopPage.tsx").then((m) => ({ default: m.DesktopPage })));
@@ -43,6 +44,7 @@ createRoot(root).render(
             <Route path={paths.code} element={<PublicRoute><CodePage /></PublicRoute>} />
             <Route path={paths.onboarding} element={<OnboardingRoute><OnboardingPage /></OnboardingRoute>} />
             <Route path={paths.home} element={<PrivateRoute><HomePage /></PrivateRoute>} />
+            <Route path={paths.chat} element={<PrivateRoute><HomePage /></PrivateRoute>} />
             <Route path={paths.myQr} element={<PrivateRoute><MyQrPage /></PrivateRoute>} />
             <Route path={paths.addContact} element={<PrivateRoute><AddContactPage /></PrivateRoute>} />
             <Route path="/add" element={<AddLinkPage />} />

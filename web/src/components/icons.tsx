@@ -43,3 +43,48 @@ export function AddPersonIcon() {
     </svg>
   );
 }
+
+const line = { fill: "none", stroke: "currentColor", strokeWidth: 2, strokeLinecap: "round", strokeLinejoin: "round" } as const;
+
+export function ClockIcon() {
+  return (
+    <svg viewBox="0 0 24 24" width="14" height="14" aria-hidden="true" {...line}>
+      <circle cx="12" cy="12" r="9" />
+      <path d="M12 7v5l3 2" />
+    </svg>
+  );
+}
+
+/** One tick (sent) or two (delivered, seen). */
+export function TickIcon({ double }: { double: boolean }) {
+  return (
+    <svg viewBox="0 0 24 16" width="18" height="12" aria-hidden="true" {...line}>
+      <path d={double ? "M1 8l4 4L13 3" : "M5 8l4 4L17 3"} />
+      {double ? <path d="M10 11l1 1 9-9" /> : null}
+    </svg>
+  );
+}
+
+export function SendIcon() {
+  return (
+    <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" {...line}>
+      <path d="M22 2L11 13M22 2l-7 20-4-9-9-4 20-7Z" />
+    </svg>
+  );
+}
+
+export function PaperclipIcon() {
+  return (
+    <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" {...line}>
+      <path d="M21 11l-8.5 8.5a5.5 5.5 0 0 1-7.8-7.8l8.5-8.5a3.7 3.7 0 0 1 5.2 5.2l-8.5 8.5a1.8 1.8 0 0 1-2.6-2.6l7.8-7.8" />
+    </svg>
+  );
+}
+
+export function CloseIcon() {
+  return (
+    <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" {...line}>
+      <path d="M18 6L6 18M6 6l12 12" />
+    </svg>
+  );
+}

@@ -1,7 +1,9 @@
 import { useAtomValue } from "jotai";
-import { Link } from "react-router";
+import { Link, useParams } from "react-router";
 import { Avatar } from "../components/Avatar.tsx";
 import { AddPersonIcon, ChatIcon, GearIcon, QrIcon } from "../components/icons.tsx";
+import { ChatList } from "../features/chat/ChatList.tsx";
+import { ChatWindow } from "../features/chat/ChatWindow.tsx";
 import { ContactsPanel } from "../features/contacts/ContactsPanel.tsx";
 import { requestCountAtom } from "../features/contacts/state.ts";
 import { Logo } from "../components/Layout.tsx";
@@ -9,15 +11,17 @@ import { paths } from "../features/session/guard.ts";
 import { userAtom } from "../features/session/state.ts";
 
 /**
- * /home: the app shell. The sidebar holds the user and the chat list; the chat window
- * fills the rest on wide screens. The chat window is a placeholder until chats arrive; the sidebar lists requests and contacts, live.
+ * /home and /home/chat/:chatId: the app shell. The sidebar holds the user, the chats and the
+ * contacts; the chat window fills the rest on wide screens. On phones they are two screens: the
+ * list at /home, one chat at its own address with a back link.
  */
 export function HomePage() {
   const user = useAtomValue(userAtom);
   const requests = useAtomValue(requestCountAtom);
+  const { chatId } = useParams();
   if (!user) return null;
   return (
-    <div className="app">
+    <div className={`app${chatId ? " app--chat-open" : ""}`}>
       <aside className="sidebar">
         <header className="sidebar__header">
           <Link to={paths.settings} className="me">
@@ -44,6 +48,7 @@ export function HomePage() {
           <h1 id="chats-title" className="chatlist__title">
             Chats
           </h1>
+          <ChatList activeId={chatId} />
           <ContactsPanel />
         </section>
         <nav className="sidebar__tools" aria-label="Scanner tools">
@@ -52,6 +57,9 @@ export function HomePage() {
         </nav>
       </aside>
       <main className="chatwindow" aria-label="Chat">
+        {chatId ? (
+          <ChatWindow key={chatId} chatId={chatId} />
+        ) : (
         <div className="chatwindow__empty">
           <span className="chatwindow__icon">
             <ChatIcon />
@@ -62,6 +70,7 @@ export function HomePage() {
             <Logo /> EasyQR
           </p>
         </div>
+        )}
       </main>
     </div>
   );

@@ -1,9 +1,12 @@
 import type { Connection, ContactRequest } from "@easyqr/protocol";
 import { useAtomValue } from "jotai";
 import { useId, useState } from "react";
+import { useNavigate } from "react-router";
 import { errorMessage } from "../../api/errorText.ts";
 import { Avatar } from "../../components/Avatar.tsx";
 import { useNow } from "../../components/useNow.ts";
+import { chatSyncRef } from "../chat/state.ts";
+import { chatPath } from "../session/guard.ts";
 import { presenceText } from "./lastSeen.ts";
 import { contacts, contactsAtom, liveAtom } from "./state.ts";
 
@@ -66,7 +69,14 @@ function ConnectionRow({ connection, now }: { connection: Connection; now: numbe
   const { error, busy, run } = useAction();
   const [open, setOpen] = useState(false);
   const menuId = useId();
+  const navigate = useNavigate();
   const name = who(connection.user);
+  const message = async () => {
+    const sync = chatSyncRef.current;
+    if (!sync) return;
+    const chat = await sync.open(connection.user.id);
+    await navigate(chatPath(chat.id));
+  };
   const { online } = connection.presence;
   return (
     <li className="contact-row" data-testid="connection-row" data-online={online}>
@@ -86,6 +96,9 @@ function ConnectionRow({ connection, now }: { connection: Connection; now: numbe
         ) : null}
       </span>
       <span className="contact-row__actions">
+        <button type="button" className="button button--primary button--small" disabled={busy} onClick={() => run(message)} aria-label={`Message ${name}`}>
+          Message
+        </button>
         <button type="button" className="button button--ghost button--small" aria-expanded={open} aria-controls={menuId} aria-label={`More for ${name}`} onClick={() => setOpen((o) => !o)}>
           ⋯
         </button>

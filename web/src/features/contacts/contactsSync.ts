@@ -17,6 +17,8 @@ export type ContactsSyncOptions = {
   /** The session ended (socket closed with AUTH_SESSION_REVOKED). */
   onEnded(code: ErrorCode): void;
   createSocket?: ConnectionOptions["createSocket"];
+  /** Other features riding on the same socket (the chats) subscribe here before it opens. */
+  attach?(connection: Connection): void;
   pingEveryMs?: number;
 };
 
@@ -43,6 +45,7 @@ export class ContactsSync {
     this.connection = connection;
     connection.on("state", (state) => this.options.onConnection(state));
     connection.on("event", (event) => this.receive(event));
+    this.options.attach?.(connection);
     connection.start();
     // An app-level keep-alive: some proxies drop sockets that only carry protocol pings.
     this.ping = setInterval(() => connection.send({ type: "PING" }), this.options.pingEveryMs ?? 25_000);

@@ -9,7 +9,10 @@ export const paths = {
   settings: "/settings",
   myQr: "/home/qr",
   addContact: "/home/add",
+  chat: "/home/chat/:chatId",
 } as const;
+
+export const chatPath = (chatId: string) => `/home/chat/${encodeURIComponent(chatId)}`;
 
 /**
  * What the app knows about the session. `loading`: a refresh token is stored and the user is

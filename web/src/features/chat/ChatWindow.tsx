@@ -1,0 +1,178 @@
+import type { Attachment, Message } from "@easyqr/protocol";
+import { useAtomValue } from "jotai";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { Link } from "react-router";
+import { errorMessage } from "../../api/errorText.ts";
+import { Avatar } from "../../components/Avatar.tsx";
+import { BackIcon } from "../../components/icons.tsx";
+import { useNow } from "../../components/useNow.ts";
+import { presenceText } from "../contacts/lastSeen.ts";
+import { contactsAtom } from "../contacts/state.ts";
+import { paths } from "../session/guard.ts";
+import { userAtom } from "../session/state.ts";
+import { displayName } from "./ChatList.tsx";
+import { Composer } from "./Composer.tsx";
+import type { BubbleActions } from "./MessageBubble.tsx";
+import { MessageList, type MessageListHandle } from "./MessageList.tsx";
+import { pendingIn } from "./outbox.ts";
+import { chatsAtom, chatSyncRef, outboxAtom } from "./state.ts";
+import { useFocused } from "./useFocused.ts";
+
+/** One chat (mounted per chat: keyed by its id): header with presence, the virtualised history, and the composer. Marks what it shows as seen. */
+export function ChatWindow({ chatId }: { chatId: string }) {
+  const state = useAtomValue(chatsAtom);
+  const outbox = useAtomValue(outboxAtom);
+  const contacts = useAtomValue(contactsAtom);
+  const me = useAtomValue(userAtom);
+  const now = useNow(1_000);
+  const focused = useFocused();
+  const list = useRef<MessageListHandle>(null);
+  const [replyTo, setReplyTo] = useState<Message>();
+  const [editing, setEditing] = useState<Message>();
+  const [highlighted, setHighlighted] = useState<number>();
+  const [error, setError] = useState<string>();
+  const [missing, setMissing] = useState(false);
+
+  const chat = state?.chats[chatId];
+  const history = state?.windows[chatId];
+  const known = state !== undefined;
+
+  useEffect(() => {
+    if (!known || chat) return;
+    chatSyncRef.current?.ensureChat(chatId).catch(() => setMissing(true));
+  }, [known, chat, chatId]);
+
+  const hasWindow = history !== undefined;
+  useEffect(() => {
+    if (!chat || hasWindow) return;
+    chatSyncRef.current?.load(chatId, "newest").catch((failure: unknown) => setError(errorMessage(failure)));
+  }, [chat, hasWindow, chatId]);
+
+  // Seen: the chat is on screen and this window has the focus.
+  const lastSeq = chat?.lastSeq ?? 0;
+  const unread = chat?.unread ?? 0;
+  useEffect(() => {
+    if (focused && lastSeq > 0) chatSyncRef.current?.markSeen(chatId);
+  }, [focused, lastSeq, unread, chatId]);
+
+  const jumpTo = useCallback(
+    async (seq: number) => {
+      const sync = chatSyncRef.current;
+      if (!sync) return;
+      // Older pages until the original is loaded (the window is contiguous, so it is then in it).
+      for (let guard = 0; guard < 200; guard++) {
+        const current = sync.window(chatId);
+        const first = current?.messages[0]?.seq;
+        if (!current || first === undefined || first <= seq || !current.hasOlder) break;
+        await sync.load(chatId, "older");
+      }
+      requestAnimationFrame(() => list.current?.scrollToSeq(seq));
+      // Again once the rows just rendered have their real heights (the first scroll used estimates).
+      setTimeout(() => list.current?.scrollToSeq(seq), 300);
+      setHighlighted(seq);
+      setTimeout(() => setHighlighted((h) => (h === seq ? undefined : h)), 2_000);
+    },
+    [chatId],
+  );
+
+  const actions = useMemo<BubbleActions>(() => {
+    const run = (action: Promise<void> | undefined) => void action?.catch((failure: unknown) => setError(errorMessage(failure)));
+    return {
+      reply: (m) => {
+        setEditing(undefined);
+        setReplyTo(m);
+      },
+      edit: (m) => {
+        setReplyTo(undefined);
+        setEditing(m);
+      },
+      remove: (m) => {
+        if (globalThis.confirm("Delete this message for everyone?")) run(chatSyncRef.current?.remove(m.id));
+      },
+      react: (m, emoji) => run(chatSyncRef.current?.react(m.id, emoji)),
+      jumpTo: (seq) => void jumpTo(seq),
+      retry: (id) => chatSyncRef.current?.retry(id),
+      cancel: (id) => chatSyncRef.current?.cancel(id),
+    };
+  }, [jumpTo]);
+
+  if (missing) return <p className="chatwindow__notice" role="alert">That chat is not available.</p>;
+  if (!chat || !me) return <p className="chatwindow__notice" role="status">Loading the chat…</p>;
+
+  const peer = chat.peer;
+  const name = displayName(peer);
+  const connection = contacts?.connections.find((c) => c.user.id === peer.id);
+  const typing = (state?.typing[chatId] ?? 0) > now;
+  const status = typing ? "typing…" : connection ? presenceText(connection.presence, now) : chat.connected ? "" : "not a contact any more";
+  const names = (id: string) => (id === me.id ? "You" : name);
+
+  const send = (text: string, attachments: Attachment[]) => {
+    chatSyncRef.current?.send(chatId, { text, replyTo, attachments });
+    setReplyTo(undefined);
+    requestAnimationFrame(() => list.current?.scrollToEnd());
+  };
+
+  return (
+    <section className="chat" aria-label={`Chat with ${name}`}>
+      <header className="chat__header">
+        <Link to={paths.home} className="icon-button chat__back" aria-label="Back to chats">
+          <BackIcon />
+        </Link>
+        <span className="contact-row__avatar">
+          <Avatar user={peer} size={40} />
+          {connection?.presence.online ? <span className="presence-dot" aria-hidden="true" /> : null}
+        </span>
+        <span className="chat__title">
+          <h2 className="chat__name">{name}</h2>
+          <span className={`chat__status${typing || connection?.presence.online ? " chat__status--live" : ""}`} data-testid="chat-status" aria-live="polite">
+            {status}
+          </span>
+        </span>
+      </header>
+      {error ? (
+        <p className="form-error chat__error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {history ? (
+        <MessageList
+          ref={list}
+          chat={chat}
+          messages={history.messages}
+          pending={pendingIn(outbox, chatId)}
+          hasOlder={history.hasOlder}
+          me={me.id}
+          now={now}
+          names={names}
+          actions={actions}
+          highlighted={highlighted}
+          onStartReached={() => void chatSyncRef.current?.load(chatId, "older")}
+        />
+      ) : (
+        <p className="messages messages--loading" role="status">
+          Loading messages…
+        </p>
+      )}
+      {typing ? (
+        <p className="chat__typing" data-testid="typing">
+          {name} is typing…
+        </p>
+      ) : null}
+      <Composer
+        chatId={chatId}
+        disabled={!chat.connected}
+        replyTo={replyTo}
+        editing={editing}
+        names={names}
+        onSend={send}
+        onEdit={async (m, text) => {
+          await chatSyncRef.current?.edit(m.id, text);
+          setEditing(undefined);
+        }}
+        onCancelReply={() => setReplyTo(undefined)}
+        onCancelEdit={() => setEditing(undefined)}
+        onTyping={(t) => chatSyncRef.current?.typing(chatId, t)}
+      />
+    </section>
+  );
+}

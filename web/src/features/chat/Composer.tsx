@@ -1,0 +1,179 @@
+import { MAX_ATTACHMENT_BYTES, MAX_TEXT_CHARS, type Attachment, type Message } from "@easyqr/protocol";
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { errorMessage } from "../../api/errorText.ts";
+import { CloseIcon, PaperclipIcon, SendIcon } from "../../components/icons.tsx";
+import { attachmentTransport } from "./attachments.ts";
+import { quoteText } from "./messageText.ts";
+import { replyPreview } from "./outbox.ts";
+import { TypingSender } from "./typing.ts";
+
+type Upload = { key: number; name: string; progress: number; controller: AbortController; done?: Attachment; error?: string };
+
+type Props = {
+  chatId: string;
+  disabled: boolean;
+  replyTo: Message | undefined;
+  editing: Message | undefined;
+  names: (id: string) => string;
+  onSend: (text: string, attachments: Attachment[]) => void;
+  onEdit: (message: Message, text: string) => Promise<void>;
+  onCancelReply: () => void;
+  onCancelEdit: () => void;
+  onTyping: (typing: boolean) => void;
+};
+
+let uploadKey = 0;
+
+/** The message field (mounted per chat): reply and edit bars, attachments with upload progress, typing sent as you type. */
+export function Composer({ chatId, disabled, replyTo, editing, names, onSend, onEdit, onCancelReply, onCancelEdit, onTyping }: Props) {
+  const [text, setText] = useState("");
+  const [uploads, setUploads] = useState<Upload[]>([]);
+  const [error, setError] = useState<string>();
+  const field = useRef<HTMLTextAreaElement>(null);
+  const file = useRef<HTMLInputElement>(null);
+  const typing = useRef<TypingSender | null>(null);
+  const onTypingRef = useRef(onTyping);
+  useEffect(() => {
+    onTypingRef.current = onTyping;
+  });
+  useEffect(() => {
+    const sender = new TypingSender((t) => onTypingRef.current(t));
+    typing.current = sender;
+    return () => sender.stop();
+  }, [chatId]);
+  // Starting or ending an edit puts its text in the field (set while rendering, not in an effect).
+  const [editingId, setEditingId] = useState(editing?.id);
+  if (editing?.id !== editingId) {
+    setEditingId(editing?.id);
+    setText(editing?.text ?? "");
+  }
+  useEffect(() => {
+    if (editing || replyTo) field.current?.focus();
+  }, [editing, replyTo]);
+
+  const ready = uploads.filter((u) => u.done).map((u) => u.done as Attachment);
+  const uploading = uploads.some((u) => !u.done && !u.error);
+  const canSend = !disabled && !uploading && (text.trim().length > 0 || ready.length > 0);
+
+  const submit = async (event?: FormEvent) => {
+    event?.preventDefault();
+    if (!canSend) return;
+    typing.current?.stop();
+    setError(undefined);
+    if (editing) {
+      try {
+        await onEdit(editing, text.trim());
+        setText("");
+      } catch (failure) {
+        setError(errorMessage(failure));
+      }
+      return;
+    }
+    onSend(text.trim(), ready);
+    setText("");
+    setUploads([]);
+  };
+
+  const onKey = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) void submit(event);
+    if (event.key === "Escape") (editing ? onCancelEdit : onCancelReply)();
+  };
+
+  const attach = (files: FileList | null) => {
+    const transport = attachmentTransport.current;
+    if (!files || !transport) return;
+    for (const chosen of Array.from(files)) {
+      const key = ++uploadKey;
+      const controller = new AbortController();
+      const update = (patch: Partial<Upload>) => setUploads((list) => list.map((u) => (u.key === key ? { ...u, ...patch } : u)));
+      if (chosen.size > MAX_ATTACHMENT_BYTES) {
+        setUploads((list) => [...list, { key, name: chosen.name, progress: 0, controller, error: "That file is larger than 25 MB." }]);
+        continue;
+      }
+      setUploads((list) => [...list, { key, name: chosen.name, progress: 0, controller }]);
+      transport.upload(chatId, chosen, { signal: controller.signal, onProgress: (progress) => update({ progress }) }).then(
+        (done) => update({ done, progress: 1 }),
+        (failure: unknown) => {
+          if (!controller.signal.aborted) update({ error: errorMessage(failure) });
+        },
+      );
+    }
+    if (file.current) file.current.value = "";
+  };
+
+  const drop = (upload: Upload) => {
+    upload.controller.abort();
+    setUploads((list) => list.filter((u) => u.key !== upload.key));
+  };
+
+  const bar = editing ? { title: "Editing message", text: editing.text ?? "", cancel: onCancelEdit, label: "Cancel editing" } : replyTo ? { title: `Replying to ${names(replyTo.senderId)}`, text: quoteText(replyPreview(replyTo)), cancel: onCancelReply, label: "Cancel the reply" } : undefined;
+
+  return (
+    <form className="composer" onSubmit={(e) => void submit(e)} aria-label="Write a message">
+      {bar ? (
+        <div className="composer__bar">
+          <span className="quote quote--bar">
+            <span className="quote__name">{bar.title}</span>
+            <span className="quote__text">{bar.text}</span>
+          </span>
+          <button type="button" className="icon-button icon-button--small" onClick={bar.cancel} aria-label={bar.label}>
+            <CloseIcon />
+          </button>
+        </div>
+      ) : null}
+      {uploads.length ? (
+        <ul className="composer__uploads" aria-label="Attachments">
+          {uploads.map((u) => (
+            <li key={u.key} className="upload">
+              <span className="upload__name">{u.name}</span>
+              {u.error ? (
+                <span className="form-error" role="alert">
+                  {u.error}
+                </span>
+              ) : (
+                <progress max={1} value={u.progress} aria-label={`Uploading ${u.name}`} />
+              )}
+              <button type="button" className="icon-button icon-button--small" onClick={() => drop(u)} aria-label={`Remove ${u.name}`}>
+                <CloseIcon />
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {error ? (
+        <p className="form-error composer__error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <div className="composer__row">
+        {attachmentTransport.current && !editing ? (
+          <>
+            <button type="button" className="icon-button composer__attach" onClick={() => file.current?.click()} aria-label="Attach a photo or file" disabled={disabled}>
+              <PaperclipIcon />
+            </button>
+            <input ref={file} type="file" multiple hidden onChange={(e) => attach(e.target.files)} data-testid="attach-input" />
+          </>
+        ) : null}
+        <textarea
+          ref={field}
+          className="composer__field"
+          rows={1}
+          maxLength={MAX_TEXT_CHARS}
+          value={text}
+          disabled={disabled}
+          placeholder={disabled ? "You can only message your connections" : "Message"}
+          aria-label="Message"
+          onChange={(e) => {
+            setText(e.target.value);
+            if (!editing) typing.current?.input(e.target.value);
+          }}
+          onBlur={() => typing.current?.stop()}
+          onKeyDown={onKey}
+        />
+        <button type="submit" className="composer__send" disabled={!canSend} aria-label={editing ? "Save the edit" : "Send"}>
+          <SendIcon />
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,154 @@
+import type { Chat, Message } from "@easyqr/protocol";
+import { useId, useState } from "react";
+import { errorText } from "../../api/errorText.ts";
+import { ClockIcon, TickIcon } from "../../components/icons.tsx";
+import { AttachmentView } from "./AttachmentView.tsx";
+import { canDelete, canEdit, quoteText, reactionCounts, tickLabel, tickOf, timeLabel, type Tick } from "./messageText.ts";
+import type { OutboxItem } from "./outbox.ts";
+
+export const QUICK_REACTIONS = ["👍", "❤️", "😂", "😮", "😢", "🙏"];
+
+export type BubbleActions = {
+  reply: (message: Message) => void;
+  edit: (message: Message) => void;
+  remove: (message: Message) => void;
+  react: (message: Message, emoji: string | null) => void;
+  jumpTo: (seq: number) => void;
+  retry: (clientId: string) => void;
+  cancel: (clientId: string) => void;
+};
+
+export function Ticks({ tick }: { tick: Tick }) {
+  return (
+    <span className={`ticks ticks--${tick}`} role="img" aria-label={tickLabel[tick]} data-testid="tick" data-tick={tick}>
+      {tick === "pending" ? <ClockIcon /> : tick === "failed" ? "!" : <TickIcon double={tick !== "sent"} />}
+    </span>
+  );
+}
+
+function Quote({ reply, names, onJump }: { reply: NonNullable<Message["replyTo"]>; names: (id: string) => string; onJump?: () => void }) {
+  const body = (
+    <>
+      <span className="quote__name">{names(reply.senderId)}</span>
+      <span className="quote__text">{quoteText(reply)}</span>
+    </>
+  );
+  if (!onJump) return <span className="quote">{body}</span>;
+  return (
+    <button type="button" className="quote" onClick={onJump} aria-label={`Go to the message replied to: ${quoteText(reply)}`}>
+      {body}
+    </button>
+  );
+}
+
+/** One message in the window: quote, attachments, text, time, ticks, reactions and its actions. */
+export function MessageBubble({ message, chat, me, now, names, actions, highlighted }: { message: Message; chat: Chat; me: string; now: number; names: (id: string) => string; actions: BubbleActions; highlighted: boolean }) {
+  const [open, setOpen] = useState(false);
+  const menuId = useId();
+  const mine = message.senderId === me;
+  const deleted = message.deletedAt !== null;
+  const counts = reactionCounts(message, me);
+  const myReaction = message.reactions.find((r) => r.userId === me)?.emoji ?? null;
+  const reactionsBlock = counts.length ? (
+    <span className="reactions" data-testid="reactions">
+          {counts.map((r) => (
+            <button key={r.emoji} type="button" className={`reaction${r.mine ? " reaction--mine" : ""}`} aria-pressed={r.mine} aria-label={`${r.emoji} ${r.count}${r.mine ? ", yours: tap to take it back" : ""}`} onClick={() => actions.react(message, r.mine ? null : r.emoji)}>
+              {r.emoji} {r.count > 1 ? r.count : null}
+            </button>
+          ))}
+        </span>
+  ) : null;
+  const act = (run: () => void) => () => {
+    setOpen(false);
+    run();
+  };
+  return (
+    <div className={`bubble-row${mine ? " bubble-row--mine" : ""}`} data-testid="message" data-seq={message.seq}>
+      <div className={`bubble${mine ? " bubble--mine" : ""}${highlighted ? " bubble--highlight" : ""}${deleted ? " bubble--deleted" : ""}`}>
+        <span className="visually-hidden">{mine ? "You" : names(message.senderId)}: </span>
+        {message.replyTo && !deleted ? <Quote reply={message.replyTo} names={names} onJump={() => actions.jumpTo(message.replyTo?.seq ?? 0)} /> : null}
+        {!deleted && message.attachments.length ? (
+          <span className="bubble__attachments">
+            {message.attachments.map((a) => (
+              <AttachmentView key={a.id} attachment={a} />
+            ))}
+          </span>
+        ) : null}
+        {deleted ? <span className="bubble__text bubble__text--deleted">{mine ? "You deleted this message" : "This message was deleted"}</span> : message.text ? <span className="bubble__text">{message.text}</span> : null}
+        <span className="bubble__meta">
+          {message.editedAt && !deleted ? <span>edited</span> : null}
+          <time dateTime={new Date(message.createdAt).toISOString()}>{timeLabel(message.createdAt)}</time>
+          {mine ? <Ticks tick={tickOf(chat, message)} /> : null}
+        </span>
+      </div>
+      {deleted ? null : (
+        <>
+          <button type="button" className="bubble__more" aria-expanded={open} aria-controls={menuId} aria-label="Message actions" onClick={() => setOpen((o) => !o)}>
+            ⋯
+          </button>
+          {reactionsBlock}
+          {open ? (
+            <div className="bubble__menu" id={menuId} role="group" aria-label="Message actions">
+              <span className="bubble__emojis">
+                {QUICK_REACTIONS.map((emoji) => (
+                  <button key={emoji} type="button" className={`reaction${myReaction === emoji ? " reaction--mine" : ""}`} aria-label={`React ${emoji}`} aria-pressed={myReaction === emoji} onClick={act(() => actions.react(message, myReaction === emoji ? null : emoji))}>
+                    {emoji}
+                  </button>
+                ))}
+              </span>
+              <button type="button" className="button button--ghost button--small" onClick={act(() => actions.reply(message))}>
+                Reply
+              </button>
+              {canEdit(message, me, now) ? (
+                <button type="button" className="button button--ghost button--small" onClick={act(() => actions.edit(message))}>
+                  Edit
+                </button>
+              ) : null}
+              {canDelete(message, me, now) ? (
+                <button type="button" className="button button--danger button--small" onClick={act(() => actions.remove(message))}>
+                  Delete for everyone
+                </button>
+              ) : null}
+            </div>
+          ) : null}
+        </>
+      )}
+      {deleted ? reactionsBlock : null}
+    </div>
+  );
+}
+
+/** A message still in the outbox: a clock while it waits, Retry and Cancel when the server refused it. */
+export function PendingBubble({ item, names, actions }: { item: OutboxItem; names: (id: string) => string; actions: BubbleActions }) {
+  const failed = item.status === "failed";
+  return (
+    <div className="bubble-row bubble-row--mine" data-testid="pending-message">
+      <div className={`bubble bubble--mine bubble--pending${failed ? " bubble--failed" : ""}`}>
+        {item.replyTo ? <Quote reply={item.replyTo} names={names} /> : null}
+        {item.attachments.length ? (
+          <span className="bubble__attachments">
+            {item.attachments.map((a) => (
+              <AttachmentView key={a.id} attachment={a} />
+            ))}
+          </span>
+        ) : null}
+        {item.text ? <span className="bubble__text">{item.text}</span> : null}
+        <span className="bubble__meta">
+          <time dateTime={new Date(item.createdAt).toISOString()}>{timeLabel(item.createdAt)}</time>
+          <Ticks tick={failed ? "failed" : "pending"} />
+        </span>
+      </div>
+      {failed ? (
+        <span className="bubble__failed" role="alert">
+          Not sent: {item.error ? errorText(item.error) : "the server refused it."}
+          <button type="button" className="button button--ghost button--small" onClick={() => actions.retry(item.clientId)}>
+            Retry
+          </button>
+          <button type="button" className="button button--ghost button--small" onClick={() => actions.cancel(item.clientId)}>
+            Cancel
+          </button>
+        </span>
+      ) : null}
+    </div>
+  );
+}

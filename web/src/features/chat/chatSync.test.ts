@@ -1,0 +1,143 @@
+import assert from "node:assert/strict";
+import { afterEach, beforeEach, mock, test } from "node:test";
+import type { Chat, ChatList } from "@easyqr/protocol";
+import type { ChatsApi } from "../../api/chats.ts";
+import { Connection } from "../../api/connection.ts";
+import { MemoryStorage } from "../../api/storage.ts";
+import { fakeSockets } from "../../testing/fakeSocket.ts";
+import { ChatSync } from "./chatSync.ts";
+import type { ChatsState } from "./chatState.ts";
+import { loadOutbox, type Outbox } from "./outbox.ts";
+import { CHAT, ME, chat, message } from "./testData.ts";
+
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+type Frame = { type: string; id?: string; text?: string; chats?: unknown };
+
+let storage: MemoryStorage;
+let chats: Chat[];
+
+const api: ChatsApi = {
+  list: () => Promise.resolve({ chats, next: null } satisfies ChatList),
+  open: () => Promise.reject(new Error("not used")),
+  get: () => Promise.reject(new Error("not used")),
+  history: () => Promise.resolve({ messages: [], more: false }),
+};
+
+function start() {
+  const sockets = fakeSockets();
+  const connection = new Connection({ url: "ws://h/ws", handshake: { accessToken: "t" }, createSocket: sockets.createSocket, random: () => 0, ackTimeoutMs: 5_000 });
+  const seen: { state?: ChatsState; outbox: Outbox } = { outbox: [] };
+  const sync = new ChatSync({ me: ME, api, storage, onState: (s) => (seen.state = s), onOutbox: (o) => (seen.outbox = o), now: () => 1_000 });
+  sync.attach(connection);
+  connection.start();
+  /** Opens the current socket and answers the handshake and the SYNC that follows. */
+  const connect = async () => {
+    const socket = sockets.last();
+    socket.open();
+    socket.deliver({ type: "AUTHENTICATED", userId: ME, sessionId: "s" });
+    await flush();
+    const request = frames(socket).find((f) => f.type === "SYNC");
+    assert.ok(request?.id, "SYNC after the connect");
+    socket.deliver({ type: "ACK", id: request.id, sync: { chats: [] } });
+    await flush();
+    return socket;
+  };
+  return { sync, sockets, connection, seen, connect };
+}
+
+const frames = (socket: { sent: unknown[] }) => socket.sent as Frame[];
+const sends = (socket: { sent: unknown[] }) => frames(socket).filter((f) => f.type === "SEND");
+
+beforeEach(() => {
+  storage = new MemoryStorage();
+  chats = [chat([message(1)])];
+  mock.timers.enable({ apis: ["setTimeout"] });
+});
+afterEach(() => mock.timers.reset());
+
+test("typed offline: pending and stored at once, sent on connect after SYNC; the ack's message replaces it", async () => {
+  const { sync, seen, connect } = start();
+  sync.send(CHAT, { text: "hello" });
+  assert.equal(seen.outbox.length, 1);
+  assert.equal(seen.outbox[0]?.status, "pending");
+  assert.deepEqual(loadOutbox(storage, ME), seen.outbox, "kept across a reload");
+
+  const socket = await connect();
+  const [send] = sends(socket);
+  assert.equal(send?.id, seen.outbox[0]?.clientId);
+  assert.equal(send?.text, "hello");
+  const syncAt = frames(socket).findIndex((f) => f.type === "SYNC");
+  assert.ok(syncAt < frames(socket).indexOf(send), "SYNC goes before the outbox");
+
+  socket.deliver({ type: "ACK", id: send.id, message: message(2, 2, { senderId: ME, clientId: send.id ?? "", text: "hello" }) });
+  await flush();
+  assert.deepEqual(seen.outbox, []);
+  assert.deepEqual(loadOutbox(storage, ME), []);
+  assert.equal(seen.state?.chats[CHAT]?.lastMessage?.text, "hello");
+});
+
+test("a lost ack: the same client id goes again after the reconnect, never a new one", async () => {
+  const { sync, sockets, seen, connect } = start();
+  const first = await connect();
+  sync.send(CHAT, { text: "once" });
+  const id = sends(first)[0]?.id;
+  assert.ok(id);
+  first.drop();
+  mock.timers.tick(60_000);
+  const second = await connect();
+  assert.equal(sockets.sockets.length, 2);
+  assert.deepEqual(sends(second).map((f) => f.id), [id]);
+  assert.equal(seen.outbox.length, 1, "still pending until acknowledged");
+});
+
+test("a reload keeps the pending message and sends it with its id", async () => {
+  const before = start();
+  before.sync.send(CHAT, { text: "after reload" });
+  const id = before.seen.outbox[0]?.clientId;
+  before.sync.stop();
+  const after = start();
+  assert.equal(after.seen.outbox[0]?.clientId, id);
+  const socket = await after.connect();
+  assert.deepEqual(sends(socket).map((f) => f.id), [id]);
+});
+
+test("an error ack marks it failed; retry sends the same id again; cancel drops it", async () => {
+  const { sync, seen, connect } = start();
+  const socket = await connect();
+  sync.send(CHAT, { text: "nope" });
+  const id = sends(socket)[0]?.id ?? "";
+  socket.deliver({ type: "ACK", id, error: { code: "CHAT_NOT_CONNECTED", message: "not connected" } });
+  await flush();
+  assert.equal(seen.outbox[0]?.status, "failed");
+  assert.equal(seen.outbox[0]?.error, "CHAT_NOT_CONNECTED");
+
+  sync.retry(id);
+  assert.equal(seen.outbox[0]?.status, "pending");
+  assert.deepEqual(sends(socket).map((f) => f.id), [id, id]);
+  socket.deliver({ type: "ACK", id, error: { code: "CHAT_NOT_CONNECTED", message: "not connected" } });
+  await flush();
+  sync.cancel(id);
+  assert.deepEqual(seen.outbox, []);
+  assert.deepEqual(loadOutbox(storage, ME), []);
+});
+
+test("messages from the peer are marked delivered in one frame per chat", async () => {
+  const { connect } = start();
+  const socket = await connect();
+  socket.deliver({ type: "MESSAGE", message: message(3, 2) });
+  socket.deliver({ type: "MESSAGE", message: message(5, 3) });
+  mock.timers.tick(100);
+  const delivered = frames(socket).filter((f) => f.type === "DELIVERED");
+  assert.deepEqual(delivered, [{ type: "DELIVERED", chatId: CHAT, seq: 5 }]);
+});
+
+test("a skipped rev sends SYNC with the known cursors", async () => {
+  const { seen, connect } = start();
+  const socket = await connect();
+  socket.deliver({ type: "MESSAGE", message: message(3, 3) });
+  await flush();
+  const syncs = frames(socket).filter((f) => f.type === "SYNC");
+  assert.equal(syncs.length, 2);
+  assert.deepEqual(syncs[1]?.chats, [{ chatId: CHAT, rev: 1 }]);
+  assert.equal(seen.state?.chats[CHAT]?.rev, 1);
+});

@@ -1,0 +1,286 @@
+import type { Chat, ClientFrame, ErrorBody, Message, ServerEvent } from "@easyqr/protocol";
+import { AckFailure, type Ack } from "../../api/acks.ts";
+import type { ChatsApi } from "../../api/chats.ts";
+import type { Connection } from "../../api/connection.ts";
+import { ApiError } from "../../api/http.ts";
+import { newClientId } from "../scanner/clientId.ts";
+import { applyEvent, applyMessage, applyPage, applySync, emptyChats, syncCursors, windowBehind, withChats, type ChatsState, type MessageWindow, type PageKind } from "./chatState.ts";
+import { addItem, failItem, loadOutbox, removeItem, replyPreview, retryItem, saveOutbox, sendFrame, toSend, type Outbox, type OutboxItem } from "./outbox.ts";
+
+export type ChatSyncOptions = {
+  me: string;
+  api: ChatsApi;
+  /** Where the outbox is kept across reloads. */
+  storage: Storage;
+  onState(state: ChatsState | undefined): void;
+  onOutbox(outbox: Outbox): void;
+  now?: () => number;
+  /** How long receipts for a burst of messages wait to go out as one frame. */
+  receiptDelayMs?: number;
+};
+
+export type Draft = { text: string; replyTo?: Message; attachments?: OutboxItem["attachments"] };
+
+const ackError = (error: ErrorBody) => new ApiError(error.code, error.message, 0, error.data);
+
+/**
+ * Chats over the signed-in socket. On every (re)connect: the chat list once (events meanwhile
+ * buffered and applied on top), then SYNC with the cursors known, then the outbox. Live events
+ * go through the rev rule of chatState; a skipped rev sends SYNC.
+ */
+export class ChatSync {
+  private state: ChatsState | undefined;
+  private outbox: Outbox;
+  private connection: Connection | undefined;
+  private buffer: ServerEvent[] | undefined;
+  private syncing = false;
+  private inFlight = new Set<string>();
+  private delivered = new Map<string, number>();
+  private deliveredTimer: ReturnType<typeof setTimeout> | undefined;
+  private seenSent = new Map<string, number>();
+  private loading = new Map<string, Promise<void>>();
+  private stopped = false;
+  private detach: (() => void)[] = [];
+
+  constructor(private readonly options: ChatSyncOptions) {
+    this.outbox = loadOutbox(options.storage, options.me);
+    options.onOutbox(this.outbox);
+  }
+
+  private get now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  /** Rides on the signed-in socket (opened by the contacts sync). */
+  attach(connection: Connection): void {
+    this.connection = connection;
+    this.detach.push(connection.on("event", (event) => this.receive(event)));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const off of this.detach.splice(0)) off();
+    if (this.deliveredTimer) clearTimeout(this.deliveredTimer);
+  }
+
+  // ---- incoming ------------------------------------------------------------------
+
+  private receive(event: ServerEvent): void {
+    if (event.type === "AUTHENTICATED") return void this.connected();
+    if (this.buffer) this.buffer.push(event);
+    if (!this.state) return;
+    this.publish(applyEvent(this.state, event));
+    if ((event.type === "MESSAGE" || event.type === "MESSAGE_UPDATED") && event.message.senderId !== this.options.me) this.markDelivered(event.message.chatId, event.message.seq);
+  }
+
+  private async connected(): Promise<void> {
+    if (!this.state) {
+      this.buffer = [];
+      try {
+        const list = await this.options.api.list();
+        if (this.stopped) return;
+        this.publish((this.buffer ?? []).reduce(applyEvent, withChats(emptyChats(this.options.me), list.chats)));
+      } catch (error) {
+        console.warn("easyqr: could not load chats", error);
+        return;
+      } finally {
+        this.buffer = undefined;
+      }
+    }
+    await this.sync();
+    this.flushOutbox();
+  }
+
+  /** SYNC with every cursor known; one at a time, again if a gap was seen meanwhile. */
+  private async sync(): Promise<void> {
+    const connection = this.connection;
+    if (!connection || !this.state || this.syncing || this.stopped) return;
+    this.syncing = true;
+    this.publish({ ...this.state, needsSync: false });
+    try {
+      const ack = await connection.request({ type: "SYNC", id: newClientId(), chats: syncCursors(this.state) });
+      if (ack.sync && this.state) this.publish(applySync(this.state, ack.sync));
+      else if (ack.error) console.warn("easyqr: SYNC refused", ack.error.code);
+      const state = this.state;
+      for (const chat of Object.values(state?.chats ?? {})) {
+        if (chat.lastSeq > chat.mine.deliveredSeq && chat.lastMessage?.senderId !== this.options.me) this.markDelivered(chat.id, chat.lastSeq);
+        if (state && windowBehind(state, chat.id) !== undefined) void this.load(chat.id, "newer");
+      }
+    } catch (error) {
+      if (!(error instanceof AckFailure)) console.warn("easyqr: SYNC failed", error);
+      if (this.state) this.state = { ...this.state, needsSync: true };
+    } finally {
+      this.syncing = false;
+    }
+    if (this.state?.needsSync && this.connection?.state === "ready") await this.sync();
+  }
+
+  private publish(state: ChatsState): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.options.onState(state);
+    if (state.needsSync && !this.syncing && this.connection?.state === "ready") void this.sync();
+  }
+
+  // ---- receipts ------------------------------------------------------------------
+
+  private markDelivered(chatId: string, seq: number): void {
+    if ((this.delivered.get(chatId) ?? 0) >= seq) return;
+    this.delivered.set(chatId, seq);
+    this.deliveredTimer ??= setTimeout(() => {
+      this.deliveredTimer = undefined;
+      for (const [id, upTo] of this.delivered) {
+        const chat = this.state?.chats[id];
+        if (!chat || chat.mine.deliveredSeq < upTo) this.connection?.send({ type: "DELIVERED", chatId: id, seq: upTo });
+      }
+    }, this.options.receiptDelayMs ?? 50);
+  }
+
+  /** The chat is on screen and the window has focus: everything in it is seen. */
+  markSeen(chatId: string): void {
+    const chat = this.state?.chats[chatId];
+    if (!chat || !this.state) return;
+    const seq = chat.lastSeq;
+    if (seq === 0 || (chat.mine.seenSeq >= seq && chat.unread === 0) || (this.seenSent.get(chatId) ?? 0) >= seq) return;
+    this.seenSent.set(chatId, seq);
+    this.connection?.send({ type: "SEEN", chatId, seq });
+    // The server's RECEIPT says the same; showing it now clears the badge at once.
+    this.publish({ ...this.state, chats: { ...this.state.chats, [chatId]: { ...chat, unread: 0, mine: { deliveredSeq: Math.max(chat.mine.deliveredSeq, seq), seenSeq: seq } } } });
+  }
+
+  typing(chatId: string, typing: boolean): void {
+    if (this.connection?.state === "ready") this.connection.send({ type: "TYPING", chatId, typing });
+  }
+
+  // ---- the outbox ----------------------------------------------------------------
+
+  send(chatId: string, draft: Draft): void {
+    const item: OutboxItem = {
+      clientId: newClientId(),
+      chatId,
+      text: draft.text,
+      replyTo: draft.replyTo ? replyPreview(draft.replyTo) : null,
+      attachments: draft.attachments ?? [],
+      createdAt: this.now,
+      status: "pending",
+    };
+    this.setOutbox(addItem(this.outbox, item));
+    this.trySend(item);
+  }
+
+  retry(clientId: string): void {
+    this.setOutbox(retryItem(this.outbox, clientId));
+    const item = this.outbox.find((i) => i.clientId === clientId);
+    if (item) this.trySend(item);
+  }
+
+  cancel(clientId: string): void {
+    this.setOutbox(removeItem(this.outbox, clientId));
+  }
+
+  private flushOutbox(): void {
+    for (const item of toSend(this.outbox)) this.trySend(item);
+  }
+
+  private trySend(item: OutboxItem): void {
+    const connection = this.connection;
+    // Offline it waits in the outbox (not in the socket's queue): the next connect sends it.
+    if (!connection || connection.state !== "ready" || this.inFlight.has(item.clientId)) return;
+    this.inFlight.add(item.clientId);
+    connection.request(sendFrame(item)).then(
+      (ack) => {
+        this.inFlight.delete(item.clientId);
+        if (ack.error) return this.setOutbox(failItem(this.outbox, item.clientId, ack.error.code));
+        if (ack.message && this.state) this.publish(applyMessage(this.state, ack.message));
+        this.setOutbox(removeItem(this.outbox, item.clientId));
+      },
+      () => {
+        // No answer (disconnected, timed out): still pending; it goes again with the same id.
+        this.inFlight.delete(item.clientId);
+        if (this.connection?.state === "ready") setTimeout(() => this.retryPending(item.clientId), 2_000);
+      },
+    );
+  }
+
+  private retryPending(clientId: string): void {
+    const item = this.outbox.find((i) => i.clientId === clientId && i.status === "pending");
+    if (item && !this.stopped) this.trySend(item);
+  }
+
+  private setOutbox(outbox: Outbox): void {
+    this.outbox = outbox;
+    saveOutbox(this.options.storage, this.options.me, outbox);
+    this.options.onOutbox(outbox);
+  }
+
+  // ---- changes to sent messages --------------------------------------------------
+
+  edit(messageId: string, text: string): Promise<void> {
+    return this.change({ type: "EDIT", id: newClientId(), messageId, text });
+  }
+
+  remove(messageId: string): Promise<void> {
+    return this.change({ type: "DELETE", id: newClientId(), messageId });
+  }
+
+  react(messageId: string, emoji: string | null): Promise<void> {
+    return this.change({ type: "REACT", id: newClientId(), messageId, emoji });
+  }
+
+  private async change(frame: ClientFrame): Promise<void> {
+    if (!this.connection || this.connection.state !== "ready") throw new ApiError("NETWORK", "offline");
+    let ack: Ack;
+    try {
+      ack = await this.connection.request(frame);
+    } catch {
+      throw new ApiError("NETWORK", "no answer");
+    }
+    if (ack.error) throw ackError(ack.error);
+    if (ack.message && this.state) this.publish(applyMessage(this.state, ack.message));
+  }
+
+  // ---- chats and history -----------------------------------------------------------
+
+  /** The chat with a connection (made on first use), known here from then on. */
+  async open(userId: string): Promise<Chat> {
+    const chat = await this.options.api.open(userId);
+    if (this.state) this.publish(withChats(this.state, [chat]));
+    return chat;
+  }
+
+  /** A chat opened by its address that the list has not brought (yet). */
+  async ensureChat(chatId: string): Promise<void> {
+    if (!this.state || this.state.chats[chatId]) return;
+    const chat = await this.options.api.get(chatId);
+    if (this.state) this.publish(withChats(this.state, [chat]));
+  }
+
+  /** The loaded history of a chat as it is now (between awaits of a page load). */
+  window(chatId: string): MessageWindow | undefined {
+    return this.state?.windows[chatId];
+  }
+
+  /** Loads a page into the chat's window; one load per chat at a time. Resolves when it is in. */
+  load(chatId: string, kind: PageKind): Promise<void> {
+    const running = this.loading.get(chatId);
+    if (running) return running;
+    const promise = this.loadPage(chatId, kind).finally(() => this.loading.delete(chatId));
+    this.loading.set(chatId, promise);
+    return promise;
+  }
+
+  private async loadPage(chatId: string, kind: PageKind): Promise<void> {
+    const window = this.state?.windows[chatId];
+    const first = window?.messages[0]?.seq;
+    const last = window?.messages[window.messages.length - 1]?.seq;
+    const cursor = kind === "older" && first !== undefined ? { before: first } : kind === "newer" && last !== undefined ? { after: last } : {};
+    const events: ServerEvent[] = [];
+    const off = this.connection?.on("event", (event) => events.push(event));
+    const page = await this.options.api.history(chatId, { ...cursor, limit: 50 }).finally(() => off?.());
+    if (!this.state) return;
+    // Events that came while the page was on its way may be newer than it: apply them again on top (they are idempotent).
+    const withPage = applyPage(this.state, chatId, page, window ? kind : "newest");
+    this.publish(events.reduce(applyEvent, withPage));
+    if (page.messages.length > 0 && this.state && windowBehind(this.state, chatId) !== undefined) await this.loadPage(chatId, "newer");
+  }
+}

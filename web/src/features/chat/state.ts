@@ -1,0 +1,22 @@
+import { atom } from "jotai";
+import { chatsApi } from "../../api/chats.ts";
+import { authSession } from "../session/state.ts";
+import { chatList, type ChatsState } from "./chatState.ts";
+import type { ChatSync } from "./chatSync.ts";
+import type { Outbox } from "./outbox.ts";
+
+export const chats = chatsApi(authSession);
+
+/** Chats and loaded history, live; undefined until the first list after the socket opened. */
+export const chatsAtom = atom<ChatsState | undefined>(undefined);
+
+/** Messages typed here and not yet acknowledged (pending or failed). */
+export const outboxAtom = atom<Outbox>([]);
+
+export const chatListAtom = atom((get) => {
+  const state = get(chatsAtom);
+  return state ? chatList(state) : undefined;
+});
+
+/** The running chat sync, for the screens' actions (send, edit, load a page…). */
+export const chatSyncRef: { current: ChatSync | undefined } = { current: undefined };
