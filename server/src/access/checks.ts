@@ -44,3 +44,14 @@ export async function connectionIdsOf(db: Db, userId: string): Promise<string[]>
     .execute();
   return rows.map((r) => r.other);
 }
+
+/** The answer for a chat one is not a member of: the same as for a chat that does not exist. */
+export function noSuchChat(): AppError {
+  return new AppError("CHAT_NOT_FOUND", "No such chat.");
+}
+
+/** Reading or writing a chat (uploading to it, downloading its files): its members only. */
+export async function assertChatMember(db: Db, userId: string, chatId: string): Promise<void> {
+  const row = await db.selectFrom("chatMembers").select("chatId").where("chatId", "=", chatId).where("userId", "=", userId).executeTakeFirst();
+  if (!row) throw noSuchChat();
+}
