@@ -13,6 +13,10 @@ import { OtpService } from "./auth/otp.ts";
 import { AuthService } from "./auth/service.ts";
 import { SessionService } from "./auth/sessions.ts";
 import { AccessTokens } from "./auth/tokens.ts";
+import { defaultChatLimits, type ChatLimits } from "./chat/limits.ts";
+import { SendQueue } from "./chat/sendQueue.ts";
+import { ChatService } from "./chat/service.ts";
+import { chatSql } from "./chat/sql.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { defaultContactLimits, type ContactLimits } from "./contacts/limits.ts";
@@ -22,6 +26,7 @@ import { openDatabase, type Database } from "./db/database.ts";
 import { registerAttachmentRoutes } from "./http/attachmentRoutes.ts";
 import { registerAuthRoutes } from "./http/authRoutes.ts";
 import { registerAvatarRoutes } from "./http/avatarRoutes.ts";
+import { registerChatRoutes } from "./http/chatRoutes.ts";
 import { registerContactRoutes } from "./http/contactRoutes.ts";
 import { registerErrorHandling } from "./http/errors.ts";
 import { registerOpenApi } from "./http/openapi.ts";
@@ -38,6 +43,7 @@ import { PairTokens } from "./pairing/tokens.ts";
 import { defaultPresenceLimits, type PresenceLimits } from "./presence/limits.ts";
 import { PresenceService } from "./presence/service.ts";
 import { MemoryPresenceStore, type PresenceStore } from "./presence/store.ts";
+import { ChatSocket } from "./realtime/chatSocket.ts";
 import { localFanout } from "./realtime/fanout.ts";
 import { Gateway } from "./realtime/gateway.ts";
 import { Hub } from "./realtime/hub.ts";
@@ -55,6 +61,8 @@ export type AppOptions = {
   contactLimits?: Partial<ContactLimits>;
   presenceLimits?: Partial<PresenceLimits>;
   attachmentLimits?: Partial<AttachmentLimits>;
+  /** Chat rate limits and batch sizes (the benchmark raises the per-socket message rate). */
+  chatLimits?: Partial<ChatLimits>;
   /** Replaces the in-process presence store (tests share one between servers, as Redis would be). */
   presenceStore?: PresenceStore;
   /** Replaces the STORAGE_DRIVER's storage (tests). */
@@ -81,6 +89,7 @@ export type App = {
   contacts: ContactsService;
   presence: PresenceService;
   attachments: AttachmentService;
+  chat: ChatService;
   gateway: Gateway;
   router: Router;
   /** Listens, and returns the URL it listens on. */
@@ -144,11 +153,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
     await contacts.forget(userId);
     await attachments.removeOfUser(userId);
   });
+  // A deleted account's chats go by ON DELETE CASCADE (members, messages, reactions and attachment rows; the files go in the hook above).
+  const chatLimits = { ...defaultChatLimits, ...options.chatLimits };
+  const chat = new ChatService(chatSql(database), clock, chatLimits, fanout, log);
+  const sends = new SendQueue((items) => chat.sendBatch(items), chatLimits.batchSize);
 
   const gateway = new Gateway({
     pairing,
     sessions,
     presence,
+    chat: new ChatSocket(chat, sends, clock, chatLimits, log),
     clock,
     hub,
     log,
@@ -165,6 +179,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   registerAuthRoutes(router, auth);
   registerUserRoutes(router, users);
   registerContactRoutes(router, contactQr, contacts);
+  registerChatRoutes(router, chat);
   await registerAvatarRoutes(http, router, avatars);
   await registerAttachmentRoutes(http, router, (token) => sessions.authenticate(token), attachments, spool, attachmentLimits);
   registerOpenApi(http, router);
@@ -211,6 +226,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     contacts,
     presence,
     attachments,
+    chat,
     gateway,
     router,
     publicUrl: () => publicUrl,

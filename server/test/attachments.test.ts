@@ -5,19 +5,11 @@ import { join, relative } from "node:path";
 import { after, before, describe, test } from "node:test";
 import sharp from "sharp";
 import { Attachment, MAX_ATTACHMENT_BYTES } from "@easyqr/protocol";
-import { linkAttachments } from "../src/attachments/queries.ts";
 import { call, codeOf, signIn, type SignedIn } from "./support/api.ts";
-import {
-  download,
-  filesUnder,
-  insertChat,
-  insertMessage,
-  multipartFraming,
-  rawUpload,
-  uploadTo,
-  uploaded,
-} from "./support/attachments.ts";
-import { makeUsers } from "./support/contacts.ts";
+import { download, filesUnder, multipartFraming, rawUpload, uploadTo, uploaded } from "./support/attachments.ts";
+import { errorOf, openChat, received, request } from "./support/chat.ts";
+import type { TestSocket } from "./support/client.ts";
+import { connect, makeUsers, userSocket } from "./support/contacts.ts";
 import { startServer, type TestServer } from "./support/harness.ts";
 import { pixel, pngClaiming, polyglotPng, rotatedJpeg, solidImage } from "./support/images.ts";
 
@@ -27,24 +19,32 @@ let bob: SignedIn;
 let eve: SignedIn;
 let chatId: string;
 let evesChat: string;
+let aliceSocket: TestSocket;
+let bobSocket: TestSocket;
 before(async () => {
   server = await startServer({ authLimits: { sendsPerIp: 10_000 } });
   [alice, bob, eve] = (await makeUsers(server, 3, "att")) as [SignedIn, SignedIn, SignedIn];
-  chatId = await insertChat(server, alice, bob);
-  evesChat = await insertChat(server, eve, bob);
+  await connect(server, alice, bob);
+  await connect(server, eve, bob);
+  chatId = (await openChat(server, alice, bob)).id;
+  evesChat = (await openChat(server, eve, bob)).id;
+  [aliceSocket, bobSocket] = await Promise.all([userSocket(server, alice), userSocket(server, bob)]);
 });
-after(() => server.close());
+after(async () => {
+  aliceSocket.close();
+  bobSocket.close();
+  await server.close();
+});
 
 const token = (user: SignedIn) => user.tokens.accessToken;
 const rowCount = async () => (await server.app.database.db.selectFrom("attachments").select("id").execute()).length;
 const attachmentFiles = () => filesUnder(server.dataDir).filter((f) => relative(server.dataDir, f).startsWith("uploads/attachments/"));
 
-let seq = 0;
-/** Sends the attachments as alice's message in the chat, as SEND will. */
-async function send(attachmentIds: string[]): Promise<string> {
-  const messageId = await insertMessage(server, chatId, alice, ++seq);
-  await linkAttachments(server.app.database.db, { chatId, senderId: alice.user.id, messageId, attachmentIds });
-  return messageId;
+/** Alice sends the attachments in a message (a SEND frame); returns the message id, or throws the ACK's error code. */
+async function send(attachmentIds: string[], socket = aliceSocket, to = chatId): Promise<string> {
+  const ack = await request(socket, { type: "SEND", chatId: to, attachmentIds });
+  if (!ack.message) throw new Error(errorOf(ack));
+  return ack.message.id;
 }
 
 describe("uploading an image", () => {
@@ -281,20 +281,23 @@ describe("who gets what", () => {
     assert.equal((await download(server, attachment.url, token(bob))).response.status, 200, "sent: the other member has it");
     same(await call(server, "GET", attachment.url, { token: token(eve) }));
 
-    // Deleted for everyone: the message stays as a tombstone, the attachment is nobody's.
-    await server.app.database.db.updateTable("messages").set({ deletedAt: server.clock.now() }).where("id", "=", messageId).execute();
+    // Deleted for everyone: the message stays as a tombstone, the other member loses the file.
+    assert.equal(errorOf(await request(aliceSocket, { type: "DELETE", messageId })), undefined);
     same(await call(server, "GET", attachment.url, { token: token(bob) }));
   });
 
-  test("SEND links only the sender's unsent attachments of that chat", async () => {
-    const mine = await uploaded(server, chatId, Buffer.from("a"), { token: token(alice) });
+  test("SEND takes only the sender's unsent attachments of that chat; the peer receives them in the message", async () => {
+    const mine = await uploaded(server, chatId, Buffer.from("a"), { token: token(alice), name: "a.txt" });
     const bobs = await uploaded(server, chatId, Buffer.from("b"), { token: token(bob) });
     const elsewhere = await uploaded(server, evesChat, Buffer.from("c"), { token: token(bob) });
-    for (const ids of [[bobs.id], [mine.id, mine.id], [randomUUID()]]) await assert.rejects(send(ids), /ATTACHMENT_NOT_FOUND|not available|named twice/);
-    const bobsMessage = await insertMessage(server, chatId, bob, ++seq);
-    await assert.rejects(linkAttachments(server.app.database.db, { chatId, senderId: bob.user.id, messageId: bobsMessage, attachmentIds: [elsewhere.id] }));
-    await send([mine.id]);
-    await assert.rejects(send([mine.id]), "sent once");
+    for (const ids of [[bobs.id], [randomUUID()]]) await assert.rejects(send(ids), /ATTACHMENT_NOT_FOUND/);
+    await assert.rejects(send([elsewhere.id], bobSocket), /ATTACHMENT_NOT_FOUND/, "uploaded to another chat");
+    const messageId = await send([mine.id]);
+    await assert.rejects(send([mine.id]), /ATTACHMENT_NOT_FOUND/, "sent once");
+    await bobSocket.next("MESSAGE", 5000, (e) => e.message.id === messageId);
+    const delivered = received(bobSocket, chatId).find((m) => m.id === messageId);
+    assert.deepEqual(delivered?.attachments, [mine]);
+    assert.equal((await download(server, mine.url, token(bob))).data.toString(), "a");
   });
 
   test("not signed in: 401 for upload and downloads", async () => {
@@ -340,7 +343,8 @@ describe("removal", () => {
 
   test("deleting an account deletes the files of its chats", async () => {
     const [carol, dave] = (await makeUsers(server, 2, "attdel")) as [SignedIn, SignedIn];
-    const theirChat = await insertChat(server, carol, dave);
+    await connect(server, carol, dave);
+    const theirChat = (await openChat(server, carol, dave)).id;
     const attachment = await uploaded(server, theirChat, await solidImage("png"), { token: token(carol) });
     const files = attachmentFiles().length;
     assert.equal((await call(server, "DELETE", "/api/users/me", { token: token(carol) })).status, 204);

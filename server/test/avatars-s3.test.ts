@@ -4,8 +4,9 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { Me } from "@easyqr/protocol";
 import { call, signIn, type SignedIn } from "./support/api.ts";
-import { download, insertChat, uploaded } from "./support/attachments.ts";
-import { makeUsers } from "./support/contacts.ts";
+import { download, uploaded } from "./support/attachments.ts";
+import { openChat } from "./support/chat.ts";
+import { connect, makeUsers } from "./support/contacts.ts";
 import { startServer, type TestServer } from "./support/harness.ts";
 import { solidImage } from "./support/images.ts";
 
@@ -99,7 +100,8 @@ describe("S3-compatible storage", () => {
 
   test("chat attachments stream into the bucket under random keys, come back byte for byte, and are deleted with their message", async () => {
     const [a, b] = (await makeUsers(server, 2, "s3att")) as [SignedIn, SignedIn];
-    const chatId = await insertChat(server, a, b);
+    await connect(server, a, b);
+    const chatId = (await openChat(server, a, b)).id;
     const data = Buffer.alloc(2 * 1024 * 1024 + 3, 9);
     const before = s3.objects.size;
     const file = await uploaded(server, chatId, data, { token: a.tokens.accessToken, name: "../notes.txt" });

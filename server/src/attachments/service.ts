@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { Attachment } from "@easyqr/protocol";
 import type { DeleteQueryBuilder, DeleteResult } from "kysely";
 import type { Logger } from "pino";
-import { assertChatMember } from "../access/checks.ts";
+import { chatMemberOf } from "../access/checks.ts";
 import type { Clock } from "../clock.ts";
 import type { AttachmentsTable, Db, Schema } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
@@ -50,7 +50,7 @@ export class AttachmentService {
    * calls `receive` to read the upload; stores it as an image or a file, unsent.
    */
   async create(userId: string, chatId: string, receive: () => Promise<Received>): Promise<Attachment> {
-    await assertChatMember(this.db, userId, chatId);
+    await chatMemberOf(this.db, userId, chatId);
     await this.rateLimiter.take(
       [{ key: `attachments:user:${userId}`, limit: this.limits.uploadsPerUser, windowMs: this.limits.uploadsWindowMs }],
       "Too many uploads. Wait a while before sending more files.",
@@ -64,7 +64,7 @@ export class AttachmentService {
         await this.db.insertInto("attachments").values(row).execute();
       } catch (error) {
         await this.deleteFiles([row]);
-        await assertChatMember(this.db, userId, chatId);
+        await chatMemberOf(this.db, userId, chatId);
         throw error;
       }
       return attachmentView(row);
@@ -103,7 +103,7 @@ export class AttachmentService {
   /** Before an account is deleted: its chats go with it (cascade), so every attachment of every chat it is in. */
   async removeOfUser(userId: string): Promise<void> {
     await this.removeWhere((db) =>
-      db.deleteFrom("attachments").where("chatId", "in", db.selectFrom("chatMembers").select("chatId").where("userId", "=", userId)),
+      db.deleteFrom("attachments").where("chatId", "in", db.selectFrom("chats").select("id").where((eb) => eb.or([eb("userLow", "=", userId), eb("userHigh", "=", userId)]))),
     );
   }
 

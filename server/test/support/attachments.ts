@@ -3,47 +3,8 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { Attachment } from "@easyqr/protocol";
-import { codeOf, type SignedIn } from "./api.ts";
+import { codeOf } from "./api.ts";
 import type { TestServer } from "./harness.ts";
-
-/**
- * A 1-1 chat of these two users, written straight into the database (the chat core's
- * getOrCreateChat is built in parallel; these tests need only the rows).
- */
-export async function insertChat(server: TestServer, a: SignedIn, b: SignedIn): Promise<string> {
-  const { db } = server.app.database;
-  const id = randomUUID();
-  const now = server.clock.now();
-  const [low, high] = a.user.id < b.user.id ? [a.user.id, b.user.id] : [b.user.id, a.user.id];
-  await db.insertInto("chats").values({ id, userLow: low, userHigh: high, createdAt: now, lastSeq: 0, rev: 0, lastMessageId: null }).execute();
-  await db
-    .insertInto("chatMembers")
-    .values(
-      [a, b].map((member) => ({
-        chatId: id,
-        userId: member.user.id,
-        deliveredSeq: 0,
-        seenSeq: 0,
-        unread: 0,
-        activityAt: now,
-        pinnedAt: null,
-        archivedAt: null,
-        mutedUntil: null,
-      })),
-    )
-    .execute();
-  return id;
-}
-
-/** A message row of `sender` in the chat, as SEND would write it (seq/rev 1…). */
-export async function insertMessage(server: TestServer, chatId: string, sender: SignedIn, seq: number): Promise<string> {
-  const id = randomUUID();
-  await server.app.database.db
-    .insertInto("messages")
-    .values({ id, chatId, seq, rev: seq, senderId: sender.user.id, clientId: randomUUID(), text: "", replyToId: null, createdAt: server.clock.now(), editedAt: null, deletedAt: null })
-    .execute();
-  return id;
-}
 
 export type UploadReply = { status: number; body: unknown; code: string | undefined; headers: Headers };
 
