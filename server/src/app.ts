@@ -1,7 +1,11 @@
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { pino, type Logger } from "pino";
 import { RateLimiterMemory } from "rate-limiter-flexible";
+import { defaultAttachmentLimits, type AttachmentLimits } from "./attachments/limits.ts";
+import { AttachmentService } from "./attachments/service.ts";
+import { Spool } from "./attachments/spool.ts";
 import { OtpHasher } from "./auth/codes.ts";
 import { otpDelivery, type OtpDelivery } from "./auth/delivery/index.ts";
 import { defaultAuthLimits, type AuthLimits } from "./auth/limits.ts";
@@ -19,6 +23,7 @@ import { defaultContactLimits, type ContactLimits } from "./contacts/limits.ts";
 import { ContactQrService } from "./contacts/qr.ts";
 import { ContactsService } from "./contacts/service.ts";
 import { openDatabase, type Database } from "./db/database.ts";
+import { registerAttachmentRoutes } from "./http/attachmentRoutes.ts";
 import { registerAuthRoutes } from "./http/authRoutes.ts";
 import { registerAvatarRoutes } from "./http/avatarRoutes.ts";
 import { registerChatRoutes } from "./http/chatRoutes.ts";
@@ -55,6 +60,7 @@ export type AppOptions = {
   authLimits?: Partial<AuthLimits>;
   contactLimits?: Partial<ContactLimits>;
   presenceLimits?: Partial<PresenceLimits>;
+  attachmentLimits?: Partial<AttachmentLimits>;
   /** Chat rate limits and batch sizes (the benchmark raises the per-socket message rate). */
   chatLimits?: Partial<ChatLimits>;
   /** Replaces the in-process presence store (tests share one between servers, as Redis would be). */
@@ -82,6 +88,7 @@ export type App = {
   contactQr: ContactQrService;
   contacts: ContactsService;
   presence: PresenceService;
+  attachments: AttachmentService;
   chat: ChatService;
   gateway: Gateway;
   router: Router;
@@ -131,15 +138,22 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const otp = new OtpService(database.db, new OtpHasher(config.secret), delivery, rateLimiter, clock, authLimits, log);
   const auth = new AuthService(database.db, otp, sessions, clock, config.defaultRegion);
   const users = new UsersService(database.db, otp, sessions, clock, config.defaultRegion, log);
-  const avatars = new AvatarService(options.storage ?? createStorage(config.storage), users, log);
+  const storage = options.storage ?? createStorage(config.storage);
+  const avatars = new AvatarService(storage, users, log);
   const fanout = localFanout(hub);
   const presenceLimits = { ...defaultPresenceLimits, ...options.presenceLimits };
   const presence = new PresenceService(options.presenceStore ?? new MemoryPresenceStore(), database.db, clock, presenceLimits, fanout, log);
   const contactLimits = { ...defaultContactLimits, ...options.contactLimits };
   const contactQr = new ContactQrService(database.db, clock, contactLimits, rateLimiter, () => publicUrl);
   const contacts = new ContactsService(database.db, contactQr, clock, contactLimits, rateLimiter, presence, fanout, log);
-  users.onBeforeDelete((userId) => contacts.forget(userId));
-  // A deleted account's chats go by ON DELETE CASCADE (members, messages, reactions, attachments).
+  const attachmentLimits = { ...defaultAttachmentLimits, ...options.attachmentLimits };
+  const spool = await Spool.open(join(config.dataDir, "spool"));
+  const attachments = new AttachmentService(database.db, storage, spool, rateLimiter, clock, attachmentLimits, log);
+  users.onBeforeDelete(async (userId) => {
+    await contacts.forget(userId);
+    await attachments.removeOfUser(userId);
+  });
+  // A deleted account's chats go by ON DELETE CASCADE (members, messages, reactions and attachment rows; the files go in the hook above).
   const chatLimits = { ...defaultChatLimits, ...options.chatLimits };
   const chat = new ChatService(chatSql(database), clock, chatLimits, fanout, log);
   const sends = new SendQueue((items) => chat.sendBatch(items), chatLimits.batchSize);
@@ -167,6 +181,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   registerContactRoutes(router, contactQr, contacts);
   registerChatRoutes(router, chat);
   await registerAvatarRoutes(http, router, avatars);
+  await registerAttachmentRoutes(http, router, (token) => sessions.authenticate(token), attachments, spool, attachmentLimits);
   registerOpenApi(http, router);
   await registerWebClient(http, options.webDist ?? defaultWebDist);
 
@@ -194,7 +209,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
   sweeper?.unref();
   const stopJobs =
     tickMs > 0
-      ? [every(presenceLimits.tickMs, "presence tick", () => presence.tick(), log), every(contactLimits.sweepEveryMs, "contacts sweep", () => contacts.sweep(), log)]
+      ? [
+          every(presenceLimits.tickMs, "presence tick", () => presence.tick(), log),
+          every(contactLimits.sweepEveryMs, "contacts sweep", () => contacts.sweep(), log),
+          every(attachmentLimits.sweepEveryMs, "attachments sweep", () => attachments.sweep(), log),
+        ]
       : [];
 
   return {
@@ -206,6 +225,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     contactQr,
     contacts,
     presence,
+    attachments,
     chat,
     gateway,
     router,
@@ -224,6 +244,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       await http.close();
       delivery.close();
       await database.close();
+      await spool.close();
     },
   };
 }

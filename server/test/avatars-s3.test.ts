@@ -3,7 +3,10 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { Me } from "@easyqr/protocol";
-import { call, signIn } from "./support/api.ts";
+import { call, signIn, type SignedIn } from "./support/api.ts";
+import { download, uploaded } from "./support/attachments.ts";
+import { openChat } from "./support/chat.ts";
+import { connect, makeUsers } from "./support/contacts.ts";
 import { startServer, type TestServer } from "./support/harness.ts";
 import { solidImage } from "./support/images.ts";
 
@@ -93,5 +96,24 @@ describe("S3-compatible storage", () => {
     assert.equal(s3.objects.size, 0, "both files deleted");
     assert.equal((await fetch(`${server.url}${me.avatar?.url ?? ""}`)).status, 404, "a missing object is a 404");
     assert.ok(!JSON.stringify(server.logs).includes("wJalrXUtnFEMI-secret"), "the secret key is never logged");
+  });
+
+  test("chat attachments stream into the bucket under random keys, come back byte for byte, and are deleted with their message", async () => {
+    const [a, b] = (await makeUsers(server, 2, "s3att")) as [SignedIn, SignedIn];
+    await connect(server, a, b);
+    const chatId = (await openChat(server, a, b)).id;
+    const data = Buffer.alloc(2 * 1024 * 1024 + 3, 9);
+    const before = s3.objects.size;
+    const file = await uploaded(server, chatId, data, { token: a.tokens.accessToken, name: "../notes.txt" });
+    const image = await uploaded(server, chatId, await solidImage("png"), { token: a.tokens.accessToken });
+    const keys = [...s3.objects.keys()].slice(before);
+    assert.equal(keys.length, 3);
+    for (const key of keys) assert.match(key, /^\/avatars-bucket\/attachments\/[A-Za-z0-9_-]{22}(-thumb)?\.(bin|webp)$/);
+    const put = s3.requests.find((r) => r.method === "PUT" && r.path.endsWith(".bin"));
+    assert.equal(put?.headers["content-length"], String(data.length), "a plain Content-Length, no aws-chunked body");
+    assert.ok((await download(server, file.url, a.tokens.accessToken)).data.equals(data));
+    assert.equal((await download(server, image.thumbUrl ?? "", a.tokens.accessToken)).response.headers.get("content-type"), "image/webp");
+    await server.app.attachments.removeOfChat(chatId);
+    assert.equal(s3.objects.size, before);
   });
 });

@@ -5,6 +5,9 @@ import { AppError, internalError } from "../errors.ts";
 /** Every HTTP error leaves as `{error: {code, message}}`; no stack trace reaches a client. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    // Refused before its body was read (an upload too large, not signed in, not a member): close
+    // the connection after the answer rather than read the rest of the body to keep it alive.
+    if (!request.raw.complete) void reply.header("connection", "close");
     if (error instanceof AppError) {
       request.log.info({ code: error.code }, `request refused: ${error.message}`);
       if (typeof error.data?.retryAfterMs === "number" && error.data.retryAfterMs > 0) {

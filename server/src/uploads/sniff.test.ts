@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { sniffImage } from "./sniff.ts";
+import { sniffChatImage, sniffImage } from "./sniff.ts";
 
 test("images are recognised by their first bytes only", () => {
   assert.equal(sniffImage(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0])), "jpeg");
@@ -11,4 +11,12 @@ test("images are recognised by their first bytes only", () => {
   assert.equal(sniffImage(Buffer.from("GIF89a")), undefined);
   assert.equal(sniffImage(Buffer.from("<html><img src=x></html>\xff\xd8\xff", "latin1")), undefined);
   assert.equal(sniffImage(new Uint8Array()), undefined);
+});
+
+test("chat images also take GIF, by content", () => {
+  assert.equal(sniffChatImage(Buffer.from("GIF89a\x01\x00", "latin1")), "gif");
+  assert.equal(sniffChatImage(Buffer.from("GIF87a", "latin1")), "gif");
+  assert.equal(sniffChatImage(Buffer.from("GIF8", "latin1")), undefined);
+  assert.equal(sniffChatImage(Buffer.from([0xff, 0xd8, 0xff, 0xe0])), "jpeg");
+  assert.equal(sniffChatImage(Buffer.from("<svg/>")), undefined);
 });

@@ -46,6 +46,8 @@ test("errorMessage uses what the error carries: tries left, when to retry", () =
   assert.equal(errorMessage(new ApiError("RATE_LIMITED", "x", 429, { retryAfterMs: 12 * 60_000 - 5 })), "Too many attempts. Try again in 12 minutes.");
   assert.equal(errorMessage(new ApiError("USERNAME_TAKEN", "server words", 409)), errorText("USERNAME_TAKEN"));
   assert.match(errorMessage(new Error("boom")), /Something went wrong/);
+  assert.equal(errorMessage(new ApiError("UPLOAD_TOO_LARGE", "x", 413, { maxBytes: 25 * 1024 * 1024 })), "That file is too large. Files can be at most 25 MB.");
+  assert.match(errorMessage(new ApiError("UPLOAD_TOO_LARGE", "x", 413, { maxPixels: 50_000_000 })), /at most 50 megapixels/);
 });
 
 test("waitText rounds up to seconds, then minutes", () => {

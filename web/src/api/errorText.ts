@@ -91,6 +91,12 @@ export function errorMessage(error: unknown): string {
     const left = data.attemptsLeft;
     return `That code is not right. ${left} ${left === 1 ? "try" : "tries"} left.`;
   }
+  if (code === "UPLOAD_TOO_LARGE" && typeof data?.maxPixels === "number") {
+    return `That picture has too many pixels. Choose one of at most ${Math.round(data.maxPixels / 1_000_000)} megapixels.`;
+  }
+  if (code === "UPLOAD_TOO_LARGE" && typeof data?.maxBytes === "number") {
+    return `That file is too large. Files can be at most ${Math.round(data.maxBytes / 1024 / 1024)} MB.`;
+  }
   if (code === "RATE_LIMITED" && typeof data?.retryAfterMs === "number") {
     return `Too many attempts. Try again ${waitText(data.retryAfterMs)}.`;
   }

@@ -1,9 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { assertKey, type Storage } from "./types.ts";
 
 const contentTypes: Record<string, string> = { webp: "image/webp" };
+const contentTypeOf = (key: string) => contentTypes[key.split(".").pop() ?? ""] ?? "application/octet-stream";
+
+const missing = (error: unknown) => (error as { code?: string }).code === "ENOENT";
 
 /** Files under one folder (default DATA_DIR/uploads). Writes go to a temporary name first, then are renamed. */
 export function diskStorage(root: string): Storage {
@@ -14,23 +17,51 @@ export function diskStorage(root: string): Storage {
     if (!path.startsWith(base + sep)) throw new Error(`storage key escapes the upload folder: ${key}`);
     return path;
   };
+  const temporaryBeside = (path: string) => join(dirname(path), `.${randomBytes(8).toString("hex")}.tmp`);
   return {
     name: "disk",
     async put(key, data) {
       const path = pathOf(key);
       await mkdir(dirname(path), { recursive: true });
-      const temporary = join(dirname(path), `.${randomBytes(8).toString("hex")}.tmp`);
+      const temporary = temporaryBeside(path);
       await writeFile(temporary, data, { flag: "wx", mode: 0o644 });
       await rename(temporary, path);
+    },
+    async putFile(key, source) {
+      const path = pathOf(key);
+      await mkdir(dirname(path), { recursive: true });
+      try {
+        await rename(source, path);
+      } catch (error) {
+        if ((error as { code?: string }).code !== "EXDEV") throw error;
+        // Another file system: copy beside the target, then rename, so a reader never sees half a file.
+        const temporary = temporaryBeside(path);
+        await copyFile(source, temporary);
+        await rename(temporary, path);
+      }
     },
     async get(key) {
       try {
         const data = await readFile(pathOf(key));
-        return { data, contentType: contentTypes[key.split(".").pop() ?? ""] ?? "application/octet-stream" };
+        return { data, contentType: contentTypeOf(key) };
       } catch (error) {
-        if ((error as { code?: string }).code === "ENOENT") return undefined;
+        if (missing(error)) return undefined;
         throw error;
       }
+    },
+    async open(key, range) {
+      let handle;
+      try {
+        handle = await open(pathOf(key), "r");
+      } catch (error) {
+        if (missing(error)) return undefined;
+        throw error;
+      }
+      const { size } = await handle.stat();
+      const start = range?.start ?? 0;
+      const end = Math.min(range?.end ?? size - 1, size - 1);
+      const body = handle.createReadStream({ start, end: Math.max(start, end) });
+      return { body, size: Math.max(0, end - start + 1), contentType: contentTypeOf(key) };
     },
     async delete(key) {
       await rm(pathOf(key), { force: true });

@@ -1,14 +1,21 @@
+import { createReadStream } from "node:fs";
+import type { Readable } from "node:stream";
 import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import type { StorageConfig } from "../../config.ts";
 import { assertKey, type Storage } from "./types.ts";
 
 export type S3Settings = Extract<StorageConfig, { kind: "s3" }>;
 
+const notFound = (error: unknown) => error instanceof NoSuchKey || (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404);
+
 /** Any S3-compatible object store (AWS S3, MinIO, Cloudflare R2, …). Files are served through our server, so the bucket stays private. */
 export function s3Storage(settings: S3Settings): Storage {
   const client = new S3Client({
     region: settings.region,
     forcePathStyle: settings.forcePathStyle,
+    // Streamed bodies go with a plain Content-Length rather than aws-chunked trailers, which
+    // not every S3-compatible store understands.
+    requestChecksumCalculation: "WHEN_REQUIRED",
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     ...(settings.accessKeyId && settings.secretAccessKey
       ? { credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey } }
@@ -21,6 +28,10 @@ export function s3Storage(settings: S3Settings): Storage {
       assertKey(key);
       await client.send(new PutObjectCommand({ Bucket, Key: key, Body: data, ContentType: contentType, CacheControl: "public, max-age=31536000, immutable" }));
     },
+    async putFile(key, path, size, contentType) {
+      assertKey(key);
+      await client.send(new PutObjectCommand({ Bucket, Key: key, Body: createReadStream(path), ContentLength: size, ContentType: contentType }));
+    },
     async get(key) {
       assertKey(key);
       try {
@@ -28,7 +39,18 @@ export function s3Storage(settings: S3Settings): Storage {
         if (!object.Body) return undefined;
         return { data: Buffer.from(await object.Body.transformToByteArray()), contentType: object.ContentType ?? "application/octet-stream" };
       } catch (error) {
-        if (error instanceof NoSuchKey || (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404)) return undefined;
+        if (notFound(error)) return undefined;
+        throw error;
+      }
+    },
+    async open(key, range) {
+      assertKey(key);
+      try {
+        const object = await client.send(new GetObjectCommand({ Bucket, Key: key, ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}) }));
+        if (!object.Body || object.ContentLength === undefined) return undefined;
+        return { body: object.Body as Readable, size: object.ContentLength, contentType: object.ContentType ?? "application/octet-stream" };
+      } catch (error) {
+        if (notFound(error)) return undefined;
         throw error;
       }
     },

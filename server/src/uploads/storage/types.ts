@@ -1,9 +1,21 @@
+import type { Readable } from "node:stream";
+
+/** A stored file being read: `body` streams `size` bytes (the asked range, or all of it). */
+export type StoredStream = { body: Readable; size: number; contentType: string };
+
+/** An inclusive byte range, as HTTP's `Range: bytes=start-end`. */
+export type ByteRange = { start: number; end: number };
+
 /** Where uploaded files live. Keys are ours (`avatars/<random>.webp`), never a client's file name. */
 export type Storage = {
   readonly name: string;
   put(key: string, data: Buffer, contentType: string): Promise<void>;
+  /** Stores the local file at `path` (of `size` bytes) under `key` without reading it into memory; `path` may be moved away. */
+  putFile(key: string, path: string, size: number, contentType: string): Promise<void>;
   /** Undefined when there is no such file. */
   get(key: string): Promise<{ data: Buffer; contentType: string } | undefined>;
+  /** Streams a file (or a range of it); undefined when there is no such file. */
+  open(key: string, range?: ByteRange): Promise<StoredStream | undefined>;
   /** Deleting a missing file is not an error. */
   delete(key: string): Promise<void>;
 };

@@ -101,17 +101,25 @@ export class AuthSession {
   }
 
   /** An authenticated API call: returns the JSON body or throws ApiError. */
-  async request(path: string, options: CallOptions): Promise<unknown> {
+  request(path: string, options: CallOptions): Promise<unknown> {
+    return this.authorized((token) => this.send(path, options, token));
+  }
+
+  /**
+   * Runs `attempt` with an access token (for calls `request` cannot make, e.g. an upload with
+   * progress); an ApiError refusing only the token gets one refresh and one retry.
+   */
+  async authorized<T>(attempt: (accessToken: string) => Promise<T>): Promise<T> {
     const token = await this.accessToken();
     try {
-      return await this.send(path, options, token);
+      return await attempt(token);
     } catch (error) {
       if (!(error instanceof ApiError) || !staleAccess.has(error.code)) throw this.noticeEnd(error);
       // Another call may have refreshed while this one was out: use its token rather than spend another.
       if (this.access === token) this.access = undefined;
       const fresh = await this.accessToken();
       try {
-        return await this.send(path, options, fresh);
+        return await attempt(fresh);
       } catch (again) {
         throw this.noticeEnd(again);
       }

@@ -1,0 +1,170 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import type { Attachment } from "@easyqr/protocol";
+import type { DeleteQueryBuilder, DeleteResult } from "kysely";
+import type { Logger } from "pino";
+import { chatMemberOf } from "../access/checks.ts";
+import type { Clock } from "../clock.ts";
+import type { AttachmentsTable, Db, Schema } from "../db/schema.ts";
+import { AppError } from "../errors.ts";
+import type { RateLimiter } from "../limits/rateLimiter.ts";
+import { sniffChatImage } from "../uploads/sniff.ts";
+import type { ByteRange, Storage, StoredStream } from "../uploads/storage/index.ts";
+import { processImage } from "./image.ts";
+import type { AttachmentLimits } from "./limits.ts";
+import { safeFileName, withExtension } from "./names.ts";
+import { readableAttachment } from "./queries.ts";
+import type { Spool, Spooled } from "./spool.ts";
+import { attachmentView } from "./view.ts";
+
+/** What an upload route hands over once the membership check passed: the file as it arrived, and the name the client gave. */
+export type Received = { spooled: Spooled; name: string | undefined };
+
+/** A file being downloaded: `range` when only part of it is sent. */
+export type Download = { attachment: AttachmentsTable; file: StoredStream; range: ByteRange | undefined };
+
+type Keys = Pick<AttachmentsTable, "storageKey" | "thumbKey">;
+
+const BATCH = 500;
+
+export function attachmentNotFound(): AppError {
+  return new AppError("ATTACHMENT_NOT_FOUND", "No such attachment.");
+}
+
+/**
+ * Chat attachments: the only code that writes the `attachments` table and its files (SEND links
+ * rows with `linkAttachments`). Files get random storage keys; images are re-encoded.
+ */
+export class AttachmentService {
+  constructor(
+    private readonly db: Db,
+    private readonly storage: Storage,
+    private readonly spool: Spool,
+    private readonly rateLimiter: RateLimiter,
+    private readonly clock: Clock,
+    private readonly limits: AttachmentLimits,
+    private readonly log: Logger,
+  ) {}
+
+  /**
+   * Checks that `userId` may upload to the chat (member, within the rate limit) and only then
+   * calls `receive` to read the upload; stores it as an image or a file, unsent.
+   */
+  async create(userId: string, chatId: string, receive: () => Promise<Received>): Promise<Attachment> {
+    await chatMemberOf(this.db, userId, chatId);
+    await this.rateLimiter.take(
+      [{ key: `attachments:user:${userId}`, limit: this.limits.uploadsPerUser, windowMs: this.limits.uploadsWindowMs }],
+      "Too many uploads. Wait a while before sending more files.",
+    );
+    const { spooled, name } = await receive();
+    try {
+      if (spooled.size === 0) throw new AppError("UPLOAD_INVALID", "This file is empty.");
+      const stored = await this.store(spooled, safeFileName(name));
+      const row: AttachmentsTable = { ...stored, id: randomUUID(), chatId, uploaderId: userId, messageId: null, position: 0, createdAt: this.clock.now() };
+      try {
+        await this.db.insertInto("attachments").values(row).execute();
+      } catch (error) {
+        await this.deleteFiles([row]);
+        await chatMemberOf(this.db, userId, chatId);
+        throw error;
+      }
+      return attachmentView(row);
+    } finally {
+      await this.spool.remove(spooled);
+    }
+  }
+
+  /**
+   * The bytes of an attachment (`thumb`: of its thumbnail) for `userId`, or the range `rangeOf`
+   * picks once the size is known; ATTACHMENT_NOT_FOUND for anyone who may not have them.
+   */
+  async open(userId: string, attachmentId: string, variant: "main" | "thumb", rangeOf?: (size: number) => ByteRange | undefined): Promise<Download> {
+    const attachment = await readableAttachment(this.db, userId, attachmentId);
+    const key = variant === "main" ? attachment?.storageKey : attachment?.thumbKey;
+    if (!attachment || !key) throw attachmentNotFound();
+    const range = variant === "main" ? rangeOf?.(attachment.size) : undefined;
+    const file = await this.storage.open(key, range);
+    if (!file) {
+      this.log.warn({ attachmentId, key }, "attachment file is missing");
+      throw attachmentNotFound();
+    }
+    return { attachment, file, range };
+  }
+
+  /** After a message was deleted for everyone (and committed): its attachments' rows and files go. */
+  async removeOfMessage(messageId: string): Promise<void> {
+    await this.removeWhere((db) => db.deleteFrom("attachments").where("messageId", "=", messageId));
+  }
+
+  /** Before a chat's row is deleted (the rows would go by cascade, but the files would stay): every attachment of the chat. */
+  async removeOfChat(chatId: string): Promise<void> {
+    await this.removeWhere((db) => db.deleteFrom("attachments").where("chatId", "=", chatId));
+  }
+
+  /** Before an account is deleted: its chats go with it (cascade), so every attachment of every chat it is in. */
+  async removeOfUser(userId: string): Promise<void> {
+    await this.removeWhere((db) =>
+      db.deleteFrom("attachments").where("chatId", "in", db.selectFrom("chats").select("id").where((eb) => eb.or([eb("userLow", "=", userId), eb("userHigh", "=", userId)]))),
+    );
+  }
+
+  /** Removes attachments no message took within `unsentTtlMs` of their upload; returns how many. */
+  async sweep(): Promise<number> {
+    const cutoff = this.clock.now() - this.limits.unsentTtlMs;
+    let removed = 0;
+    for (;;) {
+      const ids = await this.db
+        .selectFrom("attachments")
+        .select("id")
+        .where("messageId", "is", null)
+        .where("createdAt", "<", cutoff)
+        .limit(BATCH)
+        .execute();
+      if (ids.length === 0) break;
+      // `messageId is null` again: a SEND that linked one since the select keeps it.
+      removed += await this.removeWhere((db) =>
+        db
+          .deleteFrom("attachments")
+          .where("id", "in", ids.map((r) => r.id))
+          .where("messageId", "is", null),
+      );
+      if (ids.length < BATCH) break;
+    }
+    if (removed > 0) this.log.info({ removed }, "unsent attachments swept");
+    return removed;
+  }
+
+  private async store(spooled: Spooled, name: string): Promise<Omit<AttachmentsTable, "id" | "chatId" | "uploaderId" | "messageId" | "position" | "createdAt">> {
+    const key = randomBytes(16).toString("base64url");
+    const type = sniffChatImage(spooled.head);
+    if (!type) {
+      const storageKey = `attachments/${key}.bin`;
+      await this.storage.putFile(storageKey, spooled.path, spooled.size, "application/octet-stream");
+      return { kind: "file", name, mime: "application/octet-stream", size: spooled.size, width: null, height: null, storageKey, thumbKey: null };
+    }
+    const image = await processImage(spooled.path, type);
+    const keys = { storageKey: `attachments/${key}.webp`, thumbKey: `attachments/${key}-thumb.webp` };
+    try {
+      await this.storage.put(keys.storageKey, image.main, "image/webp");
+      await this.storage.put(keys.thumbKey, image.thumb, "image/webp");
+    } catch (error) {
+      await this.deleteFiles([keys]);
+      throw error;
+    }
+    return { kind: "image", name: withExtension(name, "webp"), mime: "image/webp", size: image.main.length, width: image.width, height: image.height, ...keys };
+  }
+
+  /** Deletes the rows a query picks, then their files; returns how many rows. */
+  private async removeWhere(query: (db: Db) => DeleteQueryBuilder<Schema, "attachments", DeleteResult>): Promise<number> {
+    const rows = await query(this.db).returning(["storageKey", "thumbKey"]).execute();
+    await this.deleteFiles(rows);
+    return rows.length;
+  }
+
+  private async deleteFiles(rows: readonly Keys[]): Promise<void> {
+    const keys = rows.flatMap((r) => (r.thumbKey ? [r.storageKey, r.thumbKey] : [r.storageKey]));
+    const results = await Promise.allSettled(keys.map((key) => this.storage.delete(key)));
+    for (const [i, result] of results.entries()) {
+      if (result.status === "rejected") this.log.error({ err: result.reason, key: keys[i] }, "could not delete an attachment file");
+    }
+  }
+}

@@ -1,0 +1,20 @@
+import type { Attachment } from "@easyqr/protocol";
+import type { AttachmentsTable } from "../db/schema.ts";
+
+export const attachmentUrl = (id: string) => `/api/attachments/${id}`;
+export const thumbUrl = (id: string) => `/api/attachments/${id}/thumb`;
+
+/** An attachment as every member sees it (messages carry these). */
+export function attachmentView(row: AttachmentsTable): Attachment {
+  return {
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    mime: row.mime,
+    size: row.size,
+    width: row.width,
+    height: row.height,
+    url: attachmentUrl(row.id),
+    thumbUrl: row.thumbKey ? thumbUrl(row.id) : null,
+  };
+}
