@@ -9,6 +9,10 @@ import { OtpService } from "./auth/otp.ts";
 import { AuthService } from "./auth/service.ts";
 import { SessionService } from "./auth/sessions.ts";
 import { AccessTokens } from "./auth/tokens.ts";
+import { defaultChatLimits, type ChatLimits } from "./chat/limits.ts";
+import { SendQueue } from "./chat/sendQueue.ts";
+import { ChatService } from "./chat/service.ts";
+import { chatSql } from "./chat/sql.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { defaultContactLimits, type ContactLimits } from "./contacts/limits.ts";
@@ -17,6 +21,7 @@ import { ContactsService } from "./contacts/service.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { registerAuthRoutes } from "./http/authRoutes.ts";
 import { registerAvatarRoutes } from "./http/avatarRoutes.ts";
+import { registerChatRoutes } from "./http/chatRoutes.ts";
 import { registerContactRoutes } from "./http/contactRoutes.ts";
 import { registerErrorHandling } from "./http/errors.ts";
 import { registerOpenApi } from "./http/openapi.ts";
@@ -33,6 +38,7 @@ import { PairTokens } from "./pairing/tokens.ts";
 import { defaultPresenceLimits, type PresenceLimits } from "./presence/limits.ts";
 import { PresenceService } from "./presence/service.ts";
 import { MemoryPresenceStore, type PresenceStore } from "./presence/store.ts";
+import { ChatSocket } from "./realtime/chatSocket.ts";
 import { localFanout } from "./realtime/fanout.ts";
 import { Gateway } from "./realtime/gateway.ts";
 import { Hub } from "./realtime/hub.ts";
@@ -49,6 +55,8 @@ export type AppOptions = {
   authLimits?: Partial<AuthLimits>;
   contactLimits?: Partial<ContactLimits>;
   presenceLimits?: Partial<PresenceLimits>;
+  /** Chat rate limits and batch sizes (the benchmark raises the per-socket message rate). */
+  chatLimits?: Partial<ChatLimits>;
   /** Replaces the in-process presence store (tests share one between servers, as Redis would be). */
   presenceStore?: PresenceStore;
   /** Replaces the STORAGE_DRIVER's storage (tests). */
@@ -74,6 +82,7 @@ export type App = {
   contactQr: ContactQrService;
   contacts: ContactsService;
   presence: PresenceService;
+  chat: ChatService;
   gateway: Gateway;
   router: Router;
   /** Listens, and returns the URL it listens on. */
@@ -130,11 +139,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const contactQr = new ContactQrService(database.db, clock, contactLimits, rateLimiter, () => publicUrl);
   const contacts = new ContactsService(database.db, contactQr, clock, contactLimits, rateLimiter, presence, fanout, log);
   users.onBeforeDelete((userId) => contacts.forget(userId));
+  // A deleted account's chats go by ON DELETE CASCADE (members, messages, reactions, attachments).
+  const chatLimits = { ...defaultChatLimits, ...options.chatLimits };
+  const chat = new ChatService(chatSql(database), clock, chatLimits, fanout, log);
+  const sends = new SendQueue((items) => chat.sendBatch(items), chatLimits.batchSize);
 
   const gateway = new Gateway({
     pairing,
     sessions,
     presence,
+    chat: new ChatSocket(chat, sends, clock, chatLimits, log),
     clock,
     hub,
     log,
@@ -151,6 +165,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   registerAuthRoutes(router, auth);
   registerUserRoutes(router, users);
   registerContactRoutes(router, contactQr, contacts);
+  registerChatRoutes(router, chat);
   await registerAvatarRoutes(http, router, avatars);
   registerOpenApi(http, router);
   await registerWebClient(http, options.webDist ?? defaultWebDist);
@@ -191,6 +206,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     contactQr,
     contacts,
     presence,
+    chat,
     gateway,
     router,
     publicUrl: () => publicUrl,

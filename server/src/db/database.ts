@@ -9,9 +9,13 @@ import type { Db, Schema } from "./schema.ts";
 
 export type Engine = "sqlite" | "postgres";
 
+/** The driver under Kysely, for hot paths that run prepared statements (chat/sql.ts). */
+export type RawHandle = { engine: "sqlite"; file: SQLite.Database } | { engine: "postgres"; pool: pg.Pool };
+
 export type Database = {
   db: Db;
   engine: Engine;
+  raw: RawHandle;
   /** One round trip; false when the database does not answer. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -44,7 +48,7 @@ function openSqlite(dataDir: string): Database {
   file.pragma("synchronous = NORMAL");
   file.pragma("busy_timeout = 5000");
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: file }), plugins: [new CamelCasePlugin()] });
-  return { db, engine: "sqlite", ping: () => ping(db), close: () => db.destroy() };
+  return { db, engine: "sqlite", raw: { engine: "sqlite", file }, ping: () => ping(db), close: () => db.destroy() };
 }
 
 async function openPostgres(url: string, schema: string | undefined): Promise<Database> {
@@ -65,7 +69,7 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
     types: { getTypeParser: typeParser },
   });
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
-  return { db, engine: "postgres", ping: () => ping(db), close: () => db.destroy() };
+  return { db, engine: "postgres", raw: { engine: "postgres", pool }, ping: () => ping(db), close: () => db.destroy() };
 }
 
 /** pg's parsers, except that BIGINT and NUMERIC (what count() returns) become numbers: our values fit in 2^53. */

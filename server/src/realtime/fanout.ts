@@ -4,9 +4,11 @@ import type { Hub } from "./hub.ts";
 /**
  * Delivers an event to every open socket of a user (phone, desktop, tabs). In process it is this
  * node's Hub; cluster mode puts Redis pub/sub behind the same function so every node's sockets get it.
- * `droppable` events (presence) may be skipped for a reader that is far behind.
+ * `droppable` events (presence, typing) may be skipped for a reader that is far behind; `except`
+ * is the socket that made the change (it gets an ACK instead).
  */
-export type UserFanout = (userId: string, event: ServerEvent, options?: { droppable?: boolean }) => void;
+export type FanoutOptions = { droppable?: boolean; except?: object | undefined };
+export type UserFanout = (userId: string, event: ServerEvent, options?: FanoutOptions) => void;
 
 export function localFanout(hub: Hub): UserFanout {
   return (userId, event, options) => hub.publishToUser(userId, event, options);

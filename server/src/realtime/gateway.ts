@@ -10,6 +10,7 @@ import { AppError, internalError } from "../errors.ts";
 import type { Identity as PairingIdentity, PairingService } from "../pairing/service.ts";
 import type { PresenceService } from "../presence/service.ts";
 import { parseOr } from "../validate.ts";
+import { isChatFrame, type ChatSocket } from "./chatSocket.ts";
 import { keyOf, type Hub } from "./hub.ts";
 import { originAllowed } from "./origin.ts";
 import { Peer } from "./peer.ts";
@@ -23,6 +24,7 @@ export type GatewayOptions = {
   pairing: PairingService;
   sessions: SessionService;
   presence: PresenceService;
+  chat: ChatSocket;
   hub: Hub;
   clock: Clock;
   log: Logger;
@@ -90,6 +92,7 @@ export class Gateway {
       if (!identity) return;
       if (identity.role === "user") {
         this.o.hub.removeUser(peer);
+        this.o.chat.detach(peer);
         this.o.presence.detach(peer).catch((error: unknown) => this.o.log.error({ err: error }, "presence detach failed"));
         return;
       }
@@ -156,6 +159,10 @@ export class Gateway {
       if (frame.type === "PING") {
         if (id) peer.send({ type: "ACK", id });
         return;
+      }
+      if (isChatFrame(frame)) {
+        if (who.role !== "user") throw new AppError("FRAME_INVALID", `${frame.type} is a chat frame; this socket is a pairing socket.`);
+        return await this.o.chat.onFrame(peer, who.userId, frame);
       }
       if (who.role === "user") throw new AppError("FRAME_INVALID", `${frame.type} is a pairing frame; this socket is signed in as a user.`);
       switch (frame.type) {

@@ -1,5 +1,6 @@
 import type { ServerEvent } from "@easyqr/protocol";
 import type { Target } from "../pairing/service.ts";
+import type { FanoutOptions } from "./fanout.ts";
 import type { Peer } from "./peer.ts";
 
 /** The sockets of this process: pairing sockets by session and role, user sockets by user and sign-in session. */
@@ -25,8 +26,8 @@ export class Hub {
   }
 
   /** Sends to every socket of this user on this process. */
-  publishToUser(userId: string, event: ServerEvent, options?: { droppable?: boolean }): void {
-    for (const peer of this.users.get(userId) ?? []) peer.send(event, options);
+  publishToUser(userId: string, event: ServerEvent, options?: FanoutOptions): void {
+    for (const peer of this.users.get(userId) ?? []) if (peer !== options?.except) peer.send(event, options);
   }
 
   /** The sign-in sessions with a socket here. */

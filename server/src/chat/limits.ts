@@ -1,0 +1,21 @@
+/** Caps and timings of chat; tests and the benchmark change some, production keeps these. */
+export type ChatLimits = {
+  /** Message frames (SEND, EDIT, DELETE, REACT) one socket may send per second, sustained… */
+  messagesPerSecond: number;
+  /** …and in a burst. */
+  messageBurst: number;
+  /** Most SEND frames written in one transaction (one group commit). */
+  batchSize: number;
+  /** A socket forwards a renewed `typing: true` for a chat at most this often. */
+  typingEveryMs: number;
+  /** Most changed messages one SYNC answer carries over all chats; chats past it answer `resync`. */
+  syncMaxTotal: number;
+};
+
+export const defaultChatLimits: ChatLimits = {
+  messagesPerSecond: 30,
+  messageBurst: 60,
+  batchSize: 256,
+  typingEveryMs: 2_000,
+  syncMaxTotal: 5_000,
+};

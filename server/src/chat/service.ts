@@ -1,0 +1,291 @@
+import { randomUUID } from "node:crypto";
+import {
+  DELETE_WINDOW_MS,
+  EDIT_WINDOW_MS,
+  SYNC_MAX_CHANGES,
+  TYPING_TTL_MS,
+  type Chat,
+  type ChatCursor,
+  type ChatList,
+  type ChatListQuery,
+  type ChatSync,
+  type HistoryPage,
+  type HistoryQuery,
+  type Message,
+  type SyncResult,
+} from "@easyqr/protocol";
+import type { Logger } from "pino";
+import type { z } from "zod";
+import { chatNotFound, ensureConnected, memberChat, memberMessage, pairOf, peerOf } from "../access/checks.ts";
+import type { Clock } from "../clock.ts";
+import { AppError } from "../errors.ts";
+import type { UserFanout } from "../realtime/fanout.ts";
+import type { ChatLimits } from "./limits.ts";
+import { changedChatRows, chatRow, chatRows, chatView, messageById, renderMessages } from "./queries.ts";
+import type { ChatRow, MemberRow, MessageRow } from "./rows.ts";
+import { sendAll, type SendItem, type SendOutcome } from "./send.ts";
+import type { ChatSql, Sql } from "./sql.ts";
+
+type Receipt = "delivered" | "seen";
+/** The socket a change came from: it gets the ACK, so events skip it. */
+type Origin = object | undefined;
+type ChatCursorIn = z.output<typeof ChatCursor>;
+
+/**
+ * The only code that changes chats and messages. Each change is one transaction that bumps the
+ * chat's `rev` (and stamps the changed message with it), then events to the members' sockets.
+ * New messages come in batches from the SendQueue (group commit); see docs/adr/0006.
+ */
+export class ChatService {
+  constructor(
+    private readonly sql: ChatSql,
+    private readonly clock: Clock,
+    private readonly limits: ChatLimits,
+    private readonly fanout: UserFanout,
+    private readonly log: Logger,
+  ) {}
+
+  // ---- Chats --------------------------------------------------------------------
+
+  /** The 1-1 chat with `peerId`, made on first use: connections only (a former connection's chat stays readable). */
+  async openChat(userId: string, peerId: string): Promise<Chat> {
+    const chatId = await this.sql.write(async (q) => {
+      const { userLow, userHigh } = pairOf(userId, peerId);
+      const existing = await chatOfPair(q, userLow, userHigh);
+      if (existing) return existing.id;
+      if (userId === peerId) throw new AppError("CHAT_NOT_CONNECTED", "You cannot chat with yourself.");
+      await ensureConnected(q, userId, peerId);
+      const now = this.clock.now();
+      const id = randomUUID();
+      // Two first messages at once: the pair's unique constraint lets one insert, the other finds it.
+      const inserted = await q.run("insert into chats (id, user_low, user_high, created_at) values (?, ?, ?, ?) on conflict (user_low, user_high) do nothing", id, userLow, userHigh, now);
+      if (inserted === 0) return (await chatOfPair(q, userLow, userHigh))?.id ?? id;
+      await q.run("insert into chat_members (chat_id, user_id, activity_at) values (?, ?, ?), (?, ?, ?)", id, userLow, now, id, userHigh, now);
+      return id;
+    });
+    return this.chat(userId, chatId);
+  }
+
+  async chat(userId: string, chatId: string): Promise<Chat> {
+    return this.sql.read(async (q) => {
+      const row = await chatRow(q, userId, chatId);
+      if (!row) throw chatNotFound();
+      return chatView(q, row);
+    });
+  }
+
+  /** Chats with messages, latest activity first. */
+  async listChats(userId: string, query: z.output<typeof ChatListQuery>): Promise<ChatList> {
+    return this.sql.read(async (q) => {
+      const rows = await chatRows(q, userId, query.before ?? Number.MAX_SAFE_INTEGER, query.limit);
+      const chats = await Promise.all(rows.map((row) => chatView(q, row)));
+      return { chats, next: rows.length >= query.limit ? (rows.at(-1)?.activity_at ?? null) : null };
+    });
+  }
+
+  /** A page of history, oldest first: the newest page, the one before `before`, or the one after `after`. */
+  async history(userId: string, chatId: string, query: z.output<typeof HistoryQuery>): Promise<HistoryPage> {
+    return this.sql.read(async (q) => {
+      await memberChat(q, userId, chatId);
+      const { limit } = query;
+      let rows: MessageRow[];
+      if (query.after !== undefined) {
+        rows = await q.all<MessageRow>("select * from messages where chat_id = ? and seq > ? order by seq limit ?", chatId, query.after, limit + 1);
+      } else if (query.before !== undefined) {
+        rows = (await q.all<MessageRow>("select * from messages where chat_id = ? and seq < ? order by seq desc limit ?", chatId, query.before, limit + 1)).reverse();
+      } else {
+        rows = (await q.all<MessageRow>("select * from messages where chat_id = ? order by seq desc limit ?", chatId, limit + 1)).reverse();
+      }
+      const more = rows.length > limit;
+      if (more) rows = query.after !== undefined ? rows.slice(0, limit) : rows.slice(1);
+      const first = rows[0];
+      const last = rows.at(-1);
+      const messages = first && last ? await renderMessages(q, rows, { by: "seqRange", chatId, from: first.seq, to: last.seq }) : [];
+      return { messages, more };
+    });
+  }
+
+  // ---- Messages -------------------------------------------------------------------
+
+  /**
+   * Writes a batch of SEND frames in one transaction. Each is checked on its own (one that fails
+   * is answered alone); replies and events go out after the commit, in the order written.
+   */
+  async sendBatch(items: SendItem[]): Promise<void> {
+    const now = this.clock.now();
+    let outcomes: SendOutcome[];
+    try {
+      outcomes = await this.sql.write((q) => sendAll(q, items, now));
+    } catch (error) {
+      // Something the checks did not foresee broke the transaction: each send runs alone, so only it fails.
+      this.log.error({ err: error, size: items.length }, "send batch failed; retrying one by one");
+      outcomes = [];
+      for (const item of items) {
+        try {
+          outcomes.push(...(await this.sql.write((q) => sendAll(q, [item], now))));
+        } catch (single) {
+          this.log.error({ err: single }, "send failed");
+          outcomes.push({ error: single });
+        }
+      }
+    }
+    items.forEach((item, i) => {
+      const outcome = outcomes[i] ?? { error: new Error("no outcome") };
+      item.reply(outcome);
+      if ("message" in outcome && !outcome.duplicate) {
+        const event = { type: "MESSAGE", message: outcome.message } as const;
+        this.fanout(item.userId, event, { except: item.origin });
+        this.fanout(outcome.peerId, event);
+      }
+    });
+  }
+
+  /** Changes a message's text: its sender, within EDIT_WINDOW_MS, while connected, unless deleted. */
+  async edit(userId: string, messageId: string, text: string, origin?: Origin): Promise<Message> {
+    return this.change(userId, messageId, origin, async (q, message, chat, now) => {
+      mustBeSender(message, userId);
+      if (message.deleted_at !== null) throw new AppError("MESSAGE_DELETED", "This message was deleted.");
+      await ensureConnected(q, userId, peerOf(chat, userId));
+      if (now - message.created_at > EDIT_WINDOW_MS) throw new AppError("MESSAGE_EDIT_EXPIRED", "It is too late to edit this message.", { windowMs: EDIT_WINDOW_MS });
+      if (message.text === text) return false;
+      await q.run("update messages set text = ?, edited_at = ? where id = ?", text, now, message.id);
+      return true;
+    });
+  }
+
+  /**
+   * Deletes a message for everyone: its sender, within DELETE_WINDOW_MS. A tombstone stays (text
+   * null); its attachments are unlinked (the unsent-attachment sweep removes them) and its reactions go.
+   * Deleting again answers the tombstone. No connection is needed to take one's own words back.
+   */
+  async delete(userId: string, messageId: string, origin?: Origin): Promise<Message> {
+    return this.change(userId, messageId, origin, async (q, message, _chat, now) => {
+      mustBeSender(message, userId);
+      if (message.deleted_at !== null) return false;
+      if (now - message.created_at > DELETE_WINDOW_MS) throw new AppError("MESSAGE_EDIT_EXPIRED", "It is too late to delete this message for everyone.", { windowMs: DELETE_WINDOW_MS });
+      await q.run("update messages set text = null, deleted_at = ? where id = ?", now, message.id);
+      await q.run("update attachments set message_id = null where message_id = ?", message.id);
+      await q.run("delete from reactions where message_id = ?", message.id);
+      return true;
+    });
+  }
+
+  /** Sets (or with null takes away) this user's one reaction to a message. */
+  async react(userId: string, messageId: string, emoji: string | null, origin?: Origin): Promise<Message> {
+    return this.change(userId, messageId, origin, async (q, message, chat, now) => {
+      if (message.deleted_at !== null) throw new AppError("MESSAGE_DELETED", "This message was deleted.");
+      await ensureConnected(q, userId, peerOf(chat, userId));
+      const current = await q.get<{ emoji: string }>("select emoji from reactions where message_id = ? and user_id = ?", message.id, userId);
+      if ((current?.emoji ?? null) === emoji) return false;
+      if (emoji === null) await q.run("delete from reactions where message_id = ? and user_id = ?", message.id, userId);
+      else if (current) await q.run("update reactions set emoji = ?, created_at = ? where message_id = ? and user_id = ?", emoji, now, message.id, userId);
+      else await q.run("insert into reactions (message_id, user_id, emoji, created_at) values (?, ?, ?, ?)", message.id, userId, emoji, now);
+      return true;
+    });
+  }
+
+  // ---- Receipts -------------------------------------------------------------------
+
+  /**
+   * Moves this member's watermark up to `seq` (never back, never past the chat's last message);
+   * seen implies delivered. Seeing recounts unread. Members may do this after disconnection too.
+   */
+  async markReceipt(userId: string, chatId: string, seq: number, kind: Receipt): Promise<void> {
+    const moved = await this.sql.write(async (q) => {
+      const chat = await memberChat(q, userId, chatId);
+      const member = await q.get<MemberRow>("select * from chat_members where chat_id = ? and user_id = ?", chatId, userId);
+      if (!member) throw chatNotFound();
+      const upTo = Math.min(seq, chat.last_seq);
+      const seenSeq = kind === "seen" ? Math.max(member.seen_seq, upTo) : member.seen_seq;
+      const deliveredSeq = Math.max(member.delivered_seq, upTo, seenSeq);
+      if (seenSeq === member.seen_seq && deliveredSeq === member.delivered_seq) return undefined;
+      const unread =
+        seenSeq > member.seen_seq
+          ? ((await q.get<{ n: number }>("select count(*) as n from messages where chat_id = ? and seq > ? and sender_id <> ?", chatId, seenSeq, userId))?.n ?? 0)
+          : member.unread;
+      await q.run("update chat_members set delivered_seq = ?, seen_seq = ?, unread = ? where chat_id = ? and user_id = ?", deliveredSeq, seenSeq, unread, chatId, userId);
+      return { receipts: { deliveredSeq, seenSeq }, unread, peerId: peerOf(chat, userId) };
+    });
+    if (!moved) return;
+    this.fanout(userId, { type: "RECEIPT", chatId, userId, receipts: moved.receipts, unread: moved.unread });
+    this.fanout(moved.peerId, { type: "RECEIPT", chatId, userId, receipts: moved.receipts });
+  }
+
+  // ---- Typing and catching up ---------------------------------------------------------
+
+  /** Tells the peer this user is typing (or stopped); members who are connected only. */
+  async typing(userId: string, chatId: string, typing: boolean): Promise<void> {
+    const peerId = await this.sql.read(async (q) => {
+      const peer = peerOf(await memberChat(q, userId, chatId), userId);
+      await ensureConnected(q, userId, peer);
+      return peer;
+    });
+    const now = this.clock.now();
+    this.fanout(peerId, { type: "TYPING", chatId, userId, typing, until: typing ? now + TYPING_TTL_MS : now }, { droppable: true });
+  }
+
+  /**
+   * Every chat of the user whose rev is past the client's (chats not named count as rev 0), with
+   * its changed messages in rev order; `resync` for a chat the client does not know (rev 0), one
+   * too far behind, or one whose rev is ahead of ours (the client kept state we no longer have).
+   */
+  async sync(userId: string, cursors: ChatCursorIn[]): Promise<SyncResult> {
+    const known = new Map(cursors.map((c) => [c.chatId, c.rev]));
+    return this.sql.read(async (q) => {
+      let budget = this.limits.syncMaxTotal;
+      const chats: ChatSync[] = [];
+      // The chat is read before its messages: a change committed in between shows up in both the
+      // changes and a later event, which clients apply idempotently by rev; none can be missed.
+      for (const row of await changedChatRows(q, userId)) {
+        const clientRev = known.get(row.id) ?? 0;
+        if (row.rev === clientRev) continue;
+        const behind = row.rev - clientRev;
+        const chat = await chatView(q, row);
+        if (clientRev === 0 || behind < 0 || behind > Math.min(SYNC_MAX_CHANGES, budget)) {
+          chats.push({ chat, changes: [], resync: true });
+          continue;
+        }
+        const rows = await q.all<MessageRow>("select * from messages where chat_id = ? and rev > ? order by rev", row.id, clientRev);
+        budget -= rows.length;
+        chats.push({ chat, changes: await renderMessages(q, rows, { by: "revAfter", chatId: row.id, rev: clientRev }), resync: false });
+      }
+      return { chats };
+    });
+  }
+
+  // ---- Inside -----------------------------------------------------------------------
+
+  /** One change to one message: `apply` says whether anything changed; if so the chat's rev moves and the members hear of it. */
+  private async change(
+    userId: string,
+    messageId: string,
+    origin: Origin,
+    apply: (q: Sql, message: MessageRow, chat: ChatRow, now: number) => Promise<boolean>,
+  ): Promise<Message> {
+    const result = await this.sql.write(async (q) => {
+      const { message, chat } = await memberMessage(q, userId, messageId);
+      const changed = await apply(q, message, chat, this.clock.now());
+      if (changed) {
+        const bumped = await q.get<{ rev: number }>("update chats set rev = rev + 1 where id = ? returning rev", chat.id);
+        await q.run("update messages set rev = ? where id = ?", bumped?.rev, message.id);
+      }
+      const view = await messageById(q, message.id);
+      if (!view) throw new Error(`message ${message.id} vanished inside its transaction`);
+      return { message: view, changed, peerId: peerOf(chat, userId) };
+    });
+    if (result.changed) {
+      const event = { type: "MESSAGE_UPDATED", message: result.message } as const;
+      this.fanout(userId, event, { except: origin });
+      this.fanout(result.peerId, event);
+    }
+    return result.message;
+  }
+}
+
+function chatOfPair(q: Sql, userLow: string, userHigh: string): Promise<{ id: string } | undefined> {
+  return q.get<{ id: string }>("select id from chats where user_low = ? and user_high = ?", userLow, userHigh);
+}
+
+function mustBeSender(message: MessageRow, userId: string): void {
+  if (message.sender_id !== userId) throw new AppError("MESSAGE_NOT_YOURS", "Only its sender can change a message.");
+}

@@ -1,0 +1,128 @@
+import type { ClientFrame, ServerEvent } from "@easyqr/protocol";
+import type { Logger } from "pino";
+import type { ChatLimits } from "../chat/limits.ts";
+import type { SendQueue } from "../chat/sendQueue.ts";
+import type { ChatService } from "../chat/service.ts";
+import type { Clock } from "../clock.ts";
+import { AppError, internalError } from "../errors.ts";
+import type { Peer } from "./peer.ts";
+
+const chatFrameTypes = new Set(["SEND", "EDIT", "DELETE", "REACT", "DELIVERED", "SEEN", "TYPING", "SYNC"] as const);
+export type ChatFrame = Extract<ClientFrame, { type: "SEND" | "EDIT" | "DELETE" | "REACT" | "DELIVERED" | "SEEN" | "TYPING" | "SYNC" }>;
+
+export function isChatFrame(frame: ClientFrame): frame is ChatFrame {
+  return chatFrameTypes.has(frame.type as ChatFrame["type"]);
+}
+
+type Bucket = { tokens: number; at: number };
+type Typing = { userId: string; typing: boolean; at: number };
+
+/**
+ * Chat frames of a signed-in user's socket: each becomes a ChatService call and one ACK (errors
+ * in the same envelope; the socket stays open). Per socket: a token bucket for message frames and
+ * a throttle for typing. A thrown AppError is answered by the gateway.
+ */
+export class ChatSocket {
+  private readonly buckets = new WeakMap<Peer, Bucket>();
+  private readonly typing = new WeakMap<Peer, Map<string, Typing>>();
+
+  constructor(
+    private readonly chat: ChatService,
+    private readonly sends: SendQueue,
+    private readonly clock: Clock,
+    private readonly limits: ChatLimits,
+    private readonly log: Logger,
+  ) {}
+
+  async onFrame(peer: Peer, userId: string, frame: ChatFrame): Promise<void> {
+    switch (frame.type) {
+      case "SEND":
+        this.take(peer);
+        return this.send(peer, userId, frame);
+      case "EDIT":
+        this.take(peer);
+        return ack(peer, frame.id, { message: await this.chat.edit(userId, frame.messageId, frame.text, peer) });
+      case "DELETE":
+        this.take(peer);
+        return ack(peer, frame.id, { message: await this.chat.delete(userId, frame.messageId, peer) });
+      case "REACT":
+        this.take(peer);
+        return ack(peer, frame.id, { message: await this.chat.react(userId, frame.messageId, frame.emoji, peer) });
+      case "DELIVERED":
+      case "SEEN":
+        await this.chat.markReceipt(userId, frame.chatId, frame.seq, frame.type === "SEEN" ? "seen" : "delivered");
+        if (frame.id) ack(peer, frame.id, {});
+        return;
+      case "TYPING":
+        return this.onTyping(peer, userId, frame.chatId, frame.typing);
+      case "SYNC":
+        return ack(peer, frame.id, { sync: await this.chat.sync(userId, frame.chats) });
+    }
+  }
+
+  /** The socket closed: a peer still shown "typing" by it is told it stopped. */
+  detach(peer: Peer): void {
+    for (const [chatId, state] of this.typing.get(peer) ?? []) {
+      if (state.typing && this.clock.now() - state.at < this.limits.typingEveryMs * 3) {
+        this.chat.typing(state.userId, chatId, false).catch(() => undefined);
+      }
+    }
+    this.typing.delete(peer);
+  }
+
+  /** Resolves once the batch holding this SEND committed and the ACK went out. */
+  private send(peer: Peer, userId: string, frame: Extract<ChatFrame, { type: "SEND" }>): Promise<void> {
+    return new Promise((resolve) => {
+      this.sends.push({
+        userId,
+        frame,
+        origin: peer,
+        reply: (outcome) => {
+          if ("message" in outcome) ack(peer, frame.id, { message: outcome.message });
+          else if (outcome.error instanceof AppError) ack(peer, frame.id, { error: outcome.error.toBody() });
+          else {
+            this.log.error({ err: outcome.error }, "send failed");
+            ack(peer, frame.id, { error: internalError });
+          }
+          resolve();
+        },
+      });
+    });
+  }
+
+  private async onTyping(peer: Peer, userId: string, chatId: string, typing: boolean): Promise<void> {
+    let states = this.typing.get(peer);
+    if (!states) this.typing.set(peer, (states = new Map<string, Typing>()));
+    const last = states.get(chatId);
+    const now = this.clock.now();
+    if (typing && last?.typing && now - last.at < this.limits.typingEveryMs) return;
+    if (!typing && !last?.typing) return;
+    // Noted before the check finishes, so frames right behind this one are throttled too.
+    states.set(chatId, { userId, typing, at: now });
+    try {
+      await this.chat.typing(userId, chatId, typing);
+    } catch (error) {
+      states.delete(chatId);
+      throw error;
+    }
+  }
+
+  /** One token of the socket's message budget, or RATE_LIMITED with when to try again. */
+  private take(peer: Peer): void {
+    const { messagesPerSecond: rate, messageBurst: burst } = this.limits;
+    const now = this.clock.now();
+    const bucket = this.buckets.get(peer) ?? { tokens: burst, at: now };
+    bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) * rate) / 1000);
+    bucket.at = now;
+    this.buckets.set(peer, bucket);
+    if (bucket.tokens < 1) {
+      const retryAfterMs = Math.ceil(((1 - bucket.tokens) * 1000) / rate);
+      throw new AppError("RATE_LIMITED", `Too many messages; wait ${retryAfterMs} ms.`, { retryAfterMs });
+    }
+    bucket.tokens -= 1;
+  }
+}
+
+function ack(peer: Peer, id: string, body: Omit<Extract<ServerEvent, { type: "ACK" }>, "type" | "id">): void {
+  peer.send({ type: "ACK", id, ...body });
+}
