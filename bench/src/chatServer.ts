@@ -6,7 +6,7 @@ import { startServer, type RunningServer } from "./processes.ts";
  * Settings the bench server runs with: the per-socket message limit (a guard against one
  * misbehaving client) raised far above what the load generator offers per user.
  */
-export const benchServerEnv: Record<string, string> = { CHAT_SENDS_PER_SECOND: "100000" };
+export const benchServerEnv: Record<string, string> = { CHAT_MESSAGES_PER_SECOND: "100000", CHAT_MESSAGE_BURST: "100000" };
 
 export type SeededServer = { server: RunningServer; users: SeededUser[]; store: Store };
 

@@ -140,7 +140,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const contacts = new ContactsService(database.db, contactQr, clock, contactLimits, rateLimiter, presence, fanout, log);
   users.onBeforeDelete((userId) => contacts.forget(userId));
   // A deleted account's chats go by ON DELETE CASCADE (members, messages, reactions, attachments).
-  const chatLimits = { ...defaultChatLimits, ...options.chatLimits };
+  const chatLimits = { ...defaultChatLimits, ...config.chatLimits, ...options.chatLimits };
   const chat = new ChatService(chatSql(database), clock, chatLimits, fanout, log);
   const sends = new SendQueue((items) => chat.sendBatch(items), chatLimits.batchSize);
 

@@ -5,6 +5,9 @@ import type { SeededUser } from "./seed.ts";
 /** What a client holds of a message: enough to check order, identity and origin. */
 export type Held = { id: string; seq: number; rev: number; senderId: string; clientId: string };
 
+/** Most SENDs a client has on the wire without their ACK. */
+const WINDOW = 20;
+
 type Outgoing = { clientId: string; text: string; sentOnConnection: number; notBefore: number };
 
 /**
@@ -142,6 +145,7 @@ export class OutboxClient {
     this.acked.set(id, held(message));
     if (index >= 0) this.outbox.splice(index, 1);
     this.apply(message);
+    this.flush();
   }
 
   private onSync(result: SyncResult | undefined, errorCode: string | undefined): void {
@@ -197,16 +201,24 @@ export class OutboxClient {
     this.ws.send(JSON.stringify({ type: "SYNC", id: this.syncing, chats: [{ chatId: this.chatId, rev: this.cursorRev() }] }));
   }
 
-  /** Sends, in order, every outbox message not yet sent on this connection. */
+  /**
+   * Sends, in order, outbox messages not yet sent on this connection, keeping at most WINDOW of
+   * them unacknowledged (as an app would, so a long outbox does not flood the socket).
+   */
   private flush(): void {
     if (!this.ready || !this.ws) return;
     const now = Date.now();
+    let inFlight = 0;
     for (const item of this.outbox) {
-      if (item.sentOnConnection === this.connection) continue;
-      if (item.notBefore > now) break;
+      if (item.sentOnConnection === this.connection) {
+        if (++inFlight >= WINDOW) return;
+        continue;
+      }
+      if (item.notBefore > now) return;
       if (item.sentOnConnection !== -1 || item.notBefore > 0) this.counts.resends++;
       item.sentOnConnection = this.connection;
       this.ws.send(JSON.stringify({ type: "SEND", id: item.clientId, chatId: this.chatId, text: item.text }));
+      if (++inFlight >= WINDOW) return;
     }
   }
 
