@@ -32,6 +32,7 @@ export const defaultChatLoad: Omit<ChatLoadOptions, "engine"> = {
 
 export async function chatLoad(o: ChatLoadOptions): Promise<string> {
   const rows: Record<string, string | number>[] = [];
+  let skipped: number[] = [];
   await withServer(o.engine, o.users, async ({ server, users }) => {
     const chatIds = await openChats(server.url, users);
     const pid = server.child.pid ?? 0;
@@ -58,8 +59,16 @@ export async function chatLoad(o: ChatLoadOptions): Promise<string> {
         );
         clearInterval(sampler);
         const wallS = (performance.now() - began) / 1000;
-        rows.push(row(o, rate, results.map((r) => r.result), cpuSeconds(pid) - cpuBefore, wallS, peakRss, idleRss));
+        const stepResults = results.map((r) => r.result);
+        rows.push(row(o, rate, stepResults, cpuSeconds(pid) - cpuBefore, wallS, peakRss, idleRss));
         console.error(`chat ${o.engine} ${rate}/s: ${JSON.stringify(rows.at(-1))}`);
+        // Past saturation a higher rate only measures the backlog (and takes the drain time each step).
+        const behind = stepResults.reduce((n, r) => n + r.unacked + r.undelivered, 0);
+        const sent = stepResults.reduce((n, r) => n + r.sent, 0);
+        if (behind > sent / 100) {
+          skipped = o.rates.filter((r) => r > rate);
+          break;
+        }
       }
     } finally {
       await Promise.all(workers.map((w) => w.stop()));
@@ -69,6 +78,7 @@ export async function chatLoad(o: ChatLoadOptions): Promise<string> {
     `### ${o.engine}: ${o.users} users in ${o.users / 2} pairs, ${o.stepMs / 1000} s per step, ${o.workers} load process${o.workers > 1 ? "es" : ""} (server on core 0, load on core 1)`,
     "",
     table(rows),
+    ...(skipped.length > 0 ? ["", `Saturated: over 1% of the last step's messages were still unacknowledged or undelivered ${o.drainMs / 1000} s after it; ${skipped.join(", ")}/s not run.`] : []),
   ].join("\n");
 }
 
@@ -91,7 +101,7 @@ function row(o: ChatLoadOptions, rate: number, results: StepResult[], serverCpu:
     "max ms": formatMs(percentile(deliveries, 100)),
     "server CPU s (of a core)": `${serverCpu.toFixed(1)} (${Math.round((serverCpu / wallS) * 100)}%)`,
     "server RSS MB idle→peak": `${(idleRss / 2 ** 20).toFixed(0)}→${(peakRss / 2 ** 20).toFixed(0)}`,
-    "load CPU s (of a core)": `${loadCpu.toFixed(1)} (${Math.round((loadCpu / wallS) * 100)}%)`,
+    "load CPU s (of a core; kernel)": `${loadCpu.toFixed(1)} (${Math.round((loadCpu / wallS) * 100)}%; ${sum((r) => r.systemSeconds).toFixed(1)})`,
     "window full": sum((r) => r.windowFull),
     "unacked / undelivered": `${sum((r) => r.unacked)} / ${sum((r) => r.undelivered)}`,
     "ack errors": Object.entries(errors).map(([k, v]) => `${k}×${v}`).join(", ") || "none",

@@ -27,6 +27,8 @@ export type StepResult = {
   deliveryLatencies: number[];
   durationMs: number;
   cpuSeconds: number;
+  /** Of which in the kernel (socket syscalls). */
+  systemSeconds: number;
 };
 
 export type WorkerReply =

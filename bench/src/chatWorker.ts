@@ -4,6 +4,7 @@
 // worker, so send → receive latency is read off one clock (a map by client id).
 import WebSocket from "ws";
 import type { WorkerCommand, WorkerReply, WorkerUser, StepResult } from "./chatMessages.ts";
+import { read } from "./frames.ts";
 
 type Socket = { ws: WebSocket; user: WorkerUser; inflight: number };
 type Pending = { sentAt: number; acked: boolean; delivered: boolean };
@@ -33,7 +34,7 @@ function reply(message: WorkerReply): void {
 
 function onFrame(socket: Socket, data: WebSocket.RawData): void {
   const now = performance.now();
-  const frame = JSON.parse((data as Buffer).toString()) as { type: string; id?: string; error?: { code: string }; message?: { clientId: string } };
+  const frame = read(data as Buffer);
   if (frame.type === "ACK") {
     socket.inflight--;
     const entry = step?.pending.get(frame.id ?? "");
@@ -164,6 +165,7 @@ async function runStep(rate: number, durationMs: number, drainMs: number, window
     deliveryLatencies: state.deliveryLatencies,
     durationMs,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    systemSeconds: cpu.system / 1e6,
   };
 }
 

@@ -11,6 +11,11 @@ export function pinned(core: number, command: string, args: string[]): [string, 
   return hasTaskset ? ["taskset", ["-c", String(core), command, ...args]] : [command, args];
 }
 
+/** With BENCH_PROF=1, the server and load processes write V8 CPU profiles into bench/results/profiles (open them in Chrome DevTools). */
+export function profileFlags(): string[] {
+  return process.env.BENCH_PROF ? ["--cpu-prof", "--cpu-prof-dir=bench/results/profiles"] : [];
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
@@ -28,7 +33,7 @@ export type RunningServer = { url: string; child: ChildProcess; stop(): Promise<
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const [command, args] = pinned(0, process.execPath, ["--import", "tsx", "server/src/main.ts"]);
+  const [command, args] = pinned(0, process.execPath, [...profileFlags(), "--import", "tsx", "server/src/main.ts"]);
   const inherited = { ...process.env };
   // The caller's env picks the engine: a DATABASE_URL in the shell must not turn a SQLite run into PostgreSQL.
   delete inherited.DATABASE_URL;

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import type { WorkerCommand, WorkerReply } from "./chatMessages.ts";
-import { pinned, root } from "./processes.ts";
+import { pinned, profileFlags, root } from "./processes.ts";
 
 /** A load-generator process driven over IPC: one command at a time, each answered by one reply. */
 export type Worker = {
@@ -10,7 +10,7 @@ export type Worker = {
 };
 
 export function startWorker(module: string, core = 1): Worker {
-  const [command, args] = pinned(core, process.execPath, ["--import", "tsx", module]);
+  const [command, args] = pinned(core, process.execPath, [...profileFlags(), "--import", "tsx", module]);
   const child = spawn(command, args, { cwd: root, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return {
