@@ -19,6 +19,10 @@ const COMPOSE_EVERY_MS = 100;
 /** Storm traffic against a live server before the first kill, between the kills and after the last restart. */
 const LIVE_MS = 1_500;
 
+const SLOW_RECONNECT_MS = 1_500;
+/** How long before each kill the clients drop their ACKs unread. */
+const ACKS_LOST_MS = 300;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until(check: () => boolean, what: string, timeoutMs: number): Promise<void> {
@@ -63,7 +67,8 @@ test("kill -9 twice during a message storm: every acknowledged message arrives e
       const a = users[2 * p]!;
       const b = users[2 * p + 1]!;
       const chatId = await openChat(url, a, b);
-      clients.push(new OutboxClient(a, chatId, () => url), new OutboxClient(b, chatId, () => url));
+      // The second of each pair is slow to come back: its peer's outbox is sent while it is away, so it must catch up by SYNC.
+      clients.push(new OutboxClient(a, chatId, () => url), new OutboxClient(b, chatId, () => url, SLOW_RECONNECT_MS));
     }
     for (const c of clients) c.start();
     await until(() => clients.every((c) => c.connected), "every client to connect", 15_000);
@@ -79,7 +84,11 @@ test("kill -9 twice during a message storm: every acknowledged message arrives e
     for (let round = 1; round <= 2; round++) {
       await until(() => clients.every((c) => c.connected), "every client to reconnect", 15_000);
       await sleep(LIVE_MS);
-      // A burst just before the kill, so it lands on SENDs in flight (some committed, not yet acknowledged).
+      // The last ACKs before the kill are lost on the way (stored, never acknowledged: the resend must find
+      // the original), and a burst goes out just before it (in flight: some committed, some not).
+      for (const c of clients) c.loseAcksUntilReconnect();
+      for (const c of clients) c.compose();
+      await sleep(ACKS_LOST_MS);
       for (const c of clients) c.compose();
       await sleep(3);
       const acked = clients.reduce((n, c) => n + c.acked.size, 0);
@@ -107,7 +116,7 @@ test("kill -9 twice during a message storm: every acknowledged message arrives e
     t.diagnostic(
       `${sum((c) => c.composed.length)} messages composed and acknowledged; ${sum((c) => c.counts.messageEvents)} MESSAGE events, ` +
         `${sum((c) => c.counts.syncChanges)} changes from SYNC, ${sum((c) => c.counts.duplicatesDropped)} duplicates dropped by seq, ` +
-        `${sum((c) => c.counts.resends)} resends, ${sum((c) => c.counts.connections)} connections, ${sum((c) => c.counts.rateLimited)} rate-limited, ${sum((c) => c.counts.resyncs)} resyncs`,
+        `${sum((c) => c.counts.resends)} resends (${sum((c) => c.counts.storedBeforeDrop)} of them stored before the kill, acknowledged after; ${sum((c) => c.counts.acksLost)} ACKs dropped unread), ${sum((c) => c.counts.connections)} connections, ${sum((c) => c.counts.rateLimited)} rate-limited, ${sum((c) => c.counts.resyncs)} resyncs, ${sum((c) => c.counts.handshakeTimeouts)} handshake time-outs`,
     );
     assert.deepEqual(problems.slice(0, 30), [], `${problems.length} problems`);
     // Both kills must have cut every client off, or the test proved less than it says.

@@ -8,7 +8,7 @@ export type Held = { id: string; seq: number; rev: number; senderId: string; cli
 /** Most SENDs a client has on the wire without their ACK. */
 const WINDOW = 20;
 
-type Outgoing = { clientId: string; text: string; sentOnConnection: number; notBefore: number };
+type Outgoing = { clientId: string; text: string; sentOnConnection: number; notBefore: number; firstSentOn: number };
 
 /**
  * A chat client as a phone app would be written: every message goes into an outbox under a
@@ -23,7 +23,7 @@ export class OutboxClient {
   readonly held = new Map<number, Held>();
   /** Inconsistencies seen while applying: two messages at one seq, one id at two seqs, one client id acked as two messages. */
   readonly conflicts: string[] = [];
-  readonly counts = { messageEvents: 0, syncChanges: 0, acks: 0, duplicatesDropped: 0, resends: 0, connections: 0, rateLimited: 0, syncs: 0, resyncs: 0 };
+  readonly counts = { messageEvents: 0, syncChanges: 0, acks: 0, duplicatesDropped: 0, resends: 0, connections: 0, rateLimited: 0, syncs: 0, resyncs: 0, handshakeTimeouts: 0, storedBeforeDrop: 0, acksLost: 0 };
   readonly errors: string[] = [];
   private readonly outbox: Outgoing[] = [];
   private readonly seqOfId = new Map<string, number>();
@@ -35,11 +35,15 @@ export class OutboxClient {
   private syncing: string | undefined;
   private syncWaiters: (() => void)[] = [];
   private next = 0;
+  private droppedAt = 0;
+  private losingAcks = false;
 
   constructor(
     readonly user: SeededUser,
     readonly chatId: string,
     private readonly url: () => string,
+    /** How long it waits before each reconnect attempt (a slow one misses live events and must SYNC). */
+    private readonly reconnectDelayMs = 100,
   ) {}
 
   get pending(): number {
@@ -58,8 +62,16 @@ export class OutboxClient {
   compose(): void {
     const clientId = `${this.user.username}-${(this.next++).toString(36)}`;
     this.composed.push(clientId);
-    this.outbox.push({ clientId, text: `storm ${clientId}`, sentOnConnection: -1, notBefore: 0 });
+    this.outbox.push({ clientId, text: `storm ${clientId}`, sentOnConnection: -1, notBefore: 0, firstSentOn: 0 });
     this.flush();
+  }
+
+  /**
+   * Fault injection: ACKs of SENDs are dropped unread until the next connection, as when the
+   * connection dies with them on the wire. The messages stay in the outbox and are resent.
+   */
+  loseAcksUntilReconnect(): void {
+    this.losingAcks = true;
   }
 
   /**
@@ -90,16 +102,18 @@ export class OutboxClient {
     ws.on("error", () => undefined);
     ws.on("close", () => {
       if (this.ws !== ws) return;
+      if (this.ready) this.droppedAt = Date.now();
       this.ready = false;
       this.syncing = undefined;
       this.ws = undefined;
-      if (!this.stopped) setTimeout(() => this.connect(), 100 + Math.random() * 100);
+      if (!this.stopped) setTimeout(() => this.connect(), this.reconnectDelayMs + Math.random() * 100);
     });
   }
 
   private onEvent(event: ServerEvent, connection: number): void {
     switch (event.type) {
       case "AUTHENTICATED":
+        this.losingAcks = false;
         this.ready = true;
         this.counts.connections++;
         this.sendSync();
@@ -114,10 +128,16 @@ export class OutboxClient {
         return;
       case "ACK":
         this.counts.acks++;
+        if (this.losingAcks && event.id !== this.syncing) {
+          this.counts.acksLost++;
+          return;
+        }
         if (event.id === this.syncing) return this.onSync(event.sync, event.error?.code);
         return this.onAck(event.id, event.message, event.error, connection);
       case "ERROR":
-        this.errors.push(`ERROR ${event.error.code}: ${event.error.message}`);
+        // A server too busy to read the handshake in time closes the socket; the client just reconnects.
+        if (event.error.code === "HANDSHAKE_TIMEOUT") this.counts.handshakeTimeouts++;
+        else this.errors.push(`ERROR ${event.error.code}: ${event.error.message}`);
         return;
       default:
         return;
@@ -143,6 +163,9 @@ export class OutboxClient {
     if (before && before.id !== message.id) this.conflicts.push(`client id ${id} acknowledged as ${before.id} and as ${message.id}`);
     if (message.clientId !== id) this.conflicts.push(`ACK ${id} carries client id ${message.clientId}`);
     this.acked.set(id, held(message));
+    // Sent before a drop, stored before it, acknowledged only after: the resend found the original.
+    const item = this.outbox[index];
+    if (item && item.firstSentOn < connection && message.createdAt < this.droppedAt) this.counts.storedBeforeDrop++;
     if (index >= 0) this.outbox.splice(index, 1);
     this.apply(message);
     this.flush();
@@ -217,6 +240,7 @@ export class OutboxClient {
       if (item.notBefore > now) return;
       if (item.sentOnConnection !== -1 || item.notBefore > 0) this.counts.resends++;
       item.sentOnConnection = this.connection;
+      item.firstSentOn ||= this.connection;
       this.ws.send(JSON.stringify({ type: "SEND", id: item.clientId, chatId: this.chatId, text: item.text }));
       if (++inFlight >= WINDOW) return;
     }
