@@ -1,6 +1,8 @@
-// `npm run bench -- <scenario>`: runs a scenario against a real server process and prints a table.
+// `npm run bench -- <scenario> [--flags]`: runs a scenario against a real server process and prints a table.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { chatScenarios, chatUsage } from "./chatCli.ts";
 import { cpuSeconds, root, rssBytes, runLoad, startServer } from "./processes.ts";
 import { formatMs, table } from "./stats.ts";
 
@@ -16,7 +18,10 @@ type PairingResult = {
   loadCpuSeconds: number;
 };
 
-const scenarios: Record<string, () => Promise<string>> = {
+type Flags = Record<string, string | undefined>;
+
+const scenarios: Record<string, (flags: Flags) => Promise<string>> = {
+  ...chatScenarios,
   async pairing() {
     const rows: Record<string, string | number>[] = [];
     const steps = [
@@ -57,13 +62,17 @@ const scenarios: Record<string, () => Promise<string>> = {
   },
 };
 
-const name = process.argv[2] ?? "";
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: Object.fromEntries(["engine", "users", "rates", "step-s", "drain-s", "workers", "window", "messages", "requests", "sockets", "processes"].map((k) => [k, { type: "string" }])),
+});
+const name = positionals[0] ?? "";
 const scenario = scenarios[name];
 if (!scenario) {
-  console.error(`usage: npm run bench -- <${Object.keys(scenarios).join("|")}>`);
+  console.error(`usage: npm run bench -- <${Object.keys(scenarios).join("|")}> [flags]\n${chatUsage}`);
   process.exit(2);
 }
-const report = await scenario();
+const report = await scenario(values);
 const dir = join(root, "bench", "results");
 mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, `${name}.md`), `${report}\n`);

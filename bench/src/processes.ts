@@ -11,6 +11,11 @@ export function pinned(core: number, command: string, args: string[]): [string, 
   return hasTaskset ? ["taskset", ["-c", String(core), command, ...args]] : [command, args];
 }
 
+/** With BENCH_PROF=1, the server and load processes write V8 CPU profiles into bench/results/profiles (open them in Chrome DevTools). */
+export function profileFlags(): string[] {
+  return process.env.BENCH_PROF ? ["--cpu-prof", "--cpu-prof-dir=bench/results/profiles"] : [];
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
@@ -28,10 +33,14 @@ export type RunningServer = { url: string; child: ChildProcess; stop(): Promise<
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const [command, args] = pinned(0, process.execPath, ["--import", "tsx", "server/src/main.ts"]);
+  const [command, args] = pinned(0, process.execPath, [...profileFlags(), "--import", "tsx", "server/src/main.ts"]);
+  const inherited = { ...process.env };
+  // The caller's env picks the engine: a DATABASE_URL in the shell must not turn a SQLite run into PostgreSQL.
+  delete inherited.DATABASE_URL;
+  delete inherited.DATABASE_SCHEMA;
   const child = spawn(command, args, {
     cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", PUBLIC_URL: url, LOG_LEVEL: "warn", DATA_DIR: `${root}/data/bench`, ...env },
+    env: { ...inherited, PORT: String(port), HOST: "127.0.0.1", PUBLIC_URL: url, LOG_LEVEL: "warn", DATA_DIR: `${root}/data/bench`, ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const deadline = Date.now() + 20_000;
@@ -69,9 +78,9 @@ export function cpuSeconds(pid: number): number {
   return ticks / 100;
 }
 
-/** Runs a TypeScript module as its own process pinned to core 1; resolves with the JSON it prints last. */
-export function runLoad<T>(module: string, args: string[]): Promise<T> {
-  const [command, argv] = pinned(1, process.execPath, ["--import", "tsx", module, ...args]);
+/** Runs a TypeScript module as its own process pinned to a core (1: the load generator's); resolves with the JSON it prints last. */
+export function runLoad<T>(module: string, args: string[], core = 1): Promise<T> {
+  const [command, argv] = pinned(core, process.execPath, ["--import", "tsx", module, ...args]);
   return new Promise((resolve, reject) => {
     const child = spawn(command, argv, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
     let out = "";

@@ -12,6 +12,12 @@ test("defaults: SQLite, console codes, disk storage in DATA_DIR/uploads", () => 
   assert.equal(config.defaultRegion, undefined);
 });
 
+test("chat rate limits: unset keeps the defaults, set ones must be positive integers", () => {
+  assert.deepEqual(loadConfig(base).chatLimits, {});
+  assert.deepEqual(loadConfig({ ...base, CHAT_MESSAGES_PER_SECOND: "1000", CHAT_MESSAGE_BURST: "2000" }).chatLimits, { messagesPerSecond: 1000, messageBurst: 2000 });
+  assert.throws(() => loadConfig({ ...base, CHAT_MESSAGES_PER_SECOND: "0" }), /CHAT_MESSAGES_PER_SECOND/);
+});
+
 test("drivers need their settings, and say which are missing", () => {
   assert.throws(() => loadConfig({ ...base, OTP_DRIVER: "smtp" }), /SMTP_URL/);
   assert.throws(() => loadConfig({ ...base, OTP_DRIVER: "sms", SMS_URL: "http://x" }), /SMS_ACCOUNT/);

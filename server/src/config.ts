@@ -42,6 +42,9 @@ const Env = z.object({
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   S3_FORCE_PATH_STYLE: flag.default(false),
+  /** Message frames (SEND, EDIT, DELETE, REACT) one socket may send per second, sustained, and in a burst. Unset: 30 and 60. */
+  CHAT_MESSAGES_PER_SECOND: z.coerce.number().int().positive().optional(),
+  CHAT_MESSAGE_BURST: z.coerce.number().int().positive().optional(),
 });
 
 export type OtpDriverConfig =
@@ -74,6 +77,8 @@ export type Config = Readonly<{
   otp: OtpDriverConfig;
   defaultRegion: string | undefined;
   storage: StorageConfig;
+  /** Per-socket message rate overrides (the benchmark raises them); unset keys keep the defaults. */
+  chatLimits: Readonly<{ messagesPerSecond?: number; messageBurst?: number }>;
 }>;
 
 /** Parses the environment once. Throws a readable error naming every bad variable. */
@@ -97,6 +102,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     otp: otpDriver(e),
     defaultRegion: e.DEFAULT_REGION,
     storage: storage(e, dataDir),
+    chatLimits: Object.freeze({
+      ...(e.CHAT_MESSAGES_PER_SECOND ? { messagesPerSecond: e.CHAT_MESSAGES_PER_SECOND } : {}),
+      ...(e.CHAT_MESSAGE_BURST ? { messageBurst: e.CHAT_MESSAGE_BURST } : {}),
+    }),
   });
 }
 

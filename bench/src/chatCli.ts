@@ -1,0 +1,76 @@
+import type { EngineName } from "@easyqr/server/test/support/store.ts";
+import { chatHistory, defaultChatHistory } from "./chatHistory.ts";
+import { chatIdle, defaultChatIdle } from "./chatIdle.ts";
+import { chatLoad, defaultChatLoad } from "./chatLoad.ts";
+
+type Flags = Record<string, string | undefined>;
+
+export const chatUsage = `chat scenarios:
+  chat            all of the below, on SQLite and PostgreSQL (idle sockets on SQLite)
+  chat-load       --engine=sqlite|postgres|both --users=1000 --rates=2000,5000,10000,20000 --step-s=10 --drain-s=5 --workers=1 --window=32
+  chat-history    --engine=… --messages=1000000 --requests=2000
+  chat-idle       --engine=… --sockets=10000 --processes=4
+PostgreSQL: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); each run uses a fresh schema and drops it.`;
+
+function engines(flags: Flags, fallback: string): EngineName[] {
+  const value = flags.engine ?? fallback;
+  if (value === "both") return ["sqlite", "postgres"];
+  if (value === "sqlite" || value === "postgres") return [value];
+  throw new Error(`--engine is sqlite, postgres or both, not ${value}`);
+}
+
+function num(flags: Flags, key: string, fallback: number): number {
+  const value = flags[key];
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${key} must be a positive number`);
+  return n;
+}
+
+async function load(flags: Flags, fallbackEngine = "both"): Promise<string> {
+  const d = defaultChatLoad;
+  const parts = ["## chat: SEND → ACK (after commit) and → MESSAGE at the peer, offered rates stepping up", ""];
+  for (const engine of engines(flags, fallbackEngine)) {
+    parts.push(
+      await chatLoad({
+        engine,
+        users: num(flags, "users", d.users),
+        rates: flags.rates ? flags.rates.split(",").map(Number) : d.rates,
+        stepMs: num(flags, "step-s", d.stepMs / 1000) * 1000,
+        drainMs: num(flags, "drain-s", d.drainMs / 1000) * 1000,
+        workers: num(flags, "workers", d.workers),
+        window: num(flags, "window", d.window),
+      }),
+      "",
+    );
+  }
+  parts.push("Targets (SQLite, this 2-core machine): ≥ 10,000 delivered msgs/s with send→receive p99 ≤ 50 ms.");
+  return parts.join("\n");
+}
+
+async function history(flags: Flags, fallbackEngine = "both"): Promise<string> {
+  const parts = ["## chat history: newest page (50 messages)", ""];
+  for (const engine of engines(flags, fallbackEngine)) {
+    parts.push(await chatHistory({ engine, messages: num(flags, "messages", defaultChatHistory.messages), requests: num(flags, "requests", defaultChatHistory.requests) }), "");
+  }
+  parts.push("Target (SQLite): p99 ≤ 2 ms.");
+  return parts.join("\n");
+}
+
+async function idle(flags: Flags, fallbackEngine = "sqlite"): Promise<string> {
+  const parts = ["## chat: memory per idle signed-in socket", ""];
+  for (const engine of engines(flags, fallbackEngine)) {
+    parts.push(await chatIdle({ engine, sockets: num(flags, "sockets", defaultChatIdle.sockets), processes: num(flags, "processes", defaultChatIdle.processes), settleMs: defaultChatIdle.settleMs }), "");
+  }
+  parts.push("Target: ≤ 12 KB per idle signed-in socket (bare `ws` is ~6 KB here).");
+  return parts.join("\n");
+}
+
+export const chatScenarios: Record<string, (flags: Flags) => Promise<string>> = {
+  async chat(flags) {
+    return [await load(flags), await history(flags), await idle(flags, "sqlite")].join("\n\n");
+  },
+  "chat-load": (flags) => load(flags),
+  "chat-history": (flags) => history(flags),
+  "chat-idle": (flags) => idle(flags),
+};

@@ -1,0 +1,109 @@
+// `npm run bench -- chat-load`: 1,000 signed-in users in 500 connected pairs send to each other at
+// offered rates that step up; the server runs as its own process on core 0, the load generators
+// on core 1. Users, sessions and connections are seeded into the database before the server
+// starts; everything measured goes through the real socket protocol.
+import type { EngineName } from "@easyqr/server/test/support/store.ts";
+import type { StepResult, WorkerUser } from "./chatMessages.ts";
+import { openChats, sourceIps, withServer } from "./chatServer.ts";
+import { cpuSeconds, rssBytes } from "./processes.ts";
+import { formatMs, percentile, table } from "./stats.ts";
+import { startWorker } from "./workers.ts";
+
+export type ChatLoadOptions = {
+  engine: EngineName;
+  users: number;
+  /** Offered msgs/s, one step each. */
+  rates: number[];
+  stepMs: number;
+  drainMs: number;
+  workers: number;
+  /** SENDs a user may have without ACK before the generator skips it. */
+  window: number;
+};
+
+export const defaultChatLoad: Omit<ChatLoadOptions, "engine"> = {
+  users: 1000,
+  rates: [2000, 5000, 10_000, 20_000],
+  stepMs: 10_000,
+  drainMs: 5_000,
+  workers: 1,
+  window: 32,
+};
+
+export async function chatLoad(o: ChatLoadOptions): Promise<string> {
+  const rows: Record<string, string | number>[] = [];
+  let skipped: number[] = [];
+  await withServer(o.engine, o.users, async ({ server, users }) => {
+    const chatIds = await openChats(server.url, users);
+    const pid = server.child.pid ?? 0;
+    const workerUsers: WorkerUser[] = users.map((u, i) => ({ id: u.id, accessToken: u.accessToken, chatId: chatIds[Math.floor(i / 2)] }));
+    const workers = Array.from({ length: o.workers }, () => startWorker("bench/src/chatWorker.ts"));
+    try {
+      // Whole pairs per worker, so a message's sender and recipient share a clock.
+      const pairs = Math.floor(workerUsers.length / 2);
+      await Promise.all(
+        workers.map((w, k) => {
+          const from = Math.floor((pairs * k) / o.workers) * 2;
+          const to = Math.floor((pairs * (k + 1)) / o.workers) * 2;
+          return w.ask({ type: "init", url: server.url, users: workerUsers.slice(from, to), sourceIps: sourceIps(16) }, "ready", 120_000);
+        }),
+      );
+      const idleRss = rssBytes(pid);
+      for (const rate of o.rates) {
+        const cpuBefore = cpuSeconds(pid);
+        const began = performance.now();
+        let peakRss = rssBytes(pid);
+        const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssBytes(pid))), 100);
+        const results = await Promise.all(
+          workers.map((w) => w.ask({ type: "step", rate: rate / o.workers, durationMs: o.stepMs, drainMs: o.drainMs, window: o.window }, "result", o.stepMs + o.drainMs + 30_000)),
+        );
+        clearInterval(sampler);
+        const wallS = (performance.now() - began) / 1000;
+        const stepResults = results.map((r) => r.result);
+        rows.push(row(o, rate, stepResults, cpuSeconds(pid) - cpuBefore, wallS, peakRss, idleRss));
+        console.error(`chat ${o.engine} ${rate}/s: ${JSON.stringify(rows.at(-1))}`);
+        // Past saturation a higher rate only measures the backlog (and takes the drain time each step).
+        const behind = stepResults.reduce((n, r) => n + r.unacked + r.undelivered, 0);
+        const sent = stepResults.reduce((n, r) => n + r.sent, 0);
+        if (behind > sent / 100) {
+          skipped = o.rates.filter((r) => r > rate);
+          break;
+        }
+      }
+    } finally {
+      await Promise.all(workers.map((w) => w.stop()));
+    }
+  });
+  return [
+    `### ${o.engine}: ${o.users} users in ${o.users / 2} pairs, ${o.stepMs / 1000} s per step, ${o.workers} load process${o.workers > 1 ? "es" : ""} (server on core 0, load on core 1)`,
+    "",
+    table(rows),
+    ...(skipped.length > 0 ? ["", `Saturated: over 1% of the last step's messages were still unacknowledged or undelivered ${o.drainMs / 1000} s after it; ${skipped.join(", ")}/s not run.`] : []),
+  ].join("\n");
+}
+
+function row(o: ChatLoadOptions, rate: number, results: StepResult[], serverCpu: number, wallS: number, peakRss: number, idleRss: number): Record<string, string | number> {
+  const sum = (pick: (r: StepResult) => number) => results.reduce((total, r) => total + pick(r), 0);
+  const acks = results.flatMap((r) => r.ackLatencies);
+  const deliveries = results.flatMap((r) => r.deliveryLatencies);
+  const errors: Record<string, number> = {};
+  for (const r of results) for (const [code, n] of Object.entries(r.ackErrors)) errors[code] = (errors[code] ?? 0) + n;
+  const seconds = o.stepMs / 1000;
+  const loadCpu = sum((r) => r.cpuSeconds);
+  return {
+    "offered/s": rate,
+    "sent/s": Math.round(sum((r) => r.sent) / seconds),
+    "delivered/s": Math.round(sum((r) => r.deliveredInWindow) / seconds),
+    "ack p50 ms": formatMs(percentile(acks, 50)),
+    "ack p99 ms": formatMs(percentile(acks, 99)),
+    "send→receive p50 ms": formatMs(percentile(deliveries, 50)),
+    "p99 ms": formatMs(percentile(deliveries, 99)),
+    "max ms": formatMs(percentile(deliveries, 100)),
+    "server CPU s (of a core)": `${serverCpu.toFixed(1)} (${Math.round((serverCpu / wallS) * 100)}%)`,
+    "server RSS MB idle→peak": `${(idleRss / 2 ** 20).toFixed(0)}→${(peakRss / 2 ** 20).toFixed(0)}`,
+    "load CPU s (of a core; kernel)": `${loadCpu.toFixed(1)} (${Math.round((loadCpu / wallS) * 100)}%; ${sum((r) => r.systemSeconds).toFixed(1)})`,
+    "window full": sum((r) => r.windowFull),
+    "unacked / undelivered": `${sum((r) => r.unacked)} / ${sum((r) => r.undelivered)}`,
+    "ack errors": Object.entries(errors).map(([k, v]) => `${k}×${v}`).join(", ") || "none",
+  };
+}

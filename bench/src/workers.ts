@@ -1,0 +1,50 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import type { WorkerCommand, WorkerReply } from "./chatMessages.ts";
+import { pinned, profileFlags, root } from "./processes.ts";
+
+/** A load-generator process driven over IPC: one command at a time, each answered by one reply. */
+export type Worker = {
+  child: ChildProcess;
+  ask<T extends WorkerReply["type"]>(command: WorkerCommand, expect: T, timeoutMs: number): Promise<Extract<WorkerReply, { type: T }>>;
+  stop(): Promise<void>;
+};
+
+export function startWorker(module: string, core = 1): Worker {
+  const [command, args] = pinned(core, process.execPath, [...profileFlags(), "--import", "tsx", module]);
+  const child = spawn(command, args, { cwd: root, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return {
+    child,
+    ask(message, expect, timeoutMs) {
+      return new Promise((resolve, reject) => {
+        const cleanup = () => {
+          clearTimeout(timer);
+          child.off("message", onMessage);
+          child.off("exit", onExit);
+        };
+        const onMessage = (answer: WorkerReply) => {
+          cleanup();
+          if (answer.type === expect) resolve(answer as Extract<WorkerReply, { type: typeof expect }>);
+          else reject(new Error(`${module}: ${answer.type === "failed" ? answer.error : `unexpected ${answer.type}`}`));
+        };
+        const onExit = (code: number | null) => {
+          cleanup();
+          reject(new Error(`${module} exited ${code}`));
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`${module}: no ${expect} within ${timeoutMs} ms`));
+        }, timeoutMs);
+        child.on("message", onMessage);
+        child.once("exit", onExit);
+        child.send(message);
+      });
+    },
+    async stop() {
+      if (child.exitCode === null && child.connected) child.send({ type: "stop" } satisfies WorkerCommand);
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
