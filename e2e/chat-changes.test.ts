@@ -141,7 +141,7 @@ describe("photos and files, edits and deletes, and sending offline in real brows
     }
   });
 
-  test("edit and delete for everyone: the peer sees the edit, then the tombstone (a deleted photo goes too)", { timeout: TEST_TIMEOUT }, async () => {
+  test("edit and delete for everyone: the peer sees the edit, then the tombstone", { timeout: TEST_TIMEOUT }, async () => {
     try {
       const { d, e } = await openChats(await newPair("edit"));
       const dChat = chatOf(d.page, "Eli Park");
