@@ -9,7 +9,7 @@ import { call, codeOf, signIn, type SignedIn } from "./support/api.ts";
 import { download, filesUnder, multipartFraming, rawUpload, uploadTo, uploaded } from "./support/attachments.ts";
 import { errorOf, openChat, received, request } from "./support/chat.ts";
 import type { TestSocket } from "./support/client.ts";
-import { connect, makeUsers, userSocket } from "./support/contacts.ts";
+import { connect, contactsOf, makeUsers, userSocket } from "./support/contacts.ts";
 import { startServer, type TestServer } from "./support/harness.ts";
 import { pixel, pngClaiming, polyglotPng, rotatedJpeg, solidImage } from "./support/images.ts";
 
@@ -265,6 +265,27 @@ describe("who gets what", () => {
     assert.equal(big.status, 404, "answered without waiting for the body");
   });
 
+  test("uploading needs a current connection, like SEND: after a removal or a block both members get CHAT_NOT_CONNECTED, before the body is read", async () => {
+    for (const end of ["remove", "block"] as const) {
+      const [carol, dave] = (await makeUsers(server, 2, `att${end}`)) as [SignedIn, SignedIn];
+      await connect(server, carol, dave);
+      const theirChat = (await openChat(server, carol, dave)).id;
+      const before = await uploaded(server, theirChat, Buffer.from("before"), { token: token(dave) });
+      if (end === "remove") assert.equal((await contactsOf(server, carol).remove(dave.user.id)).status, 204);
+      else assert.equal((await contactsOf(server, carol).block(dave.user.id)).status, 204);
+      const rows = await rowCount();
+      for (const user of [carol, dave]) {
+        const reply = await uploadTo(server, theirChat, Buffer.from("x"), { token: token(user) });
+        assert.deepEqual([reply.status, reply.code], [403, "CHAT_NOT_CONNECTED"], `${end}: ${user.email}`);
+        const { contentType, head } = multipartFraming();
+        const big = await rawUpload(server, `/api/chats/${theirChat}/attachments`, token(user), { contentType, contentLength: 10 * 1024 * 1024, chunks: [head], hold: true });
+        assert.equal(big.status, 403, "answered without waiting for the body");
+      }
+      assert.equal(await rowCount(), rows, "nothing stored");
+      assert.equal((await download(server, before.url, token(dave))).response.status, 200, "an upload from before can still be read by its uploader");
+    }
+  });
+
   test("downloads: a non-member, and a member for another's unsent attachment, get exactly the answer of an unknown id", async () => {
     const attachment = await uploaded(server, chatId, await solidImage("png"), { token: token(alice) });
     const unknown = await call(server, "GET", `/api/attachments/${randomUUID()}`, { token: token(alice) });
@@ -332,13 +353,33 @@ describe("removal", () => {
     assert.equal((await download(server, sent.url, token(bob))).response.status, 200);
   });
 
-  test("removeOfMessage deletes a message's attachments and files (delete for everyone)", async () => {
-    const attachment = await uploaded(server, chatId, await solidImage("png"), { token: token(alice) });
-    const messageId = await send([attachment.id]);
-    const files = attachmentFiles().length;
-    await server.app.attachments.removeOfMessage(messageId);
-    assert.equal(attachmentFiles().length, files - 2);
-    assert.equal((await download(server, attachment.url, token(alice))).response.status, 404);
+  test("delete for everyone removes the message's attachments: rows, files, and every download (404 for both members)", async () => {
+    const image = await uploaded(server, chatId, await solidImage("png"), { token: token(alice) });
+    const file = await uploaded(server, chatId, Buffer.from("report"), { token: token(alice), name: "report.txt" });
+    const messageId = await send([image.id, file.id]);
+    const urls = [image.url, image.thumbUrl ?? "", file.url];
+    for (const url of urls) assert.equal((await download(server, url, token(bob))).response.status, 200, `bob has ${url} before`);
+    const keys = await server.app.database.db.selectFrom("attachments").select(["storageKey", "thumbKey"]).where("messageId", "=", messageId).execute();
+    const paths = keys.flatMap((k) => [k.storageKey, k.thumbKey].filter((key) => key !== null).map((key) => join(server.dataDir, "uploads", key)));
+    assert.equal(paths.length, 3);
+    for (const path of paths) assert.equal(existsSync(path), true);
+
+    const ack = await request(aliceSocket, { type: "DELETE", messageId });
+    assert.deepEqual(ack.message?.attachments, [], "the tombstone carries no attachments");
+    const updated = await bobSocket.next("MESSAGE_UPDATED", 5000, (e) => e.message.id === messageId);
+    assert.deepEqual(updated.message.attachments, []);
+
+    const unknown = await call(server, "GET", `/api/attachments/${randomUUID()}`, { token: token(alice) });
+    for (const user of [alice, bob]) {
+      for (const url of urls) {
+        const reply = await call(server, "GET", url, { token: token(user) });
+        assert.deepEqual([reply.status, reply.body], [unknown.status, unknown.body], `${url} is gone for ${user.email}`);
+      }
+    }
+    for (const path of paths) assert.equal(existsSync(path), false, `${path} is deleted`);
+    assert.equal((await server.app.database.db.selectFrom("attachments").select("id").where("id", "in", [image.id, file.id]).execute()).length, 0, "rows gone");
+    await assert.rejects(send([image.id]), /ATTACHMENT_NOT_FOUND/, "the uploader cannot attach it again");
+    assert.deepEqual((await request(aliceSocket, { type: "DELETE", messageId })).message?.attachments, [], "deleting again: the same tombstone");
   });
 
   test("deleting an account deletes the files of its chats", async () => {

@@ -50,7 +50,7 @@ export async function connectionIdsOf(db: Db, userId: string): Promise<string[]>
 // ---- Chat ------------------------------------------------------------------------
 // A chat is visible to its two members only; to anyone else it is answered exactly as a chat
 // that does not exist (CHAT_NOT_FOUND, or MESSAGE_NOT_FOUND for a message in it). Writing in it
-// (send, edit, react, typing) also needs a current connection; a block ends the connection, so
+// (send, edit, react, typing, uploading an attachment) also needs a current connection; a block ends the connection, so
 // the blocked side sees CHAT_NOT_CONNECTED, as after any removal (ADR 0005).
 
 export function chatNotFound(): AppError {
@@ -85,7 +85,11 @@ export async function memberMessage(q: Sql, userId: string, messageId: string): 
 export async function ensureConnected(q: Sql, userId: string, peerId: string): Promise<void> {
   const { userLow, userHigh } = pairOf(userId, peerId);
   const row = await q.get("select 1 as one from connections where user_low = ? and user_high = ?", userLow, userHigh);
-  if (!row) throw new AppError("CHAT_NOT_CONNECTED", "Only connections can chat; you are not connected with this user.");
+  if (!row) throw notConnected();
+}
+
+function notConnected(): AppError {
+  return new AppError("CHAT_NOT_CONNECTED", "Only connections can chat; you are not connected with this user.");
 }
 
 /**
@@ -96,4 +100,11 @@ export async function chatMemberOf(db: Db, userId: string, chatId: string): Prom
   const chat = await db.selectFrom("chats").select(["userLow", "userHigh"]).where("id", "=", chatId).executeTakeFirst();
   if (!chat || (chat.userLow !== userId && chat.userHigh !== userId)) throw chatNotFound();
   return { chatId, peerId: chat.userLow === userId ? chat.userHigh : chat.userLow };
+}
+
+/** For code outside chat (uploads): a member who may still write in the chat, like SEND (CHAT_NOT_FOUND, then CHAT_NOT_CONNECTED). */
+export async function chatWriterOf(db: Db, userId: string, chatId: string): Promise<{ chatId: string; peerId: string }> {
+  const member = await chatMemberOf(db, userId, chatId);
+  if (!(await areConnected(db, userId, member.peerId))) throw notConnected();
+  return member;
 }

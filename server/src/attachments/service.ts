@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { Attachment } from "@easyqr/protocol";
 import type { DeleteQueryBuilder, DeleteResult } from "kysely";
 import type { Logger } from "pino";
-import { chatMemberOf } from "../access/checks.ts";
+import { chatWriterOf } from "../access/checks.ts";
 import type { Clock } from "../clock.ts";
 import type { AttachmentsTable, Db, Schema } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
@@ -22,7 +22,7 @@ export type Received = { spooled: Spooled; name: string | undefined };
 /** A file being downloaded: `range` when only part of it is sent. */
 export type Download = { attachment: AttachmentsTable; file: StoredStream; range: ByteRange | undefined };
 
-type Keys = Pick<AttachmentsTable, "storageKey" | "thumbKey">;
+export type AttachmentKeys = Pick<AttachmentsTable, "storageKey" | "thumbKey">;
 
 const BATCH = 500;
 
@@ -31,8 +31,9 @@ export function attachmentNotFound(): AppError {
 }
 
 /**
- * Chat attachments: the only code that writes the `attachments` table and its files (SEND links
- * rows with `linkAttachments`). Files get random storage keys; images are re-encoded.
+ * Chat attachments: the only code that writes the `attachments` table and its files, but for
+ * ChatService's transactions (SEND links rows; delete for everyone deletes them, then calls
+ * `removeFiles`). Files get random storage keys; images are re-encoded.
  */
 export class AttachmentService {
   constructor(
@@ -46,11 +47,11 @@ export class AttachmentService {
   ) {}
 
   /**
-   * Checks that `userId` may upload to the chat (member, within the rate limit) and only then
+   * Checks that `userId` may upload to the chat (member, still connected, within the rate limit) and only then
    * calls `receive` to read the upload; stores it as an image or a file, unsent.
    */
   async create(userId: string, chatId: string, receive: () => Promise<Received>): Promise<Attachment> {
-    await chatMemberOf(this.db, userId, chatId);
+    await chatWriterOf(this.db, userId, chatId);
     await this.rateLimiter.take(
       [{ key: `attachments:user:${userId}`, limit: this.limits.uploadsPerUser, windowMs: this.limits.uploadsWindowMs }],
       "Too many uploads. Wait a while before sending more files.",
@@ -63,11 +64,11 @@ export class AttachmentService {
       try {
         await this.db.insertInto("attachments").values(row).execute();
       } catch (error) {
-        await this.deleteFiles([row]);
-        await chatMemberOf(this.db, userId, chatId);
+        await this.removeFiles([row]);
+        await chatWriterOf(this.db, userId, chatId);
         throw error;
       }
-      return attachmentView(row);
+      return attachmentView({ ...row, thumb_key: row.thumbKey });
     } finally {
       await this.spool.remove(spooled);
     }
@@ -88,11 +89,6 @@ export class AttachmentService {
       throw attachmentNotFound();
     }
     return { attachment, file, range };
-  }
-
-  /** After a message was deleted for everyone (and committed): its attachments' rows and files go. */
-  async removeOfMessage(messageId: string): Promise<void> {
-    await this.removeWhere((db) => db.deleteFrom("attachments").where("messageId", "=", messageId));
   }
 
   /** Before a chat's row is deleted (the rows would go by cascade, but the files would stay): every attachment of the chat. */
@@ -147,7 +143,7 @@ export class AttachmentService {
       await this.storage.put(keys.storageKey, image.main, "image/webp");
       await this.storage.put(keys.thumbKey, image.thumb, "image/webp");
     } catch (error) {
-      await this.deleteFiles([keys]);
+      await this.removeFiles([keys]);
       throw error;
     }
     return { kind: "image", name: withExtension(name, "webp"), mime: "image/webp", size: image.main.length, width: image.width, height: image.height, ...keys };
@@ -156,11 +152,15 @@ export class AttachmentService {
   /** Deletes the rows a query picks, then their files; returns how many rows. */
   private async removeWhere(query: (db: Db) => DeleteQueryBuilder<Schema, "attachments", DeleteResult>): Promise<number> {
     const rows = await query(this.db).returning(["storageKey", "thumbKey"]).execute();
-    await this.deleteFiles(rows);
+    await this.removeFiles(rows);
     return rows.length;
   }
 
-  private async deleteFiles(rows: readonly Keys[]): Promise<void> {
+  /**
+   * Deletes stored files whose rows are gone (ChatService deletes a message's rows in its delete
+   * transaction, then calls this). A failure is logged, not thrown: the rows are gone already.
+   */
+  async removeFiles(rows: readonly AttachmentKeys[]): Promise<void> {
     const keys = rows.flatMap((r) => (r.thumbKey ? [r.storageKey, r.thumbKey] : [r.storageKey]));
     const results = await Promise.allSettled(keys.map((key) => this.storage.delete(key)));
     for (const [i, result] of results.entries()) {

@@ -1,11 +1,15 @@
 import type { Attachment } from "@easyqr/protocol";
-import type { AttachmentsTable } from "../db/schema.ts";
+import type { AttachmentRow } from "../chat/rows.ts";
 
 export const attachmentUrl = (id: string) => `/api/attachments/${id}`;
 export const thumbUrl = (id: string) => `/api/attachments/${id}/thumb`;
 
-/** An attachment as every member sees it (messages carry these). */
-export function attachmentView(row: AttachmentsTable): Attachment {
+type Shown = "id" | "kind" | "name" | "mime" | "size" | "width" | "height" | "thumb_key";
+/** The columns a view needs, named as the chat's raw statements return them (other columns may come along; the attachment service maps its Kysely row). */
+export type AttachmentViewRow = Pick<AttachmentRow, Shown> & Partial<Omit<AttachmentRow, Shown>>;
+
+/** An attachment as every member sees it (messages carry these): the one rendering of an attachment. */
+export function attachmentView(row: AttachmentViewRow): Attachment {
   return {
     id: row.id,
     kind: row.kind,
@@ -15,6 +19,6 @@ export function attachmentView(row: AttachmentsTable): Attachment {
     width: row.width,
     height: row.height,
     url: attachmentUrl(row.id),
-    thumbUrl: row.thumbKey ? thumbUrl(row.id) : null,
+    thumbUrl: row.thumb_key ? thumbUrl(row.id) : null,
   };
 }

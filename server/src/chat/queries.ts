@@ -1,9 +1,13 @@
-import type { Attachment, Chat, Message, ReplyPreview } from "@easyqr/protocol";
+import type { Chat, Message, ReplyPreview } from "@easyqr/protocol";
+import { attachmentView } from "../attachments/view.ts";
 import { avatarOf } from "../users/view.ts";
 import type { AttachmentRow, ChatViewRow, MessageRow, ReactionRow } from "./rows.ts";
 import type { Sql } from "./sql.ts";
 
 /** Reads of the chat tables, rendered as the protocol's views; every change goes through ChatService. */
+
+// send.ts imports it from here.
+export { attachmentView };
 
 /** How much of the original a reply quotes. */
 const PREVIEW_CHARS = 200;
@@ -87,20 +91,6 @@ export function replyPreview(original: Pick<MessageRow, "id" | "seq" | "sender_i
     text: deleted || original.text === null ? null : original.text.slice(0, PREVIEW_CHARS),
     attachment: deleted ? null : kind,
     deleted,
-  };
-}
-
-export function attachmentView(row: AttachmentRow): Attachment {
-  return {
-    id: row.id,
-    kind: row.kind,
-    name: row.name,
-    mime: row.mime,
-    size: row.size,
-    width: row.width,
-    height: row.height,
-    url: `/api/attachments/${row.id}`,
-    thumbUrl: row.thumb_key ? `/api/attachments/${row.id}/thumb` : null,
   };
 }
 

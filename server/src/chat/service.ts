@@ -16,6 +16,7 @@ import {
 } from "@easyqr/protocol";
 import type { Logger } from "pino";
 import type { z } from "zod";
+import type { AttachmentService } from "../attachments/service.ts";
 import { chatNotFound, ensureConnected, memberChat, memberMessage, pairOf, peerOf } from "../access/checks.ts";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
@@ -43,6 +44,7 @@ export class ChatService {
     private readonly limits: ChatLimits,
     private readonly fanout: UserFanout,
     private readonly log: Logger,
+    private readonly attachments: Pick<AttachmentService, "removeFiles">,
   ) {}
 
   // ---- Chats --------------------------------------------------------------------
@@ -155,19 +157,25 @@ export class ChatService {
 
   /**
    * Deletes a message for everyone: its sender, within DELETE_WINDOW_MS. A tombstone stays (text
-   * null); its attachments are unlinked (the unsent-attachment sweep removes them) and its reactions go.
-   * Deleting again answers the tombstone. No connection is needed to take one's own words back.
+   * null); its reactions and attachment rows go in the same transaction, the attachment files
+   * right after the commit. Deleting again answers the tombstone. No connection is needed to take
+   * one's own words back.
    */
   async delete(userId: string, messageId: string, origin?: Origin): Promise<Message> {
-    return this.change(userId, messageId, origin, async (q, message, _chat, now) => {
+    let files: { storageKey: string; thumbKey: string | null }[] = [];
+    const message = await this.change(userId, messageId, origin, async (q, message, _chat, now) => {
       mustBeSender(message, userId);
       if (message.deleted_at !== null) return false;
       if (now - message.created_at > DELETE_WINDOW_MS) throw new AppError("MESSAGE_EDIT_EXPIRED", "It is too late to delete this message for everyone.", { windowMs: DELETE_WINDOW_MS });
       await q.run("update messages set text = null, deleted_at = ? where id = ?", now, message.id);
-      await q.run("update attachments set message_id = null where message_id = ?", message.id);
+      const rows = await q.all<{ storage_key: string; thumb_key: string | null }>("delete from attachments where message_id = ? returning storage_key, thumb_key", message.id);
+      files = rows.map((r) => ({ storageKey: r.storage_key, thumbKey: r.thumb_key }));
       await q.run("delete from reactions where message_id = ?", message.id);
       return true;
     });
+    // A crash before this leaves files without rows; nothing can serve them (their keys are random and unlisted).
+    if (files.length) await this.attachments.removeFiles(files);
+    return message;
   }
 
   /** Sets (or with null takes away) this user's one reaction to a message. */

@@ -31,12 +31,12 @@ export async function registerAttachmentRoutes(app: FastifyInstance, router: Rou
       url: "/api/chats/:chatId/attachments",
       tag: "chats",
       summary:
-        "Upload an attachment before sending it: multipart field `file`, at most 25 MB (a larger Content-Length is refused before the body is read). JPEG, PNG, WebP and GIF (by content) become a WebP image ≤ 2048 px with a 320 px thumbnail; anything else is stored as is and always downloaded as a file. Members of the chat only; unsent attachments are removed after 24 hours",
+        "Upload an attachment before sending it: multipart field `file`, at most 25 MB (a larger Content-Length is refused before the body is read). JPEG, PNG, WebP and GIF (by content) become a WebP image ≤ 2048 px with a 320 px thumbnail; anything else is stored as is and always downloaded as a file. Members of the chat who are still connected only (like SEND); unsent attachments are removed after 24 hours",
       auth: true,
       params: ChatIdParams,
       multipartFile: "file",
       response: Attachment,
-      errors: [...authErrors, "CHAT_NOT_FOUND", "UPLOAD_TOO_LARGE", "UPLOAD_INVALID", "RATE_LIMITED"],
+      errors: [...authErrors, "CHAT_NOT_FOUND", "CHAT_NOT_CONNECTED", "UPLOAD_TOO_LARGE", "UPLOAD_INVALID", "RATE_LIMITED"],
     },
     async ({ principal, params, request }) => {
       const declared = Number(request.headers["content-length"]);

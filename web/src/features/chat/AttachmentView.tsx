@@ -1,31 +1,11 @@
 import type { Attachment } from "@easyqr/protocol";
-import { useEffect, useState } from "react";
+import { useState } from "react";
+import { errorMessage } from "../../api/errorText.ts";
 import { attachmentTransport } from "./attachments.ts";
+import { ImageViewer } from "./ImageViewer.tsx";
+import { useBlobUrl } from "./useBlobUrl.ts";
 
 const sizeText = (bytes: number) => (bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
-
-/** The bytes of an attachment as a blob: URL, fetched with the Authorization header and revoked when no longer shown. */
-function useBlobUrl(url: string | null): string | undefined {
-  const [blob, setBlob] = useState<string>();
-  useEffect(() => {
-    const transport = attachmentTransport.current;
-    if (!url || !transport) return;
-    const controller = new AbortController();
-    let made: string | undefined;
-    transport.blobUrl(url, controller.signal).then(
-      (value) => {
-        made = value;
-        setBlob(value);
-      },
-      () => undefined,
-    );
-    return () => {
-      controller.abort();
-      if (made) URL.revokeObjectURL(made);
-    };
-  }, [url]);
-  return blob;
-}
 
 async function download(attachment: Attachment): Promise<void> {
   const transport = attachmentTransport.current;
@@ -38,21 +18,45 @@ async function download(attachment: Attachment): Promise<void> {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export function AttachmentView({ attachment }: { attachment: Attachment }) {
-  const image = attachment.kind === "image";
-  const src = useBlobUrl(image ? (attachment.thumbUrl ?? attachment.url) : null);
-  if (image) {
-    const ratio = attachment.width && attachment.height ? `${attachment.width} / ${attachment.height}` : "4 / 3";
-    return (
-      <span className="attachment attachment--image" style={{ aspectRatio: ratio }}>
-        {src ? <img src={src} alt={`Photo ${attachment.name}`} /> : <span className="attachment__loading" role="img" aria-label={`Photo ${attachment.name}, loading`} />}
-      </span>
-    );
-  }
+function ImageAttachment({ attachment }: { attachment: Attachment }) {
+  const [open, setOpen] = useState(false);
+  const { src, failed } = useBlobUrl(attachment.thumbUrl ?? attachment.url);
+  const ratio = attachment.width && attachment.height ? `${attachment.width} / ${attachment.height}` : "4 / 3";
   return (
-    <button type="button" className="attachment attachment--file" onClick={() => void download(attachment)} aria-label={`Download ${attachment.name}, ${sizeText(attachment.size)}`}>
-      <span className="attachment__name">{attachment.name}</span>
-      <span className="attachment__size">{sizeText(attachment.size)}</span>
-    </button>
+    <>
+      <button type="button" className="attachment attachment--image" style={{ aspectRatio: ratio }} onClick={() => setOpen(true)} aria-label={`Open photo ${attachment.name}`} data-testid="attachment-image">
+        {src ? (
+          <img src={src} alt={`Photo ${attachment.name}`} />
+        ) : (
+          <span className={`attachment__loading${failed ? " attachment__loading--failed" : ""}`} role="img" aria-label={failed ? `Photo ${attachment.name} could not be loaded` : `Photo ${attachment.name}, loading`} />
+        )}
+      </button>
+      {open ? <ImageViewer attachment={attachment} preview={src} onClose={() => setOpen(false)} /> : null}
+    </>
   );
+}
+
+function FileAttachment({ attachment }: { attachment: Attachment }) {
+  const [error, setError] = useState<string>();
+  const save = () => {
+    setError(undefined);
+    download(attachment).catch((failure: unknown) => setError(errorMessage(failure)));
+  };
+  return (
+    <>
+      <button type="button" className="attachment attachment--file" onClick={save} aria-label={`Download ${attachment.name}, ${sizeText(attachment.size)}`} data-testid="attachment-file">
+        <span className="attachment__name">{attachment.name}</span>
+        <span className="attachment__size">{sizeText(attachment.size)}</span>
+      </button>
+      {error ? (
+        <span className="form-error" role="alert">
+          {error}
+        </span>
+      ) : null}
+    </>
+  );
+}
+
+export function AttachmentView({ attachment }: { attachment: Attachment }) {
+  return attachment.kind === "image" ? <ImageAttachment attachment={attachment} /> : <FileAttachment attachment={attachment} />;
 }

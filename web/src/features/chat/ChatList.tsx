@@ -1,5 +1,6 @@
 import type { Chat } from "@easyqr/protocol";
 import { useAtomValue } from "jotai";
+import { useEffect, useRef } from "react";
 import { Link } from "react-router";
 import { Avatar } from "../../components/Avatar.tsx";
 import { useNow } from "../../components/useNow.ts";
@@ -7,7 +8,7 @@ import { contactsAtom } from "../contacts/state.ts";
 import { chatPath } from "../session/guard.ts";
 import { userAtom } from "../session/state.ts";
 import { listTime, previewText } from "./messageText.ts";
-import { chatListAtom, chatsAtom, outboxAtom } from "./state.ts";
+import { chatListAtom, chatsAtom, chatSyncRef, outboxAtom } from "./state.ts";
 
 export const displayName = (user: { name: string | null; username: string | null }) => user.name ?? user.username ?? "Someone";
 
@@ -46,6 +47,28 @@ function ChatRow({ chat, me, active, typing, online, pending, now }: { chat: Cha
   );
 }
 
+/** The end of a list with more pages: loads the next when it comes near the view (again after each page, while it stays there). */
+function MoreChats({ cursor }: { cursor: number }) {
+  const end = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    const element = end.current;
+    if (!element) return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) void chatSyncRef.current?.loadMoreChats().catch(() => undefined);
+      },
+      { rootMargin: "300px 0px" },
+    );
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [cursor]);
+  return (
+    <li ref={end} className="chat-list__more" role="status" data-testid="chat-list-more">
+      Loading more chats…
+    </li>
+  );
+}
+
 /** The sidebar's chats, latest activity first, live: previews, unread badges, presence, typing. */
 export function ChatList({ activeId }: { activeId: string | undefined }) {
   const list = useAtomValue(chatListAtom);
@@ -76,6 +99,7 @@ export function ChatList({ activeId }: { activeId: string | undefined }) {
             now={now}
           />
         ))}
+        {state.moreChats !== null ? <MoreChats cursor={state.moreChats} /> : null}
       </ul>
     </section>
   );

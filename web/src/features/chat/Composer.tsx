@@ -1,6 +1,7 @@
 import { MAX_ATTACHMENT_BYTES, MAX_TEXT_CHARS, type Attachment, type Message } from "@easyqr/protocol";
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { errorMessage } from "../../api/errorText.ts";
+import { ApiError } from "../../api/http.ts";
 import { CloseIcon, PaperclipIcon, SendIcon } from "../../components/icons.tsx";
 import { attachmentTransport } from "./attachments.ts";
 import { quoteText } from "./messageText.ts";
@@ -87,7 +88,8 @@ export function Composer({ chatId, disabled, replyTo, editing, names, onSend, on
       const controller = new AbortController();
       const update = (patch: Partial<Upload>) => setUploads((list) => list.map((u) => (u.key === key ? { ...u, ...patch } : u)));
       if (chosen.size > MAX_ATTACHMENT_BYTES) {
-        setUploads((list) => [...list, { key, name: chosen.name, progress: 0, controller, error: "That file is larger than 25 MB." }]);
+        const error = errorMessage(new ApiError("UPLOAD_TOO_LARGE", "over the limit", 0, { maxBytes: MAX_ATTACHMENT_BYTES }));
+        setUploads((list) => [...list, { key, name: chosen.name, progress: 0, controller, error }]);
         continue;
       }
       setUploads((list) => [...list, { key, name: chosen.name, progress: 0, controller }]);

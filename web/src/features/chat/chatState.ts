@@ -19,9 +19,11 @@ export type ChatsState = {
   /** chatId → the peer types until this time (ms since epoch). */
   typing: Record<string, number>;
   needsSync: boolean;
+  /** The list's next page (GET /api/chats `before`), null when the list has no more. */
+  moreChats: number | null;
 };
 
-export const emptyChats = (me: string): ChatsState => ({ me, chats: {}, windows: {}, typing: {}, needsSync: false });
+export const emptyChats = (me: string): ChatsState => ({ me, chats: {}, windows: {}, typing: {}, needsSync: false, moreChats: null });
 
 const maxReceipts = (a: Receipts, b: Receipts): Receipts => ({
   deliveredSeq: Math.max(a.deliveredSeq, b.deliveredSeq, a.seenSeq, b.seenSeq),

@@ -141,3 +141,25 @@ test("a skipped rev sends SYNC with the known cursors", async () => {
   assert.deepEqual(syncs[1]?.chats, [{ chatId: CHAT, rev: 1 }]);
   assert.equal(seen.state?.chats[CHAT]?.rev, 1);
 });
+
+test("the chat list loads its next pages on request, once at a time, until `next` is null", async () => {
+  const other = { ...chat([message(1)]), id: "44444444-4444-4444-8444-444444444444", activityAt: 500 };
+  const asked: (number | undefined)[] = [];
+  api.list = (before) => {
+    asked.push(before);
+    return Promise.resolve(before === undefined ? { chats, next: 1_000 } : { chats: [other], next: null });
+  };
+  try {
+    const { sync, seen, connect } = start();
+    await connect();
+    assert.equal(seen.state?.moreChats, 1_000);
+    await Promise.all([sync.loadMoreChats(), sync.loadMoreChats()]);
+    assert.deepEqual(asked, [undefined, 1_000], "one request for the second page");
+    assert.deepEqual(Object.keys(seen.state?.chats ?? {}).sort(), [CHAT, other.id].sort());
+    assert.equal(seen.state?.moreChats, null);
+    await sync.loadMoreChats();
+    assert.equal(asked.length, 2, "nothing more to load");
+  } finally {
+    api.list = () => Promise.resolve({ chats, next: null });
+  }
+});

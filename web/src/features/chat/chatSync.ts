@@ -39,6 +39,7 @@ export class ChatSync {
   private deliveredTimer: ReturnType<typeof setTimeout> | undefined;
   private seenSent = new Map<string, number>();
   private loading = new Map<string, Promise<void>>();
+  private loadingChats: Promise<void> | undefined;
   private stopped = false;
   private detach: (() => void)[] = [];
 
@@ -79,7 +80,8 @@ export class ChatSync {
       try {
         const list = await this.options.api.list();
         if (this.stopped) return;
-        this.publish((this.buffer ?? []).reduce(applyEvent, withChats(emptyChats(this.options.me), list.chats)));
+        const first = { ...withChats(emptyChats(this.options.me), list.chats), moreChats: list.next };
+        this.publish((this.buffer ?? []).reduce(applyEvent, first));
       } catch (error) {
         console.warn("easyqr: could not load chats", error);
         return;
@@ -240,6 +242,19 @@ export class ChatSync {
   }
 
   // ---- chats and history -----------------------------------------------------------
+
+  /** The chat list's next page (on scroll); one at a time, nothing when the list is complete. */
+  loadMoreChats(): Promise<void> {
+    const before = this.state?.moreChats;
+    if (before === null || before === undefined) return Promise.resolve();
+    this.loadingChats ??= this.options.api
+      .list(before)
+      .then((page) => {
+        if (this.state && this.state.moreChats === before) this.publish({ ...withChats(this.state, page.chats), moreChats: page.next });
+      })
+      .finally(() => (this.loadingChats = undefined));
+    return this.loadingChats;
+  }
 
   /** The chat with a connection (made on first use), known here from then on. */
   async open(userId: string): Promise<Chat> {

@@ -1,8 +1,10 @@
 import { useAtomValue, useSetAtom } from "jotai";
 import { useEffect } from "react";
 import { errorText } from "../../api/errorText.ts";
+import { attachmentsApi } from "../../api/attachments.ts";
 import { useWakeRetry } from "../../api/useWakeRetry.ts";
 import { browserStorage } from "../../api/storage.ts";
+import { attachmentTransport } from "../chat/attachments.ts";
 import { ChatSync } from "../chat/chatSync.ts";
 import { chats, chatsAtom, chatSyncRef, outboxAtom } from "../chat/state.ts";
 import { pageServer } from "../pairing/links.ts";
@@ -23,6 +25,8 @@ export function ContactsLoader() {
 
   useEffect(() => {
     if (!userId) return;
+    const files = attachmentsApi(authSession);
+    attachmentTransport.current = files;
     const chatSync = new ChatSync({ me: userId, api: chats, storage: browserStorage("local"), onState: setChats, onOutbox: setOutbox });
     chatSyncRef.current = chatSync;
     const sync = new ContactsSync({
@@ -45,6 +49,8 @@ export function ContactsLoader() {
       chatSync.stop();
       if (syncRef.current === sync) syncRef.current = undefined;
       if (chatSyncRef.current === chatSync) chatSyncRef.current = undefined;
+      if (attachmentTransport.current === files) attachmentTransport.current = undefined;
+      files.clear();
       setChats(undefined);
       setOutbox([]);
       setContacts(undefined);
