@@ -85,7 +85,11 @@ export async function memberMessage(q: Sql, userId: string, messageId: string): 
 export async function ensureConnected(q: Sql, userId: string, peerId: string): Promise<void> {
   const { userLow, userHigh } = pairOf(userId, peerId);
   const row = await q.get("select 1 as one from connections where user_low = ? and user_high = ?", userLow, userHigh);
-  if (!row) throw new AppError("CHAT_NOT_CONNECTED", "Only connections can chat; you are not connected with this user.");
+  if (!row) throw notConnected();
+}
+
+export function notConnected(): AppError {
+  return new AppError("CHAT_NOT_CONNECTED", "Only connections can chat; you are not connected with this user.");
 }
 
 /**
