@@ -4,8 +4,8 @@ import { chatNotFound, memberChat, messageNotFound, notConnected, peerOf } from 
 import { AppError } from "../errors.ts";
 import { uuidv7 } from "../ids.ts";
 import { attachmentView, messageById, replyPreview } from "./queries.ts";
-import type { AttachmentRow, ChatRow, MessageRow } from "./rows.ts";
-import type { AttachmentLink, ChatCounters, MemberTouch, ReplyTarget } from "./sendSql.ts";
+import type { AttachmentRow, MessageRow } from "./rows.ts";
+import type { AttachmentLink, ChatUpdate, LockedChat, ReplyTarget } from "./sendSql.ts";
 import type { Sql } from "./sql.ts";
 
 export type SendInput = z.output<typeof SendFrame>;
@@ -20,9 +20,8 @@ export type SendOutcome = { message: Message; peerId: string; duplicate: boolean
 export type SendReply = { message: Message; json: string } | { error: unknown };
 
 type Reads = {
-  chats: Map<string, ChatRow>;
+  chats: Map<string, LockedChat>;
   stored: Map<string, MessageRow>;
-  connected: Set<string>;
   replies: Map<string, ReplyTarget>;
   attachments: Map<string, AttachmentRow>;
 };
@@ -31,7 +30,7 @@ type Reads = {
 type Writes = {
   rows: MessageRow[];
   links: AttachmentLink[];
-  chats: Map<string, ChatCounters & MemberTouch>;
+  chats: Map<string, ChatUpdate>;
   /** Sends written in this batch by (sender, client id): a resend in the same batch answers the first. */
   fresh: Map<string, { message: Message; peerId: string }>;
   linked: Set<string>;
@@ -59,9 +58,7 @@ export async function sendAll(q: Sql, items: SendItem[], now: number): Promise<S
     // seq would have a gap: the batch fails and sendBatch retries it one send at a time.
     if ((await q.sends.insertMessages(writes.rows)) !== writes.rows.length) throw new Error("a message of the batch was stored meanwhile");
     await q.sends.linkAttachments(writes.links);
-    const chats = [...writes.chats.values()];
-    await q.sends.updateChats(chats);
-    await q.sends.touchMembers(now, chats);
+    await q.sends.updateChats(now, [...writes.chats.values()]);
   }
   return outcomes;
 }
@@ -70,12 +67,11 @@ async function readAll(q: Sql, items: SendItem[]): Promise<Reads> {
   const chatIds = [...new Set(items.map((i) => i.frame.chatId))].sort();
   const chats = new Map((await q.sends.lockChats(chatIds)).map((c) => [c.id, c]));
   const stored = new Map((await q.sends.earlier(items.map((i) => ({ senderId: i.userId, clientId: i.frame.id })))).map((m) => [keyOf(m.sender_id, m.client_id), m]));
-  const connected = new Set((await q.sends.connected([...chats.values()])).map((p) => `${p.user_low} ${p.user_high}`));
   const replyIds = [...new Set(items.flatMap((i) => (i.frame.replyToId === undefined ? [] : [i.frame.replyToId])))];
   const attachmentIds = [...new Set(items.flatMap((i) => i.frame.attachmentIds ?? []))];
   const replies = new Map((await q.sends.replyTargets(replyIds)).map((m) => [m.id, m]));
   const attachments = new Map((await q.sends.attachments(attachmentIds)).map((a) => [a.id, a]));
-  return { chats, stored, connected, replies, attachments };
+  return { chats, stored, replies, attachments };
 }
 
 async function sendOne(q: Sql, { userId, frame }: SendItem, now: number, reads: Reads, writes: Writes): Promise<SendOutcome> {
@@ -91,10 +87,10 @@ async function sendOne(q: Sql, { userId, frame }: SendItem, now: number, reads: 
   const same = writes.fresh.get(key);
   if (same) return { ...same, duplicate: true };
 
-  const chat = reads.chats.get(frame.chatId);
+  const chat: LockedChat | undefined = reads.chats.get(frame.chatId);
   if (!chat || (chat.user_low !== userId && chat.user_high !== userId)) throw chatNotFound();
   const peerId = peerOf(chat, userId);
-  if (!reads.connected.has(`${chat.user_low} ${chat.user_high}`)) throw notConnected();
+  if (!chat.connected) throw notConnected();
 
   let replyTo: Message["replyTo"] = null;
   if (frame.replyToId !== undefined) {
@@ -115,7 +111,7 @@ async function sendOne(q: Sql, { userId, frame }: SendItem, now: number, reads: 
   const id = uuidv7(now);
   let counters = writes.chats.get(chat.id);
   if (!counters) {
-    counters = { id: chat.id, lastSeq: chat.last_seq, rev: chat.rev, lastMessageId: id, chatId: chat.id, userLow: chat.user_low, lowUnread: 0, highUnread: 0 };
+    counters = { id: chat.id, lastSeq: chat.last_seq, rev: chat.rev, lastMessageId: id, userLow: chat.user_low, lowUnread: 0, highUnread: 0 };
     writes.chats.set(chat.id, counters);
   }
   counters.lastSeq += 1;
