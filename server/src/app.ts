@@ -156,7 +156,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // A deleted account's chats go by ON DELETE CASCADE (members, messages, reactions and attachment rows; the files go in the hook above).
   const chatLimits = { ...defaultChatLimits, ...config.chatLimits, ...options.chatLimits };
   const chat = new ChatService(chatSql(database), clock, chatLimits, fanout, log, attachments);
-  const sends = new SendQueue((items) => chat.sendBatch(items), chatLimits.batchSize);
+  const sends = new SendQueue((items) => chat.sendBatch(items), chatLimits.batchSize, chatLimits.batchGapMs);
 
   const gateway = new Gateway({
     pairing,

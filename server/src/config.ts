@@ -45,6 +45,8 @@ const Env = z.object({
   /** Message frames (SEND, EDIT, DELETE, REACT) one socket may send per second, sustained, and in a burst. Unset: 30 and 60. */
   CHAT_MESSAGES_PER_SECOND: z.coerce.number().int().positive().optional(),
   CHAT_MESSAGE_BURST: z.coerce.number().int().positive().optional(),
+  /** Under load, send batches (group commits) start at most this often. Unset: 3 ms. */
+  CHAT_BATCH_GAP_MS: z.coerce.number().min(0).optional(),
 });
 
 export type OtpDriverConfig =
@@ -78,7 +80,7 @@ export type Config = Readonly<{
   defaultRegion: string | undefined;
   storage: StorageConfig;
   /** Per-socket message rate overrides (the benchmark raises them); unset keys keep the defaults. */
-  chatLimits: Readonly<{ messagesPerSecond?: number; messageBurst?: number }>;
+  chatLimits: Readonly<{ messagesPerSecond?: number; messageBurst?: number; batchGapMs?: number }>;
 }>;
 
 /** Parses the environment once. Throws a readable error naming every bad variable. */
@@ -105,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chatLimits: Object.freeze({
       ...(e.CHAT_MESSAGES_PER_SECOND ? { messagesPerSecond: e.CHAT_MESSAGES_PER_SECOND } : {}),
       ...(e.CHAT_MESSAGE_BURST ? { messageBurst: e.CHAT_MESSAGE_BURST } : {}),
+      ...(e.CHAT_BATCH_GAP_MS !== undefined ? { batchGapMs: e.CHAT_BATCH_GAP_MS } : {}),
     }),
   });
 }

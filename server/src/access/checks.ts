@@ -88,7 +88,7 @@ export async function ensureConnected(q: Sql, userId: string, peerId: string): P
   if (!row) throw notConnected();
 }
 
-function notConnected(): AppError {
+export function notConnected(): AppError {
   return new AppError("CHAT_NOT_CONNECTED", "Only connections can chat; you are not connected with this user.");
 }
 

@@ -6,6 +6,8 @@ export type ChatLimits = {
   messageBurst: number;
   /** Most SEND frames written in one transaction (one group commit). */
   batchSize: number;
+  /** Under load, batches start at most this often (one commit per gap); see SendQueue. */
+  batchGapMs: number;
   /** A socket forwards a renewed `typing: true` for a chat at most this often. */
   typingEveryMs: number;
   /** Most changed messages one SYNC answer carries over all chats; chats past it answer `resync`. */
@@ -16,6 +18,7 @@ export const defaultChatLimits: ChatLimits = {
   messagesPerSecond: 30,
   messageBurst: 60,
   batchSize: 256,
+  batchGapMs: 3,
   typingEveryMs: 2_000,
   syncMaxTotal: 5_000,
 };

@@ -7,7 +7,6 @@ import type { Sql } from "./sql.ts";
 /** Reads of the chat tables, rendered as the protocol's views; every change goes through ChatService. */
 
 // send.ts imports it from here.
-export { attachmentView };
 
 /** How much of the original a reply quotes. */
 const PREVIEW_CHARS = 200;

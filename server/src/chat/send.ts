@@ -1,87 +1,129 @@
-import { randomUUID } from "node:crypto";
 import type { Message, SendFrame } from "@easyqr/protocol";
 import type { z } from "zod";
-import { ensureConnected, memberChat, messageNotFound, peerOf } from "../access/checks.ts";
+import { chatNotFound, memberChat, messageNotFound, notConnected, peerOf } from "../access/checks.ts";
 import { AppError } from "../errors.ts";
-import { attachmentView, messageById, replyPreview } from "./queries.ts";
-import type { AttachmentRow, ChatRow, MessageRow } from "./rows.ts";
+import { uuidv7 } from "../ids.ts";
+import { attachmentView } from "../attachments/view.ts";
+import { messageById, replyPreview } from "./queries.ts";
+import type { AttachmentRow, MessageRow } from "./rows.ts";
+import type { AttachmentLink, ChatUpdate, LockedChat, ReplyTarget } from "./sendSql.ts";
 import type { Sql } from "./sql.ts";
 
 export type SendInput = z.output<typeof SendFrame>;
 
 /** One SEND waiting for its batch. `origin` is the socket it came on; `reply` runs after the commit. */
-export type SendItem = { userId: string; frame: SendInput; origin?: object; reply: (outcome: SendOutcome) => void };
+export type SendItem = { userId: string; frame: SendInput; origin?: object; reply: (outcome: SendReply) => void };
 
 /** A stored message (`duplicate`: stored before, under the same client id), or why not. */
 export type SendOutcome = { message: Message; peerId: string; duplicate: boolean } | { error: unknown };
 
+/** What a SEND's socket hears after the commit: the message serialised once (ACK and events share it). */
+export type SendReply = { message: Message; json: string } | { error: unknown };
+
+type Reads = {
+  chats: Map<string, LockedChat>;
+  stored: Map<string, MessageRow>;
+  replies: Map<string, ReplyTarget>;
+  attachments: Map<string, AttachmentRow>;
+};
+
+/** What the batch writes, gathered while each send is checked. */
+type Writes = {
+  rows: MessageRow[];
+  links: AttachmentLink[];
+  chats: Map<string, ChatUpdate>;
+  /** Sends written in this batch by (sender, client id): a resend in the same batch answers the first. */
+  fresh: Map<string, { message: Message; peerId: string }>;
+  linked: Set<string>;
+};
+
 /**
- * Writes a batch of sends inside one transaction. Every check of a send reads before it writes,
- * so a refused send (an AppError) leaves nothing behind and the others go on.
+ * Writes a batch of sends inside one transaction, with a fixed number of statements per batch:
+ * everything the checks need is read first (the chats locked in id order), each send is checked on
+ * its own in memory (a refused one, an AppError, is answered alone), then the rows are written.
  */
 export async function sendAll(q: Sql, items: SendItem[], now: number): Promise<SendOutcome[]> {
-  const chats = new Map<string, ChatRow>();
-  const connected = new Set<string>();
+  const reads = await readAll(q, items);
+  const writes: Writes = { rows: [], links: [], chats: new Map(), fresh: new Map(), linked: new Set() };
   const outcomes: SendOutcome[] = [];
   for (const item of items) {
     try {
-      outcomes.push(await sendOne(q, item, now, chats, connected));
+      outcomes.push(await sendOne(q, item, now, reads, writes));
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       outcomes.push({ error });
     }
   }
+  if (writes.rows.length > 0) {
+    // The keys were read under the chats' locks; only a resend naming another chat can race us. Then
+    // seq would have a gap: the batch fails and sendBatch retries it one send at a time.
+    if ((await q.sends.insertMessages(writes.rows)) !== writes.rows.length) throw new Error("a message of the batch was stored meanwhile");
+    await q.sends.linkAttachments(writes.links);
+    await q.sends.updateChats(now, [...writes.chats.values()]);
+  }
   return outcomes;
 }
 
-async function sendOne(q: Sql, { userId, frame }: SendItem, now: number, chats: Map<string, ChatRow>, connected: Set<string>): Promise<SendOutcome> {
+async function readAll(q: Sql, items: SendItem[]): Promise<Reads> {
+  const chatIds = [...new Set(items.map((i) => i.frame.chatId))].sort();
+  const chats = new Map((await q.sends.lockChats(chatIds)).map((c) => [c.id, c]));
+  const stored = new Map((await q.sends.earlier(items.map((i) => ({ senderId: i.userId, clientId: i.frame.id })))).map((m) => [keyOf(m.sender_id, m.client_id), m]));
+  const replyIds = [...new Set(items.flatMap((i) => (i.frame.replyToId === undefined ? [] : [i.frame.replyToId])))];
+  const attachmentIds = [...new Set(items.flatMap((i) => i.frame.attachmentIds ?? []))];
+  const replies = new Map((await q.sends.replyTargets(replyIds)).map((m) => [m.id, m]));
+  const attachments = new Map((await q.sends.attachments(attachmentIds)).map((a) => [a.id, a]));
+  return { chats, stored, replies, attachments };
+}
+
+async function sendOne(q: Sql, { userId, frame }: SendItem, now: number, reads: Reads, writes: Writes): Promise<SendOutcome> {
   // A resend (lost ack, another socket, after a reconnect) answers the message stored the first time.
-  const earlier = await q.get<MessageRow>("select * from messages where sender_id = ? and client_id = ?", userId, frame.id);
+  const key = keyOf(userId, frame.id);
+  const earlier = reads.stored.get(key);
   if (earlier) {
-    const chat = chats.get(earlier.chat_id) ?? (await memberChat(q, userId, earlier.chat_id));
+    const chat = reads.chats.get(earlier.chat_id) ?? (await memberChat(q, userId, earlier.chat_id));
     const message = await messageById(q, earlier.id);
     if (!message) throw new Error(`message ${earlier.id} vanished inside its transaction`);
     return { message, peerId: peerOf(chat, userId), duplicate: true };
   }
+  const same = writes.fresh.get(key);
+  if (same) return { ...same, duplicate: true };
 
-  let chat = chats.get(frame.chatId);
-  if (!chat || (chat.user_low !== userId && chat.user_high !== userId)) chat = await memberChat(q, userId, frame.chatId);
-  chats.set(chat.id, chat);
+  const chat: LockedChat | undefined = reads.chats.get(frame.chatId);
+  if (!chat || (chat.user_low !== userId && chat.user_high !== userId)) throw chatNotFound();
   const peerId = peerOf(chat, userId);
-  if (!connected.has(chat.id)) {
-    await ensureConnected(q, userId, peerId);
-    connected.add(chat.id);
-  }
+  if (!chat.connected) throw notConnected();
 
   let replyTo: Message["replyTo"] = null;
   if (frame.replyToId !== undefined) {
-    const original = await q.get<MessageRow>("select * from messages where id = ? and chat_id = ?", frame.replyToId, chat.id);
-    if (!original) throw messageNotFound();
-    const first = await q.get<{ kind: "image" | "file" }>("select kind from attachments where message_id = ? order by position limit 1", original.id);
-    replyTo = replyPreview(original, first?.kind ?? null);
+    const original = reads.replies.get(frame.replyToId);
+    if (!original || original.chat_id !== chat.id) throw messageNotFound();
+    replyTo = replyPreview(original, original.kind);
   }
 
-  const attachmentIds = frame.attachmentIds ?? [];
   const attachments: AttachmentRow[] = [];
-  for (const id of attachmentIds) {
-    const row = await q.get<AttachmentRow>("select * from attachments where id = ?", id);
-    const usable = row && row.chat_id === chat.id && row.uploader_id === userId && row.message_id === null && !attachments.some((a) => a.id === id);
+  for (const id of frame.attachmentIds ?? []) {
+    const row = reads.attachments.get(id);
+    const usable = row && row.chat_id === chat.id && row.uploader_id === userId && row.message_id === null && !writes.linked.has(id) && !attachments.some((a) => a.id === id);
     if (!usable) throw new AppError("ATTACHMENT_NOT_FOUND", "An attachment is missing or already sent; upload it again.", { attachmentId: id });
     attachments.push(row);
   }
 
-  // Checks are done: from here on only writes.
-  const id = randomUUID();
-  const counters = await q.get<{ last_seq: number; rev: number }>(
-    "update chats set last_seq = last_seq + 1, rev = rev + 1, last_message_id = ? where id = ? returning last_seq, rev",
-    id,
-    chat.id,
-  );
-  if (!counters) throw new Error(`chat ${chat.id} vanished inside its transaction`);
+  // Checks are done: from here on only what the batch will write.
+  const id = uuidv7(now);
+  let counters = writes.chats.get(chat.id);
+  if (!counters) {
+    counters = { id: chat.id, lastSeq: chat.last_seq, rev: chat.rev, lastMessageId: id, userLow: chat.user_low, lowUnread: 0, highUnread: 0 };
+    writes.chats.set(chat.id, counters);
+  }
+  counters.lastSeq += 1;
+  counters.rev += 1;
+  counters.lastMessageId = id;
+  if (userId === chat.user_low) counters.highUnread += 1;
+  else counters.lowUnread += 1;
   const row: MessageRow = {
     id,
     chat_id: chat.id,
-    seq: counters.last_seq,
+    seq: counters.lastSeq,
     rev: counters.rev,
     sender_id: userId,
     client_id: frame.id,
@@ -91,22 +133,11 @@ async function sendOne(q: Sql, { userId, frame }: SendItem, now: number, chats: 
     edited_at: null,
     deleted_at: null,
   };
-  await q.run(
-    "insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    row.id,
-    row.chat_id,
-    row.seq,
-    row.rev,
-    row.sender_id,
-    row.client_id,
-    row.text,
-    row.reply_to_id,
-    row.created_at,
-  );
+  writes.rows.push(row);
   for (const [position, attachment] of attachments.entries()) {
-    await q.run("update attachments set message_id = ?, position = ? where id = ?", id, position, attachment.id);
+    writes.links.push({ id: attachment.id, messageId: id, position });
+    writes.linked.add(attachment.id);
   }
-  await q.run("update chat_members set activity_at = ?, unread = unread + (case when user_id = ? then 0 else 1 end) where chat_id = ?", now, userId, chat.id);
   const message: Message = {
     id,
     chatId: chat.id,
@@ -122,5 +153,10 @@ async function sendOne(q: Sql, { userId, frame }: SendItem, now: number, chats: 
     editedAt: null,
     deletedAt: null,
   };
+  writes.fresh.set(key, { message, peerId });
   return { message, peerId, duplicate: false };
+}
+
+function keyOf(senderId: string, clientId: string): string {
+  return `${senderId} ${clientId}`;
 }

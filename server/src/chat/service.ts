@@ -133,9 +133,11 @@ export class ChatService {
     }
     items.forEach((item, i) => {
       const outcome = outcomes[i] ?? { error: new Error("no outcome") };
-      item.reply(outcome);
-      if ("message" in outcome && !outcome.duplicate) {
-        const event = { type: "MESSAGE", message: outcome.message } as const;
+      if (!("message" in outcome)) return item.reply(outcome);
+      const json = JSON.stringify(outcome.message);
+      item.reply({ message: outcome.message, json });
+      if (!outcome.duplicate) {
+        const event = { encoded: `{"type":"MESSAGE","message":${json}}` };
         this.fanout(item.userId, event, { except: item.origin });
         this.fanout(outcome.peerId, event);
       }

@@ -1,6 +1,7 @@
 import type SQLite from "better-sqlite3";
 import type pg from "pg";
 import type { Database } from "../db/database.ts";
+import { postgresSendStatements, sqliteSendStatements, type SendStatements } from "./sendSql.ts";
 
 /**
  * The chat tables' statements, in SQL both engines read (`?` placeholders, snake_case columns),
@@ -12,6 +13,8 @@ export type Sql = {
   get<T>(text: string, ...params: unknown[]): Promise<T | undefined>;
   /** Returns the number of rows changed. */
   run(text: string, ...params: unknown[]): Promise<number>;
+  /** A batch of sends' statements, each for the whole batch (sendSql.ts). */
+  sends: SendStatements;
 };
 
 export type ChatSql = {
@@ -41,6 +44,7 @@ function sqliteSql(database: Database, file: SQLite.Database): ChatSql {
     all: <T>(text: string, ...params: unknown[]) => Promise.resolve(prepare(text).all(...params) as T[]),
     get: <T>(text: string, ...params: unknown[]) => Promise.resolve(prepare(text).get(...params) as T | undefined),
     run: (text: string, ...params: unknown[]) => Promise.resolve(prepare(text).run(...params).changes),
+    sends: sqliteSendStatements(prepare),
   };
   const begin = file.prepare("BEGIN IMMEDIATE");
   const commit = file.prepare("COMMIT");
@@ -79,6 +83,10 @@ function postgresSql(pool: pg.Pool): ChatSql {
     all: async <T>(text: string, ...params: unknown[]) => (await client.query({ ...named(text), values: params })).rows as T[],
     get: async <T>(text: string, ...params: unknown[]) => (await client.query({ ...named(text), values: params })).rows[0] as T | undefined,
     run: async (text: string, ...params: unknown[]) => (await client.query({ ...named(text), values: params })).rowCount ?? 0,
+    sends: postgresSendStatements(async (name, text, values) => {
+      const result = await client.query({ name, text, values });
+      return { rows: result.rows as unknown[], rowCount: result.rowCount ?? 0 };
+    }),
   });
   const pooled = over(pool);
   return {

@@ -78,7 +78,7 @@ export class ChatSocket {
         frame,
         origin: peer,
         reply: (outcome) => {
-          if ("message" in outcome) ack(peer, frame.id, { message: outcome.message });
+          if ("message" in outcome) peer.send({ encoded: `{"type":"ACK","id":${JSON.stringify(frame.id)},"message":${outcome.json}}` });
           else if (outcome.error instanceof AppError) ack(peer, frame.id, { error: outcome.error.toBody() });
           else {
             this.log.error({ err: outcome.error }, "send failed");

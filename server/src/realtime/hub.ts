@@ -1,7 +1,7 @@
 import type { ServerEvent } from "@easyqr/protocol";
 import type { Target } from "../pairing/service.ts";
 import type { FanoutOptions } from "./fanout.ts";
-import type { Peer } from "./peer.ts";
+import type { Encoded, Peer } from "./peer.ts";
 
 /** The sockets of this process: pairing sockets by session and role, user sockets by user and sign-in session. */
 export class Hub {
@@ -26,7 +26,7 @@ export class Hub {
   }
 
   /** Sends to every socket of this user on this process. */
-  publishToUser(userId: string, event: ServerEvent, options?: FanoutOptions): void {
+  publishToUser(userId: string, event: ServerEvent | Encoded, options?: FanoutOptions): void {
     for (const peer of this.users.get(userId) ?? []) if (peer !== options?.except) peer.send(event, options);
   }
 

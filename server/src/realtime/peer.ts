@@ -7,6 +7,13 @@ const SOFT_LIMIT_BYTES = 256 * 1024;
 /** Above this, the reader is too slow to keep: it is disconnected and will resync. */
 const HARD_LIMIT_BYTES = 4 * 1024 * 1024;
 
+/** An event serialised once, for sending the same text to many sockets. */
+export type Encoded = { readonly encoded: string };
+
+export function encode(event: ServerEvent): Encoded {
+  return { encoded: JSON.stringify(event) };
+}
+
 /** One open socket and the only way to write to it: JSON frames with backpressure. */
 export class Peer {
   /** Set by the heartbeat; false means a ping is unanswered. */
@@ -16,7 +23,7 @@ export class Peer {
 
   constructor(readonly socket: WebSocket) {}
 
-  send(event: ServerEvent, options: { droppable?: boolean } = {}): void {
+  send(event: ServerEvent | Encoded, options: { droppable?: boolean } = {}): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
     const buffered = this.socket.bufferedAmount;
     if (buffered > HARD_LIMIT_BYTES) {
@@ -24,7 +31,7 @@ export class Peer {
       return;
     }
     if (options.droppable && buffered > SOFT_LIMIT_BYTES) return;
-    this.socket.send(JSON.stringify(event));
+    this.socket.send("encoded" in event ? event.encoded : JSON.stringify(event));
   }
 
   /** Sends a final ERROR and closes. */
