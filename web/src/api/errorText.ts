@@ -47,7 +47,7 @@ const words: Record<ErrorCode, string> = {
   USER_NOT_FOUND: "That account was not found. It may have been deleted.",
   UPLOAD_TOO_LARGE: "That picture is too large. Choose one under 5 MB and 25 megapixels.",
   UPLOAD_UNSUPPORTED: "That file type is not supported. Choose a JPEG, PNG or WebP picture.",
-  UPLOAD_INVALID: "That picture could not be read. It may be damaged; try another one.",
+  UPLOAD_INVALID: "That file could not be read. It may be empty or damaged; try another one.",
   CONTACT_QR_INVALID: "This is not a valid EasyQR contact code. Ask them to show their QR again.",
   CONTACT_QR_EXPIRED: "This QR code has expired. Ask them to open My QR again and scan the new one.",
   CONTACT_QR_ROTATED: "This QR code was replaced by a newer one. Scan the code their screen shows now.",
