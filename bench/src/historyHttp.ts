@@ -2,7 +2,7 @@
 // one request at a time: its own process, pinned to the load generator's core.
 import { Agent, request } from "node:http";
 import { parseArgs } from "node:util";
-import { percentile } from "./stats.ts";
+import { timePages } from "./stats.ts";
 
 const { values } = parseArgs({
   options: {
@@ -33,25 +33,6 @@ function page(): Promise<{ messages: { seq: number }[] }> {
   });
 }
 
-for (let i = 0; i < Number(values.warmup); i++) await page();
-const latencies: number[] = [];
-let last: { messages: { seq: number }[] } = { messages: [] };
-const cpuBefore = process.cpuUsage();
-for (let i = 0; i < Number(values.count); i++) {
-  const started = performance.now();
-  last = await page();
-  latencies.push(performance.now() - started);
-}
-const cpu = process.cpuUsage(cpuBefore);
+const summary = await timePages(page, Number(values.count), Number(values.warmup));
 agent.destroy();
-console.log(
-  JSON.stringify({
-    count: latencies.length,
-    messages: last.messages.length,
-    newestSeq: last.messages.at(-1)?.seq ?? null,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    max: percentile(latencies, 100),
-    cpuSeconds: (cpu.user + cpu.system) / 1e6,
-  }),
-);
+console.log(JSON.stringify(summary));

@@ -3,7 +3,7 @@
 import { parseArgs } from "node:util";
 import { buildApp } from "@easyqr/server/src/app.ts";
 import { loadConfig } from "@easyqr/server/src/config.ts";
-import { percentile } from "./stats.ts";
+import { timePages } from "./stats.ts";
 
 const { values } = parseArgs({
   options: {
@@ -21,25 +21,6 @@ const user = values.user ?? "";
 const chat = values.chat ?? "";
 const query = { limit: Number(values.limit) };
 
-for (let i = 0; i < Number(values.warmup); i++) await app.chat.history(user, chat, query);
-const latencies: number[] = [];
-let last = await app.chat.history(user, chat, query);
-const cpuBefore = process.cpuUsage();
-for (let i = 0; i < Number(values.count); i++) {
-  const started = performance.now();
-  last = await app.chat.history(user, chat, query);
-  latencies.push(performance.now() - started);
-}
-const cpu = process.cpuUsage(cpuBefore);
+const summary = await timePages(() => app.chat.history(user, chat, query), Number(values.count), Number(values.warmup));
 await app.close();
-console.log(
-  JSON.stringify({
-    count: latencies.length,
-    messages: last.messages.length,
-    newestSeq: last.messages.at(-1)?.seq ?? null,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    max: percentile(latencies, 100),
-    cpuSeconds: (cpu.user + cpu.system) / 1e6,
-  }),
-);
+console.log(JSON.stringify(summary));

@@ -18,3 +18,33 @@ export function table(rows: readonly Record<string, string | number>[]): string 
   const line = (cells: readonly (string | number)[]) => `| ${cells.join(" | ")} |`;
   return [line(keys), line(keys.map(() => "---")), ...rows.map((r) => line(keys.map((k) => r[k] ?? "")))].join("\n");
 }
+
+/**
+ * Times `fetchPage` one call at a time (after `warmup` untimed calls) and summarises: latency
+ * percentiles in ms, this process's CPU, and what the last page held (proof it was the newest page).
+ */
+export async function timePages(
+  fetchPage: () => Promise<{ messages: { seq: number }[] }>,
+  count: number,
+  warmup: number,
+): Promise<{ count: number; messages: number; newestSeq: number | null; p50: number; p99: number; max: number; cpuSeconds: number }> {
+  for (let i = 0; i < warmup; i++) await fetchPage();
+  const latencies: number[] = [];
+  let last: { messages: { seq: number }[] } = { messages: [] };
+  const cpuBefore = process.cpuUsage();
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    last = await fetchPage();
+    latencies.push(performance.now() - started);
+  }
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    count: latencies.length,
+    messages: last.messages.length,
+    newestSeq: last.messages.at(-1)?.seq ?? null,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: percentile(latencies, 100),
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  };
+}

@@ -1,47 +1,17 @@
-/** Rows of the chat tables as the raw statements in this folder return them (snake_case). */
+import type { AttachmentsTable, ChatMembersTable, ChatsTable, MessagesTable, ReactionsTable } from "../db/schema.ts";
 
-export type ChatRow = {
-  id: string;
-  user_low: string;
-  user_high: string;
-  created_at: number;
-  last_seq: number;
-  rev: number;
-  last_message_id: string | null;
-};
+// Rows of the chat tables as the raw statements in this folder return them (snake_case), derived from the schema.
 
-export type MemberRow = { chat_id: string; user_id: string; delivered_seq: number; seen_seq: number; unread: number; activity_at: number };
+/** `lastSeq` → `last_seq`: a column's name as raw SQL returns it. */
+type Snake<S extends string> = S extends `${infer Head}${infer Tail}` ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${Snake<Tail>}` : S;
+/** A table's row as the raw statements return it: the schema's columns, snake_case. */
+type RowOf<Table> = { [Column in keyof Table as Snake<Column & string>]: Table[Column] };
 
-export type MessageRow = {
-  id: string;
-  chat_id: string;
-  seq: number;
-  rev: number;
-  sender_id: string;
-  client_id: string;
-  text: string | null;
-  reply_to_id: string | null;
-  created_at: number;
-  edited_at: number | null;
-  deleted_at: number | null;
-};
-
-export type AttachmentRow = {
-  id: string;
-  chat_id: string;
-  uploader_id: string;
-  message_id: string | null;
-  position: number;
-  kind: "image" | "file";
-  name: string;
-  mime: string;
-  size: number;
-  width: number | null;
-  height: number | null;
-  thumb_key: string | null;
-};
-
-export type ReactionRow = { message_id: string; user_id: string; emoji: string; created_at: number };
+export type ChatRow = RowOf<ChatsTable>;
+export type MemberRow = RowOf<Pick<ChatMembersTable, "chatId" | "userId" | "deliveredSeq" | "seenSeq" | "unread" | "activityAt">>;
+export type MessageRow = RowOf<MessagesTable>;
+export type AttachmentRow = RowOf<Omit<AttachmentsTable, "storageKey" | "createdAt">>;
+export type ReactionRow = RowOf<ReactionsTable>;
 
 /** A chat with both members' state and the peer's card, as one member sees it. */
 export type ChatViewRow = ChatRow & {
