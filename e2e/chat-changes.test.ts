@@ -189,6 +189,8 @@ describe("photos and files, edits and deletes, and sending offline in real brows
       await field.press("Enter");
       const pending = d.page.getByTestId("pending-message").filter({ hasText: "Written in a tunnel" });
       await pending.getByTestId("tick").and(d.page.locator("[data-tick=pending]")).waitFor();
+      // The peer's presence is stale while our socket is away: the header says so instead of "online".
+      await dChat.getByTestId("chat-status").filter({ hasText: "connecting…" }).waitFor();
       await shot(d.page, "chat-pending-desktop");
       await e.page.waitForTimeout(1_500);
       assert.equal(await messageWith(e.page, "Written in a tunnel").count(), 0, "nothing went out offline");
@@ -200,6 +202,7 @@ describe("photos and files, edits and deletes, and sending offline in real brows
       });
       await messageWith(e.page, "Written in a tunnel").waitFor({ timeout: 30_000 });
       await pending.waitFor({ state: "detached" });
+      await dChat.getByTestId("chat-status").filter({ hasText: "online" }).waitFor();
       await messageWith(d.page, "Written in a tunnel").getByTestId("tick").waitFor();
       await e.page.waitForTimeout(1_500);
       assert.equal(await messageWith(e.page, "Written in a tunnel").count(), 1, "the peer sees it once");

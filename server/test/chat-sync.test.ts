@@ -116,6 +116,25 @@ describe("catching up", () => {
     socketB.close();
   });
 
+  test("a change to a message far back in the chat comes through SYNC beside the new ones, and nothing else does", async () => {
+    const { b, chat, socketA, socketB } = await chatPair(server, "syncold");
+    const old = await burst(socketA, chat.id, 30);
+    const cursor = old.at(-1)!.rev;
+    const fresh = await burst(socketB, chat.id, 2, "n");
+    const edited = await request(socketA, { type: "EDIT", messageId: old[0]!.id, text: "first, edited" });
+    const reacted = await request(socketB, { type: "REACT", messageId: old[4]!.id, emoji: "🎉" });
+    const answer = await request(socketB, { type: "SYNC", chats: [{ chatId: chat.id, rev: cursor }] });
+    const changes = answer.sync?.chats[0]?.changes ?? [];
+    assert.deepEqual(
+      changes.map((m) => m.id),
+      [fresh[0]!.id, fresh[1]!.id, old[0]!.id, old[4]!.id],
+    );
+    assert.deepEqual(changes.slice(2), [edited.message, reacted.message]);
+    assert.deepEqual(changes, (await historyOf(server, b, chat.id)).messages.filter((m) => m.rev > cursor).sort((x, y) => x.rev - y.rev));
+    socketA.close();
+    socketB.close();
+  });
+
   test("too far behind, or a chat the client does not know: the Chat with resync, and history pages give everything", async () => {
     const { b, chat, socketA, socketB } = await chatPair(server, "resync");
     const other = await chatPair(server, "resync2");

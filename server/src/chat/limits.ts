@@ -18,7 +18,7 @@ export const defaultChatLimits: ChatLimits = {
   messagesPerSecond: 30,
   messageBurst: 60,
   batchSize: 256,
-  batchGapMs: 3,
+  batchGapMs: 8,
   typingEveryMs: 2_000,
   syncMaxTotal: 5_000,
 };

@@ -17,13 +17,31 @@ const PREVIEW_CHARS = 200;
  */
 export type Selector =
   | { by: "seqRange"; chatId: string; from: number; to: number }
-  | { by: "revAfter"; chatId: string; rev: number }
+  | { by: "changes"; changes: ChangesAfter }
   | { by: "id"; id: string };
 
 function condition(s: Selector): { where: string; params: unknown[] } {
   if (s.by === "seqRange") return { where: "m.chat_id = ? and m.seq between ? and ?", params: [s.chatId, s.from, s.to] };
-  if (s.by === "revAfter") return { where: "m.chat_id = ? and m.rev > ?", params: [s.chatId, s.rev] };
+  if (s.by === "changes") return { where: `m.id in (${changesOf("id", "union all")})`, params: changesParams(s.changes) };
   return { where: "m.id = ?", params: [s.id] };
+}
+
+/**
+ * A chat's messages changed after `rev`, for SYNC: the new ones are among its newest `lastSeq - rev`
+ * seqs (each new message moved rev by one), the older changed ones are in the partial index of
+ * changed messages (migration 0004). Both ranges are small however long the chat is.
+ */
+export type ChangesAfter = { chatId: string; rev: number; lastSeq: number; chatRev: number };
+
+const changesOf = (columns: string, union: string) =>
+  `select ${columns} from messages where chat_id = ? and seq > ? and rev > ? ${union} select ${columns} from messages where chat_id = ? and changed_at is not null and rev > ?`;
+
+function changesParams(c: ChangesAfter): unknown[] {
+  return [c.chatId, Math.max(0, c.lastSeq - (c.chatRev - c.rev)), c.rev, c.chatId, c.rev];
+}
+
+export function changedMessages(q: Sql, changes: ChangesAfter): Promise<MessageRow[]> {
+  return q.all<MessageRow>(`${changesOf("*", "union")} order by rev`, ...changesParams(changes));
 }
 
 type ReplyRow = { reply_id: string; id: string; seq: number; sender_id: string; text: string | null; deleted_at: number | null; kind: "image" | "file" | null };

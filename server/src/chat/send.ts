@@ -132,6 +132,7 @@ async function sendOne(q: Sql, { userId, frame }: SendItem, now: number, reads: 
     created_at: now,
     edited_at: null,
     deleted_at: null,
+    changed_at: null,
   };
   writes.rows.push(row);
   for (const [position, attachment] of attachments.entries()) {

@@ -22,7 +22,7 @@ import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
 import type { UserFanout } from "../realtime/fanout.ts";
 import type { ChatLimits } from "./limits.ts";
-import { changedChatRows, chatRow, chatRows, chatView, messageById, renderMessages } from "./queries.ts";
+import { changedChatRows, changedMessages, chatRow, chatRows, chatView, messageById, renderMessages } from "./queries.ts";
 import type { ChatRow, MemberRow, MessageRow } from "./rows.ts";
 import { sendAll, type SendItem, type SendOutcome } from "./send.ts";
 import type { ChatSql, Sql } from "./sql.ts";
@@ -255,9 +255,10 @@ export class ChatService {
           chats.push({ chat, changes: [], resync: true });
           continue;
         }
-        const rows = await q.all<MessageRow>("select * from messages where chat_id = ? and rev > ? order by rev", row.id, clientRev);
+        const changes = { chatId: row.id, rev: clientRev, lastSeq: row.last_seq, chatRev: row.rev };
+        const rows = await changedMessages(q, changes);
         budget -= rows.length;
-        chats.push({ chat, changes: await renderMessages(q, rows, { by: "revAfter", chatId: row.id, rev: clientRev }), resync: false });
+        chats.push({ chat, changes: await renderMessages(q, rows, { by: "changes", changes }), resync: false });
       }
       return { chats };
     });
@@ -274,10 +275,11 @@ export class ChatService {
   ): Promise<Message> {
     const result = await this.sql.write(async (q) => {
       const { message, chat } = await memberMessage(q, userId, messageId);
-      const changed = await apply(q, message, chat, this.clock.now());
+      const now = this.clock.now();
+      const changed = await apply(q, message, chat, now);
       if (changed) {
         const bumped = await q.get<{ rev: number }>("update chats set rev = rev + 1 where id = ? returning rev", chat.id);
-        await q.run("update messages set rev = ? where id = ?", bumped?.rev, message.id);
+        await q.run("update messages set rev = ?, changed_at = ? where id = ?", bumped?.rev, now, message.id);
       }
       const view = await messageById(q, message.id);
       if (!view) throw new Error(`message ${message.id} vanished inside its transaction`);

@@ -4,31 +4,115 @@ import { Worker } from "node:worker_threads";
 /**
  * Copies the SQLite WAL back into the database file from a worker thread with its own connection.
  * Left to the writer (`wal_autocheckpoint`), a checkpoint runs inside a commit on the event loop and
- * stalls every socket for its copy and fsync (~200 ms at 80 MB of WAL: the send path's p99). A
- * PASSIVE checkpoint never blocks the writer; the writer's own autocheckpoint stays as a backstop.
+ * stalls every socket for its copy and fsync. A PASSIVE checkpoint never blocks the writer.
+ *
+ * Two costs decide the schedule. Each checkpoint copies every page written since the last one, and
+ * busy pages (a chat's newest index pages) are rewritten many times a second, so checkpoints every
+ * second copy far less than frequent ones. But the WAL only starts over from its beginning when a
+ * checkpoint has copied all of it and nothing was written since, which a steady stream of commits
+ * never allows: past `restartBytes` the worker asks for a quiet moment (`hold`: the event loop keeps
+ * the database connection while the worker copies the few frames written since its last pass).
  */
 export type Checkpointer = { stop(): Promise<void> };
+
+export type CheckpointerOptions = {
+  file: string;
+  everyMs: number;
+  restartBytes: number;
+  /** Runs `work` while nothing else uses this process's database connection. */
+  hold: (work: () => Promise<void>) => Promise<void>;
+  onError: (message: string) => void;
+};
 
 const source = `
 const { parentPort, workerData } = require("node:worker_threads");
 const SQLite = require(workerData.driver);
+try { require("node:os").setPriority(Number(require("node:fs").readlinkSync("/proc/thread-self").split("/").pop()), workerData.nice); } catch {}
 const db = new SQLite(workerData.file);
 db.pragma("busy_timeout = 5000");
-const timer = setInterval(() => {
-  try { db.pragma("wal_checkpoint(PASSIVE)"); } catch (error) { parentPort.postMessage(String(error)); }
-}, workerData.everyMs);
-parentPort.on("message", () => { clearInterval(timer); db.close(); process.exit(0); });
+const checkpoint = () => db.pragma("wal_checkpoint(PASSIVE)")[0];
+const frameBytes = db.pragma("page_size", { simple: true }) + 24;
+let timer;
+const next = () => { timer = setTimeout(run, workerData.everyMs); };
+function run() {
+  try {
+    // Each pass copies what was written during the one before, so a few passes leave little to copy.
+    let log = 0;
+    let caughtUp = false;
+    for (let pass = 0; pass < 5 && !caughtUp; pass++) {
+      const began = performance.now();
+      log = checkpoint().log;
+      caughtUp = performance.now() - began < workerData.quietMs;
+    }
+    // While commits keep coming, a pass never ends fully copied: past restartBytes, once the passes
+    // have caught up (the held one will be short), ask for a moment; past twice that, ask anyway.
+    const walBytes = log * frameBytes;
+    if (walBytes < workerData.restartBytes || (!caughtUp && walBytes < 2 * workerData.restartBytes)) return next();
+    parentPort.postMessage({ type: "hold" });
+  } catch (error) {
+    parentPort.postMessage({ type: "error", message: String(error) });
+    next();
+  }
+}
+parentPort.on("message", (message) => {
+  if (message === "held") {
+    try { checkpoint(); } catch (error) { parentPort.postMessage({ type: "error", message: String(error) }); }
+    parentPort.postMessage({ type: "release" });
+    return next();
+  }
+  clearTimeout(timer);
+  db.close();
+  process.exit(0);
+});
+next();
 `;
 
-export function startCheckpointer(file: string, everyMs: number, onError: (message: string) => void): Checkpointer {
+/**
+ * Background work, so below the event loop's priority (Linux, per thread): it mostly runs when the
+ * event loop leaves the core idle, yet still gets about a tenth of a busy core, enough to keep up
+ * with the writer (at the lowest priority it fell behind under full load).
+ */
+const NICE = 10;
+
+/** A pass this short leaves so little behind that the last one, in a held moment, is brief too. */
+const QUIET_PASS_MS = 5;
+
+/** Longest the event loop lends the connection to the worker (a stuck worker must not stop the database). */
+const HOLD_LIMIT_MS = 2000;
+
+export function startCheckpointer(o: CheckpointerOptions): Checkpointer {
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
-  const worker = new Worker(source, { eval: true, workerData: { driver, file, everyMs } });
-  worker.on("message", (message: string) => onError(message));
-  worker.on("error", (error) => onError(String(error)));
+  const workerData = { driver, file: o.file, everyMs: o.everyMs, restartBytes: o.restartBytes, quietMs: QUIET_PASS_MS, nice: NICE };
+  const worker = new Worker(source, { eval: true, workerData });
+  let stopped = false;
+  let release: (() => void) | undefined;
+  const released = () => {
+    release?.();
+    release = undefined;
+  };
+  worker.on("message", (message: { type: "hold" | "release" | "error"; message?: string }) => {
+    if (message.type === "error") return o.onError(message.message ?? "");
+    if (message.type === "release") return released();
+    if (stopped) return;
+    void o.hold(
+      () =>
+        new Promise<void>((resolve) => {
+          const limit = setTimeout(resolve, HOLD_LIMIT_MS);
+          release = () => {
+            clearTimeout(limit);
+            resolve();
+          };
+          worker.postMessage("held");
+        }),
+    );
+  });
+  worker.on("error", (error) => o.onError(String(error)));
+  worker.on("exit", released);
   worker.unref();
   return {
     stop: () =>
       new Promise((resolve) => {
+        stopped = true;
         worker.once("exit", () => resolve());
         worker.ref();
         worker.postMessage("stop");

@@ -41,6 +41,9 @@ export async function openDatabase(config: Pick<Config, "dataDir" | "database">)
   return database;
 }
 
+/** How large the SQLite WAL may grow before the checkpointer asks for a moment to start it over. */
+const WAL_RESTART_BYTES = 128 * 2 ** 20;
+
 function openSqlite(dataDir: string): Database {
   mkdirSync(dataDir, { recursive: true });
   const file = new SQLite(join(dataDir, "easyqr.sqlite"));
@@ -50,11 +53,18 @@ function openSqlite(dataDir: string): Database {
   file.pragma("busy_timeout = 5000");
   // Measured on the message path: a 64 MB page cache took group-committed sends from ~5,000 to
   // ~9,000 msgs/s (each batch dirties index pages all over messages' indexes). Checkpoints run in a
-  // worker thread every 100 ms (checkpointer.ts); the writer's autocheckpoint at ~400 MB is a backstop.
+  // worker thread (checkpointer.ts); the writer's autocheckpoint at ~400 MB is a backstop, and the
+  // WAL file is cut back to 64 MB when it starts over.
   file.pragma("cache_size = -65536");
   file.pragma("wal_autocheckpoint = 100000");
-  const checkpointer = startCheckpointer(file.name, 100, (message) => console.error(`sqlite checkpoint: ${message}`));
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: file }), plugins: [new CamelCasePlugin()] });
+  const checkpointer = startCheckpointer({
+    file: file.name,
+    everyMs: 1000,
+    restartBytes: WAL_RESTART_BYTES,
+    hold: (work) => db.connection().execute(work),
+    onError: (message) => console.error(`sqlite checkpoint: ${message}`),
+  });
   const close = async () => {
     await checkpointer.stop();
     await db.destroy();

@@ -2,16 +2,18 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from "k
 import * as m0001 from "./migrations/0001_accounts.ts";
 import * as m0002 from "./migrations/0002_contacts.ts";
 import * as m0003 from "./migrations/0003_chat.ts";
+import * as m0004 from "./migrations/0004_message_changes.ts";
 
 /**
  * The numbered migrations, in order. One set for SQLite and PostgreSQL: they use
- * only what both have (text, integer, bigint, unique and check constraints).
+ * only what both have (text, integer, bigint, unique and check constraints, partial indexes).
  * A new migration is a new file `NNNN_name.ts` added here; an applied one is never edited.
  */
 export const migrations: Record<string, Migration> = {
   "0001_accounts": m0001,
   "0002_contacts": m0002,
   "0003_chat": m0003,
+  "0004_message_changes": m0004,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -150,6 +150,8 @@ export type MessagesTable = {
   createdAt: number;
   editedAt: number | null;
   deletedAt: number | null;
+  /** When it last changed after it was sent (edit, delete, reaction); null for one never changed. */
+  changedAt: number | null;
 };
 
 export type AttachmentsTable = {

@@ -7,7 +7,7 @@ import { Avatar } from "../../components/Avatar.tsx";
 import { BackIcon } from "../../components/icons.tsx";
 import { useNow } from "../../components/useNow.ts";
 import { presenceText } from "../contacts/lastSeen.ts";
-import { contactsAtom } from "../contacts/state.ts";
+import { contactsAtom, liveAtom } from "../contacts/state.ts";
 import { paths } from "../session/guard.ts";
 import { userAtom } from "../session/state.ts";
 import { displayName } from "./ChatList.tsx";
@@ -23,6 +23,7 @@ export function ChatWindow({ chatId }: { chatId: string }) {
   const state = useAtomValue(chatsAtom);
   const outbox = useAtomValue(outboxAtom);
   const contacts = useAtomValue(contactsAtom);
+  const live = useAtomValue(liveAtom);
   const me = useAtomValue(userAtom);
   const now = useNow(1_000);
   const focused = useFocused();
@@ -101,9 +102,12 @@ export function ChatWindow({ chatId }: { chatId: string }) {
 
   const peer = chat.peer;
   const name = displayName(peer);
+  // Presence and typing are only as fresh as our socket: while it is away, say so instead.
+  const away = live === "retrying" || live === "connecting";
   const connection = contacts?.connections.find((c) => c.user.id === peer.id);
-  const typing = (state?.typing[chatId] ?? 0) > now;
-  const status = typing ? "typing…" : connection ? presenceText(connection.presence, now) : chat.connected ? "" : "not a contact any more";
+  const online = !away && connection?.presence.online === true;
+  const typing = !away && (state?.typing[chatId] ?? 0) > now;
+  const status = away ? "connecting…" : typing ? "typing…" : connection ? presenceText(connection.presence, now) : chat.connected ? "" : "not a contact any more";
   const names = (id: string) => (id === me.id ? "You" : name);
 
   const send = (text: string, attachments: Attachment[]) => {
@@ -120,11 +124,11 @@ export function ChatWindow({ chatId }: { chatId: string }) {
         </Link>
         <span className="contact-row__avatar">
           <Avatar user={peer} size={40} />
-          {connection?.presence.online ? <span className="presence-dot" aria-hidden="true" /> : null}
+          {online ? <span className="presence-dot" aria-hidden="true" /> : null}
         </span>
         <span className="chat__title">
           <h2 className="chat__name">{name}</h2>
-          <span className={`chat__status${typing || connection?.presence.online ? " chat__status--live" : ""}`} data-testid="chat-status" aria-live="polite">
+          <span className={`chat__status${typing || online ? " chat__status--live" : ""}`} data-testid="chat-status" aria-live="polite">
             {status}
           </span>
         </span>
