@@ -4,7 +4,7 @@ import { useEffect, useRef } from "react";
 import { Link } from "react-router";
 import { Avatar } from "../../components/Avatar.tsx";
 import { useNow } from "../../components/useNow.ts";
-import { contactsAtom } from "../contacts/state.ts";
+import { contactsAtom, presenceFreshAtom } from "../contacts/state.ts";
 import { chatPath } from "../session/guard.ts";
 import { userAtom } from "../session/state.ts";
 import { listTime, previewText } from "./messageText.ts";
@@ -75,11 +75,12 @@ export function ChatList({ activeId }: { activeId: string | undefined }) {
   const state = useAtomValue(chatsAtom);
   const outbox = useAtomValue(outboxAtom);
   const contacts = useAtomValue(contactsAtom);
+  const fresh = useAtomValue(presenceFreshAtom);
   const me = useAtomValue(userAtom)?.id ?? "";
   const now = useNow(1_000);
   if (!list || !state) return null;
   if (list.length === 0) return null;
-  const online = new Set(contacts?.connections.filter((c) => c.presence.online).map((c) => c.user.id));
+  const online = new Set(fresh ? contacts?.connections.filter((c) => c.presence.online).map((c) => c.user.id) : []);
   const lastPending = new Map(outbox.map((item) => [item.chatId, item.text || "Photo"]));
   return (
     <section className="contacts" aria-labelledby="chatlist-title">

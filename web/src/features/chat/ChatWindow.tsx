@@ -7,7 +7,7 @@ import { Avatar } from "../../components/Avatar.tsx";
 import { BackIcon } from "../../components/icons.tsx";
 import { useNow } from "../../components/useNow.ts";
 import { presenceText } from "../contacts/lastSeen.ts";
-import { contactsAtom, liveAtom } from "../contacts/state.ts";
+import { contactsAtom, presenceFreshAtom } from "../contacts/state.ts";
 import { paths } from "../session/guard.ts";
 import { userAtom } from "../session/state.ts";
 import { displayName } from "./ChatList.tsx";
@@ -23,7 +23,7 @@ export function ChatWindow({ chatId }: { chatId: string }) {
   const state = useAtomValue(chatsAtom);
   const outbox = useAtomValue(outboxAtom);
   const contacts = useAtomValue(contactsAtom);
-  const live = useAtomValue(liveAtom);
+  const fresh = useAtomValue(presenceFreshAtom);
   const me = useAtomValue(userAtom);
   const now = useNow(1_000);
   const focused = useFocused();
@@ -103,7 +103,7 @@ export function ChatWindow({ chatId }: { chatId: string }) {
   const peer = chat.peer;
   const name = displayName(peer);
   // Presence and typing are only as fresh as our socket: while it is away, say so instead.
-  const away = live === "retrying" || live === "connecting";
+  const away = !fresh;
   const connection = contacts?.connections.find((c) => c.user.id === peer.id);
   const online = !away && connection?.presence.online === true;
   const typing = !away && (state?.typing[chatId] ?? 0) > now;

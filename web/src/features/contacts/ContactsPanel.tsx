@@ -8,7 +8,7 @@ import { useNow } from "../../components/useNow.ts";
 import { chatSyncRef } from "../chat/state.ts";
 import { chatPath } from "../session/guard.ts";
 import { presenceText } from "./lastSeen.ts";
-import { contacts, contactsAtom, liveAtom } from "./state.ts";
+import { contacts, contactsAtom, liveAtom, presenceFreshAtom } from "./state.ts";
 
 /** Runs one contact action, keeping its error in words; the socket events update the lists. */
 function useAction() {
@@ -77,7 +77,8 @@ function ConnectionRow({ connection, now }: { connection: Connection; now: numbe
     const chat = await sync.open(connection.user.id);
     await navigate(chatPath(chat.id));
   };
-  const { online } = connection.presence;
+  const fresh = useAtomValue(presenceFreshAtom);
+  const online = fresh && connection.presence.online;
   return (
     <li className="contact-row" data-testid="connection-row" data-online={online}>
       <span className="contact-row__avatar">
@@ -87,7 +88,7 @@ function ConnectionRow({ connection, now }: { connection: Connection; now: numbe
       <span className="contact-row__text">
         <span className="contact-row__name">{name}</span>
         <span className={`contact-row__sub${online ? " contact-row__sub--online" : ""}`} data-testid="presence">
-          {presenceText(connection.presence, now)}
+          {fresh || !connection.presence.online ? presenceText(connection.presence, now) : ""}
         </span>
         {error ? (
           <span className="form-error" role="alert">

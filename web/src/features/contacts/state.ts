@@ -13,6 +13,12 @@ export const contactsAtom = atom<ContactsState | undefined>(undefined);
 /** The state of the signed-in socket, for a "connecting…" hint. */
 export const liveAtom = atom<ConnectionState>("idle");
 
+/** Whether the presence we hold is current: while the socket is away, nobody is shown online. */
+export const presenceFreshAtom = atom((get) => {
+  const live = get(liveAtom);
+  return live !== "connecting" && live !== "retrying";
+});
+
 /** How many incoming requests wait for an answer: the badge. */
 export const requestCountAtom = atom((get) => get(contactsAtom)?.incoming.length ?? 0);
 
