@@ -116,7 +116,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     ...(options.tls ? { https: options.tls } : {}),
   });
   registerErrorHandling(http);
-  const database = await openDatabase(config);
+  const postgres = config.database.url !== undefined;
+  const chatLimits = { ...defaultChatLimits, ...(postgres ? { batchConcurrency: 3 } : {}), ...config.chatLimits, ...options.chatLimits };
+  // SQLite has one writer, and better-sqlite3 writes a whole batch in one turn: a second batch in flight would only wait for it.
+  const sendBatches = postgres ? chatLimits.batchConcurrency : 1;
+  const database = await openDatabase(config, { sendBatches });
   http.addHook("onSend", async (_request, reply) => {
     void reply.header("x-content-type-options", "nosniff").header("referrer-policy", "no-referrer");
   });
@@ -154,9 +158,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     await attachments.removeOfUser(userId);
   });
   // A deleted account's chats go by ON DELETE CASCADE (members, messages, reactions and attachment rows; the files go in the hook above).
-  const chatLimits = { ...defaultChatLimits, ...config.chatLimits, ...options.chatLimits };
   const chat = new ChatService(chatSql(database), clock, chatLimits, fanout, log, attachments);
-  const sends = new SendQueue((items) => chat.sendBatch(items), chatLimits.batchSize, chatLimits.batchGapMs);
+  const sends = new SendQueue((items) => chat.sendBatch(items), chatLimits.batchSize, chatLimits.batchGapMs, sendBatches);
 
   const gateway = new Gateway({
     pairing,

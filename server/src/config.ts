@@ -47,6 +47,8 @@ const Env = z.object({
   CHAT_MESSAGE_BURST: z.coerce.number().int().positive().optional(),
   /** Under load, send batches (group commits) start at most this often. Unset: 3 ms. */
   CHAT_BATCH_GAP_MS: z.coerce.number().min(0).optional(),
+  /** PostgreSQL: send batches in flight at once (each holds a pool connection). Unset: 3. SQLite always writes one at a time. */
+  CHAT_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(16).optional(),
 });
 
 export type OtpDriverConfig =
@@ -79,8 +81,8 @@ export type Config = Readonly<{
   otp: OtpDriverConfig;
   defaultRegion: string | undefined;
   storage: StorageConfig;
-  /** Per-socket message rate overrides (the benchmark raises them); unset keys keep the defaults. */
-  chatLimits: Readonly<{ messagesPerSecond?: number; messageBurst?: number; batchGapMs?: number }>;
+  /** Per-socket message rate and send batch overrides (the benchmark raises the rate); unset keys keep the defaults. */
+  chatLimits: Readonly<{ messagesPerSecond?: number; messageBurst?: number; batchGapMs?: number; batchConcurrency?: number }>;
 }>;
 
 /** Parses the environment once. Throws a readable error naming every bad variable. */
@@ -108,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(e.CHAT_MESSAGES_PER_SECOND ? { messagesPerSecond: e.CHAT_MESSAGES_PER_SECOND } : {}),
       ...(e.CHAT_MESSAGE_BURST ? { messageBurst: e.CHAT_MESSAGE_BURST } : {}),
       ...(e.CHAT_BATCH_GAP_MS !== undefined ? { batchGapMs: e.CHAT_BATCH_GAP_MS } : {}),
+      ...(e.CHAT_BATCH_CONCURRENCY ? { batchConcurrency: e.CHAT_BATCH_CONCURRENCY } : {}),
     }),
   });
 }

@@ -8,6 +8,8 @@ export type ChatLimits = {
   batchSize: number;
   /** Under load, batches start at most this often (one commit per gap); see SendQueue. */
   batchGapMs: number;
+  /** Most batches in flight at once on PostgreSQL (app.ts makes it 3 there); SQLite has one writer and always 1. */
+  batchConcurrency: number;
   /** A socket forwards a renewed `typing: true` for a chat at most this often. */
   typingEveryMs: number;
   /** Most changed messages one SYNC answer carries over all chats; chats past it answer `resync`. */
@@ -19,6 +21,7 @@ export const defaultChatLimits: ChatLimits = {
   messageBurst: 60,
   batchSize: 256,
   batchGapMs: 8,
+  batchConcurrency: 1,
   typingEveryMs: 2_000,
   syncMaxTotal: 5_000,
 };

@@ -1,6 +1,7 @@
 import type { Message, SendFrame } from "@easyqr/protocol";
 import type { z } from "zod";
 import { chatNotFound, memberChat, messageNotFound, notConnected, peerOf } from "../access/checks.ts";
+import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
 import { uuidv7 } from "../ids.ts";
 import { attachmentView } from "../attachments/view.ts";
@@ -8,6 +9,7 @@ import { messageById, replyPreview } from "./queries.ts";
 import type { AttachmentRow, MessageRow } from "./rows.ts";
 import type { AttachmentLink, ChatUpdate, LockedChat, ReplyTarget } from "./sendSql.ts";
 import type { Sql } from "./sql.ts";
+import type { Turn } from "./turns.ts";
 
 export type SendInput = z.output<typeof SendFrame>;
 
@@ -39,11 +41,14 @@ type Writes = {
 
 /**
  * Writes a batch of sends inside one transaction, with a fixed number of statements per batch:
- * everything the checks need is read first (the chats locked in id order), each send is checked on
- * its own in memory (a refused one, an AppError, is answered alone), then the rows are written.
+ * everything the checks need is read first (the chats locked in id order, once the transaction
+ * before this one in `turn` holds its own), each send is checked on its own in memory (a refused
+ * one, an AppError, is answered alone), then the rows are written.
  */
-export async function sendAll(q: Sql, items: SendItem[], now: number): Promise<SendOutcome[]> {
-  const reads = await readAll(q, items);
+export async function sendAll(q: Sql, items: SendItem[], clock: Clock, turn: Pick<Turn, "mayLock" | "locked">): Promise<SendOutcome[]> {
+  const reads = await readAll(q, items, turn);
+  // Read under the chats' locks, so a chat's times never go back as its seq goes up.
+  const now = clock.now();
   const writes: Writes = { rows: [], links: [], chats: new Map(), fresh: new Map(), linked: new Set() };
   const outcomes: SendOutcome[] = [];
   for (const item of items) {
@@ -55,8 +60,9 @@ export async function sendAll(q: Sql, items: SendItem[], now: number): Promise<S
     }
   }
   if (writes.rows.length > 0) {
-    // The keys were read under the chats' locks; only a resend naming another chat can race us. Then
-    // seq would have a gap: the batch fails and sendBatch retries it one send at a time.
+    // The keys were read under the chats' locks; only a resend naming another chat, in a transaction
+    // in flight beside this one, can race us. Then seq would have a gap: the batch fails and
+    // sendBatch retries it one send at a time, when the resend finds the stored message.
     if ((await q.sends.insertMessages(writes.rows)) !== writes.rows.length) throw new Error("a message of the batch was stored meanwhile");
     await q.sends.linkAttachments(writes.links);
     await q.sends.updateChats(now, [...writes.chats.values()]);
@@ -64,9 +70,11 @@ export async function sendAll(q: Sql, items: SendItem[], now: number): Promise<S
   return outcomes;
 }
 
-async function readAll(q: Sql, items: SendItem[]): Promise<Reads> {
+async function readAll(q: Sql, items: SendItem[], turn: Pick<Turn, "mayLock" | "locked">): Promise<Reads> {
   const chatIds = [...new Set(items.map((i) => i.frame.chatId))].sort();
-  const chats = new Map((await q.sends.lockChats(chatIds)).map((c) => [c.id, c]));
+  await turn.mayLock;
+  const locked = await q.sends.lockChats(chatIds).finally(turn.locked);
+  const chats = new Map(locked.map((c) => [c.id, c]));
   const stored = new Map((await q.sends.earlier(items.map((i) => ({ senderId: i.userId, clientId: i.frame.id })))).map((m) => [keyOf(m.sender_id, m.client_id), m]));
   const replyIds = [...new Set(items.flatMap((i) => (i.frame.replyToId === undefined ? [] : [i.frame.replyToId])))];
   const attachmentIds = [...new Set(items.flatMap((i) => i.frame.attachmentIds ?? []))];

@@ -26,6 +26,7 @@ import { changedChatRows, changedMessages, chatRow, chatRows, chatView, messageB
 import type { ChatRow, MemberRow, MessageRow } from "./rows.ts";
 import { sendAll, type SendItem, type SendOutcome } from "./send.ts";
 import type { ChatSql, Sql } from "./sql.ts";
+import { Turns } from "./turns.ts";
 
 type Receipt = "delivered" | "seen";
 /** The socket a change came from: it gets the ACK, so events skip it. */
@@ -38,6 +39,8 @@ type ChatCursorIn = z.output<typeof ChatCursor>;
  * New messages come in batches from the SendQueue (group commit); see docs/adr/0006.
  */
 export class ChatService {
+  private readonly turns = new Turns();
+
   constructor(
     private readonly sql: ChatSql,
     private readonly clock: Clock,
@@ -111,26 +114,39 @@ export class ChatService {
 
   /**
    * Writes a batch of SEND frames in one transaction. Each is checked on its own (one that fails
-   * is answered alone); replies and events go out after the commit, in the order written.
+   * is answered alone); replies and events go out after the commit, in the order written. Batches
+   * in flight at once keep their order by taking turns (turns.ts).
    */
   async sendBatch(items: SendItem[]): Promise<void> {
-    const now = this.clock.now();
-    let outcomes: SendOutcome[];
+    if (await this.sendInTurn(items, false)) return;
+    // Something the checks did not foresee broke the transaction: each send runs alone, so only it fails.
+    for (const item of items) await this.sendInTurn([item], true);
+  }
+
+  /** One transaction of sends, answered after its commit. False when it failed and `alone` is false: nobody was answered. */
+  private async sendInTurn(items: SendItem[], alone: boolean): Promise<boolean> {
+    const turn = this.turns.take();
     try {
-      outcomes = await this.sql.write((q) => sendAll(q, items, now));
-    } catch (error) {
-      // Something the checks did not foresee broke the transaction: each send runs alone, so only it fails.
-      this.log.error({ err: error, size: items.length }, "send batch failed; retrying one by one");
-      outcomes = [];
-      for (const item of items) {
-        try {
-          outcomes.push(...(await this.sql.write((q) => sendAll(q, [item], now))));
-        } catch (single) {
-          this.log.error({ err: single }, "send failed");
-          outcomes.push({ error: single });
+      let outcomes: SendOutcome[];
+      try {
+        outcomes = await this.sql.write((q) => sendAll(q, items, this.clock, turn));
+      } catch (error) {
+        if (!alone) {
+          this.log.error({ err: error, size: items.length }, "send batch failed; retrying one by one");
+          return false;
         }
+        this.log.error({ err: error }, "send failed");
+        outcomes = [{ error }];
       }
+      await turn.mayAnswer;
+      this.answer(items, outcomes);
+      return true;
+    } finally {
+      turn.leave();
     }
+  }
+
+  private answer(items: SendItem[], outcomes: SendOutcome[]): void {
     items.forEach((item, i) => {
       const outcome = outcomes[i] ?? { error: new Error("no outcome") };
       if (!("message" in outcome)) return item.reply(outcome);

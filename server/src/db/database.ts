@@ -26,12 +26,17 @@ export type Database = {
 const INT8 = 20;
 const NUMERIC = 1700;
 
+/** PostgreSQL pool connections for everything but the chat's send batches in flight, which hold one each on top. */
+const SHARED_CONNECTIONS = 10;
+
 /**
  * Opens the database the config names (PostgreSQL when DATABASE_URL is set,
  * else the SQLite file DATA_DIR/easyqr.sqlite) and applies pending migrations.
  */
-export async function openDatabase(config: Pick<Config, "dataDir" | "database">): Promise<Database> {
-  const database = config.database.url ? await openPostgres(config.database.url, config.database.schema) : openSqlite(config.dataDir);
+export async function openDatabase(config: Pick<Config, "dataDir" | "database">, options: { sendBatches?: number } = {}): Promise<Database> {
+  const database = config.database.url
+    ? await openPostgres(config.database.url, config.database.schema, SHARED_CONNECTIONS + (options.sendBatches ?? 0))
+    : openSqlite(config.dataDir);
   try {
     await migrateToLatest(database.db as Db & Kysely<unknown>, config.database.url ? config.database.schema : undefined);
   } catch (error) {
@@ -72,7 +77,7 @@ function openSqlite(dataDir: string): Database {
   return { db, engine: "sqlite", raw: { engine: "sqlite", file }, ping: () => ping(db), close };
 }
 
-async function openPostgres(url: string, schema: string | undefined): Promise<Database> {
+async function openPostgres(url: string, schema: string | undefined, connections: number): Promise<Database> {
   if (schema) {
     // The schema name is validated by config (a lower-case identifier), so quoting it is enough.
     const admin = new pg.Client({ connectionString: url });
@@ -85,7 +90,7 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
   }
   const pool = new pg.Pool({
     connectionString: url,
-    max: 10,
+    max: connections,
     ...(schema ? { options: `-c search_path="${schema}"` } : {}),
     types: { getTypeParser: typeParser },
   });
