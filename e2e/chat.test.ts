@@ -190,6 +190,34 @@ describe("two people chat live in real browsers", { timeout: 2 * TEST_TIMEOUT },
       await shot(a.page, "chat-jumped-desktop");
       const box = await original.boundingBox();
       assert.ok(box && box.y >= 0 && box.y + box.height <= 800, "the original stays in view");
+
+      // Reading back, a new message is not seen until the newest is on screen again.
+      const theirSeen = async () => {
+        const response = await fetch(`${server.url}/api/chats/${chatId}`, { headers: { authorization: `Bearer ${ben.tokens.accessToken}` } });
+        return ((await response.json()) as { theirs: { seenSeq: number } }).theirs.seenSeq;
+      };
+      await a.page.evaluate(`(async ({ url, token, chatId }) => {
+        const socket = new WebSocket(url);
+        await new Promise((resolve) => {
+          socket.onmessage = (e) => {
+            const event = JSON.parse(String(e.data));
+            if (event.type === "AUTHENTICATED") socket.send(JSON.stringify({ type: "SEND", id: "late-1", chatId, text: "Are you still reading back?" }));
+            if (event.type === "ACK") resolve();
+          };
+          socket.onopen = () => socket.send(JSON.stringify({ accessToken: token }));
+        });
+        socket.close();
+      })(${params})`);
+      const toNewest = a.page.getByRole("button", { name: "1 unread: go to the newest message" });
+      await toNewest.waitFor();
+      await shot(a.page, "chat-reading-back-desktop");
+      await a.page.waitForTimeout(1_000);
+      assert.equal(await theirSeen(), 181, "not seen while reading back");
+      await toNewest.click();
+      await messageWith(a.page, "Are you still reading back?").waitFor();
+      for (let i = 0; i < 50 && (await theirSeen()) !== 182; i++) await a.page.waitForTimeout(100);
+      assert.equal(await theirSeen(), 182, "seen once the newest is on screen");
+      await toNewest.waitFor({ state: "detached" });
     } finally {
       await closeAll();
     }

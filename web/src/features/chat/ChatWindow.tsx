@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link } from "react-router";
 import { errorMessage } from "../../api/errorText.ts";
 import { Avatar } from "../../components/Avatar.tsx";
-import { BackIcon } from "../../components/icons.tsx";
+import { BackIcon, DownIcon } from "../../components/icons.tsx";
 import { useNow } from "../../components/useNow.ts";
 import { presenceText } from "../contacts/lastSeen.ts";
 import { contactsAtom, presenceFreshAtom } from "../contacts/state.ts";
@@ -32,6 +32,7 @@ export function ChatWindow({ chatId }: { chatId: string }) {
   const [editing, setEditing] = useState<Message>();
   const [highlighted, setHighlighted] = useState<number>();
   const [error, setError] = useState<string>();
+  const [atBottom, setAtBottom] = useState(true);
   const [missing, setMissing] = useState(false);
 
   const chat = state?.chats[chatId];
@@ -49,12 +50,12 @@ export function ChatWindow({ chatId }: { chatId: string }) {
     chatSyncRef.current?.load(chatId, "newest").catch((failure: unknown) => setError(errorMessage(failure)));
   }, [chat, hasWindow, chatId]);
 
-  // Seen: the chat is on screen and this window has the focus.
+  // Seen: this window has the focus and the newest message is on screen (not while reading back).
   const lastSeq = chat?.lastSeq ?? 0;
   const unread = chat?.unread ?? 0;
   useEffect(() => {
-    if (focused && lastSeq > 0) chatSyncRef.current?.markSeen(chatId);
-  }, [focused, lastSeq, unread, chatId]);
+    if (focused && atBottom && lastSeq > 0) chatSyncRef.current?.markSeen(chatId);
+  }, [focused, atBottom, lastSeq, unread, chatId]);
 
   const jumpTo = useCallback(
     async (seq: number) => {
@@ -151,12 +152,21 @@ export function ChatWindow({ chatId }: { chatId: string }) {
           actions={actions}
           highlighted={highlighted}
           onStartReached={() => void chatSyncRef.current?.load(chatId, "older")}
+          onAtBottom={setAtBottom}
         />
       ) : (
         <p className="messages messages--loading" role="status">
           Loading messages…
         </p>
       )}
+      {history && !atBottom ? (
+        <div className="chat__to-newest-anchor">
+          <button type="button" className="chat__to-newest" onClick={() => list.current?.scrollToEnd()} aria-label={unread > 0 ? `${unread} unread: go to the newest message` : "Go to the newest message"}>
+            <DownIcon />
+            {unread > 0 ? <span className="badge">{unread}</span> : null}
+          </button>
+        </div>
+      ) : null}
       {typing ? (
         <p className="chat__typing" data-testid="typing">
           {name} is typing…

@@ -21,6 +21,8 @@ type Props = {
   actions: BubbleActions;
   highlighted: number | undefined;
   onStartReached: () => void;
+  /** Whether the newest message is on screen (it changes as the reader scrolls). */
+  onAtBottom: (atBottom: boolean) => void;
 };
 
 /**
@@ -28,7 +30,7 @@ type Props = {
  * like 10). Items are indexed by seq: `firstItemIndex` is the first loaded seq, so an older page
  * prepended lowers it by the page's length and the view stays where it was.
  */
-export const MessageList = forwardRef<MessageListHandle, Props>(function MessageList({ chat, messages, pending, hasOlder, me, now, names, actions, highlighted, onStartReached }, ref) {
+export const MessageList = forwardRef<MessageListHandle, Props>(function MessageList({ chat, messages, pending, hasOlder, me, now, names, actions, highlighted, onStartReached, onAtBottom }, ref) {
   const virtuoso = useRef<VirtuosoHandle>(null);
   const firstSeq = messages[0]?.seq ?? 1;
   const items: Item[] = [...messages.map((message) => ({ kind: "message" as const, message })), ...pending.map((item) => ({ kind: "pending" as const, item }))];
@@ -45,6 +47,8 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
       initialTopMostItemIndex={Math.max(0, items.length - 1)}
       alignToBottom
       followOutput={(atBottom) => (atBottom ? "smooth" : false)}
+      atBottomStateChange={onAtBottom}
+      atBottomThreshold={48}
       startReached={() => hasOlder && onStartReached()}
       increaseViewportBy={{ top: 600, bottom: 300 }}
       computeItemKey={(_, item) => (item.kind === "message" ? item.message.id : item.item.clientId)}
