@@ -89,8 +89,12 @@ export function postgresSendStatements(query: Query): SendStatements {
       (
         await query(
           "send_insert",
+          // In (sender, client id) order: two batches in flight that carry the same keys then take
+          // the unique index's locks in the same order and never deadlock.
           `insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at)
            select * from unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[])
+             as v(id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at)
+           order by v.sender_id, v.client_id
            on conflict (sender_id, client_id) do nothing`,
           [
             messages.map((m) => m.id),
