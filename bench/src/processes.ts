@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { freePort } from "@easyqr/server/test/support/serverProcess.ts";
 
 export const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -16,16 +16,6 @@ export function profileFlags(): string[] {
   return process.env.BENCH_PROF ? ["--cpu-prof", "--cpu-prof-dir=bench/results/profiles"] : [];
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 export type RunningServer = { url: string; child: ChildProcess; stop(): Promise<void> };
 

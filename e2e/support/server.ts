@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "@easyqr/server/test/support/serverProcess.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -16,18 +16,6 @@ export type RunningServer = {
   stop(): Promise<void>;
 };
 
-/** A free TCP port on the loopback interface. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts the real server (server/src/main.ts) as a child process on a random port, with its own data dir. */
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {

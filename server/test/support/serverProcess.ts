@@ -16,6 +16,7 @@ export type ServerProcess = {
   stop(): Promise<void>;
 };
 
+/** A free TCP port on the loopback interface (the server tests, e2e and the bench share this one). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
