@@ -7,7 +7,7 @@ type Flags = Record<string, string | undefined>;
 
 export const chatUsage = `chat scenarios:
   chat            all of the below, on SQLite and PostgreSQL (idle sockets on SQLite)
-  chat-load       --engine=sqlite|postgres|both --users=1000 --rates=2000,5000,10000,20000 --step-s=10 --drain-s=5 --workers=1 --window=32
+  chat-load       --engine=sqlite|postgres|both --users=1000 --rates=2000,5000,10000,20000 --step-s=10 --drain-s=5 --warmup-s=3 --workers=1 --window=32
   chat-history    --engine=… --messages=1000000 --requests=2000
   chat-idle       --engine=… --sockets=10000 --processes=4
 PostgreSQL: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); each run uses a fresh schema and drops it.`;
@@ -40,6 +40,7 @@ async function load(flags: Flags, fallbackEngine = "both"): Promise<string> {
         drainMs: num(flags, "drain-s", d.drainMs / 1000) * 1000,
         workers: num(flags, "workers", d.workers),
         window: num(flags, "window", d.window),
+        warmup: { rate: d.warmup.rate, ms: num(flags, "warmup-s", d.warmup.ms / 1000) * 1000 },
       }),
       "",
     );

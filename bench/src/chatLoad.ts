@@ -19,6 +19,8 @@ export type ChatLoadOptions = {
   workers: number;
   /** SENDs a user may have without ACK before the generator skips it. */
   window: number;
+  /** An unmeasured step first, so the server's code is compiled and its caches warm when measuring starts. */
+  warmup: { rate: number; ms: number };
 };
 
 export const defaultChatLoad: Omit<ChatLoadOptions, "engine"> = {
@@ -28,6 +30,7 @@ export const defaultChatLoad: Omit<ChatLoadOptions, "engine"> = {
   drainMs: 5_000,
   workers: 1,
   window: 32,
+  warmup: { rate: 2000, ms: 3000 },
 };
 
 export async function chatLoad(o: ChatLoadOptions): Promise<string> {
@@ -49,6 +52,9 @@ export async function chatLoad(o: ChatLoadOptions): Promise<string> {
         }),
       );
       const idleRss = rssBytes(pid);
+      await Promise.all(
+        workers.map((w) => w.ask({ type: "step", rate: o.warmup.rate / o.workers, durationMs: o.warmup.ms, drainMs: o.drainMs, window: o.window }, "result", o.warmup.ms + o.drainMs + 30_000)),
+      );
       for (const rate of o.rates) {
         const cpuBefore = cpuSeconds(pid);
         const began = performance.now();
@@ -75,7 +81,7 @@ export async function chatLoad(o: ChatLoadOptions): Promise<string> {
     }
   });
   return [
-    `### ${o.engine}: ${o.users} users in ${o.users / 2} pairs, ${o.stepMs / 1000} s per step, ${o.workers} load process${o.workers > 1 ? "es" : ""} (server on core 0, load on core 1)`,
+    `### ${o.engine}: ${o.users} users in ${o.users / 2} pairs, ${o.stepMs / 1000} s per step after ${o.warmup.ms / 1000} s unmeasured at ${o.warmup.rate}/s, ${o.workers} load process${o.workers > 1 ? "es" : ""} (server on core 0, load on core 1)`,
     "",
     table(rows),
     ...(skipped.length > 0 ? ["", `Saturated: over 1% of the last step's messages were still unacknowledged or undelivered ${o.drainMs / 1000} s after it; ${skipped.join(", ")}/s not run.`] : []),

@@ -2,6 +2,7 @@
 // sockets, driven by the bench over IPC. It speaks the chat protocol with plain `ws` and
 // JSON.stringify/parse: no schema parsing on the hot path. Both users of a pair live in the same
 // worker, so send → receive latency is read off one clock (a map by client id).
+import { uuidv7 } from "@easyqr/protocol";
 import WebSocket from "ws";
 import type { WorkerCommand, WorkerReply, WorkerUser, StepResult } from "./chatMessages.ts";
 import { read } from "./frames.ts";
@@ -22,8 +23,6 @@ type StepState = {
   unexpected: number;
 };
 
-const tag = `w${process.pid.toString(36)}`;
-let counter = 0;
 let sockets: Socket[] = [];
 let step: StepState | undefined;
 let closing = false;
@@ -129,7 +128,8 @@ async function runStep(rate: number, durationMs: number, drainMs: number, window
           windowFull++;
           continue;
         }
-        const id = `${tag}-${(counter++).toString(36)}`;
+        // Time-ordered, as the web client makes them (the server indexes SENDs by client id first).
+        const id = uuidv7();
         state.pending.set(id, { sentAt: performance.now(), acked: false, delivered: false });
         socket.inflight++;
         sent++;

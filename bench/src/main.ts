@@ -64,7 +64,7 @@ const scenarios: Record<string, (flags: Flags) => Promise<string>> = {
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: Object.fromEntries(["engine", "users", "rates", "step-s", "drain-s", "workers", "window", "messages", "requests", "sockets", "processes"].map((k) => [k, { type: "string" }])),
+  options: Object.fromEntries(["engine", "users", "rates", "step-s", "drain-s", "warmup-s", "workers", "window", "messages", "requests", "sockets", "processes"].map((k) => [k, { type: "string" }])),
 });
 const name = positionals[0] ?? "";
 const scenario = scenarios[name];

@@ -2,6 +2,7 @@ export * from "./auth.ts";
 export * from "./chat.ts";
 export * from "./contacts.ts";
 export * from "./errors.ts";
+export * from "./ids.ts";
 export * from "./pairing.ts";
 export * from "./qr.ts";
 export * from "./scan.ts";

@@ -50,7 +50,7 @@ test(`0004_message_changes (${engine}): messages sent before it all count as cha
       ('m2', 'chat', 2, 4, 'ben', 'c2', 'edited', 200, 250, null),
       ('m3', 'chat', 3, 5, 'ann', 'c3', null, 300, null, 350)`.execute(db);
 
-    assert.equal((await migrator.migrateToLatest()).error, undefined);
+    assert.equal((await migrator.migrateTo("0004_message_changes")).error, undefined);
     const rows = await sql<{ id: string; changed_at: number | string | null }>`select id, changed_at from messages order by seq`.execute(db);
     assert.deepEqual(
       rows.rows.map((r) => [r.id, Number(r.changed_at)]),
@@ -68,6 +68,56 @@ test(`0004_message_changes (${engine}): messages sent before it all count as cha
     assert.equal((await migrator.migrateDown()).error, undefined);
     const before = await indexes();
     assert.ok(before.includes("messages_chat_rev") && !before.includes("messages_chat_changes"), before.join(", "));
+  } finally {
+    await drop();
+  }
+});
+
+test(`0005_client_id_first (${engine}): the SEND index is ordered by client id first, every row and its children kept, both ways`, async () => {
+  const { db, migrator, drop } = await bareDatabase();
+  const count = async (table: string) => Number((await sql<{ n: number | string }>`select count(*) as n from ${sql.table(table)}`.execute(db)).rows[0]?.n);
+  const uniqueColumns = async (): Promise<string[]> => {
+    if (engine === "postgres") {
+      const { rows } = await sql<{ def: string }>`select indexdef as def from pg_indexes where tablename = 'messages' and indexdef like '%UNIQUE%client_id%' and schemaname = current_schema()`.execute(db);
+      return rows.map((r) => /\((.*)\)/.exec(r.def)?.[1] ?? "");
+    }
+    const list = await sql<{ name: string; unique: number }>`select name, "unique" from pragma_index_list('messages')`.execute(db);
+    const columns: string[] = [];
+    for (const index of list.rows.filter((i) => i.unique)) {
+      const names = (await sql<{ name: string }>`select name from pragma_index_info(${index.name}) order by seqno`.execute(db)).rows.map((c) => c.name);
+      if (names.includes("client_id")) columns.push(names.join(", "));
+    }
+    return columns;
+  };
+  try {
+    assert.equal((await migrator.migrateTo("0004_message_changes")).error, undefined);
+    await sql`insert into users (id, created_at, updated_at) values ('ann', 1, 1), ('ben', 1, 1)`.execute(db);
+    await sql`insert into chats (id, user_low, user_high, created_at, last_seq, rev) values ('chat', 'ann', 'ben', 1, 2, 3)`.execute(db);
+    await sql`insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, created_at, changed_at) values
+      ('m1', 'chat', 1, 1, 'ann', 'c1', 'hello', 100, null),
+      ('m2', 'chat', 2, 3, 'ben', 'c2', 'hi', 200, 250)`.execute(db);
+    await sql`insert into attachments (id, chat_id, uploader_id, message_id, kind, name, mime, size, storage_key, created_at) values ('a1', 'chat', 'ann', 'm1', 'file', 'f.txt', 'text/plain', 3, 'k1', 100)`.execute(db);
+    await sql`insert into reactions (message_id, user_id, emoji, created_at) values ('m1', 'ben', '👍', 150)`.execute(db);
+    assert.deepEqual(await uniqueColumns(), ["sender_id, client_id"]);
+
+    assert.equal((await migrator.migrateTo("0005_client_id_first")).error, undefined);
+    assert.deepEqual(await uniqueColumns(), ["client_id, sender_id"]);
+    assert.deepEqual([await count("messages"), await count("attachments"), await count("reactions")], [2, 1, 1]);
+    const m2 = await sql<{ text: string; changed_at: number | string }>`select text, changed_at from messages where id = 'm2'`.execute(db);
+    assert.deepEqual(m2.rows.map((r) => [r.text, Number(r.changed_at)]), [["hi", 250]]);
+    // Still one message per (sender, client id), and the table still owns its children.
+    await assert.rejects(sql`insert into messages (id, chat_id, seq, rev, sender_id, client_id, created_at) values ('m3', 'chat', 3, 4, 'ann', 'c1', 300)`.execute(db));
+    if (engine === "sqlite") {
+      assert.equal((await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(db)).rows[0]?.foreign_keys, 1);
+      const plan = await sql<{ detail: string }>`explain query plan select * from messages where sender_id = 'ann' and client_id = 'c1'`.execute(db);
+      assert.match(plan.rows.map((r) => r.detail).join(" "), /USING INDEX sqlite_autoindex_messages/);
+    }
+    await sql`delete from messages where id = 'm1'`.execute(db);
+    assert.deepEqual([await count("attachments"), await count("reactions")], [0, 0]);
+
+    assert.equal((await migrator.migrateDown()).error, undefined);
+    assert.deepEqual(await uniqueColumns(), ["sender_id, client_id"]);
+    assert.equal(await count("messages"), 1);
   } finally {
     await drop();
   }

@@ -57,10 +57,11 @@ test("the SQLite checkpointer starts the WAL over while commits never stop, hold
     everyMs: 50,
     restartBytes: 512 * 1024,
     hold: (work) =>
-      locked(async () => {
+      locked(() => {
         const began = performance.now();
-        await work();
+        work();
         holds.push(performance.now() - began);
+        return Promise.resolve();
       }),
     onError: (message) => errors.push(message),
   });
@@ -89,7 +90,7 @@ test("the SQLite checkpointer starts the WAL over while commits never stop, hold
   assert.deepEqual(errors, []);
   assert.ok(holds.length >= 2, `the worker asked for a quiet moment ${holds.length} times`);
   assert.ok(salts.size >= 4, `the WAL started over ${salts.size - 1} times`);
-  assert.ok(Math.max(...holds) < 500, `longest hold ${Math.max(...holds).toFixed(0)} ms`);
+  assert.ok(Math.max(...holds) < 150, `longest hold ${Math.max(...holds).toFixed(0)} ms`);
   assert.ok(largestWal < 64 * 2 ** 20, `the WAL grew to ${(largestWal / 2 ** 20).toFixed(1)} MB`);
   assert.equal(db.pragma("integrity_check", { simple: true }), "ok");
   assert.equal((db.prepare("select count(*) as n from t").get() as { n: number }).n, written);

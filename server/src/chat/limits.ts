@@ -20,7 +20,7 @@ export const defaultChatLimits: ChatLimits = {
   messagesPerSecond: 30,
   messageBurst: 60,
   batchSize: 256,
-  batchGapMs: 8,
+  batchGapMs: 16,
   batchConcurrency: 1,
   typingEveryMs: 2_000,
   syncMaxTotal: 5_000,

@@ -1,9 +1,8 @@
-import type { Message, SendFrame } from "@easyqr/protocol";
+import { uuidv7, type Message, type SendFrame } from "@easyqr/protocol";
 import type { z } from "zod";
 import { chatNotFound, memberChat, messageNotFound, notConnected, peerOf } from "../access/checks.ts";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
-import { uuidv7 } from "../ids.ts";
 import { attachmentView } from "../attachments/view.ts";
 import { messageById, replyPreview } from "./queries.ts";
 import type { AttachmentRow, MessageRow } from "./rows.ts";

@@ -56,7 +56,7 @@ export function sqliteSendStatements(prepare: (text: string) => SQLite.Statement
     attachments: (ids) => each("select * from attachments where id = ?", ids.map((id) => [id])),
     insertMessages: (rows) =>
       runEach(
-        "insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (sender_id, client_id) do nothing",
+        "insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (client_id, sender_id) do nothing",
         rows.map((r) => [r.id, r.chat_id, r.seq, r.rev, r.sender_id, r.client_id, r.text, r.reply_to_id, r.created_at]),
       ),
     linkAttachments: (links) => runEach("update attachments set message_id = ?, position = ? where id = ?", links.map((l) => [l.messageId, l.position, l.id])).then(() => undefined),
@@ -89,13 +89,13 @@ export function postgresSendStatements(query: Query): SendStatements {
       (
         await query(
           "send_insert",
-          // In (sender, client id) order: two batches in flight that carry the same keys then take
-          // the unique index's locks in the same order and never deadlock.
+          // In the unique index's (client id, sender) order: two batches in flight that carry the
+          // same keys then take its locks in the same order and never deadlock.
           `insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at)
            select * from unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[])
              as v(id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at)
-           order by v.sender_id, v.client_id
-           on conflict (sender_id, client_id) do nothing`,
+           order by v.client_id, v.sender_id
+           on conflict (client_id, sender_id) do nothing`,
           [
             messages.map((m) => m.id),
             messages.map((m) => m.chat_id),

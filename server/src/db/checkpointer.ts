@@ -10,8 +10,10 @@ import { Worker } from "node:worker_threads";
  * busy pages (a chat's newest index pages) are rewritten many times a second, so checkpoints every
  * second copy far less than frequent ones. But the WAL only starts over from its beginning when a
  * checkpoint has copied all of it and nothing was written since, which a steady stream of commits
- * never allows: past `restartBytes` the worker asks for a quiet moment (`hold`: the event loop keeps
- * the database connection while the worker copies the few frames written since its last pass).
+ * never allows: past `restartBytes` the worker asks for a quiet moment (`hold`: the event loop takes
+ * the database connection and sleeps while the worker copies what was written during its last pass).
+ * The event loop sleeps rather than goes on serving sockets so that the worker, at a low priority,
+ * has the core to itself: the moment lasts as long as that copy takes and no longer.
  */
 export type Checkpointer = { stop(): Promise<void> };
 
@@ -19,8 +21,8 @@ export type CheckpointerOptions = {
   file: string;
   everyMs: number;
   restartBytes: number;
-  /** Runs `work` while nothing else uses this process's database connection. */
-  hold: (work: () => Promise<void>) => Promise<void>;
+  /** Runs `work` (synchronous) while nothing else uses this process's database connection. */
+  hold: (work: () => void) => Promise<void>;
   onError: (message: string) => void;
 };
 
@@ -31,6 +33,7 @@ try { require("node:os").setPriority(Number(require("node:fs").readlinkSync("/pr
 const db = new SQLite(workerData.file);
 db.pragma("busy_timeout = 5000");
 const checkpoint = () => db.pragma("wal_checkpoint(PASSIVE)")[0];
+const held = new Int32Array(workerData.held);
 const frameBytes = db.pragma("page_size", { simple: true }) + 24;
 let timer;
 const next = () => { timer = setTimeout(run, workerData.everyMs); };
@@ -38,16 +41,14 @@ function run() {
   try {
     // Each pass copies what was written during the one before, so a few passes leave little to copy.
     let log = 0;
-    let caughtUp = false;
-    for (let pass = 0; pass < 5 && !caughtUp; pass++) {
+    for (let pass = 0; pass < 5; pass++) {
       const began = performance.now();
       log = checkpoint().log;
-      caughtUp = performance.now() - began < workerData.quietMs;
+      if (performance.now() - began < workerData.quietMs) break;
     }
-    // While commits keep coming, a pass never ends fully copied: past restartBytes, once the passes
-    // have caught up (the held one will be short), ask for a moment; past twice that, ask anyway.
-    const walBytes = log * frameBytes;
-    if (walBytes < workerData.restartBytes || (!caughtUp && walBytes < 2 * workerData.restartBytes)) return next();
+    // While commits keep coming, a pass never ends fully copied: past restartBytes, the held pass
+    // copies what was written during the last one.
+    if (log * frameBytes < workerData.restartBytes) return next();
     parentPort.postMessage({ type: "hold" });
   } catch (error) {
     parentPort.postMessage({ type: "error", message: String(error) });
@@ -57,7 +58,8 @@ function run() {
 parentPort.on("message", (message) => {
   if (message === "held") {
     try { checkpoint(); } catch (error) { parentPort.postMessage({ type: "error", message: String(error) }); }
-    parentPort.postMessage({ type: "release" });
+    Atomics.store(held, 0, 0);
+    Atomics.notify(held, 0);
     return next();
   }
   clearTimeout(timer);
@@ -77,37 +79,26 @@ const NICE = 10;
 /** A pass this short leaves so little behind that the last one, in a held moment, is brief too. */
 const QUIET_PASS_MS = 5;
 
-/** Longest the event loop lends the connection to the worker (a stuck worker must not stop the database). */
-const HOLD_LIMIT_MS = 2000;
+/** Longest the event loop sleeps for the worker (a slow disk or a stuck worker must not stop the server). */
+const HOLD_LIMIT_MS = 100;
 
 export function startCheckpointer(o: CheckpointerOptions): Checkpointer {
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
-  const workerData = { driver, file: o.file, everyMs: o.everyMs, restartBytes: o.restartBytes, quietMs: QUIET_PASS_MS, nice: NICE };
+  // The worker clears it when the held pass is done; the event loop sleeps on it meanwhile.
+  const held = new Int32Array(new SharedArrayBuffer(4));
+  const workerData = { driver, file: o.file, everyMs: o.everyMs, restartBytes: o.restartBytes, quietMs: QUIET_PASS_MS, nice: NICE, held: held.buffer };
   const worker = new Worker(source, { eval: true, workerData });
   let stopped = false;
-  let release: (() => void) | undefined;
-  const released = () => {
-    release?.();
-    release = undefined;
-  };
-  worker.on("message", (message: { type: "hold" | "release" | "error"; message?: string }) => {
+  worker.on("message", (message: { type: "hold" | "error"; message?: string }) => {
     if (message.type === "error") return o.onError(message.message ?? "");
-    if (message.type === "release") return released();
     if (stopped) return;
-    void o.hold(
-      () =>
-        new Promise<void>((resolve) => {
-          const limit = setTimeout(resolve, HOLD_LIMIT_MS);
-          release = () => {
-            clearTimeout(limit);
-            resolve();
-          };
-          worker.postMessage("held");
-        }),
-    );
+    void o.hold(() => {
+      Atomics.store(held, 0, 1);
+      worker.postMessage("held");
+      Atomics.wait(held, 0, 1, HOLD_LIMIT_MS);
+    });
   });
   worker.on("error", (error) => o.onError(String(error)));
-  worker.on("exit", released);
   worker.unref();
   return {
     stop: () =>

@@ -3,6 +3,7 @@ import * as m0001 from "./migrations/0001_accounts.ts";
 import * as m0002 from "./migrations/0002_contacts.ts";
 import * as m0003 from "./migrations/0003_chat.ts";
 import * as m0004 from "./migrations/0004_message_changes.ts";
+import * as m0005 from "./migrations/0005_client_id_first.ts";
 
 /**
  * The numbered migrations, in order. One set for SQLite and PostgreSQL: they use
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   "0002_contacts": m0002,
   "0003_chat": m0003,
   "0004_message_changes": m0004,
+  "0005_client_id_first": m0005,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -61,15 +61,15 @@ export class Gateway {
       this.o.log.warn({ origin: request.headers.origin }, "socket refused: origin not allowed");
       // Upgrade only to say why in the one error shape (a bare 403 reaches a browser as a nameless close); nothing is read.
       this.wss.handleUpgrade(request, socket, head, (ws) =>
-        new Peer(ws).fail({ code: "ORIGIN_FORBIDDEN", message: `Pages of ${request.headers.origin} may not connect here; open ${this.o.publicUrl()}.` }),
+        new Peer(ws, socket).fail({ code: "ORIGIN_FORBIDDEN", message: `Pages of ${request.headers.origin} may not connect here; open ${this.o.publicUrl()}.` }),
       );
       return;
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, request.socket.remoteAddress ?? "unknown"));
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, socket, request.socket.remoteAddress ?? "unknown"));
   }
 
-  private accept(ws: WebSocket, ip: string): void {
-    const peer = new Peer(ws);
+  private accept(ws: WebSocket, stream: Duplex, ip: string): void {
+    const peer = new Peer(ws, stream);
     peer.heardAt = this.o.clock.now();
     this.peers.add(peer);
     let identity: Identity | undefined;

@@ -1,5 +1,6 @@
 import type { ErrorBody, ServerEvent } from "@easyqr/protocol";
 import { CloseCode } from "@easyqr/protocol";
+import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 
 /** Above this many unsent bytes, events that can be lost (typing, presence) are dropped. */
@@ -14,6 +15,25 @@ export function encode(event: ServerEvent): Encoded {
   return { encoded: JSON.stringify(event) };
 }
 
+/** Connections written to in this turn of the event loop, held until it ends. */
+const held = new Set<Duplex>();
+
+function releaseHeld(): void {
+  for (const stream of held) stream.uncork();
+  held.clear();
+}
+
+/**
+ * Frames written to one connection in the same turn (a send batch's ACKs and events) leave in one
+ * write: each write to a TCP socket is a syscall, by far the largest cost of a frame here.
+ */
+function holdUntilTurnEnds(stream: Duplex): void {
+  if (held.has(stream)) return;
+  if (held.size === 0) process.nextTick(releaseHeld);
+  stream.cork();
+  held.add(stream);
+}
+
 /** One open socket and the only way to write to it: JSON frames with backpressure. */
 export class Peer {
   /** Set by the heartbeat; false means a ping is unanswered. */
@@ -21,7 +41,11 @@ export class Peer {
   /** When the client was last heard from (handshake, pong, any frame, a clean close), by the server's clock. */
   heardAt = 0;
 
-  constructor(readonly socket: WebSocket) {}
+  /** `stream` is the connection under the WebSocket (from the HTTP upgrade). */
+  constructor(
+    readonly socket: WebSocket,
+    private readonly stream?: Duplex,
+  ) {}
 
   send(event: ServerEvent | Encoded, options: { droppable?: boolean } = {}): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
@@ -31,6 +55,7 @@ export class Peer {
       return;
     }
     if (options.droppable && buffered > SOFT_LIMIT_BYTES) return;
+    if (this.stream) holdUntilTurnEnds(this.stream);
     this.socket.send("encoded" in event ? event.encoded : JSON.stringify(event));
   }
 

@@ -1,9 +1,9 @@
+import { uuidv7 } from "@easyqr/protocol";
 import type { Chat, ClientFrame, ErrorBody, Message, ServerEvent } from "@easyqr/protocol";
 import { AckFailure, type Ack } from "../../api/acks.ts";
 import type { ChatsApi } from "../../api/chats.ts";
 import type { Connection } from "../../api/connection.ts";
 import { ApiError } from "../../api/http.ts";
-import { newClientId } from "../scanner/clientId.ts";
 import { applyEvent, applyMessage, applyPage, applySync, emptyChats, syncCursors, windowBehind, withChats, type ChatsState, type MessageWindow, type PageKind } from "./chatState.ts";
 import { addItem, failItem, loadOutbox, removeItem, replyPreview, retryItem, saveOutbox, sendFrame, toSend, type Outbox, type OutboxItem } from "./outbox.ts";
 
@@ -100,7 +100,7 @@ export class ChatSync {
     this.syncing = true;
     this.publish({ ...this.state, needsSync: false });
     try {
-      const ack = await connection.request({ type: "SYNC", id: newClientId(), chats: syncCursors(this.state) });
+      const ack = await connection.request({ type: "SYNC", id: uuidv7(), chats: syncCursors(this.state) });
       if (ack.sync && this.state) this.publish(applySync(this.state, ack.sync));
       else if (ack.error) console.warn("easyqr: SYNC refused", ack.error.code);
       const state = this.state;
@@ -158,7 +158,7 @@ export class ChatSync {
 
   send(chatId: string, draft: Draft): void {
     const item: OutboxItem = {
-      clientId: newClientId(),
+      clientId: uuidv7(),
       chatId,
       text: draft.text,
       replyTo: draft.replyTo ? replyPreview(draft.replyTo) : null,
@@ -218,15 +218,15 @@ export class ChatSync {
   // ---- changes to sent messages --------------------------------------------------
 
   edit(messageId: string, text: string): Promise<void> {
-    return this.change({ type: "EDIT", id: newClientId(), messageId, text });
+    return this.change({ type: "EDIT", id: uuidv7(), messageId, text });
   }
 
   remove(messageId: string): Promise<void> {
-    return this.change({ type: "DELETE", id: newClientId(), messageId });
+    return this.change({ type: "DELETE", id: uuidv7(), messageId });
   }
 
   react(messageId: string, emoji: string | null): Promise<void> {
-    return this.change({ type: "REACT", id: newClientId(), messageId, emoji });
+    return this.change({ type: "REACT", id: uuidv7(), messageId, emoji });
   }
 
   private async change(frame: ClientFrame): Promise<void> {

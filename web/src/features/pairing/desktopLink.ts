@@ -1,9 +1,8 @@
-import { socketUrl } from "@easyqr/protocol";
+import { socketUrl, uuidv7 } from "@easyqr/protocol";
 import type { ErrorBody, PairingQr, PhoneInfo, Scan, ServerEvent } from "@easyqr/protocol";
 import { Connection, type ConnectionOptions, type ConnectionState } from "../../api/connection.ts";
 import { ApiError, type HttpClient } from "../../api/http.ts";
 import { Store } from "../../api/store.ts";
-import { newClientId } from "../scanner/clientId.ts";
 import { pruneHistories, ScanHistory } from "../scanner/history.ts";
 import { desktopCredentials, type DesktopCredential } from "./credentials.ts";
 import { errorText } from "../../api/errorText.ts";
@@ -73,7 +72,7 @@ export class DesktopLink extends Store<DesktopSnapshot> {
   }
 
   async setMultiPhone(allow: boolean): Promise<string | undefined> {
-    const ack = await this.connection?.request({ type: "SET_MULTI_PHONE", id: newClientId(), allow });
+    const ack = await this.connection?.request({ type: "SET_MULTI_PHONE", id: uuidv7(), allow });
     if (!ack) return "Not connected.";
     if (ack.error) return errorText(ack.error.code);
     const view = this.snapshot.view;
@@ -84,7 +83,7 @@ export class DesktopLink extends Store<DesktopSnapshot> {
   /** Ends the session for both sides. */
   async disconnect(): Promise<void> {
     const connection = this.connection;
-    if (connection?.state === "ready") await connection.request({ type: "CLOSE_SESSION", id: newClientId() }, 3000).catch(() => undefined);
+    if (connection?.state === "ready") await connection.request({ type: "CLOSE_SESSION", id: uuidv7() }, 3000).catch(() => undefined);
     this.end({ kind: "closed" });
   }
 

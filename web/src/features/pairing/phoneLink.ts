@@ -1,8 +1,7 @@
-import { socketUrl } from "@easyqr/protocol";
+import { socketUrl, uuidv7 } from "@easyqr/protocol";
 import type { BarcodeFormat, DeviceInfo, ErrorBody, Handshake, PairingPayload, ServerEvent } from "@easyqr/protocol";
 import { Connection, type ConnectionOptions, type ConnectionState } from "../../api/connection.ts";
 import { Store } from "../../api/store.ts";
-import { newClientId } from "../scanner/clientId.ts";
 import { Outbox } from "../scanner/outbox.ts";
 import { ScanSender, type ScanOutcome } from "../scanner/scanSender.ts";
 import { phoneCredentials } from "./credentials.ts";
@@ -89,7 +88,7 @@ export class PhoneLink extends Store<PhoneSnapshot> {
   /** Queues a scan for the desktop; false when this phone is not paired. */
   scan(text: string, format: BarcodeFormat): boolean {
     if (!this.sender) return false;
-    const scan = { id: newClientId(), text, format, scannedAt: (this.deps.now ?? Date.now)() };
+    const scan = { id: uuidv7(), text, format, scannedAt: (this.deps.now ?? Date.now)() };
     this.patch({ recent: [{ ...scan, status: "pending" as const }, ...this.snapshot.recent].slice(0, 20) });
     this.sender.enqueue(scan);
     this.patch({ pending: this.sender.pending });
