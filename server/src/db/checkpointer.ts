@@ -11,7 +11,8 @@ import { Worker } from "node:worker_threads";
  * second copy far less than frequent ones. But the WAL only starts over from its beginning when a
  * checkpoint has copied all of it and nothing was written since, which a steady stream of commits
  * never allows: past `restartBytes` the worker asks for a quiet moment (`hold`: the event loop takes
- * the database connection and sleeps while the worker copies what was written during its last pass).
+ * the database connection and sleeps while the worker copies what was written during its last pass,
+ * asked for after a short pass so that this copy is short too).
  * The event loop sleeps rather than goes on serving sockets so that the worker, at a low priority,
  * has the core to itself: the moment lasts as long as that copy takes and no longer.
  */
@@ -41,14 +42,17 @@ function run() {
   try {
     // Each pass copies what was written during the one before, so a few passes leave little to copy.
     let log = 0;
-    for (let pass = 0; pass < 5; pass++) {
+    let caughtUp = false;
+    for (let pass = 0; pass < 5 && !caughtUp; pass++) {
       const began = performance.now();
       log = checkpoint().log;
-      if (performance.now() - began < workerData.quietMs) break;
+      caughtUp = performance.now() - began < workerData.quietMs;
     }
-    // While commits keep coming, a pass never ends fully copied: past restartBytes, the held pass
-    // copies what was written during the last one.
-    if (log * frameBytes < workerData.restartBytes) return next();
+    // While commits keep coming, a pass never ends fully copied: past restartBytes, once a pass was
+    // short (the held one, copying what was written meanwhile, will be short too), ask for a
+    // moment; past twice that, ask anyway.
+    const walBytes = log * frameBytes;
+    if (walBytes < workerData.restartBytes || (!caughtUp && walBytes < 2 * workerData.restartBytes)) return next();
     parentPort.postMessage({ type: "hold" });
   } catch (error) {
     parentPort.postMessage({ type: "error", message: String(error) });
