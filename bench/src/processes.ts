@@ -16,7 +16,6 @@ export function profileFlags(): string[] {
   return process.env.BENCH_PROF ? ["--cpu-prof", "--cpu-prof-dir=bench/results/profiles"] : [];
 }
 
-
 export type RunningServer = { url: string; child: ChildProcess; stop(): Promise<void> };
 
 /** Starts `npm run serve`'s entry point on a free port, pinned to core 0, and waits for /health. */

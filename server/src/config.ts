@@ -45,7 +45,7 @@ const Env = z.object({
   /** Message frames (SEND, EDIT, DELETE, REACT) one socket may send per second, sustained, and in a burst. Unset: 30 and 60. */
   CHAT_MESSAGES_PER_SECOND: z.coerce.number().int().positive().optional(),
   CHAT_MESSAGE_BURST: z.coerce.number().int().positive().optional(),
-  /** Under load, send batches (group commits) start at most this often. Unset: 3 ms. */
+  /** Under load, send batches (group commits) start at most this often. Unset: 16 ms. */
   CHAT_BATCH_GAP_MS: z.coerce.number().min(0).optional(),
   /** PostgreSQL: send batches in flight at once (each holds a pool connection). Unset: 3. SQLite always writes one at a time. */
   CHAT_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(16).optional(),
