@@ -1,17 +1,16 @@
 import { z } from "zod";
 import { DeviceInfo } from "./socket.ts";
+import { bounded, opaqueId } from "./text.ts";
 import { Me } from "./users.ts";
 
 /** Length of a one-time sign-in code. */
 export const OTP_LENGTH = 6;
 
 /** An email address as typed; the server lower-cases it. */
-export const EmailInput = z.string().trim().pipe(z.email().max(254));
+export const EmailInput = bounded(254, "an email address is at most 254 characters").trim().pipe(z.email());
 /** A phone number as typed: international (`+44 20 …`) or national in the server's DEFAULT_REGION. */
-export const PhoneInput = z
-  .string()
-  .min(3)
-  .max(32)
+export const PhoneInput = bounded(32, "a phone number is at most 32 characters")
+  .min(3, "a phone number is at least 3 digits")
   .regex(/^\+?[0-9 ()./-]+$/, "a phone number is digits, optionally starting with +");
 
 /** Where a code goes: exactly one of `email` or `phone`. */
@@ -34,10 +33,12 @@ export const RequestCodeResponse = z.object({
 });
 export type RequestCodeResponse = z.infer<typeof RequestCodeResponse>;
 
-export const OtpCode = z.string().regex(/^[0-9]{6}$/, "a code is 6 digits");
+export const OtpCode = bounded(OTP_LENGTH, "a code is 6 digits").regex(/^[0-9]{6}$/, "a code is 6 digits");
+/** Names one code request (`requestId` of RequestCodeResponse). */
+export const OtpRequestId = opaqueId(64, "not a code request id");
 
 export const VerifyCodeRequest = z
-  .object({ requestId: z.string().min(1).max(64), code: OtpCode, device: DeviceInfo.optional() })
+  .object({ requestId: OtpRequestId, code: OtpCode, device: DeviceInfo.optional() })
   .strict();
 export type VerifyCodeRequest = z.infer<typeof VerifyCodeRequest>;
 
@@ -77,5 +78,5 @@ export const LogoutRequest = z
 export type LogoutRequest = z.infer<typeof LogoutRequest>;
 
 /** Confirms a new email or phone (`POST /api/users/me/identifier`) with the code sent to it. */
-export const ConfirmIdentifierRequest = z.object({ requestId: z.string().min(1).max(64), code: OtpCode }).strict();
+export const ConfirmIdentifierRequest = z.object({ requestId: OtpRequestId, code: OtpCode }).strict();
 export type ConfirmIdentifierRequest = z.infer<typeof ConfirmIdentifierRequest>;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ContactCard } from "./contacts.ts";
 import { ClientId } from "./scan.ts";
+import { bounded, personText } from "./text.ts";
 import { UserId } from "./users.ts";
 
 /**
@@ -34,12 +35,9 @@ export const SYNC_MAX_CHATS = 500;
 /** Largest history page. */
 export const MAX_PAGE = 100;
 
-export const MessageText = z.string().max(MAX_TEXT_CHARS, `a message is at most ${MAX_TEXT_CHARS} characters`);
+export const MessageText = personText("a message", MAX_TEXT_CHARS, { lines: true });
 /** One emoji (a grapheme of up to 8 code points, e.g. 👍🏽 or 👨‍👩‍👧). */
-export const Emoji = z
-  .string()
-  .min(1)
-  .max(32)
+export const Emoji = bounded(32, "a reaction is one emoji")
   .regex(/^\p{Extended_Pictographic}/u, "a reaction is one emoji")
   .refine((text) => [...new Intl.Segmenter().segment(text)].length === 1, "a reaction is one emoji");
 

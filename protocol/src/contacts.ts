@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { bounded } from "./text.ts";
 import { PublicUser, UserId, Username } from "./users.ts";
 
 /** The secret in a "My QR" code: 128 random bits, base64url. Only its hash is stored. */
-export const ContactToken = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, "not a contact QR token");
+export const ContactToken = bounded(64, "not a contact QR token").regex(/^[A-Za-z0-9_-]{16,64}$/, "not a contact QR token");
 
 /** What a user shows as "My QR": rotate it (ask again) about every `rotatesAt`. */
 export const ContactQr = z.object({

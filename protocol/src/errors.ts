@@ -3,6 +3,7 @@ import { z } from "zod";
 /** Every error code a client can see. Clients branch on `code`, never on `message`. */
 export const ErrorCode = z.enum([
   "BAD_REQUEST",
+  "VALIDATION",
   "NOT_FOUND",
   "RATE_LIMITED",
   "INTERNAL",

@@ -8,3 +8,5 @@ export * from "./qr.ts";
 export * from "./scan.ts";
 export * from "./socket.ts";
 export * from "./users.ts";
+export * from "./text.ts";
+export * from "./json.ts";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { bounded } from "./text.ts";
 
 export const SessionStatus = z.enum(["PENDING", "CONNECTED", "CLOSED", "EXPIRED"]);
 export type SessionStatus = z.infer<typeof SessionStatus>;
@@ -7,9 +8,7 @@ export const SessionId = z.string().uuid();
 
 /** 8 characters of Crockford base32, shown as XXXX-XXXX under the QR. */
 export const PAIRING_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-export const PairingCode = z
-  .string()
-  .max(32)
+export const PairingCode = bounded(32, "a pairing code is 8 letters and digits")
   .transform(normalizePairingCode)
   .pipe(z.string().regex(/^[0-9A-HJKMNP-TV-Z]{8}$/, "a pairing code is 8 letters and digits"));
 

@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { ContactToken } from "./contacts.ts";
 import { SessionId } from "./pairing.ts";
+import { bounded } from "./text.ts";
 
 /** The seed's QR payload: everything a phone needs to connect. */
 export const PairingPayload = z.object({
   sessionId: SessionId,
   token: z.string().min(1).max(2048),
-  server: z.string().url(),
+  server: bounded(2048).pipe(z.url()),
 });
 export type PairingPayload = z.infer<typeof PairingPayload>;
 
@@ -53,7 +54,7 @@ function fromUrl(text: string): unknown {
 }
 
 /** A scanned "My QR": whose server and which token. */
-export const ContactQrPayload = z.object({ token: ContactToken, server: z.string().url() });
+export const ContactQrPayload = z.object({ token: ContactToken, server: bounded(2048).pipe(z.url()) });
 export type ContactQrPayload = z.infer<typeof ContactQrPayload>;
 
 /** The text of a user's "My QR": `<server>/add#t=<token>` (a phone's camera app opens it too). */

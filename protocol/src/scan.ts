@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { opaqueId } from "./text.ts";
 
 export const BarcodeFormat = z.enum([
   "QRCode",
@@ -20,7 +21,7 @@ export const BarcodeFormat = z.enum([
 export type BarcodeFormat = z.infer<typeof BarcodeFormat>;
 
 /** A client-generated id: the same scan resent keeps its id and is stored once. */
-export const ClientId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
+export const ClientId = opaqueId(64, "an id is 1–64 letters, digits, _ or -");
 
 export const ScanInput = z
   .object({

@@ -19,14 +19,15 @@ import { Connection, ContactCard, ContactRequest, Presence, RequestEnd } from ".
 import { ErrorBody } from "./errors.ts";
 import { PairingQr, SessionId } from "./pairing.ts";
 import { ClientId, Scan, ScanInput } from "./scan.ts";
+import { personText } from "./text.ts";
 
 /** Largest frame a client may send, in bytes. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 
 export const DeviceInfo = z
   .object({
-    name: z.string().min(1).max(64),
-    platform: z.string().min(1).max(64),
+    name: personText("a device name", 64).min(1),
+    platform: personText("a platform", 64).min(1),
   })
   .strict();
 export type DeviceInfo = z.infer<typeof DeviceInfo>;

@@ -1,15 +1,15 @@
 import { z } from "zod";
+import { bounded, personText } from "./text.ts";
 
 export const UserId = z.string().uuid();
 
 /** 3–32 of a-z, 0-9 and _; case-insensitive (stored and compared in lower case). */
-export const Username = z
-  .string()
+export const Username = bounded(64, "a username is 3–32 letters, digits or _")
   .trim()
   .toLowerCase()
   .pipe(z.string().regex(/^[a-z0-9_]{3,32}$/, "a username is 3–32 letters, digits or _"));
-export const DisplayName = z.string().trim().min(1, "a name is 1–64 characters").max(64, "a name is 1–64 characters");
-export const Bio = z.string().trim().max(140, "a bio is at most 140 characters");
+export const DisplayName = personText("a name", 64).trim().min(1, "a name is 1–64 characters");
+export const Bio = personText("a bio", 140, { lines: true }).trim();
 
 export const Avatar = z.object({
   /** 512 px WebP, relative to the server. */
@@ -47,7 +47,7 @@ export const UpdateProfileRequest = z
   .strict();
 export type UpdateProfileRequest = z.infer<typeof UpdateProfileRequest>;
 
-export const UsernameAvailabilityQuery = z.object({ username: z.string().max(64) }).strict();
+export const UsernameAvailabilityQuery = z.object({ username: bounded(64) }).strict();
 export const UsernameAvailability = z.object({
   username: z.string(),
   available: z.boolean(),

@@ -29,6 +29,7 @@ import { registerAvatarRoutes } from "./http/avatarRoutes.ts";
 import { registerChatRoutes } from "./http/chatRoutes.ts";
 import { registerContactRoutes } from "./http/contactRoutes.ts";
 import { registerErrorHandling } from "./http/errors.ts";
+import { registerJsonBodies } from "./http/jsonBodies.ts";
 import { registerOpenApi } from "./http/openapi.ts";
 import { registerPairingRoutes } from "./http/pairingRoutes.ts";
 import { Router } from "./http/route.ts";
@@ -116,6 +117,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     ...(options.tls ? { https: options.tls } : {}),
   });
   registerErrorHandling(http);
+  registerJsonBodies(http);
   const postgres = config.database.url !== undefined;
   const chatLimits = { ...defaultChatLimits, ...(postgres ? { batchConcurrency: 3 } : {}), ...config.chatLimits, ...options.chatLimits };
   // SQLite has one writer, and better-sqlite3 writes a whole batch in one turn: a second batch in flight would only wait for it.

@@ -2,6 +2,7 @@ import type { ErrorBody, ErrorCode } from "@easyqr/protocol";
 
 const statuses: Partial<Record<ErrorCode, number>> = {
   BAD_REQUEST: 400,
+  VALIDATION: 400,
   HANDSHAKE_INVALID: 400,
   FRAME_INVALID: 400,
   PAIR_CODE_INVALID: 400,

@@ -62,7 +62,7 @@ describe("sign-in by one-time code", () => {
     for (const body of [{ email: "not-an-email" }, { phone: "12" }, { phone: "+44 20 79" }, { email: "a@b.co", phone: "+442079460000" }, {}]) {
       const reply = await call(server, "POST", "/api/auth/request-code", { body });
       assert.equal(reply.status, 400, JSON.stringify(body));
-      assert.ok(["BAD_REQUEST", "IDENTIFIER_INVALID"].includes(codeOf(reply) ?? ""), JSON.stringify(reply.body));
+      assert.ok(["VALIDATION", "IDENTIFIER_INVALID"].includes(codeOf(reply) ?? ""), JSON.stringify(reply.body));
     }
   });
 

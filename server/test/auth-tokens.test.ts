@@ -149,7 +149,7 @@ describe("sockets of signed-in users", () => {
     const socket = await TestSocket.hello(server.url, { accessToken: tokens.accessToken });
     const hello = await socket.next("AUTHENTICATED");
     assert.deepEqual(hello, { type: "AUTHENTICATED", userId: user.id, sessionId: tokens.sessionId });
-    socket.send({ type: "SCAN", scan: { id: "a", text: "x", format: "qr_code", scannedAt: 1 } });
+    socket.send({ type: "SCAN", scan: { id: "a", text: "x", format: "QRCode", scannedAt: 1 } });
     assert.equal((await socket.next("ACK")).error?.code, "FRAME_INVALID", "pairing frames are not for user sockets");
     socket.close();
   });

@@ -71,7 +71,7 @@ describe("who may touch a chat", () => {
     assert.deepEqual(stranger.body, nobody.body);
     assert.equal(codeOf(await chatsOf(server, a).open(a.user.id)), "CHAT_NOT_CONNECTED");
     assert.equal((await call(server, "GET", "/api/chats")).status, 401);
-    assert.equal(codeOf(await chatsOf(server, a).get("not-a-uuid")), "BAD_REQUEST");
+    assert.equal(codeOf(await chatsOf(server, a).get("not-a-uuid")), "VALIDATION");
   });
 
   test("after a removal or a block nobody can write, both can still read; the blocked side sees what a removal looks like", async () => {
@@ -142,9 +142,9 @@ describe("bad frames and limits", () => {
       { type: "SYNC", chats: [{ chatId: chat.id }] },
       { type: "SYNC", chats: "all" },
     ];
-    for (const frame of bad) assert.equal(errorOf(await request(socketA, frame)), "FRAME_INVALID", JSON.stringify(frame).slice(0, 80));
+    for (const frame of bad) assert.equal(errorOf(await request(socketA, frame)), "VALIDATION", JSON.stringify(frame).slice(0, 80));
     socketA.send({ type: "TYPING", chatId: chat.id, typing: "yes" });
-    assert.equal((await socketA.next("ERROR")).error.code, "FRAME_INVALID");
+    assert.equal((await socketA.next("ERROR")).error.code, "VALIDATION");
     assert.equal((await send(socketA, chat.id, "still here")).seq, 1);
     assert.equal(socketA.closed, undefined);
     socketA.close();

@@ -211,7 +211,7 @@ describe("edit, delete, react", () => {
     const removed = await request(socketB, { type: "REACT", messageId: message.id, emoji: null });
     assert.deepEqual(removed.message?.reactions.map((r) => r.userId), [a.user.id]);
     assert.deepEqual([r1, r2, r3, removed].map((x) => x.message?.rev), [2, 3, 4, 5]);
-    assert.equal(errorOf(await request(socketB, { type: "REACT", messageId: message.id, emoji: "not an emoji" })), "FRAME_INVALID");
+    assert.equal(errorOf(await request(socketB, { type: "REACT", messageId: message.id, emoji: "not an emoji" })), "VALIDATION");
     assert.equal((await chatOf(server, a, chat.id)).rev, 5);
     socketA.close();
     socketB.close();
@@ -261,8 +261,8 @@ describe("chats", () => {
     assert.deepEqual([texts(newer), newer.more], [["m4", "m5", "m6"], true]);
     const end = await historyOf(server, a, chat.id, "?limit=3&after=6");
     assert.deepEqual([texts(end), end.more], [["m7"], false]);
-    assert.equal(codeOf(await chatsOf(server, a).history(chat.id, "?before=3&after=1")), "BAD_REQUEST");
-    assert.equal(codeOf(await chatsOf(server, a).history(chat.id, "?limit=101")), "BAD_REQUEST");
+    assert.equal(codeOf(await chatsOf(server, a).history(chat.id, "?before=3&after=1")), "VALIDATION");
+    assert.equal(codeOf(await chatsOf(server, a).history(chat.id, "?limit=101")), "VALIDATION");
     socketA.close();
     socketB.close();
   });

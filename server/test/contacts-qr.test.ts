@@ -140,7 +140,7 @@ describe("add by QR", () => {
     for (const body of [{ token: "short" }, { token: "has spaces in it!!!!" }, {}, { token: unknown, extra: 1 }, { token: unknown, username: "abc" }]) {
       const reply = await call(server, "POST", "/api/contacts/requests", { token: b.tokens.accessToken, body });
       assert.equal(reply.status, 400, JSON.stringify(body));
-      assert.equal(codeOf(reply), "BAD_REQUEST");
+      assert.equal(codeOf(reply), "VALIDATION");
     }
     assert.equal(codeOf(await call(server, "POST", "/api/contacts/qr")), "AUTH_REQUIRED");
     assert.equal(codeOf(await call(server, "POST", "/api/contacts/qr/preview", { body: { token: unknown } })), "AUTH_REQUIRED");

@@ -140,7 +140,7 @@ describe("requests", () => {
     assert.deepEqual([removed.requestId, removed.reason], [id, "cancelled"]);
     assert.deepEqual(await requestsOf(server, a), { incoming: [], outgoing: [] });
     assert.equal(codeOf(await contactsOf(server, a).accept(id)), "CONTACT_REQUEST_NOT_FOUND");
-    assert.equal(codeOf(await call(server, "POST", "/api/contacts/requests/not-a-uuid/accept", { token: a.tokens.accessToken })), "BAD_REQUEST");
+    assert.equal(codeOf(await call(server, "POST", "/api/contacts/requests/not-a-uuid/accept", { token: a.tokens.accessToken })), "VALIDATION");
     socketA.close();
   });
 

@@ -94,9 +94,14 @@ describe("sockets", () => {
 
   test("bad frames after the handshake are answered and the socket stays open", async () => {
     const { desktop, phone } = await pair(server.url);
-    for (const frame of ["{", JSON.stringify({ type: "NOPE" }), JSON.stringify({ type: "SCANS_SINCE", seq: -1 })]) {
+    const frames: [string, string][] = [
+      ["{", "FRAME_INVALID"],
+      [JSON.stringify({ type: "NOPE" }), "VALIDATION"],
+      [JSON.stringify({ type: "SCANS_SINCE", seq: -1 }), "VALIDATION"],
+    ];
+    for (const [frame, code] of frames) {
       desktop.send(frame);
-      assert.equal((await desktop.next("ERROR")).error.code, "FRAME_INVALID");
+      assert.equal((await desktop.next("ERROR")).error.code, code, frame);
     }
     assert.equal(desktop.closed, undefined);
     desktop.close();

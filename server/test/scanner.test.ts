@@ -87,9 +87,9 @@ describe("scanner mode", () => {
     const { desktop, phone } = await pair(server.url);
     phone.send({ type: "SCAN", scan: { ...scanInput(""), id: "bad-1" } });
     const refused = await phone.next("ACK");
-    assert.equal(refused.error?.code, "FRAME_INVALID");
+    assert.equal(refused.error?.code, "VALIDATION");
     phone.send({ type: "SCAN", scan: { ...scanInput("x"), format: "Nope", id: "bad-2" } });
-    assert.equal((await phone.next("ACK")).error?.code, "FRAME_INVALID");
+    assert.equal((await phone.next("ACK")).error?.code, "VALIDATION");
     phone.send({ type: "SCAN", scan: scanInput("fine") });
     assert.equal((await phone.next("ACK")).error, undefined);
     assert.equal((await desktop.next("SCAN")).scan.text, "fine");

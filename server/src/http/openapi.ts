@@ -25,7 +25,7 @@ function parameters(schema: z.ZodType | undefined, where: "query" | "path"): Jso
 
 function operation(spec: AnyRouteSpec): JsonSchema {
   const errors = new Map<number, ErrorCode[]>();
-  const codes: ErrorCode[] = [...(spec.body || spec.query || spec.params ? (["BAD_REQUEST"] as const) : []), ...(spec.errors ?? [])];
+  const codes: ErrorCode[] = [...(spec.body || spec.query || spec.params ? (["VALIDATION"] as const) : []), ...(spec.errors ?? [])];
   for (const code of codes) {
     const status = statusOf(code);
     errors.set(status, [...(errors.get(status) ?? []), code]);

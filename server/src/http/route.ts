@@ -24,7 +24,7 @@ export type RouteSpec<B extends Schema, Q extends Schema, P extends Schema, R ex
   params?: P;
   /** The 2xx body; none means 204. */
   response?: R;
-  /** Error codes worth documenting besides BAD_REQUEST and INTERNAL. */
+  /** Error codes worth documenting besides VALIDATION and INTERNAL. */
   errors?: ErrorCode[];
   /** The body is multipart/form-data with one file field of this name (parsed by the handler). */
   multipartFile?: string;

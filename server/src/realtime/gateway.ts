@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { ClientFrame, CloseCode, Handshake, MAX_FRAME_BYTES, type ErrorBody, type ErrorCode } from "@easyqr/protocol";
+import { ClientFrame, CloseCode, Handshake, jsonShapeProblem, MAX_FRAME_BYTES, type ErrorBody, type ErrorCode } from "@easyqr/protocol";
 import type { Logger } from "pino";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
@@ -155,7 +155,7 @@ export class Gateway {
     try {
       const raw = parseJson(data);
       id = requestIdOf(raw);
-      const frame = parseOr(ClientFrame, raw, "FRAME_INVALID");
+      const frame = parseOr(ClientFrame, raw);
       if (frame.type === "PING") {
         if (id) peer.send({ type: "ACK", id });
         return;
@@ -185,14 +185,21 @@ export class Gateway {
       if (id) peer.send({ type: "ACK", id });
     } catch (error) {
       // A bad frame is answered and the socket stays open: nothing the client sent before is lost.
-      const body = this.toErrorBody(error, { sessionId: who.sessionId });
+      const body = this.toErrorBody(error, { sessionId: who.sessionId }, peer);
       peer.send(id ? { type: "ACK", id, error: body } : { type: "ERROR", error: body });
     }
   }
 
-  private toErrorBody(error: unknown, context: Record<string, unknown>): ErrorBody {
+  /**
+   * A refused frame is logged on the 1st, 2nd, 4th, 8th … refusal of its socket, with the count:
+   * a client sending thousands of bad frames costs a dozen log lines, not thousands.
+   */
+  private toErrorBody(error: unknown, context: Record<string, unknown>, peer?: Peer): ErrorBody {
     if (error instanceof AppError) {
-      this.o.log.info({ ...context, code: error.code }, `socket request refused: ${error.message}`);
+      const refusals = peer ? ++peer.refusals : 1;
+      if ((refusals & (refusals - 1)) === 0) {
+        this.o.log.info({ ...context, code: error.code, refusals }, `socket request refused: ${error.message.slice(0, 200)}`);
+      }
       return error.toBody();
     }
     this.o.log.error({ ...context, err: error }, "socket request failed");
@@ -262,6 +269,8 @@ const guessingCodes = new Set<ErrorCode>([
 
 function parseJson(data: RawData): unknown {
   const text = Buffer.isBuffer(data) ? data.toString() : Array.isArray(data) ? Buffer.concat(data).toString() : Buffer.from(data).toString();
+  const problem = jsonShapeProblem(text);
+  if (problem) throw new AppError("VALIDATION", `The frame is ${problem}.`);
   try {
     return JSON.parse(text);
   } catch {

@@ -40,6 +40,8 @@ export class Peer {
   alive = true;
   /** When the client was last heard from (handshake, pong, any frame, a clean close), by the server's clock. */
   heardAt = 0;
+  /** Frames of this socket that were refused (bad input, limits): only some are logged. */
+  refusals = 0;
 
   /** `stream` is the connection under the WebSocket (from the HTTP upgrade). */
   constructor(

@@ -7,6 +7,7 @@ import { ApiError, type ClientErrorCode } from "./http.ts";
  */
 const words: Record<ErrorCode, string> = {
   BAD_REQUEST: "The server did not understand that request. Please try again.",
+  VALIDATION: "Something in that was not accepted. Check it and try again.",
   NOT_FOUND: "That was not found on the server.",
   RATE_LIMITED: "Too many attempts. Wait a minute, then try again.",
   INTERNAL: "Something went wrong on the server. Please try again.",

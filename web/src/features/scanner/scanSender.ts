@@ -12,7 +12,7 @@ export type ScanTransport = {
 export type ScanOutcome = { scan: ScanInput; result: "sent"; seq?: number } | { scan: ScanInput; result: "rejected"; code: ErrorCode };
 
 /** Errors after which resending the same scan can never succeed. */
-const permanent = new Set<ErrorCode>(["BAD_REQUEST", "FRAME_INVALID", "FRAME_TOO_LARGE"]);
+const permanent = new Set<ErrorCode>(["BAD_REQUEST", "VALIDATION", "FRAME_INVALID", "FRAME_TOO_LARGE"]);
 
 /**
  * Sends the outbox in order and removes a scan only on its ACK. Anything that
