@@ -18,13 +18,13 @@ export async function withServer<T>(
   engine: EngineName,
   users: number,
   work: (s: SeededServer) => Promise<T>,
-  options: { connectPairs?: boolean; beforeStart?: (store: Store, users: SeededUser[]) => Promise<void> } = {},
+  options: { connectPairs?: boolean; beforeStart?: (store: Store, users: SeededUser[]) => Promise<void>; env?: Record<string, string>; nodeArgs?: string[] } = {},
 ): Promise<T> {
   const store = freshStore(engine);
   try {
     const seeded = await seedUsers(store.env, users, { prefix: "bench", connectPairs: options.connectPairs ?? true });
     await options.beforeStart?.(store, seeded);
-    const server = await startServer({ ...store.env, ...benchServerEnv });
+    const server = await startServer({ ...store.env, ...benchServerEnv, ...options.env }, options.nodeArgs);
     try {
       return await work({ server, users: seeded, store });
     } finally {

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { chatScenarios, chatUsage } from "./chatCli.ts";
+import { defaultHostile, hostileBench } from "./hostileBench.ts";
 import { cpuSeconds, root, rssBytes, runLoad, startServer } from "./processes.ts";
 import { formatMs, table } from "./stats.ts";
 
@@ -22,6 +23,13 @@ type Flags = Record<string, string | undefined>;
 
 const scenarios: Record<string, (flags: Flags) => Promise<string>> = {
   ...chatScenarios,
+  hostile: (flags) =>
+    hostileBench({
+      ...defaultHostile,
+      ...(flags.users ? { honestUsers: Number(flags.users) } : {}),
+      ...(flags.rates ? { rate: Number(flags.rates) } : {}),
+      ...(flags["step-s"] ? { stepMs: Number(flags["step-s"]) * 1000 } : {}),
+    }),
   async pairing() {
     const rows: Record<string, string | number>[] = [];
     const steps = [

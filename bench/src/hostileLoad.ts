@@ -1,0 +1,64 @@
+// Attacker of the hostile bench: signed-in sockets sending frames at the 64 KB limit filled with
+// hostile content (every frame type, one hostile value in one field), spread evenly over a time.
+// Prints one JSON line: frames sent and how the server answered them.
+import { parseArgs } from "node:util";
+import { hostileFrames } from "@easyqr/server/test/support/hostile.ts";
+import WebSocket from "ws";
+
+export type HostileResult = { sent: number; answers: Record<string, number>; unanswered: number; closedSockets: number; bytes: number };
+
+const { values } = parseArgs({ options: { url: { type: "string" }, tokens: { type: "string" }, frames: { type: "string" }, "duration-ms": { type: "string" } } });
+const url = values.url ?? "";
+const tokens = (values.tokens ?? "").split(",").filter(Boolean);
+const total = Number(values.frames ?? 10_000);
+const durationMs = Number(values["duration-ms"] ?? 10_000);
+
+const answers: Record<string, number> = {};
+let answered = 0;
+let closedSockets = 0;
+
+function open(token: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${url.replace(/^http/, "ws")}/ws`, { perMessageDeflate: false });
+    ws.once("open", () => ws.send(JSON.stringify({ accessToken: token })));
+    ws.once("message", (data) => {
+      const first = JSON.parse((data as Buffer).toString()) as { type: string };
+      if (first.type !== "AUTHENTICATED") return reject(new Error(`handshake: ${first.type}`));
+      ws.on("message", (next) => {
+        const frame = JSON.parse((next as Buffer).toString()) as { type: string; error?: { code: string } };
+        if (frame.type !== "ACK" && frame.type !== "ERROR") return;
+        const key = frame.error?.code ?? "accepted";
+        answers[key] = (answers[key] ?? 0) + 1;
+        answered++;
+      });
+      resolve(ws);
+    });
+    ws.once("error", reject);
+    ws.once("close", () => closedSockets++);
+  });
+}
+
+const sockets = await Promise.all(tokens.map(open));
+const frames = hostileFrames();
+let sent = 0;
+let bytes = 0;
+const start = performance.now();
+await new Promise<void>((resolve) => {
+  const tick = () => {
+    const due = Math.min(total, Math.floor(((performance.now() - start) * total) / durationMs));
+    while (sent < due) {
+      const frame = frames[sent % frames.length]!;
+      sockets[sent % sockets.length]!.send(frame.text);
+      bytes += frame.text.length;
+      sent++;
+    }
+    if (sent >= total) resolve();
+    else setTimeout(tick, 1);
+  };
+  tick();
+});
+const deadline = performance.now() + 10_000;
+while (answered < sent && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+for (const ws of sockets) ws.terminate();
+const result: HostileResult = { sent, answers, unanswered: sent - answered, closedSockets, bytes };
+console.log(JSON.stringify(result));
