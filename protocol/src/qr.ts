@@ -3,6 +3,9 @@ import { ContactToken } from "./contacts.ts";
 import { SessionId } from "./pairing.ts";
 import { bounded } from "./text.ts";
 
+/** Longest QR text worth reading (a QR holds at most ~4,300 characters). */
+const MAX_QR_TEXT = 4096;
+
 /** The seed's QR payload: everything a phone needs to connect. */
 export const PairingPayload = z.object({
   sessionId: SessionId,
@@ -22,8 +25,8 @@ export function pairingUrl(server: string, sessionId: string, token: string): st
  * anything else, never throws.
  */
 export function parsePairingQr(text: string): PairingPayload | null {
+  if (text.length > MAX_QR_TEXT) return null;
   const trimmed = text.trim();
-  if (trimmed.length > 4096) return null;
   const candidate = trimmed.startsWith("{") ? fromJson(trimmed) : fromUrl(trimmed);
   if (!candidate) return null;
   const parsed = PairingPayload.safeParse(candidate);
@@ -64,8 +67,8 @@ export function contactUrl(server: string, token: string): string {
 
 /** Reads a scanned "My QR" (`https://host/add#t=…`). Returns null for anything else, never throws. */
 export function parseContactQr(text: string): ContactQrPayload | null {
+  if (text.length > MAX_QR_TEXT) return null;
   const trimmed = text.trim();
-  if (trimmed.length > 4096) return null;
   let url: URL;
   try {
     url = new URL(trimmed);
