@@ -135,6 +135,35 @@ describe("limits", () => {
       await limited.close();
     }
   });
+
+  test("a burst of wrong codes from many addresses holds every address to a few a minute; right codes still pair at once", async () => {
+    const limited = await startServer({ pairingLimits: { wrongCodesPerMinute: 10, wrongCodesPerIpInBurst: 2 } });
+    const typeFrom = async (localAddress: string, code: string) => (await TestSocket.hello(limited.url, { code }, { localAddress })).outcome();
+    try {
+      // Below the global cap an address may miss more than its burst share (the gateway allows 30).
+      for (let i = 0; i < 3; i++) assert.equal(await typeFrom("127.0.2.1", "ZZZZ-ZZZZ"), "PAIR_CODE_INVALID");
+      for (let n = 2; n <= 8; n++) assert.equal(await typeFrom(`127.0.2.${n}`, "ZZZZ-ZZZZ"), "PAIR_CODE_INVALID");
+      assert.ok(!limited.logs.some((l) => l.msg.startsWith("pairing: burst")), "10 wrong codes are not a burst yet");
+      // The 11th starts the burst, and it is logged once.
+      assert.equal(await typeFrom("127.0.2.9", "ZZZZ-ZZZZ"), "PAIR_CODE_INVALID");
+      assert.equal(limited.logs.filter((l) => l.msg.startsWith("pairing: burst")).length, 1);
+      // Now every address that has missed twice this minute waits; one that missed once has one more.
+      assert.equal(await typeFrom("127.0.2.1", "ZZZZ-ZZZZ"), "RATE_LIMITED");
+      assert.equal(await typeFrom("127.0.2.9", "ZZZZ-ZZZZ"), "PAIR_CODE_INVALID");
+      assert.equal(await typeFrom("127.0.2.9", "ZZZZ-ZZZZ"), "RATE_LIMITED");
+      assert.equal(limited.logs.filter((l) => l.msg.startsWith("pairing: burst")).length, 1);
+      // A person typing the right code pairs at once, from a fresh address or from one that missed once.
+      for (const localAddress of ["127.0.2.20", "127.0.2.2"]) {
+        const session = await createSession(limited.url);
+        const desktop = await TestSocket.hello(limited.url, { sessionId: session.sessionId, desktopToken: session.desktopToken });
+        await desktop.next("WAITING");
+        assert.equal(await typeFrom(localAddress, session.qr.code), "CONNECTED");
+        desktop.close();
+      }
+    } finally {
+      await limited.close();
+    }
+  });
 });
 
 describe("HTTP input", () => {

@@ -141,13 +141,18 @@ describe("changing email or phone", () => {
     assert.equal(me.phone, "+442079460999");
   });
 
-  test("an address another account uses is refused at confirmation with 409", async () => {
-    const taken = (await signIn(server)).email;
+  test("an address another account uses is refused at confirmation with 409; the code is not spent, and works once the address is free", async () => {
+    const holder = await signIn(server);
+    const taken = holder.email;
     const { tokens } = await signIn(server);
     const { requestId } = RequestCodeResponse.parse((await requestChange(tokens.accessToken, { email: taken })).body);
-    const reply = await confirm(tokens.accessToken, requestId, loggedCode(server, taken));
+    const code = loggedCode(server, taken);
+    const reply = await confirm(tokens.accessToken, requestId, code);
     assert.equal(reply.status, 409);
     assert.equal(codeOf(reply), "EMAIL_TAKEN");
+    assert.equal((await call(server, "DELETE", "/api/users/me", { token: holder.tokens.accessToken })).status, 204);
+    const me = Me.parse((await confirm(tokens.accessToken, requestId, code)).body);
+    assert.equal(me.email, taken);
   });
 
   test("change codes and sign-in codes do not stand in for each other, nor for another user", async () => {

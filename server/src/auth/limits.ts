@@ -1,15 +1,36 @@
-/** Timings and caps of sign-in; tests change some, production keeps these. */
+/**
+ * Timings and caps of sign-in; tests change some, production keeps these. Why these numbers:
+ * docs/protocol.md, "Limits a client can rely on".
+ */
 export type AuthLimits = {
-  /** A code works this long after it was (re)sent. */
+  /** A code works this long after it was sent. */
   codeTtlMs: number;
-  /** Tries per code request (wrong ones lock it; resending keeps the count). */
+  /** Tries per code request; the fifth wrong one locks that request (and only that one). */
   maxAttempts: number;
-  /** Codes sent to one email/phone per window. */
+  /**
+   * Codes sent to one email/phone for one IP per window. Every send is its own request, so this
+   * also caps the live codes one address holds for an identifier (3 in 15 min, each lives 10).
+   */
+  sendsPerIdentifierIp: number;
+  sendsPerIdentifierIpWindowMs: number;
+  /** Codes sent to one email/phone from all IPs per window: what a flood of messages costs its owner. */
   sendsPerIdentifier: number;
   sendsPerIdentifierWindowMs: number;
   /** Codes requested from one IP per window. */
   sendsPerIp: number;
   sendsPerIpWindowMs: number;
+  /** Wrong codes from one IP, whatever the identifier, per window: guessing across accounts. */
+  failuresPerIp: number;
+  failuresPerIpWindowMs: number;
+  /** Wrong codes for one identifier from one IP per window. */
+  failuresPerIdentifierIp: number;
+  failuresPerIdentifierIpWindowMs: number;
+  /**
+   * Wrong codes for one identifier from all IPs per window: the ceiling on guessing one account
+   * (NIST SP 800-63B-4: at most 100). Ten times the per-IP share, so only ten addresses reach it.
+   */
+  failuresPerIdentifier: number;
+  failuresPerIdentifierWindowMs: number;
   /** Lifetime of an access token. */
   accessTtlMs: number;
   /** Absolute lifetime of a sign-in session (its refresh tokens); refreshing does not extend it. */
@@ -18,14 +39,26 @@ export type AuthLimits = {
   sessionCheckMs: number;
 };
 
+const minute = 60_000;
+const hour = 60 * minute;
+const day = 24 * hour;
+
 export const defaultAuthLimits: AuthLimits = {
-  codeTtlMs: 10 * 60_000,
+  codeTtlMs: 10 * minute,
   maxAttempts: 5,
-  sendsPerIdentifier: 3,
-  sendsPerIdentifierWindowMs: 15 * 60_000,
+  sendsPerIdentifierIp: 3,
+  sendsPerIdentifierIpWindowMs: 15 * minute,
+  sendsPerIdentifier: 10,
+  sendsPerIdentifierWindowMs: hour,
   sendsPerIp: 20,
-  sendsPerIpWindowMs: 60 * 60_000,
-  accessTtlMs: 15 * 60_000,
-  sessionTtlMs: 30 * 24 * 60 * 60_000,
+  sendsPerIpWindowMs: hour,
+  failuresPerIp: 30,
+  failuresPerIpWindowMs: hour,
+  failuresPerIdentifierIp: 10,
+  failuresPerIdentifierIpWindowMs: day,
+  failuresPerIdentifier: 100,
+  failuresPerIdentifierWindowMs: day,
+  accessTtlMs: 15 * minute,
+  sessionTtlMs: 30 * day,
   sessionCheckMs: 2_000,
 };

@@ -23,11 +23,13 @@ export class AuthService {
     return this.otp.request(normalizeIdentifier(input, this.defaultRegion), signIn, ip);
   }
 
-  async verifyCode(requestId: string, code: string, device: DeviceInfo | undefined): Promise<VerifyCodeResponse> {
-    const identifier = await this.otp.verify(requestId, code, signIn);
-    const { user, created } = await findOrCreateUser(this.db, identifier, this.clock.now());
-    const tokens = await this.sessions.create(user.id, device);
-    return { tokens, user: meView(user), isNewUser: created };
+  /** The code is spent in the transaction that finds or makes the user and their session: if either fails, it still works. */
+  verifyCode(requestId: string, code: string, device: DeviceInfo | undefined, ip: string): Promise<VerifyCodeResponse> {
+    return this.otp.verify(requestId, code, signIn, ip, async (trx, identifier) => {
+      const { user, created } = await findOrCreateUser(trx, identifier, this.clock.now());
+      const tokens = await this.sessions.create(user.id, device, trx);
+      return { tokens, user: meView(user), isNewUser: created };
+    });
   }
 
   refresh(refreshToken: string): Promise<AuthTokens> {

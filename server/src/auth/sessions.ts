@@ -32,18 +32,20 @@ export class SessionService {
     this.listeners.add(listener);
   }
 
-  async create(userId: string, device: DeviceInfo | undefined): Promise<AuthTokens> {
+  /** A new session with its first refresh token; inside `db` when that is a transaction (sign-in spends its code in it). */
+  async create(userId: string, device: DeviceInfo | undefined, db: Db = this.db): Promise<AuthTokens> {
     const now = this.clock.now();
     const id = randomUUID();
     const expiresAt = now + this.limits.sessionTtlMs;
     const refreshToken = newRefreshToken();
-    await this.db.transaction().execute(async (trx) => {
+    const write = async (trx: Db) => {
       await trx
         .insertInto("authSessions")
         .values({ id, userId, createdAt: now, expiresAt, lastUsedAt: now, revokedAt: null, revokedReason: null, deviceName: device?.name ?? null, devicePlatform: device?.platform ?? null })
         .execute();
       await trx.insertInto("refreshTokens").values({ tokenHash: hashRefreshToken(refreshToken), sessionId: id, createdAt: now, usedAt: null }).execute();
-    });
+    };
+    await (db.isTransaction ? write(db) : db.transaction().execute(write));
     return this.tokensOf({ userId, sessionId: id }, expiresAt, refreshToken);
   }
 

@@ -31,7 +31,7 @@ export type UsersTable = {
 export type OtpPurpose = "sign_in" | "change_identifier";
 export type IdentifierKind = "email" | "phone";
 
-/** One code request ("challenge"): resends replace its code and keep its attempt count. */
+/** One code request ("challenge"): its own id, code and tries. Asking again makes another one. */
 export type OtpChallengesTable = {
   id: string;
   purpose: OtpPurpose;
@@ -43,6 +43,7 @@ export type OtpChallengesTable = {
   /** HMAC-SHA256(server key, `<id>:<code>`), base64url. */
   codeHash: string;
   attempts: number;
+  /** Always 1 since each request is its own challenge (resends once replaced the code of a live one). */
   sends: number;
   createdAt: number;
   expiresAt: number;

@@ -26,9 +26,9 @@ export function registerAuthRoutes(router: Router, auth: AuthService): void {
       auth: false,
       body: VerifyCodeRequest,
       response: VerifyCodeResponse,
-      errors: ["AUTH_CODE_INVALID", "AUTH_CODE_EXPIRED", "AUTH_CODE_LOCKED", "AUTH_CODE_USED"],
+      errors: ["AUTH_CODE_INVALID", "AUTH_CODE_EXPIRED", "AUTH_CODE_LOCKED", "AUTH_CODE_USED", "RATE_LIMITED"],
     },
-    ({ body }) => auth.verifyCode(body.requestId, body.code, body.device),
+    ({ body, request }) => auth.verifyCode(body.requestId, body.code, body.device, request.ip),
   );
 
   router.add(

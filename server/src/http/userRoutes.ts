@@ -69,9 +69,9 @@ export function registerUserRoutes(router: Router, users: UsersService): void {
       auth: true,
       body: ConfirmIdentifierRequest,
       response: Me,
-      errors: [...authErrors, "AUTH_CODE_INVALID", "AUTH_CODE_EXPIRED", "AUTH_CODE_LOCKED", "AUTH_CODE_USED", "EMAIL_TAKEN", "PHONE_TAKEN"],
+      errors: [...authErrors, "AUTH_CODE_INVALID", "AUTH_CODE_EXPIRED", "AUTH_CODE_LOCKED", "AUTH_CODE_USED", "EMAIL_TAKEN", "PHONE_TAKEN", "RATE_LIMITED"],
     },
-    ({ principal, body }) => users.confirmIdentifierChange(principal.userId, body.requestId, body.code),
+    ({ principal, body, request }) => users.confirmIdentifierChange(principal.userId, body.requestId, body.code, request.ip),
   );
 
   router.add(

@@ -1,5 +1,7 @@
+import type { WrongCodeLimits } from "./wrongCodes.ts";
+
 /** Timings and caps of pairing; tests shrink them, production keeps these. */
-export type PairingLimits = {
+export type PairingLimits = WrongCodeLimits & {
   /** Lifetime of a phone token (the seed: 2–3 minutes). */
   tokenTtlMs: number;
   /** A new token is shown this often while the desktop waits. */
@@ -27,4 +29,7 @@ export const defaultPairingLimits: PairingLimits = {
   maxPendingPerIp: 20,
   maxPhonesPerSession: 10,
   maxScansPerSession: 5_000,
+  // People mistype a code now and then; 100 wrong ones a minute across all addresses is guessing.
+  wrongCodesPerMinute: 100,
+  wrongCodesPerIpInBurst: 3,
 };

@@ -17,6 +17,7 @@ import type { PairingLimits } from "./limits.ts";
 import { currentToken, phoneInfos, takesNewPhones, type PairingSession } from "./session.ts";
 import type { PairingStore } from "./store.ts";
 import { hashSecret, newPairingCode, newSecret, secretMatches, type PairTokens } from "./tokens.ts";
+import { WrongCodeGuard } from "./wrongCodes.ts";
 
 /** Who an event goes to within a session. */
 export type Target = { role: "desktop" } | { role: "phone"; phoneId: string };
@@ -29,6 +30,8 @@ export type Identity =
 
 /** The only code that changes pairing sessions: each change is stored, then announced. */
 export class PairingService {
+  private readonly wrongCodes: WrongCodeGuard;
+
   constructor(
     private readonly store: PairingStore,
     private readonly tokens: PairTokens,
@@ -37,7 +40,9 @@ export class PairingService {
     private readonly log: Logger,
     private readonly limits: PairingLimits,
     private readonly publicUrl: () => string,
-  ) {}
+  ) {
+    this.wrongCodes = new WrongCodeGuard(limits, log);
+  }
 
   async createSession(ip: string, request: CreateSessionRequest): Promise<CreateSessionResponse> {
     if ((await this.store.countPendingByIp(ip)) >= this.limits.maxPendingPerIp) {
@@ -89,10 +94,14 @@ export class PairingService {
   }
 
   /** The 8-character code typed on the phone: the same rules as the token it stands for. */
-  async claimWithCode(rawCode: string, device?: DeviceInfo): Promise<Identity> {
+  async claimWithCode(rawCode: string, device: DeviceInfo | undefined, ip: string): Promise<Identity> {
+    await this.wrongCodes.check(ip);
     const parsed = PairingCode.safeParse(rawCode);
     const sessionId = parsed.success ? await this.store.findIdByCode(parsed.data) : undefined;
-    if (!parsed.success || !sessionId) throw new AppError("PAIR_CODE_INVALID", "No desktop is showing this code.");
+    if (!parsed.success || !sessionId) {
+      await this.wrongCodes.wrong(ip);
+      throw new AppError("PAIR_CODE_INVALID", "No desktop is showing this code.");
+    }
     const code = parsed.data;
     return this.claim(sessionId, (session) => session.tokens.find((t) => t.code === code), device);
   }

@@ -140,7 +140,7 @@ export class Gateway {
       }
       if ("desktopToken" in hello) return await this.o.pairing.authenticateDesktop(hello.sessionId, hello.desktopToken);
       if ("phoneToken" in hello) return await this.o.pairing.resumePhone(hello.sessionId, hello.phoneToken);
-      if ("code" in hello) return await this.o.pairing.claimWithCode(hello.code, hello.device);
+      if ("code" in hello) return await this.o.pairing.claimWithCode(hello.code, hello.device, ip);
       return await this.o.pairing.claimWithToken(hello.sessionId, hello.token, hello.device);
     } catch (error) {
       if (error instanceof AppError && guessingCodes.has(error.code)) {

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { Db, UsersTable } from "../db/schema.ts";
-import { uniqueViolation } from "../db/errors.ts";
 import type { Identifier } from "../auth/identifiers.ts";
 
 export function userById(db: Db, id: string): Promise<UsersTable | undefined> {
@@ -17,7 +16,9 @@ export function userByUsername(db: Db, username: string): Promise<UsersTable | u
 
 /**
  * The user with this email/phone, created when there is none. Two first sign-ins racing
- * for one identifier both end with the same user: the loser of the unique constraint reads the winner's row.
+ * for one identifier both end with the same user: the loser's insert does nothing (it waits for
+ * the winner's commit) and it reads the winner's row. Safe inside a transaction on PostgreSQL,
+ * where a failed insert would abort the transaction.
  */
 export async function findOrCreateUser(db: Db, identifier: Identifier, now: number): Promise<{ user: UsersTable; created: boolean }> {
   const existing = await userByIdentifier(db, identifier);
@@ -36,13 +37,9 @@ export async function findOrCreateUser(db: Db, identifier: Identifier, now: numb
     lastSeenAt: null,
     lastSeenHiddenAt: null,
   };
-  try {
-    await db.insertInto("users").values(user).execute();
-    return { user, created: true };
-  } catch (error) {
-    if (!uniqueViolation(error)) throw error;
-    const winner = await userByIdentifier(db, identifier);
-    if (!winner) throw error;
-    return { user: winner, created: false };
-  }
+  const inserted = await db.insertInto("users").values(user).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+  if (inserted.numInsertedOrUpdatedRows === 1n) return { user, created: true };
+  const winner = await userByIdentifier(db, identifier);
+  if (!winner) throw new Error(`user ${identifier.kind} conflicted but is not there`);
+  return { user: winner, created: false };
 }

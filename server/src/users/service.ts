@@ -1,7 +1,7 @@
 import type { IdentifierInput, Me, PublicUser, RequestCodeResponse, UpdateProfileRequest, UsernameAvailability } from "@easyqr/protocol";
 import { Username } from "@easyqr/protocol";
 import type { Logger } from "pino";
-import { normalizeIdentifier } from "../auth/identifiers.ts";
+import { normalizeIdentifier, type Identifier } from "../auth/identifiers.ts";
 import type { OtpService } from "../auth/otp.ts";
 import type { SessionService } from "../auth/sessions.ts";
 import type { Clock } from "../clock.ts";
@@ -81,18 +81,23 @@ export class UsersService {
     return this.otp.request(normalizeIdentifier(input, this.defaultRegion), { purpose: "change_identifier", userId }, ip);
   }
 
-  async confirmIdentifierChange(userId: string, requestId: string, code: string): Promise<Me> {
-    const identifier = await this.otp.verify(requestId, code, { purpose: "change_identifier", userId });
+  /** The code is spent with the change: when the address is taken meanwhile, the code still works once it is free. */
+  async confirmIdentifierChange(userId: string, requestId: string, code: string, ip: string): Promise<Me> {
+    let kind: Identifier["kind"];
     try {
-      await this.db
-        .updateTable("users")
-        .set(identifier.kind === "email" ? { email: identifier.value, updatedAt: this.clock.now() } : { phone: identifier.value, updatedAt: this.clock.now() })
-        .where("id", "=", userId)
-        .execute();
+      kind = await this.otp.verify(requestId, code, { purpose: "change_identifier", userId }, ip, async (trx, identifier) => {
+        const now = this.clock.now();
+        await trx
+          .updateTable("users")
+          .set(identifier.kind === "email" ? { email: identifier.value, updatedAt: now } : { phone: identifier.value, updatedAt: now })
+          .where("id", "=", userId)
+          .execute();
+        return identifier.kind;
+      });
     } catch (error) {
       throw this.conflict(error) ?? error;
     }
-    this.log.info({ userId, kind: identifier.kind }, "identifier changed");
+    this.log.info({ userId, kind }, "identifier changed");
     return this.me(userId);
   }
 

@@ -1,14 +1,24 @@
-import type { AuthTokens} from "@easyqr/protocol";
+import { request as httpRequest } from "node:http";
+import type { AuthTokens } from "@easyqr/protocol";
 import { Me, VerifyCodeResponse } from "@easyqr/protocol";
 import type { TestServer } from "./harness.ts";
 
 export type Reply = { status: number; body: unknown; headers: Headers };
 
+export type CallOptions = {
+  body?: unknown;
+  token?: string;
+  headers?: Record<string, string>;
+  /** The local address to call from (127.0.0.2, 127.0.0.3, …: all loopback): what the server sees as the client's IP. */
+  from?: string;
+};
+
 /** One HTTP call with a JSON body (or none), optionally as a signed-in user. */
-export async function call(server: TestServer, method: string, path: string, options: { body?: unknown; token?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+export async function call(server: TestServer, method: string, path: string, options: CallOptions = {}): Promise<Reply> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.body !== undefined) headers["content-type"] = "application/json";
   if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.from) return callFrom(options.from, new URL(path, server.url), method, headers, options.body);
   const response = await fetch(`${server.url}${path}`, {
     method,
     headers,
@@ -16,6 +26,26 @@ export async function call(server: TestServer, method: string, path: string, opt
   });
   const text = await response.text();
   return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined, headers: response.headers };
+}
+
+/** `fetch` cannot choose its source address; node:http can. */
+function callFrom(localAddress: string, url: URL, method: string, headers: Record<string, string>, body: unknown): Promise<Reply> {
+  const payload = body !== undefined ? JSON.stringify(body) : undefined;
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method, headers, localAddress, agent: false }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("error", reject);
+      response.on("end", () => {
+        const text = Buffer.concat(chunks).toString();
+        const replyHeaders = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) if (typeof value === "string") replyHeaders.set(name, value);
+        resolve({ status: response.statusCode ?? 0, body: text ? (JSON.parse(text) as unknown) : undefined, headers: replyHeaders });
+      });
+    });
+    request.on("error", reject);
+    request.end(payload);
+  });
 }
 
 /** The error code of an error reply. */

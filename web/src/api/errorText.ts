@@ -38,7 +38,7 @@ const words: Record<ErrorCode, string> = {
   AUTH_REFRESH_REUSED: "For your safety you were signed out: this sign-in was used from somewhere else. Please sign in again.",
   AUTH_CODE_INVALID: "That code is not right. Check the 6 digits and try again.",
   AUTH_CODE_EXPIRED: "This code has expired. Send a new code and use that one.",
-  AUTH_CODE_LOCKED: "Too many wrong codes, so this code is locked. Wait a few minutes, then send a new code.",
+  AUTH_CODE_LOCKED: "Too many wrong codes, so this code is locked. Send a new code.",
   AUTH_CODE_USED: "This code has already been used. Send a new code.",
   AUTH_DELIVERY_FAILED: "We could not send the code just now. Try again in a moment.",
   IDENTIFIER_INVALID: "That email address or phone number does not look right. Phone numbers need their country code, like +44.",
