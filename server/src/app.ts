@@ -32,6 +32,7 @@ import { registerErrorHandling } from "./http/errors.ts";
 import { registerOpenApi } from "./http/openapi.ts";
 import { registerPairingRoutes } from "./http/pairingRoutes.ts";
 import { Router } from "./http/route.ts";
+import { registerMultipart } from "./http/upload.ts";
 import { registerUserRoutes } from "./http/userRoutes.ts";
 import { registerWebClient } from "./http/webClient.ts";
 import { every } from "./jobs.ts";
@@ -183,8 +184,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   registerUserRoutes(router, users);
   registerContactRoutes(router, contactQr, contacts);
   registerChatRoutes(router, chat);
-  await registerAvatarRoutes(http, router, avatars);
-  await registerAttachmentRoutes(http, router, (token) => sessions.authenticate(token), attachments, spool, attachmentLimits);
+  await registerMultipart(http);
+  registerAvatarRoutes(http, router, avatars);
+  registerAttachmentRoutes(http, router, (token) => sessions.authenticate(token), attachments, spool, attachmentLimits);
   registerOpenApi(http, router);
   await registerWebClient(http, options.webDist ?? defaultWebDist);
 
