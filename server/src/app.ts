@@ -49,6 +49,7 @@ import { localFanout } from "./realtime/fanout.ts";
 import { Gateway } from "./realtime/gateway.ts";
 import { Hub } from "./realtime/hub.ts";
 import type { TlsFiles } from "./tls.ts";
+import { FILE_SWEEP_EVERY_MS, FileSweep } from "./uploads/fileSweep.ts";
 import { AvatarService } from "./uploads/service.ts";
 import { createStorage, type Storage } from "./uploads/storage/index.ts";
 import { UsersService } from "./users/service.ts";
@@ -90,6 +91,8 @@ export type App = {
   contacts: ContactsService;
   presence: PresenceService;
   attachments: AttachmentService;
+  /** Removes stored files no row points to, reports rows whose file is missing. */
+  fileSweep: FileSweep;
   chat: ChatService;
   gateway: Gateway;
   router: Router;
@@ -159,6 +162,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     await attachments.removeOfUser(userId);
   });
   // A deleted account's chats go by ON DELETE CASCADE (members, messages, reactions and attachment rows; the files go in the hook above).
+  const fileSweep = new FileSweep(database.db, storage, clock, log);
   const chat = new ChatService(chatSql(database), clock, chatLimits, fanout, log, attachments);
   const sends = new SendQueue((items) => chat.sendBatch(items), chatLimits.batchSize, chatLimits.batchGapMs, sendBatches);
 
@@ -218,6 +222,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
           every(presenceLimits.tickMs, "presence tick", () => presence.tick(), log),
           every(contactLimits.sweepEveryMs, "contacts sweep", () => contacts.sweep(), log),
           every(attachmentLimits.sweepEveryMs, "attachments sweep", () => attachments.sweep(), log),
+          every(FILE_SWEEP_EVERY_MS, "file sweep", () => fileSweep.run(), log, { atStart: true }),
         ]
       : [];
 
@@ -231,6 +236,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     contacts,
     presence,
     attachments,
+    fileSweep,
     chat,
     gateway,
     router,

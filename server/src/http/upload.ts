@@ -33,6 +33,9 @@ const invalid = (cause?: unknown) => new AppError("UPLOAD_INVALID", "Send one fi
  * parser cannot read is UPLOAD_INVALID too; a failure of `take` itself (the disk) is not.
  */
 export async function readSoleFile<T>(request: FastifyRequest, sole: SoleFile<T>): Promise<T> {
+  // The parser waits for the body's events: a connection that closed before it started (while
+  // the route checked access) would leave it waiting for ever.
+  if (request.raw.destroyed) throw invalid(request.raw.errored);
   const parts = request.parts({ limits: { fileSize: sole.maxBytes + 1 } });
   const first = await parsed(() => parts.next());
   const part = first.done ? undefined : first.value;
