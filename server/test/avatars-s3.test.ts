@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { Me } from "@easyqr/protocol";
 import { call, signIn, type SignedIn } from "./support/api.ts";
-import { download, uploaded } from "./support/attachments.ts";
+import { abortMidDownload, download, uploaded } from "./support/attachments.ts";
 import { openChat } from "./support/chat.ts";
 import { connect, makeUsers } from "./support/contacts.ts";
 import { fakeS3, s3Env } from "./support/fakeS3.ts";
@@ -66,5 +66,18 @@ describe("S3-compatible storage", () => {
     assert.equal((await download(server, image.thumbUrl ?? "", a.tokens.accessToken)).response.headers.get("content-type"), "image/webp");
     await server.app.attachments.removeOfChat(chatId);
     assert.equal(s3.objects.size, before);
+  });
+
+  test("a client that leaves mid-download: no error logged, the next download is whole", async () => {
+    const [a, b] = (await makeUsers(server, 2, "s3left")) as [SignedIn, SignedIn];
+    await connect(server, a, b);
+    const chatId = (await openChat(server, a, b)).id;
+    const data = Buffer.alloc(8 * 1024 * 1024, 4);
+    const file = await uploaded(server, chatId, data, { token: a.tokens.accessToken });
+    const mark = server.logs.length;
+    assert.match(await abortMidDownload(server, file.url, a.tokens.accessToken), /^HTTP\/1\.1 200/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(server.logs.slice(mark).filter((line) => line.level >= 50 || JSON.stringify(line).includes("stack")), []);
+    assert.ok((await download(server, file.url, a.tokens.accessToken)).data.equals(data));
   });
 });
