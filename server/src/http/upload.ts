@@ -4,8 +4,8 @@ import { AppError } from "../errors.ts";
 
 /**
  * An upload is one part, the file `file`: a field, a second file or any other part is refused
- * (the parser reports it as a limit). Busboy ignores `fieldNameSize` in multipart; a part's name
- * is bounded by `headerSize`, the bytes of its headers kept (the rest is dropped unread into memory).
+ * (the parser reports it as a limit). Busboy ignores `fieldNameSize` in multipart: a part's name
+ * is bounded by `headerSize`, the bytes of its headers the parser keeps (it drops the rest).
  */
 const limits = { parts: 1, files: 1, fields: 0, fieldSize: 1024, headerPairs: 50, headerSize: 8 * 1024 };
 
