@@ -33,6 +33,7 @@ import { registerJsonBodies } from "./http/jsonBodies.ts";
 import { registerOpenApi } from "./http/openapi.ts";
 import { registerPairingRoutes } from "./http/pairingRoutes.ts";
 import { Router } from "./http/route.ts";
+import { registerMultipart } from "./http/upload.ts";
 import { registerUserRoutes } from "./http/userRoutes.ts";
 import { registerWebClient } from "./http/webClient.ts";
 import { every } from "./jobs.ts";
@@ -49,6 +50,7 @@ import { localFanout } from "./realtime/fanout.ts";
 import { Gateway } from "./realtime/gateway.ts";
 import { Hub } from "./realtime/hub.ts";
 import type { TlsFiles } from "./tls.ts";
+import { FILE_SWEEP_EVERY_MS, FileSweep } from "./uploads/fileSweep.ts";
 import { AvatarService } from "./uploads/service.ts";
 import { createStorage, type Storage } from "./uploads/storage/index.ts";
 import { UsersService } from "./users/service.ts";
@@ -90,6 +92,8 @@ export type App = {
   contacts: ContactsService;
   presence: PresenceService;
   attachments: AttachmentService;
+  /** Removes stored files no row points to, reports rows whose file is missing. */
+  fileSweep: FileSweep;
   chat: ChatService;
   gateway: Gateway;
   router: Router;
@@ -160,6 +164,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     await attachments.removeOfUser(userId);
   });
   // A deleted account's chats go by ON DELETE CASCADE (members, messages, reactions and attachment rows; the files go in the hook above).
+  const fileSweep = new FileSweep(database.db, storage, clock, log);
   const chat = new ChatService(chatSql(database), clock, chatLimits, fanout, log, attachments);
   const sends = new SendQueue((items) => chat.sendBatch(items), chatLimits.batchSize, chatLimits.batchGapMs, sendBatches);
 
@@ -185,8 +190,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   registerUserRoutes(router, users);
   registerContactRoutes(router, contactQr, contacts);
   registerChatRoutes(router, chat);
-  await registerAvatarRoutes(http, router, avatars);
-  await registerAttachmentRoutes(http, router, (token) => sessions.authenticate(token), attachments, spool, attachmentLimits);
+  await registerMultipart(http);
+  registerAvatarRoutes(http, router, avatars);
+  registerAttachmentRoutes(http, router, (token) => sessions.authenticate(token), attachments, spool, attachmentLimits);
   registerOpenApi(http, router);
   await registerWebClient(http, options.webDist ?? defaultWebDist);
 
@@ -218,6 +224,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
           every(presenceLimits.tickMs, "presence tick", () => presence.tick(), log),
           every(contactLimits.sweepEveryMs, "contacts sweep", () => contacts.sweep(), log),
           every(attachmentLimits.sweepEveryMs, "attachments sweep", () => attachments.sweep(), log),
+          every(FILE_SWEEP_EVERY_MS, "file sweep", () => fileSweep.run(), log, { atStart: true }),
         ]
       : [];
 
@@ -231,6 +238,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     contacts,
     presence,
     attachments,
+    fileSweep,
     chat,
     gateway,
     router,

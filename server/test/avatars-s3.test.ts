@@ -1,72 +1,23 @@
 import assert from "node:assert/strict";
-import { createServer, type IncomingHttpHeaders } from "node:http";
-import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { Me } from "@easyqr/protocol";
 import { call, signIn, type SignedIn } from "./support/api.ts";
-import { download, uploaded } from "./support/attachments.ts";
+import { abortMidDownload, download, uploaded } from "./support/attachments.ts";
 import { openChat } from "./support/chat.ts";
 import { connect, makeUsers } from "./support/contacts.ts";
+import { fakeS3, s3Env } from "./support/fakeS3.ts";
 import { startServer, type TestServer } from "./support/harness.ts";
 import { solidImage } from "./support/images.ts";
 
-type Request = { method: string; path: string; headers: IncomingHttpHeaders };
-
-/** Just enough of the S3 REST API (path style) to hold objects in memory, recording every request. */
-function fakeS3() {
-  const objects = new Map<string, { data: Buffer; contentType: string; cacheControl: string }>();
-  const requests: Request[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      const path = decodeURIComponent((request.url ?? "").split("?")[0] ?? "");
-      requests.push({ method: request.method ?? "", path, headers: request.headers });
-      if (request.method === "PUT") {
-        objects.set(path, { data: Buffer.concat(chunks), contentType: request.headers["content-type"] ?? "", cacheControl: String(request.headers["cache-control"] ?? "") });
-        return response.writeHead(200, { etag: '"1"' }).end();
-      }
-      if (request.method === "GET") {
-        const object = objects.get(path);
-        if (!object) {
-          return response
-            .writeHead(404, { "content-type": "application/xml" })
-            .end("<?xml version=\"1.0\"?><Error><Code>NoSuchKey</Code><Message>missing</Message></Error>");
-        }
-        return response.writeHead(200, { "content-type": object.contentType, "content-length": object.data.length }).end(object.data);
-      }
-      if (request.method === "DELETE") {
-        objects.delete(path);
-        return response.writeHead(204).end();
-      }
-      response.writeHead(405).end();
-    });
-  });
-  return { server, objects, requests };
-}
-
 describe("S3-compatible storage", () => {
   const s3 = fakeS3();
-  let endpoint = "";
   let server: TestServer;
   before(async () => {
-    await new Promise<void>((resolve) => s3.server.listen(0, "127.0.0.1", resolve));
-    endpoint = `http://127.0.0.1:${(s3.server.address() as AddressInfo).port}`;
-    server = await startServer({
-      env: {
-        STORAGE_DRIVER: "s3",
-        S3_BUCKET: "avatars-bucket",
-        S3_REGION: "eu-west-1",
-        S3_ENDPOINT: endpoint,
-        S3_ACCESS_KEY_ID: "AKIDEXAMPLE",
-        S3_SECRET_ACCESS_KEY: "wJalrXUtnFEMI-secret",
-        S3_FORCE_PATH_STYLE: "1",
-      },
-    });
+    server = await startServer({ env: s3Env(await s3.start(), "avatars-bucket") });
   });
   after(async () => {
     await server.close();
-    await new Promise<void>((resolve) => (s3.server).close(() => resolve()));
+    await s3.stop();
   });
 
   test("uploads are signed PUTs into the bucket, served back through the server, and deleted when replaced", async () => {
@@ -115,5 +66,18 @@ describe("S3-compatible storage", () => {
     assert.equal((await download(server, image.thumbUrl ?? "", a.tokens.accessToken)).response.headers.get("content-type"), "image/webp");
     await server.app.attachments.removeOfChat(chatId);
     assert.equal(s3.objects.size, before);
+  });
+
+  test("a client that leaves mid-download: no error logged, the next download is whole", async () => {
+    const [a, b] = (await makeUsers(server, 2, "s3left")) as [SignedIn, SignedIn];
+    await connect(server, a, b);
+    const chatId = (await openChat(server, a, b)).id;
+    const data = Buffer.alloc(8 * 1024 * 1024, 4);
+    const file = await uploaded(server, chatId, data, { token: a.tokens.accessToken });
+    const mark = server.logs.length;
+    assert.match(await abortMidDownload(server, file.url, a.tokens.accessToken), /^HTTP\/1\.1 200/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(server.logs.slice(mark).filter((line) => line.level >= 50 || JSON.stringify(line).includes("stack")), []);
+    assert.ok((await download(server, file.url, a.tokens.accessToken)).data.equals(data));
   });
 });

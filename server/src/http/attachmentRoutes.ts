@@ -1,15 +1,14 @@
-import multipart from "@fastify/multipart";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Attachment, AttachmentIdParams, ChatIdParams } from "@easyqr/protocol";
 import type { AttachmentLimits } from "../attachments/limits.ts";
 import { contentDisposition } from "../attachments/names.ts";
 import type { AttachmentService, Received } from "../attachments/service.ts";
 import { tooLarge, type Spool } from "../attachments/spool.ts";
-import { AppError } from "../errors.ts";
 import type { ByteRange } from "../uploads/storage/index.ts";
 import { parseOr } from "../validate.ts";
 import { authenticate, type Authenticator } from "./auth.ts";
 import type { AnyRouteSpec, Router } from "./route.ts";
+import { readSoleFile } from "./upload.ts";
 
 const authErrors = ["AUTH_REQUIRED", "AUTH_TOKEN_INVALID", "AUTH_TOKEN_EXPIRED", "AUTH_SESSION_REVOKED"] as const;
 /** Room for the multipart boundaries and part headers around the file in a Content-Length. */
@@ -22,9 +21,7 @@ const CACHE = "private, max-age=86400";
  * take the Bearer token like every API call (never a token in the URL), so they are registered on
  * Fastify directly, streaming the file.
  */
-export async function registerAttachmentRoutes(app: FastifyInstance, router: Router, authenticator: Authenticator, attachments: AttachmentService, spool: Spool, limits: AttachmentLimits): Promise<void> {
-  if (!app.hasRequestDecorator("file")) await app.register(multipart, { limits: { files: 1, fields: 0, parts: 1, headerPairs: 50 } });
-
+export function registerAttachmentRoutes(app: FastifyInstance, router: Router, authenticator: Authenticator, attachments: AttachmentService, spool: Spool, limits: AttachmentLimits): void {
   router.add(
     {
       method: "POST",
@@ -78,20 +75,12 @@ export async function registerAttachmentRoutes(app: FastifyInstance, router: Rou
 
 /** The one file of a multipart upload, written to the spool as it arrives; more than `maxBytes` is cut off. */
 async function receive(request: FastifyRequest, spool: Spool, maxBytes: number): Promise<Received> {
-  try {
-    // Busboy may pass one byte more than allowed, so the spool sees the file is too large and stops reading.
-    const file = await request.file({ limits: { fileSize: maxBytes + 1 } });
-    if (!file || file.fieldname !== "file") throw new AppError("UPLOAD_INVALID", "Send the file as the multipart field `file`.");
-    return { spooled: await spool.write(file.file, maxBytes), name: file.filename };
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    const code = (error as { code?: string }).code;
-    if (code === "FST_REQ_FILE_TOO_LARGE") throw tooLarge(maxBytes);
-    if (typeof code === "string" && code.startsWith("FST_")) {
-      throw new AppError("UPLOAD_INVALID", "Send one file as multipart/form-data in the field `file`.", undefined, { cause: error });
-    }
-    throw error;
-  }
+  return readSoleFile(request, {
+    maxBytes,
+    take: async (file) => ({ spooled: await spool.write(file.file, maxBytes), name: file.filename }),
+    discard: (received) => spool.remove(received.spooled),
+    tooLarge: () => tooLarge(maxBytes),
+  });
 }
 
 /** One satisfiable `bytes=` range of a file of `size` bytes; anything else is answered with the whole file (RFC 9110 allows ignoring Range). */

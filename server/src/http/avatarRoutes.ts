@@ -1,5 +1,4 @@
-import multipart from "@fastify/multipart";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { Me } from "@easyqr/protocol";
 import { z } from "zod";
 import { AppError } from "../errors.ts";
@@ -7,13 +6,12 @@ import { AVATAR_MAX_BYTES } from "../uploads/avatar.ts";
 import type { AvatarService } from "../uploads/service.ts";
 import { notFound } from "./errors.ts";
 import type { Router } from "./route.ts";
+import { readSoleFile, type SoleFile } from "./upload.ts";
 
 const authErrors = ["AUTH_REQUIRED", "AUTH_TOKEN_INVALID", "AUTH_TOKEN_EXPIRED", "AUTH_SESSION_REVOKED"] as const;
 const MediaParams = z.object({ file: z.string().max(100) });
 
-export async function registerAvatarRoutes(app: FastifyInstance, router: Router, avatars: AvatarService): Promise<void> {
-  await app.register(multipart, { limits: { fileSize: AVATAR_MAX_BYTES, files: 1, fields: 0, parts: 1, headerPairs: 50 } });
-
+export function registerAvatarRoutes(app: FastifyInstance, router: Router, avatars: AvatarService): void {
   router.add(
     {
       method: "PUT",
@@ -25,7 +23,7 @@ export async function registerAvatarRoutes(app: FastifyInstance, router: Router,
       response: Me,
       errors: [...authErrors, "UPLOAD_TOO_LARGE", "UPLOAD_UNSUPPORTED", "UPLOAD_INVALID"],
     },
-    async ({ principal, request }) => avatars.set(principal.userId, await readUpload(request)),
+    async ({ principal, request }) => avatars.set(principal.userId, await readSoleFile(request, avatarUpload)),
   );
 
   router.add(
@@ -58,21 +56,14 @@ export async function registerAvatarRoutes(app: FastifyInstance, router: Router,
   });
 }
 
-/** The one file of a multipart upload, within the size limit. The client's file name and type are ignored. */
-async function readUpload(request: FastifyRequest): Promise<Buffer> {
-  try {
-    const file = await request.file();
-    if (!file || file.fieldname !== "file") throw new AppError("UPLOAD_INVALID", "Send the image as the multipart field `file`.");
-    return await file.toBuffer();
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    const code = (error as { code?: string }).code;
-    if (code === "FST_REQ_FILE_TOO_LARGE") {
-      throw new AppError("UPLOAD_TOO_LARGE", `Files may be at most ${AVATAR_MAX_BYTES / 1024 / 1024} MB.`, { maxBytes: AVATAR_MAX_BYTES });
-    }
-    if (typeof code === "string" && code.startsWith("FST_")) {
-      throw new AppError("UPLOAD_INVALID", "Send one image as multipart/form-data in the field `file`.", undefined, { cause: error });
-    }
-    throw error;
-  }
-}
+/** The avatar, read into memory (5 MB at most); decoded only once the request proved to be one file. */
+const avatarUpload: SoleFile<Buffer> = {
+  maxBytes: AVATAR_MAX_BYTES,
+  async take(file) {
+    const data = await file.toBuffer();
+    if (data.length > AVATAR_MAX_BYTES) throw avatarUpload.tooLarge();
+    return data;
+  },
+  discard: () => Promise.resolve(),
+  tooLarge: () => new AppError("UPLOAD_TOO_LARGE", `Files may be at most ${AVATAR_MAX_BYTES / 1024 / 1024} MB.`, { maxBytes: AVATAR_MAX_BYTES }),
+};

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import type { FastifyError, FastifyInstance } from "fastify";
 import type { ErrorCode, ErrorEnvelope } from "@easyqr/protocol";
 import { AppError, internalError } from "../errors.ts";
@@ -8,6 +9,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
     // Refused before its body was read (an upload too large, not signed in, not a member): close
     // the connection after the answer rather than read the rest of the body to keep it alive.
     if (!request.raw.complete) void reply.header("connection", "close");
+    if (clientWentAway(request.raw)) {
+      // The client closed the connection mid-request (an aborted upload): its doing, and nobody is
+      // left to answer. One line without a stack, so a client cannot flood the log with them.
+      const cause = error instanceof AppError && error.cause instanceof Error ? error.cause : error;
+      request.log.info({ reason: cause.message }, "client went away mid-request");
+      return reply.status(400).send();
+    }
     if (error instanceof AppError) {
       request.log.info({ code: error.code }, `request refused: ${error.message}`);
       if (typeof error.data?.retryAfterMs === "number" && error.data.retryAfterMs > 0) {
@@ -29,4 +37,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
 
 export function notFound(path: string): AppError {
   return new AppError("NOT_FOUND", `Nothing at ${path}.`);
+}
+
+/** The request's body stopped short because its connection closed (Node marks it errored, "aborted"). */
+function clientWentAway(raw: IncomingMessage): boolean {
+  return !raw.complete && raw.errored !== null;
 }

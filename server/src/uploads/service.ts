@@ -7,6 +7,8 @@ import type { Storage } from "./storage/index.ts";
 
 const mainKey = (id: string) => `avatars/${id}.webp`;
 const thumbKey = (id: string) => `avatars/${id}-thumb.webp`;
+/** The two files of an avatar. */
+export const avatarKeys = (id: string): string[] => [mainKey(id), thumbKey(id)];
 
 /** Avatar files: processes uploads, stores them under random names, removes replaced ones. */
 export class AvatarService {

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { existsSync, readdirSync, statSync } from "node:fs";
+import { once } from "node:events";
 import { request as httpRequest } from "node:http";
+import { connect as netConnect } from "node:net";
 import { join } from "node:path";
 import { Attachment } from "@easyqr/protocol";
 import { codeOf } from "./api.ts";
@@ -48,6 +50,19 @@ export function multipartFraming(name = "big.bin", field = "file") {
   return { contentType: `multipart/form-data; boundary=${boundary}`, head, tail };
 }
 
+export type Part = { name: string; filename?: string; data: Buffer | string };
+
+/** A multipart/form-data body of exactly these parts, in order (a part with `filename` is a file). */
+export function multipartBody(parts: Part[]): { contentType: string; body: Buffer } {
+  const boundary = `----easyqr${randomUUID().replaceAll("-", "")}`;
+  const chunks = parts.flatMap((part) => {
+    const disposition = `form-data; name="${part.name}"${part.filename === undefined ? "" : `; filename="${part.filename}"`}`;
+    const type = part.filename === undefined ? "" : "Content-Type: application/octet-stream\r\n";
+    return [Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n${type}\r\n`), Buffer.from(part.data), Buffer.from("\r\n")];
+  });
+  return { contentType: `multipart/form-data; boundary=${boundary}`, body: Buffer.concat([...chunks, Buffer.from(`--${boundary}--\r\n`)]) };
+}
+
 export type RawReply = { status: number; body: string; bytesSent: number; finishedSending: boolean };
 
 /**
@@ -60,7 +75,7 @@ export function rawUpload(
   server: TestServer,
   path: string,
   token: string,
-  body: { contentType: string; contentLength: number | undefined; chunks: Iterable<Buffer>; hold?: boolean },
+  body: { contentType: string; contentLength: number | undefined; chunks: Iterable<Buffer>; hold?: boolean; method?: string },
 ): Promise<RawReply> {
   const { contentType, contentLength, chunks } = body;
   const url = new URL(path, server.url);
@@ -72,7 +87,7 @@ export function rawUpload(
       host: url.hostname,
       port: url.port,
       path: url.pathname,
-      method: "POST",
+      method: body.method ?? "POST",
       headers: {
         authorization: `Bearer ${token}`,
         "content-type": contentType,
@@ -121,4 +136,37 @@ export function filesUnder(dir: string): string[] {
     const path = join(dir, name);
     return statSync(path).isDirectory() ? filesUnder(path) : [path];
   });
+}
+
+/**
+ * Sends a request's head and the first bytes of its body over a plain socket, waits `waitMs`
+ * (the server reads what came), then destroys the connection: a client that gives up mid-upload.
+ */
+export async function abortMidBody(
+  server: TestServer,
+  head: { method: string; path: string; token: string; contentType: string; contentLength: number },
+  sent: Buffer,
+  waitMs: number,
+): Promise<void> {
+  const url = new URL(server.url);
+  const socket = netConnect(Number(url.port), url.hostname);
+  await once(socket, "connect");
+  socket.write(
+    `${head.method} ${head.path} HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${head.token}\r\n` +
+      `Content-Type: ${head.contentType}\r\nContent-Length: ${head.contentLength}\r\n\r\n`,
+  );
+  socket.write(sent);
+  await new Promise((resolve) => setTimeout(resolve, waitMs));
+  socket.destroy();
+}
+
+/** Opens a GET over a plain socket and destroys it as soon as the first bytes of the answer arrive: a client that leaves mid-download. */
+export async function abortMidDownload(server: TestServer, path: string, token?: string): Promise<string> {
+  const url = new URL(server.url);
+  const socket = netConnect(Number(url.port), url.hostname);
+  await once(socket, "connect");
+  socket.write(`GET ${path} HTTP/1.1\r\nHost: ${url.host}\r\n${token ? `Authorization: Bearer ${token}\r\n` : ""}\r\n`);
+  const [first] = (await once(socket, "data")) as [Buffer];
+  socket.destroy();
+  return first.toString("latin1").split("\r\n")[0] ?? "";
 }

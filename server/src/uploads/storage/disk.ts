@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { copyFile, mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, open, opendir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
-import { assertKey, type Storage } from "./types.ts";
+import { assertFolder, assertKey, STORAGE_KEY, type Storage, type StoredKey } from "./types.ts";
 
 const contentTypes: Record<string, string> = { webp: "image/webp" };
 const contentTypeOf = (key: string) => contentTypes[key.split(".").pop() ?? ""] ?? "application/octet-stream";
@@ -65,6 +65,37 @@ export function diskStorage(root: string): Storage {
     },
     async delete(key) {
       await rm(pathOf(key), { force: true });
+    },
+    async has(key) {
+      try {
+        return (await stat(pathOf(key))).isFile();
+      } catch (error) {
+        if (missing(error)) return false;
+        throw error;
+      }
+    },
+    // Temporary files of writes under way (`.<random>.tmp`) are not keys, so never listed.
+    async *list(folder): AsyncIterable<StoredKey> {
+      assertFolder(folder);
+      let dir;
+      try {
+        dir = await opendir(join(base, folder));
+      } catch (error) {
+        if (missing(error)) return;
+        throw error;
+      }
+      for await (const entry of dir) {
+        const key = `${folder}/${entry.name}`;
+        if (!entry.isFile() || !STORAGE_KEY.test(key)) continue;
+        let modifiedAt: number;
+        try {
+          modifiedAt = (await stat(pathOf(key))).mtimeMs;
+        } catch (error) {
+          if (missing(error)) continue; // deleted since the folder was read
+          throw error;
+        }
+        yield { key, modifiedAt };
+      }
     },
   };
 }

@@ -3,7 +3,7 @@ import { diskStorage } from "./disk.ts";
 import { s3Storage } from "./s3.ts";
 import type { Storage } from "./types.ts";
 
-export type { ByteRange, Storage, StoredStream } from "./types.ts";
+export type { ByteRange, Storage, StoredKey, StoredStream } from "./types.ts";
 
 /** The driver `STORAGE_DRIVER` names. */
 export function createStorage(config: StorageConfig): Storage {

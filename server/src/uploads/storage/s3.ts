@@ -1,8 +1,8 @@
 import { createReadStream } from "node:fs";
 import type { Readable } from "node:stream";
-import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import type { StorageConfig } from "../../config.ts";
-import { assertKey, type Storage } from "./types.ts";
+import { assertFolder, assertKey, STORAGE_KEY, type Storage, type StoredKey } from "./types.ts";
 
 export type S3Settings = Extract<StorageConfig, { kind: "s3" }>;
 
@@ -57,6 +57,27 @@ export function s3Storage(settings: S3Settings): Storage {
     async delete(key) {
       assertKey(key);
       await client.send(new DeleteObjectCommand({ Bucket, Key: key }));
+    },
+    async has(key) {
+      assertKey(key);
+      try {
+        await client.send(new HeadObjectCommand({ Bucket, Key: key }));
+        return true;
+      } catch (error) {
+        if (notFound(error)) return false;
+        throw error;
+      }
+    },
+    async *list(folder): AsyncIterable<StoredKey> {
+      assertFolder(folder);
+      let ContinuationToken: string | undefined;
+      do {
+        const page = await client.send(new ListObjectsV2Command({ Bucket, Prefix: `${folder}/`, ...(ContinuationToken ? { ContinuationToken } : {}) }));
+        for (const object of page.Contents ?? []) {
+          if (object.Key && STORAGE_KEY.test(object.Key)) yield { key: object.Key, modifiedAt: object.LastModified?.getTime() ?? Date.now() };
+        }
+        ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (ContinuationToken);
     },
   };
 }
