@@ -3,12 +3,12 @@ import { test } from "node:test";
 import type { Connection, ContactCard, ContactRequest, ServerEvent } from "@easyqr/protocol";
 import { applyEvent, emptyContacts, fromFetch, type ContactsState } from "./contactsState.ts";
 
-const card = (id: string, name: string): ContactCard => ({ id, name, username: name.toLowerCase(), avatar: null });
+const card = (id: string, name: string): ContactCard => ({ id, name, username: name.toLowerCase(), bio: null, avatar: null });
 const ada = card("a", "Ada");
 const bob = card("b", "Bob");
 const cy = card("c", "Cy");
 const request = (id: string, user: ContactCard, direction: "incoming" | "outgoing", createdAt: number): ContactRequest => ({ id, user, direction, createdAt, expiresAt: createdAt + 1000 });
-const connection = (user: ContactCard, online = false, lastSeen: number | null = null): Connection => ({ user: { ...user, bio: null }, since: 1, presence: { online, lastSeen } });
+const connection = (user: ContactCard, online = false, lastSeen: number | null = null): Connection => ({ user, since: 1, presence: { online, lastSeen } });
 
 /** What the three list calls answer for a given truth, in the server's order. */
 const fetched = (truth: { incoming?: ContactRequest[]; outgoing?: ContactRequest[]; connections?: Connection[]; blocked?: ContactCard[] }): ContactsState =>
