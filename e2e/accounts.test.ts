@@ -84,6 +84,10 @@ describe("accounts in a real browser", { timeout: 3 * TEST_TIMEOUT }, () => {
       await page.getByLabel("About").fill("Countess of Lovelace");
       await page.getByRole("button", { name: "Save changes" }).click();
       await page.getByRole("status").filter({ hasText: "Profile saved." }).waitFor();
+      // Privacy: the bio is for connections until shared with everyone (saved on choosing).
+      assert.equal(await page.getByRole("radio", { name: "My connections" }).isChecked(), true);
+      await page.getByRole("radio", { name: "Everyone" }).check();
+      await page.getByRole("status").filter({ hasText: "Everyone can see your bio." }).waitFor();
       await checkA11y(page, "settings (phone)");
 
       // The photo: picked, previewed, saved, then served by the server.

@@ -19,8 +19,11 @@ export const ContactQr = z.object({
 });
 export type ContactQr = z.infer<typeof ContactQr>;
 
-/** Who someone is, as a stranger may see it: what a scanned QR or a request shows. */
-export const ContactCard = PublicUser.pick({ id: true, name: true, username: true, avatar: true });
+/**
+ * Who someone is, as the viewer may see them: what a scanned QR, a request, the blocked list or a
+ * chat shows. The same shape as PublicUser: the bio only when the viewer may see it.
+ */
+export const ContactCard = PublicUser;
 export type ContactCard = z.infer<typeof ContactCard>;
 
 /**

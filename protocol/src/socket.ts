@@ -181,6 +181,11 @@ export const ConnectionAddedEvent = z.object({ type: z.literal("CONNECTION_ADDED
 export const ConnectionRemovedEvent = z.object({ type: z.literal("CONNECTION_REMOVED"), userId: z.string() });
 /** A connection came online or went offline (only connections ever get this). */
 export const PresenceEvent = z.object({ type: z.literal("PRESENCE"), userId: z.string(), presence: Presence });
+/**
+ * Someone whose card you hold (a connection, or the other side of a pending request) changed their
+ * profile or who sees their bio: the card as you may now see it. Replace it wherever it shows.
+ */
+export const ProfileUpdatedEvent = z.object({ type: z.literal("PROFILE_UPDATED"), user: ContactCard });
 /** You blocked someone (sent to your own devices only). */
 export const BlockAddedEvent = z.object({ type: z.literal("BLOCK_ADDED"), user: ContactCard });
 export const BlockRemovedEvent = z.object({ type: z.literal("BLOCK_REMOVED"), userId: z.string() });
@@ -201,6 +206,7 @@ export const ServerEvent = z.discriminatedUnion("type", [
   ConnectionAddedEvent,
   ConnectionRemovedEvent,
   PresenceEvent,
+  ProfileUpdatedEvent,
   BlockAddedEvent,
   BlockRemovedEvent,
   MessageEvent,

@@ -19,7 +19,14 @@ export const Avatar = z.object({
 });
 export type Avatar = z.infer<typeof Avatar>;
 
-/** What anyone may see of a user. */
+/** Who may see a user's bio besides their connections: nobody else (the default), or everyone. */
+export const BioVisibility = z.enum(["connections", "everyone"]);
+export type BioVisibility = z.infer<typeof BioVisibility>;
+
+/**
+ * A user as the viewer may see them. Name, username and avatar are for anyone; `bio` is null unless
+ * the viewer is a connection or its owner shares it with everyone (or when there is none).
+ */
 export const PublicUser = z.object({
   id: z.string(),
   name: z.string().nullable(),
@@ -38,12 +45,20 @@ export const Me = PublicUser.extend({
   onboarded: z.boolean(),
   /** Connections do not see when you were last online; you do not see theirs either. */
   hideLastSeen: z.boolean(),
+  /** Who sees your bio: your connections only, or everyone. */
+  bioVisibility: BioVisibility,
 });
 export type Me = z.infer<typeof Me>;
 
 /** Fields left out stay as they are; `bio: null` clears the bio. */
 export const UpdateProfileRequest = z
-  .object({ name: DisplayName.optional(), username: Username.optional(), bio: Bio.nullable().optional(), hideLastSeen: z.boolean().optional() })
+  .object({
+    name: DisplayName.optional(),
+    username: Username.optional(),
+    bio: Bio.nullable().optional(),
+    bioVisibility: BioVisibility.optional(),
+    hideLastSeen: z.boolean().optional(),
+  })
   .strict();
 export type UpdateProfileRequest = z.infer<typeof UpdateProfileRequest>;
 

@@ -159,6 +159,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const attachmentLimits = { ...defaultAttachmentLimits, ...options.attachmentLimits };
   const spool = await Spool.open(join(config.dataDir, "spool"));
   const attachments = new AttachmentService(database.db, storage, spool, rateLimiter, clock, attachmentLimits, log);
+  users.onProfileChange(async (userId, changed) => {
+    if (changed.card) await contacts.announceProfile(userId);
+    if (changed.lastSeen) await presence.lastSeenVisibilityChanged(userId);
+  });
   users.onBeforeDelete(async (userId) => {
     await contacts.forget(userId);
     await attachments.removeOfUser(userId);

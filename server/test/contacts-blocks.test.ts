@@ -33,12 +33,13 @@ describe("blocking", () => {
     assert.deepEqual(await connectionsOf(server, b), []);
     assert.deepEqual(ok(await contactsOf(server, a).blocks(), Blocks).users.map((u) => u.id), [b.user.id]);
     assert.equal((await contactsOf(server, a).block(b.user.id)).status, 204, "blocking twice is fine");
-    // Make sure nothing else reached B: a marker event after everything above.
+    // Make sure nothing else reached B: a marker event after everything above. What B got is what
+    // any removal sends: the removal, and A's card as a stranger sees it (for a chat that still shows it).
     await contactsOf(server, b).request({ username: a.user.username ?? "" });
     await socketB.next("CONTACT_REQUEST_ADDED");
     assert.deepEqual(
       socketB.events.map((e) => e.type).filter((t) => t !== "PRESENCE"),
-      ["AUTHENTICATED", "CONNECTION_REMOVED", "CONTACT_REQUEST_ADDED"],
+      ["AUTHENTICATED", "CONNECTION_REMOVED", "PROFILE_UPDATED", "CONTACT_REQUEST_ADDED"],
     );
     socketA.close();
     socketB.close();

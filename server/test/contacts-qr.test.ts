@@ -21,9 +21,11 @@ describe("add by QR", () => {
     assert.deepEqual(parseContactQr(qr.url), { token: qr.token, server: server.url }, "the URL is PUBLIC_URL/add#t=<token>");
     assert.ok(qr.rotatesAt < qr.expiresAt);
 
+    assert.equal((await call(server, "PATCH", "/api/users/me", { token: a.tokens.accessToken, body: { bio: "Only for connections" } })).status, 200);
     const preview = ok(await contactsOf(server, b).preview(qr.token), QrPreview);
-    assert.deepEqual(preview.user, { id: a.user.id, name: a.user.name, username: a.user.username, avatar: null });
-    assert.deepEqual(Object.keys(preview.user as object).sort(), ["avatar", "id", "name", "username"], "no bio, email or phone");
+    assert.deepEqual(preview.user, { id: a.user.id, name: a.user.name, username: a.user.username, bio: null, avatar: null });
+    assert.deepEqual(Object.keys(preview.user as object).sort(), ["avatar", "bio", "id", "name", "username"], "no email or phone");
+    assert.ok(!JSON.stringify(preview).includes("Only for connections"), "no bio: they are not connected");
     assert.equal(preview.relation, "none");
     assert.deepEqual(await requestsOf(server, a), { incoming: [], outgoing: [] }, "a preview sends nothing");
 

@@ -22,6 +22,7 @@ function user(fields: { email?: string; phone?: string; username?: string }) {
     usernameKey: fields.username?.toLowerCase() ?? null,
     name: null,
     bio: null,
+    bioVisibility: "connections" as const,
     avatarId: null,
     createdAt: now,
     updatedAt: now,

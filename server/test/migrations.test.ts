@@ -122,3 +122,22 @@ test(`0005_client_id_first (${engine}): the SEND index is ordered by client id f
     await drop();
   }
 });
+
+test(`0006_bio_visibility (${engine}): existing users share their bio with connections only; no other value is stored; and back`, async () => {
+  const { db, migrator, drop } = await bareDatabase();
+  try {
+    assert.equal((await migrator.migrateTo("0005_client_id_first")).error, undefined);
+    await sql`insert into users (id, bio, created_at, updated_at) values ('ann', 'hello', 1, 1)`.execute(db);
+
+    assert.equal((await migrator.migrateTo("0006_bio_visibility")).error, undefined);
+    const rows = await sql<{ bio_visibility: string }>`select bio_visibility from users where id = 'ann'`.execute(db);
+    assert.deepEqual(rows.rows, [{ bio_visibility: "connections" }]);
+    await sql`insert into users (id, created_at, updated_at, bio_visibility) values ('ben', 1, 1, 'everyone')`.execute(db);
+    await assert.rejects(sql`insert into users (id, created_at, updated_at, bio_visibility) values ('cat', 1, 1, 'friends')`.execute(db));
+
+    assert.equal((await migrator.migrateDown()).error, undefined);
+    await assert.rejects(sql`select bio_visibility from users`.execute(db));
+  } finally {
+    await drop();
+  }
+});

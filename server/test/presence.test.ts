@@ -189,6 +189,45 @@ describe("presence", () => {
     assert.equal(typeof (await seenBy(b))?.lastSeen, "number");
   });
 
+  test("hiding and showing last seen reach connections' open sockets at once, both ways", async () => {
+    const [a, b, c] = await makeUsers(server, 3, "livehide");
+    if (!a || !b || !c) throw new Error("users");
+    await connect(server, a, b);
+    await connect(server, c, b);
+    const setHidden = async (user: SignedIn, value: boolean) =>
+      assert.equal(ok(await call(server, "PATCH", "/api/users/me", { token: user.tokens.accessToken, body: { hideLastSeen: value } }), Me).hideLastSeen, value);
+    const leftAt = server.clock.now();
+    await closeSocket(server, await online(server, b));
+    server.clock.advance(GRACE);
+    await server.app.presence.tick();
+
+    const [socketA, socketC] = [await online(server, a), await online(server, c)];
+    const nextAbout = (socket: TestSocket, userId: string) => socket.next("PRESENCE", 3000, (e) => e.userId === userId);
+    const offline = (lastSeen: number | null) => ({ online: false, lastSeen });
+
+    await setHidden(b, true);
+    assert.deepEqual((await nextAbout(socketA, b.user.id)).presence, offline(null), "hiding reaches one connection");
+    assert.deepEqual((await nextAbout(socketC, b.user.id)).presence, offline(null), "and the other");
+    await setHidden(b, false);
+    assert.deepEqual((await nextAbout(socketA, b.user.id)).presence, offline(leftAt), "showing again reaches them too");
+    assert.deepEqual((await nextAbout(socketC, b.user.id)).presence, offline(leftAt));
+
+    // Hiding yours hides theirs from you: the hider's own sockets are told too.
+    await setHidden(a, true);
+    assert.deepEqual((await nextAbout(socketA, b.user.id)).presence, offline(null));
+    await setHidden(a, false);
+    assert.deepEqual((await nextAbout(socketA, b.user.id)).presence, offline(leftAt));
+
+    // Setting what is already set changes nothing and pushes nothing.
+    await setHidden(b, false);
+    await ping(socketA, "same1");
+    await ping(socketC, "same2");
+    assert.equal(about(socketA, b.user.id).length, 4);
+    assert.equal(about(socketC, b.user.id).length, 2);
+    await closeSocket(server, socketA);
+    await closeSocket(server, socketC);
+  });
+
   test("a new connection arrives with the other side's presence", async () => {
     const [a, b] = await makeUsers(server, 2, "fresh");
     if (!a || !b) throw new Error("users");

@@ -78,14 +78,16 @@ describe("profile", () => {
     assert.equal((await check(carol.tokens.accessToken, username)).available, true);
   });
 
-  test("looking up a user by username shows public fields only", async () => {
+  test("looking up a user by username shows a stranger name, username and avatar only", async () => {
     const username = uniqueName("dave");
     const dave = await makeUser(server, username, "Dave");
+    assert.equal((await patch(dave.tokens.accessToken, { bio: "Private bio" })).status, 200);
     const viewer = await signIn(server);
     const reply = await call(server, "GET", `/api/users/by-username/${username.toUpperCase()}`, { token: viewer.tokens.accessToken });
     assert.equal(reply.status, 200);
     assert.deepEqual(Object.keys(reply.body as object).sort(), ["avatar", "bio", "id", "name", "username"]);
-    assert.deepEqual(PublicUser.parse(reply.body), { id: dave.user.id, name: "Dave", username, bio: null, avatar: null });
+    assert.deepEqual(PublicUser.parse(reply.body), { id: dave.user.id, name: "Dave", username, bio: null, avatar: null }, "the bio is for connections");
+    assert.ok(!JSON.stringify(reply.body).includes("Private bio"));
     assert.ok(!JSON.stringify(reply.body).includes(dave.email));
     const missing = await call(server, "GET", `/api/users/by-username/${uniqueName("nobody")}`, { token: viewer.tokens.accessToken });
     assert.equal(missing.status, 404);

@@ -1,6 +1,6 @@
 import type { Chat, Message, ReplyPreview } from "@easyqr/protocol";
+import { profileFor } from "../access/profiles.ts";
 import { attachmentView } from "../attachments/view.ts";
-import { avatarOf } from "../users/view.ts";
 import type { AttachmentRow, ChatViewRow, MessageRow, ReactionRow } from "./rows.ts";
 import type { Sql } from "./sql.ts";
 
@@ -115,7 +115,7 @@ export function replyPreview(original: Pick<MessageRow, "id" | "seq" | "sender_i
 
 const chatColumns = `c.*, me.delivered_seq, me.seen_seq, me.unread, me.activity_at,
   them.delivered_seq as their_delivered_seq, them.seen_seq as their_seen_seq,
-  u.id as peer_id, u.name as peer_name, u.username as peer_username, u.avatar_id as peer_avatar_id,
+  u.id as peer_id, u.name as peer_name, u.username as peer_username, u.bio as peer_bio, u.bio_visibility as peer_bio_visibility, u.avatar_id as peer_avatar_id,
   exists(select 1 from connections k where k.user_low = c.user_low and k.user_high = c.user_high) as connected`;
 const chatFrom = `chat_members me join chats c on c.id = me.chat_id
   join chat_members them on them.chat_id = c.id and them.user_id <> me.user_id
@@ -150,10 +150,12 @@ export function changedChatRows(q: Sql, userId: string): Promise<ChatViewRow[]> 
 }
 
 export async function chatView(q: Sql, row: ChatViewRow): Promise<Chat> {
+  const connected = Boolean(row.connected);
+  const peer = { id: row.peer_id, name: row.peer_name, username: row.peer_username, bio: row.peer_bio, bioVisibility: row.peer_bio_visibility, avatarId: row.peer_avatar_id };
   return {
     id: row.id,
-    peer: { id: row.peer_id, name: row.peer_name, username: row.peer_username, avatar: avatarOf(row.peer_avatar_id) },
-    connected: Boolean(row.connected),
+    peer: profileFor(peer, connected ? "connection" : "stranger"),
+    connected,
     lastSeq: row.last_seq,
     rev: row.rev,
     lastMessage: row.last_message_id ? ((await messageById(q, row.last_message_id)) ?? null) : null,

@@ -1,3 +1,4 @@
+import type { BioVisibility } from "@easyqr/protocol";
 import type { AttachmentsTable, ChatMembersTable, ChatsTable, MessagesTable, ReactionsTable } from "../db/schema.ts";
 
 // Rows of the chat tables as the raw statements in this folder return them (snake_case), derived from the schema.
@@ -24,6 +25,8 @@ export type ChatViewRow = ChatRow & {
   peer_id: string;
   peer_name: string | null;
   peer_username: string | null;
+  peer_bio: string | null;
+  peer_bio_visibility: BioVisibility;
   peer_avatar_id: string | null;
   connected: number | boolean;
 };

@@ -1,4 +1,5 @@
 import { contactUrl, type ContactQr, type QrPreview } from "@easyqr/protocol";
+import { profileFor } from "../access/profiles.ts";
 import type { Clock } from "../clock.ts";
 import type { ContactQrTokensTable, Db } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
@@ -7,7 +8,6 @@ import { userById } from "../users/queries.ts";
 import type { ContactLimits } from "./limits.ts";
 import { relationOf, tokenByHash } from "./queries.ts";
 import { hashContactToken, newContactToken, tokenProblem, usableUntil } from "./tokens.ts";
-import { cardView } from "./views.ts";
 
 /**
  * The only code that changes "My QR" tokens. A token is issued on request (the client asks again
@@ -52,9 +52,10 @@ export class ContactQrService {
     if (row.userId === viewerId) throw new AppError("CONTACT_SELF", "This is your own QR code.");
     const owner = await userById(this.db, row.userId);
     if (!owner) throw invalid();
+    const relation = await relationOf(this.db, viewerId, owner.id, this.clock.now());
     return {
-      user: cardView(owner),
-      relation: await relationOf(this.db, viewerId, owner.id, this.clock.now()),
+      user: profileFor(owner, relation === "connected" ? "connection" : "stranger"),
+      relation,
       expiresAt: usableUntil(row, this.limits.qrRotationGraceMs),
     };
   }

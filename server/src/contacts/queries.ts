@@ -17,7 +17,7 @@ export function requestOfPair(db: Db, a: string, b: string): Promise<ContactRequ
   return db.selectFrom("contactRequests").selectAll().where("userLow", "=", userLow).where("userHigh", "=", userHigh).executeTakeFirst();
 }
 
-const userColumns = ["id", "email", "phone", "username", "usernameKey", "name", "bio", "avatarId", "createdAt", "updatedAt", "lastSeenAt", "lastSeenHiddenAt"] as const;
+const userColumns = ["id", "email", "phone", "username", "usernameKey", "name", "bio", "bioVisibility", "avatarId", "createdAt", "updatedAt", "lastSeenAt", "lastSeenHiddenAt"] as const;
 
 /** Everyone `userId` is connected with, and since when. */
 export async function connectedUsers(db: Db, userId: string): Promise<ConnectedUser[]> {
@@ -104,4 +104,22 @@ export async function relationOf(db: Db, userId: string, otherId: string, now: n
   if (!request || request.expiresAt <= now) return "none";
   if (request.fromUserId === userId) return "outgoing";
   return request.hiddenAt === null ? "incoming" : "none";
+}
+
+/**
+ * Who holds `userId`'s card without being a connection: the other side of a live request it may
+ * see (a recipient who blocked `userId` never sees the request), and the other member of each chat.
+ * Connections may be among them; callers tell those apart.
+ */
+export async function cardHoldersOf(db: Db, userId: string, now: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom("contactRequests")
+    .select("fromUserId as other")
+    .where("toUserId", "=", userId)
+    .where("expiresAt", ">", now)
+    .unionAll(db.selectFrom("contactRequests").select("toUserId as other").where("fromUserId", "=", userId).where("hiddenAt", "is", null).where("expiresAt", ">", now))
+    .unionAll(db.selectFrom("chats").select("userHigh as other").where("userLow", "=", userId))
+    .unionAll(db.selectFrom("chats").select("userLow as other").where("userHigh", "=", userId))
+    .execute();
+  return [...new Set(rows.map((r) => r.other))];
 }

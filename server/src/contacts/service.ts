@@ -9,7 +9,8 @@ import {
   type SendContactRequestResponse,
 } from "@easyqr/protocol";
 import type { Logger } from "pino";
-import { hasBlocked, noSuchUser, pairOf } from "../access/checks.ts";
+import { connectionIdsOf, hasBlocked, noSuchUser, pairOf } from "../access/checks.ts";
+import { profileFor } from "../access/profiles.ts";
 import type { Clock } from "../clock.ts";
 import { uniqueViolation } from "../db/errors.ts";
 import type { Db, UsersTable } from "../db/schema.ts";
@@ -19,9 +20,9 @@ import type { PresenceService } from "../presence/service.ts";
 import type { UserFanout } from "../realtime/fanout.ts";
 import { userById, userByUsername } from "../users/queries.ts";
 import type { ContactLimits } from "./limits.ts";
-import { blockedUsers, connectedUser, connectedUsers, pendingRequests, requestOfPair } from "./queries.ts";
+import { blockedUsers, cardHoldersOf, connectedUser, connectedUsers, pendingRequests, requestOfPair } from "./queries.ts";
 import type { ContactQrService } from "./qr.ts";
-import { cardView, requestView, type RequestRow } from "./views.ts";
+import { requestView, type RequestRow } from "./views.ts";
 
 type Target = { userId: string; via: "qr" | "username"; tokenHash?: string };
 /** What one request did: a pending request, or (crossing) the other side's request accepted. `hidden`: the recipient never sees it. */
@@ -131,7 +132,7 @@ export class ContactsService {
       me,
       rows.map((r) => r.user),
     );
-    const connections = rows.map(({ user, since }) => ({ user: publicOf(user), since, presence: presence.get(user.id) ?? { online: false, lastSeen: null } }));
+    const connections = rows.map(({ user, since }) => ({ user: profileFor(user, "connection"), since, presence: presence.get(user.id) ?? { online: false, lastSeen: null } }));
     connections.sort((a, b) => sortKey(a.user).localeCompare(sortKey(b.user)) || a.user.id.localeCompare(b.user.id));
     return { connections };
   }
@@ -149,6 +150,20 @@ export class ContactsService {
     if (deleted.numDeletedRows !== 1n) throw noSuchUser();
     this.fanout(userId, { type: "CONNECTION_REMOVED", userId: otherId });
     this.fanout(otherId, { type: "CONNECTION_REMOVED", userId });
+    await this.announceStrangers(userId, otherId);
+  }
+
+  // ---- Profiles ---------------------------------------------------------------
+
+  /** A user's profile changed: everyone who holds their card gets it as they may now see it. */
+  async announceProfile(userId: string): Promise<void> {
+    const user = await userById(this.db, userId);
+    if (!user) return;
+    const connections = new Set(await connectionIdsOf(this.db, userId));
+    for (const id of connections) this.fanout(id, { type: "PROFILE_UPDATED", user: profileFor(user, "connection") });
+    for (const id of await cardHoldersOf(this.db, userId, this.clock.now())) {
+      if (!connections.has(id)) this.fanout(id, { type: "PROFILE_UPDATED", user: profileFor(user, "stranger") });
+    }
   }
 
   // ---- Blocks -----------------------------------------------------------------
@@ -174,12 +189,13 @@ export class ContactsService {
     if (changes.disconnected) {
       this.fanout(userId, { type: "CONNECTION_REMOVED", userId: otherId });
       this.fanout(otherId, { type: "CONNECTION_REMOVED", userId });
+      await this.announceStrangers(userId, otherId);
     }
     const { request } = changes;
     // Yours is withdrawn (they see a cancel, if they ever saw it); theirs leaves only your lists: to them it still looks pending.
     if (request?.fromUserId === userId) this.announceRequestEnd(request, "cancelled", request.hiddenAt !== null);
     else if (request?.hiddenAt === null) this.fanout(userId, { type: "CONTACT_REQUEST_REMOVED", requestId: request.id, reason: "declined" });
-    if (changes.added) this.fanout(userId, { type: "BLOCK_ADDED", user: cardView(other) });
+    if (changes.added) this.fanout(userId, { type: "BLOCK_ADDED", user: profileFor(other, "stranger") });
     this.log.info({ userId, blocked: otherId }, "user blocked");
   }
 
@@ -190,7 +206,7 @@ export class ContactsService {
   }
 
   async listBlocks(userId: string): Promise<Blocks> {
-    return { users: (await blockedUsers(this.db, userId)).map(cardView) };
+    return { users: (await blockedUsers(this.db, userId)).map((user) => profileFor(user, "stranger")) };
   }
 
   // ---- Housekeeping -----------------------------------------------------------
@@ -331,9 +347,16 @@ export class ContactsService {
     this.fanout(b.id, { type: "CONNECTION_ADDED", connection: await this.connectionFor(b, a, since) });
   }
 
+  /** Two users are no longer connected: each gets the other's card as a stranger sees it (a chat still shows it). */
+  private async announceStrangers(a: string, b: string): Promise<void> {
+    const [userA, userB] = await Promise.all([userById(this.db, a), userById(this.db, b)]);
+    if (userA) this.fanout(b, { type: "PROFILE_UPDATED", user: profileFor(userA, "stranger") });
+    if (userB) this.fanout(a, { type: "PROFILE_UPDATED", user: profileFor(userB, "stranger") });
+  }
+
   private async connectionFor(viewer: UsersTable, other: UsersTable, since: number): Promise<Connection> {
     const presence = await this.presence.presenceOf(viewer, [other]);
-    return { user: publicOf(other), since, presence: presence.get(other.id) ?? { online: false, lastSeen: null } };
+    return { user: profileFor(other, "connection"), since, presence: presence.get(other.id) ?? { online: false, lastSeen: null } };
   }
 
   private async loadUser(userId: string): Promise<UsersTable> {
@@ -348,10 +371,6 @@ class PairConflict extends Error {}
 
 function requestNotFound(): AppError {
   return new AppError("CONTACT_REQUEST_NOT_FOUND", "This request is no longer pending.");
-}
-
-function publicOf(user: UsersTable): Connection["user"] {
-  return { ...cardView(user), bio: user.bio };
 }
 
 function sortKey(user: Connection["user"]): string {

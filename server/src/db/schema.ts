@@ -1,3 +1,4 @@
+import type { BioVisibility } from "@easyqr/protocol";
 import type { Kysely } from "kysely";
 
 /**
@@ -18,6 +19,8 @@ export type UsersTable = {
   usernameKey: string | null;
   name: string | null;
   bio: string | null;
+  /** Who sees the bio besides connections. */
+  bioVisibility: BioVisibility;
   /** Storage id of the current avatar (its files are `<id>.webp` and `<id>-thumb.webp`). */
   avatarId: string | null;
   createdAt: number;

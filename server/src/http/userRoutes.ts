@@ -25,7 +25,7 @@ export function registerUserRoutes(router: Router, users: UsersService): void {
       method: "PATCH",
       url: "/api/users/me",
       tag: "users",
-      summary: "Change name (1–64), username (3–32 of a-z 0-9 _, case-insensitive, unique), bio (≤ 140; null clears) or hideLastSeen",
+      summary: "Change name (1–64), username (3–32 of a-z 0-9 _, case-insensitive, unique), bio (≤ 140; null clears), bioVisibility or hideLastSeen",
       auth: true,
       body: UpdateProfileRequest,
       response: Me,
@@ -93,12 +93,12 @@ export function registerUserRoutes(router: Router, users: UsersService): void {
       method: "GET",
       url: "/api/users/by-username/:username",
       tag: "users",
-      summary: "A user's public profile (name, username, bio, avatar)",
+      summary: "A user's profile: name, username and avatar; the bio only for connections, or for anyone when its owner shares it with everyone",
       auth: true,
       params: UsernameParams,
       response: PublicUser,
       errors: [...authErrors, "USER_NOT_FOUND"],
     },
-    ({ params }) => users.byUsername(params.username),
+    ({ principal, params }) => users.byUsername(principal.userId, params.username),
   );
 }

@@ -94,29 +94,41 @@ export class PresenceService {
   }
 
   /**
+   * A user started or stopped hiding last seen: their connections get their presence again, and
+   * they get each connection's (hiding yours hides theirs from you), so no screen waits for a reload.
+   */
+  async lastSeenVisibilityChanged(userId: string): Promise<void> {
+    await this.announce(userId);
+    const viewer = await this.db.selectFrom("users").select(["id", "lastSeenHiddenAt"]).where("id", "=", userId).executeTakeFirst();
+    if (!viewer) return;
+    const subjects = await this.connectionsOf(userId);
+    for (const [id, presence] of await this.presenceOf(viewer, subjects)) this.fanout(userId, { type: "PRESENCE", userId: id, presence }, { droppable: true });
+  }
+
+  /**
    * Tells a user's connections their current presence (read again now, so a change that raced
    * with this one is never announced out of order: the last announcement is always the truth).
    */
   private async announce(userId: string): Promise<void> {
     const subject = await this.db.selectFrom("users").select(["id", "lastSeenAt", "lastSeenHiddenAt"]).where("id", "=", userId).executeTakeFirst();
     if (!subject) return;
-    const viewers = await this.db
-      .selectFrom("connections")
-      .innerJoin("users", "users.id", "connections.userHigh")
-      .select(["users.id", "users.lastSeenHiddenAt"])
-      .where("connections.userLow", "=", userId)
-      .unionAll(
-        this.db
-          .selectFrom("connections")
-          .innerJoin("users", "users.id", "connections.userLow")
-          .select(["users.id", "users.lastSeenHiddenAt"])
-          .where("connections.userHigh", "=", userId),
-      )
-      .execute();
+    const viewers = await this.connectionsOf(userId);
     const online = (await this.store.online([userId], this.clock.now())).has(userId);
     for (const viewer of viewers) {
       this.fanout(viewer.id, { type: "PRESENCE", userId, presence: presenceFor(online, subject, viewer) }, { droppable: true });
     }
     this.log.debug({ userId, online, viewers: viewers.length }, "presence announced");
+  }
+
+  /** A user's connections, with what presence needs of each as subject and as viewer. */
+  private connectionsOf(userId: string): Promise<PresenceSubject[]> {
+    const columns = ["users.id", "users.lastSeenAt", "users.lastSeenHiddenAt"] as const;
+    return this.db
+      .selectFrom("connections")
+      .innerJoin("users", "users.id", "connections.userHigh")
+      .select(columns)
+      .where("connections.userLow", "=", userId)
+      .unionAll(this.db.selectFrom("connections").innerJoin("users", "users.id", "connections.userLow").select(columns).where("connections.userHigh", "=", userId))
+      .execute();
   }
 }

@@ -31,6 +31,7 @@ export async function findOrCreateUser(db: Db, identifier: Identifier, now: numb
     usernameKey: null,
     name: null,
     bio: null,
+    bioVisibility: "connections",
     avatarId: null,
     createdAt: now,
     updatedAt: now,

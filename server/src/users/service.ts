@@ -1,6 +1,7 @@
 import type { IdentifierInput, Me, PublicUser, RequestCodeResponse, UpdateProfileRequest, UsernameAvailability } from "@easyqr/protocol";
 import { Username } from "@easyqr/protocol";
 import type { Logger } from "pino";
+import { profileSeenBy } from "../access/profiles.ts";
 import { normalizeIdentifier, type Identifier } from "../auth/identifiers.ts";
 import type { OtpService } from "../auth/otp.ts";
 import type { SessionService } from "../auth/sessions.ts";
@@ -9,17 +10,24 @@ import { uniqueViolation } from "../db/errors.ts";
 import type { Db, UsersTable } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { userById, userByUsername } from "./queries.ts";
-import { meView, publicView } from "./view.ts";
+import { meView } from "./view.ts";
 
 /** Deletes a user's stored files (the avatar); set by the uploads part. */
 export type UserFilesCleaner = (avatarId: string) => Promise<void>;
 /** Runs before an account's row goes (contacts end its connections and tell the other sides). */
 export type AccountDeletionHook = (userId: string) => Promise<void>;
+/**
+ * Runs after a user's profile changed, before the answer leaves: `card` when what others see of
+ * them may have changed (name, username, bio, who sees the bio, avatar), `lastSeen` when they
+ * started or stopped hiding last seen. Contacts and presence tell the users it concerns.
+ */
+export type ProfileChangeHook = (userId: string, changed: { card: boolean; lastSeen: boolean }) => Promise<void>;
 
 /** The only code that changes users: profile, email/phone, avatar, deletion. */
 export class UsersService {
   private cleaner: UserFilesCleaner = () => Promise.resolve();
   private beforeDelete: AccountDeletionHook = () => Promise.resolve();
+  private afterChange: ProfileChangeHook = () => Promise.resolve();
 
   constructor(
     private readonly db: Db,
@@ -38,14 +46,19 @@ export class UsersService {
     this.beforeDelete = hook;
   }
 
+  onProfileChange(hook: ProfileChangeHook): void {
+    this.afterChange = hook;
+  }
+
   async me(userId: string): Promise<Me> {
     return meView(await this.load(userId));
   }
 
-  async byUsername(username: string): Promise<PublicUser> {
+  /** A user's profile as `viewerId` may see it (the bio: see access/profiles.ts). */
+  async byUsername(viewerId: string, username: string): Promise<PublicUser> {
     const user = await userByUsername(this.db, username);
     if (!user) throw new AppError("USER_NOT_FOUND", "Nobody has this username.");
-    return publicView(user);
+    return profileSeenBy(this.db, viewerId, user);
   }
 
   async usernameAvailability(raw: string, userId: string | undefined): Promise<UsernameAvailability> {
@@ -58,9 +71,11 @@ export class UsersService {
 
   /** Changes the given fields. A username another user holds (in any case) is a 409, also when two claim it at once. */
   async updateProfile(userId: string, changes: UpdateProfileRequest): Promise<Me> {
+    const before = await this.load(userId);
     const set: Partial<UsersTable> = { updatedAt: this.clock.now() };
     if (changes.name !== undefined) set.name = changes.name;
     if (changes.bio !== undefined) set.bio = changes.bio === "" ? null : changes.bio;
+    if (changes.bioVisibility !== undefined) set.bioVisibility = changes.bioVisibility;
     if (changes.hideLastSeen !== undefined) set.lastSeenHiddenAt = changes.hideLastSeen ? this.clock.now() : null;
     if (changes.username !== undefined) {
       set.username = changes.username;
@@ -72,7 +87,9 @@ export class UsersService {
     } catch (error) {
       throw this.conflict(error) ?? error;
     }
-    return this.me(userId);
+    const after = await this.load(userId);
+    await this.changed(before, after);
+    return meView(after);
   }
 
   /** Sends a code to a new email or phone; it becomes the user's once confirmed. */
@@ -105,7 +122,9 @@ export class UsersService {
   async setAvatar(userId: string, avatarId: string | null): Promise<{ me: Me; previous: string | null }> {
     const user = await this.load(userId);
     await this.db.updateTable("users").set({ avatarId, updatedAt: this.clock.now() }).where("id", "=", userId).execute();
-    return { me: meView({ ...user, avatarId }), previous: user.avatarId };
+    const after = { ...user, avatarId };
+    await this.changed(user, after);
+    return { me: meView(after), previous: user.avatarId };
   }
 
   /** Deletes the account: its sessions (sockets closed), codes and files go with it. */
@@ -123,6 +142,13 @@ export class UsersService {
     const user = await userById(this.db, userId);
     if (!user) throw new AppError("USER_NOT_FOUND", "This account no longer exists.");
     return user;
+  }
+
+  /** Tells the hook what of a profile changed; nothing when nothing others see did. */
+  private async changed(before: UsersTable, after: UsersTable): Promise<void> {
+    const card = (["name", "username", "bio", "bioVisibility", "avatarId"] as const).some((field) => before[field] !== after[field]);
+    const lastSeen = (before.lastSeenHiddenAt === null) !== (after.lastSeenHiddenAt === null);
+    if (card || lastSeen) await this.afterChange(after.id, { card, lastSeen });
   }
 
   private conflict(error: unknown): AppError | undefined {

@@ -41,6 +41,7 @@ export function seedUsers(env: Record<string, string>, count: number, options: {
       usernameKey: `${prefix}${i}`,
       name: `${prefix} ${i}`,
       bio: null,
+      bioVisibility: "connections",
       avatarId: null,
       createdAt: now,
       updatedAt: now,

@@ -4,7 +4,7 @@ import { useId, useState, type FormEvent } from "react";
 import { errorMessage } from "../api/errorText.ts";
 import { ApiError } from "../api/http.ts";
 import { SubPage } from "../components/SubPage.tsx";
-import { BlockedList, LastSeenSetting } from "../features/contacts/PrivacySettings.tsx";
+import { BioVisibilitySetting, BlockedList, LastSeenSetting } from "../features/contacts/PrivacySettings.tsx";
 import { AvatarPicker } from "../features/profile/AvatarPicker.tsx";
 import { draftOf, profileChanges, type ProfileDraft, type ProfileErrors } from "../features/profile/profileForm.ts";
 import { UsernameField } from "../features/profile/UsernameField.tsx";
@@ -41,6 +41,7 @@ export function SettingsPage() {
       </section>
       <section className="card settings__section" aria-labelledby="privacy-title">
         <h2 id="privacy-title">Privacy</h2>
+        <BioVisibilitySetting user={user} onSaved={saved} />
         <LastSeenSetting user={user} onSaved={saved} />
       </section>
       <section className="card settings__section" aria-labelledby="blocked-title">

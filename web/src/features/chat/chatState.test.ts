@@ -103,3 +103,11 @@ test("the chat list is ordered by last activity", () => {
   const later = applyEvent(state, newMessage(message(4, 4, { createdAt: 10_000 })));
   assert.deepEqual(chatList(later).map((c) => c.id), [CHAT, other.id]);
 });
+
+test("a changed card of the peer replaces the chat's peer; anyone else's changes nothing", () => {
+  const state = fetched(range(1, 2));
+  const peer = { id: PEER, name: "Bobby", username: "bob", bio: "hello", avatar: null };
+  const after = applyEvent(state, { type: "PROFILE_UPDATED", user: peer });
+  assert.deepEqual(after, fetched(range(1, 2), { peer }));
+  assert.equal(applyEvent(state, { type: "PROFILE_UPDATED", user: { ...peer, id: "someone-else" } }), state);
+});

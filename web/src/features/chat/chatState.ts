@@ -106,6 +106,14 @@ export function applyEvent(state: ChatsState, event: ServerEvent): ChatsState {
       const next: Chat = mine ? { ...chat, mine: receipts, unread } : { ...chat, theirs: receipts };
       return { ...state, chats: { ...state.chats, [chat.id]: next } };
     }
+    case "PROFILE_UPDATED": {
+      const { user } = event;
+      const changed = Object.values(state.chats).filter((chat) => chat.peer.id === user.id);
+      if (changed.length === 0) return state;
+      const chats = { ...state.chats };
+      for (const chat of changed) chats[chat.id] = { ...chat, peer: user };
+      return { ...state, chats };
+    }
     case "TYPING": {
       if (event.userId === state.me) return state;
       if (event.typing) return state.typing[event.chatId] === event.until ? state : { ...state, typing: { ...state.typing, [event.chatId]: event.until } };

@@ -26,7 +26,7 @@ export const chat = (messages: Message[], patch: Partial<Chat> = {}): Chat => {
   const last = messages.reduce<Message | null>((a, m) => (a && a.seq > m.seq ? a : m), null);
   return {
     id: CHAT,
-    peer: { id: PEER, name: "Bob", username: "bob", avatar: null },
+    peer: { id: PEER, name: "Bob", username: "bob", bio: null, avatar: null },
     connected: true,
     lastSeq: last?.seq ?? 0,
     rev: messages.reduce((r, m) => Math.max(r, m.rev), 0),

@@ -44,6 +44,7 @@ export function PersonCard({ user, relation, request, onCancel }: { user: Contac
       <Avatar user={user} size={88} />
       <h2 className="person-card__name">{user.name ?? user.username}</h2>
       {user.username ? <p className="person-card__username">@{user.username}</p> : null}
+      {user.bio ? <p className="person-card__bio">{user.bio}</p> : null}
       <p className="person-card__status" role="status">
         {status}
       </p>

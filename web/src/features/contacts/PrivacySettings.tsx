@@ -1,10 +1,75 @@
-import type { Me } from "@easyqr/protocol";
+import type { BioVisibility, Me } from "@easyqr/protocol";
 import { useAtomValue } from "jotai";
 import { useId, useState } from "react";
 import { errorMessage } from "../../api/errorText.ts";
 import { Avatar } from "../../components/Avatar.tsx";
 import { accounts } from "../session/state.ts";
 import { contacts, contactsAtom } from "./state.ts";
+
+const bioChoices: { value: BioVisibility; label: string; hint: string }[] = [
+  { value: "connections", label: "My connections", hint: "Anyone else sees your name, username and photo only." },
+  { value: "everyone", label: "Everyone", hint: "Also people who scan your QR, find your username or ask to connect." },
+];
+
+/** Settings → Privacy: who can see my bio (connections, or everyone). Saved on choosing. */
+export function BioVisibilitySetting({ user, onSaved }: { user: Me; onSaved: (user: Me) => void }) {
+  const id = useId();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  // Shown at once, put back if the save fails (as the last-seen checkbox).
+  const [choice, setChoice] = useState(user.bioVisibility);
+  const [saved, setSaved] = useState<string>();
+  const choose = async (next: BioVisibility) => {
+    const previous = choice;
+    setChoice(next);
+    setBusy(true);
+    setError(undefined);
+    setSaved(undefined);
+    try {
+      const updated = await accounts.updateProfile({ bioVisibility: next });
+      onSaved(updated);
+      setChoice(updated.bioVisibility);
+      setSaved(updated.bioVisibility === "everyone" ? "Everyone can see your bio." : "Only your connections can see your bio.");
+    } catch (failure) {
+      setChoice(previous);
+      setError(errorMessage(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <fieldset className="choice-field" disabled={busy}>
+      <legend>Who can see my bio</legend>
+      {bioChoices.map((option) => (
+        <div key={option.value} className="toggle-field">
+          <input
+            id={`${id}-${option.value}`}
+            type="radio"
+            name={`${id}-bio-visibility`}
+            value={option.value}
+            checked={choice === option.value}
+            onChange={() => void choose(option.value)}
+            aria-describedby={`${id}-${option.value}-hint`}
+          />
+          <span>
+            <label htmlFor={`${id}-${option.value}`}>{option.label}</label>
+            <span id={`${id}-${option.value}-hint`} className="toggle-field__hint">
+              {option.hint}
+            </span>
+          </span>
+        </div>
+      ))}
+      <p className="field__status field__status--ok" role="status">
+        {saved}
+      </p>
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </fieldset>
+  );
+}
 
 /** Settings → Privacy: hide last seen. */
 export function LastSeenSetting({ user, onSaved }: { user: Me; onSaved: (user: Me) => void }) {

@@ -3,12 +3,12 @@ import { test } from "node:test";
 import type { Connection, ContactCard, ContactRequest, ServerEvent } from "@easyqr/protocol";
 import { applyEvent, emptyContacts, fromFetch, type ContactsState } from "./contactsState.ts";
 
-const card = (id: string, name: string): ContactCard => ({ id, name, username: name.toLowerCase(), avatar: null });
+const card = (id: string, name: string): ContactCard => ({ id, name, username: name.toLowerCase(), bio: null, avatar: null });
 const ada = card("a", "Ada");
 const bob = card("b", "Bob");
 const cy = card("c", "Cy");
 const request = (id: string, user: ContactCard, direction: "incoming" | "outgoing", createdAt: number): ContactRequest => ({ id, user, direction, createdAt, expiresAt: createdAt + 1000 });
-const connection = (user: ContactCard, online = false, lastSeen: number | null = null): Connection => ({ user: { ...user, bio: null }, since: 1, presence: { online, lastSeen } });
+const connection = (user: ContactCard, online = false, lastSeen: number | null = null): Connection => ({ user, since: 1, presence: { online, lastSeen } });
 
 /** What the three list calls answer for a given truth, in the server's order. */
 const fetched = (truth: { incoming?: ContactRequest[]; outgoing?: ContactRequest[]; connections?: Connection[]; blocked?: ContactCard[] }): ContactsState =>
@@ -75,6 +75,27 @@ test("a block hides their incoming request and ends the connection; unblock rest
   ]);
   assert.deepEqual(blocked, fetched({ blocked: [bob, cy] }));
   assert.deepEqual(applyEvent(blocked, { type: "BLOCK_REMOVED", userId: "b" }), fetched({ blocked: [cy] }));
+});
+
+test("a changed card replaces theirs everywhere it shows: connection (by name again), requests, blocked", () => {
+  const state = fetched({ connections: [connection(ada), connection(bob)], incoming: [request("r1", cy, "incoming", 10)], blocked: [card("d", "Dee")] });
+  const zed = { ...ada, name: "Zed", bio: "now with a bio" };
+  const cyBio = { ...cy, bio: "shared with everyone" };
+  const dee = { ...card("d", "Dee"), name: "Dee Dee" };
+  const after = apply(state, [
+    { type: "PROFILE_UPDATED", user: zed },
+    { type: "PROFILE_UPDATED", user: cyBio },
+    { type: "PROFILE_UPDATED", user: dee },
+  ]);
+  assert.deepEqual(after, fetched({ connections: [connection(bob), connection(zed)], incoming: [request("r1", cyBio, "incoming", 10)], blocked: [dee] }));
+  assert.deepEqual(applyEvent(after, { type: "PROFILE_UPDATED", user: { ...cyBio, bio: null } }).incoming[0]?.user.bio, null, "a bio taken back goes too");
+});
+
+test("hiding or showing last seen arrives as PRESENCE and replaces what the list shows", () => {
+  const state = fetched({ connections: [connection(ada, false, 500)] });
+  const hidden = applyEvent(state, { type: "PRESENCE", userId: "a", presence: { online: false, lastSeen: null } });
+  assert.deepEqual(hidden, fetched({ connections: [connection(ada, false, null)] }));
+  assert.deepEqual(applyEvent(hidden, { type: "PRESENCE", userId: "a", presence: { online: false, lastSeen: 500 } }), state);
 });
 
 test("events that are not about contacts return the same state", () => {

@@ -1,5 +1,4 @@
-import type { Blocks, Connection, ContactRequest, ContactRequests, Connections, ServerEvent } from "@easyqr/protocol";
-import type { ContactCard } from "@easyqr/protocol";
+import type { Blocks, Connection, ContactCard, ContactRequest, ContactRequests, Connections, ServerEvent } from "@easyqr/protocol";
 
 /** Everything the contact screens show: what the three list calls return, kept in one shape. */
 export type ContactsState = {
@@ -55,6 +54,17 @@ export function applyEvent(state: ContactsState, event: ServerEvent): ContactsSt
         ...state,
         connections: state.connections.map((c) => (c.user.id === event.userId ? { ...c, presence: event.presence } : c)),
       };
+    case "PROFILE_UPDATED": {
+      const { user } = event;
+      const card = <T extends { user: ContactCard }>(item: T): T => (item.user.id === user.id ? { ...item, user } : item);
+      return {
+        ...state,
+        connections: state.connections.map(card).sort(byName),
+        incoming: state.incoming.map(card),
+        outgoing: state.outgoing.map(card),
+        blocked: state.blocked.map((u) => (u.id === user.id ? user : u)),
+      };
+    }
     case "BLOCK_ADDED": {
       const blocked = [...state.blocked.filter((u) => u.id !== event.user.id), event.user];
       // A block ends the connection and withdraws requests either way; the server says so too, this only keeps the lists consistent meanwhile.

@@ -14,6 +14,7 @@ const user = (onboarded: boolean): Me => ({
   createdAt: 1,
   onboarded,
   hideLastSeen: false,
+  bioVisibility: "connections",
 });
 
 const states: Record<string, SessionState> = {
