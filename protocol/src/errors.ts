@@ -3,6 +3,10 @@ import { z } from "zod";
 /** Every error code a client can see. Clients branch on `code`, never on `message`. */
 export const ErrorCode = z.enum([
   "BAD_REQUEST",
+  "BODY_TOO_LARGE",
+  "URI_TOO_LONG",
+  "HEADERS_TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE",
   "NOT_FOUND",
   "RATE_LIMITED",
   "INTERNAL",

@@ -28,7 +28,7 @@ import { registerAuthRoutes } from "./http/authRoutes.ts";
 import { registerAvatarRoutes } from "./http/avatarRoutes.ts";
 import { registerChatRoutes } from "./http/chatRoutes.ts";
 import { registerContactRoutes } from "./http/contactRoutes.ts";
-import { registerErrorHandling } from "./http/errors.ts";
+import { clientErrorAnswer, registerErrorHandling, sendError } from "./http/errors.ts";
 import { registerOpenApi } from "./http/openapi.ts";
 import { registerPairingRoutes } from "./http/pairingRoutes.ts";
 import { Router } from "./http/route.ts";
@@ -113,6 +113,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
     trustProxy: false,
+    frameworkErrors: (error, request, reply) => void sendError(error, request, reply),
+    clientErrorHandler: clientErrorAnswer(log),
     ...(options.tls ? { https: options.tls } : {}),
   });
   registerErrorHandling(http);
