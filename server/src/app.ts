@@ -18,7 +18,7 @@ import { SendQueue } from "./chat/sendQueue.ts";
 import { ChatService } from "./chat/service.ts";
 import { chatSql } from "./chat/sql.ts";
 import { systemClock, type Clock } from "./clock.ts";
-import type { Config } from "./config.ts";
+import { localAddresses, type Config } from "./config.ts";
 import { defaultContactLimits, type ContactLimits } from "./contacts/limits.ts";
 import { ContactQrService } from "./contacts/qr.ts";
 import { ContactsService } from "./contacts/service.ts";
@@ -47,6 +47,7 @@ import { ChatSocket } from "./realtime/chatSocket.ts";
 import { localFanout } from "./realtime/fanout.ts";
 import { Gateway } from "./realtime/gateway.ts";
 import { Hub } from "./realtime/hub.ts";
+import { allowedOrigins } from "./realtime/origin.ts";
 import type { TlsFiles } from "./tls.ts";
 import { AvatarService } from "./uploads/service.ts";
 import { createStorage, type Storage } from "./uploads/storage/index.ts";
@@ -96,6 +97,8 @@ export type App = {
   listen(): Promise<string>;
   /** The URL phones use (PUBLIC_URL, or derived from the address the server listens on). */
   publicUrl(): string;
+  /** Origins whose pages may open the socket; known once it listens. */
+  allowedOrigins(): ReadonlySet<string>;
   close(): Promise<void>;
 };
 
@@ -108,6 +111,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const log = options.logger ?? pino({ level: config.logLevel });
   const fastifyLogger: FastifyBaseLogger = log;
   let publicUrl = config.publicUrl ?? "";
+  let origins: ReadonlySet<string> = new Set();
   const http = Fastify({
     loggerInstance: fastifyLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -172,6 +176,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     hub,
     log,
     publicUrl: () => publicUrl,
+    allowedOrigins: () => origins,
     handshakeFailures: new RateLimiterMemory({ points: options.handshakeFailuresPerMinute ?? 30, duration: 60 }),
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
     heartbeatMs: options.heartbeatMs ?? 25_000,
@@ -235,10 +240,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
     gateway,
     router,
     publicUrl: () => publicUrl,
+    allowedOrigins: () => origins,
     async listen() {
       const address = await http.listen({ port: config.port, host: config.host, backlog: 2048 });
       const url = new URL(address);
       if (!publicUrl) publicUrl = url.origin;
+      origins = allowedOrigins({ listening: url.origin, publicUrl, addresses: localAddresses(), extra: config.allowedOrigins });
       return url.origin;
     },
     async close() {
