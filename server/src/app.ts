@@ -31,6 +31,7 @@ import { registerContactRoutes } from "./http/contactRoutes.ts";
 import { clientErrorAnswer, registerErrorHandling, sendError } from "./http/errors.ts";
 import { registerOpenApi } from "./http/openapi.ts";
 import { registerPairingRoutes } from "./http/pairingRoutes.ts";
+import { securityHeaders } from "./http/securityHeaders.ts";
 import { Router } from "./http/route.ts";
 import { registerUserRoutes } from "./http/userRoutes.ts";
 import { registerWebClient } from "./http/webClient.ts";
@@ -112,12 +113,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const fastifyLogger: FastifyBaseLogger = log;
   let publicUrl = config.publicUrl ?? "";
   let origins: ReadonlySet<string> = new Set();
+  const withSecurityHeaders = securityHeaders(() => origins);
   const http = Fastify({
     loggerInstance: fastifyLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
     trustProxy: false,
-    frameworkErrors: (error, request, reply) => void sendError(error, request, reply),
+    frameworkErrors: (error, request, reply) => {
+      withSecurityHeaders(reply);
+      void sendError(error, request, reply);
+    },
     clientErrorHandler: clientErrorAnswer(log),
     ...(options.tls ? { https: options.tls } : {}),
   });
@@ -127,9 +132,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // SQLite has one writer, and better-sqlite3 writes a whole batch in one turn: a second batch in flight would only wait for it.
   const sendBatches = postgres ? chatLimits.batchConcurrency : 1;
   const database = await openDatabase(config, { sendBatches });
-  http.addHook("onSend", async (_request, reply) => {
-    void reply.header("x-content-type-options", "nosniff").header("referrer-policy", "no-referrer");
-  });
+  http.addHook("onSend", async (_request, reply) => withSecurityHeaders(reply));
 
   const hub = new Hub();
   const pairing = new PairingService(
