@@ -7,7 +7,7 @@ import { ApiError, type ClientErrorCode } from "./http.ts";
  */
 const words: Record<ErrorCode, string> = {
   BAD_REQUEST: "The server did not understand that request. Please try again.",
-  BODY_TOO_LARGE: "That was too large to send.",
+  BODY_TOO_LARGE: "That is too much to send at once. Make it shorter and try again.",
   URI_TOO_LONG: "That address is too long for the server.",
   HEADERS_TOO_LARGE: "The request was too large for the server. Reload the page.",
   UNSUPPORTED_MEDIA_TYPE: "The server did not understand that request. Reload the page.",
