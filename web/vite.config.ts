@@ -2,7 +2,8 @@ import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
 // The server (server/src/main.ts) serves web/dist with an SPA fallback on the same origin,
-// so the app talks to `location.origin` for HTTP and `/ws` for the socket.
+// so the app talks to `location.origin` for HTTP and `/ws` for the socket. Under `npm run dev` the
+// socket's Origin is this dev server's: start the server with ALLOWED_ORIGINS=http://localhost:5173.
 export default defineConfig({
   plugins: [react()],
   worker: { format: "es" },

@@ -4,6 +4,10 @@ import { z } from "zod";
 export const ErrorCode = z.enum([
   "BAD_REQUEST",
   "VALIDATION",
+  "BODY_TOO_LARGE",
+  "URI_TOO_LONG",
+  "HEADERS_TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE",
   "NOT_FOUND",
   "RATE_LIMITED",
   "INTERNAL",

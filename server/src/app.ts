@@ -18,7 +18,7 @@ import { SendQueue } from "./chat/sendQueue.ts";
 import { ChatService } from "./chat/service.ts";
 import { chatSql } from "./chat/sql.ts";
 import { systemClock, type Clock } from "./clock.ts";
-import type { Config } from "./config.ts";
+import { localAddresses, type Config } from "./config.ts";
 import { defaultContactLimits, type ContactLimits } from "./contacts/limits.ts";
 import { ContactQrService } from "./contacts/qr.ts";
 import { ContactsService } from "./contacts/service.ts";
@@ -28,10 +28,11 @@ import { registerAuthRoutes } from "./http/authRoutes.ts";
 import { registerAvatarRoutes } from "./http/avatarRoutes.ts";
 import { registerChatRoutes } from "./http/chatRoutes.ts";
 import { registerContactRoutes } from "./http/contactRoutes.ts";
-import { registerErrorHandling } from "./http/errors.ts";
+import { clientErrorAnswer, registerErrorHandling, sendError } from "./http/errors.ts";
 import { registerJsonBodies } from "./http/jsonBodies.ts";
 import { registerOpenApi } from "./http/openapi.ts";
 import { registerPairingRoutes } from "./http/pairingRoutes.ts";
+import { securityHeaders } from "./http/securityHeaders.ts";
 import { Router } from "./http/route.ts";
 import { registerMultipart } from "./http/upload.ts";
 import { registerUserRoutes } from "./http/userRoutes.ts";
@@ -49,6 +50,7 @@ import { ChatSocket } from "./realtime/chatSocket.ts";
 import { localFanout } from "./realtime/fanout.ts";
 import { Gateway } from "./realtime/gateway.ts";
 import { Hub } from "./realtime/hub.ts";
+import { allowedOrigins } from "./realtime/origin.ts";
 import type { TlsFiles } from "./tls.ts";
 import { FILE_SWEEP_EVERY_MS, FileSweep } from "./uploads/fileSweep.ts";
 import { AvatarService } from "./uploads/service.ts";
@@ -101,6 +103,8 @@ export type App = {
   listen(): Promise<string>;
   /** The URL phones use (PUBLIC_URL, or derived from the address the server listens on). */
   publicUrl(): string;
+  /** Origins whose pages may open the socket; known once it listens. */
+  allowedOrigins(): ReadonlySet<string>;
   close(): Promise<void>;
 };
 
@@ -113,11 +117,18 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const log = options.logger ?? pino({ level: config.logLevel });
   const fastifyLogger: FastifyBaseLogger = log;
   let publicUrl = config.publicUrl ?? "";
+  let origins: ReadonlySet<string> = new Set();
+  const withSecurityHeaders = securityHeaders(() => origins);
   const http = Fastify({
     loggerInstance: fastifyLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
     trustProxy: false,
+    frameworkErrors: (error, request, reply) => {
+      withSecurityHeaders(reply);
+      void sendError(error, request, reply);
+    },
+    clientErrorHandler: clientErrorAnswer(log),
     ...(options.tls ? { https: options.tls } : {}),
   });
   registerErrorHandling(http);
@@ -127,9 +138,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // SQLite has one writer, and better-sqlite3 writes a whole batch in one turn: a second batch in flight would only wait for it.
   const sendBatches = postgres ? chatLimits.batchConcurrency : 1;
   const database = await openDatabase(config, { sendBatches });
-  http.addHook("onSend", async (_request, reply) => {
-    void reply.header("x-content-type-options", "nosniff").header("referrer-policy", "no-referrer");
-  });
+  http.addHook("onSend", async (_request, reply) => withSecurityHeaders(reply));
 
   const hub = new Hub();
   const pairing = new PairingService(
@@ -181,6 +190,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     hub,
     log,
     publicUrl: () => publicUrl,
+    allowedOrigins: () => origins,
     handshakeFailures: new RateLimiterMemory({ points: options.handshakeFailuresPerMinute ?? 30, duration: 60 }),
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
     heartbeatMs: options.heartbeatMs ?? 25_000,
@@ -247,10 +257,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
     gateway,
     router,
     publicUrl: () => publicUrl,
+    allowedOrigins: () => origins,
     async listen() {
       const address = await http.listen({ port: config.port, host: config.host, backlog: 2048 });
       const url = new URL(address);
       if (!publicUrl) publicUrl = url.origin;
+      origins = allowedOrigins({ listening: url.origin, publicUrl, addresses: localAddresses(), extra: config.allowedOrigins });
       return url.origin;
     },
     async close() {

@@ -20,6 +20,18 @@ test("chat rate limits: unset keeps the defaults, set ones must be positive inte
   assert.throws(() => loadConfig({ ...base, CHAT_BATCH_CONCURRENCY: "0" }), /CHAT_BATCH_CONCURRENCY/);
 });
 
+test("ALLOWED_ORIGINS: comma-separated origins, normalised; anything with a path or another scheme is refused", () => {
+  assert.deepEqual(loadConfig(base).allowedOrigins, []);
+  assert.deepEqual(loadConfig({ ...base, ALLOWED_ORIGINS: " http://localhost:5173, HTTPS://Chat.Example.com:443/ ," }).allowedOrigins, [
+    "http://localhost:5173",
+    "https://chat.example.com",
+  ]);
+  assert.throws(() => loadConfig({ ...base, ALLOWED_ORIGINS: "https://chat.example.com/app" }), /ALLOWED_ORIGINS/);
+  assert.throws(() => loadConfig({ ...base, ALLOWED_ORIGINS: "chat.example.com" }), /ALLOWED_ORIGINS/);
+  assert.throws(() => loadConfig({ ...base, ALLOWED_ORIGINS: "ftp://chat.example.com" }), /ALLOWED_ORIGINS/);
+  assert.throws(() => loadConfig({ ...base, ALLOWED_ORIGINS: "http://[bad" }), /ALLOWED_ORIGINS/);
+});
+
 test("drivers need their settings, and say which are missing", () => {
   assert.throws(() => loadConfig({ ...base, OTP_DRIVER: "smtp" }), /SMTP_URL/);
   assert.throws(() => loadConfig({ ...base, OTP_DRIVER: "sms", SMS_URL: "http://x" }), /SMS_ACCOUNT/);

@@ -12,6 +12,12 @@ const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default("0.0.0.0"),
   PUBLIC_URL: z.string().url().optional(),
+  /** More origins whose pages may open the socket, comma-separated (a reverse proxy's other names, Vite's dev server). */
+  ALLOWED_ORIGINS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((o) => o.trim()).filter((o) => o !== ""))
+    .pipe(z.array(z.string().refine(isOrigin, "http(s)://host[:port] origins, comma-separated"))),
   DATA_DIR: z.string().min(1).default("./data"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   HTTPS: flag.default(false),
@@ -51,6 +57,12 @@ const Env = z.object({
   CHAT_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(16).optional(),
 });
 
+/** `http(s)://host[:port]`, nothing after it but a slash. */
+function isOrigin(value: string): boolean {
+  if (!/^https?:\/\/[^/?#\s@]+\/?$/i.test(value)) return false;
+  return URL.canParse(value);
+}
+
 export type OtpDriverConfig =
   | { kind: "console" }
   | { kind: "smtp"; url: string; from: string }
@@ -73,6 +85,8 @@ export type Config = Readonly<{
   host: string;
   /** Where phones reach this server; goes into QR codes. Undefined means "derive from the LAN IP at listen time". */
   publicUrl: string | undefined;
+  /** Origins allowed to open the socket besides the public URL and this server's own addresses. */
+  allowedOrigins: readonly string[];
   dataDir: string;
   logLevel: z.infer<typeof Env>["LOG_LEVEL"];
   https: boolean;
@@ -98,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ""),
+    allowedOrigins: Object.freeze(e.ALLOWED_ORIGINS.map((o) => new URL(o).origin)),
     dataDir,
     logLevel: e.LOG_LEVEL,
     https: e.HTTPS,
@@ -162,6 +177,13 @@ export function lanAddress(): string | undefined {
     for (const a of addresses ?? []) if (a.family === "IPv4" && !a.internal) return a.address;
   }
   return undefined;
+}
+
+/** This machine's network addresses as URL hosts (IPv6 in brackets), without loopback and link-local ones. */
+export function localAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flat()
+    .flatMap((a) => (!a || a.internal ? [] : a.family === "IPv4" ? [a.address] : a.address.startsWith("fe80:") ? [] : [`[${a.address}]`]));
 }
 
 /** Config as safe to log: no secrets. */

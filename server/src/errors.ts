@@ -1,6 +1,7 @@
 import type { ErrorBody, ErrorCode } from "@easyqr/protocol";
 
-const statuses: Partial<Record<ErrorCode, number>> = {
+/** Every code has its status: a new code without one does not compile, so nothing meant as 4xx falls to 500. */
+const statuses = {
   BAD_REQUEST: 400,
   VALIDATION: 400,
   HANDSHAKE_INVALID: 400,
@@ -22,6 +23,7 @@ const statuses: Partial<Record<ErrorCode, number>> = {
   PAIR_DESKTOP_TOKEN_INVALID: 401,
   PAIR_PHONE_TOKEN_INVALID: 401,
   ORIGIN_FORBIDDEN: 403,
+  HANDSHAKE_TIMEOUT: 408,
   NOT_FOUND: 404,
   USER_NOT_FOUND: 404,
   PAIR_SESSION_NOT_FOUND: 404,
@@ -53,15 +55,21 @@ const statuses: Partial<Record<ErrorCode, number>> = {
   CONTACT_QR_USED_UP: 410,
   FRAME_TOO_LARGE: 413,
   UPLOAD_TOO_LARGE: 413,
+  BODY_TOO_LARGE: 413,
+  URI_TOO_LONG: 414,
   UPLOAD_UNSUPPORTED: 415,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   AUTH_CODE_LOCKED: 429,
+  HEADERS_TOO_LARGE: 431,
+  INTERNAL: 500,
   AUTH_DELIVERY_FAILED: 503,
-};
+  SLOW_CONSUMER: 503,
+} satisfies Record<ErrorCode, number>;
 
-/** The HTTP status an error code is sent with (500 for codes without one). */
+/** The HTTP status an error code is sent with. */
 export function statusOf(code: ErrorCode): number {
-  return statuses[code] ?? 500;
+  return statuses[code];
 }
 
 /** The one error type: a code from the protocol, an HTTP status, optional data for the client. */

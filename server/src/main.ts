@@ -12,7 +12,7 @@ app.http.log.debug({ config: redacted(config) }, "configuration");
 const local = await app.listen();
 const port = new URL(local).port;
 const shown = `${scheme}://localhost:${port}`;
-app.http.log.info({ url: local, publicUrl: app.publicUrl() }, "EasyQR listening");
+app.http.log.info({ url: local, publicUrl: app.publicUrl(), allowedOrigins: [...app.allowedOrigins()] }, "EasyQR listening");
 process.stdout.write(
   [
     "",

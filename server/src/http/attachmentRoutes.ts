@@ -54,7 +54,7 @@ export function registerAttachmentRoutes(app: FastifyInstance, router: Router, a
       .header("cache-control", CACHE)
       .header("vary", "authorization")
       .header("x-content-type-options", "nosniff")
-      .header("content-security-policy", "default-src 'none'; sandbox")
+      .header("content-security-policy", "default-src 'none'; sandbox; frame-ancestors 'none'")
       .header("cross-origin-resource-policy", "same-origin");
     if (variant === "main") void reply.header("accept-ranges", "bytes");
     if (range) void reply.status(206).header("content-range", `bytes ${range.start}-${range.end}/${attachment.size}`);

@@ -50,7 +50,7 @@ export function registerAvatarRoutes(app: FastifyInstance, router: Router, avata
       .header("content-type", "image/webp")
       .header("cache-control", "public, max-age=31536000, immutable")
       .header("x-content-type-options", "nosniff")
-      .header("content-security-policy", "default-src 'none'; sandbox")
+      .header("content-security-policy", "default-src 'none'; sandbox; frame-ancestors 'none'")
       .header("content-disposition", "inline")
       .send(stored.data);
   });

@@ -100,7 +100,7 @@ export function registerOpenApi(app: FastifyInstance, router: Router): void {
 <table>${rows}</table></html>`;
     return reply
       .header("content-type", "text/html; charset=utf-8")
-      .header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'")
+      .header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
       .send(html);
   });
 }

@@ -29,6 +29,8 @@ export type GatewayOptions = {
   clock: Clock;
   log: Logger;
   publicUrl: () => string;
+  /** Origins whose pages may connect (known once the server listens). */
+  allowedOrigins: () => ReadonlySet<string>;
   /** Counts failed handshakes per IP: guessing codes or tokens gets slowed down. */
   handshakeFailures: RateLimiterAbstract;
   handshakeTimeoutMs: number;
@@ -57,8 +59,10 @@ export class Gateway {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = (request.url ?? "").split("?")[0];
     if (path !== "/ws") return rejectUpgrade(socket, 404, "Not Found");
-    if (!originAllowed(request.headers.origin, request.headers.host, this.o.publicUrl())) {
-      this.o.log.warn({ origin: request.headers.origin }, "socket refused: origin not allowed");
+    const allowed = this.o.allowedOrigins();
+    if (!originAllowed(request.headers.origin, allowed)) {
+      // `allowed`: PUBLIC_URL, this server's own addresses and ALLOWED_ORIGINS (add a page's origin there).
+      this.o.log.warn({ origin: request.headers.origin, allowed: [...allowed] }, "socket refused: origin not allowed");
       // Upgrade only to say why in the one error shape (a bare 403 reaches a browser as a nameless close); nothing is read.
       this.wss.handleUpgrade(request, socket, head, (ws) =>
         new Peer(ws, socket).fail({ code: "ORIGIN_FORBIDDEN", message: `Pages of ${request.headers.origin} may not connect here; open ${this.o.publicUrl()}.` }),

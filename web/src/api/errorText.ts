@@ -8,6 +8,10 @@ import { ApiError, type ClientErrorCode } from "./http.ts";
 const words: Record<ErrorCode, string> = {
   BAD_REQUEST: "The server did not understand that request. Please try again.",
   VALIDATION: "Something in that was not accepted. Check it and try again.",
+  BODY_TOO_LARGE: "That is too much to send at once. Make it shorter and try again.",
+  URI_TOO_LONG: "That address is too long for the server.",
+  HEADERS_TOO_LARGE: "The request was too large for the server. Reload the page.",
+  UNSUPPORTED_MEDIA_TYPE: "The server did not understand that request. Reload the page.",
   NOT_FOUND: "That was not found on the server.",
   RATE_LIMITED: "Too many attempts. Wait a minute, then try again.",
   INTERNAL: "Something went wrong on the server. Please try again.",

@@ -1,3 +1,4 @@
+import "../../zodConfig.ts";
 import { prepareZXingModule, readBarcodes } from "zxing-wasm/reader";
 import wasmUrl from "zxing-wasm/reader/zxing_reader.wasm?url";
 import type { BarcodeFormat } from "@easyqr/protocol";
