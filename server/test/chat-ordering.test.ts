@@ -94,7 +94,7 @@ async function settled(clients: Client[], chatId: string, member: SignedIn): Pro
   const answered = () => clients.every((c) => c.socket.events.filter((e) => e.type === "ACK").length === c.frames.size);
   const heard = (rev: number) => clients.every((c) => Math.max(0, ...replay(c, chatId).revs) >= rev);
   for (;;) {
-    await eventually(answered, "every frame answered", 30_000);
+    await eventually(answered, "every frame answered", 60_000);
     const { rev } = await chatOf(server, member, chatId);
     await eventually(() => heard(rev), `every socket at rev ${rev}`, 10_000);
     if (answered() && (await chatOf(server, member, chatId)).rev === rev) return rev;
@@ -105,7 +105,7 @@ const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 for (const racing of [false, true]) {
   const title = racing ? "changes racing on the same messages" : "changes to different messages";
-  test(`sends, edits, deletes and reactions from four sockets on one chat (${title}): every socket hears the chat's revs 1, 2, 3 … in order and ends with what a fresh fetch shows`, { timeout: 90_000 }, (t) =>
+  test(`sends, edits, deletes and reactions from four sockets on one chat (${title}): every socket hears the chat's revs 1, 2, 3 … in order and ends with what a fresh fetch shows`, { timeout: 120_000 }, (t) =>
     stormTest(t, racing),
   );
 }
