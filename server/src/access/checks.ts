@@ -1,4 +1,4 @@
-import type { ChatRow, MessageRow } from "../chat/rows.ts";
+import type { ChatRow } from "../chat/rows.ts";
 import type { Sql } from "../chat/sql.ts";
 import type { Db } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
@@ -71,14 +71,6 @@ export async function memberChat(q: Sql, userId: string, chatId: string): Promis
   const chat = await q.get<ChatRow>("select * from chats where id = ?", chatId);
   if (!chat || (chat.user_low !== userId && chat.user_high !== userId)) throw chatNotFound();
   return chat;
-}
-
-/** A message and its chat if `userId` is a member of the chat, else MESSAGE_NOT_FOUND. */
-export async function memberMessage(q: Sql, userId: string, messageId: string): Promise<{ message: MessageRow; chat: ChatRow }> {
-  const message = await q.get<MessageRow>("select * from messages where id = ?", messageId);
-  const chat = message ? await q.get<ChatRow>("select * from chats where id = ?", message.chat_id) : undefined;
-  if (!message || !chat || (chat.user_low !== userId && chat.user_high !== userId)) throw messageNotFound();
-  return { message, chat };
 }
 
 /** Only connections may write to each other. */

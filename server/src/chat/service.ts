@@ -17,26 +17,30 @@ import {
 import type { Logger } from "pino";
 import type { z } from "zod";
 import type { AttachmentService } from "../attachments/service.ts";
-import { chatNotFound, ensureConnected, memberChat, memberMessage, pairOf, peerOf } from "../access/checks.ts";
+import { chatNotFound, ensureConnected, memberChat, messageNotFound, notConnected, pairOf, peerOf } from "../access/checks.ts";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
 import type { UserFanout } from "../realtime/fanout.ts";
 import type { ChatLimits } from "./limits.ts";
-import { changedChatRows, changedMessages, chatRow, chatRows, chatView, messageById, renderMessages } from "./queries.ts";
-import type { ChatRow, MemberRow, MessageRow } from "./rows.ts";
+import { changedChatRows, changedMessages, chatRow, chatRows, chatView, renderMessages } from "./queries.ts";
+import type { MemberRow, MessageRow } from "./rows.ts";
 import { sendAll, type SendItem, type SendOutcome } from "./send.ts";
+import type { LockedChat } from "./sendSql.ts";
 import type { ChatSql, Sql } from "./sql.ts";
-import { Turns } from "./turns.ts";
+import { Turns, type Turn } from "./turns.ts";
 
 type Receipt = "delivered" | "seen";
-/** The socket a change came from: it gets the ACK, so events skip it. */
-type Origin = object | undefined;
+/** The socket a change came from: `ack` answers it in the change's turn (so before any later change's events), and events skip it. */
+export type Origin = { socket: object; ack: (message: Message) => void };
 type ChatCursorIn = z.output<typeof ChatCursor>;
 
 /**
  * The only code that changes chats and messages. Each change is one transaction that bumps the
  * chat's `rev` (and stamps the changed message with it), then events to the members' sockets.
- * New messages come in batches from the SendQueue (group commit); see docs/adr/0006.
+ * New messages come in batches from the SendQueue (group commit); see docs/adr/0006. Every
+ * transaction that moves a rev, a batch of sends or a change to a message, takes a turn
+ * (turns.ts): it locks its chat once the one before holds its own, and answers and publishes once
+ * the one before has, so every socket hears a chat's revs in order.
  */
 export class ChatService {
   private readonly turns = new Turns();
@@ -129,7 +133,7 @@ export class ChatService {
     try {
       let outcomes: SendOutcome[];
       try {
-        outcomes = await this.sql.write((q) => sendAll(q, items, this.clock, turn));
+        outcomes = await this.sql.write((q) => sendAll(q, items, this.clock, turn), turn);
       } catch (error) {
         if (!alone) {
           this.log.error({ err: error, size: items.length }, "send batch failed; retrying one by one");
@@ -162,14 +166,12 @@ export class ChatService {
 
   /** Changes a message's text: its sender, within EDIT_WINDOW_MS, while connected, unless deleted. */
   async edit(userId: string, messageId: string, text: string, origin?: Origin): Promise<Message> {
-    return this.change(userId, messageId, origin, async (q, message, chat, now) => {
+    return this.change(userId, messageId, origin, (_q, message, chat, now) => {
       mustBeSender(message, userId);
       if (message.deleted_at !== null) throw new AppError("MESSAGE_DELETED", "This message was deleted.");
-      await ensureConnected(q, userId, peerOf(chat, userId));
+      if (!chat.connected) throw notConnected();
       if (now - message.created_at > EDIT_WINDOW_MS) throw new AppError("MESSAGE_EDIT_EXPIRED", "It is too late to edit this message.", { windowMs: EDIT_WINDOW_MS });
-      if (message.text === text) return false;
-      await q.run("update messages set text = ?, edited_at = ? where id = ?", text, now, message.id);
-      return true;
+      return message.text === text ? undefined : { ...message, text, edited_at: now };
     });
   }
 
@@ -183,13 +185,12 @@ export class ChatService {
     let files: { storageKey: string; thumbKey: string | null }[] = [];
     const message = await this.change(userId, messageId, origin, async (q, message, _chat, now) => {
       mustBeSender(message, userId);
-      if (message.deleted_at !== null) return false;
+      if (message.deleted_at !== null) return undefined;
       if (now - message.created_at > DELETE_WINDOW_MS) throw new AppError("MESSAGE_EDIT_EXPIRED", "It is too late to delete this message for everyone.", { windowMs: DELETE_WINDOW_MS });
-      await q.run("update messages set text = null, deleted_at = ? where id = ?", now, message.id);
       const rows = await q.all<{ storage_key: string; thumb_key: string | null }>("delete from attachments where message_id = ? returning storage_key, thumb_key", message.id);
       files = rows.map((r) => ({ storageKey: r.storage_key, thumbKey: r.thumb_key }));
       await q.run("delete from reactions where message_id = ?", message.id);
-      return true;
+      return { ...message, text: null, deleted_at: now };
     });
     // A crash before this leaves files without rows; nothing can serve them (their keys are random and unlisted).
     if (files.length) await this.attachments.removeFiles(files);
@@ -200,13 +201,20 @@ export class ChatService {
   async react(userId: string, messageId: string, emoji: string | null, origin?: Origin): Promise<Message> {
     return this.change(userId, messageId, origin, async (q, message, chat, now) => {
       if (message.deleted_at !== null) throw new AppError("MESSAGE_DELETED", "This message was deleted.");
-      await ensureConnected(q, userId, peerOf(chat, userId));
-      const current = await q.get<{ emoji: string }>("select emoji from reactions where message_id = ? and user_id = ?", message.id, userId);
-      if ((current?.emoji ?? null) === emoji) return false;
-      if (emoji === null) await q.run("delete from reactions where message_id = ? and user_id = ?", message.id, userId);
-      else if (current) await q.run("update reactions set emoji = ?, created_at = ? where message_id = ? and user_id = ?", emoji, now, message.id, userId);
-      else await q.run("insert into reactions (message_id, user_id, emoji, created_at) values (?, ?, ?, ?)", message.id, userId, emoji, now);
-      return true;
+      if (!chat.connected) throw notConnected();
+      // The same emoji again writes nothing, and then nothing changed.
+      const changes =
+        emoji === null
+          ? await q.run("delete from reactions where message_id = ? and user_id = ?", message.id, userId)
+          : await q.run(
+              `insert into reactions (message_id, user_id, emoji, created_at) values (?, ?, ?, ?)
+               on conflict (message_id, user_id) do update set emoji = excluded.emoji, created_at = excluded.created_at where reactions.emoji <> excluded.emoji`,
+              message.id,
+              userId,
+              emoji,
+              now,
+            );
+      return changes > 0 ? message : undefined;
     });
   }
 
@@ -282,32 +290,69 @@ export class ChatService {
 
   // ---- Inside -----------------------------------------------------------------------
 
-  /** One change to one message: `apply` says whether anything changed; if so the chat's rev moves and the members hear of it. */
+  /**
+   * One change to one message: `apply` makes it and returns the message row as it is to be (or
+   * undefined: nothing changed); if it changed, the row is written with the chat's next rev and the
+   * members hear of it. In a turn like a batch of sends: the chat is locked first (so
+   * changes to one chat never wait on each other in a cycle, and the message is read as the last
+   * writer left it), and the ACK and events leave once every transaction before it has answered.
+   */
   private async change(
     userId: string,
     messageId: string,
-    origin: Origin,
-    apply: (q: Sql, message: MessageRow, chat: ChatRow, now: number) => Promise<boolean>,
+    origin: Origin | undefined,
+    apply: (q: Sql, message: MessageRow, chat: LockedChat, now: number) => MessageRow | undefined | Promise<MessageRow | undefined>,
   ): Promise<Message> {
-    const result = await this.sql.write(async (q) => {
-      const { message, chat } = await memberMessage(q, userId, messageId);
-      const now = this.clock.now();
-      const changed = await apply(q, message, chat, now);
-      if (changed) {
-        const bumped = await q.get<{ rev: number }>("update chats set rev = rev + 1 where id = ? returning rev", chat.id);
-        await q.run("update messages set rev = ?, changed_at = ? where id = ?", bumped?.rev, now, message.id);
+    const turn = this.turns.take();
+    try {
+      const result = await this.sql.write(async (q) => {
+        const { message, chat } = await lockedMessage(q, userId, messageId, turn);
+        const now = this.clock.now();
+        const applied = await apply(q, message, chat, now);
+        const row = applied ? { ...applied, rev: chat.rev + 1, changed_at: now } : message;
+        if (applied) {
+          await q.run(
+            "update messages set text = ?, edited_at = ?, deleted_at = ?, rev = ?, changed_at = ? where id = ?",
+            row.text,
+            row.edited_at,
+            row.deleted_at,
+            row.rev,
+            row.changed_at,
+            row.id,
+          );
+          await q.run("update chats set rev = ? where id = ?", row.rev, chat.id);
+        }
+        const [view] = await renderMessages(q, [row], { by: "id", id: row.id });
+        if (!view) throw new Error(`message ${row.id} not rendered`);
+        return { message: view, changed: applied !== undefined, peerId: peerOf(chat, userId) };
+      }, turn);
+      await turn.mayAnswer;
+      origin?.ack(result.message);
+      if (result.changed) {
+        const event = { type: "MESSAGE_UPDATED", message: result.message } as const;
+        this.fanout(userId, event, { except: origin?.socket });
+        this.fanout(result.peerId, event);
       }
-      const view = await messageById(q, message.id);
-      if (!view) throw new Error(`message ${message.id} vanished inside its transaction`);
-      return { message: view, changed, peerId: peerOf(chat, userId) };
-    });
-    if (result.changed) {
-      const event = { type: "MESSAGE_UPDATED", message: result.message } as const;
-      this.fanout(userId, event, { except: origin });
-      this.fanout(result.peerId, event);
+      return result.message;
+    } finally {
+      turn.leave();
     }
-    return result.message;
   }
+}
+
+/**
+ * A message and its chat, locked in `turn`, if `userId` is a member (else MESSAGE_NOT_FOUND).
+ * The message is read again under the lock: a change committed meanwhile is in it.
+ */
+async function lockedMessage(q: Sql, userId: string, messageId: string, turn: Pick<Turn, "mayLock" | "locked">): Promise<{ message: MessageRow; chat: LockedChat }> {
+  const found = await q.get<{ chat_id: string }>("select chat_id from messages where id = ?", messageId);
+  if (!found) throw messageNotFound();
+  await turn.mayLock;
+  // The lock a batch of sends takes on its chats (with whether the pair is connected).
+  const [chat] = await q.sends.lockChats([found.chat_id]).finally(turn.locked);
+  const message = await q.get<MessageRow>("select * from messages where id = ?", messageId);
+  if (!message || !chat || (chat.user_low !== userId && chat.user_high !== userId)) throw messageNotFound();
+  return { message, chat };
 }
 
 function chatOfPair(q: Sql, userLow: string, userHigh: string): Promise<{ id: string } | undefined> {

@@ -2,6 +2,7 @@ import type SQLite from "better-sqlite3";
 import type pg from "pg";
 import type { Database } from "../db/database.ts";
 import { postgresSendStatements, sqliteSendStatements, type SendStatements } from "./sendSql.ts";
+import type { Turn } from "./turns.ts";
 
 /**
  * The chat tables' statements, in SQL both engines read (`?` placeholders, snake_case columns),
@@ -18,8 +19,12 @@ export type Sql = {
 };
 
 export type ChatSql = {
-  /** Statements in one transaction; everything or nothing. */
-  write<T>(work: (q: Sql) => Promise<T>): Promise<T>;
+  /**
+   * Statements in one transaction; everything or nothing. With a `turn` (turns.ts), the work
+   * itself waits for `mayLock` before it locks its chats; on SQLite the transaction also waits for
+   * it before it takes the connection (see sqliteSql).
+   */
+  write<T>(work: (q: Sql) => Promise<T>, turn?: Pick<Turn, "mayLock">): Promise<T>;
   /** Statements outside a transaction. */
   read<T>(work: (q: Sql) => Promise<T>): Promise<T>;
 };
@@ -32,6 +37,9 @@ export function chatSql(database: Database): ChatSql {
  * SQLite: one connection, shared with Kysely. Holding Kysely's connection lock keeps its
  * transactions (which await between statements) from interleaving with ours; inside it
  * better-sqlite3 is synchronous, so a whole batch runs in one turn of the event loop.
+ * A transaction in a turn waits for the turn before it to have locked before it asks for the
+ * connection: Kysely's lock is not first come first served, so a later turn could otherwise get
+ * the connection first and wait on it for the earlier one, which waits for the connection.
  */
 function sqliteSql(database: Database, file: SQLite.Database): ChatSql {
   const statements = new Map<string, SQLite.Statement>();
@@ -52,8 +60,9 @@ function sqliteSql(database: Database, file: SQLite.Database): ChatSql {
   const locked = <T>(work: () => Promise<T>): Promise<T> => database.db.connection().execute(work);
   return {
     read: (work) => locked(() => work(q)),
-    write: (work) =>
-      locked(async () => {
+    write: async (work, turn) => {
+      await turn?.mayLock;
+      return locked(async () => {
         begin.run();
         try {
           const result = await work(q);
@@ -63,11 +72,17 @@ function sqliteSql(database: Database, file: SQLite.Database): ChatSql {
           if (file.inTransaction) rollback.run();
           throw error;
         }
-      }),
+      });
+    },
   };
 }
 
-/** PostgreSQL: named statements (parsed once per connection), a pool client per transaction. */
+/**
+ * PostgreSQL: named statements (parsed once per connection), a pool client per transaction. A
+ * transaction in a turn takes its client and BEGINs before its turn comes (the work waits), so
+ * those round trips overlap the turn before; the pool hands out clients first come first served
+ * and turns ask for them in turn order, so an earlier turn never waits for a client a later one holds.
+ */
 function postgresSql(pool: pg.Pool): ChatSql {
   const texts = new Map<string, { name: string; text: string }>();
   const named = (text: string): { name: string; text: string } => {

@@ -1,13 +1,15 @@
 /**
- * The order among send transactions in flight at once (PostgreSQL runs a few; SQLite one). Each
- * takes a turn as it starts and keeps it twice over:
+ * The order among transactions that move a chat's rev: batches of sends (PostgreSQL runs a few at
+ * once; SQLite one) and changes to messages (edit, delete, reaction), on either engine. Each takes
+ * a turn as it starts and keeps it twice over:
  * - it locks its chats once the one before holds its own. A chat both write is then written first
- *   by the earlier one, so a chat's seqs follow the order sends left the queue (a socket's messages
+ *   by the earlier one, so a chat's seqs and revs follow the order of the line (a socket's messages
  *   keep their order), and by induction this holds between any two of the line.
- * - it answers once the one before has answered. PostgreSQL lets the next writer of a chat in as
- *   the commit releases the lock, before the COMMIT's reply reaches us: without this wait the later
- *   transaction's events could go out first. Commits on a shared chat come in line order (above),
- *   so answering in line order keeps every chat's events in seq order.
+ * - it answers (ACKs and events) once the one before has answered. PostgreSQL lets the next writer
+ *   of a chat in as the commit releases the lock, before the COMMIT's reply reaches us: without
+ *   this wait the later transaction's events could go out first. Commits on a shared chat come in
+ *   line order (above), so answering in line order keeps every chat's events in rev order: a change
+ *   to a message is never heard before the message.
  * Transactions with no chat in common wait for each other too; that costs at most a commit.
  */
 export class Turns {

@@ -2,7 +2,7 @@ import type { ClientFrame, ServerEvent } from "@easyqr/protocol";
 import type { Logger } from "pino";
 import type { ChatLimits } from "../chat/limits.ts";
 import type { SendQueue } from "../chat/sendQueue.ts";
-import type { ChatService } from "../chat/service.ts";
+import type { ChatService, Origin } from "../chat/service.ts";
 import type { Clock } from "../clock.ts";
 import { AppError, internalError } from "../errors.ts";
 import type { Peer } from "./peer.ts";
@@ -39,15 +39,19 @@ export class ChatSocket {
       case "SEND":
         this.take(peer);
         return this.send(peer, userId, frame);
+      // The service answers a change in its turn, so a later change's events never overtake its ACK.
       case "EDIT":
         this.take(peer);
-        return ack(peer, frame.id, { message: await this.chat.edit(userId, frame.messageId, frame.text, peer) });
+        await this.chat.edit(userId, frame.messageId, frame.text, origin(peer, frame.id));
+        return;
       case "DELETE":
         this.take(peer);
-        return ack(peer, frame.id, { message: await this.chat.delete(userId, frame.messageId, peer) });
+        await this.chat.delete(userId, frame.messageId, origin(peer, frame.id));
+        return;
       case "REACT":
         this.take(peer);
-        return ack(peer, frame.id, { message: await this.chat.react(userId, frame.messageId, frame.emoji, peer) });
+        await this.chat.react(userId, frame.messageId, frame.emoji, origin(peer, frame.id));
+        return;
       case "DELIVERED":
       case "SEEN":
         await this.chat.markReceipt(userId, frame.chatId, frame.seq, frame.type === "SEEN" ? "seen" : "delivered");
@@ -121,6 +125,10 @@ export class ChatSocket {
     }
     bucket.tokens -= 1;
   }
+}
+
+function origin(peer: Peer, id: string): Origin {
+  return { socket: peer, ack: (message) => ack(peer, id, { message }) };
 }
 
 function ack(peer: Peer, id: string, body: Omit<Extract<ServerEvent, { type: "ACK" }>, "type" | "id">): void {
