@@ -5,7 +5,7 @@ import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 const suites = {
-  unit: { roots: ["protocol/src", "server/src", "web/src", "desktop-app/src", "bench/src"], match: /\.test\.tsx?$/ },
+  unit: { roots: ["protocol/src", "server/src", "web/src", "desktop-app/src", "bench/src", "scripts"], match: /\.test\.(tsx?|mjs)$/ },
   integration: { roots: ["server/test"], match: /\.test\.ts$/ },
   e2e: { roots: ["e2e"], match: /\.test\.ts$/ },
 };
