@@ -67,13 +67,17 @@ function fastifyRefusal(error: FastifyError, status: number): ErrorBody {
  */
 export function clientErrorAnswer(log: FastifyBaseLogger): (error: Error & { code?: string }, socket: Socket) => void {
   return (error, socket) => {
-    // A reset connection has nobody to answer.
-    if (error.code === "ECONNRESET" || socket.destroyed) return;
+    // A reset connection, or one the client ended mid-request (an aborted upload, which the
+    // request's own error path logs once), has nobody to answer.
+    if (error.code === "ECONNRESET" || error.code === "HPE_INVALID_EOF_STATE" || socket.destroyed) {
+      socket.destroy();
+      return;
+    }
     const body: ErrorBody =
       error.code === "HPE_HEADER_OVERFLOW"
         ? { code: "HEADERS_TOO_LARGE", message: "The request's URL and headers are over 16 KB." }
         : { code: "BAD_REQUEST", message: "The request could not be parsed as HTTP." };
-    log.info({ code: body.code, err: error.message, ip: socket.remoteAddress }, "request refused by the HTTP parser");
+    log.info({ code: body.code, err: error.message, parserCode: error.code, ip: socket.remoteAddress }, "request refused by the HTTP parser");
     const json = JSON.stringify({ error: body } satisfies ErrorEnvelope);
     const status = statusOf(body.code);
     if (socket.writable) {
