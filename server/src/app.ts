@@ -51,6 +51,7 @@ import { localFanout } from "./realtime/fanout.ts";
 import { Gateway } from "./realtime/gateway.ts";
 import { Hub } from "./realtime/hub.ts";
 import { allowedOrigins } from "./realtime/origin.ts";
+import { defaultRefusalLimits, type RefusalLimits } from "./realtime/refusals.ts";
 import type { TlsFiles } from "./tls.ts";
 import { FILE_SWEEP_EVERY_MS, FileSweep } from "./uploads/fileSweep.ts";
 import { AvatarService } from "./uploads/service.ts";
@@ -76,6 +77,8 @@ export type AppOptions = {
   otpDelivery?: OtpDelivery;
   heartbeatMs?: number;
   handshakeTimeoutMs?: number;
+  /** Refused socket frames (bad input) a socket may send in a burst and per second before it is read more slowly. */
+  refusalLimits?: Partial<RefusalLimits>;
   /** Failed pairing attempts (bad token or code) one IP may make per minute. */
   handshakeFailuresPerMinute?: number;
   /** Ticks of the pairing sweeper; tests drive `tick()` (and the contacts sweep, presence ticks) by hand and pass 0, which stops every periodic job. */
@@ -193,6 +196,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     allowedOrigins: () => origins,
     handshakeFailures: new RateLimiterMemory({ points: options.handshakeFailuresPerMinute ?? 30, duration: 60 }),
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+    refusalLimits: { ...defaultRefusalLimits, ...options.refusalLimits },
     heartbeatMs: options.heartbeatMs ?? 25_000,
     sessionCheckMs: authLimits.sessionCheckMs,
   });

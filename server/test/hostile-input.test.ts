@@ -12,7 +12,8 @@ import { hostileFrames, hostileValues } from "./support/hostile.ts";
 let server: TestServer;
 let user: SignedIn;
 before(async () => {
-  server = await startServer({ chatLimits: roomyChatLimits });
+  // Hundreds of refused frames from one socket: read at full speed here (the budget has its own test).
+  server = await startServer({ chatLimits: roomyChatLimits, refusalLimits: { burst: 1e9, perSecond: 1e9 } });
   user = await makeUser(server, "hostile_tester");
 });
 after(() => server.close());
@@ -65,6 +66,32 @@ describe("hostile socket frames", () => {
     assert.equal(lines.at(-1)?.refusals, 512);
     assert.ok(lines.every((line) => line.level === 30 && line.err === undefined && line.stack === undefined));
     socket.close();
+  });
+
+  test("a socket past its budget of refused frames is read more slowly; other sockets are not", async () => {
+    const limited = await startServer({ refusalLimits: { burst: 5, perSecond: 10 } });
+    try {
+      const member = await makeUser(limited, "budget_tester");
+      const flooding = await userSocket(limited, member);
+      const other = await userSocket(limited, member);
+      const began = performance.now();
+      // Frames of ~60 KB, as an attacker's: each arrives in its own read (small ones share one, and
+      // a read already taken is handled whole).
+      for (let i = 0; i < 25; i++) flooding.send({ type: "PING", id: `bad ${i} ${"x".repeat(60_000)}` });
+      flooding.send({ type: "PING", id: "after-the-flood" });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      other.send({ type: "PING", id: "other" });
+      await other.next("ACK", 5000, (e) => e.id === "other");
+      assert.equal(flooding.events.some((e) => e.type === "ACK" && e.id === "after-the-flood"), false, "the flooding socket is still paused");
+      await flooding.next("ACK", 10_000, (e) => e.id === "after-the-flood");
+      // 20 refusals past the burst of 5, at 10 a second.
+      assert.ok(performance.now() - began >= 1500, `${(performance.now() - began).toFixed(0)} ms`);
+      assert.equal(flooding.events.filter((e) => e.type === "ERROR" && e.error.code === "VALIDATION").length, 25);
+      flooding.close();
+      other.close();
+    } finally {
+      await limited.close();
+    }
   });
 
   test("hostile handshakes close only their own socket", async () => {

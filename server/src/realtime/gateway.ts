@@ -14,6 +14,7 @@ import { isChatFrame, type ChatSocket } from "./chatSocket.ts";
 import { keyOf, type Hub } from "./hub.ts";
 import { originAllowed } from "./origin.ts";
 import { Peer } from "./peer.ts";
+import { RefusalBudget, type RefusalLimits } from "./refusals.ts";
 
 /** A signed-in user's socket, through one sign-in session. */
 export type UserIdentity = { role: "user"; userId: string; sessionId: string };
@@ -34,6 +35,8 @@ export type GatewayOptions = {
   /** Counts failed handshakes per IP: guessing codes or tokens gets slowed down. */
   handshakeFailures: RateLimiterAbstract;
   handshakeTimeoutMs: number;
+  /** Refused frames a socket may send before it is read more slowly. */
+  refusalLimits: RefusalLimits;
   heartbeatMs: number;
   /** How often user sockets' sessions are re-checked in the database (revoked by another node, expired). */
   sessionCheckMs: number;
@@ -43,6 +46,8 @@ export type GatewayOptions = {
 export class Gateway {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   private readonly peers = new Set<Peer>();
+  /** Made at a socket's first refused frame. */
+  private readonly refusalBudgets = new Map<Peer, RefusalBudget>();
   private readonly heartbeat: NodeJS.Timeout;
   private readonly sessionCheck: NodeJS.Timeout;
   private checking = false;
@@ -91,6 +96,8 @@ export class Gateway {
     ws.on("close", (code) => {
       clearTimeout(timeout);
       this.peers.delete(peer);
+      this.refusalBudgets.get(peer)?.stop();
+      this.refusalBudgets.delete(peer);
       // A close frame is a sign of life; a dropped connection (1006) was last heard at its last pong or frame.
       if (code !== 1006) peer.heardAt = this.o.clock.now();
       if (!identity) return;
@@ -191,7 +198,14 @@ export class Gateway {
       // A bad frame is answered and the socket stays open: nothing the client sent before is lost.
       const body = this.toErrorBody(error, { sessionId: who.sessionId }, peer);
       peer.send(id ? { type: "ACK", id, error: body } : { type: "ERROR", error: body });
+      if (error instanceof AppError && refusedInput.has(error.code)) this.budgetOf(peer).take();
     }
+  }
+
+  private budgetOf(peer: Peer): RefusalBudget {
+    let budget = this.refusalBudgets.get(peer);
+    if (!budget) this.refusalBudgets.set(peer, (budget = new RefusalBudget(peer.socket, this.o.refusalLimits)));
+    return budget;
   }
 
   /**
@@ -261,6 +275,9 @@ function requestIdOf(raw: unknown): string | undefined {
   return typeof id === "string" && id.length <= 64 ? id : undefined;
 }
 
+/** Frames refused for what they are (not for the state of the chat or session): these spend a socket's refusal budget. */
+const refusedInput = new Set<ErrorCode>(["VALIDATION", "FRAME_INVALID"]);
+
 /** Failures that mean "a guess that missed": only these count toward the per-IP limit. */
 const guessingCodes = new Set<ErrorCode>([
   "HANDSHAKE_INVALID",
@@ -272,11 +289,11 @@ const guessingCodes = new Set<ErrorCode>([
 ]);
 
 function parseJson(data: RawData): unknown {
-  const text = Buffer.isBuffer(data) ? data.toString() : Array.isArray(data) ? Buffer.concat(data).toString() : Buffer.from(data).toString();
-  const problem = jsonShapeProblem(text);
+  const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+  const problem = jsonShapeProblem(bytes);
   if (problem) throw new AppError("VALIDATION", `The frame is ${problem}.`);
   try {
-    return JSON.parse(text);
+    return JSON.parse(bytes.toString());
   } catch {
     throw new AppError("FRAME_INVALID", "Frames are JSON text.");
   }
