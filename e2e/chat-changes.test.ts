@@ -40,7 +40,8 @@ async function openChats({ dee, eli }: { dee: MadeUser; eli: MadeUser }) {
     w.__offline = false;
     window.WebSocket = class extends Native {
       constructor(url: string | URL, protocols?: string | string[]) {
-        super(w.__offline ? "ws://127.0.0.1:9/" : url, protocols);
+        // Offline: our own server's address (the page's CSP allows no other) at a path it refuses.
+        super(w.__offline ? String(url).replace(/\/ws$/, "/no-socket-here") : url, protocols);
         w.__sockets.push(this);
       }
     };
