@@ -35,26 +35,28 @@ export async function hostileBench(o: HostileOptions): Promise<string> {
         await chat(3_000); // warm-up, not measured
         let loop = await readLoop(pid, loopFile, 0);
         for (const attacked of [false, true]) {
+          // The attacker's process starts and signs in before the measured time begins.
+          const startAt = Date.now() + 5_000;
+          const attack = attacked
+            ? runLoad<HostileResult>("bench/src/hostileLoad.ts", [
+                "--url", server.url,
+                "--tokens", attackers.map((u) => u.accessToken).join(","),
+                "--frames", String(o.frames),
+                "--duration-ms", String(o.stepMs),
+                "--start-at", String(startAt),
+              ])
+            : Promise.resolve(undefined);
+          if (attacked) await new Promise((resolve) => setTimeout(resolve, startAt - Date.now()));
           const rssBefore = rssBytes(pid);
           let peakRss = rssBefore;
           const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssBytes(pid))), 50);
           const cpuBefore = cpuSeconds(pid);
           const began = performance.now();
           loop = await readLoop(pid, loopFile, loop.seq);
-          const [honestStep, attack] = await Promise.all([
-            chat(o.stepMs),
-            attacked
-              ? runLoad<HostileResult>("bench/src/hostileLoad.ts", [
-                  "--url", server.url,
-                  "--tokens", attackers.map((u) => u.accessToken).join(","),
-                  "--frames", String(o.frames),
-                  "--duration-ms", String(o.stepMs),
-                ])
-              : Promise.resolve(undefined),
-          ]);
+          const [honestStep, attackResult] = await Promise.all([chat(o.stepMs), attack]);
           loop = await readLoop(pid, loopFile, loop.seq);
           clearInterval(sampler);
-          rows.push(row(attacked, honestStep.result, attack, loop, peakRss - rssBefore, cpuSeconds(pid) - cpuBefore, (performance.now() - began) / 1000));
+          rows.push(row(attacked, honestStep.result, attackResult, loop, peakRss - rssBefore, cpuSeconds(pid) - cpuBefore, (performance.now() - began) / 1000));
           console.error(`hostile ${attacked ? "attacked" : "baseline"}: ${JSON.stringify(rows.at(-1))}`);
         }
       } finally {

@@ -1,13 +1,17 @@
 // Attacker of the hostile bench: signed-in sockets sending frames at the 64 KB limit filled with
 // hostile content (every frame type, one hostile value in one field), spread evenly over a time.
-// Prints one JSON line: frames sent and how the server answered them.
+// Its sockets sign in first; the attack starts at --start-at (ms since the epoch), so neither this
+// process's start nor its handshakes fall in the measured time. Prints one JSON line: frames sent
+// and how the server answered them.
 import { parseArgs } from "node:util";
 import { hostileFrames } from "@easyqr/server/test/support/hostile.ts";
 import WebSocket from "ws";
 
 export type HostileResult = { sent: number; answers: Record<string, number>; unanswered: number; closedSockets: number; bytes: number };
 
-const { values } = parseArgs({ options: { url: { type: "string" }, tokens: { type: "string" }, frames: { type: "string" }, "duration-ms": { type: "string" } } });
+const { values } = parseArgs({
+  options: { url: { type: "string" }, tokens: { type: "string" }, frames: { type: "string" }, "duration-ms": { type: "string" }, "start-at": { type: "string" } },
+});
 const url = values.url ?? "";
 const tokens = (values.tokens ?? "").split(",").filter(Boolean);
 const total = Number(values.frames ?? 10_000);
@@ -40,6 +44,7 @@ function open(token: string): Promise<WebSocket> {
 
 const sockets = await Promise.all(tokens.map(open));
 const frames = hostileFrames();
+await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(values["start-at"] ?? 0) - Date.now())));
 let sent = 0;
 let bytes = 0;
 const start = performance.now();
