@@ -1,6 +1,5 @@
-import type { PublicUser } from "@easyqr/protocol";
+import { avatarOf, type PublicUser } from "@easyqr/protocol";
 import type { Db, UsersTable } from "../db/schema.ts";
-import { avatarOf } from "../users/view.ts";
 import { areConnected } from "./checks.ts";
 
 /**

@@ -1,10 +1,5 @@
-import type { Avatar, Me } from "@easyqr/protocol";
+import { avatarOf, type Me } from "@easyqr/protocol";
 import type { UsersTable } from "../db/schema.ts";
-
-/** Where avatar files are served (see http/mediaRoutes.ts). */
-export function avatarOf(avatarId: string | null): Avatar | null {
-  return avatarId ? { url: `/api/media/avatars/${avatarId}.webp`, thumbUrl: `/api/media/avatars/${avatarId}-thumb.webp` } : null;
-}
 
 export function meView(user: UsersTable): Me {
   return {
