@@ -46,6 +46,9 @@ export async function makeUser(server: RunningServer, email: string, profile: { 
  */
 export async function signInAs(page: Page, server: RunningServer, user: MadeUser): Promise<void> {
   await page.goto(`${server.url}/`);
+  // The app loads after `load` (main.ts imports it): let it show the signed-out landing first, or
+  // it would find the session below and spend the refresh token that the next page load spends again.
+  await page.locator("#landing-title").waitFor();
   const { refreshToken, refreshTokenExpiresAt, sessionId } = user.tokens;
   await page.evaluate((value) => localStorage.setItem("easyqr.session", value), JSON.stringify({ refreshToken, refreshTokenExpiresAt, sessionId }));
 }
