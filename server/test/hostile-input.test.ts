@@ -13,7 +13,7 @@ let server: TestServer;
 let user: SignedIn;
 before(async () => {
   // Hundreds of refused frames from one socket: read at full speed here (the budget has its own test).
-  server = await startServer({ chatLimits: roomyChatLimits, refusalLimits: { burst: 1e9, perSecond: 1e9 } });
+  server = await startServer({ chatLimits: roomyChatLimits, refusalLimits: { burst: 1e9, perSecond: 1e9, nodeBurstBytes: 1e12, nodeBytesPerSecond: 1e12 } });
   user = await makeUser(server, "hostile_tester");
 });
 after(() => server.close());
@@ -89,6 +89,33 @@ describe("hostile socket frames", () => {
       assert.equal(flooding.events.filter((e) => e.type === "ERROR" && e.error.code === "VALIDATION").length, 25);
       flooding.close();
       other.close();
+    } finally {
+      await limited.close();
+    }
+  });
+
+  test("many sockets together are held to the node's budget of refused bytes; honest frames are not", async () => {
+    // Each socket stays within its own burst; together they send 1.2 MB, 64 KB of it at once.
+    const limited = await startServer({ refusalLimits: { burst: 5, perSecond: 10, nodeBurstBytes: 64 * 1024, nodeBytesPerSecond: 300 * 1024 } });
+    try {
+      const member = await makeUser(limited, "node_budget_tester");
+      const flooding = await Promise.all(Array.from({ length: 5 }, () => userSocket(limited, member)));
+      const honest = await userSocket(limited, member);
+      const began = performance.now();
+      flooding.forEach((socket, s) => {
+        for (let i = 0; i < 4; i++) socket.send({ type: "PING", id: `bad ${s} ${i} ${"x".repeat(60_000)}` });
+        socket.send({ type: "PING", id: `after ${s}` });
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      honest.send({ type: "PING", id: "honest" });
+      await honest.next("ACK", 5000, (e) => e.id === "honest");
+      const waiting = flooding.filter((socket, s) => !socket.events.some((e) => e.type === "ACK" && e.id === `after ${s}`));
+      assert.ok(waiting.length > 0, "some flooding sockets are still paused when the honest frame is answered");
+      await Promise.all(flooding.map((socket, s) => socket.next("ACK", 10_000, (e) => e.id === `after ${s}`)));
+      // A socket's next frame is read once the node's budget has paid for its last refused one: the
+      // last of the first 15 refusals waits for (15 × 60 KB − 64 KB) at 300 KB a second, 2.7 s.
+      assert.ok(performance.now() - began >= 2500, `${(performance.now() - began).toFixed(0)} ms`);
+      for (const socket of [...flooding, honest]) socket.close();
     } finally {
       await limited.close();
     }

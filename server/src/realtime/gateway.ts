@@ -14,7 +14,7 @@ import { isChatFrame, type ChatSocket } from "./chatSocket.ts";
 import { keyOf, type Hub } from "./hub.ts";
 import { originAllowed } from "./origin.ts";
 import { Peer } from "./peer.ts";
-import { RefusalBudget, type RefusalLimits } from "./refusals.ts";
+import { Refusals, type RefusalLimits } from "./refusals.ts";
 
 /** A signed-in user's socket, through one sign-in session. */
 export type UserIdentity = { role: "user"; userId: string; sessionId: string };
@@ -35,7 +35,7 @@ export type GatewayOptions = {
   /** Counts failed handshakes per IP: guessing codes or tokens gets slowed down. */
   handshakeFailures: RateLimiterAbstract;
   handshakeTimeoutMs: number;
-  /** Refused frames a socket may send before it is read more slowly. */
+  /** How many refused frames a socket, and refused bytes all sockets, may send before they are read more slowly. */
   refusalLimits: RefusalLimits;
   heartbeatMs: number;
   /** How often user sockets' sessions are re-checked in the database (revoked by another node, expired). */
@@ -46,13 +46,13 @@ export type GatewayOptions = {
 export class Gateway {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   private readonly peers = new Set<Peer>();
-  /** Made at a socket's first refused frame. */
-  private readonly refusalBudgets = new Map<Peer, RefusalBudget>();
+  private readonly refusals: Refusals;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly sessionCheck: NodeJS.Timeout;
   private checking = false;
 
   constructor(private readonly o: GatewayOptions) {
+    this.refusals = new Refusals(o.refusalLimits);
     this.heartbeat = setInterval(() => this.beat(), o.heartbeatMs);
     this.heartbeat.unref();
     this.sessionCheck = setInterval(() => void this.checkSessions(), o.sessionCheckMs);
@@ -96,8 +96,7 @@ export class Gateway {
     ws.on("close", (code) => {
       clearTimeout(timeout);
       this.peers.delete(peer);
-      this.refusalBudgets.get(peer)?.stop();
-      this.refusalBudgets.delete(peer);
+      this.refusals.forget(ws);
       // A close frame is a sign of life; a dropped connection (1006) was last heard at its last pong or frame.
       if (code !== 1006) peer.heardAt = this.o.clock.now();
       if (!identity) return;
@@ -198,14 +197,8 @@ export class Gateway {
       // A bad frame is answered and the socket stays open: nothing the client sent before is lost.
       const body = this.toErrorBody(error, { sessionId: who.sessionId }, peer);
       peer.send(id ? { type: "ACK", id, error: body } : { type: "ERROR", error: body });
-      if (error instanceof AppError && refusedInput.has(error.code)) this.budgetOf(peer).take();
+      if (error instanceof AppError && refusedInput.has(error.code)) this.refusals.refused(peer.socket, byteLength(data));
     }
-  }
-
-  private budgetOf(peer: Peer): RefusalBudget {
-    let budget = this.refusalBudgets.get(peer);
-    if (!budget) this.refusalBudgets.set(peer, (budget = new RefusalBudget(peer.socket, this.o.refusalLimits)));
-    return budget;
   }
 
   /**
@@ -287,6 +280,10 @@ const guessingCodes = new Set<ErrorCode>([
   "PAIR_PHONE_TOKEN_INVALID",
   "AUTH_TOKEN_INVALID",
 ]);
+
+function byteLength(data: RawData): number {
+  return Array.isArray(data) ? data.reduce((sum, part) => sum + part.length, 0) : Buffer.isBuffer(data) ? data.length : data.byteLength;
+}
 
 function parseJson(data: RawData): unknown {
   const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
