@@ -55,10 +55,16 @@ export async function hostileBench(o: HostileOptions): Promise<string> {
           const began = performance.now();
           loop = await readLoop(pid, loopFile, loop.seq);
           const retainedBefore = loop.rssAfterGcBytes;
-          const [honestStep, attackResult] = await Promise.all([chat(o.stepMs), attack]);
+          // CPU over the honest clients' step: the attacker's wait for late answers is not part of it.
+          let cpu = 0;
+          let wallS = 0;
+          const honestRun = chat(o.stepMs).then((step) => {
+            cpu = cpuSeconds(pid) - cpuBefore;
+            wallS = (performance.now() - began) / 1000;
+            return step;
+          });
+          const [honestStep, attackResult] = await Promise.all([honestRun, attack]);
           clearInterval(sampler);
-          const cpu = cpuSeconds(pid) - cpuBefore;
-          const wallS = (performance.now() - began) / 1000;
           loop = await readLoop(pid, loopFile, loop.seq);
           const memory = { peak: peakRss - rssBefore, retained: loop.rssAfterGcBytes - retainedBefore };
           rows.push(row(run, honestStep.result, attackResult, loop, memory, cpu, wallS));
