@@ -2,7 +2,7 @@
 // renderer, guards every web contents, registers the IPC map, opens the window.
 import { BrowserWindow, app, dialog, session } from "electron";
 import { ConfigError, parseConfig, type DesktopConfig } from "./config.ts";
-import { registerIpc } from "./ipc-main.ts";
+import { registerIpc } from "./registerIpc.ts";
 import { log } from "./log.ts";
 import { applyPermissionPolicy, createWindow, guardWebContents } from "./window.ts";
 

@@ -1,9 +1,9 @@
 // Binds the IPC map to Electron: one handler per channel, each behind the
-// sender check and the zod parsing of ipc-handlers.ts.
+// sender check and the zod parsing of ipcHandlers.ts.
 import { app, clipboard, ipcMain } from "electron";
 import type { DesktopConfig } from "./config.ts";
-import { registerIpcHandlers } from "./ipc-handlers.ts";
-import { isServerUrl } from "./url-policy.ts";
+import { registerIpcHandlers } from "./ipcHandlers.ts";
+import { isServerUrl } from "./urlPolicy.ts";
 
 export function registerIpc(config: DesktopConfig): void {
   registerIpcHandlers(

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { IpcChannel } from "../ipc.ts";
 import { parseConfig } from "./config.ts";
-import { registerIpcHandlers, type IpcInvokeEvent, type IpcListener } from "./ipc-handlers.ts";
-import { isServerUrl } from "./url-policy.ts";
+import { registerIpcHandlers, type IpcInvokeEvent, type IpcListener } from "./ipcHandlers.ts";
+import { isServerUrl } from "./urlPolicy.ts";
 
 const config = parseConfig({ argv: [], env: {} });
 const topFrame = (url: string): IpcInvokeEvent => ({ senderFrame: { url, parent: null } });
