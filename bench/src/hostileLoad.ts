@@ -4,7 +4,7 @@
 // process's start nor its handshakes fall in the measured time. Prints one JSON line: frames sent
 // and how the server answered them.
 import { parseArgs } from "node:util";
-import { hostileFrames } from "@easyqr/server/test/support/hostile.ts";
+import { hostileFrames } from "@easyqr/server/test-support";
 import WebSocket from "ws";
 
 export type HostileResult = { sent: number; answers: Record<string, number>; unanswered: number; closedSockets: number; bytes: number };
