@@ -44,6 +44,15 @@ export function applyPermissionPolicy(session: Session, config: DesktopConfig): 
   );
 }
 
+/** Brings the app's window forward: a second launch, a click on a notification. */
+export function focusWindow(): void {
+  const [win] = BrowserWindow.getAllWindows();
+  if (!win) return;
+  if (win.isMinimized()) win.restore();
+  win.show();
+  win.focus();
+}
+
 export function createWindow(config: DesktopConfig): BrowserWindow {
   // The strict check: the window only ever starts on <server>/desktop.
   if (!isDesktopUrl(config.desktopUrl, config)) {
