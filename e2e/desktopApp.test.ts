@@ -100,28 +100,30 @@ describe("in the desktop app, the web client reports new messages and the unread
       body: JSON.stringify({ userId: ann.id }),
     });
     const { id: chatId } = (await opened.json()) as { id: string };
+    // Ben wrote before Ann opened the app: that is her backlog, on the badge but not announced.
+    const sender = await track(launchDesktop());
+    await sender.page.goto(`${server.url}/`);
+    await sendAs(sender.page, server, ben.tokens.accessToken, chatId, ["Hi"]);
 
     const a = await track(launchDesktop());
     await a.context.addInitScript({ content: fakeBridge });
     await signInAs(a.page, server, ann);
     await a.page.goto(`${server.url}/home`);
     const row = a.page.getByTestId("chat-row").filter({ hasText: "Ben Okafor" });
-    await row.waitFor();
-    await waitForBadge(a.page, 0);
+    await row.getByTestId("chat-preview").getByText("Hi").waitFor();
+    await waitForBadge(a.page, 1);
 
     // Ann's window loses the focus; Ben writes.
     await setFocused(a.page, false);
-    const sender = await track(launchDesktop());
-    await sender.page.goto(`${server.url}/`);
     await sendAs(sender.page, server, ben.tokens.accessToken, chatId, ["Hello Ann"]);
-    await waitForBadge(a.page, 1);
+    await waitForBadge(a.page, 2);
     await a.page.waitForFunction(`window.__desktop.calls.some((c) => c[0] === "showNotification")`);
     assert.deepEqual(await notifications(a.page), [{ tag: chatId, title: "Ben Okafor", body: "Hello Ann" }]);
 
     // With the focus back, a message moves the badge only: the page shows it.
     await setFocused(a.page, true);
     await sendAs(sender.page, server, ben.tokens.accessToken, chatId, ["Still there?"]);
-    await waitForBadge(a.page, 2);
+    await waitForBadge(a.page, 3);
     await row.getByTestId("chat-preview").getByText("Still there?").waitFor();
     assert.equal((await notifications(a.page)).length, 1);
 
