@@ -1,4 +1,4 @@
-import type { EngineName } from "@easyqr/server/test/support/store.ts";
+import type { EngineName } from "@easyqr/server/test-support";
 import { chatHistory, defaultChatHistory } from "./chatHistory.ts";
 import { chatIdle, defaultChatIdle } from "./chatIdle.ts";
 import { chatLoad, defaultChatLoad } from "./chatLoad.ts";

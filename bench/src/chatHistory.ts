@@ -1,7 +1,6 @@
 // `npm run bench -- chat-history`: the newest page of a chat of 1,000,000 messages, over HTTP
 // (one keep-alive connection, one request at a time) and as a direct call of the service.
-import { seedChatHistory, type SeededChat } from "@easyqr/server/test/support/seed.ts";
-import type { EngineName } from "@easyqr/server/test/support/store.ts";
+import { seedChatHistory, type EngineName, type SeededChat } from "@easyqr/server/test-support";
 import { withServer } from "./chatServer.ts";
 import { runLoad } from "./processes.ts";
 import { formatMs, table } from "./stats.ts";

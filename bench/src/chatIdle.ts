@@ -1,7 +1,7 @@
 // `npm run bench -- chat-idle`: server memory per idle signed-in socket. 1,000 sockets warm the
 // server up; then the rest up to `sockets` connect from several load processes (each from its own
 // loopback source addresses), and the RSS growth is divided by the sockets added.
-import type { EngineName } from "@easyqr/server/test/support/store.ts";
+import type { EngineName } from "@easyqr/server/test-support";
 import { sourceIps, withServer } from "./chatServer.ts";
 import { rssBytes } from "./processes.ts";
 import { table } from "./stats.ts";

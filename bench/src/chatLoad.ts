@@ -2,7 +2,7 @@
 // offered rates that step up; the server runs as its own process on core 0, the load generators
 // on core 1. Users, sessions and connections are seeded into the database before the server
 // starts; everything measured goes through the real socket protocol.
-import type { EngineName } from "@easyqr/server/test/support/store.ts";
+import type { EngineName } from "@easyqr/server/test-support";
 import type { StepResult, WorkerUser } from "./chatMessages.ts";
 import { openChats, sourceIps, withServer } from "./chatServer.ts";
 import { cpuSeconds, rssBytes } from "./processes.ts";

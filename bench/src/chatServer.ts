@@ -1,5 +1,4 @@
-import { seedUsers, type SeededUser } from "@easyqr/server/test/support/seed.ts";
-import { freshStore, type EngineName, type Store } from "@easyqr/server/test/support/store.ts";
+import { freshStore, seedUsers, type EngineName, type SeededUser, type Store } from "@easyqr/server/test-support";
 import { startServer, type RunningServer } from "./processes.ts";
 
 /**

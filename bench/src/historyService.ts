@@ -1,8 +1,8 @@
 // Times the chat service's newest-page call with no HTTP around it: the app is built in this
 // process (pinned to the server's core while the server idles) on the bench's database.
 import { parseArgs } from "node:util";
-import { buildApp } from "@easyqr/server/src/app.ts";
-import { loadConfig } from "@easyqr/server/src/config.ts";
+import { buildApp } from "@easyqr/server/app";
+import { loadConfig } from "@easyqr/server/config";
 import { timePages } from "./stats.ts";
 
 const { values } = parseArgs({

@@ -7,7 +7,7 @@
 // costs this machine (the attacker's sending, the kernel's buffers) without EasyQR's server.
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
-import { hostileFrames } from "@easyqr/server/test/support/hostile.ts";
+import { hostileFrames } from "@easyqr/server/test-support";
 import WebSocket, { WebSocketServer } from "ws";
 
 export type HostileResult = { sent: number; answers: Record<string, number>; unanswered: number; closedSockets: number; bytes: number };

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { freePort } from "@easyqr/server/test/support/serverProcess.ts";
+import { freePort } from "@easyqr/server/test-support";
 
 export const root = fileURLToPath(new URL("../..", import.meta.url));
 

@@ -9,7 +9,7 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 
 const src = dirname(fileURLToPath(import.meta.url));
-const ELECTRON_WIRING = new Set(["main/main.ts", "main/window.ts", "main/ipc-main.ts", "preload/preload.ts"]);
+const ELECTRON_WIRING = new Set(["main/main.ts", "main/window.ts", "main/registerIpc.ts", "preload/preload.ts"]);
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

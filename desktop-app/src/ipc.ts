@@ -4,44 +4,25 @@
 // Runs in main and preload: imports zod only, never `electron` or `node:*`.
 import * as z from "zod";
 
-/** Longest text the renderer may put on the clipboard, in UTF-8 bytes. */
-export const MAX_CLIPBOARD_BYTES = 64 * 1024;
-
-const utf8 = new TextEncoder();
-
-/** A UTF-16 string has at least one UTF-8 byte per code unit: cheap early reject. */
-function fitsClipboard(text: string): boolean {
-  return text.length <= MAX_CLIPBOARD_BYTES && utf8.encode(text).byteLength <= MAX_CLIPBOARD_BYTES;
-}
-
-/** `process.platform` values, so the renderer can name the device ("EasyQR on Linux"). */
-export const Platform = z.enum([
-  "aix",
-  "android",
-  "cygwin",
-  "darwin",
-  "freebsd",
-  "haiku",
-  "linux",
-  "netbsd",
-  "openbsd",
-  "sunos",
-  "win32",
-]);
-export type Platform = z.infer<typeof Platform>;
+/** Longest notification title and body, in UTF-16 units: about what a system notification shows. */
+export const MAX_NOTIFICATION_TITLE = 128;
+export const MAX_NOTIFICATION_BODY = 256;
 
 export const ipcMap = {
-  "app:info": {
-    request: z.undefined(),
-    response: z.strictObject({
-      version: z.string().min(1).max(64),
-      platform: Platform,
-    }),
-  },
-  "clipboard:write": {
+  // A system notification while no window of the app has the focus. A newer one with the same
+  // tag (the web client uses the chat's id) replaces the one on screen. `shown` is false when
+  // it was not shown: the window had the focus, or the system has no notifications.
+  "notification:show": {
     request: z.strictObject({
-      text: z.string().refine(fitsClipboard, `text must be at most ${MAX_CLIPBOARD_BYTES} bytes`),
+      tag: z.string().min(1).max(64),
+      title: z.string().min(1).max(MAX_NOTIFICATION_TITLE),
+      body: z.string().max(MAX_NOTIFICATION_BODY),
     }),
+    response: z.strictObject({ shown: z.boolean() }),
+  },
+  // The number on the app's icon (macOS dock, Linux launchers); 0 clears it.
+  "badge:set": {
+    request: z.strictObject({ count: z.number().int().nonnegative() }),
     response: z.strictObject({ ok: z.literal(true) }),
   },
 } as const satisfies Record<string, { request: z.ZodType; response: z.ZodType }>;
@@ -91,7 +72,7 @@ function parseWith<C extends IpcChannel, K extends "request" | "response">(
   const result = schema.safeParse(raw);
   // Sound: `schema` is IpcMap[C][K]; TypeScript cannot follow a generic index into the map.
   if (result.success) return result.data as z.output<IpcMap[C][K]>;
-  // Name the failing fields, never echo the payload (it may be 64 KB of clipboard text).
+  // Name the failing fields, never echo the payload (the page's text, maybe a message).
   const fields = result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
   throw new IpcError(kind === "request" ? "IPC_INVALID_REQUEST" : "IPC_INVALID_RESPONSE", `${channel}: ${fields.join("; ")}`);
 }

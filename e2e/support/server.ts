@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort } from "@easyqr/server/test/support/serverProcess.ts";
+import { freePort } from "@easyqr/server/test-support";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 

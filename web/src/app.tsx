@@ -5,6 +5,7 @@ import { BrowserRouter, Route, Routes } from "react-router";
 import { LandingRoute, OnboardingRoute, PrivateRoute, PublicRoute, Splash } from "./features/session/guards.tsx";
 import { paths } from "./features/session/guard.ts";
 import { ContactsLoader } from "./features/contacts/ContactsLoader.tsx";
+import { DesktopAppAlerts } from "./features/desktopApp/DesktopAppAlerts.tsx";
 import { SessionLoader } from "./features/session/SessionLoader.tsx";
 import { appStore } from "./features/session/state.ts";
 import { LandingPage, NotFoundPage } from "./pages/LandingPage.tsx";
@@ -36,6 +37,7 @@ createRoot(root).render(
     <Provider store={appStore}>
       <SessionLoader />
       <ContactsLoader />
+      <DesktopAppAlerts />
       <BrowserRouter>
         <Suspense fallback={<Splash />}>
           <Routes>

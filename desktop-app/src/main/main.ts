@@ -2,9 +2,9 @@
 // renderer, guards every web contents, registers the IPC map, opens the window.
 import { BrowserWindow, app, dialog, session } from "electron";
 import { ConfigError, parseConfig, type DesktopConfig } from "./config.ts";
-import { registerIpc } from "./ipc-main.ts";
+import { registerIpc } from "./registerIpc.ts";
 import { log } from "./log.ts";
-import { applyPermissionPolicy, createWindow, guardWebContents } from "./window.ts";
+import { applyPermissionPolicy, createWindow, focusWindow, guardWebContents } from "./window.ts";
 
 function readConfig(): DesktopConfig | null {
   try {
@@ -23,12 +23,7 @@ function readConfig(): DesktopConfig | null {
 function start(config: DesktopConfig): void {
   log.info(`showing ${config.desktopUrl} (server from ${config.source})`);
   app.on("web-contents-created", (_event, contents) => guardWebContents(contents, config));
-  app.on("second-instance", () => {
-    const [win] = BrowserWindow.getAllWindows();
-    if (!win) return;
-    if (win.isMinimized()) win.restore();
-    win.focus();
-  });
+  app.on("second-instance", focusWindow);
   app.on("window-all-closed", () => {
     if (process.platform !== "darwin") app.quit();
   });
@@ -45,6 +40,9 @@ function start(config: DesktopConfig): void {
 // Before "ready": every renderer runs in Chromium's sandbox, whatever a
 // BrowserWindow asks for.
 app.enableSandbox();
+// Windows shows notifications only for an app with an id; the installer registers this one
+// (electron-builder's appId), and naming it here covers a run from the source tree too.
+if (process.platform === "win32") app.setAppUserModelId("app.easyqr.desktop");
 
 const config = readConfig();
 if (config) {

@@ -1,7 +1,7 @@
 // Which web permissions the server's pages get. Pure, unit-tested; wired to
 // session.setPermissionRequestHandler / setPermissionCheckHandler in window.ts.
 import type { DesktopConfig } from "./config.ts";
-import { isServerUrl } from "./url-policy.ts";
+import { isServerUrl } from "./urlPolicy.ts";
 
 /**
  * Writing to the clipboard (the "Copy" buttons of the scan history) is the

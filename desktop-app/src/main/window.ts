@@ -1,12 +1,12 @@
 // The EasyQR window and the rules every web contents of the app lives under.
-// The decisions are in url-policy.ts and permissions.ts; this file wires them
+// The decisions are in urlPolicy.ts and permissions.ts; this file wires them
 // to Electron's events.
 import { join } from "node:path";
 import { BrowserWindow, app, dialog, shell, type Session, type WebContents } from "electron";
 import type { DesktopConfig } from "./config.ts";
 import { log } from "./log.ts";
 import { isPermissionAllowed } from "./permissions.ts";
-import { externalLinkTarget, isAllowedNavigation, isDesktopUrl } from "./url-policy.ts";
+import { externalLinkTarget, isAllowedNavigation, isDesktopUrl } from "./urlPolicy.ts";
 
 /** Chromium's net::ERR_ABORTED: a navigation we (or the page) cancelled, not a failure. */
 const ERR_ABORTED = -3;
@@ -42,6 +42,15 @@ export function applyPermissionPolicy(session: Session, config: DesktopConfig): 
   session.setPermissionCheckHandler((contents, permission, _origin, details) =>
     isPermissionAllowed(permission, details.requestingUrl ?? contents?.getURL() ?? "", config),
   );
+}
+
+/** Brings the app's window forward: a second launch, a click on a notification. */
+export function focusWindow(): void {
+  const [win] = BrowserWindow.getAllWindows();
+  if (!win) return;
+  if (win.isMinimized()) win.restore();
+  win.show();
+  win.focus();
 }
 
 export function createWindow(config: DesktopConfig): BrowserWindow {

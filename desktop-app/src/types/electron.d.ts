@@ -133,6 +133,7 @@ export type WebContents = {
 export declare class BrowserWindow {
   constructor(options?: BrowserWindowConstructorOptions);
   static getAllWindows(): BrowserWindow[];
+  static getFocusedWindow(): BrowserWindow | null;
   readonly webContents: WebContents;
   loadURL(url: string): Promise<void>;
   show(): void;
@@ -147,7 +148,9 @@ export type App = {
   enableSandbox(): void;
   requestSingleInstanceLock(): boolean;
   whenReady(): Promise<void>;
-  getVersion(): string;
+  setAppUserModelId(id: string): void;
+  /** False where the platform shows no count (Windows, most Linux desktops). */
+  setBadgeCount(count?: number): boolean;
   quit(): void;
   exit(exitCode?: number): void;
   on(event: "second-instance" | "window-all-closed" | "activate", listener: () => void): App;
@@ -182,9 +185,20 @@ export declare const shell: {
   openExternal(url: string, options?: { activate?: boolean }): Promise<void>;
 };
 
-export declare const clipboard: {
-  writeText(text: string, type?: "selection" | "clipboard"): void;
+export type NotificationConstructorOptions = {
+  title?: string;
+  subtitle?: string;
+  body?: string;
+  silent?: boolean;
 };
+
+export declare class Notification {
+  constructor(options?: NotificationConstructorOptions);
+  static isSupported(): boolean;
+  show(): void;
+  close(): void;
+  on(event: "click" | "close" | "show", listener: (event: Event) => void): this;
+}
 
 export type MessageBoxOptions = {
   message: string;

@@ -5,7 +5,7 @@ import { AppError } from "../errors.ts";
 
 /**
  * Every permission check between two users lives here. The rule: only connections see each
- * other's profile details and presence (and, later, chat); to anyone else a user is answered
+ * other's profile details and presence, and only they write to each other (members keep reading their chat); to anyone else a user is answered
  * exactly as a user who does not exist. A block ends the connection, so it ends all of that too.
  */
 

@@ -22,7 +22,7 @@ import { userById, userByUsername } from "../users/queries.ts";
 import type { ContactLimits } from "./limits.ts";
 import { blockedUsers, cardHoldersOf, connectedUser, connectedUsers, pendingRequests, requestOfPair } from "./queries.ts";
 import type { ContactQrService } from "./qr.ts";
-import { requestView, type RequestRow } from "./views.ts";
+import { requestView, type RequestRow } from "./view.ts";
 
 type Target = { userId: string; via: "qr" | "username"; tokenHash?: string };
 /** What one request did: a pending request, or (crossing) the other side's request accepted. `hidden`: the recipient never sees it. */

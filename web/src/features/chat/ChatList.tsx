@@ -7,10 +7,8 @@ import { useNow } from "../../components/useNow.ts";
 import { contactsAtom, presenceFreshAtom } from "../contacts/state.ts";
 import { chatPath } from "../session/guard.ts";
 import { userAtom } from "../session/state.ts";
-import { listTime, previewText } from "./messageText.ts";
+import { displayName, listTime, previewText } from "./messageText.ts";
 import { chatListAtom, chatsAtom, chatSyncRef, outboxAtom } from "./state.ts";
-
-export const displayName = (user: { name: string | null; username: string | null }) => user.name ?? user.username ?? "Someone";
 
 function ChatRow({ chat, me, active, typing, online, pending, now }: { chat: Chat; me: string; active: boolean; typing: boolean; online: boolean; pending: string | undefined; now: number }) {
   const name = displayName(chat.peer);

@@ -10,7 +10,7 @@ import { presenceText } from "../contacts/lastSeen.ts";
 import { contactsAtom, presenceFreshAtom } from "../contacts/state.ts";
 import { paths } from "../session/guard.ts";
 import { userAtom } from "../session/state.ts";
-import { displayName } from "./ChatList.tsx";
+import { displayName } from "./messageText.ts";
 import { Composer } from "./Composer.tsx";
 import type { BubbleActions } from "./MessageBubble.tsx";
 import { MessageList, type MessageListHandle } from "./MessageList.tsx";

@@ -1,6 +1,9 @@
 import { DELETE_WINDOW_MS, EDIT_WINDOW_MS } from "@easyqr/protocol";
 import type { Chat, Message, ReplyPreview } from "@easyqr/protocol";
 
+/** How the chat screens name a person: their name, else their username. */
+export const displayName = (user: { name: string | null; username: string | null }) => user.name ?? user.username ?? "Someone";
+
 /** What a chat row says of a message: its text, or Photo / File, or that it was deleted. */
 export function previewText(message: Pick<Message, "text" | "attachments" | "deletedAt" | "senderId">, me: string): string {
   const mine = message.senderId === me;

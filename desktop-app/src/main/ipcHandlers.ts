@@ -1,6 +1,6 @@
 // Main-process side of the IPC map: every handler checks who is calling,
 // parses the request, runs, and parses its own response before it leaves.
-// Pure (no `electron` import): ipc-main.ts passes in ipcMain.handle.
+// Pure (no `electron` import): registerIpc.ts passes in ipcMain.handle.
 import {
   IpcError,
   ipcChannels,

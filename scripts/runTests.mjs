@@ -13,7 +13,7 @@ const suites = {
 const name = process.argv[2];
 const suite = suites[name];
 if (!suite) {
-  console.error(`usage: run-tests.mjs ${Object.keys(suites).join("|")} [filter]`);
+  console.error(`usage: runTests.mjs ${Object.keys(suites).join("|")} [filter]`);
   process.exit(2);
 }
 const filter = process.argv[3];

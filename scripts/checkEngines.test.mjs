@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { unsupportedBy } from "./check-engines.mjs";
+import { unsupportedBy } from "./checkEngines.mjs";
 
 const linux = { platform: "linux", arch: "x64" };
 const range = "^20.19.0 || ^22.13.0 || ^24.0.0 || ^26.0.0";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseConfig } from "./config.ts";
-import { externalLinkTarget, isAllowedNavigation, isDesktopUrl, isServerUrl } from "./url-policy.ts";
+import { externalLinkTarget, isAllowedNavigation, isDesktopUrl, isServerUrl } from "./urlPolicy.ts";
 
 const local = parseConfig({ argv: [], env: {} });
 const mounted = parseConfig({ argv: ["--server=https://example.test/easyqr"], env: {} });

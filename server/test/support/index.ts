@@ -1,0 +1,6 @@
+// `@easyqr/server/test-support`: what code outside the server (bench/, e2e/) uses of its test
+// support. The server's own tests import the files beside this one directly.
+export { hostileFrames } from "./hostile.ts";
+export { seedChatHistory, seedUsers, type SeededChat, type SeededUser } from "./seed.ts";
+export { freePort } from "./serverProcess.ts";
+export { freshStore, type EngineName, type Store } from "./store.ts";
