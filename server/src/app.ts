@@ -12,7 +12,7 @@ import { defaultAuthLimits, type AuthLimits } from "./auth/limits.ts";
 import { OtpService } from "./auth/otp.ts";
 import { AuthService } from "./auth/service.ts";
 import { SessionService } from "./auth/sessions.ts";
-import { AccessTokens } from "./auth/tokens.ts";
+import { accessTokens } from "./auth/tokens.ts";
 import { defaultChatLimits, type ChatLimits } from "./chat/limits.ts";
 import { SendQueue } from "./chat/sendQueue.ts";
 import { ChatService } from "./chat/service.ts";
@@ -42,7 +42,7 @@ import { RateLimiter } from "./limits/rateLimiter.ts";
 import { defaultPairingLimits, type PairingLimits } from "./pairing/limits.ts";
 import { PairingService } from "./pairing/service.ts";
 import { MemoryPairingStore } from "./pairing/store.ts";
-import { PairTokens } from "./pairing/tokens.ts";
+import { pairTokens } from "./pairing/tokens.ts";
 import { defaultPresenceLimits, type PresenceLimits } from "./presence/limits.ts";
 import { PresenceService } from "./presence/service.ts";
 import { MemoryPresenceStore, type PresenceStore } from "./presence/store.ts";
@@ -146,7 +146,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const hub = new Hub();
   const pairing = new PairingService(
     new MemoryPairingStore(),
-    new PairTokens(config.secret, clock),
+    pairTokens(config.secret, clock),
     clock,
     (sessionId, target, event) => hub.publish(sessionId, target, event),
     log,
@@ -156,7 +156,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const authLimits = { ...defaultAuthLimits, ...options.authLimits };
   const delivery = options.otpDelivery ?? otpDelivery(config.otp, log);
   const rateLimiter = new RateLimiter(database.db, clock);
-  const sessions = new SessionService(database.db, new AccessTokens(config.secret, clock), clock, authLimits, log);
+  const sessions = new SessionService(database.db, accessTokens(config.secret, clock), clock, authLimits, log);
   const otp = new OtpService(database.db, new OtpHasher(config.secret), delivery, rateLimiter, clock, authLimits, log);
   const auth = new AuthService(database.db, otp, sessions, clock, config.defaultRegion);
   const users = new UsersService(database.db, otp, sessions, clock, config.defaultRegion, log);
