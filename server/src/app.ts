@@ -158,13 +158,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const rateLimiter = new RateLimiter(database.db, clock);
   const sessions = new SessionService(database.db, accessTokens(config.secret, clock), clock, authLimits, log);
   const otp = new OtpService(database.db, new OtpHasher(config.secret), delivery, rateLimiter, clock, authLimits, log);
-  const auth = new AuthService(database.db, otp, sessions, clock, config.defaultRegion);
   const users = new UsersService(database.db, otp, sessions, clock, config.defaultRegion, log);
+  const auth = new AuthService(otp, sessions, users, config.defaultRegion);
   const storage = options.storage ?? createStorage(config.storage);
   const avatars = new AvatarService(storage, users, log);
   const fanout = localFanout(hub);
   const presenceLimits = { ...defaultPresenceLimits, ...options.presenceLimits };
-  const presence = new PresenceService(options.presenceStore ?? new MemoryPresenceStore(), database.db, clock, presenceLimits, fanout, log);
+  const presence = new PresenceService(options.presenceStore ?? new MemoryPresenceStore(), database.db, users, clock, presenceLimits, fanout, log);
   const contactLimits = { ...defaultContactLimits, ...options.contactLimits };
   const contactQr = new ContactQrService(database.db, clock, contactLimits, rateLimiter, () => publicUrl);
   const contacts = new ContactsService(database.db, contactQr, clock, contactLimits, rateLimiter, presence, fanout, log);
