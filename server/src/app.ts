@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { pino, type Logger } from "pino";
 import { RateLimiterMemory } from "rate-limiter-flexible";
+import { attachmentFiles } from "./attachments/files.ts";
 import { defaultAttachmentLimits, type AttachmentLimits } from "./attachments/limits.ts";
 import { AttachmentService } from "./attachments/service.ts";
 import { Spool } from "./attachments/spool.ts";
@@ -13,6 +14,8 @@ import { OtpService } from "./auth/otp.ts";
 import { AuthService } from "./auth/service.ts";
 import { SessionService } from "./auth/sessions.ts";
 import { accessTokens } from "./auth/tokens.ts";
+import { avatarFiles } from "./avatars/files.ts";
+import { AvatarService } from "./avatars/service.ts";
 import { defaultChatLimits, type ChatLimits } from "./chat/limits.ts";
 import { SendQueue } from "./chat/sendQueue.ts";
 import { ChatService } from "./chat/service.ts";
@@ -32,13 +35,12 @@ import { clientErrorAnswer, registerErrorHandling, sendError } from "./http/erro
 import { registerJsonBodies } from "./http/jsonBodies.ts";
 import { registerOpenApi } from "./http/openapi.ts";
 import { registerPairingRoutes } from "./http/pairingRoutes.ts";
-import { securityHeaders } from "./http/securityHeaders.ts";
 import { Router } from "./http/route.ts";
+import { securityHeaders } from "./http/securityHeaders.ts";
 import { registerMultipart } from "./http/upload.ts";
 import { registerUserRoutes } from "./http/userRoutes.ts";
 import { registerWebClient } from "./http/webClient.ts";
 import { every } from "./jobs.ts";
-import { RateLimiter } from "./limits/rateLimiter.ts";
 import { defaultPairingLimits, type PairingLimits } from "./pairing/limits.ts";
 import { PairingService } from "./pairing/service.ts";
 import { MemoryPairingStore } from "./pairing/store.ts";
@@ -46,16 +48,16 @@ import { pairTokens } from "./pairing/tokens.ts";
 import { defaultPresenceLimits, type PresenceLimits } from "./presence/limits.ts";
 import { PresenceService } from "./presence/service.ts";
 import { MemoryPresenceStore, type PresenceStore } from "./presence/store.ts";
+import { RateLimiter } from "./rateLimiter.ts";
 import { ChatSocket } from "./realtime/chatSocket.ts";
 import { localFanout } from "./realtime/fanout.ts";
 import { Gateway } from "./realtime/gateway.ts";
 import { Hub } from "./realtime/hub.ts";
 import { allowedOrigins } from "./realtime/origin.ts";
 import { defaultRefusalLimits, type RefusalLimits } from "./realtime/refusals.ts";
+import { createStorage, type Storage } from "./storage/index.ts";
+import { FILE_SWEEP_EVERY_MS, FileSweep } from "./storage/sweep.ts";
 import type { TlsFiles } from "./tls.ts";
-import { FILE_SWEEP_EVERY_MS, FileSweep } from "./uploads/fileSweep.ts";
-import { AvatarService } from "./uploads/service.ts";
-import { createStorage, type Storage } from "./uploads/storage/index.ts";
 import { UsersService } from "./users/service.ts";
 
 export type AppOptions = {
@@ -180,7 +182,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     await attachments.removeOfUser(userId);
   });
   // A deleted account's chats go by ON DELETE CASCADE (members, messages, reactions and attachment rows; the files go in the hook above).
-  const fileSweep = new FileSweep(database.db, storage, clock, log);
+  const fileSweep = new FileSweep(database.db, storage, [avatarFiles, attachmentFiles], clock, log);
   const chat = new ChatService(chatSql(database), clock, chatLimits, fanout, log, attachments);
   const sends = new SendQueue((items) => chat.sendBatch(items), chatLimits.batchSize, chatLimits.batchGapMs, sendBatches);
 

@@ -1,7 +1,7 @@
 import type { Relation } from "@easyqr/protocol";
 import { areConnected, hasBlocked, pairOf } from "../access/checks.ts";
 import type { ContactQrTokensTable, ContactRequestsTable, Db, UsersTable } from "../db/schema.ts";
-import type { RequestRow } from "./views.ts";
+import type { RequestRow } from "./view.ts";
 
 /** Reads of the contacts tables; every change goes through ContactsService. */
 

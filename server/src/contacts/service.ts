@@ -15,14 +15,14 @@ import type { Clock } from "../clock.ts";
 import { uniqueViolation } from "../db/errors.ts";
 import type { Db, UsersTable } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
-import type { RateLimiter } from "../limits/rateLimiter.ts";
+import type { RateLimiter } from "../rateLimiter.ts";
 import type { PresenceService } from "../presence/service.ts";
 import type { UserFanout } from "../fanout.ts";
 import { userById, userByUsername } from "../users/queries.ts";
 import type { ContactLimits } from "./limits.ts";
 import { blockedUsers, cardHoldersOf, connectedUser, connectedUsers, pendingRequests, requestOfPair } from "./queries.ts";
 import type { ContactQrService } from "./qr.ts";
-import { requestView, type RequestRow } from "./views.ts";
+import { requestView, type RequestRow } from "./view.ts";
 
 type Target = { userId: string; via: "qr" | "username"; tokenHash?: string };
 /** What one request did: a pending request, or (crossing) the other side's request accepted. `hidden`: the recipient never sees it. */
