@@ -19,7 +19,7 @@ import { AvatarService } from "./avatars/service.ts";
 import { defaultChatLimits, type ChatLimits } from "./chat/limits.ts";
 import { SendQueue } from "./chat/sendQueue.ts";
 import { ChatService } from "./chat/service.ts";
-import { chatSql } from "./chat/sql.ts";
+import { openChatStore } from "./chat/store/index.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { localAddresses, type Config } from "./config.ts";
 import { defaultContactLimits, type ContactLimits } from "./contacts/limits.ts";
@@ -183,7 +183,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   // A deleted account's chats go by ON DELETE CASCADE (members, messages, reactions and attachment rows; the files go in the hook above).
   const fileSweep = new FileSweep(database.db, storage, [avatarFiles, attachmentFiles], clock, log);
-  const chat = new ChatService(chatSql(database), clock, chatLimits, fanout, log, attachments);
+  const chat = new ChatService(openChatStore(database), clock, chatLimits, fanout, log, attachments);
   const sends = new SendQueue((items) => chat.sendBatch(items), chatLimits.batchSize, chatLimits.batchGapMs, sendBatches);
 
   const gateway = new Gateway({
