@@ -151,7 +151,7 @@ async function sendOne(q: ChatStatements, { userId, frame }: SendItem, now: numb
     clientId: frame.id,
     text: row.text,
     replyTo,
-    attachments: attachments.map((a, position) => attachmentView(a)),
+    attachments: attachments.map((a) => attachmentView(a)),
     reactions: [],
     createdAt: now,
     editedAt: null,
