@@ -43,6 +43,19 @@ export default tseslint.config(
     rules: { "no-restricted-imports": ["error", { patterns: ["@easyqr/server", "**/server/src/**"] }] },
   },
   {
+    // Hand-written SQL runs in the chat store only (ADR 0003, amended): only it and db/ touch the drivers.
+    files: ["server/src/**/*.ts"],
+    ignores: ["server/src/db/**", "server/src/chat/store/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: ["better-sqlite3", "pg"].map((name) => ({ name, message: "Use Kysely (db/), or the chat store for the message path (ADR 0003)." })),
+        },
+      ],
+    },
+  },
+  {
     // No folder imports one that imports it back (scripts/folder-cycles.mjs).
     files: ["server/src/**/*.ts"],
     plugins: { local: { rules: { "no-folder-cycles": noFolderCycles } } },
