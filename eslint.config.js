@@ -56,6 +56,19 @@ export default tseslint.config(
     },
   },
   {
+    // access/ is imported by every service and imports none of them (only db/ types and shared leaf files).
+    files: ["server/src/access/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: ["better-sqlite3", "pg"].map((name) => ({ name, message: "Use Kysely (db/)." })),
+          patterns: [{ group: ["../*/*", "!../db/*"], message: "access/ imports no service: pass what it needs in, or move the rule here." }],
+        },
+      ],
+    },
+  },
+  {
     // No folder imports one that imports it back (scripts/folder-cycles.mjs).
     files: ["server/src/**/*.ts"],
     plugins: { local: { rules: { "no-folder-cycles": noFolderCycles } } },
