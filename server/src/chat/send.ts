@@ -4,7 +4,7 @@ import { messageNotFound, readableChat, writableChat } from "../access/chats.ts"
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
 import { attachmentView } from "../attachments/view.ts";
-import { messageById, replyPreview } from "./queries.ts";
+import { messageById, replyPreview } from "./view.ts";
 import type { AttachmentRow, LockedChat, MessageRow } from "./rows.ts";
 import type { AttachmentLink, ChatStatements, ChatUpdate, ReplyTarget } from "./store/store.ts";
 import type { Turn } from "./turns.ts";

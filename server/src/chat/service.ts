@@ -23,7 +23,7 @@ import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
 import type { UserFanout } from "../fanout.ts";
 import type { ChatLimits } from "./limits.ts";
-import { chatRows, chatView, renderMessages } from "./queries.ts";
+import { chatRows, chatView, renderMessages } from "./view.ts";
 import type { LockedChat, MessageRow } from "./rows.ts";
 import { sendAll, type SendItem, type SendOutcome } from "./send.ts";
 import type { ChatStatements, ChatStore } from "./store/store.ts";

@@ -4,7 +4,7 @@ import { attachmentView } from "../attachments/view.ts";
 import type { ChatViewRow, MessageRow } from "./rows.ts";
 import type { ChatReads, Selector } from "./store/store.ts";
 
-/** Reads of the chat tables, rendered as the protocol's views; every change goes through ChatService. */
+/** The chat tables rendered as the protocol's views (from the store's rows); every change goes through ChatService. */
 
 /** How much of the original a reply quotes. */
 const PREVIEW_CHARS = 200;
