@@ -2,6 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
+import { noFolderCycles } from "./scripts/folder-cycles.mjs";
 
 export default tseslint.config(
   { ignores: ["**/dist/**", "**/node_modules/**", "data/**", "bench/results/**", "test-results/**"] },
@@ -41,5 +42,43 @@ export default tseslint.config(
     files: ["web/**/*.{ts,tsx}", "desktop-app/**/*.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: ["@easyqr/server", "**/server/src/**"] }] },
   },
+  {
+    // Hand-written SQL runs in the chat store only (ADR 0003, amended): only it and db/ touch the drivers.
+    files: ["server/src/**/*.ts"],
+    ignores: ["server/src/db/**", "server/src/chat/store/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: ["better-sqlite3", "pg"].map((name) => ({ name, message: "Use Kysely (db/), or the chat store for the message path (ADR 0003)." })),
+        },
+      ],
+    },
+  },
+  {
+    // access/ is imported by every service and imports none of them (only db/ types and shared leaf files).
+    files: ["server/src/access/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: ["better-sqlite3", "pg"].map((name) => ({ name, message: "Use Kysely (db/)." })),
+          patterns: [{ group: ["../*/*", "!../db/*"], message: "access/ imports no service: pass what it needs in, or move the rule here." }],
+        },
+      ],
+    },
+  },
+  {
+    // No folder imports one that imports it back (scripts/folder-cycles.mjs).
+    files: ["server/src/**/*.ts"],
+    plugins: { local: { rules: { "no-folder-cycles": noFolderCycles } } },
+    rules: { "local/no-folder-cycles": ["error", { root: `${import.meta.dirname}/server/src` }] },
+  },
+  // web/src too, once its folder cycles (api↔features, components↔features) are gone; another branch of issue 13 removes them:
+  // {
+  //   files: ["web/src/**/*.{ts,tsx}"],
+  //   plugins: { local: { rules: { "no-folder-cycles": noFolderCycles } } },
+  //   rules: { "local/no-folder-cycles": ["error", { root: `${import.meta.dirname}/web/src` }] },
+  // },
   { files: ["**/*.{js,mjs,cjs}"], ...tseslint.configs.disableTypeChecked },
 );

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { pino, type Logger } from "pino";
 import { RateLimiterMemory } from "rate-limiter-flexible";
+import { attachmentFiles } from "./attachments/files.ts";
 import { defaultAttachmentLimits, type AttachmentLimits } from "./attachments/limits.ts";
 import { AttachmentService } from "./attachments/service.ts";
 import { Spool } from "./attachments/spool.ts";
@@ -12,11 +13,13 @@ import { defaultAuthLimits, type AuthLimits } from "./auth/limits.ts";
 import { OtpService } from "./auth/otp.ts";
 import { AuthService } from "./auth/service.ts";
 import { SessionService } from "./auth/sessions.ts";
-import { AccessTokens } from "./auth/tokens.ts";
+import { accessTokens } from "./auth/tokens.ts";
+import { avatarFiles } from "./avatars/files.ts";
+import { AvatarService } from "./avatars/service.ts";
 import { defaultChatLimits, type ChatLimits } from "./chat/limits.ts";
 import { SendQueue } from "./chat/sendQueue.ts";
 import { ChatService } from "./chat/service.ts";
-import { chatSql } from "./chat/sql.ts";
+import { openChatStore } from "./chat/store/index.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { localAddresses, type Config } from "./config.ts";
 import { defaultContactLimits, type ContactLimits } from "./contacts/limits.ts";
@@ -32,30 +35,29 @@ import { clientErrorAnswer, registerErrorHandling, sendError } from "./http/erro
 import { registerJsonBodies } from "./http/jsonBodies.ts";
 import { registerOpenApi } from "./http/openapi.ts";
 import { registerPairingRoutes } from "./http/pairingRoutes.ts";
-import { securityHeaders } from "./http/securityHeaders.ts";
 import { Router } from "./http/route.ts";
+import { securityHeaders } from "./http/securityHeaders.ts";
 import { registerMultipart } from "./http/upload.ts";
 import { registerUserRoutes } from "./http/userRoutes.ts";
 import { registerWebClient } from "./http/webClient.ts";
 import { every } from "./jobs.ts";
-import { RateLimiter } from "./limits/rateLimiter.ts";
 import { defaultPairingLimits, type PairingLimits } from "./pairing/limits.ts";
 import { PairingService } from "./pairing/service.ts";
 import { MemoryPairingStore } from "./pairing/store.ts";
-import { PairTokens } from "./pairing/tokens.ts";
+import { pairTokens } from "./pairing/tokens.ts";
 import { defaultPresenceLimits, type PresenceLimits } from "./presence/limits.ts";
 import { PresenceService } from "./presence/service.ts";
 import { MemoryPresenceStore, type PresenceStore } from "./presence/store.ts";
+import { RateLimiter } from "./rateLimiter.ts";
 import { ChatSocket } from "./realtime/chatSocket.ts";
 import { localFanout } from "./realtime/fanout.ts";
 import { Gateway } from "./realtime/gateway.ts";
 import { Hub } from "./realtime/hub.ts";
 import { allowedOrigins } from "./realtime/origin.ts";
 import { defaultRefusalLimits, type RefusalLimits } from "./realtime/refusals.ts";
+import { createStorage, type Storage } from "./storage/index.ts";
+import { FILE_SWEEP_EVERY_MS, FileSweep } from "./storage/sweep.ts";
 import type { TlsFiles } from "./tls.ts";
-import { FILE_SWEEP_EVERY_MS, FileSweep } from "./uploads/fileSweep.ts";
-import { AvatarService } from "./uploads/service.ts";
-import { createStorage, type Storage } from "./uploads/storage/index.ts";
 import { UsersService } from "./users/service.ts";
 
 export type AppOptions = {
@@ -146,7 +148,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const hub = new Hub();
   const pairing = new PairingService(
     new MemoryPairingStore(),
-    new PairTokens(config.secret, clock),
+    pairTokens(config.secret, clock),
     clock,
     (sessionId, target, event) => hub.publish(sessionId, target, event),
     log,
@@ -156,15 +158,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const authLimits = { ...defaultAuthLimits, ...options.authLimits };
   const delivery = options.otpDelivery ?? otpDelivery(config.otp, log);
   const rateLimiter = new RateLimiter(database.db, clock);
-  const sessions = new SessionService(database.db, new AccessTokens(config.secret, clock), clock, authLimits, log);
+  const sessions = new SessionService(database.db, accessTokens(config.secret, clock), clock, authLimits, log);
   const otp = new OtpService(database.db, new OtpHasher(config.secret), delivery, rateLimiter, clock, authLimits, log);
-  const auth = new AuthService(database.db, otp, sessions, clock, config.defaultRegion);
   const users = new UsersService(database.db, otp, sessions, clock, config.defaultRegion, log);
+  const auth = new AuthService(otp, sessions, users, config.defaultRegion);
   const storage = options.storage ?? createStorage(config.storage);
   const avatars = new AvatarService(storage, users, log);
   const fanout = localFanout(hub);
   const presenceLimits = { ...defaultPresenceLimits, ...options.presenceLimits };
-  const presence = new PresenceService(options.presenceStore ?? new MemoryPresenceStore(), database.db, clock, presenceLimits, fanout, log);
+  const presence = new PresenceService(options.presenceStore ?? new MemoryPresenceStore(), database.db, users, clock, presenceLimits, fanout, log);
   const contactLimits = { ...defaultContactLimits, ...options.contactLimits };
   const contactQr = new ContactQrService(database.db, clock, contactLimits, rateLimiter, () => publicUrl);
   const contacts = new ContactsService(database.db, contactQr, clock, contactLimits, rateLimiter, presence, fanout, log);
@@ -180,8 +182,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     await attachments.removeOfUser(userId);
   });
   // A deleted account's chats go by ON DELETE CASCADE (members, messages, reactions and attachment rows; the files go in the hook above).
-  const fileSweep = new FileSweep(database.db, storage, clock, log);
-  const chat = new ChatService(chatSql(database), clock, chatLimits, fanout, log, attachments);
+  const fileSweep = new FileSweep(database.db, storage, [avatarFiles, attachmentFiles], clock, log);
+  const chat = new ChatService(openChatStore(database), clock, chatLimits, fanout, log, attachments);
   const sends = new SendQueue((items) => chat.sendBatch(items), chatLimits.batchSize, chatLimits.batchGapMs, sendBatches);
 
   const gateway = new Gateway({

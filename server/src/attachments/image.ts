@@ -1,6 +1,6 @@
 import sharp, { type Metadata } from "sharp";
 import { AppError } from "../errors.ts";
-import type { ChatImageType } from "../uploads/sniff.ts";
+import type { ChatImageType } from "../storage/sniff.ts";
 
 /** Pixels an image may have, all frames of an animation counted (a 50 MP photo; 200 frames of 500 × 500). */
 export const IMAGE_MAX_PIXELS = 50_000_000;

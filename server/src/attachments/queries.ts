@@ -1,16 +1,20 @@
 import type { Db, AttachmentsTable } from "../db/schema.ts";
 
 /**
- * The attachment `userId` may download: one in a chat they are a member of, carried by a message
- * that was not deleted, or not sent yet and uploaded by them. Undefined otherwise, whatever the reason.
+ * The attachment if its state lets `userId` download it: carried by a message that was not
+ * deleted, or not sent yet and uploaded by them. Undefined otherwise, whatever the reason. Whether
+ * they are in its chat at all is the access rule's to say (access/chats.ts).
  */
-export async function readableAttachment(db: Db, userId: string, attachmentId: string): Promise<AttachmentsTable | undefined> {
-  return db
+export async function downloadableAttachment(db: Db, userId: string, attachmentId: string): Promise<AttachmentsTable | undefined> {
+  const row = await db
     .selectFrom("attachments as a")
-    .innerJoin("chats as c", (join) => join.onRef("c.id", "=", "a.chatId").on((eb) => eb.or([eb("c.userLow", "=", userId), eb("c.userHigh", "=", userId)])))
     .leftJoin("messages as m", "m.id", "a.messageId")
     .selectAll("a")
+    .select("m.deletedAt as messageDeletedAt")
     .where("a.id", "=", attachmentId)
-    .where((eb) => eb.or([eb.and([eb("a.messageId", "is", null), eb("a.uploaderId", "=", userId)]), eb.and([eb("a.messageId", "is not", null), eb("m.deletedAt", "is", null)])]))
     .executeTakeFirst();
+  if (!row) return undefined;
+  const { messageDeletedAt, ...attachment } = row;
+  const shown = attachment.messageId === null ? attachment.uploaderId === userId : messageDeletedAt === null;
+  return shown ? attachment : undefined;
 }

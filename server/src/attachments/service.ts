@@ -2,17 +2,17 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { Attachment } from "@easyqr/protocol";
 import type { DeleteQueryBuilder, DeleteResult } from "kysely";
 import type { Logger } from "pino";
-import { chatWriterOf } from "../access/checks.ts";
+import { chatReaderOf, chatWriterOf } from "../access/chats.ts";
 import type { Clock } from "../clock.ts";
 import type { AttachmentsTable, Db, Schema } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
-import type { RateLimiter } from "../limits/rateLimiter.ts";
-import { sniffChatImage } from "../uploads/sniff.ts";
-import type { ByteRange, Storage, StoredStream } from "../uploads/storage/index.ts";
+import type { RateLimiter } from "../rateLimiter.ts";
+import { sniffChatImage } from "../storage/sniff.ts";
+import type { ByteRange, Storage, StoredStream } from "../storage/index.ts";
 import { processImage } from "./image.ts";
 import type { AttachmentLimits } from "./limits.ts";
 import { safeFileName, withExtension } from "./names.ts";
-import { readableAttachment } from "./queries.ts";
+import { downloadableAttachment } from "./queries.ts";
 import type { Spool, Spooled } from "./spool.ts";
 import { attachmentView } from "./view.ts";
 
@@ -31,9 +31,11 @@ export function attachmentNotFound(): AppError {
 }
 
 /**
- * Chat attachments: the only code that writes the `attachments` table and its files, but for
- * ChatService's transactions (SEND links rows; delete for everyone deletes them, then calls
- * `removeFiles`). Files get random storage keys; images are re-encoded.
+ * Chat attachments: the only code that writes the `attachments` table and its files, but for one
+ * column pair: a SEND claims the attachments it carries (`message_id`, `position`) in its own batch
+ * transaction, so a message and what it carries commit together (chat/store). A message deleted
+ * for everyone has its attachments removed here, after its commit. Files get random storage
+ * keys; images are re-encoded.
  */
 export class AttachmentService {
   constructor(
@@ -68,7 +70,7 @@ export class AttachmentService {
         await chatWriterOf(this.db, userId, chatId);
         throw error;
       }
-      return attachmentView({ ...row, thumb_key: row.thumbKey });
+      return attachmentView(row);
     } finally {
       await this.spool.remove(spooled);
     }
@@ -79,9 +81,10 @@ export class AttachmentService {
    * picks once the size is known; ATTACHMENT_NOT_FOUND for anyone who may not have them.
    */
   async open(userId: string, attachmentId: string, variant: "main" | "thumb", rangeOf?: (size: number) => ByteRange | undefined): Promise<Download> {
-    const attachment = await readableAttachment(this.db, userId, attachmentId);
+    const attachment = await downloadableAttachment(this.db, userId, attachmentId);
     const key = variant === "main" ? attachment?.storageKey : attachment?.thumbKey;
     if (!attachment || !key) throw attachmentNotFound();
+    await chatReaderOf(this.db, userId, attachment.chatId, attachmentNotFound);
     const range = variant === "main" ? rangeOf?.(attachment.size) : undefined;
     const file = await this.storage.open(key, range);
     if (!file) {
@@ -89,6 +92,14 @@ export class AttachmentService {
       throw attachmentNotFound();
     }
     return { attachment, file, range };
+  }
+
+  /**
+   * After a message was deleted for everyone (its tombstone shows no attachments): its rows, then
+   * their files. A crash in between leaves rows the sweep removes.
+   */
+  async removeOfMessage(messageId: string): Promise<void> {
+    await this.removeWhere((db) => db.deleteFrom("attachments").where("messageId", "=", messageId));
   }
 
   /** Before a chat's row is deleted (the rows would go by cascade, but the files would stay): every attachment of the chat. */
@@ -103,7 +114,10 @@ export class AttachmentService {
     );
   }
 
-  /** Removes attachments no message took within `unsentTtlMs` of their upload; returns how many. */
+  /**
+   * Removes attachments no message took within `unsentTtlMs` of their upload, and those of
+   * messages deleted for everyone that a crash left behind; returns how many.
+   */
   async sweep(): Promise<number> {
     const cutoff = this.clock.now() - this.limits.unsentTtlMs;
     let removed = 0;
@@ -122,6 +136,24 @@ export class AttachmentService {
           .deleteFrom("attachments")
           .where("id", "in", ids.map((r) => r.id))
           .where("messageId", "is", null),
+      );
+      if (ids.length < BATCH) break;
+    }
+    for (;;) {
+      const ids = await this.db
+        .selectFrom("attachments as a")
+        .innerJoin("messages as m", "m.id", "a.messageId")
+        .select("a.id")
+        .where("m.deletedAt", "is not", null)
+        .limit(BATCH)
+        .execute();
+      if (ids.length === 0) break;
+      removed += await this.removeWhere((db) =>
+        db.deleteFrom("attachments").where(
+          "id",
+          "in",
+          ids.map((r) => r.id),
+        ),
       );
       if (ids.length < BATCH) break;
     }
@@ -156,11 +188,8 @@ export class AttachmentService {
     return rows.length;
   }
 
-  /**
-   * Deletes stored files whose rows are gone (ChatService deletes a message's rows in its delete
-   * transaction, then calls this). A failure is logged, not thrown: the rows are gone already.
-   */
-  async removeFiles(rows: readonly AttachmentKeys[]): Promise<void> {
+  /** Deletes stored files whose rows are gone. A failure is logged, not thrown: the rows are gone already. */
+  private async removeFiles(rows: readonly AttachmentKeys[]): Promise<void> {
     const keys = rows.flatMap((r) => (r.thumbKey ? [r.storageKey, r.thumbKey] : [r.storageKey]));
     const results = await Promise.allSettled(keys.map((key) => this.storage.delete(key)));
     for (const [i, result] of results.entries()) {

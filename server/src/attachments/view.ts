@@ -1,12 +1,11 @@
 import type { Attachment } from "@easyqr/protocol";
-import type { AttachmentRow } from "../chat/rows.ts";
+import type { AttachmentsTable } from "../db/schema.ts";
 
 export const attachmentUrl = (id: string) => `/api/attachments/${id}`;
 export const thumbUrl = (id: string) => `/api/attachments/${id}/thumb`;
 
-type Shown = "id" | "kind" | "name" | "mime" | "size" | "width" | "height" | "thumb_key";
-/** The columns a view needs, named as the chat's raw statements return them (other columns may come along; the attachment service maps its Kysely row). */
-export type AttachmentViewRow = Pick<AttachmentRow, Shown> & Partial<Omit<AttachmentRow, Shown>>;
+/** The columns a view needs (other columns may come along). */
+export type AttachmentViewRow = Pick<AttachmentsTable, "id" | "kind" | "name" | "mime" | "size" | "width" | "height" | "thumbKey">;
 
 /** An attachment as every member sees it (messages carry these): the one rendering of an attachment. */
 export function attachmentView(row: AttachmentViewRow): Attachment {
@@ -19,6 +18,6 @@ export function attachmentView(row: AttachmentViewRow): Attachment {
     width: row.width,
     height: row.height,
     url: attachmentUrl(row.id),
-    thumbUrl: row.thumb_key ? thumbUrl(row.id) : null,
+    thumbUrl: row.thumbKey ? thumbUrl(row.id) : null,
   };
 }

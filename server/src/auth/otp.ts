@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import type { Clock } from "../clock.ts";
 import type { Db, OtpPurpose } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
-import type { RateLimiter, RateRule } from "../limits/rateLimiter.ts";
+import type { RateLimiter, RateRule } from "../rateLimiter.ts";
 import { newOtpCode, type OtpHasher } from "./codes.ts";
 import type { OtpDelivery } from "./delivery/index.ts";
 import type { Identifier } from "./identifiers.ts";

@@ -1,21 +1,20 @@
-import type { AuthTokens, DeviceInfo, IdentifierInput, RequestCodeResponse, VerifyCodeResponse } from "@easyqr/protocol";
-import type { Clock } from "../clock.ts";
+import type { AuthTokens, DeviceInfo, IdentifierInput, Me, RequestCodeResponse, VerifyCodeResponse } from "@easyqr/protocol";
 import type { Db } from "../db/schema.ts";
-import { findOrCreateUser } from "../users/queries.ts";
-import { meView } from "../users/view.ts";
-import { normalizeIdentifier } from "./identifiers.ts";
+import { normalizeIdentifier, type Identifier } from "./identifiers.ts";
 import type { OtpService } from "./otp.ts";
 import type { SessionService } from "./sessions.ts";
 
 const signIn = { purpose: "sign_in", userId: null } as const;
 
+/** The account a sign-in finds or makes (UsersService owns them), inside the transaction that spends the code. */
+export type SignInAccounts = { findOrCreate(trx: Db, identifier: Identifier): Promise<{ me: Me; created: boolean }> };
+
 /** Sign-in by one-time code: request a code, verify it (the account is made on first verify), refresh, log out. */
 export class AuthService {
   constructor(
-    private readonly db: Db,
     private readonly otp: OtpService,
     readonly sessions: SessionService,
-    private readonly clock: Clock,
+    private readonly accounts: SignInAccounts,
     private readonly defaultRegion: string | undefined,
   ) {}
 
@@ -26,9 +25,9 @@ export class AuthService {
   /** The code is spent in the transaction that finds or makes the user and their session: if either fails, it still works. */
   verifyCode(requestId: string, code: string, device: DeviceInfo | undefined, ip: string): Promise<VerifyCodeResponse> {
     return this.otp.verify(requestId, code, signIn, ip, async (trx, identifier) => {
-      const { user, created } = await findOrCreateUser(trx, identifier, this.clock.now());
-      const tokens = await this.sessions.create(user.id, device, trx);
-      return { tokens, user: meView(user), isNewUser: created };
+      const { me, created } = await this.accounts.findOrCreate(trx, identifier);
+      const tokens = await this.sessions.create(me.id, device, trx);
+      return { tokens, user: me, isNewUser: created };
     });
   }
 

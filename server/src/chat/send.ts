@@ -1,13 +1,12 @@
 import { uuidv7, type Message, type SendFrame } from "@easyqr/protocol";
 import type { z } from "zod";
-import { chatNotFound, memberChat, messageNotFound, notConnected, peerOf } from "../access/checks.ts";
+import { messageNotFound, readableChat, writableChat } from "../access/chats.ts";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
 import { attachmentView } from "../attachments/view.ts";
-import { messageById, replyPreview } from "./queries.ts";
-import type { AttachmentRow, MessageRow } from "./rows.ts";
-import type { AttachmentLink, ChatUpdate, LockedChat, ReplyTarget } from "./sendSql.ts";
-import type { Sql } from "./sql.ts";
+import { messageById, replyPreview } from "./view.ts";
+import type { AttachmentRow, LockedChat, MessageRow } from "./rows.ts";
+import type { AttachmentLink, ChatStatements, ChatUpdate, ReplyTarget } from "./store/store.ts";
 import type { Turn } from "./turns.ts";
 
 export type SendInput = z.output<typeof SendFrame>;
@@ -44,7 +43,7 @@ type Writes = {
  * before this one in `turn` holds its own), each send is checked on its own in memory (a refused
  * one, an AppError, is answered alone), then the rows are written.
  */
-export async function sendAll(q: Sql, items: SendItem[], clock: Clock, turn: Pick<Turn, "mayLock" | "locked">): Promise<SendOutcome[]> {
+export async function sendAll(q: ChatStatements, items: SendItem[], clock: Clock, turn: Pick<Turn, "mayLock" | "locked">): Promise<SendOutcome[]> {
   const reads = await readAll(q, items, turn);
   // Read under the chats' locks, so a chat's times never go back as its seq goes up.
   const now = clock.now();
@@ -62,55 +61,52 @@ export async function sendAll(q: Sql, items: SendItem[], clock: Clock, turn: Pic
     // The keys were read under the chats' locks; only a resend naming another chat, in a transaction
     // in flight beside this one, can race us. Then seq would have a gap: the batch fails and
     // sendBatch retries it one send at a time, when the resend finds the stored message.
-    if ((await q.sends.insertMessages(writes.rows)) !== writes.rows.length) throw new Error("a message of the batch was stored meanwhile");
-    await q.sends.linkAttachments(writes.links);
-    await q.sends.updateChats(now, [...writes.chats.values()]);
+    if ((await q.insertMessages(writes.rows)) !== writes.rows.length) throw new Error("a message of the batch was stored meanwhile");
+    await q.linkAttachments(writes.links);
+    await q.updateChats(now, [...writes.chats.values()]);
   }
   return outcomes;
 }
 
-async function readAll(q: Sql, items: SendItem[], turn: Pick<Turn, "mayLock" | "locked">): Promise<Reads> {
+async function readAll(q: ChatStatements, items: SendItem[], turn: Pick<Turn, "mayLock" | "locked">): Promise<Reads> {
   const chatIds = [...new Set(items.map((i) => i.frame.chatId))].sort();
   await turn.mayLock;
-  const locked = await q.sends.lockChats(chatIds).finally(turn.locked);
+  const locked = await q.lockChats(chatIds).finally(turn.locked);
   const chats = new Map(locked.map((c) => [c.id, c]));
-  const stored = new Map((await q.sends.earlier(items.map((i) => ({ senderId: i.userId, clientId: i.frame.id })))).map((m) => [keyOf(m.sender_id, m.client_id), m]));
+  const stored = new Map((await q.earlier(items.map((i) => ({ senderId: i.userId, clientId: i.frame.id })))).map((m) => [keyOf(m.senderId, m.clientId), m]));
   const replyIds = [...new Set(items.flatMap((i) => (i.frame.replyToId === undefined ? [] : [i.frame.replyToId])))];
   const attachmentIds = [...new Set(items.flatMap((i) => i.frame.attachmentIds ?? []))];
-  const replies = new Map((await q.sends.replyTargets(replyIds)).map((m) => [m.id, m]));
-  const attachments = new Map((await q.sends.attachments(attachmentIds)).map((a) => [a.id, a]));
+  const replies = new Map((await q.replyTargets(replyIds)).map((m) => [m.id, m]));
+  const attachments = new Map((await q.attachments(attachmentIds)).map((a) => [a.id, a]));
   return { chats, stored, replies, attachments };
 }
 
-async function sendOne(q: Sql, { userId, frame }: SendItem, now: number, reads: Reads, writes: Writes): Promise<SendOutcome> {
+async function sendOne(q: ChatStatements, { userId, frame }: SendItem, now: number, reads: Reads, writes: Writes): Promise<SendOutcome> {
   // A resend (lost ack, another socket, after a reconnect) answers the message stored the first time.
   const key = keyOf(userId, frame.id);
   const earlier = reads.stored.get(key);
   if (earlier) {
-    const chat = reads.chats.get(earlier.chat_id) ?? (await memberChat(q, userId, earlier.chat_id));
+    const { peerId } = readableChat(reads.chats.get(earlier.chatId) ?? (await q.chat(earlier.chatId)), userId);
     const message = await messageById(q, earlier.id);
     if (!message) throw new Error(`message ${earlier.id} vanished inside its transaction`);
-    return { message, peerId: peerOf(chat, userId), duplicate: true };
+    return { message, peerId, duplicate: true };
   }
   const same = writes.fresh.get(key);
   if (same) return { ...same, duplicate: true };
 
-  const chat: LockedChat | undefined = reads.chats.get(frame.chatId);
-  if (!chat || (chat.user_low !== userId && chat.user_high !== userId)) throw chatNotFound();
-  const peerId = peerOf(chat, userId);
-  if (!chat.connected) throw notConnected();
+  const { chat, peerId } = writableChat(reads.chats.get(frame.chatId), userId);
 
   let replyTo: Message["replyTo"] = null;
   if (frame.replyToId !== undefined) {
     const original = reads.replies.get(frame.replyToId);
-    if (!original || original.chat_id !== chat.id) throw messageNotFound();
+    if (!original || original.chatId !== chat.id) throw messageNotFound();
     replyTo = replyPreview(original, original.kind);
   }
 
   const attachments: AttachmentRow[] = [];
   for (const id of frame.attachmentIds ?? []) {
     const row = reads.attachments.get(id);
-    const usable = row && row.chat_id === chat.id && row.uploader_id === userId && row.message_id === null && !writes.linked.has(id) && !attachments.some((a) => a.id === id);
+    const usable = row && row.chatId === chat.id && row.uploaderId === userId && row.messageId === null && !writes.linked.has(id) && !attachments.some((a) => a.id === id);
     if (!usable) throw new AppError("ATTACHMENT_NOT_FOUND", "An attachment is missing or already sent; upload it again.", { attachmentId: id });
     attachments.push(row);
   }
@@ -119,27 +115,27 @@ async function sendOne(q: Sql, { userId, frame }: SendItem, now: number, reads: 
   const id = uuidv7(now);
   let counters = writes.chats.get(chat.id);
   if (!counters) {
-    counters = { id: chat.id, lastSeq: chat.last_seq, rev: chat.rev, lastMessageId: id, userLow: chat.user_low, lowUnread: 0, highUnread: 0 };
+    counters = { id: chat.id, lastSeq: chat.lastSeq, rev: chat.rev, lastMessageId: id, userLow: chat.userLow, lowUnread: 0, highUnread: 0 };
     writes.chats.set(chat.id, counters);
   }
   counters.lastSeq += 1;
   counters.rev += 1;
   counters.lastMessageId = id;
-  if (userId === chat.user_low) counters.highUnread += 1;
+  if (userId === chat.userLow) counters.highUnread += 1;
   else counters.lowUnread += 1;
   const row: MessageRow = {
     id,
-    chat_id: chat.id,
+    chatId: chat.id,
     seq: counters.lastSeq,
     rev: counters.rev,
-    sender_id: userId,
-    client_id: frame.id,
+    senderId: userId,
+    clientId: frame.id,
     text: frame.text,
-    reply_to_id: frame.replyToId ?? null,
-    created_at: now,
-    edited_at: null,
-    deleted_at: null,
-    changed_at: null,
+    replyToId: frame.replyToId ?? null,
+    createdAt: now,
+    editedAt: null,
+    deletedAt: null,
+    changedAt: null,
   };
   writes.rows.push(row);
   for (const [position, attachment] of attachments.entries()) {
@@ -155,7 +151,7 @@ async function sendOne(q: Sql, { userId, frame }: SendItem, now: number, reads: 
     clientId: frame.id,
     text: row.text,
     replyTo,
-    attachments: attachments.map((a, position) => attachmentView({ ...a, message_id: id, position })),
+    attachments: attachments.map((a) => attachmentView(a)),
     reactions: [],
     createdAt: now,
     editedAt: null,

@@ -17,16 +17,16 @@ import {
 import type { Logger } from "pino";
 import type { z } from "zod";
 import type { AttachmentService } from "../attachments/service.ts";
-import { chatNotFound, ensureConnected, memberChat, messageNotFound, notConnected, pairOf, peerOf } from "../access/checks.ts";
+import { pairOf } from "../access/checks.ts";
+import { chatNotFound, mayStartChat, messageNotFound, peerOf, readableChat, writableChat } from "../access/chats.ts";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
-import type { UserFanout } from "../realtime/fanout.ts";
+import type { UserFanout } from "../fanout.ts";
 import type { ChatLimits } from "./limits.ts";
-import { changedChatRows, changedMessages, chatRow, chatRows, chatView, renderMessages } from "./queries.ts";
-import type { MemberRow, MessageRow } from "./rows.ts";
+import { chatRows, chatView, renderMessages } from "./view.ts";
+import type { LockedChat, MessageRow } from "./rows.ts";
 import { sendAll, type SendItem, type SendOutcome } from "./send.ts";
-import type { LockedChat } from "./sendSql.ts";
-import type { ChatSql, Sql } from "./sql.ts";
+import type { ChatStatements, ChatStore } from "./store/store.ts";
 import { Turns, type Turn } from "./turns.ts";
 
 type Receipt = "delivered" | "seen";
@@ -46,38 +46,34 @@ export class ChatService {
   private readonly turns = new Turns();
 
   constructor(
-    private readonly sql: ChatSql,
+    private readonly store: ChatStore,
     private readonly clock: Clock,
     private readonly limits: ChatLimits,
     private readonly fanout: UserFanout,
     private readonly log: Logger,
-    private readonly attachments: Pick<AttachmentService, "removeFiles">,
+    private readonly attachments: Pick<AttachmentService, "removeOfMessage">,
   ) {}
 
   // ---- Chats --------------------------------------------------------------------
 
   /** The 1-1 chat with `peerId`, made on first use: connections only (a former connection's chat stays readable). */
   async openChat(userId: string, peerId: string): Promise<Chat> {
-    const chatId = await this.sql.write(async (q) => {
+    const chatId = await this.store.write(async (q) => {
       const { userLow, userHigh } = pairOf(userId, peerId);
-      const existing = await chatOfPair(q, userLow, userHigh);
-      if (existing) return existing.id;
-      if (userId === peerId) throw new AppError("CHAT_NOT_CONNECTED", "You cannot chat with yourself.");
-      await ensureConnected(q, userId, peerId);
-      const now = this.clock.now();
+      const existing = await q.chatOfPair(userLow, userHigh);
+      if (existing) return existing;
+      mayStartChat(userId, peerId, await q.pairConnected(userLow, userHigh));
       const id = randomUUID();
       // Two first messages at once: the pair's unique constraint lets one insert, the other finds it.
-      const inserted = await q.run("insert into chats (id, user_low, user_high, created_at) values (?, ?, ?, ?) on conflict (user_low, user_high) do nothing", id, userLow, userHigh, now);
-      if (inserted === 0) return (await chatOfPair(q, userLow, userHigh))?.id ?? id;
-      await q.run("insert into chat_members (chat_id, user_id, activity_at) values (?, ?, ?), (?, ?, ?)", id, userLow, now, id, userHigh, now);
-      return id;
+      if (await q.createChat({ id, userLow, userHigh, createdAt: this.clock.now() })) return id;
+      return (await q.chatOfPair(userLow, userHigh)) ?? id;
     });
     return this.chat(userId, chatId);
   }
 
   async chat(userId: string, chatId: string): Promise<Chat> {
-    return this.sql.read(async (q) => {
-      const row = await chatRow(q, userId, chatId);
+    return this.store.read(async (q) => {
+      const row = await q.chatView(userId, chatId);
       if (!row) throw chatNotFound();
       return chatView(q, row);
     });
@@ -85,26 +81,19 @@ export class ChatService {
 
   /** Chats with messages, latest activity first. */
   async listChats(userId: string, query: z.output<typeof ChatListQuery>): Promise<ChatList> {
-    return this.sql.read(async (q) => {
+    return this.store.read(async (q) => {
       const rows = await chatRows(q, userId, query.before ?? Number.MAX_SAFE_INTEGER, query.limit);
       const chats = await Promise.all(rows.map((row) => chatView(q, row)));
-      return { chats, next: rows.length >= query.limit ? (rows.at(-1)?.activity_at ?? null) : null };
+      return { chats, next: rows.length >= query.limit ? (rows.at(-1)?.activityAt ?? null) : null };
     });
   }
 
   /** A page of history, oldest first: the newest page, the one before `before`, or the one after `after`. */
   async history(userId: string, chatId: string, query: z.output<typeof HistoryQuery>): Promise<HistoryPage> {
-    return this.sql.read(async (q) => {
-      await memberChat(q, userId, chatId);
+    return this.store.read(async (q) => {
+      readableChat(await q.chat(chatId), userId);
       const { limit } = query;
-      let rows: MessageRow[];
-      if (query.after !== undefined) {
-        rows = await q.all<MessageRow>("select * from messages where chat_id = ? and seq > ? order by seq limit ?", chatId, query.after, limit + 1);
-      } else if (query.before !== undefined) {
-        rows = (await q.all<MessageRow>("select * from messages where chat_id = ? and seq < ? order by seq desc limit ?", chatId, query.before, limit + 1)).reverse();
-      } else {
-        rows = (await q.all<MessageRow>("select * from messages where chat_id = ? order by seq desc limit ?", chatId, limit + 1)).reverse();
-      }
+      let rows = await q.history(chatId, query, limit + 1);
       const more = rows.length > limit;
       if (more) rows = query.after !== undefined ? rows.slice(0, limit) : rows.slice(1);
       const first = rows[0];
@@ -133,7 +122,7 @@ export class ChatService {
     try {
       let outcomes: SendOutcome[];
       try {
-        outcomes = await this.sql.write((q) => sendAll(q, items, this.clock, turn), turn);
+        outcomes = await this.store.write((q) => sendAll(q, items, this.clock, turn), turn);
       } catch (error) {
         if (!alone) {
           this.log.error({ err: error, size: items.length }, "send batch failed; retrying one by one");
@@ -168,53 +157,40 @@ export class ChatService {
   async edit(userId: string, messageId: string, text: string, origin?: Origin): Promise<Message> {
     return this.change(userId, messageId, origin, (_q, message, chat, now) => {
       mustBeSender(message, userId);
-      if (message.deleted_at !== null) throw new AppError("MESSAGE_DELETED", "This message was deleted.");
-      if (!chat.connected) throw notConnected();
-      if (now - message.created_at > EDIT_WINDOW_MS) throw new AppError("MESSAGE_EDIT_EXPIRED", "It is too late to edit this message.", { windowMs: EDIT_WINDOW_MS });
-      return message.text === text ? undefined : { ...message, text, edited_at: now };
+      if (message.deletedAt !== null) throw new AppError("MESSAGE_DELETED", "This message was deleted.");
+      writableChat(chat, userId, messageNotFound);
+      if (now - message.createdAt > EDIT_WINDOW_MS) throw new AppError("MESSAGE_EDIT_EXPIRED", "It is too late to edit this message.", { windowMs: EDIT_WINDOW_MS });
+      return message.text === text ? undefined : { ...message, text, editedAt: now };
     });
   }
 
   /**
    * Deletes a message for everyone: its sender, within DELETE_WINDOW_MS. A tombstone stays (text
-   * null); its reactions and attachment rows go in the same transaction, the attachment files
-   * right after the commit. Deleting again answers the tombstone. No connection is needed to take
-   * one's own words back.
+   * null); its reactions go in the same transaction, its attachments (rows and files) right after
+   * the commit, by their service (a tombstone shows none meanwhile, and the attachment sweep
+   * finishes the job after a crash). Deleting again answers the tombstone. No connection is
+   * needed to take one's own words back.
    */
   async delete(userId: string, messageId: string, origin?: Origin): Promise<Message> {
-    let files: { storageKey: string; thumbKey: string | null }[] = [];
     const message = await this.change(userId, messageId, origin, async (q, message, _chat, now) => {
       mustBeSender(message, userId);
-      if (message.deleted_at !== null) return undefined;
-      if (now - message.created_at > DELETE_WINDOW_MS) throw new AppError("MESSAGE_EDIT_EXPIRED", "It is too late to delete this message for everyone.", { windowMs: DELETE_WINDOW_MS });
-      const rows = await q.all<{ storage_key: string; thumb_key: string | null }>("delete from attachments where message_id = ? returning storage_key, thumb_key", message.id);
-      files = rows.map((r) => ({ storageKey: r.storage_key, thumbKey: r.thumb_key }));
-      await q.run("delete from reactions where message_id = ?", message.id);
-      return { ...message, text: null, deleted_at: now };
+      if (message.deletedAt !== null) return undefined;
+      if (now - message.createdAt > DELETE_WINDOW_MS) throw new AppError("MESSAGE_EDIT_EXPIRED", "It is too late to delete this message for everyone.", { windowMs: DELETE_WINDOW_MS });
+      await q.removeReactions(message.id);
+      return { ...message, text: null, deletedAt: now };
     });
-    // A crash before this leaves files without rows; nothing can serve them (their keys are random and unlisted).
-    if (files.length) await this.attachments.removeFiles(files);
+    await this.attachments.removeOfMessage(message.id);
     return message;
   }
 
   /** Sets (or with null takes away) this user's one reaction to a message. */
   async react(userId: string, messageId: string, emoji: string | null, origin?: Origin): Promise<Message> {
     return this.change(userId, messageId, origin, async (q, message, chat, now) => {
-      if (message.deleted_at !== null) throw new AppError("MESSAGE_DELETED", "This message was deleted.");
-      if (!chat.connected) throw notConnected();
+      if (message.deletedAt !== null) throw new AppError("MESSAGE_DELETED", "This message was deleted.");
+      writableChat(chat, userId, messageNotFound);
       // The same emoji again writes nothing, and then nothing changed.
-      const changes =
-        emoji === null
-          ? await q.run("delete from reactions where message_id = ? and user_id = ?", message.id, userId)
-          : await q.run(
-              `insert into reactions (message_id, user_id, emoji, created_at) values (?, ?, ?, ?)
-               on conflict (message_id, user_id) do update set emoji = excluded.emoji, created_at = excluded.created_at where reactions.emoji <> excluded.emoji`,
-              message.id,
-              userId,
-              emoji,
-              now,
-            );
-      return changes > 0 ? message : undefined;
+      const changed = emoji === null ? await q.removeReaction(message.id, userId) : await q.setReaction({ messageId: message.id, userId, emoji, createdAt: now });
+      return changed ? message : undefined;
     });
   }
 
@@ -225,20 +201,17 @@ export class ChatService {
    * seen implies delivered. Seeing recounts unread. Members may do this after disconnection too.
    */
   async markReceipt(userId: string, chatId: string, seq: number, kind: Receipt): Promise<void> {
-    const moved = await this.sql.write(async (q) => {
-      const chat = await memberChat(q, userId, chatId);
-      const member = await q.get<MemberRow>("select * from chat_members where chat_id = ? and user_id = ?", chatId, userId);
+    const moved = await this.store.write(async (q) => {
+      const { chat, peerId } = readableChat(await q.chat(chatId), userId);
+      const member = await q.member(chatId, userId);
       if (!member) throw chatNotFound();
-      const upTo = Math.min(seq, chat.last_seq);
-      const seenSeq = kind === "seen" ? Math.max(member.seen_seq, upTo) : member.seen_seq;
-      const deliveredSeq = Math.max(member.delivered_seq, upTo, seenSeq);
-      if (seenSeq === member.seen_seq && deliveredSeq === member.delivered_seq) return undefined;
-      const unread =
-        seenSeq > member.seen_seq
-          ? ((await q.get<{ n: number }>("select count(*) as n from messages where chat_id = ? and seq > ? and sender_id <> ?", chatId, seenSeq, userId))?.n ?? 0)
-          : member.unread;
-      await q.run("update chat_members set delivered_seq = ?, seen_seq = ?, unread = ? where chat_id = ? and user_id = ?", deliveredSeq, seenSeq, unread, chatId, userId);
-      return { receipts: { deliveredSeq, seenSeq }, unread, peerId: peerOf(chat, userId) };
+      const upTo = Math.min(seq, chat.lastSeq);
+      const seenSeq = kind === "seen" ? Math.max(member.seenSeq, upTo) : member.seenSeq;
+      const deliveredSeq = Math.max(member.deliveredSeq, upTo, seenSeq);
+      if (seenSeq === member.seenSeq && deliveredSeq === member.deliveredSeq) return undefined;
+      const unread = seenSeq > member.seenSeq ? await q.unreadAfter(chatId, seenSeq, userId) : member.unread;
+      await q.setReceipts({ chatId, userId, deliveredSeq, seenSeq, unread });
+      return { receipts: { deliveredSeq, seenSeq }, unread, peerId };
     });
     if (!moved) return;
     this.fanout(userId, { type: "RECEIPT", chatId, userId, receipts: moved.receipts, unread: moved.unread });
@@ -249,11 +222,7 @@ export class ChatService {
 
   /** Tells the peer this user is typing (or stopped); members who are connected only. */
   async typing(userId: string, chatId: string, typing: boolean): Promise<void> {
-    const peerId = await this.sql.read(async (q) => {
-      const peer = peerOf(await memberChat(q, userId, chatId), userId);
-      await ensureConnected(q, userId, peer);
-      return peer;
-    });
+    const peerId = await this.store.read(async (q) => writableChat(await q.standing(chatId), userId).peerId);
     const now = this.clock.now();
     this.fanout(peerId, { type: "TYPING", chatId, userId, typing, until: typing ? now + TYPING_TTL_MS : now }, { droppable: true });
   }
@@ -265,12 +234,12 @@ export class ChatService {
    */
   async sync(userId: string, cursors: ChatCursorIn[]): Promise<SyncResult> {
     const known = new Map(cursors.map((c) => [c.chatId, c.rev]));
-    return this.sql.read(async (q) => {
+    return this.store.read(async (q) => {
       let budget = this.limits.syncMaxTotal;
       const chats: ChatSync[] = [];
       // The chat is read before its messages: a change committed in between shows up in both the
       // changes and a later event, which clients apply idempotently by rev; none can be missed.
-      for (const row of await changedChatRows(q, userId)) {
+      for (const row of await q.changedChatViews(userId)) {
         const clientRev = known.get(row.id) ?? 0;
         if (row.rev === clientRev) continue;
         const behind = row.rev - clientRev;
@@ -279,8 +248,8 @@ export class ChatService {
           chats.push({ chat, changes: [], resync: true });
           continue;
         }
-        const changes = { chatId: row.id, rev: clientRev, lastSeq: row.last_seq, chatRev: row.rev };
-        const rows = await changedMessages(q, changes);
+        const changes = { chatId: row.id, rev: clientRev, lastSeq: row.lastSeq, chatRev: row.rev };
+        const rows = await q.changedMessages(changes);
         budget -= rows.length;
         chats.push({ chat, changes: await renderMessages(q, rows, { by: "changes", changes }), resync: false });
       }
@@ -301,26 +270,18 @@ export class ChatService {
     userId: string,
     messageId: string,
     origin: Origin | undefined,
-    apply: (q: Sql, message: MessageRow, chat: LockedChat, now: number) => MessageRow | undefined | Promise<MessageRow | undefined>,
+    apply: (q: ChatStatements, message: MessageRow, chat: LockedChat, now: number) => MessageRow | undefined | Promise<MessageRow | undefined>,
   ): Promise<Message> {
     const turn = this.turns.take();
     try {
-      const result = await this.sql.write(async (q) => {
+      const result = await this.store.write(async (q) => {
         const { message, chat } = await lockedMessage(q, userId, messageId, turn);
         const now = this.clock.now();
         const applied = await apply(q, message, chat, now);
-        const row = applied ? { ...applied, rev: chat.rev + 1, changed_at: now } : message;
+        const row = applied ? { ...applied, rev: chat.rev + 1, changedAt: now } : message;
         if (applied) {
-          await q.run(
-            "update messages set text = ?, edited_at = ?, deleted_at = ?, rev = ?, changed_at = ? where id = ?",
-            row.text,
-            row.edited_at,
-            row.deleted_at,
-            row.rev,
-            row.changed_at,
-            row.id,
-          );
-          await q.run("update chats set rev = ? where id = ?", row.rev, chat.id);
+          await q.updateMessage(row);
+          await q.setChatRev(chat.id, row.rev);
         }
         const [view] = await renderMessages(q, [row], { by: "id", id: row.id });
         if (!view) throw new Error(`message ${row.id} not rendered`);
@@ -344,21 +305,18 @@ export class ChatService {
  * A message and its chat, locked in `turn`, if `userId` is a member (else MESSAGE_NOT_FOUND).
  * The message is read again under the lock: a change committed meanwhile is in it.
  */
-async function lockedMessage(q: Sql, userId: string, messageId: string, turn: Pick<Turn, "mayLock" | "locked">): Promise<{ message: MessageRow; chat: LockedChat }> {
-  const found = await q.get<{ chat_id: string }>("select chat_id from messages where id = ?", messageId);
-  if (!found) throw messageNotFound();
+async function lockedMessage(q: ChatStatements, userId: string, messageId: string, turn: Pick<Turn, "mayLock" | "locked">): Promise<{ message: MessageRow; chat: LockedChat }> {
+  const chatId = await q.chatIdOf(messageId);
+  if (!chatId) throw messageNotFound();
   await turn.mayLock;
   // The lock a batch of sends takes on its chats (with whether the pair is connected).
-  const [chat] = await q.sends.lockChats([found.chat_id]).finally(turn.locked);
-  const message = await q.get<MessageRow>("select * from messages where id = ?", messageId);
-  if (!message || !chat || (chat.user_low !== userId && chat.user_high !== userId)) throw messageNotFound();
+  const [locked] = await q.lockChats([chatId]).finally(turn.locked);
+  const { chat } = readableChat(locked, userId, messageNotFound);
+  const message = await q.message(messageId);
+  if (!message) throw messageNotFound();
   return { message, chat };
 }
 
-function chatOfPair(q: Sql, userLow: string, userHigh: string): Promise<{ id: string } | undefined> {
-  return q.get<{ id: string }>("select id from chats where user_low = ? and user_high = ?", userLow, userHigh);
-}
-
 function mustBeSender(message: MessageRow, userId: string): void {
-  if (message.sender_id !== userId) throw new AppError("MESSAGE_NOT_YOURS", "Only its sender can change a message.");
+  if (message.senderId !== userId) throw new AppError("MESSAGE_NOT_YOURS", "Only its sender can change a message.");
 }

@@ -3,7 +3,7 @@ import { profileFor } from "../access/profiles.ts";
 import type { Clock } from "../clock.ts";
 import type { ContactQrTokensTable, Db } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
-import type { RateLimiter } from "../limits/rateLimiter.ts";
+import type { RateLimiter } from "../rateLimiter.ts";
 import { userById } from "../users/queries.ts";
 import type { ContactLimits } from "./limits.ts";
 import { relationOf, tokenByHash } from "./queries.ts";

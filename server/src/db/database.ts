@@ -10,7 +10,7 @@ import type { Db, Schema } from "./schema.ts";
 
 export type Engine = "sqlite" | "postgres";
 
-/** The driver under Kysely, for hot paths that run prepared statements (chat/sql.ts). */
+/** The driver under Kysely, for hot paths that run prepared statements (chat/store/). */
 export type RawHandle = { engine: "sqlite"; file: SQLite.Database } | { engine: "postgres"; pool: pg.Pool };
 
 export type Database = {

@@ -4,7 +4,7 @@ import type { AttachmentLimits } from "../attachments/limits.ts";
 import { contentDisposition } from "../attachments/names.ts";
 import type { AttachmentService, Received } from "../attachments/service.ts";
 import { tooLarge, type Spool } from "../attachments/spool.ts";
-import type { ByteRange } from "../uploads/storage/index.ts";
+import type { ByteRange } from "../storage/index.ts";
 import { parseOr } from "../validate.ts";
 import { authenticate, type Authenticator } from "./auth.ts";
 import type { AnyRouteSpec, Router } from "./route.ts";

@@ -16,7 +16,7 @@ import { AppError } from "../errors.ts";
 import type { PairingLimits } from "./limits.ts";
 import { currentToken, phoneInfos, takesNewPhones, type PairingSession } from "./session.ts";
 import type { PairingStore } from "./store.ts";
-import { hashSecret, newPairingCode, newSecret, secretMatches, type PairTokens } from "./tokens.ts";
+import { hashSecret, newPairingCode, newPairToken, newSecret, secretMatches, type PairTokens } from "./tokens.ts";
 import { WrongCodeGuard } from "./wrongCodes.ts";
 
 /** Who an event goes to within a session. */
@@ -266,7 +266,7 @@ export class PairingService {
     const now = this.clock.now();
     const draft = await this.store.get(sessionId);
     if (!draft || (!force && draft.rotatesAt > now)) return;
-    const fresh = takesNewPhones(draft) ? this.tokens.sign(sessionId, this.limits.tokenTtlMs) : undefined;
+    const fresh = takesNewPhones(draft) ? newPairToken(this.tokens, sessionId, now + this.limits.tokenTtlMs) : undefined;
     const code = fresh ? await this.uniqueCode() : undefined;
     const dropped: string[] = [];
     const session = await this.store.update(sessionId, (s) => {
@@ -287,7 +287,7 @@ export class PairingService {
   }
 
   private async issueToken(session: PairingSession): Promise<void> {
-    const { token, jti, expiresAt } = this.tokens.sign(session.id, this.limits.tokenTtlMs);
+    const { token, jti, expiresAt } = newPairToken(this.tokens, session.id, this.clock.now() + this.limits.tokenTtlMs);
     const code = await this.uniqueCode();
     session.tokens.push({ jti, code, token, expiresAt, state: "current" });
     session.rotatesAt = this.clock.now() + this.limits.rotateEveryMs;

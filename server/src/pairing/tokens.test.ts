@@ -4,7 +4,7 @@ import { test } from "node:test";
 import { createSigner } from "fast-jwt";
 import { ManualClock } from "../clock.ts";
 import { AppError } from "../errors.ts";
-import { newPairingCode, PairTokens } from "./tokens.ts";
+import { newPairingCode, newPairToken, pairTokens } from "./tokens.ts";
 
 const secret = "s".repeat(40);
 const key = createHash("sha256").update(`pairing:${secret}`).digest();
@@ -21,8 +21,8 @@ function codeOf(fn: () => unknown): string {
 
 test("a token verifies until its exp, then is PAIR_TOKEN_EXPIRED", () => {
   const clock = new ManualClock();
-  const tokens = new PairTokens(secret, clock);
-  const { token, jti } = tokens.sign("sid-1", 150_000);
+  const tokens = pairTokens(secret, clock);
+  const { token, jti } = newPairToken(tokens, "sid-1", clock.now() + 150_000);
   assert.deepEqual(tokens.verify(token), { sessionId: "sid-1", jti });
   clock.advance(150_000);
   assert.equal(codeOf(() => tokens.verify(token)), "PAIR_TOKEN_EXPIRED");
@@ -30,11 +30,11 @@ test("a token verifies until its exp, then is PAIR_TOKEN_EXPIRED", () => {
 
 test("forgeries are PAIR_TOKEN_INVALID: other secret, other algorithm, other audience, no signature", () => {
   const clock = new ManualClock();
-  const tokens = new PairTokens(secret, clock);
+  const tokens = pairTokens(secret, clock);
   const exp = Math.floor(clock.now() / 1000) + 100;
   const claims = { sid: "sid-1", jti: "j", exp };
   const forged = [
-    new PairTokens("t".repeat(40), clock).sign("sid-1", 60_000).token,
+    newPairToken(pairTokens("t".repeat(40), clock), "sid-1", clock.now() + 60_000).token,
     createSigner({ key, algorithm: "HS512", aud: "easyqr:pair" })(claims),
     createSigner({ key, algorithm: "HS256", aud: "easyqr:other" })(claims),
     createSigner({ algorithm: "none", aud: "easyqr:pair" })(claims),

@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { Presence } from "@easyqr/protocol";
 import type { Logger } from "pino";
+import { connectionIdsOf } from "../access/checks.ts";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/schema.ts";
-import type { UserFanout } from "../realtime/fanout.ts";
+import type { UserFanout } from "../fanout.ts";
+import type { UsersService } from "../users/service.ts";
 import type { PresenceLimits } from "./limits.ts";
 import type { Lease, PresenceStore } from "./store.ts";
 import { presenceFor, type PresenceSubject, type PresenceViewer } from "./view.ts";
@@ -26,6 +28,7 @@ export class PresenceService {
   constructor(
     private readonly store: PresenceStore,
     private readonly db: Db,
+    private readonly users: Pick<UsersService, "recordLastSeen">,
     private readonly clock: Clock,
     private readonly limits: PresenceLimits,
     private readonly fanout: UserFanout,
@@ -59,12 +62,7 @@ export class PresenceService {
     );
     for (const id of came) await this.announce(id);
     for (const { userId, lastSeen } of await this.store.expire(now)) {
-      await this.db
-        .updateTable("users")
-        .set({ lastSeenAt: lastSeen })
-        .where("id", "=", userId)
-        .where((eb) => eb.or([eb("lastSeenAt", "is", null), eb("lastSeenAt", "<", lastSeen)]))
-        .execute();
+      await this.users.recordLastSeen(userId, lastSeen);
       await this.announce(userId);
     }
   }
@@ -120,15 +118,10 @@ export class PresenceService {
     this.log.debug({ userId, online, viewers: viewers.length }, "presence announced");
   }
 
-  /** A user's connections, with what presence needs of each as subject and as viewer. */
-  private connectionsOf(userId: string): Promise<PresenceSubject[]> {
-    const columns = ["users.id", "users.lastSeenAt", "users.lastSeenHiddenAt"] as const;
-    return this.db
-      .selectFrom("connections")
-      .innerJoin("users", "users.id", "connections.userHigh")
-      .select(columns)
-      .where("connections.userLow", "=", userId)
-      .unionAll(this.db.selectFrom("connections").innerJoin("users", "users.id", "connections.userLow").select(columns).where("connections.userHigh", "=", userId))
-      .execute();
+  /** A user's connections (who may see their presence: access/checks.ts), with what presence needs of each as subject and as viewer. */
+  private async connectionsOf(userId: string): Promise<PresenceSubject[]> {
+    const ids = await connectionIdsOf(this.db, userId);
+    if (ids.length === 0) return [];
+    return this.db.selectFrom("users").select(["id", "lastSeenAt", "lastSeenHiddenAt"]).where("id", "in", ids).execute();
   }
 }

@@ -2,14 +2,15 @@ import type { ErrorBody, ServerEvent } from "@easyqr/protocol";
 import { CloseCode } from "@easyqr/protocol";
 import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
+import type { Encoded } from "../fanout.ts";
 
 /** Above this many unsent bytes, events that can be lost (typing, presence) are dropped. */
 const SOFT_LIMIT_BYTES = 256 * 1024;
 /** Above this, the reader is too slow to keep: it is disconnected and will resync. */
 const HARD_LIMIT_BYTES = 4 * 1024 * 1024;
 
-/** An event serialised once, for sending the same text to many sockets. */
-export type Encoded = { readonly encoded: string };
+/** An event serialised once (the type lives with UserFanout, which carries it). */
+export type { Encoded };
 
 export function encode(event: ServerEvent): Encoded {
   return { encoded: JSON.stringify(event) };

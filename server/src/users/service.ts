@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { IdentifierInput, Me, PublicUser, RequestCodeResponse, UpdateProfileRequest, UsernameAvailability } from "@easyqr/protocol";
 import { Username } from "@easyqr/protocol";
 import type { Logger } from "pino";
@@ -9,7 +10,7 @@ import type { Clock } from "../clock.ts";
 import { uniqueViolation } from "../db/errors.ts";
 import type { Db, UsersTable } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
-import { userById, userByUsername } from "./queries.ts";
+import { userById, userByIdentifier, userByUsername } from "./queries.ts";
 import { meView } from "./view.ts";
 
 /** Deletes a user's stored files (the avatar); set by the uploads part. */
@@ -23,7 +24,7 @@ export type AccountDeletionHook = (userId: string) => Promise<void>;
  */
 export type ProfileChangeHook = (userId: string, changed: { card: boolean; lastSeen: boolean }) => Promise<void>;
 
-/** The only code that changes users: profile, email/phone, avatar, deletion. */
+/** The only code that changes users: made at first sign-in; profile, email/phone, avatar, last seen, deletion. */
 export class UsersService {
   private cleaner: UserFilesCleaner = () => Promise.resolve();
   private beforeDelete: AccountDeletionHook = () => Promise.resolve();
@@ -48,6 +49,38 @@ export class UsersService {
 
   onProfileChange(hook: ProfileChangeHook): void {
     this.afterChange = hook;
+  }
+
+  /**
+   * Sign-in (inside the transaction that spends the code): the user with this email/phone, made
+   * when there is none. Two first sign-ins racing for one identifier both end with the same user:
+   * the loser's insert does nothing (it waits for the winner's commit) and it reads the winner's
+   * row. Safe inside a transaction on PostgreSQL, where a failed insert would abort it.
+   */
+  async findOrCreate(trx: Db, identifier: Identifier): Promise<{ me: Me; created: boolean }> {
+    const existing = await userByIdentifier(trx, identifier);
+    if (existing) return { me: meView(existing), created: false };
+    const now = this.clock.now();
+    const user: UsersTable = {
+      id: randomUUID(),
+      email: identifier.kind === "email" ? identifier.value : null,
+      phone: identifier.kind === "phone" ? identifier.value : null,
+      username: null,
+      usernameKey: null,
+      name: null,
+      bio: null,
+      bioVisibility: "connections",
+      avatarId: null,
+      createdAt: now,
+      updatedAt: now,
+      lastSeenAt: null,
+      lastSeenHiddenAt: null,
+    };
+    const inserted = await trx.insertInto("users").values(user).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+    if (inserted.numInsertedOrUpdatedRows === 1n) return { me: meView(user), created: true };
+    const winner = await userByIdentifier(trx, identifier);
+    if (!winner) throw new Error(`user ${identifier.kind} conflicted but is not there`);
+    return { me: meView(winner), created: false };
   }
 
   async me(userId: string): Promise<Me> {
@@ -125,6 +158,16 @@ export class UsersService {
     const after = { ...user, avatarId };
     await this.changed(user, after);
     return { me: meView(after), previous: user.avatarId };
+  }
+
+  /** A user's last socket went away (presence): last seen moves to `at`, never back. */
+  async recordLastSeen(userId: string, at: number): Promise<void> {
+    await this.db
+      .updateTable("users")
+      .set({ lastSeenAt: at })
+      .where("id", "=", userId)
+      .where((eb) => eb.or([eb("lastSeenAt", "is", null), eb("lastSeenAt", "<", at)]))
+      .execute();
   }
 
   /** Deletes the account: its sessions (sockets closed), codes and files go with it. */

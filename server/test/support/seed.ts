@@ -7,7 +7,7 @@ import { pino } from "pino";
 import { pairOf } from "../../src/access/checks.ts";
 import { defaultAuthLimits } from "../../src/auth/limits.ts";
 import { SessionService } from "../../src/auth/sessions.ts";
-import { AccessTokens } from "../../src/auth/tokens.ts";
+import { accessTokens } from "../../src/auth/tokens.ts";
 import { systemClock } from "../../src/clock.ts";
 import { loadConfig } from "../../src/config.ts";
 import { openDatabase, type Database } from "../../src/db/database.ts";
@@ -54,7 +54,7 @@ export function seedUsers(env: Record<string, string>, count: number, options: {
       for (let i = 0; i + 1 < rows.length; i += 2) pairs.push({ ...pairOf(rows[i]!.id, rows[i + 1]!.id), createdAt: now });
       for (let i = 0; i < pairs.length; i += 500) await db.insertInto("connections").values(pairs.slice(i, i + 500)).execute();
     }
-    const sessions = new SessionService(db, new AccessTokens(secret, systemClock), systemClock, defaultAuthLimits, pino({ level: "silent" }));
+    const sessions = new SessionService(db, accessTokens(secret, systemClock), systemClock, defaultAuthLimits, pino({ level: "silent" }));
     const users: SeededUser[] = [];
     for (let i = 0; i < rows.length; i += 50) {
       const batch = rows.slice(i, i + 50);

@@ -1,6 +1,6 @@
 import sharp, { type Metadata } from "sharp";
 import { AppError } from "../errors.ts";
-import { sniffImage } from "./sniff.ts";
+import { sniffImage } from "../storage/sniff.ts";
 
 export const AVATAR_MAX_BYTES = 5 * 1024 * 1024;
 export const AVATAR_MAX_PIXELS = 25_000_000;

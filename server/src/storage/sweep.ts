@@ -1,8 +1,7 @@
 import type { Logger } from "pino";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/schema.ts";
-import { avatarKeys } from "./service.ts";
-import type { Storage } from "./storage/index.ts";
+import type { Storage } from "./index.ts";
 
 const minute = 60_000;
 const hour = 60 * minute;
@@ -20,37 +19,19 @@ const AT_ONCE = 16;
 /** At most this many ids of rows with missing files go into a log line (the count is always whole). */
 const IDS_LOGGED = 100;
 
-type KeyedRow = { id: string; keys: string[] };
+/** A row and the storage keys it points to. */
+export type KeyedRow = { id: string; keys: string[] };
 
-/** A storage folder and the rows that point into it. */
-type Folder = {
-  name: "avatars" | "attachments";
-  /** What a row's id is called in the report and the log. */
-  rowIds: "userIds" | "attachmentIds";
+/** A storage folder and the rows that point into it; the folder's owner describes it (avatars/files.ts, attachments/files.ts). */
+export type SweptFolder = {
+  name: string;
+  /** What a row's id is called in the log. */
+  rowIds: string;
   /** The rows after `afterId` in id order (at most `limit`), with the keys each points to. */
   rows(db: Db, afterId: string, limit: number): Promise<KeyedRow[]>;
 };
 
-const folders: Folder[] = [
-  {
-    name: "avatars",
-    rowIds: "userIds",
-    rows: async (db, afterId, limit) => {
-      const users = await db.selectFrom("users").select(["id", "avatarId"]).where("avatarId", "is not", null).where("id", ">", afterId).orderBy("id").limit(limit).execute();
-      return users.map((u) => ({ id: u.id, keys: u.avatarId ? avatarKeys(u.avatarId) : [] }));
-    },
-  },
-  {
-    name: "attachments",
-    rowIds: "attachmentIds",
-    rows: async (db, afterId, limit) => {
-      const rows = await db.selectFrom("attachments").select(["id", "storageKey", "thumbKey"]).where("id", ">", afterId).orderBy("id").limit(limit).execute();
-      return rows.map((r) => ({ id: r.id, keys: r.thumbKey ? [r.storageKey, r.thumbKey] : [r.storageKey] }));
-    },
-  },
-];
-
-export type FolderReport = { folder: Folder["name"]; removed: number; missing: string[] };
+export type FolderReport = { folder: string; removed: number; missing: string[] };
 
 /**
  * Puts stored files and rows back in step after a crash between a commit and a file operation:
@@ -62,6 +43,7 @@ export class FileSweep {
   constructor(
     private readonly db: Db,
     private readonly storage: Storage,
+    private readonly folders: readonly SweptFolder[],
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly graceMs = ORPHAN_GRACE_MS,
@@ -69,11 +51,11 @@ export class FileSweep {
 
   async run(): Promise<FolderReport[]> {
     const reports: FolderReport[] = [];
-    for (const folder of folders) reports.push(await this.sweep(folder));
+    for (const folder of this.folders) reports.push(await this.sweep(folder));
     return reports;
   }
 
-  private async sweep(folder: Folder): Promise<FolderReport> {
+  private async sweep(folder: SweptFolder): Promise<FolderReport> {
     const cutoff = this.clock.now() - this.graceMs;
     // Every stored key, and whether it is old enough to go; keys rows point to are taken out below.
     const unclaimed = new Map<string, boolean>();

@@ -1,6 +1,6 @@
-import type { Clock } from "../clock.ts";
-import type { Db } from "../db/schema.ts";
-import { AppError } from "../errors.ts";
+import type { Clock } from "./clock.ts";
+import type { Db } from "./db/schema.ts";
+import { AppError } from "./errors.ts";
 
 /** At most `limit` events per `windowMs` (sliding window) under `key`. */
 export type RateRule = { key: string; limit: number; windowMs: number };

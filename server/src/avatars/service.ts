@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { Me } from "@easyqr/protocol";
 import type { Logger } from "pino";
+import type { Storage } from "../storage/index.ts";
 import type { UsersService } from "../users/service.ts";
-import { processAvatar } from "./avatar.ts";
-import type { Storage } from "./storage/index.ts";
+import { processAvatar } from "./image.ts";
 
 const mainKey = (id: string) => `avatars/${id}.webp`;
 const thumbKey = (id: string) => `avatars/${id}-thumb.webp`;

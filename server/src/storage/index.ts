@@ -1,4 +1,4 @@
-import type { StorageConfig } from "../../config.ts";
+import type { StorageConfig } from "../config.ts";
 import { diskStorage } from "./disk.ts";
 import { s3Storage } from "./s3.ts";
 import type { Storage } from "./types.ts";

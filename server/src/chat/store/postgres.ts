@@ -1,0 +1,122 @@
+import type pg from "pg";
+import type { AttachmentRow, LockedChat, MessageRow } from "../rows.ts";
+import { attachmentColumns, messageColumns, replyTargetFrom, sharedStatements, standingColumns, type Runner } from "./shared.ts";
+import type { BatchStatements, ChatStatements, ChatStore, ReplyTarget } from "./store.ts";
+
+type Query = (name: string, text: string, values: unknown[]) => Promise<{ rows: unknown[]; rowCount: number }>;
+
+/**
+ * PostgreSQL: named statements (parsed once per connection), a pool client per transaction. A
+ * transaction in a turn takes its client and BEGINs before its turn comes (the work waits), so
+ * those round trips overlap the turn before; the pool hands out clients first come first served
+ * and turns ask for them in turn order, so an earlier turn never waits for a client a later one holds.
+ */
+export function postgresChatStore(pool: pg.Pool): ChatStore {
+  const texts = new Map<string, { name: string; text: string }>();
+  const named = (text: string): { name: string; text: string } => {
+    let entry = texts.get(text);
+    if (!entry) {
+      let n = 0;
+      entry = { name: `chat_${texts.size}`, text: text.replace(/\?/g, () => `$${++n}`) };
+      texts.set(text, entry);
+    }
+    return entry;
+  };
+  const over = (client: pg.Pool | pg.PoolClient): ChatStatements => {
+    const runner: Runner = {
+      all: async <T>(text: string, ...params: unknown[]) => (await client.query({ ...named(text), values: params })).rows as T[],
+      get: async <T>(text: string, ...params: unknown[]) => (await client.query({ ...named(text), values: params })).rows[0] as T | undefined,
+      run: async (text: string, ...params: unknown[]) => (await client.query({ ...named(text), values: params })).rowCount ?? 0,
+    };
+    const query: Query = async (name, text, values) => {
+      const result = await client.query({ name, text, values });
+      return { rows: result.rows as unknown[], rowCount: result.rowCount ?? 0 };
+    };
+    return { ...sharedStatements(runner), ...batchStatements(query) };
+  };
+  const pooled = over(pool);
+  return {
+    read: (work) => work(pooled),
+    async write(work) {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const result = await work(over(client));
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+  };
+}
+
+/** One statement per method, rows passed as parallel arrays (`unnest`), named so each is parsed once per connection. */
+function batchStatements(query: Query): BatchStatements {
+  const rows = async <T>(name: string, text: string, values: unknown[]): Promise<T[]> => (await query(name, text, values)).rows as T[];
+  return {
+    lockChats: (ids) => rows<LockedChat>("send_lock_chats", `select ${standingColumns} from chats c where c.id = any($1::text[]) order by c.id for update of c`, [ids]),
+    earlier: (keys) =>
+      rows<MessageRow>(
+        "send_earlier",
+        `select ${messageColumns("m")} from messages m join unnest($1::text[], $2::text[]) k(s, c) on m.sender_id = k.s and m.client_id = k.c`,
+        [keys.map((k) => k.senderId), keys.map((k) => k.clientId)],
+      ),
+    replyTargets: (ids) => (ids.length === 0 ? Promise.resolve([]) : rows<ReplyTarget>("send_reply_targets", `${replyTargetFrom} where o.id = any($1::text[])`, [ids])),
+    attachments: (ids) =>
+      ids.length === 0 ? Promise.resolve([]) : rows<AttachmentRow>("send_attachments", `select ${attachmentColumns("a")} from attachments a where a.id = any($1::text[])`, [ids]),
+    insertMessages: async (messages) =>
+      (
+        await query(
+          "send_insert",
+          // In the unique index's (client id, sender) order: two batches in flight that carry the
+          // same keys then take its locks in the same order and never deadlock.
+          `insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at)
+           select * from unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[])
+             as v(id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at)
+           order by v.client_id, v.sender_id
+           on conflict (client_id, sender_id) do nothing`,
+          [
+            messages.map((m) => m.id),
+            messages.map((m) => m.chatId),
+            messages.map((m) => m.seq),
+            messages.map((m) => m.rev),
+            messages.map((m) => m.senderId),
+            messages.map((m) => m.clientId),
+            messages.map((m) => m.text),
+            messages.map((m) => m.replyToId),
+            messages.map((m) => m.createdAt),
+          ],
+        )
+      ).rowCount,
+    linkAttachments: async (links) => {
+      if (links.length === 0) return;
+      await query(
+        "send_link_attachments",
+        "update attachments a set message_id = v.m, position = v.p from unnest($1::text[], $2::text[], $3::int[]) v(id, m, p) where a.id = v.id",
+        [links.map((l) => l.id), links.map((l) => l.messageId), links.map((l) => l.position)],
+      );
+    },
+    updateChats: async (now, chats) => {
+      await query(
+        "send_update_chats",
+        `with v as (select * from unnest($2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::int[], $8::int[]) v(id, s, r, m, low, lu, hu)),
+           c as (update chats c set last_seq = v.s, rev = v.r, last_message_id = v.m from v where c.id = v.id)
+         update chat_members m set activity_at = $1, unread = m.unread + (case when m.user_id = v.low then v.lu else v.hu end) from v where m.chat_id = v.id`,
+        [
+          now,
+          chats.map((c) => c.id),
+          chats.map((c) => c.lastSeq),
+          chats.map((c) => c.rev),
+          chats.map((c) => c.lastMessageId),
+          chats.map((c) => c.userLow),
+          chats.map((c) => c.lowUnread),
+          chats.map((c) => c.highUnread),
+        ],
+      );
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import type { AttachmentRow, ChatRow, ChatViewRow, LockedChat, MemberRow, MessageRow, ReactionRow } from "../rows.ts";
+import type { ChangesAfter, ChatReads, ChatWrites, ReplyTarget, Selector } from "./store.ts";
+
+/** Runs SQL both engines read (`?` placeholders), each text prepared once by the engine's runner. */
+export type Runner = {
+  all<T>(text: string, ...params: unknown[]): Promise<T[]>;
+  get<T>(text: string, ...params: unknown[]): Promise<T | undefined>;
+  /** Returns the number of rows changed. */
+  run(text: string, ...params: unknown[]): Promise<number>;
+};
+
+/** `m.chat_id as "chatId", …`: columns under the names the row types give them. */
+function columns<Row>(alias: string, names: readonly (keyof Row & string)[]): string {
+  return names.map((name) => `${alias}.${name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)} as "${name}"`).join(", ");
+}
+
+export const messageColumns = (alias: string) =>
+  columns<MessageRow>(alias, ["id", "chatId", "seq", "rev", "senderId", "clientId", "text", "replyToId", "createdAt", "editedAt", "deletedAt", "changedAt"]);
+export const chatColumns = (alias: string) => columns<ChatRow>(alias, ["id", "userLow", "userHigh", "createdAt", "lastSeq", "rev", "lastMessageId"]);
+export const attachmentColumns = (alias: string) =>
+  columns<AttachmentRow>(alias, ["id", "chatId", "uploaderId", "messageId", "position", "kind", "name", "mime", "size", "width", "height", "thumbKey"]);
+const reactionColumns = (alias: string) => columns<ReactionRow>(alias, ["messageId", "userId", "emoji", "createdAt"]);
+const memberColumns = (alias: string) => columns<MemberRow>(alias, ["chatId", "userId", "deliveredSeq", "seenSeq", "unread", "activityAt"]);
+
+/** Whether the chat `c`'s pair is connected: the fact the access rule needs to let a member write. */
+export const connectedColumn = "exists(select 1 from connections k where k.user_low = c.user_low and k.user_high = c.user_high) as connected";
+
+/** The chat `c` with whether its pair is connected (a LockedChat, before any lock). */
+export const standingColumns = `${chatColumns("c")}, ${connectedColumn}`;
+
+/** A message `o` with its first attachment's kind (what a reply quotes). */
+export const replyTargetFrom = `select ${messageColumns("o")}, (select a.kind from attachments a where a.message_id = o.id order by a.position limit 1) as kind from messages o`;
+
+/** SQLite answers `exists` with 0 or 1; the rows say true or false on both engines. */
+export function withConnected<T extends { connected: boolean }>(row: T): T {
+  const fact: { connected: boolean } = row;
+  fact.connected = Boolean(fact.connected);
+  return row;
+}
+
+function condition(s: Selector): { where: string; params: unknown[] } {
+  if (s.by === "seqRange") return { where: "m.chat_id = ? and m.seq between ? and ?", params: [s.chatId, s.from, s.to] };
+  if (s.by === "changes") return { where: `m.id in (${changesOf("id", "union all")})`, params: changesParams(s.changes) };
+  return { where: "m.id = ?", params: [s.id] };
+}
+
+const changesOf = (selected: string, union: string) =>
+  `select ${selected} from messages where chat_id = ? and seq > ? and rev > ? ${union} select ${selected} from messages where chat_id = ? and changed_at is not null and rev > ?`;
+
+function changesParams(c: ChangesAfter): unknown[] {
+  return [c.chatId, Math.max(0, c.lastSeq - (c.chatRev - c.rev)), c.rev, c.chatId, c.rev];
+}
+
+const chatViewFrom = `${chatColumns("c")}, me.delivered_seq as "deliveredSeq", me.seen_seq as "seenSeq", me.unread, me.activity_at as "activityAt",
+  them.delivered_seq as "theirDeliveredSeq", them.seen_seq as "theirSeenSeq",
+  u.id as "peerId", u.name as "peerName", u.username as "peerUsername", u.bio as "peerBio", u.bio_visibility as "peerBioVisibility", u.avatar_id as "peerAvatarId",
+  ${connectedColumn}
+  from chat_members me join chats c on c.id = me.chat_id
+  join chat_members them on them.chat_id = c.id and them.user_id <> me.user_id
+  join users u on u.id = them.user_id`;
+
+const messagesOf = messageColumns("messages").replaceAll("messages.", "");
+
+/** The statements both engines read the same way. */
+export function sharedStatements(q: Runner): ChatReads & ChatWrites {
+  const views = async (text: string, ...params: unknown[]) => (await q.all<ChatViewRow>(text, ...params)).map(withConnected);
+  return {
+    chat: (chatId) => q.get<ChatRow>(`select ${chatColumns("c")} from chats c where c.id = ?`, chatId),
+    standing: async (chatId) => {
+      const row = await q.get<LockedChat>(`select ${standingColumns} from chats c where c.id = ?`, chatId);
+      return row && withConnected(row);
+    },
+    chatOfPair: async (userLow, userHigh) => (await q.get<{ id: string }>("select id from chats where user_low = ? and user_high = ?", userLow, userHigh))?.id,
+    pairConnected: async (userLow, userHigh) => (await q.get("select 1 as one from connections where user_low = ? and user_high = ?", userLow, userHigh)) !== undefined,
+    member: (chatId, userId) => q.get<MemberRow>(`select ${memberColumns("m")} from chat_members m where m.chat_id = ? and m.user_id = ?`, chatId, userId),
+    unreadAfter: async (chatId, seq, userId) =>
+      (await q.get<{ n: number }>("select count(*) as n from messages where chat_id = ? and seq > ? and sender_id <> ?", chatId, seq, userId))?.n ?? 0,
+    chatView: async (userId, chatId) => {
+      const row = await q.get<ChatViewRow>(`select ${chatViewFrom} where me.user_id = ? and me.chat_id = ?`, userId, chatId);
+      return row && withConnected(row);
+    },
+    chatViewsBefore: (userId, before, limit) =>
+      views(`select ${chatViewFrom} where me.user_id = ? and me.activity_at < ? and c.last_seq > 0 order by me.activity_at desc, me.chat_id limit ?`, userId, before, limit),
+    chatViewsAt: (userId, activityAt) => views(`select ${chatViewFrom} where me.user_id = ? and me.activity_at = ? and c.last_seq > 0 order by me.chat_id`, userId, activityAt),
+    changedChatViews: (userId) => views(`select ${chatViewFrom} where me.user_id = ? and c.rev > 0 order by me.activity_at desc`, userId),
+    message: (messageId) => q.get<MessageRow>(`select ${messageColumns("m")} from messages m where m.id = ?`, messageId),
+    chatIdOf: async (messageId) => (await q.get<{ chatId: string }>(`select chat_id as "chatId" from messages where id = ?`, messageId))?.chatId,
+    history: async (chatId, { before, after }, limit) => {
+      const selected = `select ${messageColumns("m")} from messages m where m.chat_id = ?`;
+      if (after !== undefined) return q.all<MessageRow>(`${selected} and m.seq > ? order by m.seq limit ?`, chatId, after, limit);
+      const rows =
+        before !== undefined
+          ? await q.all<MessageRow>(`${selected} and m.seq < ? order by m.seq desc limit ?`, chatId, before, limit)
+          : await q.all<MessageRow>(`${selected} order by m.seq desc limit ?`, chatId, limit);
+      return rows.reverse();
+    },
+    changedMessages: (changes) => q.all<MessageRow>(`${changesOf(messagesOf, "union")} order by "rev"`, ...changesParams(changes)),
+    attachmentsOf: (selector) => {
+      const { where, params } = condition(selector);
+      return q.all<AttachmentRow>(`select ${attachmentColumns("a")} from messages m join attachments a on a.message_id = m.id where ${where} order by a.message_id, a.position`, ...params);
+    },
+    reactionsOf: (selector) => {
+      const { where, params } = condition(selector);
+      return q.all<ReactionRow>(`select ${reactionColumns("r")} from messages m join reactions r on r.message_id = m.id where ${where} order by r.created_at, r.user_id`, ...params);
+    },
+    repliedTo: (selector) => {
+      const { where, params } = condition(selector);
+      return q.all<ReplyTarget>(`${replyTargetFrom} join messages m on o.id = m.reply_to_id where ${where}`, ...params);
+    },
+
+    createChat: async ({ id, userLow, userHigh, createdAt }) => {
+      const inserted = await q.run("insert into chats (id, user_low, user_high, created_at) values (?, ?, ?, ?) on conflict (user_low, user_high) do nothing", id, userLow, userHigh, createdAt);
+      if (inserted === 0) return false;
+      await q.run("insert into chat_members (chat_id, user_id, activity_at) values (?, ?, ?), (?, ?, ?)", id, userLow, createdAt, id, userHigh, createdAt);
+      return true;
+    },
+    setChatRev: async (chatId, rev) => void (await q.run("update chats set rev = ? where id = ?", rev, chatId)),
+    setReceipts: async ({ chatId, userId, deliveredSeq, seenSeq, unread }) =>
+      void (await q.run("update chat_members set delivered_seq = ?, seen_seq = ?, unread = ? where chat_id = ? and user_id = ?", deliveredSeq, seenSeq, unread, chatId, userId)),
+    updateMessage: async (m) =>
+      void (await q.run("update messages set text = ?, edited_at = ?, deleted_at = ?, rev = ?, changed_at = ? where id = ?", m.text, m.editedAt, m.deletedAt, m.rev, m.changedAt, m.id)),
+    setReaction: async ({ messageId, userId, emoji, createdAt }) =>
+      (await q.run(
+        `insert into reactions (message_id, user_id, emoji, created_at) values (?, ?, ?, ?)
+         on conflict (message_id, user_id) do update set emoji = excluded.emoji, created_at = excluded.created_at where reactions.emoji <> excluded.emoji`,
+        messageId,
+        userId,
+        emoji,
+        createdAt,
+      )) > 0,
+    removeReaction: async (messageId, userId) => (await q.run("delete from reactions where message_id = ? and user_id = ?", messageId, userId)) > 0,
+    removeReactions: async (messageId) => void (await q.run("delete from reactions where message_id = ?", messageId)),
+  };
+}

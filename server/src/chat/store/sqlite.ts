@@ -1,0 +1,121 @@
+import type SQLite from "better-sqlite3";
+import type { AttachmentRow, LockedChat, MessageRow } from "../rows.ts";
+import { attachmentColumns, messageColumns, replyTargetFrom, sharedStatements, standingColumns, withConnected, type Runner } from "./shared.ts";
+import type { BatchStatements, ChatStatements, ChatStore, ReplyTarget } from "./store.ts";
+
+/**
+ * SQLite: one connection, shared with Kysely. Holding Kysely's connection lock (`lock`) keeps its
+ * transactions (which await between statements) from interleaving with ours; inside it
+ * better-sqlite3 is synchronous, so a whole batch runs in one turn of the event loop.
+ * A transaction in a turn waits for the turn before it to have locked before it asks for the
+ * connection: Kysely's lock is not first come first served, so a later turn could otherwise get
+ * the connection first and wait on it for the earlier one, which waits for the connection.
+ */
+export function sqliteChatStore(file: SQLite.Database, lock: <T>(work: () => Promise<T>) => Promise<T>): ChatStore {
+  const statements = new Map<string, SQLite.Statement>();
+  const prepare = (text: string): SQLite.Statement => {
+    let statement = statements.get(text);
+    if (!statement) statements.set(text, (statement = file.prepare(text)));
+    return statement;
+  };
+  const runner: Runner = {
+    all: <T>(text: string, ...params: unknown[]) => Promise.resolve(prepare(text).all(...params) as T[]),
+    get: <T>(text: string, ...params: unknown[]) => Promise.resolve(prepare(text).get(...params) as T | undefined),
+    run: (text: string, ...params: unknown[]) => Promise.resolve(prepare(text).run(...params).changes),
+  };
+  const tx: ChatStatements = { ...sharedStatements(runner), ...batchStatements(prepare) };
+  const begin = file.prepare("BEGIN IMMEDIATE");
+  const commit = file.prepare("COMMIT");
+  const rollback = file.prepare("ROLLBACK");
+  return {
+    read: (work) => lock(() => work(tx)),
+    write: async (work, turn) => {
+      await turn?.mayLock;
+      return lock(async () => {
+        begin.run();
+        try {
+          const result = await work(tx);
+          commit.run();
+          return result;
+        } catch (error) {
+          if (file.inTransaction) rollback.run();
+          throw error;
+        }
+      });
+    },
+  };
+}
+
+/** The writer holds the database's only write lock for the whole transaction, so reads lock nothing more; a prepared statement per row. */
+function batchStatements(prepare: (text: string) => SQLite.Statement): BatchStatements {
+  const each = <T>(text: string, args: unknown[][]): T[] => {
+    const statement = prepare(text);
+    const rows: T[] = [];
+    for (const a of args) {
+      const row = statement.get(...a) as T | undefined;
+      if (row) rows.push(row);
+    }
+    return rows;
+  };
+  const runEach = (text: string, args: unknown[][]): number => {
+    const statement = prepare(text);
+    let changes = 0;
+    for (const a of args) changes += statement.run(...a).changes;
+    return changes;
+  };
+  return {
+    lockChats: (ids) =>
+      Promise.resolve(
+        each<LockedChat>(
+          `select ${standingColumns} from chats c where c.id = ?`,
+          ids.map((id) => [id]),
+        ).map(withConnected),
+      ),
+    earlier: (keys) =>
+      Promise.resolve(
+        each<MessageRow>(
+          `select ${messageColumns("m")} from messages m where m.sender_id = ? and m.client_id = ?`,
+          keys.map((k) => [k.senderId, k.clientId]),
+        ),
+      ),
+    replyTargets: (ids) =>
+      Promise.resolve(
+        each<ReplyTarget>(
+          `${replyTargetFrom} where o.id = ?`,
+          ids.map((id) => [id]),
+        ),
+      ),
+    attachments: (ids) =>
+      Promise.resolve(
+        each<AttachmentRow>(
+          `select ${attachmentColumns("a")} from attachments a where a.id = ?`,
+          ids.map((id) => [id]),
+        ),
+      ),
+    insertMessages: (rows) =>
+      Promise.resolve(
+        runEach(
+          "insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (client_id, sender_id) do nothing",
+          rows.map((r) => [r.id, r.chatId, r.seq, r.rev, r.senderId, r.clientId, r.text, r.replyToId, r.createdAt]),
+        ),
+      ),
+    linkAttachments: (links) => {
+      runEach(
+        "update attachments set message_id = ?, position = ? where id = ?",
+        links.map((l) => [l.messageId, l.position, l.id]),
+      );
+      return Promise.resolve();
+    },
+    updateChats: (now, rows) => {
+      runEach(
+        "update chats set last_seq = ?, rev = ?, last_message_id = ? where id = ?",
+        rows.map((r) => [r.lastSeq, r.rev, r.lastMessageId, r.id]),
+      );
+      runEach(
+        "update chat_members set activity_at = ?, unread = unread + (case when user_id = ? then ? else ? end) where chat_id = ?",
+        rows.map((r) => [now, r.userLow, r.lowUnread, r.highUnread, r.id]),
+      );
+      return Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import type { Turn } from "../turns.ts";
+import type { AttachmentRow, ChatRow, ChatViewRow, LockedChat, MemberRow, MessageRow, ReactionRow } from "../rows.ts";
+
+/**
+ * The chat tables' statements: the one place the message path's hand-written SQL lives (ADR 0003,
+ * amended). On this path a query builder's per-call compile costs more than the query itself, so
+ * each statement is fixed SQL prepared once. One implementation per engine (sqlite.ts,
+ * postgres.ts; the statements both read are in shared.ts), one test suite for both
+ * (server/test/chat-store.test.ts). The service is written once against this.
+ */
+export type ChatStore = {
+  /**
+   * Statements in one transaction; everything or nothing. With a `turn` (turns.ts), the work
+   * itself waits for `mayLock` before it locks its chats; on SQLite the transaction also waits for
+   * it before it takes the connection (see sqlite.ts).
+   */
+  write<T>(work: (tx: ChatStatements) => Promise<T>, turn?: Pick<Turn, "mayLock">): Promise<T>;
+  /** Statements outside a transaction. */
+  read<T>(work: (tx: ChatStatements) => Promise<T>): Promise<T>;
+};
+
+export type ChatStatements = ChatReads & ChatWrites & BatchStatements;
+
+export type ChatReads = {
+  chat(chatId: string): Promise<ChatRow | undefined>;
+  /** The chat with whether its pair is connected, not locked. */
+  standing(chatId: string): Promise<LockedChat | undefined>;
+  /** The id of the pair's chat. */
+  chatOfPair(userLow: string, userHigh: string): Promise<string | undefined>;
+  pairConnected(userLow: string, userHigh: string): Promise<boolean>;
+  member(chatId: string, userId: string): Promise<MemberRow | undefined>;
+  /** Messages of the chat after `seq` that `userId` did not send. */
+  unreadAfter(chatId: string, seq: number, userId: string): Promise<number>;
+  /** The chat as `userId` (a member) sees it. */
+  chatView(userId: string, chatId: string): Promise<ChatViewRow | undefined>;
+  /** `userId`'s chats with messages whose activity is before `before`, latest first, at most `limit`. */
+  chatViewsBefore(userId: string, before: number, limit: number): Promise<ChatViewRow[]>;
+  /** `userId`'s chats with messages whose activity is exactly `activityAt` (the ties of a page's last). */
+  chatViewsAt(userId: string, activityAt: number): Promise<ChatViewRow[]>;
+  /** Every chat of `userId` that changed after rev 0, latest activity first. */
+  changedChatViews(userId: string): Promise<ChatViewRow[]>;
+  message(messageId: string): Promise<MessageRow | undefined>;
+  chatIdOf(messageId: string): Promise<string | undefined>;
+  /** A page of history, oldest first: the newest `limit`, or those just before `before`, or just after `after`. */
+  history(chatId: string, from: { before?: number | undefined; after?: number | undefined }, limit: number): Promise<MessageRow[]>;
+  /** The messages of a chat changed after a rev, in rev order (see ChangesAfter). */
+  changedMessages(changes: ChangesAfter): Promise<MessageRow[]>;
+  /** What the selected messages carry: attachments (in position order), reactions, the messages they reply to. */
+  attachmentsOf(selector: Selector): Promise<AttachmentRow[]>;
+  reactionsOf(selector: Selector): Promise<ReactionRow[]>;
+  repliedTo(selector: Selector): Promise<ReplyTarget[]>;
+};
+
+export type ChatWrites = {
+  /** The pair's chat with both members; false when the pair had one already (two first messages at once: one insert wins). */
+  createChat(chat: Pick<ChatRow, "id" | "userLow" | "userHigh" | "createdAt">): Promise<boolean>;
+  setChatRev(chatId: string, rev: number): Promise<void>;
+  setReceipts(member: Pick<MemberRow, "chatId" | "userId" | "deliveredSeq" | "seenSeq" | "unread">): Promise<void>;
+  /** Writes a changed message (text, edited, deleted, rev, changed at). */
+  updateMessage(message: MessageRow): Promise<void>;
+  /** Sets `userId`'s one reaction; false when it was that emoji already (nothing changed). */
+  setReaction(reaction: ReactionRow): Promise<boolean>;
+  /** False when there was none. */
+  removeReaction(messageId: string, userId: string): Promise<boolean>;
+  removeReactions(messageId: string): Promise<void>;
+};
+
+/**
+ * The statements of a batch of sends, each taking the whole batch: on PostgreSQL every method is
+ * one round trip (array parameters), so a batch costs the same number of round trips whatever its
+ * size; on SQLite there are no round trips, and a prepared statement per row is the cheapest form.
+ */
+export type BatchStatements = {
+  /** These chats with whether their pair is connected, locked until the commit (in id order, so two writers never wait on each other in a cycle). */
+  lockChats(ids: string[]): Promise<LockedChat[]>;
+  /** Messages stored already under these (sender, client id) pairs. */
+  earlier(keys: SendKey[]): Promise<MessageRow[]>;
+  /** Messages by id, with their first attachment's kind (what a reply quotes). */
+  replyTargets(ids: string[]): Promise<ReplyTarget[]>;
+  attachments(ids: string[]): Promise<AttachmentRow[]>;
+  /** Returns how many were inserted: a (sender, client id) stored meanwhile is skipped. */
+  insertMessages(rows: MessageRow[]): Promise<number>;
+  /** A SEND claims its attachments in its own transaction: the message and what it carries commit together. */
+  linkAttachments(links: AttachmentLink[]): Promise<void>;
+  /** Sets counters computed under the chats' locks; both members: activity `now`, unread up by what the other member sent. */
+  updateChats(now: number, rows: ChatUpdate[]): Promise<void>;
+};
+
+export type SendKey = { senderId: string; clientId: string };
+export type ReplyTarget = MessageRow & { kind: "image" | "file" | null };
+export type AttachmentLink = { id: string; messageId: string; position: number };
+export type ChatUpdate = { id: string; lastSeq: number; rev: number; lastMessageId: string; userLow: string; lowUnread: number; highUnread: number };
+
+/**
+ * A chat's messages changed after `rev`, for SYNC: the new ones are among its newest `lastSeq - rev`
+ * seqs (each new message moved rev by one), the older changed ones are in the partial index of
+ * changed messages (migration 0004). Both ranges are small however long the chat is.
+ */
+export type ChangesAfter = { chatId: string; rev: number; lastSeq: number; chatRev: number };
+
+/** Which messages a render covers: fixed statement texts, so every one of them is prepared once. */
+export type Selector =
+  | { by: "seqRange"; chatId: string; from: number; to: number }
+  | { by: "changes"; changes: ChangesAfter }
+  | { by: "id"; id: string };

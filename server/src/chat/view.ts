@@ -1,0 +1,108 @@
+import type { Chat, Message, ReplyPreview } from "@easyqr/protocol";
+import { profileFor } from "../access/profiles.ts";
+import { attachmentView } from "../attachments/view.ts";
+import type { ChatViewRow, MessageRow } from "./rows.ts";
+import type { ChatReads, Selector } from "./store/store.ts";
+
+/** The chat tables rendered as the protocol's views (from the store's rows); every change goes through ChatService. */
+
+/** How much of the original a reply quotes. */
+const PREVIEW_CHARS = 200;
+
+/**
+ * Messages with their attachments, reactions and reply previews (three statements for the whole
+ * set). A message deleted for everyone shows neither: its attachment rows go after its commit
+ * (AttachmentService), its reactions with it.
+ */
+export async function renderMessages(q: ChatReads, rows: MessageRow[], selector: Selector): Promise<Message[]> {
+  if (rows.length === 0) return [];
+  const hasReplies = rows.some((r) => r.replyToId !== null);
+  const [attachments, reactions, replies] = await Promise.all([q.attachmentsOf(selector), q.reactionsOf(selector), hasReplies ? q.repliedTo(selector) : Promise.resolve([])]);
+  const attachmentsOf = groupBy(attachments, (a) => a.messageId ?? "");
+  const reactionsOf = groupBy(reactions, (r) => r.messageId);
+  const replyOf = new Map(replies.map((r) => [r.id, r]));
+  return rows.map((row) => {
+    const reply = row.replyToId ? replyOf.get(row.replyToId) : undefined;
+    const deleted = row.deletedAt !== null;
+    return messageView(row, {
+      attachments: deleted ? [] : (attachmentsOf.get(row.id) ?? []).map(attachmentView),
+      reactions: (reactionsOf.get(row.id) ?? []).map((r) => ({ userId: r.userId, emoji: r.emoji, at: r.createdAt })),
+      replyTo: reply ? replyPreview(reply, reply.kind) : null,
+    });
+  });
+}
+
+export async function messageById(q: ChatReads, id: string): Promise<Message | undefined> {
+  const row = await q.message(id);
+  return row ? (await renderMessages(q, [row], { by: "id", id }))[0] : undefined;
+}
+
+export function messageView(row: MessageRow, parts: Pick<Message, "attachments" | "reactions" | "replyTo">): Message {
+  return {
+    id: row.id,
+    chatId: row.chatId,
+    seq: row.seq,
+    rev: row.rev,
+    senderId: row.senderId,
+    clientId: row.clientId,
+    text: row.text,
+    replyTo: parts.replyTo,
+    attachments: parts.attachments,
+    reactions: parts.reactions,
+    createdAt: row.createdAt,
+    editedAt: row.editedAt,
+    deletedAt: row.deletedAt,
+  };
+}
+
+export function replyPreview(original: Pick<MessageRow, "id" | "seq" | "senderId" | "text" | "deletedAt">, kind: "image" | "file" | null): ReplyPreview {
+  const deleted = original.deletedAt !== null;
+  return {
+    id: original.id,
+    seq: original.seq,
+    senderId: original.senderId,
+    text: deleted || original.text === null ? null : original.text.slice(0, PREVIEW_CHARS),
+    attachment: deleted ? null : kind,
+    deleted,
+  };
+}
+
+// ---- Chats --------------------------------------------------------------------------
+
+/** The user's chats with messages, latest activity first, older than `before`; chats tied on the last one's time come along. */
+export async function chatRows(q: ChatReads, userId: string, before: number, limit: number): Promise<ChatViewRow[]> {
+  const rows = await q.chatViewsBefore(userId, before, limit);
+  const last = rows.at(-1);
+  if (!last || rows.length < limit) return rows;
+  const ties = await q.chatViewsAt(userId, last.activityAt);
+  const seen = new Set(rows.map((r) => r.id));
+  return [...rows, ...ties.filter((t) => !seen.has(t.id))];
+}
+
+export async function chatView(q: ChatReads, row: ChatViewRow): Promise<Chat> {
+  const { connected } = row;
+  const peer = { id: row.peerId, name: row.peerName, username: row.peerUsername, bio: row.peerBio, bioVisibility: row.peerBioVisibility, avatarId: row.peerAvatarId };
+  return {
+    id: row.id,
+    peer: profileFor(peer, connected ? "connection" : "stranger"),
+    connected,
+    lastSeq: row.lastSeq,
+    rev: row.rev,
+    lastMessage: row.lastMessageId ? ((await messageById(q, row.lastMessageId)) ?? null) : null,
+    unread: row.unread,
+    mine: { deliveredSeq: row.deliveredSeq, seenSeq: row.seenSeq },
+    theirs: { deliveredSeq: row.theirDeliveredSeq, seenSeq: row.theirSeenSeq },
+    activityAt: row.activityAt,
+  };
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}

@@ -1,0 +1,243 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, describe, test } from "node:test";
+import { uuidv7 } from "@easyqr/protocol";
+import type { MessageRow } from "../src/chat/rows.ts";
+import { openChatStore, type ChatStore } from "../src/chat/store/index.ts";
+import { loadConfig } from "../src/config.ts";
+import { openDatabase, type Database } from "../src/db/database.ts";
+import type { UsersTable } from "../src/db/schema.ts";
+import { freshStore, type Store } from "./support/store.ts";
+
+// One suite for every engine's ChatStore: the integration runs give it SQLite, then PostgreSQL
+// (DATABASE_URL). Each test makes its own users and chat, so the tests share one database.
+
+const engine = process.env.DATABASE_URL ? "postgres" : "sqlite";
+let place: Store;
+let database: Database;
+let store: ChatStore;
+
+before(async () => {
+  place = freshStore(engine);
+  database = await openDatabase(loadConfig({ LOG_LEVEL: "silent", ...place.env }));
+  store = openChatStore(database);
+});
+after(async () => {
+  await database.close();
+  await place.drop();
+});
+
+const now = Date.now();
+
+async function user(): Promise<string> {
+  const id = randomUUID();
+  const row: UsersTable = {
+    id,
+    email: `${id}@store.invalid`,
+    phone: null,
+    username: null,
+    usernameKey: null,
+    name: "N",
+    bio: null,
+    bioVisibility: "connections",
+    avatarId: null,
+    createdAt: now,
+    updatedAt: now,
+    lastSeenAt: null,
+    lastSeenHiddenAt: null,
+  };
+  await database.db.insertInto("users").values(row).execute();
+  return id;
+}
+
+/** Two connected users and their chat (members in the `chats` order). */
+async function pair(): Promise<{ chatId: string; low: string; high: string }> {
+  const [a, b] = [await user(), await user()];
+  const [low, high] = a < b ? [a, b] : [b, a];
+  await database.db.insertInto("connections").values({ userLow: low, userHigh: high, createdAt: now }).execute();
+  const chatId = randomUUID();
+  assert.equal(await store.write((tx) => tx.createChat({ id: chatId, userLow: low, userHigh: high, createdAt: now })), true);
+  return { chatId, low, high };
+}
+
+function message(chatId: string, senderId: string, seq: number, fields: Partial<MessageRow> = {}): MessageRow {
+  const id = uuidv7(now + seq);
+  return { id, chatId, seq, rev: seq, senderId, clientId: id, text: `m${seq}`, replyToId: null, createdAt: now + seq, editedAt: null, deletedAt: null, changedAt: null, ...fields };
+}
+
+/** Writes messages as a send batch does, with the chat's counters after them. */
+async function sendAll(chatId: string, low: string, rows: MessageRow[]): Promise<number> {
+  return store.write(async (tx) => {
+    const [chat] = await tx.lockChats([chatId]);
+    assert.ok(chat);
+    const inserted = await tx.insertMessages(rows);
+    const last = rows.at(-1);
+    if (last) {
+      const lowUnread = rows.filter((r) => r.senderId !== low).length;
+      await tx.updateChats(now, [{ id: chatId, lastSeq: last.seq, rev: last.rev, lastMessageId: last.id, userLow: low, lowUnread, highUnread: rows.length - lowUnread }]);
+    }
+    return inserted;
+  });
+}
+
+describe(`chat store (${engine})`, () => {
+  test("a pair's chat is made once, with both members; its standing says whether the pair is connected", async () => {
+    const { chatId, low, high } = await pair();
+    assert.equal(await store.write((tx) => tx.createChat({ id: randomUUID(), userLow: low, userHigh: high, createdAt: now })), false);
+    await store.read(async (tx) => {
+      assert.equal(await tx.chatOfPair(low, high), chatId);
+      assert.equal(await tx.pairConnected(low, high), true);
+      assert.deepEqual(await tx.chat(chatId), { id: chatId, userLow: low, userHigh: high, createdAt: now, lastSeq: 0, rev: 0, lastMessageId: null });
+      assert.equal((await tx.standing(chatId))?.connected, true);
+      assert.deepEqual(await tx.member(chatId, low), { chatId, userId: low, deliveredSeq: 0, seenSeq: 0, unread: 0, activityAt: now });
+      assert.equal(await tx.chat(randomUUID()), undefined);
+    });
+    await database.db.deleteFrom("connections").where("userLow", "=", low).execute();
+    await store.read(async (tx) => {
+      assert.equal(await tx.pairConnected(low, high), false);
+      assert.equal((await tx.standing(chatId))?.connected, false);
+    });
+    const [locked] = await store.write((tx) => tx.lockChats([chatId]));
+    assert.equal(locked?.connected, false);
+  });
+
+  test("a batch inserts its messages once, moves the chat's counters and the other member's unread", async () => {
+    const { chatId, low, high } = await pair();
+    const rows = [message(chatId, low, 1), message(chatId, high, 2), message(chatId, low, 3)];
+    assert.equal(await sendAll(chatId, low, rows), 3);
+    await store.read(async (tx) => {
+      assert.deepEqual(await tx.chat(chatId), { id: chatId, userLow: low, userHigh: high, createdAt: now, lastSeq: 3, rev: 3, lastMessageId: rows[2]?.id ?? null });
+      assert.equal((await tx.member(chatId, low))?.unread, 1);
+      assert.equal((await tx.member(chatId, high))?.unread, 2);
+      assert.deepEqual(await tx.message(rows[1]?.id ?? ""), rows[1]);
+      assert.equal(await tx.chatIdOf(rows[0]?.id ?? ""), chatId);
+    });
+    const keys = rows.map((r) => ({ senderId: r.senderId, clientId: r.clientId }));
+    const earlier = await store.write((tx) => tx.earlier([...keys, { senderId: low, clientId: randomUUID() }]));
+    assert.deepEqual(
+      earlier.map((r) => r.id).sort(),
+      rows.map((r) => r.id).sort(),
+    );
+    // The same (sender, client id) again is skipped, whatever its id.
+    assert.equal(await store.write((tx) => tx.insertMessages([{ ...message(chatId, low, 4), clientId: rows[0]?.clientId ?? "" }])), 0);
+  });
+
+  test("history pages run oldest first: the newest, before a seq, after a seq", async () => {
+    const { chatId, low } = await pair();
+    await sendAll(
+      chatId,
+      low,
+      [1, 2, 3, 4, 5].map((seq) => message(chatId, low, seq)),
+    );
+    const seqs = (rows: MessageRow[]) => rows.map((r) => r.seq);
+    await store.read(async (tx) => {
+      assert.deepEqual(seqs(await tx.history(chatId, {}, 2)), [4, 5]);
+      assert.deepEqual(seqs(await tx.history(chatId, { before: 4 }, 2)), [2, 3]);
+      assert.deepEqual(seqs(await tx.history(chatId, { after: 1 }, 2)), [2, 3]);
+      assert.deepEqual(seqs(await tx.history(randomUUID(), {}, 2)), []);
+    });
+  });
+
+  test("a send claims its attachments; a message shows them, its reactions and what it replies to", async () => {
+    const { chatId, low, high } = await pair();
+    const attachmentId = randomUUID();
+    const shown = { kind: "image", name: "a.webp", mime: "image/webp", size: 10, width: 2, height: 3, thumbKey: "attachments/t.webp" } as const;
+    await database.db
+      .insertInto("attachments")
+      .values({ id: attachmentId, chatId, uploaderId: low, messageId: null, position: 0, ...shown, storageKey: "attachments/a.webp", createdAt: now })
+      .execute();
+    const original = message(chatId, low, 1);
+    const reply = message(chatId, high, 2, { replyToId: original.id });
+    await sendAll(chatId, low, [original, reply]);
+    assert.deepEqual(await store.write((tx) => tx.attachments([attachmentId, randomUUID()])), [{ id: attachmentId, chatId, uploaderId: low, messageId: null, position: 0, ...shown }]);
+    await store.write((tx) => tx.linkAttachments([{ id: attachmentId, messageId: original.id, position: 0 }]));
+
+    assert.equal(await store.write((tx) => tx.setReaction({ messageId: original.id, userId: high, emoji: "👍", createdAt: now })), true);
+    assert.equal(await store.write((tx) => tx.setReaction({ messageId: original.id, userId: high, emoji: "👍", createdAt: now + 1 })), false);
+    assert.equal(await store.write((tx) => tx.setReaction({ messageId: original.id, userId: low, emoji: "🎉", createdAt: now + 2 })), true);
+
+    const byChat = { by: "seqRange", chatId, from: 1, to: 2 } as const;
+    await store.read(async (tx) => {
+      assert.deepEqual(await tx.attachmentsOf(byChat), [{ id: attachmentId, chatId, uploaderId: low, messageId: original.id, position: 0, ...shown }]);
+      assert.deepEqual(await tx.reactionsOf({ by: "id", id: original.id }), [
+        { messageId: original.id, userId: high, emoji: "👍", createdAt: now },
+        { messageId: original.id, userId: low, emoji: "🎉", createdAt: now + 2 },
+      ]);
+      assert.deepEqual(await tx.repliedTo({ by: "id", id: reply.id }), [{ ...original, kind: "image" }]);
+      assert.deepEqual(await tx.replyTargets([original.id]), [{ ...original, kind: "image" }]);
+    });
+
+    assert.equal(await store.write((tx) => tx.removeReaction(original.id, high)), true);
+    assert.equal(await store.write((tx) => tx.removeReaction(original.id, high)), false);
+    await store.write((tx) => tx.removeReactions(original.id));
+    assert.deepEqual(await store.read((tx) => tx.reactionsOf(byChat)), []);
+  });
+
+  test("a change rewrites the message with the chat's next rev; SYNC finds new and changed messages after a rev", async () => {
+    const { chatId, low } = await pair();
+    const rows = [1, 2, 3].map((seq) => message(chatId, low, seq));
+    await sendAll(chatId, low, rows);
+    const edited = { ...(rows[0] as MessageRow), text: "edited", editedAt: now + 10, rev: 4, changedAt: now + 10 };
+    await store.write(async (tx) => {
+      await tx.updateMessage(edited);
+      await tx.setChatRev(chatId, 4);
+    });
+    await store.read(async (tx) => {
+      assert.deepEqual(await tx.message(edited.id), edited);
+      const changes = { chatId, rev: 2, lastSeq: 3, chatRev: 4 };
+      assert.deepEqual(
+        (await tx.changedMessages(changes)).map((r) => [r.seq, r.rev]),
+        [
+          [3, 3],
+          [1, 4],
+        ],
+      );
+      assert.equal((await tx.attachmentsOf({ by: "changes", changes })).length, 0);
+    });
+  });
+
+  test("receipts and unread; a member's chats as they see them, latest first", async () => {
+    const { chatId, low, high } = await pair();
+    const empty = await pair();
+    await sendAll(chatId, low, [message(chatId, high, 1), message(chatId, high, 2), message(chatId, low, 3)]);
+    await store.write(async (tx) => {
+      assert.equal(await tx.unreadAfter(chatId, 1, low), 1);
+      await tx.setReceipts({ chatId, userId: low, deliveredSeq: 3, seenSeq: 1, unread: 1 });
+    });
+    await store.read(async (tx) => {
+      const view = await tx.chatView(high, chatId);
+      assert.ok(view);
+      assert.equal(view.connected, true);
+      assert.deepEqual(
+        [view.peerId, view.theirDeliveredSeq, view.theirSeenSeq, view.unread, view.lastSeq],
+        [low, 3, 1, 1, 3],
+      );
+      assert.equal(await tx.chatView(empty.low, chatId), undefined);
+      assert.deepEqual(
+        (await tx.chatViewsBefore(low, Number.MAX_SAFE_INTEGER, 10)).map((c) => c.id),
+        [chatId],
+      );
+      assert.deepEqual(
+        (await tx.chatViewsAt(low, now)).map((c) => c.id),
+        [chatId],
+      );
+      assert.deepEqual(
+        (await tx.changedChatViews(low)).map((c) => c.id),
+        [chatId],
+      );
+      assert.deepEqual(await tx.changedChatViews(empty.low), []);
+    });
+  });
+
+  test("a write that throws leaves nothing behind", async () => {
+    const { chatId, low } = await pair();
+    await assert.rejects(
+      store.write(async (tx) => {
+        await tx.insertMessages([message(chatId, low, 1)]);
+        throw new Error("no");
+      }),
+      /no/,
+    );
+    assert.deepEqual(await store.read((tx) => tx.history(chatId, {}, 10)), []);
+  });
+});
