@@ -1,6 +1,5 @@
-import type { ServerEvent } from "@easyqr/protocol";
+import type { EncodedFrame, ServerEvent } from "@easyqr/protocol";
 import type { Hub } from "./hub.ts";
-import type { Encoded } from "./peer.ts";
 
 /**
  * Delivers an event to every open socket of a user (phone, desktop, tabs). In process it is this
@@ -9,7 +8,7 @@ import type { Encoded } from "./peer.ts";
  * is the socket that made the change (it gets an ACK instead).
  */
 export type FanoutOptions = { droppable?: boolean; except?: object | undefined };
-export type UserFanout = (userId: string, event: ServerEvent | Encoded, options?: FanoutOptions) => void;
+export type UserFanout = (userId: string, event: ServerEvent | EncodedFrame, options?: FanoutOptions) => void;
 
 export function localFanout(hub: Hub): UserFanout {
   return (userId, event, options) => hub.publishToUser(userId, event, options);

@@ -1,0 +1,74 @@
+import { z } from "zod";
+import { Message, SyncResult } from "./chat.ts";
+import { ErrorBody } from "./errors.ts";
+import type { ClientFrame } from "./socket.ts";
+
+/**
+ * Every request frame (a client frame with an `id`; a SCAN's is its scan's id) gets exactly one ACK
+ * with that id: the answer named for its type in `AckOf`, or `ErrorAck` when it was refused. A
+ * client parses an ACK with the schema of the request it sent (`parseAck`), never as a bag of
+ * optional fields.
+ */
+
+/** A refused request: the same error envelope as REST. Any request may be answered so. */
+export const ErrorAck = z.object({ type: z.literal("ACK"), id: z.string(), error: ErrorBody });
+export type ErrorAck = z.infer<typeof ErrorAck>;
+
+/** Done, nothing more to say. `error` is never there: an answer is either this or an ErrorAck. */
+export const OkAck = z.object({ type: z.literal("ACK"), id: z.string(), error: z.never().optional() });
+export type OkAck = z.infer<typeof OkAck>;
+/** SCAN: the stored scan's seq (the same for a resent scan). */
+export const ScanAck = OkAck.extend({ seq: z.number().int() });
+export type ScanAck = z.infer<typeof ScanAck>;
+/** SEND, EDIT, DELETE, REACT: the message as stored (unchanged when the request changed nothing). */
+export const MessageAck = OkAck.extend({ message: Message });
+export type MessageAck = z.infer<typeof MessageAck>;
+/** SYNC: every change since the cursors sent. */
+export const SyncAck = OkAck.extend({ sync: SyncResult });
+export type SyncAck = z.infer<typeof SyncAck>;
+
+/** The answer each request gets when it succeeds. TYPING is the one client frame never answered. */
+export const AckOf = {
+  PING: OkAck,
+  SCAN: ScanAck,
+  SCANS_SINCE: OkAck,
+  SET_MULTI_PHONE: OkAck,
+  CLOSE_SESSION: OkAck,
+  SEND: MessageAck,
+  EDIT: MessageAck,
+  DELETE: MessageAck,
+  REACT: MessageAck,
+  DELIVERED: OkAck,
+  SEEN: OkAck,
+  SYNC: SyncAck,
+} as const satisfies Record<Exclude<ClientFrame["type"], "TYPING">, z.ZodType>;
+
+/** The client frames that are answered by an ACK. */
+export type RequestType = keyof typeof AckOf;
+export type RequestFrame = Extract<ClientFrame, { type: RequestType }>;
+/** The successful answer to a request of this type. */
+export type AckTo<T extends RequestType> = z.output<(typeof AckOf)[T]>;
+/** A refusal, read as an answer of type `A` whose own fields are absent (so `ack.message` is `undefined`, not a type error). */
+export type Refusal<A> = ErrorAck & { [K in Exclude<keyof A, keyof ErrorAck>]?: undefined };
+/** What a request of this type is answered with: check `ack.error` first. */
+export type AckOutcome<T extends RequestType> = AckTo<T> | Refusal<AckTo<T>>;
+
+/** Any ACK, for readers that do not know the request (tests, logs). Most specific first: the schemas ignore unknown fields. */
+export const AnyAck = z.union([ErrorAck, MessageAck, SyncAck, ScanAck, OkAck]);
+
+/** Just enough of an ACK to find the request it answers. */
+export const AckEnvelope = z.object({ type: z.literal("ACK"), id: z.string() });
+
+/** The id a request is answered under: its own `id`, or a SCAN's scan id; undefined for a frame sent without one. */
+export function requestId(frame: ClientFrame): string | undefined {
+  return frame.type === "SCAN" ? frame.scan.id : "id" in frame ? frame.id : undefined;
+}
+
+/** An ACK parsed with the schema of the request it answers; undefined when it is not one. */
+export function parseAck<T extends RequestType>(request: T, value: unknown): AckOutcome<T> | undefined {
+  const refused = ErrorAck.safeParse(value);
+  if (refused.success) return refused.data;
+  // AckOf[request] is the schema of AckTo<T>; TypeScript cannot follow a generic index into a value.
+  const answer = (AckOf[request] as z.ZodType<AckTo<T>>).safeParse(value);
+  return answer.success ? answer.data : undefined;
+}
