@@ -3,8 +3,8 @@ import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter, Route, Routes } from "react-router";
 import { LandingRoute, OnboardingRoute, PrivateRoute, PublicRoute, Splash } from "./features/session/guards.tsx";
-import { paths } from "./features/session/guard.ts";
-import { ContactsLoader } from "./features/contacts/ContactsLoader.tsx";
+import { paths } from "./paths.ts";
+import { LiveLoader } from "./features/live/LiveLoader.tsx";
 import { SessionLoader } from "./features/session/SessionLoader.tsx";
 import { appStore } from "./features/session/state.ts";
 import { LandingPage, NotFoundPage } from "./pages/LandingPage.tsx";
@@ -35,7 +35,7 @@ createRoot(root).render(
   <StrictMode>
     <Provider store={appStore}>
       <SessionLoader />
-      <ContactsLoader />
+      <LiveLoader />
       <BrowserRouter>
         <Suspense fallback={<Splash />}>
           <Routes>

@@ -95,7 +95,8 @@ export function applyEvent(state: ChatsState, event: ServerEvent): ChatsState {
     case "MESSAGE_UPDATED":
       return applyMessage(state, event.message);
     case "ACK":
-      return event.message ? applyMessage(state, event.message) : event.sync ? applySync(state, event.sync) : state;
+      // The answer to our own SEND, EDIT, DELETE, REACT or SYNC (a late one included).
+      return "message" in event ? applyMessage(state, event.message) : "sync" in event ? applySync(state, event.sync) : state;
     case "RECEIPT": {
       const chat = state.chats[event.chatId];
       if (!chat) return state;
