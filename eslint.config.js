@@ -41,5 +41,27 @@ export default tseslint.config(
     files: ["web/**/*.{ts,tsx}", "desktop-app/**/*.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: ["@easyqr/server", "**/server/src/**"] }] },
   },
+  // The web client's folders import one way: pages → features → realtime → api (components and
+  // paths.ts from features and pages). Each block repeats the network rule: a later block replaces it.
+  ...[
+    { folder: "api", below: ["realtime", "features", "components", "pages"] },
+    { folder: "realtime", below: ["features", "components", "pages"] },
+    { folder: "components", below: ["features", "realtime", "pages"] },
+    { folder: "features", below: ["pages"] },
+  ].map(({ folder, below }) => ({
+    files: [`web/src/${folder}/**/*.{ts,tsx}`],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            "@easyqr/server",
+            "**/server/src/**",
+            ...below.map((other) => ({ group: [`**/${other}/**`], message: `web/src/${folder} does not import ${other}/ (ARCHITECTURE.md, The web client).` })),
+          ],
+        },
+      ],
+    },
+  })),
   { files: ["**/*.{js,mjs,cjs}"], ...tseslint.configs.disableTypeChecked },
 );
