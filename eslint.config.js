@@ -55,8 +55,7 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            "@easyqr/server",
-            "**/server/src/**",
+            { group: ["@easyqr/server", "**/server/src/**"], message: "Clients talk to the server over the network only." },
             ...below.map((other) => ({ group: [`**/${other}/**`], message: `web/src/${folder} does not import ${other}/ (ARCHITECTURE.md, The web client).` })),
           ],
         },

@@ -24,7 +24,7 @@ const message = (clientId: string): Message => ({
   editedAt: null,
   deletedAt: null,
 });
-const authenticated = { type: "AUTHENTICATED", userId: "me", sessionId: "s" };
+const authenticated = { type: "AUTHENTICATED", userId: "me", sessionId: "s" } satisfies ServerEvent;
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 type Frame = { type?: string; id?: string; accessToken?: string };
 const frames = (socket: FakeSocket) => socket.sent as Frame[];
@@ -192,8 +192,8 @@ function wsSocket(url: string): SocketLike {
   const ws = new WebSocket(url);
   const socket: SocketLike = { send: (data) => ws.send(data), close: (code, reason) => ws.close(code, reason), onopen: null, onmessage: null, onclose: null, onerror: null };
   ws.on("open", () => socket.onopen?.({}));
-  ws.on("message", (data) => socket.onmessage?.({ data: String(data) }));
-  ws.on("close", (code, reason) => socket.onclose?.({ code, reason: String(reason) }));
+  ws.on("message", (data) => socket.onmessage?.({ data: (data as Buffer).toString() }));
+  ws.on("close", (code, reason) => socket.onclose?.({ code, reason: reason.toString() }));
   ws.on("error", (error) => socket.onerror?.(error));
   return socket;
 }
@@ -209,9 +209,9 @@ test("over a real socket: handshake, resync, outbox; the server drops it; reconn
   server.on("connection", (ws) => {
     const connection = ++connections;
     ws.on("message", (data) => {
-      const frame = JSON.parse(String(data)) as Frame;
+      const frame = JSON.parse((data as Buffer).toString()) as Frame;
       received.push({ connection, frame });
-      if (frame.accessToken) return ws.send(JSON.stringify(authenticated satisfies ServerEvent));
+      if (frame.accessToken) return ws.send(JSON.stringify(authenticated));
       if (frame.type === "SEND" && frame.id && answerSends.value) ws.send(JSON.stringify({ type: "ACK", id: frame.id, message: message(frame.id) } satisfies ServerEvent));
     });
   });

@@ -128,7 +128,10 @@ export class LiveClient {
     if (!delivery) {
       let resolve!: (ack: Ack) => void;
       let reject!: (error: AckFailure) => void;
-      const promise = new Promise<Ack>((yes, no) => ((resolve = yes), (reject = no)));
+      const promise = new Promise<Ack>((yes, no) => {
+        resolve = yes;
+        reject = no;
+      });
       delivery = { frame, resolve, reject, promise, sending: false };
       this.outbox.set(id, delivery);
       this.attempt(id);
