@@ -10,22 +10,35 @@ import type { ClientFrame } from "./socket.ts";
  * optional fields.
  */
 
-/** A refused request: the same error envelope as REST. Any request may be answered so. */
-export const ErrorAck = z.object({ type: z.literal("ACK"), id: z.string(), error: ErrorBody });
-export type ErrorAck = z.infer<typeof ErrorAck>;
+/**
+ * The fields of the answers: an ACK carries at most one of them, so every answer schema below
+ * refuses the others (an ACK is exactly one answer, and any ACK reads as `ack.message`,
+ * `ack.error`… without a cast).
+ */
+const answer = z.object({
+  type: z.literal("ACK"),
+  id: z.string(),
+  error: z.never().optional(),
+  seq: z.never().optional(),
+  message: z.never().optional(),
+  sync: z.never().optional(),
+});
 
-/** Done, nothing more to say. `error` is never there: an answer is either this or an ErrorAck. */
-export const OkAck = z.object({ type: z.literal("ACK"), id: z.string(), error: z.never().optional() });
+/** Done, nothing more to say. */
+export const OkAck = answer;
 export type OkAck = z.infer<typeof OkAck>;
 /** SCAN: the stored scan's seq (the same for a resent scan). */
-export const ScanAck = OkAck.extend({ seq: z.number().int() });
+export const ScanAck = answer.extend({ seq: z.number().int() });
 export type ScanAck = z.infer<typeof ScanAck>;
 /** SEND, EDIT, DELETE, REACT: the message as stored (unchanged when the request changed nothing). */
-export const MessageAck = OkAck.extend({ message: Message });
+export const MessageAck = answer.extend({ message: Message });
 export type MessageAck = z.infer<typeof MessageAck>;
 /** SYNC: every change since the cursors sent. */
-export const SyncAck = OkAck.extend({ sync: SyncResult });
+export const SyncAck = answer.extend({ sync: SyncResult });
 export type SyncAck = z.infer<typeof SyncAck>;
+/** A refused request: the same error envelope as REST. Any request may be answered so. */
+export const ErrorAck = answer.extend({ error: ErrorBody });
+export type ErrorAck = z.infer<typeof ErrorAck>;
 
 /** The answer each request gets when it succeeds. TYPING is the one client frame never answered. */
 export const AckOf = {
@@ -48,12 +61,10 @@ export type RequestType = keyof typeof AckOf;
 export type RequestFrame = Extract<ClientFrame, { type: RequestType }>;
 /** The successful answer to a request of this type. */
 export type AckTo<T extends RequestType> = z.output<(typeof AckOf)[T]>;
-/** A refusal, read as an answer of type `A` whose own fields are absent (so `ack.message` is `undefined`, not a type error). */
-export type Refusal<A> = ErrorAck & { [K in Exclude<keyof A, keyof ErrorAck>]?: undefined };
 /** What a request of this type is answered with: check `ack.error` first. */
-export type AckOutcome<T extends RequestType> = AckTo<T> | Refusal<AckTo<T>>;
+export type AckOutcome<T extends RequestType> = AckTo<T> | ErrorAck;
 
-/** Any ACK, for readers that do not know the request (tests, logs). Most specific first: the schemas ignore unknown fields. */
+/** Any ACK, for readers that do not know the request (tests, logs). */
 export const AnyAck = z.union([ErrorAck, MessageAck, SyncAck, ScanAck, OkAck]);
 
 /** Just enough of an ACK to find the request it answers. */

@@ -39,7 +39,7 @@ function storm(client: Client, chatId: string, emoji: string, racing: boolean): 
   let acked = 0;
   client.socket.ws.on("message", (data) => {
     const event = JSON.parse((data as Buffer).toString()) as ServerEvent;
-    if ((event.type !== "ACK" && event.type !== "MESSAGE") || !("message" in event) || event.message.chatId !== chatId) return;
+    if ((event.type !== "ACK" && event.type !== "MESSAGE") || event.message?.chatId !== chatId) return;
     const { id, seq, senderId, text } = event.message;
     if (event.type === "ACK" && client.frames.get(event.id) === "SEND" && (racing || seq % 2 === 1)) {
       acked += 1;
@@ -71,7 +71,7 @@ function replay(client: Client, chatId: string): { view: Map<string, Message>; r
     let adds = false;
     if (event.type === "MESSAGE") [message, adds] = [event.message, true];
     else if (event.type === "MESSAGE_UPDATED") message = event.message;
-    else if (event.type === "ACK" && "message" in event) [message, adds] = [event.message, client.frames.get(event.id) === "SEND"];
+    else if (event.type === "ACK" && event.message) [message, adds] = [event.message, client.frames.get(event.id) === "SEND"];
     if (message?.chatId !== chatId) continue;
     const what = `${event.type === "ACK" ? `ACK of ${client.frames.get(event.id) ?? "?"}` : event.type} seq ${message.seq} rev ${message.rev}`;
     const last = revs.at(-1) ?? 0;

@@ -173,7 +173,7 @@ describe("catching up", () => {
     await eventually(() => socketB.events.slice(listenedFrom).filter((e) => e.type === "RECEIPT").length === 2, "b's receipts");
 
     // B's own acks are events for its state too (the sending socket gets ACKs instead of events).
-    const ownAcks = socketB.events.slice(listenedFrom).flatMap((e): ServerEvent[] => (e.type === "ACK" && "message" in e ? [{ type: "MESSAGE_UPDATED", message: e.message }] : []));
+    const ownAcks = socketB.events.slice(listenedFrom).flatMap((e): ServerEvent[] => (e.type === "ACK" && e.message ? [{ type: "MESSAGE_UPDATED", message: e.message }] : []));
     const state = applyAll(b.user.id, stale, [...socketB.events.slice(listenedFrom), ...ownAcks].sort(byRev));
     const fresh = { chat: await chatOf(server, b, chat.id), messages: (await historyOf(server, b, chat.id)).messages };
     assert.deepEqual(state.messages, fresh.messages);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { parseAck, type Scan } from "@easyqr/protocol";
+import type { Scan } from "@easyqr/protocol";
 import { startServer, type TestServer } from "./support/harness.ts";
 import { createSession, pair, TestSocket } from "./support/client.ts";
 
@@ -18,8 +18,8 @@ describe("scanner mode", () => {
     const { desktop, phone, phoneId } = await pair(server.url);
     const input = scanInput("4006381333931");
     phone.send({ type: "SCAN", scan: input });
-    const ack = parseAck("SCAN", await phone.next("ACK"));
-    assert.deepEqual([ack?.id, ack?.seq, ack?.error], [input.id, 1, undefined]);
+    const ack = await phone.next("ACK");
+    assert.deepEqual([ack.id, ack.seq, ack.error], [input.id, 1, undefined]);
     const shown = await desktop.next("SCAN");
     assert.deepEqual(shown.scan, { ...input, phoneId, seq: 1, receivedAt: shown.scan.receivedAt });
     phone.close();

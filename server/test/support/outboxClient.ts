@@ -1,4 +1,4 @@
-import { HistoryPage, parseAck, ServerEvent, type Message, type SyncResult } from "@easyqr/protocol";
+import { HistoryPage, ServerEvent, type Message, type SyncResult } from "@easyqr/protocol";
 import WebSocket from "ws";
 import type { SeededUser } from "./seed.ts";
 
@@ -132,13 +132,8 @@ export class OutboxClient {
           this.counts.acksLost++;
           return;
         }
-        // Each ACK parsed as the answer to the request it answers.
-        if (event.id === this.syncing) {
-          const answer = parseAck("SYNC", event);
-          return this.onSync(answer?.sync, answer?.error?.code);
-        }
-        const answer = parseAck("SEND", event);
-        return this.onAck(event.id, answer?.message, answer?.error, connection);
+        if (event.id === this.syncing) return this.onSync(event.sync, event.error?.code);
+        return this.onAck(event.id, event.message, event.error, connection);
       case "ERROR":
         // A server too busy to read the handshake in time closes the socket; the client just reconnects.
         if (event.error.code === "HANDSHAKE_TIMEOUT") this.counts.handshakeTimeouts++;

@@ -171,7 +171,11 @@ export class LiveClient {
 
   private async resync(): Promise<void> {
     const round = ++this.round;
-    await Promise.allSettled([...this.features].map(async (feature) => feature.resync?.()));
+    await Promise.allSettled(
+      [...this.features].map(async (feature) => {
+        await feature.resync?.();
+      }),
+    );
     if (round !== this.round || this.stopped) return;
     for (const id of this.outbox.keys()) this.attempt(id);
   }

@@ -96,7 +96,7 @@ export function applyEvent(state: ChatsState, event: ServerEvent): ChatsState {
       return applyMessage(state, event.message);
     case "ACK":
       // The answer to our own SEND, EDIT, DELETE, REACT or SYNC (a late one included).
-      return "message" in event ? applyMessage(state, event.message) : "sync" in event ? applySync(state, event.sync) : state;
+      return event.message ? applyMessage(state, event.message) : event.sync ? applySync(state, event.sync) : state;
     case "RECEIPT": {
       const chat = state.chats[event.chatId];
       if (!chat) return state;
