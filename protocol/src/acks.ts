@@ -76,10 +76,10 @@ export function requestId(frame: ClientFrame): string | undefined {
 }
 
 /** An ACK parsed with the schema of the request it answers; undefined when it is not one. */
-export function parseAck<T extends RequestType>(request: T, value: unknown): AckOutcome<T> | undefined {
+export function parseAck<T extends RequestType>(request: T, value: unknown): AckOutcome<T> | undefined;
+export function parseAck(request: RequestType, value: unknown): AckOutcome<RequestType> | undefined {
   const refused = ErrorAck.safeParse(value);
   if (refused.success) return refused.data;
-  // AckOf[request] is the schema of AckTo<T>; TypeScript cannot follow a generic index into a value.
-  const answer = (AckOf[request] as z.ZodType<AckTo<T>>).safeParse(value);
+  const answer = AckOf[request].safeParse(value);
   return answer.success ? answer.data : undefined;
 }

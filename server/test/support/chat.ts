@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { Chat, ChatList, HistoryPage, parseAck, type AckOutcome, type Message, type RequestType, type ServerEventOf } from "@easyqr/protocol";
+import { AckOf, Chat, ChatList, HistoryPage, parseAck, type AckOutcome, type Message, type RequestType, type ServerEventOf } from "@easyqr/protocol";
 import { call, type SignedIn } from "./api.ts";
 import type { TestSocket } from "./client.ts";
 import { connect, makeUsers, ok, userSocket } from "./contacts.ts";
@@ -63,13 +63,20 @@ export function ackOf(socket: TestSocket, id: string, timeoutMs = 5000): Promise
   return socket.next("ACK", timeoutMs, (e) => e.id === id);
 }
 
+const isRequestType = (type: unknown): type is RequestType => typeof type === "string" && Object.hasOwn(AckOf, type);
+
 /** Sends a request with a fresh id (unless it has one) and returns its ACK, parsed as that request's answer. */
-export async function request<T extends RequestType>(socket: TestSocket, frame: { type: T } & Record<string, unknown>): Promise<AckOutcome<T>> {
+export async function request<T extends RequestType>(socket: TestSocket, frame: { type: T } & Record<string, unknown>): Promise<AckOutcome<T>>;
+/** A frame of no known request type (a hostile one): its ACK as any ACK. */
+export async function request(socket: TestSocket, frame: Record<string, unknown>): Promise<ServerEventOf<"ACK">>;
+export async function request(socket: TestSocket, frame: Record<string, unknown>): Promise<ServerEventOf<"ACK">> {
   const id = typeof frame.id === "string" ? frame.id : randomUUID();
   socket.send({ ...frame, id });
-  const ack = parseAck(frame.type, await ackOf(socket, id));
-  if (!ack) throw new Error(`the ACK of ${frame.type} ${id} is not the answer to a ${frame.type}`);
-  return ack;
+  const ack = await ackOf(socket, id);
+  if (!isRequestType(frame.type)) return ack;
+  const answer = parseAck(frame.type, ack);
+  if (!answer) throw new Error(`the ACK of ${frame.type} ${id} is not the answer to a ${frame.type}: ${JSON.stringify(ack)}`);
+  return answer;
 }
 
 /** Sends a message and returns it as stored (throws on an error ACK). */

@@ -117,7 +117,7 @@ export class Connection {
     const id = requestId(frame);
     if (!id) return Promise.reject(new Error(`${frame.type} needs an id to be acknowledged`));
     if (this.current === "stopped") return Promise.reject(new AckFailure("stopped", id));
-    const promise = this.acks.wait(frame.type, id, timeoutMs, () => {
+    const promise = this.acks.wait<F["type"]>(frame.type, id, timeoutMs, () => {
       this.queue = this.queue.filter((q) => q.id !== id);
     });
     if (this.current === "ready") {

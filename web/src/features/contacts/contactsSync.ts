@@ -2,7 +2,7 @@ import type { ServerEvent } from "@easyqr/protocol";
 import type { createStore } from "jotai";
 import type { ContactsApi } from "../../api/contacts.ts";
 import type { LiveFeature } from "../../realtime/liveClient.ts";
-import { applyEvent, fromFetch, type ContactsState } from "./contactsState.ts";
+import { applyEvent, fromFetch } from "./contactsState.ts";
 import { contactsAtom } from "./state.ts";
 
 export type ContactsSyncOptions = {
