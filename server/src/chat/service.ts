@@ -21,7 +21,7 @@ import type { AttachmentService } from "../attachments/service.ts";
 import { chatNotFound, ensureConnected, memberChat, messageNotFound, notConnected, pairOf, peerOf } from "../access/checks.ts";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
-import type { UserFanout } from "../realtime/fanout.ts";
+import type { UserFanout } from "../fanout.ts";
 import type { ChatLimits } from "./limits.ts";
 import { changedChatRows, changedMessages, chatRow, chatRows, chatView, renderMessages } from "./queries.ts";
 import type { MemberRow, MessageRow } from "./rows.ts";

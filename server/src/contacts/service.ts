@@ -17,7 +17,7 @@ import type { Db, UsersTable } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import type { RateLimiter } from "../limits/rateLimiter.ts";
 import type { PresenceService } from "../presence/service.ts";
-import type { UserFanout } from "../realtime/fanout.ts";
+import type { UserFanout } from "../fanout.ts";
 import { userById, userByUsername } from "../users/queries.ts";
 import type { ContactLimits } from "./limits.ts";
 import { blockedUsers, cardHoldersOf, connectedUser, connectedUsers, pendingRequests, requestOfPair } from "./queries.ts";

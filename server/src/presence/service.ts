@@ -3,7 +3,7 @@ import type { Presence } from "@easyqr/protocol";
 import type { Logger } from "pino";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/schema.ts";
-import type { UserFanout } from "../realtime/fanout.ts";
+import type { UserFanout } from "../fanout.ts";
 import type { PresenceLimits } from "./limits.ts";
 import type { Lease, PresenceStore } from "./store.ts";
 import { presenceFor, type PresenceSubject, type PresenceViewer } from "./view.ts";

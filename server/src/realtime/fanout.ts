@@ -1,15 +1,7 @@
-import type { EncodedFrame, ServerEvent } from "@easyqr/protocol";
+import type { UserFanout } from "../fanout.ts";
 import type { Hub } from "./hub.ts";
 
-/**
- * Delivers an event to every open socket of a user (phone, desktop, tabs). In process it is this
- * node's Hub; cluster mode puts Redis pub/sub behind the same function so every node's sockets get it.
- * `droppable` events (presence, typing) may be skipped for a reader that is far behind; `except`
- * is the socket that made the change (it gets an ACK instead).
- */
-export type FanoutOptions = { droppable?: boolean; except?: object | undefined };
-export type UserFanout = (userId: string, event: ServerEvent | EncodedFrame, options?: FanoutOptions) => void;
-
+/** The in-process UserFanout: this node's sockets. */
 export function localFanout(hub: Hub): UserFanout {
   return (userId, event, options) => hub.publishToUser(userId, event, options);
 }

@@ -1,6 +1,6 @@
 import { encodeFrame, type EncodedFrame, type ServerEvent } from "@easyqr/protocol";
 import type { Target } from "../pairing/service.ts";
-import type { FanoutOptions } from "./fanout.ts";
+import type { FanoutOptions } from "../fanout.ts";
 import type { Peer } from "./peer.ts";
 
 /** The sockets of this process: pairing sockets by session and role, user sockets by user and sign-in session. */
