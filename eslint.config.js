@@ -74,11 +74,32 @@ export default tseslint.config(
     plugins: { local: { rules: { "no-folder-cycles": noFolderCycles } } },
     rules: { "local/no-folder-cycles": ["error", { root: `${import.meta.dirname}/server/src` }] },
   },
-  // web/src too, once its folder cycles (api↔features, components↔features) are gone; another branch of issue 13 removes them:
-  // {
-  //   files: ["web/src/**/*.{ts,tsx}"],
-  //   plugins: { local: { rules: { "no-folder-cycles": noFolderCycles } } },
-  //   rules: { "local/no-folder-cycles": ["error", { root: `${import.meta.dirname}/web/src` }] },
-  // },
+  {
+    // The same for web/src.
+    files: ["web/src/**/*.{ts,tsx}"],
+    plugins: { local: { rules: { "no-folder-cycles": noFolderCycles } } },
+    rules: { "local/no-folder-cycles": ["error", { root: `${import.meta.dirname}/web/src` }] },
+  },
+  // The web client's folders import one way: pages → features → realtime → api (components and
+  // paths.ts from features and pages). Each block repeats the network rule: a later block replaces it.
+  ...[
+    { folder: "api", below: ["realtime", "features", "components", "pages"] },
+    { folder: "realtime", below: ["features", "components", "pages"] },
+    { folder: "components", below: ["features", "realtime", "pages"] },
+    { folder: "features", below: ["pages"] },
+  ].map(({ folder, below }) => ({
+    files: [`web/src/${folder}/**/*.{ts,tsx}`],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@easyqr/server", "**/server/src/**"], message: "Clients talk to the server over the network only." },
+            ...below.map((other) => ({ group: [`**/${other}/**`], message: `web/src/${folder} does not import ${other}/ (ARCHITECTURE.md, The web client).` })),
+          ],
+        },
+      ],
+    },
+  })),
   { files: ["**/*.{js,mjs,cjs}"], ...tseslint.configs.disableTypeChecked },
 );

@@ -1,9 +1,9 @@
 import { z } from "zod";
+import { AnyAck } from "./acks.ts";
 import {
   DeleteFrame,
   DeliveredFrame,
   EditFrame,
-  Message,
   MessageEvent,
   MessageUpdatedEvent,
   ReactFrame,
@@ -11,7 +11,6 @@ import {
   SeenFrame,
   SendFrame,
   SyncFrame,
-  SyncResult,
   TypingEvent,
   TypingFrame,
 } from "./chat.ts";
@@ -59,7 +58,7 @@ export type Handshake = z.infer<typeof Handshake>;
 
 // ---- After the handshake: client → server -----------------------------------
 
-/** Frames that carry an `id` are answered by one ACK with that id. */
+/** Frames that carry an `id` are answered by one ACK with that id (acks.ts names each one's answer). */
 export const ScanFrame = z.object({ type: z.literal("SCAN"), scan: ScanInput }).strict();
 export const SetMultiPhoneFrame = z
   .object({ type: z.literal("SET_MULTI_PHONE"), id: ClientId.optional(), allow: z.boolean() })
@@ -138,17 +137,11 @@ export const PeerLeftEvent = z.object({
 export const ExpiredEvent = z.object({ type: z.literal("EXPIRED"), sessionId: SessionId });
 export const ClosedEvent = z.object({ type: z.literal("CLOSED"), sessionId: SessionId });
 
-export const AckEvent = z.object({
-  type: z.literal("ACK"),
-  id: z.string(),
-  error: ErrorBody.optional(),
-  /** SCAN acks carry the stored scan's seq. */
-  seq: z.number().int().optional(),
-  /** SEND, EDIT, DELETE and REACT acks carry the message as stored. */
-  message: Message.optional(),
-  /** The answer to SYNC. */
-  sync: SyncResult.optional(),
-});
+/**
+ * The answer to a request frame (one with an `id`): its schemas, one per request type, are in
+ * acks.ts. Here any of them, for a reader that does not know the request.
+ */
+export const AckEvent = z.object({ type: z.literal("ACK") }).loose().pipe(AnyAck);
 
 export const ScanEvent = z.object({ type: z.literal("SCAN"), scan: Scan });
 /** Scans the desktop missed, oldest first (answer to SCANS_SINCE and on reconnect). */

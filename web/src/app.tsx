@@ -3,8 +3,8 @@ import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter, Route, Routes } from "react-router";
 import { LandingRoute, OnboardingRoute, PrivateRoute, PublicRoute, Splash } from "./features/session/guards.tsx";
-import { paths } from "./features/session/guard.ts";
-import { ContactsLoader } from "./features/contacts/ContactsLoader.tsx";
+import { paths } from "./paths.ts";
+import { LiveLoader } from "./features/live/LiveLoader.tsx";
 import { DesktopAppAlerts } from "./features/desktopApp/DesktopAppAlerts.tsx";
 import { SessionLoader } from "./features/session/SessionLoader.tsx";
 import { appStore } from "./features/session/state.ts";
@@ -36,7 +36,7 @@ createRoot(root).render(
   <StrictMode>
     <Provider store={appStore}>
       <SessionLoader />
-      <ContactsLoader />
+      <LiveLoader />
       <DesktopAppAlerts />
       <BrowserRouter>
         <Suspense fallback={<Splash />}>

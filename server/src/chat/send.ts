@@ -1,4 +1,4 @@
-import { uuidv7, type Message, type SendFrame } from "@easyqr/protocol";
+import { uuidv7, type Message, type MessageFrames, type SendFrame } from "@easyqr/protocol";
 import type { z } from "zod";
 import { messageNotFound, readableChat, writableChat } from "../access/chats.ts";
 import type { Clock } from "../clock.ts";
@@ -17,8 +17,8 @@ export type SendItem = { userId: string; frame: SendInput; origin?: object; repl
 /** A stored message (`duplicate`: stored before, under the same client id), or why not. */
 export type SendOutcome = { message: Message; peerId: string; duplicate: boolean } | { error: unknown };
 
-/** What a SEND's socket hears after the commit: the message serialised once (ACK and events share it). */
-export type SendReply = { message: Message; json: string } | { error: unknown };
+/** What a SEND's socket hears after the commit: the message and its frames, serialised once (ACK and events share it). */
+export type SendReply = { message: Message; frames: MessageFrames } | { error: unknown };
 
 type Reads = {
   chats: Map<string, LockedChat>;

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import {
   DELETE_WINDOW_MS,
   EDIT_WINDOW_MS,
+  messageFrames,
   SYNC_MAX_CHANGES,
   TYPING_TTL_MS,
   type Chat,
@@ -143,10 +144,10 @@ export class ChatService {
     items.forEach((item, i) => {
       const outcome = outcomes[i] ?? { error: new Error("no outcome") };
       if (!("message" in outcome)) return item.reply(outcome);
-      const json = JSON.stringify(outcome.message);
-      item.reply({ message: outcome.message, json });
+      const frames = messageFrames(outcome.message);
+      item.reply({ message: outcome.message, frames });
       if (!outcome.duplicate) {
-        const event = { encoded: `{"type":"MESSAGE","message":${json}}` };
+        const event = frames.event();
         this.fanout(item.userId, event, { except: item.origin });
         this.fanout(outcome.peerId, event);
       }

@@ -1,4 +1,4 @@
-import type { ClientFrame, ServerEvent } from "@easyqr/protocol";
+import type { AckTo, ClientFrame, ErrorAck, ErrorBody } from "@easyqr/protocol";
 import type { Logger } from "pino";
 import type { ChatLimits } from "../chat/limits.ts";
 import type { SendQueue } from "../chat/sendQueue.ts";
@@ -55,12 +55,12 @@ export class ChatSocket {
       case "DELIVERED":
       case "SEEN":
         await this.chat.markReceipt(userId, frame.chatId, frame.seq, frame.type === "SEEN" ? "seen" : "delivered");
-        if (frame.id) ack(peer, frame.id, {});
+        if (frame.id) peer.send({ type: "ACK", id: frame.id } satisfies AckTo<"DELIVERED" | "SEEN">);
         return;
       case "TYPING":
         return this.onTyping(peer, userId, frame.chatId, frame.typing);
       case "SYNC":
-        return ack(peer, frame.id, { sync: await this.chat.sync(userId, frame.chats) });
+        return peer.send({ type: "ACK", id: frame.id, sync: await this.chat.sync(userId, frame.chats) } satisfies AckTo<"SYNC">);
     }
   }
 
@@ -82,11 +82,11 @@ export class ChatSocket {
         frame,
         origin: peer,
         reply: (outcome) => {
-          if ("message" in outcome) peer.send({ encoded: `{"type":"ACK","id":${JSON.stringify(frame.id)},"message":${outcome.json}}` });
-          else if (outcome.error instanceof AppError) ack(peer, frame.id, { error: outcome.error.toBody() });
+          if ("message" in outcome) peer.send(outcome.frames.ack(frame.id));
+          else if (outcome.error instanceof AppError) refuse(peer, frame.id, outcome.error.toBody());
           else {
             this.log.error({ err: outcome.error }, "send failed");
-            ack(peer, frame.id, { error: internalError });
+            refuse(peer, frame.id, internalError);
           }
           resolve();
         },
@@ -127,10 +127,11 @@ export class ChatSocket {
   }
 }
 
+/** An EDIT, DELETE or REACT from this socket: answered with the message as stored. */
 function origin(peer: Peer, id: string): Origin {
-  return { socket: peer, ack: (message) => ack(peer, id, { message }) };
+  return { socket: peer, ack: (message) => peer.send({ type: "ACK", id, message } satisfies AckTo<"EDIT" | "DELETE" | "REACT">) };
 }
 
-function ack(peer: Peer, id: string, body: Omit<Extract<ServerEvent, { type: "ACK" }>, "type" | "id">): void {
-  peer.send({ type: "ACK", id, ...body });
+function refuse(peer: Peer, id: string, error: ErrorBody): void {
+  peer.send({ type: "ACK", id, error } satisfies ErrorAck);
 }

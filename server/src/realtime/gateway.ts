@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { ClientFrame, CloseCode, Handshake, jsonShapeProblem, MAX_FRAME_BYTES, type ErrorBody, type ErrorCode } from "@easyqr/protocol";
+import { ClientFrame, CloseCode, Handshake, jsonShapeProblem, MAX_FRAME_BYTES, type AckTo, type ErrorAck, type ErrorBody, type ErrorCode, type OkAck } from "@easyqr/protocol";
 import type { Logger } from "pino";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
@@ -167,7 +167,7 @@ export class Gateway {
       id = requestIdOf(raw);
       const frame = parseOr(ClientFrame, raw);
       if (frame.type === "PING") {
-        if (id) peer.send({ type: "ACK", id });
+        if (id) peer.send({ type: "ACK", id } satisfies AckTo<"PING">);
         return;
       }
       if (isChatFrame(frame)) {
@@ -178,7 +178,7 @@ export class Gateway {
       switch (frame.type) {
         case "SCAN": {
           const scan = await this.o.pairing.addScan(who, frame.scan);
-          return peer.send({ type: "ACK", id: frame.scan.id, seq: scan.seq });
+          return peer.send({ type: "ACK", id: frame.scan.id, seq: scan.seq } satisfies AckTo<"SCAN">);
         }
         case "SCANS_SINCE": {
           const scans = await this.o.pairing.scansSince(who, frame.seq);
@@ -192,11 +192,12 @@ export class Gateway {
           await this.o.pairing.close(who);
           break;
       }
-      if (id) peer.send({ type: "ACK", id });
+      // SCANS_SINCE, SET_MULTI_PHONE, CLOSE_SESSION: done.
+      if (id) peer.send({ type: "ACK", id } satisfies OkAck);
     } catch (error) {
       // A bad frame is answered and the socket stays open: nothing the client sent before is lost.
       const body = this.toErrorBody(error, { sessionId: who.sessionId }, peer);
-      peer.send(id ? { type: "ACK", id, error: body } : { type: "ERROR", error: body });
+      peer.send(id ? ({ type: "ACK", id, error: body } satisfies ErrorAck) : { type: "ERROR", error: body });
       if (error instanceof AppError && refusedInput.has(error.code)) this.refusals.refused(peer.socket, byteLength(data));
     }
   }

@@ -1,7 +1,7 @@
-import type { ServerEvent } from "@easyqr/protocol";
+import { encodeFrame, type EncodedFrame, type ServerEvent } from "@easyqr/protocol";
 import type { Target } from "../pairing/service.ts";
-import type { FanoutOptions } from "./fanout.ts";
-import type { Encoded, Peer } from "./peer.ts";
+import type { FanoutOptions } from "../fanout.ts";
+import type { Peer } from "./peer.ts";
 
 /** The sockets of this process: pairing sockets by session and role, user sockets by user and sign-in session. */
 export class Hub {
@@ -25,9 +25,12 @@ export class Hub {
     if (peers?.size === 0) this.users.delete(who.userId);
   }
 
-  /** Sends to every socket of this user on this process. */
-  publishToUser(userId: string, event: ServerEvent | Encoded, options?: FanoutOptions): void {
-    for (const peer of this.users.get(userId) ?? []) if (peer !== options?.except) peer.send(event, options);
+  /** Sends to every socket of this user on this process (serialised once for all of them). */
+  publishToUser(userId: string, event: ServerEvent | EncodedFrame, options?: FanoutOptions): void {
+    const peers = this.users.get(userId);
+    if (!peers) return;
+    const frame = "encoded" in event ? event : encodeFrame(event);
+    for (const peer of peers) if (peer !== options?.except) peer.send(frame, options);
   }
 
   /** The sign-in sessions with a socket here. */

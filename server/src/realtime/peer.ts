@@ -1,20 +1,12 @@
-import type { ErrorBody, ServerEvent } from "@easyqr/protocol";
-import { CloseCode } from "@easyqr/protocol";
+import type { EncodedFrame, ErrorBody, ServerEvent } from "@easyqr/protocol";
+import { CloseCode, encodeFrame } from "@easyqr/protocol";
 import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
-import type { Encoded } from "../fanout.ts";
 
 /** Above this many unsent bytes, events that can be lost (typing, presence) are dropped. */
 const SOFT_LIMIT_BYTES = 256 * 1024;
 /** Above this, the reader is too slow to keep: it is disconnected and will resync. */
 const HARD_LIMIT_BYTES = 4 * 1024 * 1024;
-
-/** An event serialised once (the type lives with UserFanout, which carries it). */
-export type { Encoded };
-
-export function encode(event: ServerEvent): Encoded {
-  return { encoded: JSON.stringify(event) };
-}
 
 /** Connections written to in this turn of the event loop, held until it ends. */
 const held = new Set<Duplex>();
@@ -35,7 +27,7 @@ function holdUntilTurnEnds(stream: Duplex): void {
   held.add(stream);
 }
 
-/** One open socket and the only way to write to it: JSON frames with backpressure. */
+/** One open socket and the only way to write to it: frames from the protocol's encoders, with backpressure. */
 export class Peer {
   /** Set by the heartbeat; false means a ping is unanswered. */
   alive = true;
@@ -50,7 +42,8 @@ export class Peer {
     private readonly stream?: Duplex,
   ) {}
 
-  send(event: ServerEvent | Encoded, options: { droppable?: boolean } = {}): void {
+  /** `frame` may come encoded already (the same text for many sockets). */
+  send(frame: ServerEvent | EncodedFrame, options: { droppable?: boolean } = {}): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
     const buffered = this.socket.bufferedAmount;
     if (buffered > HARD_LIMIT_BYTES) {
@@ -59,13 +52,13 @@ export class Peer {
     }
     if (options.droppable && buffered > SOFT_LIMIT_BYTES) return;
     if (this.stream) holdUntilTurnEnds(this.stream);
-    this.socket.send("encoded" in event ? event.encoded : JSON.stringify(event));
+    this.socket.send(("encoded" in frame ? frame : encodeFrame(frame)).encoded);
   }
 
   /** Sends a final ERROR and closes. */
   fail(error: ErrorBody, closeCode: number = CloseCode.error): void {
     if (this.socket.readyState === this.socket.OPEN) {
-      this.socket.send(JSON.stringify({ type: "ERROR", error } satisfies ServerEvent));
+      this.socket.send(encodeFrame({ type: "ERROR", error }).encoded);
       this.socket.close(closeCode, error.code);
     }
   }

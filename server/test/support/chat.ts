@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { Chat, ChatList, HistoryPage, type Message, type ServerEventOf } from "@easyqr/protocol";
+import { AckOf, Chat, ChatList, HistoryPage, parseAck, type AckOutcome, type Message, type RequestType, type ServerEventOf } from "@easyqr/protocol";
 import { call, type SignedIn } from "./api.ts";
 import type { TestSocket } from "./client.ts";
 import { connect, makeUsers, ok, userSocket } from "./contacts.ts";
@@ -63,22 +63,31 @@ export function ackOf(socket: TestSocket, id: string, timeoutMs = 5000): Promise
   return socket.next("ACK", timeoutMs, (e) => e.id === id);
 }
 
-/** Sends a frame with a fresh id (unless it has one) and returns its ACK. */
+const isRequestType = (type: unknown): type is RequestType => typeof type === "string" && Object.hasOwn(AckOf, type);
+
+/** Sends a request with a fresh id (unless it has one) and returns its ACK, parsed as that request's answer. */
+export async function request<T extends RequestType>(socket: TestSocket, frame: { type: T } & Record<string, unknown>): Promise<AckOutcome<T>>;
+/** A frame of no known request type (a hostile one): its ACK as any ACK. */
+export async function request(socket: TestSocket, frame: Record<string, unknown>): Promise<ServerEventOf<"ACK">>;
 export async function request(socket: TestSocket, frame: Record<string, unknown>): Promise<ServerEventOf<"ACK">> {
   const id = typeof frame.id === "string" ? frame.id : randomUUID();
   socket.send({ ...frame, id });
-  return ackOf(socket, id);
+  const ack = await ackOf(socket, id);
+  if (!isRequestType(frame.type)) return ack;
+  const answer = parseAck(frame.type, ack);
+  if (!answer) throw new Error(`the ACK of ${frame.type} ${id} is not the answer to a ${frame.type}: ${JSON.stringify(ack)}`);
+  return answer;
 }
 
 /** Sends a message and returns it as stored (throws on an error ACK). */
 export async function send(socket: TestSocket, chatId: string, text: string, extra: Record<string, unknown> = {}): Promise<Message> {
   const acked = await request(socket, { type: "SEND", chatId, text, ...extra });
-  if (!acked.message) throw new Error(`SEND refused: ${JSON.stringify(acked.error)}`);
+  if (acked.error) throw new Error(`SEND refused: ${JSON.stringify(acked.error)}`);
   return acked.message;
 }
 
 /** The error code an ACK carries. */
-export function errorOf(ack: ServerEventOf<"ACK">): string | undefined {
+export function errorOf(ack: { error?: { code: string } | undefined }): string | undefined {
   return ack.error?.code;
 }
 

@@ -1,6 +1,6 @@
 import { Me, RequestCodeResponse, UsernameAvailability, VerifyCodeResponse } from "@easyqr/protocol";
 import type { IdentifierInput, LogoutRequest, UpdateProfileRequest, VerifyCodeRequest } from "@easyqr/protocol";
-import type { AuthSession } from "../features/session/authSession.ts";
+import type { AuthSession } from "./authSession.ts";
 import { call, defaultFetch, parseResponse, type Fetch } from "./http.ts";
 
 export type AccountsApi = {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { MAX_ATTACHMENT_BYTES, type Attachment } from "@easyqr/protocol";
-import { AuthSession } from "../features/session/authSession.ts";
+import { AuthSession } from "./authSession.ts";
 import { attachmentsApi, type XhrLike } from "./attachments.ts";
 import { errorMessage } from "./errorText.ts";
 import { ApiError } from "./http.ts";

@@ -1,5 +1,5 @@
 import { Attachment, ErrorEnvelope, MAX_ATTACHMENT_BYTES } from "@easyqr/protocol";
-import type { AuthSession } from "../features/session/authSession.ts";
+import type { AuthSession } from "./authSession.ts";
 import { ApiError, defaultFetch, parseResponse, type Fetch } from "./http.ts";
 
 export type UploadOptions = {

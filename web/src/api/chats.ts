@@ -1,5 +1,5 @@
 import { Chat, ChatList, HistoryPage } from "@easyqr/protocol";
-import type { AuthSession } from "../features/session/authSession.ts";
+import type { AuthSession } from "./authSession.ts";
 import { parseResponse } from "./http.ts";
 
 export type HistoryCursor = { before?: number; after?: number; limit?: number };

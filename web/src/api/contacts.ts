@@ -1,6 +1,6 @@
 import { Blocks, Connection, Connections, ContactQr, ContactRequests, PublicUser, QrPreview, SendContactRequestResponse } from "@easyqr/protocol";
 import type { SendContactRequest } from "@easyqr/protocol";
-import type { AuthSession } from "../features/session/authSession.ts";
+import type { AuthSession } from "./authSession.ts";
 import { parseResponse } from "./http.ts";
 
 export type ContactsApi = {

@@ -1,4 +1,5 @@
-import type { StatusTone } from "../features/pairing/desktopStatus.ts";
+/** How a status line looks: its dot and colour. */
+export type StatusTone = "neutral" | "waiting" | "ok" | "warn" | "error";
 
 /** A live status line: screen readers announce each change. */
 export function StatusText({ text, tone, large = false }: { text: string; tone: StatusTone; large?: boolean }) {

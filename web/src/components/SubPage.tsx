@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { Link } from "react-router";
-import { paths } from "../features/session/guard.ts";
+import { paths } from "../paths.ts";
 import { BackIcon } from "./icons.tsx";
 import { Layout } from "./Layout.tsx";
 

@@ -9,7 +9,7 @@ import { forgetAddToken, keptAddToken } from "../features/contacts/pendingAdd.ts
 import { PersonCard } from "../features/contacts/PersonCard.tsx";
 import { QrPreviewCard } from "../features/contacts/QrPreviewCard.tsx";
 import { contacts, contactsAtom } from "../features/contacts/state.ts";
-import { paths } from "../features/session/guard.ts";
+import { paths } from "../paths.ts";
 import { userAtom } from "../features/session/state.ts";
 
 /** How the user stands with someone, from the live lists (the username search has no preview call). */

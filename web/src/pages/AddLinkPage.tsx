@@ -1,7 +1,7 @@
 import { useEffect } from "react";
 import { Navigate } from "react-router";
 import { keepAddToken } from "../features/contacts/pendingAdd.ts";
-import { paths } from "../features/session/guard.ts";
+import { paths } from "../paths.ts";
 
 /**
  * /add#t=…: someone's My QR opened by a phone's camera app. The token is kept in this tab and

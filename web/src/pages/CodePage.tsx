@@ -7,7 +7,7 @@ import { ApiError } from "../api/http.ts";
 import { AuthCard } from "../components/AuthCard.tsx";
 import { formatRemaining, useNow } from "../components/useNow.ts";
 import { deviceInfo } from "../features/pairing/device.ts";
-import { paths } from "../features/session/guard.ts";
+import { paths } from "../paths.ts";
 import { accounts, pendingSignInAtom, sessionAtom } from "../features/session/state.ts";
 import { codeDigits, identifierLabel } from "../features/signin/identifier.ts";
 

@@ -1,9 +1,10 @@
+import { useAtomValue } from "jotai";
 import { useEffect } from "react";
 import { Layout } from "../components/Layout.tsx";
 import { useStore } from "../api/useStore.ts";
-import { useWakeRetry } from "../api/useWakeRetry.ts";
+import { useWakeRetry } from "../realtime/useWakeRetry.ts";
 import { desktopStatus } from "../features/pairing/desktopStatus.ts";
-import { desktopLink } from "../features/pairing/links.ts";
+import { desktopLinkAtom } from "../features/pairing/links.ts";
 import { PairingCard } from "../features/pairing/PairingCard.tsx";
 import { SessionBar } from "../features/pairing/SessionBar.tsx";
 import { StartCard } from "../features/pairing/StartCard.tsx";
@@ -11,7 +12,7 @@ import { ScanHistoryPanel } from "../features/scanner/ScanHistoryPanel.tsx";
 
 /** /desktop: create a session, show its QR, then the scans the phone sends. */
 export function DesktopPage() {
-  const link = desktopLink();
+  const link = useAtomValue(desktopLinkAtom);
   const snapshot = useStore(link);
   const { view } = snapshot;
   const status = desktopStatus(snapshot);

@@ -7,7 +7,7 @@ import { ChatWindow } from "../features/chat/ChatWindow.tsx";
 import { ContactsPanel } from "../features/contacts/ContactsPanel.tsx";
 import { requestCountAtom } from "../features/contacts/state.ts";
 import { Logo } from "../components/Layout.tsx";
-import { paths } from "../features/session/guard.ts";
+import { paths } from "../paths.ts";
 import { userAtom } from "../features/session/state.ts";
 
 /**

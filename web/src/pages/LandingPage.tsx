@@ -1,6 +1,6 @@
 import { Link } from "react-router";
 import { Layout } from "../components/Layout.tsx";
-import { paths } from "../features/session/guard.ts";
+import { paths } from "../paths.ts";
 
 /** /: sign in to the messenger, or use the scanner without an account. */
 export function LandingPage() {

@@ -7,7 +7,7 @@ import { SubPage } from "../components/SubPage.tsx";
 import { QrImage } from "../components/QrImage.tsx";
 import { RequestRow } from "../features/contacts/ContactsPanel.tsx";
 import { contacts, contactsAtom } from "../features/contacts/state.ts";
-import { paths } from "../features/session/guard.ts";
+import { paths } from "../paths.ts";
 import { userAtom } from "../features/session/state.ts";
 
 /** Screens showing My QR right now: the tokens are withdrawn only when the last one goes (StrictMode mounts twice). */

@@ -1,15 +1,16 @@
+import { useAtomValue } from "jotai";
 import { useEffect, useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { parsePairingQr } from "@easyqr/protocol";
 import { Layout } from "../components/Layout.tsx";
 import { StatusText } from "../components/StatusText.tsx";
 import { useStore } from "../api/useStore.ts";
-import { phoneLink } from "../features/pairing/links.ts";
+import { phoneLinkAtom } from "../features/pairing/links.ts";
 import { unlockAudio } from "../features/scanner/feedback.ts";
 
 /** /pair#sid=…&t=…: what the phone's own camera app opens. Links without our scanner. */
 export function PairPage() {
-  const link = phoneLink();
+  const link = useAtomValue(phoneLinkAtom);
   const snapshot = useStore(link);
   const navigate = useNavigate();
   const { view } = snapshot;

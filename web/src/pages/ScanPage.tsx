@@ -2,12 +2,12 @@ import { useEffect, useRef, useState } from "react";
 import { pairingUrl, parseContactQr, type PairingPayload } from "@easyqr/protocol";
 import { useAtomValue } from "jotai";
 import { useStore } from "../api/useStore.ts";
-import { useWakeRetry } from "../api/useWakeRetry.ts";
+import { useWakeRetry } from "../realtime/useWakeRetry.ts";
 import { QrPreviewCard } from "../features/contacts/QrPreviewCard.tsx";
 import { userAtom } from "../features/session/state.ts";
 import { CodeEntryForm } from "../features/pairing/CodeEntryForm.tsx";
 import { detectionAction } from "../features/pairing/detection.ts";
-import { pageServer, phoneLink } from "../features/pairing/links.ts";
+import { pageServer, phoneLinkAtom } from "../features/pairing/links.ts";
 import { CameraView } from "../features/scanner/CameraView.tsx";
 import type { Detection } from "../features/scanner/decoder.ts";
 import { scanFeedback, unlockAudio } from "../features/scanner/feedback.ts";
@@ -24,7 +24,7 @@ const PAIRING_FORMATS = ["QRCode"] as const;
  * Signed in and not linked, a contact's My QR opens their preview card instead.
  */
 export function ScanPage() {
-  const link = phoneLink();
+  const link = useAtomValue(phoneLinkAtom);
   const snapshot = useStore(link);
   const { view } = snapshot;
   const paired = view.kind === "connected";

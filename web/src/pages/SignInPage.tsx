@@ -3,7 +3,8 @@ import { useId, useState, type FormEvent } from "react";
 import { useLocation, useNavigate } from "react-router";
 import { errorMessage } from "../api/errorText.ts";
 import { AuthCard } from "../components/AuthCard.tsx";
-import { paths, safeReturnTo } from "../features/session/guard.ts";
+import { paths } from "../paths.ts";
+import { safeReturnTo } from "../features/session/guard.ts";
 import { accounts, pendingSignInAtom, sessionAtom } from "../features/session/state.ts";
 import { checkIdentifier, type IdentifierKind } from "../features/signin/identifier.ts";
 

@@ -1,14 +1,14 @@
 import type { Attachment } from "@easyqr/protocol";
+import { useAtomValue } from "jotai";
 import { useState } from "react";
 import { errorMessage } from "../../api/errorText.ts";
-import { attachmentTransport } from "./attachments.ts";
+import { attachmentTransportAtom, type AttachmentTransport } from "./attachments.ts";
 import { ImageViewer } from "./ImageViewer.tsx";
 import { useBlobUrl } from "./useBlobUrl.ts";
 
 const sizeText = (bytes: number) => (bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
 
-async function download(attachment: Attachment): Promise<void> {
-  const transport = attachmentTransport.current;
+async function download(transport: AttachmentTransport | undefined, attachment: Attachment): Promise<void> {
   if (!transport) return;
   const url = await transport.blobUrl(attachment.url);
   const a = document.createElement("a");
@@ -37,10 +37,11 @@ function ImageAttachment({ attachment }: { attachment: Attachment }) {
 }
 
 function FileAttachment({ attachment }: { attachment: Attachment }) {
+  const transport = useAtomValue(attachmentTransportAtom);
   const [error, setError] = useState<string>();
   const save = () => {
     setError(undefined);
-    download(attachment).catch((failure: unknown) => setError(errorMessage(failure)));
+    download(transport, attachment).catch((failure: unknown) => setError(errorMessage(failure)));
   };
   return (
     <>

@@ -5,10 +5,10 @@ import { Link } from "react-router";
 import { Avatar } from "../../components/Avatar.tsx";
 import { useNow } from "../../components/useNow.ts";
 import { contactsAtom, presenceFreshAtom } from "../contacts/state.ts";
-import { chatPath } from "../session/guard.ts";
+import { chatPath } from "../../paths.ts";
 import { userAtom } from "../session/state.ts";
 import { displayName, listTime, previewText } from "./messageText.ts";
-import { chatListAtom, chatsAtom, chatSyncRef, outboxAtom } from "./state.ts";
+import { chatListAtom, chatsAtom, chatSyncAtom, outboxAtom } from "./state.ts";
 
 function ChatRow({ chat, me, active, typing, online, pending, now }: { chat: Chat; me: string; active: boolean; typing: boolean; online: boolean; pending: string | undefined; now: number }) {
   const name = displayName(chat.peer);
@@ -47,19 +47,20 @@ function ChatRow({ chat, me, active, typing, online, pending, now }: { chat: Cha
 
 /** The end of a list with more pages: loads the next when it comes near the view (again after each page, while it stays there). */
 function MoreChats({ cursor }: { cursor: number }) {
+  const chats = useAtomValue(chatSyncAtom);
   const end = useRef<HTMLLIElement>(null);
   useEffect(() => {
     const element = end.current;
     if (!element) return;
     const observer = new IntersectionObserver(
       (entries) => {
-        if (entries.some((e) => e.isIntersecting)) void chatSyncRef.current?.loadMoreChats().catch(() => undefined);
+        if (entries.some((e) => e.isIntersecting)) void chats?.loadMoreChats().catch(() => undefined);
       },
       { rootMargin: "300px 0px" },
     );
     observer.observe(element);
     return () => observer.disconnect();
-  }, [cursor]);
+  }, [chats, cursor]);
   return (
     <li ref={end} className="chat-list__more" role="status" data-testid="chat-list-more">
       Loading more chats…

@@ -8,14 +8,14 @@ import { BackIcon, DownIcon } from "../../components/icons.tsx";
 import { useNow } from "../../components/useNow.ts";
 import { presenceText } from "../contacts/lastSeen.ts";
 import { contactsAtom, presenceFreshAtom } from "../contacts/state.ts";
-import { paths } from "../session/guard.ts";
+import { paths } from "../../paths.ts";
 import { userAtom } from "../session/state.ts";
 import { displayName } from "./messageText.ts";
 import { Composer } from "./Composer.tsx";
 import type { BubbleActions } from "./MessageBubble.tsx";
 import { MessageList, type MessageListHandle } from "./MessageList.tsx";
 import { pendingIn } from "./outbox.ts";
-import { chatsAtom, chatSyncRef, outboxAtom } from "./state.ts";
+import { chatsAtom, chatSyncAtom, outboxAtom } from "./state.ts";
 import { useFocused } from "./useFocused.ts";
 
 /** One chat (mounted per chat: keyed by its id): header with presence, the virtualised history, and the composer. Marks what it shows as seen. */
@@ -25,6 +25,7 @@ export function ChatWindow({ chatId }: { chatId: string }) {
   const contacts = useAtomValue(contactsAtom);
   const fresh = useAtomValue(presenceFreshAtom);
   const me = useAtomValue(userAtom);
+  const chats = useAtomValue(chatSyncAtom);
   const now = useNow(1_000);
   const focused = useFocused();
   const list = useRef<MessageListHandle>(null);
@@ -41,25 +42,25 @@ export function ChatWindow({ chatId }: { chatId: string }) {
 
   useEffect(() => {
     if (!known || chat) return;
-    chatSyncRef.current?.ensureChat(chatId).catch(() => setMissing(true));
-  }, [known, chat, chatId]);
+    chats?.ensureChat(chatId).catch(() => setMissing(true));
+  }, [chats, known, chat, chatId]);
 
   const hasWindow = history !== undefined;
   useEffect(() => {
     if (!chat || hasWindow) return;
-    chatSyncRef.current?.load(chatId, "newest").catch((failure: unknown) => setError(errorMessage(failure)));
-  }, [chat, hasWindow, chatId]);
+    chats?.load(chatId, "newest").catch((failure: unknown) => setError(errorMessage(failure)));
+  }, [chats, chat, hasWindow, chatId]);
 
   // Seen: this window has the focus and the newest message is on screen (not while reading back).
   const lastSeq = chat?.lastSeq ?? 0;
   const unread = chat?.unread ?? 0;
   useEffect(() => {
-    if (focused && atBottom && lastSeq > 0) chatSyncRef.current?.markSeen(chatId);
-  }, [focused, atBottom, lastSeq, unread, chatId]);
+    if (focused && atBottom && lastSeq > 0) chats?.markSeen(chatId);
+  }, [chats, focused, atBottom, lastSeq, unread, chatId]);
 
   const jumpTo = useCallback(
     async (seq: number) => {
-      const sync = chatSyncRef.current;
+      const sync = chats;
       if (!sync) return;
       // Older pages until the original is loaded (the window is contiguous, so it is then in it).
       for (let guard = 0; guard < 200; guard++) {
@@ -74,7 +75,7 @@ export function ChatWindow({ chatId }: { chatId: string }) {
       setHighlighted(seq);
       setTimeout(() => setHighlighted((h) => (h === seq ? undefined : h)), 2_000);
     },
-    [chatId],
+    [chats, chatId],
   );
 
   const actions = useMemo<BubbleActions>(() => {
@@ -89,14 +90,14 @@ export function ChatWindow({ chatId }: { chatId: string }) {
         setEditing(m);
       },
       remove: (m) => {
-        if (globalThis.confirm("Delete this message for everyone?")) run(chatSyncRef.current?.remove(m.id));
+        if (globalThis.confirm("Delete this message for everyone?")) run(chats?.remove(m.id));
       },
-      react: (m, emoji) => run(chatSyncRef.current?.react(m.id, emoji)),
+      react: (m, emoji) => run(chats?.react(m.id, emoji)),
       jumpTo: (seq) => void jumpTo(seq),
-      retry: (id) => chatSyncRef.current?.retry(id),
-      cancel: (id) => chatSyncRef.current?.cancel(id),
+      retry: (id) => chats?.retry(id),
+      cancel: (id) => chats?.cancel(id),
     };
-  }, [jumpTo]);
+  }, [chats, jumpTo]);
 
   if (missing) return <p className="chatwindow__notice" role="alert">That chat is not available.</p>;
   if (!chat || !me) return <p className="chatwindow__notice" role="status">Loading the chat…</p>;
@@ -112,7 +113,7 @@ export function ChatWindow({ chatId }: { chatId: string }) {
   const names = (id: string) => (id === me.id ? "You" : name);
 
   const send = (text: string, attachments: Attachment[]) => {
-    chatSyncRef.current?.send(chatId, { text, replyTo, attachments });
+    chats?.send(chatId, { text, replyTo, attachments });
     setReplyTo(undefined);
     requestAnimationFrame(() => list.current?.scrollToEnd());
   };
@@ -151,7 +152,7 @@ export function ChatWindow({ chatId }: { chatId: string }) {
           names={names}
           actions={actions}
           highlighted={highlighted}
-          onStartReached={() => void chatSyncRef.current?.load(chatId, "older")}
+          onStartReached={() => void chats?.load(chatId, "older")}
           onAtBottom={setAtBottom}
         />
       ) : (
@@ -180,12 +181,12 @@ export function ChatWindow({ chatId }: { chatId: string }) {
         names={names}
         onSend={send}
         onEdit={async (m, text) => {
-          await chatSyncRef.current?.edit(m.id, text);
+          await chats?.edit(m.id, text);
           setEditing(undefined);
         }}
         onCancelReply={() => setReplyTo(undefined)}
         onCancelEdit={() => setEditing(undefined)}
-        onTyping={(t) => chatSyncRef.current?.typing(chatId, t)}
+        onTyping={(t) => chats?.typing(chatId, t)}
       />
     </section>
   );

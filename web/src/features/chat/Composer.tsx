@@ -1,9 +1,10 @@
 import { MAX_ATTACHMENT_BYTES, MAX_TEXT_CHARS, type Attachment, type Message } from "@easyqr/protocol";
+import { useAtomValue } from "jotai";
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { errorMessage } from "../../api/errorText.ts";
 import { ApiError } from "../../api/http.ts";
 import { CloseIcon, PaperclipIcon, SendIcon } from "../../components/icons.tsx";
-import { attachmentTransport } from "./attachments.ts";
+import { attachmentTransportAtom } from "./attachments.ts";
 import { quoteText } from "./messageText.ts";
 import { replyPreview } from "./outbox.ts";
 import { TypingSender } from "./typing.ts";
@@ -23,12 +24,12 @@ type Props = {
   onTyping: (typing: boolean) => void;
 };
 
-let uploadKey = 0;
-
 /** The message field (mounted per chat): reply and edit bars, attachments with upload progress, typing sent as you type. */
 export function Composer({ chatId, disabled, replyTo, editing, names, onSend, onEdit, onCancelReply, onCancelEdit, onTyping }: Props) {
+  const transport = useAtomValue(attachmentTransportAtom);
   const [text, setText] = useState("");
   const [uploads, setUploads] = useState<Upload[]>([]);
+  const uploadKey = useRef(0);
   const [error, setError] = useState<string>();
   const field = useRef<HTMLTextAreaElement>(null);
   const file = useRef<HTMLInputElement>(null);
@@ -81,10 +82,9 @@ export function Composer({ chatId, disabled, replyTo, editing, names, onSend, on
   };
 
   const attach = (files: FileList | null) => {
-    const transport = attachmentTransport.current;
     if (!files || !transport) return;
     for (const chosen of Array.from(files)) {
-      const key = ++uploadKey;
+      const key = ++uploadKey.current;
       const controller = new AbortController();
       const update = (patch: Partial<Upload>) => setUploads((list) => list.map((u) => (u.key === key ? { ...u, ...patch } : u)));
       if (chosen.size > MAX_ATTACHMENT_BYTES) {
@@ -148,7 +148,7 @@ export function Composer({ chatId, disabled, replyTo, editing, names, onSend, on
         </p>
       ) : null}
       <div className="composer__row">
-        {attachmentTransport.current && !editing ? (
+        {transport && !editing ? (
           <>
             <button type="button" className="icon-button composer__attach" onClick={() => file.current?.click()} aria-label="Attach a photo or file" disabled={disabled}>
               <PaperclipIcon />

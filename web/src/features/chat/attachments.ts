@@ -1,4 +1,5 @@
 import type { Attachment } from "@easyqr/protocol";
+import { atom } from "jotai";
 
 export type UploadOptions = { onProgress(fraction: number): void; signal: AbortSignal };
 
@@ -12,4 +13,4 @@ export type AttachmentTransport = {
   blobUrl(url: string, signal?: AbortSignal): Promise<string>;
 };
 
-export const attachmentTransport: { current: AttachmentTransport | undefined } = { current: undefined };
+export const attachmentTransportAtom = atom<AttachmentTransport | undefined>(undefined);

@@ -95,6 +95,7 @@ export function applyEvent(state: ChatsState, event: ServerEvent): ChatsState {
     case "MESSAGE_UPDATED":
       return applyMessage(state, event.message);
     case "ACK":
+      // The answer to our own SEND, EDIT, DELETE, REACT or SYNC (a late one included).
       return event.message ? applyMessage(state, event.message) : event.sync ? applySync(state, event.sync) : state;
     case "RECEIPT": {
       const chat = state.chats[event.chatId];

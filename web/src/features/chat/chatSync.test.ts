@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, mock, test } from "node:test";
 import type { Chat, ChatList } from "@easyqr/protocol";
+import { createStore } from "jotai";
 import type { ChatsApi } from "../../api/chats.ts";
-import { Connection } from "../../api/connection.ts";
 import { MemoryStorage } from "../../api/storage.ts";
-import { fakeSockets } from "../../testing/fakeSocket.ts";
+import { fakeSockets } from "../../realtime/fakeSocket.ts";
+import { LiveClient } from "../../realtime/liveClient.ts";
 import { ChatSync } from "./chatSync.ts";
-import type { ChatsState } from "./chatState.ts";
-import { loadOutbox, type Outbox } from "./outbox.ts";
+import { loadOutbox } from "./outbox.ts";
+import { chatsAtom, outboxAtom } from "./state.ts";
 import { CHAT, ME, chat, message } from "./testData.ts";
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
@@ -15,6 +16,7 @@ type Frame = { type: string; id?: string; text?: string; chats?: unknown };
 
 let storage: MemoryStorage;
 let chats: Chat[];
+const clients: LiveClient[] = [];
 
 const api: ChatsApi = {
   list: () => Promise.resolve({ chats, next: null } satisfies ChatList),
@@ -23,13 +25,32 @@ const api: ChatsApi = {
   history: () => Promise.resolve({ messages: [], more: false }),
 };
 
-function start() {
+async function start() {
   const sockets = fakeSockets();
-  const connection = new Connection({ url: "ws://h/ws", handshake: { accessToken: "t" }, createSocket: sockets.createSocket, random: () => 0, ackTimeoutMs: 5_000 });
-  const seen: { state?: ChatsState; outbox: Outbox } = { outbox: [] };
-  const sync = new ChatSync({ me: ME, api, storage, onState: (s) => (seen.state = s), onOutbox: (o) => (seen.outbox = o), now: () => 1_000 });
-  sync.attach(connection);
-  connection.start();
+  const store = createStore();
+  const live = new LiveClient({
+    server: "http://h",
+    accessToken: () => Promise.resolve("t"),
+    refresh: () => Promise.reject(new Error("not used")),
+    onState: () => {},
+    onEnded: () => {},
+    createSocket: sockets.createSocket,
+    random: () => 0,
+    ackTimeoutMs: 5_000,
+  });
+  clients.push(live);
+  const sync = new ChatSync({ me: ME, api, live, store, storage, now: () => 1_000 });
+  live.subscribe(sync);
+  await live.start();
+  // What the screens see: the atoms.
+  const seen = {
+    get state() {
+      return store.get(chatsAtom);
+    },
+    get outbox() {
+      return store.get(outboxAtom);
+    },
+  };
   /** Opens the current socket and answers the handshake and the SYNC that follows. */
   const connect = async () => {
     const socket = sockets.last();
@@ -42,7 +63,7 @@ function start() {
     await flush();
     return socket;
   };
-  return { sync, sockets, connection, seen, connect };
+  return { sync, sockets, live, seen, connect };
 }
 
 const frames = (socket: { sent: unknown[] }) => socket.sent as Frame[];
@@ -51,12 +72,15 @@ const sends = (socket: { sent: unknown[] }) => frames(socket).filter((f) => f.ty
 beforeEach(() => {
   storage = new MemoryStorage();
   chats = [chat([message(1)])];
-  mock.timers.enable({ apis: ["setTimeout"] });
+  mock.timers.enable({ apis: ["setTimeout", "setInterval"] });
 });
-afterEach(() => mock.timers.reset());
+afterEach(() => {
+  for (const client of clients.splice(0)) client.stop();
+  mock.timers.reset();
+});
 
 test("typed offline: pending and stored at once, sent on connect after SYNC; the ack's message replaces it", async () => {
-  const { sync, seen, connect } = start();
+  const { sync, seen, connect } = await start();
   sync.send(CHAT, { text: "hello" });
   assert.equal(seen.outbox.length, 1);
   assert.equal(seen.outbox[0]?.status, "pending");
@@ -77,7 +101,7 @@ test("typed offline: pending and stored at once, sent on connect after SYNC; the
 });
 
 test("a lost ack: the same client id goes again after the reconnect, never a new one", async () => {
-  const { sync, sockets, seen, connect } = start();
+  const { sync, sockets, seen, connect } = await start();
   const first = await connect();
   sync.send(CHAT, { text: "once" });
   const id = sends(first)[0]?.id;
@@ -91,18 +115,18 @@ test("a lost ack: the same client id goes again after the reconnect, never a new
 });
 
 test("a reload keeps the pending message and sends it with its id", async () => {
-  const before = start();
+  const before = await start();
   before.sync.send(CHAT, { text: "after reload" });
   const id = before.seen.outbox[0]?.clientId;
   before.sync.stop();
-  const after = start();
+  const after = await start();
   assert.equal(after.seen.outbox[0]?.clientId, id);
   const socket = await after.connect();
   assert.deepEqual(sends(socket).map((f) => f.id), [id]);
 });
 
 test("an error ack marks it failed; retry sends the same id again; cancel drops it", async () => {
-  const { sync, seen, connect } = start();
+  const { sync, seen, connect } = await start();
   const socket = await connect();
   sync.send(CHAT, { text: "nope" });
   const id = sends(socket)[0]?.id ?? "";
@@ -122,7 +146,7 @@ test("an error ack marks it failed; retry sends the same id again; cancel drops 
 });
 
 test("messages from the peer are marked delivered in one frame per chat", async () => {
-  const { connect } = start();
+  const { connect } = await start();
   const socket = await connect();
   socket.deliver({ type: "MESSAGE", message: message(3, 2) });
   socket.deliver({ type: "MESSAGE", message: message(5, 3) });
@@ -132,7 +156,7 @@ test("messages from the peer are marked delivered in one frame per chat", async 
 });
 
 test("a skipped rev sends SYNC with the known cursors", async () => {
-  const { seen, connect } = start();
+  const { seen, connect } = await start();
   const socket = await connect();
   socket.deliver({ type: "MESSAGE", message: message(3, 3) });
   await flush();
@@ -150,7 +174,7 @@ test("the chat list loads its next pages on request, once at a time, until `next
     return Promise.resolve(before === undefined ? { chats, next: 1_000 } : { chats: [other], next: null });
   };
   try {
-    const { sync, seen, connect } = start();
+    const { sync, seen, connect } = await start();
     await connect();
     assert.equal(seen.state?.moreChats, 1_000);
     await Promise.all([sync.loadMoreChats(), sync.loadMoreChats()]);

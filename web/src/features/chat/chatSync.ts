@@ -1,38 +1,44 @@
 import { uuidv7 } from "@easyqr/protocol";
 import type { Chat, ClientFrame, ErrorBody, Message, ServerEvent } from "@easyqr/protocol";
-import { AckFailure, type Ack } from "../../api/acks.ts";
+import type { createStore } from "jotai";
 import type { ChatsApi } from "../../api/chats.ts";
-import type { Connection } from "../../api/connection.ts";
 import { ApiError } from "../../api/http.ts";
+import { AckFailure, type Ack } from "../../realtime/acks.ts";
+import type { LiveClient, LiveFeature } from "../../realtime/liveClient.ts";
 import { applyEvent, applyMessage, applyPage, applySync, emptyChats, syncCursors, windowBehind, withChats, type ChatsState, type MessageWindow, type PageKind } from "./chatState.ts";
 import { addItem, failItem, loadOutbox, removeItem, replyPreview, retryItem, saveOutbox, sendFrame, toSend, type Outbox, type OutboxItem } from "./outbox.ts";
+import { chatsAtom, outboxAtom } from "./state.ts";
 
 export type ChatSyncOptions = {
   me: string;
   api: ChatsApi;
+  /** The signed-in user's socket. */
+  live: Pick<LiveClient, "ready" | "send" | "request" | "deliver" | "cancel">;
+  /** Where the chats and the outbox live (chatsAtom, outboxAtom). */
+  store: ReturnType<typeof createStore>;
   /** Where the outbox is kept across reloads. */
   storage: Storage;
-  onState(state: ChatsState | undefined): void;
-  onOutbox(outbox: Outbox): void;
   now?: () => number;
   /** How long receipts for a burst of messages wait to go out as one frame. */
   receiptDelayMs?: number;
 };
+
+type ChangeFrame = Extract<ClientFrame, { type: "EDIT" | "DELETE" | "REACT" }>;
 
 export type Draft = { text: string; replyTo?: Message; attachments?: OutboxItem["attachments"] };
 
 const ackError = (error: ErrorBody) => new ApiError(error.code, error.message, 0, error.data);
 
 /**
- * Chats over the signed-in socket. On every (re)connect: the chat list once (events meanwhile
- * buffered and applied on top), then SYNC with the cursors known, then the outbox. Live events
- * go through the rev rule of chatState; a skipped rev sends SYNC.
+ * Chats over the signed-in socket (a feature of the LiveClient). On every (re)connect: the chat
+ * list once (events meanwhile buffered and applied on top), then SYNC with the cursors known; the
+ * live client then sends the outbox. Live events go through the rev rule of chatState; a skipped
+ * rev sends SYNC. The state is in chatsAtom and outboxAtom, nowhere else.
  */
-export class ChatSync {
-  private state: ChatsState | undefined;
-  private outbox: Outbox;
-  private connection: Connection | undefined;
+export class ChatSync implements LiveFeature {
   private buffer: ServerEvent[] | undefined;
+  /** Page loads in progress: each hears the events that arrive meanwhile. */
+  private readonly pageLoads = new Set<(event: ServerEvent) => void>();
   private syncing = false;
   private inFlight = new Set<string>();
   private delivered = new Map<string, number>();
@@ -41,40 +47,41 @@ export class ChatSync {
   private loading = new Map<string, Promise<void>>();
   private loadingChats: Promise<void> | undefined;
   private stopped = false;
-  private detach: (() => void)[] = [];
 
   constructor(private readonly options: ChatSyncOptions) {
-    this.outbox = loadOutbox(options.storage, options.me);
-    options.onOutbox(this.outbox);
+    options.store.set(outboxAtom, loadOutbox(options.storage, options.me));
+    // Waiting from an earlier page load: they go out after the first connect's resync.
+    for (const item of toSend(this.outbox)) this.trySend(item);
   }
 
   private get now(): number {
     return (this.options.now ?? Date.now)();
   }
 
-  /** Rides on the signed-in socket (opened by the contacts sync). */
-  attach(connection: Connection): void {
-    this.connection = connection;
-    this.detach.push(connection.on("event", (event) => this.receive(event)));
+  private get state(): ChatsState | undefined {
+    return this.options.store.get(chatsAtom);
+  }
+
+  private get outbox(): Outbox {
+    return this.options.store.get(outboxAtom);
   }
 
   stop(): void {
     this.stopped = true;
-    for (const off of this.detach.splice(0)) off();
     if (this.deliveredTimer) clearTimeout(this.deliveredTimer);
   }
 
   // ---- incoming ------------------------------------------------------------------
 
-  private receive(event: ServerEvent): void {
-    if (event.type === "AUTHENTICATED") return void this.connected();
+  event(event: ServerEvent): void {
+    for (const listener of this.pageLoads) listener(event);
     if (this.buffer) this.buffer.push(event);
     if (!this.state) return;
     this.publish(applyEvent(this.state, event));
     if ((event.type === "MESSAGE" || event.type === "MESSAGE_UPDATED") && event.message.senderId !== this.options.me) this.markDelivered(event.message.chatId, event.message.seq);
   }
 
-  private async connected(): Promise<void> {
+  async resync(): Promise<void> {
     if (!this.state) {
       this.buffer = [];
       try {
@@ -90,19 +97,17 @@ export class ChatSync {
       }
     }
     await this.sync();
-    this.flushOutbox();
   }
 
   /** SYNC with every cursor known; one at a time, again if a gap was seen meanwhile. */
   private async sync(): Promise<void> {
-    const connection = this.connection;
-    if (!connection || !this.state || this.syncing || this.stopped) return;
+    if (!this.state || this.syncing || this.stopped) return;
     this.syncing = true;
     this.publish({ ...this.state, needsSync: false });
     try {
-      const ack = await connection.request({ type: "SYNC", id: uuidv7(), chats: syncCursors(this.state) });
-      if (ack.sync && this.state) this.publish(applySync(this.state, ack.sync));
-      else if (ack.error) console.warn("easyqr: SYNC refused", ack.error.code);
+      const ack = await this.options.live.request({ type: "SYNC", id: uuidv7(), chats: syncCursors(this.state) });
+      if (ack.error) console.warn("easyqr: SYNC refused", ack.error.code);
+      else if (this.state) this.publish(applySync(this.state, ack.sync));
       const state = this.state;
       for (const chat of Object.values(state?.chats ?? {})) {
         if (chat.lastSeq > chat.mine.deliveredSeq && chat.lastMessage?.senderId !== this.options.me) this.markDelivered(chat.id, chat.lastSeq);
@@ -110,18 +115,18 @@ export class ChatSync {
       }
     } catch (error) {
       if (!(error instanceof AckFailure)) console.warn("easyqr: SYNC failed", error);
-      if (this.state) this.state = { ...this.state, needsSync: true };
+      // Set, not published: publish would start a SYNC at once; the check below (or the next connect) does.
+      if (this.state) this.options.store.set(chatsAtom, { ...this.state, needsSync: true });
     } finally {
       this.syncing = false;
     }
-    if (this.state?.needsSync && this.connection?.state === "ready") await this.sync();
+    if (this.state?.needsSync && this.options.live.ready) await this.sync();
   }
 
   private publish(state: ChatsState): void {
     if (state === this.state) return;
-    this.state = state;
-    this.options.onState(state);
-    if (state.needsSync && !this.syncing && this.connection?.state === "ready") void this.sync();
+    this.options.store.set(chatsAtom, state);
+    if (state.needsSync && !this.syncing && this.options.live.ready) void this.sync();
   }
 
   // ---- receipts ------------------------------------------------------------------
@@ -133,7 +138,7 @@ export class ChatSync {
       this.deliveredTimer = undefined;
       for (const [id, upTo] of this.delivered) {
         const chat = this.state?.chats[id];
-        if (!chat || chat.mine.deliveredSeq < upTo) this.connection?.send({ type: "DELIVERED", chatId: id, seq: upTo });
+        if (!chat || chat.mine.deliveredSeq < upTo) this.options.live.send({ type: "DELIVERED", chatId: id, seq: upTo });
       }
     }, this.options.receiptDelayMs ?? 50);
   }
@@ -145,13 +150,13 @@ export class ChatSync {
     const seq = chat.lastSeq;
     if (seq === 0 || (chat.mine.seenSeq >= seq && chat.unread === 0) || (this.seenSent.get(chatId) ?? 0) >= seq) return;
     this.seenSent.set(chatId, seq);
-    this.connection?.send({ type: "SEEN", chatId, seq });
+    this.options.live.send({ type: "SEEN", chatId, seq });
     // The server's RECEIPT says the same; showing it now clears the badge at once.
     this.publish({ ...this.state, chats: { ...this.state.chats, [chatId]: { ...chat, unread: 0, mine: { deliveredSeq: Math.max(chat.mine.deliveredSeq, seq), seenSeq: seq } } } });
   }
 
   typing(chatId: string, typing: boolean): void {
-    if (this.connection?.state === "ready") this.connection.send({ type: "TYPING", chatId, typing });
+    if (this.options.live.ready) this.options.live.send({ type: "TYPING", chatId, typing });
   }
 
   // ---- the outbox ----------------------------------------------------------------
@@ -177,42 +182,29 @@ export class ChatSync {
   }
 
   cancel(clientId: string): void {
+    this.options.live.cancel(clientId);
     this.setOutbox(removeItem(this.outbox, clientId));
   }
 
-  private flushOutbox(): void {
-    for (const item of toSend(this.outbox)) this.trySend(item);
-  }
-
+  /** Hands the item to the live client's outbox, which sends it (again after drops) until it is answered. */
   private trySend(item: OutboxItem): void {
-    const connection = this.connection;
-    // Offline it waits in the outbox (not in the socket's queue): the next connect sends it.
-    if (!connection || connection.state !== "ready" || this.inFlight.has(item.clientId)) return;
+    if (this.inFlight.has(item.clientId)) return;
     this.inFlight.add(item.clientId);
-    connection.request(sendFrame(item)).then(
+    this.options.live.deliver(sendFrame(item)).then(
       (ack) => {
         this.inFlight.delete(item.clientId);
         if (ack.error) return this.setOutbox(failItem(this.outbox, item.clientId, ack.error.code));
-        if (ack.message && this.state) this.publish(applyMessage(this.state, ack.message));
+        if (this.state) this.publish(applyMessage(this.state, ack.message));
         this.setOutbox(removeItem(this.outbox, item.clientId));
       },
-      () => {
-        // No answer (disconnected, timed out): still pending; it goes again with the same id.
-        this.inFlight.delete(item.clientId);
-        if (this.connection?.state === "ready") setTimeout(() => this.retryPending(item.clientId), 2_000);
-      },
+      // Stopped (signed out): the item stays stored for the next sign-in of this user.
+      () => this.inFlight.delete(item.clientId),
     );
   }
 
-  private retryPending(clientId: string): void {
-    const item = this.outbox.find((i) => i.clientId === clientId && i.status === "pending");
-    if (item && !this.stopped) this.trySend(item);
-  }
-
   private setOutbox(outbox: Outbox): void {
-    this.outbox = outbox;
     saveOutbox(this.options.storage, this.options.me, outbox);
-    this.options.onOutbox(outbox);
+    this.options.store.set(outboxAtom, outbox);
   }
 
   // ---- changes to sent messages --------------------------------------------------
@@ -229,16 +221,16 @@ export class ChatSync {
     return this.change({ type: "REACT", id: uuidv7(), messageId, emoji });
   }
 
-  private async change(frame: ClientFrame): Promise<void> {
-    if (!this.connection || this.connection.state !== "ready") throw new ApiError("NETWORK", "offline");
-    let ack: Ack;
+  private async change(frame: ChangeFrame): Promise<void> {
+    if (!this.options.live.ready) throw new ApiError("NETWORK", "offline");
+    let ack: Ack<ChangeFrame["type"]>;
     try {
-      ack = await this.connection.request(frame);
+      ack = await this.options.live.request(frame);
     } catch {
       throw new ApiError("NETWORK", "no answer");
     }
     if (ack.error) throw ackError(ack.error);
-    if (ack.message && this.state) this.publish(applyMessage(this.state, ack.message));
+    if (this.state) this.publish(applyMessage(this.state, ack.message));
   }
 
   // ---- chats and history -----------------------------------------------------------
@@ -290,8 +282,9 @@ export class ChatSync {
     const last = window?.messages[window.messages.length - 1]?.seq;
     const cursor = kind === "older" && first !== undefined ? { before: first } : kind === "newer" && last !== undefined ? { after: last } : {};
     const events: ServerEvent[] = [];
-    const off = this.connection?.on("event", (event) => events.push(event));
-    const page = await this.options.api.history(chatId, { ...cursor, limit: 50 }).finally(() => off?.());
+    const listener = (event: ServerEvent) => void events.push(event);
+    this.pageLoads.add(listener);
+    const page = await this.options.api.history(chatId, { ...cursor, limit: 50 }).finally(() => this.pageLoads.delete(listener));
     if (!this.state) return;
     // Events that came while the page was on its way may be newer than it: apply them again on top (they are idempotent).
     const withPage = applyPage(this.state, chatId, page, window ? kind : "newest");

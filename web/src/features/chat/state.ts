@@ -18,5 +18,5 @@ export const chatListAtom = atom((get) => {
   return state ? chatList(state) : undefined;
 });
 
-/** The running chat sync, for the screens' actions (send, edit, load a page…). */
-export const chatSyncRef: { current: ChatSync | undefined } = { current: undefined };
+/** The running chat sync while someone is signed in, for the screens' actions (send, edit, load a page…). */
+export const chatSyncAtom = atom<ChatSync | undefined>(undefined);

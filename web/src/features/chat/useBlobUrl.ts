@@ -1,11 +1,12 @@
+import { useAtomValue } from "jotai";
 import { useEffect, useState } from "react";
-import { attachmentTransport } from "./attachments.ts";
+import { attachmentTransportAtom } from "./attachments.ts";
 
 /** The bytes at an attachment URL as a blob: URL, fetched with the Authorization header and revoked when no longer shown. */
 export function useBlobUrl(url: string | null): { src?: string; failed: boolean } {
+  const transport = useAtomValue(attachmentTransportAtom);
   const [state, setState] = useState<{ url: string | null; src?: string; failed: boolean }>({ url, failed: false });
   useEffect(() => {
-    const transport = attachmentTransport.current;
     if (!url || !transport) return;
     const controller = new AbortController();
     let made: string | undefined;
@@ -23,7 +24,7 @@ export function useBlobUrl(url: string | null): { src?: string; failed: boolean 
       controller.abort();
       if (made) URL.revokeObjectURL(made);
     };
-  }, [url]);
+  }, [url, transport]);
   // A state left from another URL is not this one's.
   return state.url === url ? { src: state.src, failed: state.failed } : { failed: false };
 }

@@ -5,10 +5,11 @@ import { useNavigate } from "react-router";
 import { errorMessage } from "../../api/errorText.ts";
 import { Avatar } from "../../components/Avatar.tsx";
 import { useNow } from "../../components/useNow.ts";
-import { chatSyncRef } from "../chat/state.ts";
-import { chatPath } from "../session/guard.ts";
+import { chatSyncAtom } from "../chat/state.ts";
+import { chatPath } from "../../paths.ts";
 import { presenceText } from "./lastSeen.ts";
-import { contacts, contactsAtom, liveAtom, presenceFreshAtom } from "./state.ts";
+import { liveAtom } from "../../realtime/state.ts";
+import { contacts, contactsAtom, presenceFreshAtom } from "./state.ts";
 
 /** Runs one contact action, keeping its error in words; the socket events update the lists. */
 function useAction() {
@@ -71,8 +72,9 @@ function ConnectionRow({ connection, now }: { connection: Connection; now: numbe
   const menuId = useId();
   const navigate = useNavigate();
   const name = who(connection.user);
+  const chats = useAtomValue(chatSyncAtom);
   const message = async () => {
-    const sync = chatSyncRef.current;
+    const sync = chats;
     if (!sync) return;
     const chat = await sync.open(connection.user.id);
     await navigate(chatPath(chat.id));

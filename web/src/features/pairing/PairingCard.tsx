@@ -2,7 +2,7 @@ import { formatPairingCode, type PairingQr } from "@easyqr/protocol";
 import { QrImage } from "../../components/QrImage.tsx";
 import { StatusText } from "../../components/StatusText.tsx";
 import { formatRemaining, useNow } from "../../components/useNow.ts";
-import type { StatusTone } from "./desktopStatus.ts";
+import type { StatusTone } from "../../components/StatusText.tsx";
 import { scannerUrl } from "./scannerUrl.ts";
 
 /** The waiting screen: steps on the left, the big QR with its code and countdown on the right. */

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { formatPairingCode, type PairingQr } from "@easyqr/protocol";
 import { QrImage } from "../../components/QrImage.tsx";
 import { StatusText } from "../../components/StatusText.tsx";
-import type { StatusTone } from "./desktopStatus.ts";
+import type { StatusTone } from "../../components/StatusText.tsx";
 
 type Props = {
   status: { text: string; tone: StatusTone };

@@ -1,5 +1,5 @@
 import { StatusText } from "../../components/StatusText.tsx";
-import type { StatusTone } from "./desktopStatus.ts";
+import type { StatusTone } from "../../components/StatusText.tsx";
 
 type Props = {
   title: string;

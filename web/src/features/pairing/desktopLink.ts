@@ -1,6 +1,6 @@
 import { socketUrl, uuidv7 } from "@easyqr/protocol";
 import type { ErrorBody, PairingQr, PhoneInfo, Scan, ServerEvent } from "@easyqr/protocol";
-import { Connection, type ConnectionOptions, type ConnectionState } from "../../api/connection.ts";
+import { Connection, type ConnectionOptions, type ConnectionState } from "../../realtime/connection.ts";
 import { ApiError, type HttpClient } from "../../api/http.ts";
 import { Store } from "../../api/store.ts";
 import { pruneHistories, ScanHistory } from "../scanner/history.ts";

@@ -1,7 +1,6 @@
 import type { PhoneInfo } from "@easyqr/protocol";
+import type { StatusTone } from "../../components/StatusText.tsx";
 import type { DesktopSnapshot } from "./desktopLink.ts";
-
-export type StatusTone = "neutral" | "waiting" | "ok" | "warn" | "error";
 
 /** The one line under the QR that says where the pairing stands. */
 export function desktopStatus(snapshot: DesktopSnapshot): { text: string; tone: StatusTone } {

@@ -1,4 +1,5 @@
 import { httpBase } from "@easyqr/protocol";
+import { atom } from "jotai";
 import { httpClient } from "../../api/http.ts";
 import { browserStorage } from "../../api/storage.ts";
 import { DesktopLink } from "./desktopLink.ts";
@@ -10,22 +11,16 @@ export function pageServer(): string {
   return httpBase(window.location.origin);
 }
 
-let desktop: DesktopLink | undefined;
-let phone: PhoneLink | undefined;
-
-/** The desktop link of this tab; one per page load, shared by every screen. */
-export function desktopLink(): DesktopLink {
-  desktop ??= new DesktopLink({
-    http: httpClient(pageServer()),
-    server: pageServer(),
-    session: browserStorage("session"),
-    local: browserStorage("local"),
-  });
-  return desktop;
-}
+/** The desktop link of this tab; one per page load (per store), shared by every screen. */
+export const desktopLinkAtom = atom(
+  () =>
+    new DesktopLink({
+      http: httpClient(pageServer()),
+      server: pageServer(),
+      session: browserStorage("session"),
+      local: browserStorage("local"),
+    }),
+);
 
 /** The phone link of this tab: /pair hands it over to /scan without reconnecting. */
-export function phoneLink(): PhoneLink {
-  phone ??= new PhoneLink({ server: pageServer(), local: browserStorage("local"), device: deviceInfo(navigator.userAgent) });
-  return phone;
-}
+export const phoneLinkAtom = atom(() => new PhoneLink({ server: pageServer(), local: browserStorage("local"), device: deviceInfo(navigator.userAgent) }));

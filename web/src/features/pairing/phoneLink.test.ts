@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, mock, test } from "node:test";
-import { Connection } from "../../api/connection.ts";
+import { Connection } from "../../realtime/connection.ts";
 import { MemoryStorage } from "../../api/storage.ts";
-import { fakeSockets } from "../../testing/fakeSocket.ts";
+import { fakeSockets } from "../../realtime/fakeSocket.ts";
 import { PhoneLink } from "./phoneLink.ts";
 
 const sessionId = "7d3c6f4e-2a1b-4c5d-8e9f-0a1b2c3d4e5f";

@@ -1,9 +1,9 @@
 import { socketUrl, uuidv7 } from "@easyqr/protocol";
 import type { BarcodeFormat, DeviceInfo, ErrorBody, Handshake, PairingPayload, ServerEvent } from "@easyqr/protocol";
-import { Connection, type ConnectionOptions, type ConnectionState } from "../../api/connection.ts";
+import { Connection, type ConnectionOptions, type ConnectionState } from "../../realtime/connection.ts";
 import { Store } from "../../api/store.ts";
 import { Outbox } from "../scanner/outbox.ts";
-import { ScanSender, type ScanOutcome } from "../scanner/scanSender.ts";
+import { ScanSender, type ScanOutcome, type ScanTransport } from "../scanner/scanSender.ts";
 import { phoneCredentials } from "./credentials.ts";
 import { errorText } from "../../api/errorText.ts";
 
@@ -155,10 +155,9 @@ export class PhoneLink extends Store<PhoneSnapshot> {
 
   private useSession(sessionId: string): void {
     if (this.sender && this.snapshot.sessionId === sessionId) return;
-    const transport = {
+    const transport: ScanTransport = {
       ready: () => this.connection?.state === "ready" && this.snapshot.view.kind === "connected",
-      request: (frame: Parameters<Connection["request"]>[0]) =>
-        this.connection ? this.connection.request(frame) : Promise.reject(new Error("not connected")),
+      request: (frame) => (this.connection ? this.connection.request(frame) : Promise.reject(new Error("not connected"))),
     };
     this.sender = new ScanSender(new Outbox(this.deps.local, sessionId), transport, (outcome) => this.settled(outcome));
     this.patch({ sessionId, pending: this.sender.pending });

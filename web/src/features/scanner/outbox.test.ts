@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { ClientFrame, ServerEventOf } from "@easyqr/protocol";
+import type { ClientFrame } from "@easyqr/protocol";
 import { MemoryStorage } from "../../api/storage.ts";
+import type { Ack as AckOf } from "../../realtime/acks.ts";
 import { Outbox } from "./outbox.ts";
 import { ScanSender, type ScanOutcome } from "./scanSender.ts";
 
 const sid = "7d3c6f4e-2a1b-4c5d-8e9f-0a1b2c3d4e5f";
 const scan = (id: string, text = `text-${id}`) => ({ id, text, format: "QRCode" as const, scannedAt: 1 });
-type Ack = ServerEventOf<"ACK">;
+type Ack = AckOf<"SCAN">;
 
 test("the outbox survives a reload and keeps order", () => {
   const storage = new MemoryStorage();

@@ -1,12 +1,11 @@
-import type { ClientFrame, ErrorCode, ScanInput, ServerEventOf } from "@easyqr/protocol";
+import type { ClientFrame, ErrorCode, ScanInput } from "@easyqr/protocol";
+import type { Ack } from "../../realtime/acks.ts";
 import type { Outbox } from "./outbox.ts";
-
-type Ack = ServerEventOf<"ACK">;
 
 /** The connection as the sender needs it. */
 export type ScanTransport = {
   ready(): boolean;
-  request(frame: ClientFrame): Promise<Ack>;
+  request(frame: Extract<ClientFrame, { type: "SCAN" }>): Promise<Ack<"SCAN">>;
 };
 
 export type ScanOutcome = { scan: ScanInput; result: "sent"; seq?: number } | { scan: ScanInput; result: "rejected"; code: ErrorCode };
@@ -52,7 +51,7 @@ export class ScanSender {
         this.inFlight.delete(scan.id);
         if (!ack.error) {
           this.outbox.remove(scan.id);
-          this.onSettled(ack.seq === undefined ? { scan, result: "sent" } : { scan, result: "sent", seq: ack.seq });
+          this.onSettled({ scan, result: "sent", seq: ack.seq });
         } else if (permanent.has(ack.error.code)) {
           this.outbox.remove(scan.id);
           this.onSettled({ scan, result: "rejected", code: ack.error.code });

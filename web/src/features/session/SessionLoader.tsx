@@ -2,7 +2,7 @@ import { useAtom } from "jotai";
 import { useEffect } from "react";
 import { errorMessage } from "../../api/errorText.ts";
 import { ApiError } from "../../api/http.ts";
-import { endsSession } from "./authSession.ts";
+import { endsSession } from "../../api/authSession.ts";
 import { accounts, followOtherTabs, sessionAtom } from "./state.ts";
 
 /**

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Me } from "@easyqr/protocol";
-import { decide, paths, safeReturnTo, type RouteAccess, type SessionState } from "./guard.ts";
+import { paths } from "../../paths.ts";
+import { decide, safeReturnTo, type RouteAccess, type SessionState } from "./guard.ts";
 
 const user = (onboarded: boolean): Me => ({
   id: "u",

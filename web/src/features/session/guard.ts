@@ -1,18 +1,5 @@
 import type { Me } from "@easyqr/protocol";
-
-export const paths = {
-  landing: "/",
-  signIn: "/sign-in",
-  code: "/sign-in/code",
-  onboarding: "/onboarding",
-  home: "/home",
-  settings: "/settings",
-  myQr: "/home/qr",
-  addContact: "/home/add",
-  chat: "/home/chat/:chatId",
-} as const;
-
-export const chatPath = (chatId: string) => `/home/chat/${encodeURIComponent(chatId)}`;
+import { paths } from "../../paths.ts";
 
 /**
  * What the app knows about the session. `loading`: a refresh token is stored and the user is

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { accountsApi } from "../../api/accounts.ts";
 import { errorText } from "../../api/errorText.ts";
 import { browserStorage, readJson, removeItem, writeJson } from "../../api/storage.ts";
-import { AuthSession, SESSION_KEY } from "./authSession.ts";
+import { AuthSession, SESSION_KEY } from "../../api/authSession.ts";
 import type { SessionState } from "./guard.ts";
 
 /** The app's one jotai store: the session code outside React writes to it too. */

@@ -1,5 +1,5 @@
-import { CloseCode, ServerEvent } from "@easyqr/protocol";
-import type { ClientFrame, ErrorBody, Handshake } from "@easyqr/protocol";
+import { AckEnvelope, CloseCode, requestId, ServerEvent } from "@easyqr/protocol";
+import type { ClientFrame, ErrorBody, Handshake, RequestFrame } from "@easyqr/protocol";
 import { PendingAcks, AckFailure, type Ack } from "./acks.ts";
 import { backoffDelay, defaultBackoff, type BackoffOptions } from "./backoff.ts";
 import { browserSocket } from "./browserSocket.ts";
@@ -42,9 +42,10 @@ export type ConnectionOptions = {
 type Queued = { frame: ClientFrame; id?: string };
 
 /**
- * The one socket to the server: handshake first, then JSON frames. Reconnects
- * with backoff, queues frames while not ready, correlates ACKs by id, and
- * validates every server event (an unparseable one is logged and dropped).
+ * One socket to the server: handshake first, then JSON frames. Reconnects
+ * with backoff, queues frames while not ready, correlates ACKs by id (each
+ * parsed as the answer to the request it answers), and validates every server
+ * event (an unparseable one is logged and dropped).
  */
 export class Connection {
   private readonly emitter = new Emitter<ConnectionEvents>();
@@ -111,12 +112,12 @@ export class Connection {
     else this.queue.push({ frame });
   }
 
-  /** Sends a frame that carries an id and resolves with its ACK (check `ack.error`). */
-  request(frame: ClientFrame, timeoutMs = this.options.ackTimeoutMs ?? 10_000): Promise<Ack> {
-    const id = frame.type === "SCAN" ? frame.scan.id : "id" in frame ? frame.id : undefined;
+  /** Sends a frame that carries an id and resolves with its ACK, parsed as that request's answer (check `ack.error`). */
+  request<F extends RequestFrame>(frame: F, timeoutMs = this.options.ackTimeoutMs ?? 10_000): Promise<Ack<F["type"]>> {
+    const id = requestId(frame);
     if (!id) return Promise.reject(new Error(`${frame.type} needs an id to be acknowledged`));
     if (this.current === "stopped") return Promise.reject(new AckFailure("stopped", id));
-    const promise = this.acks.wait(id, timeoutMs, () => {
+    const promise = this.acks.wait<F["type"]>(frame.type, id, timeoutMs, () => {
       this.queue = this.queue.filter((q) => q.id !== id);
     });
     if (this.current === "ready") {
@@ -152,12 +153,11 @@ export class Connection {
   }
 
   private receive(data: unknown): void {
-    const parsed = typeof data === "string" ? ServerEvent.safeParse(parseJson(data)) : null;
-    if (!parsed?.success) {
+    const event = typeof data === "string" ? this.parse(parseJson(data)) : undefined;
+    if (!event) {
       console.warn("easyqr: ignoring an unparseable server event", typeof data === "string" ? data.slice(0, 200) : data);
       return;
     }
-    const event = parsed.data;
     if (event.type === "ERROR") {
       this.lastError = event.error;
       if (isFatalCode(event.error.code)) {
@@ -172,8 +172,15 @@ export class Connection {
       this.setState("ready");
       this.flush();
     }
-    if (event.type === "ACK") this.acks.resolve(event);
     this.emitter.emit("event", event);
+  }
+
+  /** An ACK of a request waiting here settles it, parsed as that request's answer; anything else (a late ACK too) parses as a ServerEvent. */
+  private parse(frame: unknown): ServerEvent | undefined {
+    const ack = AckEnvelope.safeParse(frame);
+    if (ack.success && this.acks.has(ack.data.id)) return this.acks.resolve(ack.data.id, frame);
+    const parsed = ServerEvent.safeParse(frame);
+    return parsed.success ? parsed.data : undefined;
   }
 
   private flush(): void {

@@ -1,4 +1,4 @@
-import type { SocketLike } from "../api/connection.ts";
+import type { SocketLike } from "./connection.ts";
 
 /** A WebSocket stand-in for unit tests: records what the client sends, lets the test play the server. */
 export class FakeSocket implements SocketLike {

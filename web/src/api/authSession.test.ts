@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { AuthTokens, ErrorCode } from "@easyqr/protocol";
-import { ApiError } from "../../api/http.ts";
-import { MemoryStorage } from "../../api/storage.ts";
+import { ApiError } from "./http.ts";
+import { MemoryStorage } from "./storage.ts";
 import { AuthSession, SESSION_KEY } from "./authSession.ts";
 
 /**

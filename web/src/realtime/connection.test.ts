@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, mock, test } from "node:test";
 import { AckFailure } from "./acks.ts";
-import { FakeSocket } from "../testing/fakeSocket.ts";
+import { FakeSocket } from "./fakeSocket.ts";
 import { Connection, type ConnectionState } from "./connection.ts";
 
 const sessionId = "7d3c6f4e-2a1b-4c5d-8e9f-0a1b2c3d4e5f";

@@ -1,8 +1,8 @@
 import { RefreshResponse } from "@easyqr/protocol";
 import type { AuthTokens, ErrorCode } from "@easyqr/protocol";
 import { z } from "zod";
-import { ApiError, call, defaultFetch, parseResponse, type CallOptions, type Fetch } from "../../api/http.ts";
-import { readJson, removeItem, writeJson } from "../../api/storage.ts";
+import { ApiError, call, defaultFetch, parseResponse, type CallOptions, type Fetch } from "./http.ts";
+import { readJson, removeItem, writeJson } from "./storage.ts";
 
 /** After these the session is over for good: only signing in again helps. */
 const sessionEnders: ReadonlySet<string> = new Set<ErrorCode>(["AUTH_REFRESH_INVALID", "AUTH_REFRESH_EXPIRED", "AUTH_REFRESH_REUSED", "AUTH_SESSION_REVOKED"]);

@@ -1,0 +1,31 @@
+import type { Message } from "./chat.ts";
+import type { ServerEvent } from "./socket.ts";
+
+/** A server frame as the text that goes on the wire, made only by the two encoders below. */
+export type EncodedFrame = { readonly encoded: string };
+
+/** Any server frame (serialise once, send to many sockets). */
+export function encodeFrame(frame: ServerEvent): EncodedFrame {
+  return { encoded: JSON.stringify(frame) };
+}
+
+/** The frames that carry one newly stored message. */
+export type MessageFrames = {
+  /** The ACK of the SEND `id` that stored it. */
+  ack(id: string): EncodedFrame;
+  /** The MESSAGE to every other socket of both members. */
+  event(): EncodedFrame;
+};
+
+/**
+ * The send path's encoder: the message is serialised once and spliced into its ACK and its
+ * MESSAGE, so a batch costs one `JSON.stringify` per message, not one per frame. The text is
+ * exactly what `encodeFrame` makes of the same frames (a unit test holds that).
+ */
+export function messageFrames(message: Message): MessageFrames {
+  const json = JSON.stringify(message);
+  return {
+    ack: (id) => ({ encoded: `{"type":"ACK","id":${JSON.stringify(id)},"message":${json}}` }),
+    event: () => ({ encoded: `{"type":"MESSAGE","message":${json}}` }),
+  };
+}

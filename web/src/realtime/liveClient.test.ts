@@ -1,0 +1,260 @@
+import assert from "node:assert/strict";
+import { afterEach, beforeEach, mock, test } from "node:test";
+import type { AddressInfo } from "node:net";
+import type { Message, ServerEvent } from "@easyqr/protocol";
+import WebSocket, { WebSocketServer } from "ws";
+import { AckFailure } from "./acks.ts";
+import type { SocketLike } from "./connection.ts";
+import { fakeSockets, type FakeSocket } from "./fakeSocket.ts";
+import { LiveClient, type LiveClientOptions, type LiveFeature } from "./liveClient.ts";
+
+const CHAT = "0190f0a0-0000-7000-8000-000000000002";
+const message = (clientId: string): Message => ({
+  id: "0190f0a0-0000-7000-8000-000000000001",
+  chatId: CHAT,
+  seq: 1,
+  rev: 1,
+  senderId: "me",
+  clientId,
+  text: "hi",
+  replyTo: null,
+  attachments: [],
+  reactions: [],
+  createdAt: 1,
+  editedAt: null,
+  deletedAt: null,
+});
+const authenticated = { type: "AUTHENTICATED", userId: "me", sessionId: "s" } satisfies ServerEvent;
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+type Frame = { type?: string; id?: string; accessToken?: string };
+const frames = (socket: FakeSocket) => socket.sent as Frame[];
+
+const clients: LiveClient[] = [];
+
+function client(options: Partial<LiveClientOptions> = {}) {
+  const sockets = fakeSockets();
+  const states: string[] = [];
+  const ended: string[] = [];
+  const live = new LiveClient({
+    server: "http://h",
+    accessToken: () => Promise.resolve("t1"),
+    refresh: () => Promise.resolve("t2"),
+    onState: (state) => states.push(state),
+    onEnded: (code) => ended.push(code),
+    createSocket: sockets.createSocket,
+    random: () => 0,
+    ackTimeoutMs: 1_000,
+    pingEveryMs: 25_000,
+    ...options,
+  });
+  clients.push(live);
+  return { live, sockets, states, ended };
+}
+
+/** A feature that records what it hears; its resync waits until the test lets it finish. */
+function recorder() {
+  const heard: string[] = [];
+  let finish: () => void = () => {};
+  const feature: LiveFeature = {
+    event: (event) => void heard.push(event.type),
+    resync: () => {
+      heard.push("resync");
+      return new Promise<void>((resolve) => (finish = resolve));
+    },
+  };
+  return { feature, heard, finish: () => finish() };
+}
+
+beforeEach(() => mock.timers.enable({ apis: ["setTimeout", "setInterval"] }));
+afterEach(() => {
+  for (const live of clients.splice(0)) live.stop();
+  mock.timers.reset();
+});
+
+test("after each handshake every feature resyncs, and the outbox goes only once all have finished", async () => {
+  const { live, sockets } = client();
+  const contacts = recorder();
+  const chats = recorder();
+  live.subscribe(contacts.feature);
+  live.subscribe(chats.feature);
+  const answer = live.deliver({ type: "SEND", id: "m1", chatId: CHAT, text: "hi" });
+  await live.start();
+  const socket = sockets.last();
+  socket.open();
+  assert.deepEqual(frames(socket), [{ accessToken: "t1" }], "the handshake first, nothing else before its answer");
+  socket.deliver(authenticated);
+  socket.deliver({ type: "PRESENCE", userId: "u2", presence: { online: true, lastSeen: null } });
+  assert.deepEqual(contacts.heard, ["resync", "PRESENCE"]);
+  assert.deepEqual(chats.heard, ["resync", "PRESENCE"]);
+  contacts.finish();
+  await flush();
+  assert.equal(frames(socket).length, 1, "the outbox waits for every resync");
+  chats.finish();
+  await flush();
+  assert.deepEqual(frames(socket).slice(1), [{ type: "SEND", id: "m1", chatId: CHAT, text: "hi" }]);
+  socket.deliver({ type: "ACK", id: "m1", message: message("m1") });
+  const ack = await answer;
+  assert.ok(!ack.error);
+  assert.equal(ack.message.clientId, "m1", "parsed as the answer to a SEND: the stored message");
+});
+
+test("a delivery is resent with the same id after a drop, and settles once", async () => {
+  const { live, sockets, states } = client();
+  await live.start();
+  sockets.last().open();
+  sockets.last().deliver(authenticated);
+  await flush();
+  const answer = live.deliver({ type: "SEND", id: "m1", chatId: CHAT, text: "hi" });
+  assert.equal(live.deliver({ type: "SEND", id: "m1", chatId: CHAT, text: "hi" }), answer, "the same id is the same delivery");
+  assert.equal(frames(sockets.last()).filter((f) => f.type === "SEND").length, 1);
+  sockets.last().drop();
+  mock.timers.tick(1);
+  assert.equal(sockets.sockets.length, 2, "reconnecting");
+  sockets.last().open();
+  sockets.last().deliver(authenticated);
+  await flush();
+  assert.deepEqual(frames(sockets.last()).filter((f) => f.type === "SEND").map((f) => f.id), ["m1"], "sent again, same id");
+  sockets.last().deliver({ type: "ACK", id: "m1", error: { code: "CHAT_NOT_CONNECTED", message: "no" } });
+  assert.equal((await answer).error?.code, "CHAT_NOT_CONNECTED", "a refusal is an answer too");
+  assert.deepEqual(states, ["connecting", "ready", "retrying", "connecting", "ready"]);
+});
+
+test("an attempt without an answer on a live socket goes again after a pause; a cancelled one does not", async () => {
+  const { live, sockets } = client({ redeliverAfterMs: 2_000 });
+  await live.start();
+  sockets.last().open();
+  sockets.last().deliver(authenticated);
+  await flush();
+  const sends = () => frames(sockets.last()).filter((f) => f.type === "SEND").map((f) => f.id);
+  void live.deliver({ type: "SEND", id: "a", chatId: CHAT, text: "a" }).catch(() => undefined);
+  void live.deliver({ type: "SEND", id: "b", chatId: CHAT, text: "b" }).catch(() => undefined);
+  mock.timers.tick(1_000);
+  await flush();
+  live.cancel("b");
+  mock.timers.tick(2_000);
+  assert.deepEqual(sends(), ["a", "b", "a"]);
+});
+
+test("an ACK that is not the answer to its request does not settle it", async () => {
+  const { live, sockets } = client();
+  await live.start();
+  sockets.last().open();
+  sockets.last().deliver(authenticated);
+  const warn = mock.method(console, "warn", () => {});
+  const sync = live.request({ type: "SYNC", id: "y1", chats: [] });
+  sockets.last().deliver({ type: "ACK", id: "y1", message: message("x") });
+  mock.timers.tick(1_000);
+  await assert.rejects(sync, (e: unknown) => e instanceof AckFailure && e.reason === "timeout");
+  warn.mock.restore();
+});
+
+test("an expired access token is refreshed and the reconnect uses the new one", async () => {
+  const { live, sockets } = client();
+  await live.start();
+  sockets.last().open();
+  sockets.last().deliver({ type: "ERROR", error: { code: "AUTH_TOKEN_EXPIRED", message: "old" } });
+  sockets.last().drop(4000);
+  await flush();
+  assert.equal(sockets.sockets.length, 2, "reconnected at once, without waiting out the backoff");
+  sockets.last().open();
+  assert.deepEqual(frames(sockets.last()), [{ accessToken: "t2" }]);
+});
+
+test("a revoked session stops the client for good and says so", async () => {
+  const { live, sockets, ended } = client();
+  await live.start();
+  sockets.last().open();
+  sockets.last().deliver(authenticated);
+  const waiting = live.deliver({ type: "SEND", id: "m1", chatId: CHAT, text: "hi" });
+  sockets.last().deliver({ type: "ERROR", error: { code: "AUTH_SESSION_REVOKED", message: "bye" } });
+  assert.deepEqual(ended, ["AUTH_SESSION_REVOKED"]);
+  await assert.rejects(waiting, (e: unknown) => e instanceof AckFailure && e.reason === "stopped");
+  mock.timers.tick(60_000);
+  assert.equal(sockets.sockets.length, 1);
+  assert.equal(sockets.last().closed, true);
+});
+
+test("pings go every interval, only while connected", async () => {
+  const { live, sockets } = client();
+  await live.start();
+  mock.timers.tick(25_000);
+  sockets.last().open();
+  assert.deepEqual(frames(sockets.last()), [{ accessToken: "t1" }], "no ping before the handshake is answered");
+  sockets.last().deliver(authenticated);
+  mock.timers.tick(50_000);
+  assert.deepEqual(frames(sockets.last()).slice(1), [{ type: "PING" }, { type: "PING" }]);
+});
+
+// ---- Over a real socket -----------------------------------------------------------
+
+/** The `ws` client behind the SocketLike shape (the browser's WebSocket is not in every Node). */
+function wsSocket(url: string): SocketLike {
+  const ws = new WebSocket(url);
+  const socket: SocketLike = { send: (data) => ws.send(data), close: (code, reason) => ws.close(code, reason), onopen: null, onmessage: null, onclose: null, onerror: null };
+  ws.on("open", () => socket.onopen?.({}));
+  ws.on("message", (data) => socket.onmessage?.({ data: (data as Buffer).toString() }));
+  ws.on("close", (code, reason) => socket.onclose?.({ code, reason: reason.toString() }));
+  ws.on("error", (error) => socket.onerror?.(error));
+  return socket;
+}
+
+test("over a real socket: handshake, resync, outbox; the server drops it; reconnect, resync again, the unanswered SEND again with its id", async () => {
+  mock.timers.reset();
+  const server = new WebSocketServer({ port: 0, host: "127.0.0.1" });
+  await new Promise((resolve) => server.once("listening", resolve));
+  const port = (server.address() as AddressInfo).port;
+  const received: { connection: number; frame: Frame }[] = [];
+  let connections = 0;
+  const answerSends = { value: false };
+  server.on("connection", (ws) => {
+    const connection = ++connections;
+    ws.on("message", (data) => {
+      const frame = JSON.parse((data as Buffer).toString()) as Frame;
+      received.push({ connection, frame });
+      if (frame.accessToken) return ws.send(JSON.stringify(authenticated));
+      if (frame.type === "SEND" && frame.id && answerSends.value) ws.send(JSON.stringify({ type: "ACK", id: frame.id, message: message(frame.id) } satisfies ServerEvent));
+    });
+  });
+  const resyncs: number[] = [];
+  const live = new LiveClient({
+    server: `http://127.0.0.1:${port}`,
+    accessToken: () => Promise.resolve("real"),
+    refresh: () => Promise.reject(new Error("not used")),
+    onState: () => {},
+    onEnded: () => {},
+    createSocket: wsSocket,
+    backoff: { baseMs: 10, maxMs: 10 },
+    ackTimeoutMs: 5_000,
+  });
+  try {
+    live.subscribe({ resync: () => void resyncs.push(connections) });
+    const answer = live.deliver({ type: "SEND", id: "real-1", chatId: CHAT, text: "hi" });
+    await live.start();
+    await until(() => received.some((r) => r.frame.type === "SEND"));
+    assert.deepEqual(received.map((r) => [r.connection, r.frame.type ?? "hello"]), [[1, "hello"], [1, "SEND"]]);
+    // The server goes away without answering; the client comes back on its own.
+    answerSends.value = true;
+    for (const ws of server.clients) ws.terminate();
+    const ack = await answer;
+    assert.ok(!ack.error);
+    assert.equal(ack.message.clientId, "real-1");
+    assert.deepEqual(received.map((r) => [r.connection, r.frame.type ?? "hello", r.frame.id ?? ""]), [
+      [1, "hello", ""],
+      [1, "SEND", "real-1"],
+      [2, "hello", ""],
+      [2, "SEND", "real-1"],
+    ]);
+    assert.deepEqual(resyncs, [1, 2], "a resync after each handshake");
+  } finally {
+    live.stop();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+async function until(check: () => boolean, timeoutMs = 3_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
