@@ -77,3 +77,6 @@ export const UsernameAvailability = z.object({
 export type UsernameAvailability = z.infer<typeof UsernameAvailability>;
 
 export const UsernameParams = z.object({ username: Username }).strict();
+
+/** `GET /api/media/avatars/:file`: `<id>.webp` or `<id>-thumb.webp`, as in `avatar.url`/`thumbUrl`. */
+export const AvatarFileParams = z.object({ file: z.string().max(100) });

@@ -1,8 +1,9 @@
-import type { Attachment } from "@easyqr/protocol";
+import { routePath, routes, type Attachment } from "@easyqr/protocol";
 import type { AttachmentRow } from "../chat/rows.ts";
 
-export const attachmentUrl = (id: string) => `/api/attachments/${id}`;
-export const thumbUrl = (id: string) => `/api/attachments/${id}/thumb`;
+/** Where the routes of the table serve an attachment's bytes (its `url` and `thumbUrl`). */
+export const attachmentUrl = (id: string) => routePath(routes.attachments.file, { attachmentId: id });
+export const thumbUrl = (id: string) => routePath(routes.attachments.thumb, { attachmentId: id });
 
 type Shown = "id" | "kind" | "name" | "mime" | "size" | "width" | "height" | "thumb_key";
 /** The columns a view needs, named as the chat's raw statements return them (other columns may come along; the attachment service maps its Kysely row). */

@@ -1,6 +1,5 @@
 import { useAtomValue, useSetAtom } from "jotai";
 import { useEffect } from "react";
-import { errorText } from "../../api/errorText.ts";
 import { attachmentsApi } from "../../api/attachments.ts";
 import { useWakeRetry } from "../../api/useWakeRetry.ts";
 import { browserStorage } from "../../api/storage.ts";
@@ -8,7 +7,7 @@ import { attachmentTransport } from "../chat/attachments.ts";
 import { ChatSync } from "../chat/chatSync.ts";
 import { chats, chatsAtom, chatSyncRef, outboxAtom } from "../chat/state.ts";
 import { pageServer } from "../pairing/links.ts";
-import { appStore, authSession, sessionAtom } from "../session/state.ts";
+import { authSession, sessionAtom, sessionEnded } from "../session/state.ts";
 import { ContactsSync } from "./contactsSync.ts";
 import { contacts, contactsAtom, liveAtom, syncRef } from "./state.ts";
 
@@ -37,10 +36,7 @@ export function ContactsLoader() {
       refresh: () => authSession.refresh(),
       onState: setContacts,
       onConnection: setLive,
-      onEnded: (code) => {
-        authSession.clear();
-        appStore.set(sessionAtom, { status: "signedOut", notice: errorText(code), ended: true });
-      },
+      onEnded: sessionEnded,
     });
     syncRef.current = sync;
     sync.start().catch((error: unknown) => console.warn("easyqr: the live connection could not start", error));

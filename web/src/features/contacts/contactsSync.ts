@@ -1,10 +1,7 @@
-import { socketUrl, type ErrorCode, type ServerEvent } from "@easyqr/protocol";
+import { endsSession, refusesOnlyAccess, socketUrl, type ErrorCode, type ServerEvent } from "@easyqr/protocol";
 import { Connection, type ConnectionOptions, type ConnectionState } from "../../api/connection.ts";
 import type { ContactsApi } from "../../api/contacts.ts";
 import { applyEvent, fromFetch, type ContactsState } from "./contactsState.ts";
-
-/** Codes that refuse only the access token: refresh it and reconnect with the new one. */
-const staleAccess: ReadonlySet<ErrorCode> = new Set(["AUTH_TOKEN_EXPIRED", "AUTH_TOKEN_INVALID"]);
 
 export type ContactsSyncOptions = {
   server: string;
@@ -76,11 +73,12 @@ export class ContactsSync {
   }
 
   private failed(code: ErrorCode): void {
-    if (code === "AUTH_SESSION_REVOKED") {
+    if (endsSession(code)) {
       this.stop();
       return this.options.onEnded(code);
     }
-    if (!staleAccess.has(code)) return;
+    // Only the access token was refused: refresh it and reconnect with the new one.
+    if (!refusesOnlyAccess(code)) return;
     // The server closes the socket after this error; the reconnect uses the new token.
     this.options.refresh().then(
       (token) => {

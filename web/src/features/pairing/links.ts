@@ -1,5 +1,5 @@
 import { httpBase } from "@easyqr/protocol";
-import { httpClient } from "../../api/http.ts";
+import { httpClient } from "../../api/pairing.ts";
 import { browserStorage } from "../../api/storage.ts";
 import { DesktopLink } from "./desktopLink.ts";
 import { deviceInfo } from "./device.ts";
