@@ -8,6 +8,7 @@ import { usersRoutes } from "./users.ts";
 
 export * from "./route.ts";
 export * from "./url.ts";
+export { avatarOf } from "./users.ts";
 
 /**
  * Every HTTP route of the server, by domain and name: the one place a route exists. The server

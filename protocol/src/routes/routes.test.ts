@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { z } from "zod";
-import { routeList, routes } from "./index.ts";
+import { avatarOf, routeList, routes } from "./index.ts";
 import { queryString, routePath, routeUrl } from "./url.ts";
 
 const list = routeList(routes);
@@ -54,4 +54,9 @@ test("the query string leaves out undefined values and encodes the rest", () => 
 test("a query the server parses back gives what the client meant", () => {
   const url = new URL(`http://x${routeUrl(routes.chats.history, { params: { chatId: "c" }, query: { before: 12, limit: 30 } })}`);
   assert.deepEqual(routes.chats.history.query.parse(Object.fromEntries(url.searchParams)), { before: 12, limit: 30 });
+});
+
+test("an avatar's URLs are the avatar file route's", () => {
+  assert.deepEqual(avatarOf("abc"), { url: "/api/media/avatars/abc.webp", thumbUrl: "/api/media/avatars/abc-thumb.webp" });
+  assert.equal(avatarOf(null), null);
 });

@@ -1,7 +1,8 @@
 import { ConfirmIdentifierRequest, IdentifierInput, RequestCodeResponse } from "../auth.ts";
-import { AvatarFileParams, Me, PublicUser, UpdateProfileRequest, UsernameAvailability, UsernameAvailabilityQuery, UsernameParams } from "../users.ts";
+import { AvatarFileParams, Me, PublicUser, UpdateProfileRequest, UsernameAvailability, UsernameAvailabilityQuery, UsernameParams, type Avatar } from "../users.ts";
 import { authErrors } from "./common.ts";
 import type { RouteGroup } from "./route.ts";
+import { routePath } from "./url.ts";
 
 export const usersRoutes = {
   me: { method: "GET", path: "/api/users/me", tag: "users", summary: "The signed-in user", auth: true, response: Me, errors: [...authErrors] },
@@ -86,3 +87,9 @@ export const usersRoutes = {
     errors: ["NOT_FOUND"],
   },
 } as const satisfies RouteGroup;
+
+/** Where the server serves an avatar's files (`usersRoutes.avatarFile`): 512 px and 96 px WebP. */
+export function avatarOf(avatarId: string | null): Avatar | null {
+  if (!avatarId) return null;
+  return { url: routePath(usersRoutes.avatarFile, { file: `${avatarId}.webp` }), thumbUrl: routePath(usersRoutes.avatarFile, { file: `${avatarId}-thumb.webp` }) };
+}
