@@ -135,11 +135,14 @@ export const AttachmentIdParams = z.object({ attachmentId: AttachmentId }).stric
 export const OpenChatRequest = z.object({ userId: UserId }).strict();
 export type OpenChatRequest = z.infer<typeof OpenChatRequest>;
 
-/** `GET /api/chats?before=<activityAt>`: chats with messages, latest activity first. */
+/**
+ * `GET /api/chats?before=<activityAt>`: chats with messages, latest activity first. Query values
+ * arrive as text and are coerced; `<number>` makes a client's typed input a number, not `unknown`.
+ */
 export const ChatListQuery = z
   .object({
-    before: z.coerce.number().int().positive().optional(),
-    limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
+    before: z.coerce.number<number>().int().positive().optional(),
+    limit: z.coerce.number<number>().int().min(1).max(MAX_PAGE).default(50),
   })
   .strict();
 export type ChatListQuery = z.infer<typeof ChatListQuery>;
@@ -156,9 +159,9 @@ export type ChatList = z.infer<typeof ChatList>;
  */
 export const HistoryQuery = z
   .object({
-    before: z.coerce.number().int().positive().optional(),
-    after: z.coerce.number().int().nonnegative().optional(),
-    limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
+    before: z.coerce.number<number>().int().positive().optional(),
+    after: z.coerce.number<number>().int().nonnegative().optional(),
+    limit: z.coerce.number<number>().int().min(1).max(MAX_PAGE).default(50),
   })
   .strict()
   .refine((q) => q.before === undefined || q.after === undefined, "give before or after, not both");

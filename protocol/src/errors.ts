@@ -68,6 +68,47 @@ export const ErrorCode = z.enum([
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
+const waitMs = z.number().nonnegative();
+
+/**
+ * What `data` carries, per code: the details a client may show (when to retry, tries left, the
+ * limit that was hit). A code not listed carries no data. The envelope keeps `data` an open record
+ * on the wire, so a client reads it through `errorDetails`, which checks it against this schema.
+ */
+export const ErrorDetails = {
+  /** When to try again (also the `Retry-After` header of an HTTP answer, in seconds). */
+  RATE_LIMITED: z.object({ retryAfterMs: waitMs }),
+  /** Wrong code: how many tries this code request has left. */
+  AUTH_CODE_INVALID: z.object({ attemptsLeft: z.number().int().nonnegative() }),
+  /** Locked until the code request expires. */
+  AUTH_CODE_LOCKED: z.object({ retryAfterMs: waitMs }),
+  /** The limit that was hit: bytes of the file, or pixels of the image. */
+  UPLOAD_TOO_LARGE: z.union([z.object({ maxBytes: z.number().int().positive() }), z.object({ maxPixels: z.number().int().positive() })]),
+  /** How long after sending a message may be edited (or deleted for everyone). */
+  MESSAGE_EDIT_EXPIRED: z.object({ windowMs: z.number().int().positive() }),
+  /** The attachment of a SEND that was missing. */
+  ATTACHMENT_NOT_FOUND: z.object({ attachmentId: z.string() }),
+} as const satisfies Partial<Record<ErrorCode, z.ZodType<Record<string, unknown>>>>;
+
+/** The codes whose `data` has a schema in `ErrorDetails`. */
+export type DetailedErrorCode = keyof typeof ErrorDetails;
+/** The codes that carry no `data`. */
+export type PlainErrorCode = Exclude<ErrorCode, DetailedErrorCode>;
+/** The `data` of an error with this code (undefined for a code that carries none). */
+export type ErrorDetails<C extends ErrorCode> = C extends DetailedErrorCode ? z.output<(typeof ErrorDetails)[C]> : undefined;
+
+/** An error's `data` as its code's schema says, or undefined when it has none or it does not match. */
+export function errorDetails<C extends ErrorCode>(code: C, data: unknown): ErrorDetails<C> | undefined {
+  if (!hasDetails(code)) return undefined;
+  const parsed = ErrorDetails[code].safeParse(data);
+  // TypeScript cannot follow the narrowing of `code` back to `C`; the schema is the one for `C`.
+  return parsed.success ? (parsed.data as ErrorDetails<C>) : undefined;
+}
+
+export function hasDetails(code: ErrorCode): code is DetailedErrorCode {
+  return Object.hasOwn(ErrorDetails, code);
+}
+
 export const ErrorBody = z.object({
   code: ErrorCode,
   message: z.string(),
@@ -78,3 +119,20 @@ export type ErrorBody = z.infer<typeof ErrorBody>;
 /** The one error shape of every HTTP response and socket error. */
 export const ErrorEnvelope = z.object({ error: ErrorBody });
 export type ErrorEnvelope = z.infer<typeof ErrorEnvelope>;
+
+/** Codes that refuse only the access token (HTTP or socket handshake): a fresh one will do. */
+const staleAccessCodes: ReadonlySet<string> = new Set<ErrorCode>(["AUTH_TOKEN_EXPIRED", "AUTH_TOKEN_INVALID"]);
+/** Codes after which the sign-in session is over for good: only signing in again helps. */
+const sessionEndingCodes = ["AUTH_REFRESH_INVALID", "AUTH_REFRESH_EXPIRED", "AUTH_REFRESH_REUSED", "AUTH_SESSION_REVOKED"] as const satisfies readonly ErrorCode[];
+export type SessionEndingCode = (typeof sessionEndingCodes)[number];
+const sessionEnding: ReadonlySet<string> = new Set(sessionEndingCodes);
+
+/** Whether a refusal is only about the access token: refresh it once and try again. */
+export function refusesOnlyAccess(code: string): boolean {
+  return staleAccessCodes.has(code);
+}
+
+/** Whether a refusal ends the sign-in session: the client forgets its tokens and shows sign-in. */
+export function endsSession(code: string): code is SessionEndingCode {
+  return sessionEnding.has(code);
+}

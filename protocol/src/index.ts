@@ -12,3 +12,4 @@ export * from "./socket.ts";
 export * from "./users.ts";
 export * from "./text.ts";
 export * from "./json.ts";
+export * from "./routes/index.ts";

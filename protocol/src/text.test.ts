@@ -92,6 +92,13 @@ test("no schema in the protocol runs a regex, refinement or transform on a strin
   for (const [name, value] of Object.entries(protocol)) {
     if (value && typeof value === "object" && "_zod" in value) audit(value as z.ZodType, name, isInput(name), problems);
   }
+  // What every route takes, named or not, is input.
+  for (const { domain, name, route } of protocol.routeList(protocol.routes)) {
+    for (const part of ["params", "query", "body"] as const) {
+      const schema = route[part];
+      if (schema) audit(schema, `routes.${domain}.${name}.${part}`, true, problems);
+    }
+  }
   assert.deepEqual(problems, []);
 });
 

@@ -19,11 +19,6 @@ export const Avatar = z.object({
 });
 export type Avatar = z.infer<typeof Avatar>;
 
-/** Where the server serves an avatar's files (`GET /api/media/avatars/:file`). */
-export function avatarOf(avatarId: string | null): Avatar | null {
-  return avatarId ? { url: `/api/media/avatars/${avatarId}.webp`, thumbUrl: `/api/media/avatars/${avatarId}-thumb.webp` } : null;
-}
-
 /** Who may see a user's bio besides their connections: nobody else (the default), or everyone. */
 export const BioVisibility = z.enum(["connections", "everyone"]);
 export type BioVisibility = z.infer<typeof BioVisibility>;
@@ -77,3 +72,6 @@ export const UsernameAvailability = z.object({
 export type UsernameAvailability = z.infer<typeof UsernameAvailability>;
 
 export const UsernameParams = z.object({ username: Username }).strict();
+
+/** `GET /api/media/avatars/:file`: `<id>.webp` or `<id>-thumb.webp`, as in `avatar.url`/`thumbUrl`. */
+export const AvatarFileParams = z.object({ file: z.string().max(100) });

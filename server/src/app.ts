@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { routes } from "@easyqr/protocol";
 import { pino, type Logger } from "pino";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import { attachmentFiles } from "./attachments/files.ts";
@@ -26,19 +27,18 @@ import { defaultContactLimits, type ContactLimits } from "./contacts/limits.ts";
 import { ContactQrService } from "./contacts/qr.ts";
 import { ContactsService } from "./contacts/service.ts";
 import { openDatabase, type Database } from "./db/database.ts";
-import { registerAttachmentRoutes } from "./http/attachmentRoutes.ts";
-import { registerAuthRoutes } from "./http/authRoutes.ts";
-import { registerAvatarRoutes } from "./http/avatarRoutes.ts";
-import { registerChatRoutes } from "./http/chatRoutes.ts";
-import { registerContactRoutes } from "./http/contactRoutes.ts";
+import { attachmentHandlers } from "./http/attachmentHandlers.ts";
+import { authHandlers } from "./http/authHandlers.ts";
+import { chatHandlers } from "./http/chatHandlers.ts";
+import { contactHandlers } from "./http/contactHandlers.ts";
 import { clientErrorAnswer, registerErrorHandling, sendError } from "./http/errors.ts";
 import { registerJsonBodies } from "./http/jsonBodies.ts";
 import { registerOpenApi } from "./http/openapi.ts";
-import { registerPairingRoutes } from "./http/pairingRoutes.ts";
+import { pairingHandlers } from "./http/pairingHandlers.ts";
 import { Router } from "./http/route.ts";
 import { securityHeaders } from "./http/securityHeaders.ts";
 import { registerMultipart } from "./http/upload.ts";
-import { registerUserRoutes } from "./http/userRoutes.ts";
+import { userHandlers } from "./http/userHandlers.ts";
 import { registerWebClient } from "./http/webClient.ts";
 import { every } from "./jobs.ts";
 import { defaultPairingLimits, type PairingLimits } from "./pairing/limits.ts";
@@ -204,16 +204,17 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   http.server.on("upgrade", (request, socket, head) => gateway.handleUpgrade(request, socket, head));
 
-  const router = new Router(http, (token) => sessions.authenticate(token));
-  registerPairingRoutes(http, router, pairing, database);
-  registerAuthRoutes(router, auth);
-  registerUserRoutes(router, users);
-  registerContactRoutes(router, contactQr, contacts);
-  registerChatRoutes(router, chat);
   await registerMultipart(http);
-  registerAvatarRoutes(http, router, avatars);
-  registerAttachmentRoutes(http, router, (token) => sessions.authenticate(token), attachments, spool, attachmentLimits);
-  registerOpenApi(http, router);
+  const router = new Router(http, (token) => sessions.authenticate(token));
+  router.registerAll(routes, {
+    pairing: pairingHandlers(pairing, database),
+    auth: authHandlers(auth),
+    users: userHandlers(users, avatars),
+    contacts: contactHandlers(contactQr, contacts),
+    chats: chatHandlers(chat),
+    attachments: attachmentHandlers(attachments, spool, attachmentLimits),
+  });
+  registerOpenApi(http, routes);
   await registerWebClient(http, options.webDist ?? defaultWebDist);
 
   const tickMs = options.tickMs ?? 1_000;

@@ -1,4 +1,4 @@
-import type { ErrorBody, ErrorCode } from "@easyqr/protocol";
+import type { DetailedErrorCode, ErrorBody, ErrorCode, ErrorDetails, PlainErrorCode } from "@easyqr/protocol";
 
 /** Every code has its status: a new code without one does not compile, so nothing meant as 4xx falls to 500. */
 const statuses = {
@@ -72,17 +72,27 @@ export function statusOf(code: ErrorCode): number {
   return statuses[code];
 }
 
+type ErrorOptions = { cause?: unknown };
+
+/**
+ * What `new AppError(…)` takes: a code, a message for developers, then the code's `data` as
+ * `ErrorDetails` in the protocol types it (a code without details takes none), then the cause.
+ */
+export type AppErrorArgs =
+  | [code: PlainErrorCode, message: string, data?: undefined, options?: ErrorOptions]
+  | { [C in DetailedErrorCode]: [code: C, message: string, data?: ErrorDetails<C>, options?: ErrorOptions] }[DetailedErrorCode];
+
 /** The one error type: a code from the protocol, an HTTP status, optional data for the client. */
 export class AppError extends Error {
+  readonly code: ErrorCode;
   readonly status: number;
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly data?: Record<string, unknown>,
-    options?: { cause?: unknown },
-  ) {
+  readonly data: ErrorDetails<DetailedErrorCode> | undefined;
+
+  constructor(...[code, message, data, options]: AppErrorArgs) {
     super(message, options);
     this.name = "AppError";
+    this.code = code;
+    this.data = data;
     this.status = statusOf(code);
   }
 

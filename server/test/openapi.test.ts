@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { routeList, routes } from "@easyqr/protocol";
 import { startServer, type TestServer } from "./support/harness.ts";
 
 let server: TestServer;
@@ -50,7 +51,13 @@ describe("OpenAPI", () => {
     ]) {
       assert.ok(documented.includes(route), `${route} is documented`);
     }
-    assert.equal(documented.length, server.app.router.specs.length);
+    assert.equal(documented.length, routeList(routes).length);
+    for (const { domain, name, route } of routeList(routes)) {
+      const operation = doc.paths[route.path.replace(/:(\w+)/g, "{$1}")]?.[route.method.toLowerCase()];
+      assert.ok(operation, `${domain}.${name} is documented`);
+      assert.equal((operation as { operationId?: string }).operationId, `${domain}.${name}`);
+      if (route.auth) assert.deepEqual(operation.security, [{ bearer: [] }], `${domain}.${name} needs a sign-in`);
+    }
 
     const verify = doc.paths["/api/auth/verify-code"]?.post;
     const body = verify?.requestBody?.content["application/json"]?.schema as { properties: Record<string, { pattern?: string }>; required: string[] };
@@ -62,6 +69,13 @@ describe("OpenAPI", () => {
     assert.ok(doc.paths["/api/users/me/avatar"]?.put?.requestBody?.content["multipart/form-data"]);
     assert.deepEqual(doc.paths["/api/users/username-available"]?.get?.parameters.map((p) => [p.name, p.in]), [["username", "query"]]);
     assert.ok(doc.components.schemas.ErrorEnvelope);
+    assert.ok(doc.components.schemas["ErrorDetails.RATE_LIMITED"], "the data of an error is documented per code");
+  });
+
+  test("the server registered exactly the routes of the protocol's table, each where the table says", () => {
+    const key = (route: { method: string; path: string }) => `${route.method} ${route.path}`;
+    assert.deepEqual(server.app.router.registered.map(key), routeList(routes).map(({ route }) => key(route)));
+    for (const { route } of routeList(routes)) assert.ok(server.app.http.hasRoute({ method: route.method, url: route.path }), key(route));
   });
 
   test("/api/docs is a page listing the routes", async () => {

@@ -1,8 +1,9 @@
-import type { Attachment } from "@easyqr/protocol";
+import { routePath, routes, type Attachment } from "@easyqr/protocol";
 import type { AttachmentsTable } from "../db/schema.ts";
 
-export const attachmentUrl = (id: string) => `/api/attachments/${id}`;
-export const thumbUrl = (id: string) => `/api/attachments/${id}/thumb`;
+/** Where the routes of the table serve an attachment's bytes (its `url` and `thumbUrl`). */
+export const attachmentUrl = (id: string) => routePath(routes.attachments.file, { attachmentId: id });
+export const thumbUrl = (id: string) => routePath(routes.attachments.thumb, { attachmentId: id });
 
 /** The columns a view needs (other columns may come along). */
 export type AttachmentViewRow = Pick<AttachmentsTable, "id" | "kind" | "name" | "mime" | "size" | "width" | "height" | "thumbKey">;

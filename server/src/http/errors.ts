@@ -23,9 +23,8 @@ export function sendError(error: FastifyError | AppError, request: FastifyReques
   }
   if (error instanceof AppError) {
     request.log.info({ code: error.code }, `request refused: ${error.message}`);
-    if (typeof error.data?.retryAfterMs === "number" && error.data.retryAfterMs > 0) {
-      void reply.header("retry-after", Math.ceil(error.data.retryAfterMs / 1000));
-    }
+    const retryAfterMs = error.data && "retryAfterMs" in error.data ? error.data.retryAfterMs : 0;
+    if (retryAfterMs > 0) void reply.header("retry-after", Math.ceil(retryAfterMs / 1000));
     return reply.status(error.status).send({ error: error.toBody() } satisfies ErrorEnvelope);
   }
   const status = error.statusCode ?? 500;

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from "fastify";
-import { ErrorEnvelope, type ErrorCode } from "@easyqr/protocol";
+import { ErrorDetails, ErrorEnvelope, hasDetails, routeList, type ErrorCode, type Route, type RouteTable } from "@easyqr/protocol";
 import { z } from "zod";
 import { statusOf } from "../errors.ts";
-import type { AnyRouteSpec, Router } from "./route.ts";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -23,7 +22,7 @@ function parameters(schema: z.ZodType | undefined, where: "query" | "path"): Jso
   }));
 }
 
-function operation(spec: AnyRouteSpec): JsonSchema {
+function operation(spec: Route): JsonSchema {
   const errors = new Map<number, ErrorCode[]>();
   const codes: ErrorCode[] = [...(spec.body || spec.query || spec.params ? (["VALIDATION"] as const) : []), ...(spec.errors ?? [])];
   for (const code of codes) {
@@ -31,24 +30,25 @@ function operation(spec: AnyRouteSpec): JsonSchema {
     errors.set(status, [...(errors.get(status) ?? []), code]);
   }
   const responses: JsonSchema = spec.response
-    ? { 200: { description: "OK", content: { "application/json": { schema: jsonSchema(spec.response as z.ZodType, "output") } } } }
-    : spec.fileResponse
-      ? { 200: { description: "The file", content: { [spec.fileResponse]: { schema: { type: "string", format: "binary" } } } } }
+    ? { 200: { description: "OK", content: { "application/json": { schema: jsonSchema(spec.response, "output") } } } }
+    : spec.file
+      ? { 200: { description: "The file", content: { [spec.file]: { schema: { type: "string", format: "binary" } } } } }
       : { 204: { description: "Done; no body" } };
   for (const [status, list] of [...errors].sort(([a], [b]) => a - b)) {
+    const withData = list.map((code) => (hasDetails(code) ? `${code} (data: ErrorDetails.${code})` : code));
     responses[status] = {
-      description: `error.code: ${list.join(", ")}`,
+      description: `error.code: ${withData.join(", ")}`,
       content: { "application/json": { schema: { $ref: "#/components/schemas/ErrorEnvelope" } } },
     };
   }
   const requestBody = spec.body
-    ? { required: true, content: { "application/json": { schema: jsonSchema(spec.body as z.ZodType, "input") } } }
-    : spec.multipartFile
+    ? { required: true, content: { "application/json": { schema: jsonSchema(spec.body, "input") } } }
+    : spec.upload
       ? {
           required: true,
           content: {
             "multipart/form-data": {
-              schema: { type: "object", properties: { [spec.multipartFile]: { type: "string", format: "binary" } }, required: [spec.multipartFile] },
+              schema: { type: "object", properties: { [spec.upload]: { type: "string", format: "binary" } }, required: [spec.upload] },
             },
           },
         }
@@ -57,18 +57,18 @@ function operation(spec: AnyRouteSpec): JsonSchema {
     summary: spec.summary,
     tags: [spec.tag],
     ...(spec.auth ? { security: [{ bearer: [] }] } : {}),
-    parameters: [...parameters(spec.params as z.ZodType | undefined, "path"), ...parameters(spec.query as z.ZodType | undefined, "query")],
+    parameters: [...parameters(spec.params, "path"), ...parameters(spec.query, "query")],
     ...(requestBody ? { requestBody } : {}),
     responses,
   };
 }
 
-/** The OpenAPI 3.1 document of every route the router knows, generated from the same zod schemas that parse requests. */
-export function openApiDocument(specs: readonly AnyRouteSpec[]): JsonSchema {
+/** The OpenAPI 3.1 document of every route of the table, generated from the same zod schemas that parse requests. */
+export function openApiDocument(table: RouteTable): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
-  for (const spec of specs) {
-    const path = spec.url.replace(/:([A-Za-z_]+)/g, "{$1}");
-    (paths[path] ??= {})[spec.method.toLowerCase()] = operation(spec);
+  for (const { domain, name, route } of routeList(table)) {
+    const path = route.path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, "{$1}");
+    (paths[path] ??= {})[route.method.toLowerCase()] = { operationId: `${domain}.${name}`, ...operation(route) };
   }
   return {
     openapi: "3.1.0",
@@ -80,19 +80,26 @@ export function openApiDocument(specs: readonly AnyRouteSpec[]): JsonSchema {
     paths,
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
-      schemas: { ErrorEnvelope: jsonSchema(ErrorEnvelope, "output") },
+      schemas: {
+        ErrorEnvelope: jsonSchema(ErrorEnvelope, "output"),
+        // The `data` an error of these codes carries (protocol: ErrorDetails).
+        ...Object.fromEntries(Object.entries(ErrorDetails).map(([code, schema]) => [`ErrorDetails.${code}`, jsonSchema(schema, "output")])),
+      },
     },
   };
 }
 
-/** `GET /api/openapi.json` (the document) and `GET /api/docs` (a plain page listing the routes, no scripts). */
-export function registerOpenApi(app: FastifyInstance, router: Router): void {
+/**
+ * `GET /api/openapi.json` (the document) and `GET /api/docs` (a plain page listing the routes, no
+ * scripts): both describe the table, so they are not in it.
+ */
+export function registerOpenApi(app: FastifyInstance, table: RouteTable): void {
   let document: JsonSchema | undefined;
-  const build = () => (document ??= openApiDocument(router.specs));
+  const build = () => (document ??= openApiDocument(table));
   app.get("/api/openapi.json", (_request, reply) => reply.header("cache-control", "no-cache").send(build()));
   app.get("/api/docs", (_request, reply) => {
-    const rows = router.specs
-      .map((s) => `<tr><td><code>${s.method}</code></td><td><code>${escape(s.url)}</code></td><td>${s.auth ? "🔒" : ""}</td><td>${escape(s.summary)}</td></tr>`)
+    const rows = routeList(table)
+      .map(({ route: s }) => `<tr><td><code>${s.method}</code></td><td><code>${escape(s.path)}</code></td><td>${s.auth ? "🔒" : ""}</td><td>${escape(s.summary)}</td></tr>`)
       .join("\n");
     const html = `<!doctype html><html lang="en"><meta charset="utf-8"><title>EasyQR API</title>
 <style>body{font:14px system-ui,sans-serif;margin:2rem;max-width:70rem}td{padding:.3rem .6rem;vertical-align:top;border-bottom:1px solid #ddd}</style>

@@ -1,85 +1,76 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
-import type { ErrorCode } from "@easyqr/protocol";
+import { routeList, type Route, type RouteGroup, type RouteTable } from "@easyqr/protocol";
 import type { AccessClaims } from "../auth/tokens.ts";
 import { parseOr } from "../validate.ts";
 import { authenticate, type Authenticator } from "./auth.ts";
 
-type Schema = z.ZodType | undefined;
-type In<S extends Schema> = S extends z.ZodType ? z.output<S> : undefined;
-type Out<S extends Schema> = S extends z.ZodType ? z.input<S> : void;
+type Parsed<R, K extends "params" | "query" | "body"> = R extends { readonly [P in K]: infer S extends z.ZodType } ? z.output<S> : undefined;
 
-export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+/** What a handler returns: the JSON answer (as its schema takes it), the reply that sent a file, or nothing (204). */
+export type Answer<R extends Route> = R extends { readonly response: infer S extends z.ZodType } ? z.input<S> : R extends { readonly file: string } ? FastifyReply : void;
 
-/** One API route: what it takes and returns, as protocol schemas. The same description feeds the OpenAPI document. */
-export type RouteSpec<B extends Schema, Q extends Schema, P extends Schema, R extends Schema, A extends boolean> = {
-  method: Method;
-  url: string;
-  summary: string;
-  tag: string;
-  /** Needs `Authorization: Bearer <access token>`. */
-  auth: A;
-  body?: B;
-  query?: Q;
-  params?: P;
-  /** The 2xx body; none means 204. */
-  response?: R;
-  /** Error codes worth documenting besides VALIDATION and INTERNAL. */
-  errors?: ErrorCode[];
-  /** The body is multipart/form-data with one file field of this name (parsed by the handler). */
-  multipartFile?: string;
-  /** The 200 body is a file of this content type (documentation only). */
-  fileResponse?: string;
-};
-
-export type RouteContext<B extends Schema, Q extends Schema, P extends Schema, A extends boolean> = {
-  body: In<B>;
-  query: In<Q>;
-  params: In<P>;
-  principal: A extends true ? AccessClaims : undefined;
+/** What a handler gets: the input parsed with the route's schemas, and who is calling when the route needs a sign-in. */
+export type RouteContext<R extends Route> = {
+  params: Parsed<R, "params">;
+  query: Parsed<R, "query">;
+  body: Parsed<R, "body">;
+  principal: R extends { readonly auth: true } ? AccessClaims : undefined;
   request: FastifyRequest;
   reply: FastifyReply;
 };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry of routes of every shape
-export type AnyRouteSpec = RouteSpec<any, any, any, any, boolean>;
+export type Handler<R extends Route> = (context: RouteContext<R>) => Promise<Answer<R>>;
+/** A handler for every route of a group and for nothing else: a missing or an extra one does not compile. */
+export type Handlers<G extends RouteGroup> = { [K in keyof G]: Handler<G[K]> };
+/** Handlers for every group of a table. */
+export type TableHandlers<T extends RouteTable> = { [D in keyof T]: Handlers<T[D]> };
 
-/** Registers routes: parses input with the spec's schemas, checks auth, calls the handler, serialises. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a handler of some route; `TableHandlers` ties each one to its route
+type AnyHandler = (context: any) => Promise<unknown>;
+type HandlerTree = { readonly [domain: string]: { readonly [name: string]: AnyHandler } };
+
+/** Registers the table's routes: parses input with each route's schemas, checks auth, calls the handler, serialises. */
 export class Router {
-  readonly specs: AnyRouteSpec[] = [];
+  /** What was registered on Fastify, in order (a test holds it equal to the table). */
+  readonly registered: Route[] = [];
 
   constructor(
     private readonly app: FastifyInstance,
     private readonly authenticator: Authenticator,
   ) {}
 
-  /** Documents a route registered directly on Fastify (the seed's pairing routes, file downloads). */
-  describe(spec: AnyRouteSpec): void {
-    this.specs.push(spec);
+  registerAll<T extends RouteTable>(table: T, handlers: NoInfer<TableHandlers<T>>): void {
+    const tree: HandlerTree = handlers;
+    for (const { domain, name, route } of routeList(table)) {
+      const handler = tree[domain]?.[name];
+      // Unreachable while the types hold; a loud start beats a silent 404.
+      if (!handler) throw new Error(`No handler for the route ${domain}.${name}.`);
+      this.add(route, handler);
+    }
   }
 
-  add<B extends Schema = undefined, Q extends Schema = undefined, P extends Schema = undefined, R extends Schema = undefined, A extends boolean = false>(
-    spec: RouteSpec<B, Q, P, R, A>,
-    handler: (context: RouteContext<B, Q, P, A>) => Promise<Out<R>>,
-  ): void {
-    this.specs.push(spec);
+  private add(route: Route, handler: AnyHandler): void {
+    this.registered.push(route);
     const { authenticator } = this;
     this.app.route({
-      method: spec.method,
-      url: spec.url,
+      method: route.method,
+      url: route.path,
       async handler(request, reply) {
-        const principal = spec.auth ? await authenticate(request, authenticator) : undefined;
+        const principal = route.auth ? await authenticate(request, authenticator) : undefined;
         const context = {
-          body: (spec.body ? parseOr(spec.body, request.body ?? {}) : undefined) as In<B>,
-          query: (spec.query ? parseOr(spec.query, request.query ?? {}) : undefined) as In<Q>,
-          params: (spec.params ? parseOr(spec.params, request.params ?? {}) : undefined) as In<P>,
-          principal: principal as A extends true ? AccessClaims : undefined,
+          body: route.body ? parseOr(route.body, request.body ?? {}) : undefined,
+          query: route.query ? parseOr(route.query, request.query ?? {}) : undefined,
+          params: route.params ? parseOr(route.params, request.params ?? {}) : undefined,
+          principal,
           request,
           reply,
         };
         const result = await handler(context);
+        // A file route's handler sent the bytes with their own headers.
+        if (route.file) return reply;
         void reply.header("cache-control", "no-store");
-        if (spec.response === undefined) return reply.status(204).send();
+        if (!route.response) return reply.status(204).send();
         return result;
       },
     });

@@ -2,11 +2,12 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
+import { routeList, routes } from "@easyqr/protocol";
 import { AppError } from "../errors.ts";
 import { notFound } from "./errors.ts";
 
-/** Paths that belong to the server, never to the single-page app. */
-const serverPaths = /^\/(api|ws|health|create-session)(\/|$)/;
+/** First path segments that belong to the server, never to the single-page app: the API, the socket, and every route of the table. */
+const serverRoots: ReadonlySet<string> = new Set(["api", "ws", ...routeList(routes).map(({ route }) => route.path.split("/")[1] ?? "")]);
 
 /**
  * A browser navigating to a page of the app (`/home`, `/desktop`, a reload anywhere):
@@ -14,7 +15,7 @@ const serverPaths = /^\/(api|ws|health|create-session)(\/|$)/;
  * (API calls, missing assets, other methods) gets the JSON 404.
  */
 function isPageRequest(method: string, path: string, accept: string | undefined): boolean {
-  if (method !== "GET" || serverPaths.test(path)) return false;
+  if (method !== "GET" || serverRoots.has(path.split("/")[1] ?? "")) return false;
   if (/\.[A-Za-z0-9]+$/.test(path)) return false;
   return (accept ?? "").includes("text/html");
 }

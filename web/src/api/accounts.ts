@@ -1,7 +1,6 @@
-import { Me, RequestCodeResponse, UsernameAvailability, VerifyCodeResponse } from "@easyqr/protocol";
-import type { IdentifierInput, LogoutRequest, UpdateProfileRequest, VerifyCodeRequest } from "@easyqr/protocol";
-import type { AuthSession } from "./authSession.ts";
-import { call, defaultFetch, parseResponse, type Fetch } from "./http.ts";
+import { routes } from "@easyqr/protocol";
+import type { AuthTokens, IdentifierInput, LogoutRequest, Me, RequestCodeResponse, UpdateProfileRequest, UsernameAvailability, VerifyCodeRequest, VerifyCodeResponse } from "@easyqr/protocol";
+import type { ApiClient } from "./client.ts";
 
 export type AccountsApi = {
   requestCode(input: IdentifierInput): Promise<RequestCodeResponse>;
@@ -16,40 +15,27 @@ export type AccountsApi = {
   logout(options?: Partial<LogoutRequest>): Promise<void>;
 };
 
-/** The accounts API of the server (server/src/http/authRoutes.ts, userRoutes.ts, avatarRoutes.ts), every answer parsed. */
-export function accountsApi(session: AuthSession, base = "", fetchImpl: Fetch = defaultFetch): AccountsApi {
-  const authed = (path: string, options: Parameters<AuthSession["request"]>[1]) => session.request(path, options);
+/** The session the account calls run in: its client, and where the tokens of a sign-in go. */
+export type AccountSession = { readonly api: ApiClient; start(tokens: AuthTokens): void; clear(): void };
+
+/** The sign-in and profile routes (`routes.auth`, `routes.users`). */
+export function accountsApi(session: AccountSession): AccountsApi {
+  const { api } = session;
   return {
-    async requestCode(input) {
-      return parseResponse(RequestCodeResponse, await call(fetchImpl, `${base}/api/auth/request-code`, { method: "POST", body: input }), "a code request");
-    },
+    requestCode: (input) => api.call(routes.auth.requestCode, { body: input }),
     async verifyCode(body) {
-      const json = await call(fetchImpl, `${base}/api/auth/verify-code`, { method: "POST", body });
-      const result = parseResponse(VerifyCodeResponse, json, "a sign-in");
+      const result = await api.call(routes.auth.verifyCode, { body });
       session.start(result.tokens);
       return result;
     },
-    async me() {
-      return parseResponse(Me, await authed("/api/users/me", { method: "GET" }), "your profile");
-    },
-    async updateProfile(changes) {
-      return parseResponse(Me, await authed("/api/users/me", { method: "PATCH", body: changes }), "your profile");
-    },
-    async usernameAvailability(username, signal) {
-      const json = await authed(`/api/users/username-available?username=${encodeURIComponent(username)}`, { method: "GET", signal });
-      return parseResponse(UsernameAvailability, json, "a username check");
-    },
-    async uploadAvatar(file) {
-      const form = new FormData();
-      form.set("file", file);
-      return parseResponse(Me, await authed("/api/users/me/avatar", { method: "PUT", body: form }), "your profile");
-    },
-    async removeAvatar() {
-      return parseResponse(Me, await authed("/api/users/me/avatar", { method: "DELETE" }), "your profile");
-    },
+    me: () => api.call(routes.users.me),
+    updateProfile: (changes) => api.call(routes.users.updateProfile, { body: changes }),
+    usernameAvailability: (username, signal) => api.call(routes.users.usernameAvailability, { query: { username }, signal }),
+    uploadAvatar: (file) => api.call(routes.users.uploadAvatar, { file }),
+    removeAvatar: () => api.call(routes.users.removeAvatar),
     async logout(options = {}) {
       try {
-        await authed("/api/auth/logout", { method: "POST", body: { everywhere: options.everywhere ?? false } });
+        await api.call(routes.auth.logout, { body: { everywhere: options.everywhere ?? false } });
       } catch {
         // Signed out here regardless: nothing on this device holds the session's tokens any more.
       } finally {

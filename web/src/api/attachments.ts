@@ -1,6 +1,6 @@
-import { Attachment, ErrorEnvelope, MAX_ATTACHMENT_BYTES } from "@easyqr/protocol";
-import type { AuthSession } from "./authSession.ts";
-import { ApiError, defaultFetch, parseResponse, type Fetch } from "./http.ts";
+import { MAX_ATTACHMENT_BYTES, routes, type Attachment } from "@easyqr/protocol";
+import { apiClient, type Authorizer, type Transport } from "./client.ts";
+import { ApiError, type Fetch } from "./http.ts";
 
 export type UploadOptions = {
   /** Share of the request sent so far (0…1), with the bytes behind it. */
@@ -43,10 +43,9 @@ export type AttachmentsApi = {
 /** Types a blob: URL may carry: an image the server re-encoded. Anything else is opaque bytes, never HTML or SVG in our origin. */
 const IMAGE_TYPES = new Set(["image/webp", "image/jpeg", "image/png", "image/gif"]);
 
-/** The attachment endpoints (server/src/http/attachmentRoutes.ts): uploads with progress, downloads as blob: URLs. */
-export function attachmentsApi(session: AuthSession, deps: AttachmentsDeps = {}): AttachmentsApi {
-  const base = deps.base ?? "";
-  const fetchImpl = deps.fetch ?? defaultFetch;
+/** The attachment routes (`routes.attachments`): uploads with progress, downloads as blob: URLs. */
+export function attachmentsApi(session: { readonly authorized: Authorizer }, deps: AttachmentsDeps = {}): AttachmentsApi {
+  const api = apiClient({ base: deps.base, fetch: deps.fetch, authorized: (attempt) => session.authorized(attempt) });
   const makeXhr = deps.xhr ?? (() => new XMLHttpRequest() as XhrLike);
   const createObjectURL = deps.createObjectURL ?? ((blob: Blob) => URL.createObjectURL(blob));
   const cache = new BlobCache(deps.cacheBytes ?? 32 * 1024 * 1024);
@@ -58,11 +57,7 @@ export function attachmentsApi(session: AuthSession, deps: AttachmentsDeps = {})
     }
     if (file.size === 0) throw new ApiError("UPLOAD_INVALID", "The file is empty.", 0);
     options.signal?.throwIfAborted();
-    const form = new FormData();
-    form.set("file", file, file.name ?? "file");
-    const url = `${base}/api/chats/${encodeURIComponent(chatId)}/attachments`;
-    const json = await session.authorized((token) => xhrPost(makeXhr(), url, token, form, options));
-    return parseResponse(Attachment, json, "an attachment");
+    return api.call(routes.attachments.upload, { params: { chatId }, file, signal: options.signal, transport: xhrTransport(makeXhr, options.onProgress) });
   };
 
   const fetchBlob = (url: string, signal?: AbortSignal): Promise<Blob> => {
@@ -71,11 +66,13 @@ export function attachmentsApi(session: AuthSession, deps: AttachmentsDeps = {})
     // One download per file at a time; a caller's abort stops only its own wait.
     let pending = inFlight.get(url);
     if (!pending) {
-      pending = session
-        .authorized((token) => fetchBytes(fetchImpl, `${base}${url}`, token))
+      pending = api
+        .link(url)
         .then((blob) => {
-          cache.put(url, blob);
-          return blob;
+          const type = blob.type.split(";")[0]?.trim().toLowerCase() ?? "";
+          const safe = blob.slice(0, blob.size, IMAGE_TYPES.has(type) ? type : "application/octet-stream");
+          cache.put(url, safe);
+          return safe;
         })
         .finally(() => inFlight.delete(url));
       inFlight.set(url, pending);
@@ -96,65 +93,41 @@ export function attachmentsApi(session: AuthSession, deps: AttachmentsDeps = {})
   };
 }
 
-/** POSTs a form with upload progress; resolves with the JSON body or rejects like `call` does (ApiError, or an AbortError). */
-function xhrPost(xhr: XhrLike, url: string, token: string, form: FormData, options: UploadOptions): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    if (options.signal?.aborted) return reject(new DOMException("The upload was cancelled.", "AbortError"));
-    const onAbort = () => xhr.abort();
-    const done = () => options.signal?.removeEventListener("abort", onAbort);
-    xhr.open("POST", url);
-    xhr.setRequestHeader("authorization", `Bearer ${token}`);
-    xhr.upload.onprogress = (event) => {
-      if (event.lengthComputable && event.total > 0) options.onProgress?.(event.loaded / event.total, event.loaded, event.total);
-    };
-    xhr.onload = () => {
-      done();
-      try {
-        resolve(answer(xhr.status, xhr.responseText, xhr.getResponseHeader("retry-after")));
-      } catch (error) {
-        reject(error instanceof Error ? error : new Error(String(error)));
-      }
-    };
-    xhr.onerror = () => {
-      done();
-      reject(new ApiError("NETWORK", "Cannot reach the EasyQR server. Is it running?"));
-    };
-    xhr.onabort = () => {
-      done();
-      reject(new DOMException("The upload was cancelled.", "AbortError"));
-    };
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-    xhr.send(form);
-  });
-}
-
-/** A response's JSON body, or the ApiError its error envelope names. */
-function answer(status: number, text: string, retryAfter: string | null): unknown {
-  let json: unknown;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  if (status >= 200 && status < 300) return json;
-  const envelope = ErrorEnvelope.safeParse(json);
-  if (!envelope.success) throw new ApiError("BAD_RESPONSE", `The server answered ${status}.`, status);
-  const { code, message, data } = envelope.data.error;
-  const seconds = Number(retryAfter);
-  throw new ApiError(code, message, status, code === "RATE_LIMITED" && data?.retryAfterMs === undefined && seconds > 0 ? { ...data, retryAfterMs: seconds * 1000 } : data);
-}
-
-async function fetchBytes(fetchImpl: Fetch, url: string, token: string): Promise<Blob> {
-  let response: Response;
-  try {
-    response = await fetchImpl(url, { headers: { authorization: `Bearer ${token}` } });
-  } catch {
-    throw new ApiError("NETWORK", "Cannot reach the EasyQR server. Is it running?");
-  }
-  if (!response.ok) answer(response.status, await response.text().catch(() => ""), response.headers.get("retry-after"));
-  const blob = await response.blob();
-  const type = (response.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-  return blob.slice(0, blob.size, IMAGE_TYPES.has(type) ? type : "application/octet-stream");
+/** Sends a request by XMLHttpRequest, for its upload progress; a new one for each attempt. */
+function xhrTransport(makeXhr: () => XhrLike, onProgress: UploadOptions["onProgress"]): Transport {
+  return (request) =>
+    new Promise((resolve, reject) => {
+      const cancelled = () => new DOMException("The upload was cancelled.", "AbortError");
+      if (request.signal?.aborted) return reject(cancelled());
+      const xhr = makeXhr();
+      const onAbort = () => xhr.abort();
+      const done = () => request.signal?.removeEventListener("abort", onAbort);
+      xhr.open(request.method, request.url);
+      for (const [name, value] of Object.entries(request.headers)) xhr.setRequestHeader(name, value);
+      xhr.upload.onprogress = (event) => {
+        if (event.lengthComputable && event.total > 0) onProgress?.(event.loaded / event.total, event.loaded, event.total);
+      };
+      xhr.onload = () => {
+        done();
+        const text = xhr.responseText;
+        resolve({
+          status: xhr.status,
+          header: (name) => xhr.getResponseHeader(name),
+          text: () => Promise.resolve(text),
+          blob: () => Promise.resolve(new Blob([text])),
+        });
+      };
+      xhr.onerror = () => {
+        done();
+        reject(new ApiError("NETWORK", "Cannot reach the EasyQR server. Is it running?"));
+      };
+      xhr.onabort = () => {
+        done();
+        reject(cancelled());
+      };
+      request.signal?.addEventListener("abort", onAbort, { once: true });
+      xhr.send(request.body === undefined || request.body instanceof ReadableStream ? null : request.body);
+    });
 }
 
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {

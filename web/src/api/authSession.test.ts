@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { AuthTokens, ErrorCode } from "@easyqr/protocol";
+import { routes, type AuthTokens, type ErrorCode } from "@easyqr/protocol";
 import { ApiError } from "./http.ts";
 import { MemoryStorage } from "./storage.ts";
 import { AuthSession, SESSION_KEY } from "./authSession.ts";
@@ -53,8 +53,18 @@ class FakeServer {
     const token = new Headers(init?.headers).get("authorization")?.replace("Bearer ", "");
     if (this.revoked) return fail(401, "AUTH_SESSION_REVOKED");
     if (!token || !this.live.has(token)) return fail(401, "AUTH_TOKEN_EXPIRED");
-    return json(200, { ok: token });
+    return json(200, meFor(token));
   };
+}
+
+/** The signed-in user as the fake server answers: named after the access token it saw. */
+function meFor(token: string) {
+  return { id: "u", name: token, username: null, bio: null, avatar: null, email: null, phone: null, createdAt: 1, onboarded: true, hideLastSeen: false, bioVisibility: "connections" };
+}
+
+/** A signed call through the session's client: whose token the server saw. */
+async function whoami(session: AuthSession): Promise<{ ok: string | null }> {
+  return { ok: (await session.api.call(routes.users.me)).name };
 }
 
 function json(status: number, body: unknown): Response {
@@ -75,7 +85,7 @@ function setup() {
 test("a call carries the access token; no refresh while it is valid", async () => {
   const { server, session } = setup();
   session.start(server.issue());
-  assert.deepEqual(await session.request("/api/users/me", { method: "GET" }), { ok: "a1" });
+  assert.deepEqual(await whoami(session), { ok: "a1" });
   assert.equal(server.calls["/api/auth/refresh"], undefined);
 });
 
@@ -83,7 +93,7 @@ test("an expired access token is refreshed once for many concurrent calls, and e
   const { server, session, storage } = setup();
   session.start(server.issue());
   server.expireAccess();
-  const results = await Promise.all(Array.from({ length: 5 }, () => session.request("/api/users/me", { method: "GET" })));
+  const results = await Promise.all(Array.from({ length: 5 }, () => whoami(session)));
   assert.deepEqual(results, Array.from({ length: 5 }, () => ({ ok: "a2" })));
   assert.equal(server.calls["/api/auth/refresh"], 1, "exactly one refresh");
   assert.equal(server.calls["/api/users/me"], 10, "each call: the refused try and one retry");
@@ -98,7 +108,7 @@ test("a call that is refused again after the refresh is not retried a second tim
     fetch: (url, init) => (url.endsWith("/refresh") ? server.fetch(url, init) : Promise.resolve(fail(401, "AUTH_TOKEN_EXPIRED"))),
   });
   refusing.start(server.issue());
-  await assert.rejects(refusing.request("/api/users/me", { method: "GET" }), (e: unknown) => e instanceof ApiError && e.code === "AUTH_TOKEN_EXPIRED");
+  await assert.rejects(whoami(refusing), (e: unknown) => e instanceof ApiError && e.code === "AUTH_TOKEN_EXPIRED");
   assert.equal(server.calls["/api/auth/refresh"], 1);
 });
 
@@ -108,9 +118,9 @@ test("after a reload (no access token in memory) the first call refreshes first"
   before.start(server.issue());
   const reloaded = new AuthSession({ storage, fetch: server.fetch });
   assert.equal(reloaded.hasSession(), true);
-  assert.deepEqual(await Promise.all([reloaded.request("/api/users/me", { method: "GET" }), reloaded.request("/api/x", { method: "GET" })]), [{ ok: "a2" }, { ok: "a2" }]);
+  assert.deepEqual(await Promise.all([whoami(reloaded), whoami(reloaded)]), [{ ok: "a2" }, { ok: "a2" }]);
   assert.equal(server.calls["/api/auth/refresh"], 1);
-  assert.equal(server.calls["/api/users/me"], 1, "no wasted try with a missing token");
+  assert.equal(server.calls["/api/users/me"], 2, "no wasted try with a missing token");
 });
 
 test("a call refused while a refresh is already in flight joins it instead of spending the refresh token again", async () => {
@@ -119,9 +129,9 @@ test("a call refused while a refresh is already in flight joins it instead of sp
   server.expireAccess();
   let open!: () => void;
   server.gate = new Promise((resolve) => (open = resolve));
-  const first = session.request("/api/a", { method: "GET" });
+  const first = whoami(session);
   await new Promise((r) => setTimeout(r, 5));
-  const second = session.request("/api/b", { method: "GET" });
+  const second = whoami(session);
   await new Promise((r) => setTimeout(r, 5));
   open();
   assert.deepEqual(await Promise.all([first, second]), [{ ok: "a2" }, { ok: "a2" }]);
@@ -135,7 +145,7 @@ test("a dead refresh token ends the session: tokens forgotten, onEnded told why"
     session.start(server.issue());
     server.expireAccess();
     server.refreshFailure = { status: 401, code };
-    await assert.rejects(session.request("/api/users/me", { method: "GET" }), (e: unknown) => e instanceof ApiError && e.code === code);
+    await assert.rejects(whoami(session), (e: unknown) => e instanceof ApiError && e.code === code);
     assert.deepEqual(ended, [code], code);
     assert.equal(storage.getItem(SESSION_KEY), null, code);
     assert.equal(session.hasSession(), false, code);
@@ -146,7 +156,7 @@ test("a revoked session on an ordinary call ends the session too", async () => {
   const { server, session, ended } = setup();
   session.start(server.issue());
   server.revoked = true;
-  await assert.rejects(session.request("/api/users/me", { method: "GET" }), (e: unknown) => e instanceof ApiError && e.code === "AUTH_SESSION_REVOKED");
+  await assert.rejects(whoami(session), (e: unknown) => e instanceof ApiError && e.code === "AUTH_SESSION_REVOKED");
   assert.deepEqual(ended, ["AUTH_SESSION_REVOKED"]);
 });
 
@@ -155,11 +165,11 @@ test("a network failure while refreshing keeps the session for a later try", asy
   session.start(server.issue());
   server.expireAccess();
   server.refreshFailure = "network";
-  await assert.rejects(session.request("/api/users/me", { method: "GET" }), (e: unknown) => e instanceof ApiError && e.code === "NETWORK");
+  await assert.rejects(whoami(session), (e: unknown) => e instanceof ApiError && e.code === "NETWORK");
   assert.equal(session.hasSession(), true);
   assert.deepEqual(ended, []);
   server.refreshFailure = undefined;
-  assert.deepEqual(await session.request("/api/users/me", { method: "GET" }), { ok: "a2" });
+  assert.deepEqual(await whoami(session), { ok: "a2" });
 });
 
 test("a logout during a refresh is not undone by the refresh's answer", async () => {
@@ -168,7 +178,7 @@ test("a logout during a refresh is not undone by the refresh's answer", async ()
   server.expireAccess();
   let open!: () => void;
   server.gate = new Promise((resolve) => (open = resolve));
-  const pending = session.request("/api/users/me", { method: "GET" });
+  const pending = whoami(session);
   await new Promise((r) => setTimeout(r, 5));
   session.clear();
   open();
@@ -191,7 +201,7 @@ test("refreshes in two tabs run one at a time and each reads the newest refresh 
   tabA.start(server.issue());
   const tabB = new AuthSession({ storage, fetch: server.fetch, lock });
   server.expireAccess();
-  await Promise.all([tabA.request("/api/x", { method: "GET" }), tabB.request("/api/x", { method: "GET" })]);
+  await Promise.all([whoami(tabA), whoami(tabB)]);
   assert.equal(server.revoked, false, "no refresh token was used twice");
   assert.equal(server.calls["/api/auth/refresh"], 2);
 });

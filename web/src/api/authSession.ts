@@ -1,17 +1,9 @@
-import { RefreshResponse } from "@easyqr/protocol";
+import { endsSession, refusesOnlyAccess, routes } from "@easyqr/protocol";
 import type { AuthTokens, ErrorCode } from "@easyqr/protocol";
 import { z } from "zod";
-import { ApiError, call, defaultFetch, parseResponse, type CallOptions, type Fetch } from "./http.ts";
+import { apiClient, type ApiClient } from "./client.ts";
+import { ApiError, type Fetch } from "./http.ts";
 import { readJson, removeItem, writeJson } from "./storage.ts";
-
-/** After these the session is over for good: only signing in again helps. */
-const sessionEnders: ReadonlySet<string> = new Set<ErrorCode>(["AUTH_REFRESH_INVALID", "AUTH_REFRESH_EXPIRED", "AUTH_REFRESH_REUSED", "AUTH_SESSION_REVOKED"]);
-/** An authenticated call refused only the access token: refresh once, retry once. */
-const staleAccess: ReadonlySet<string> = new Set<ErrorCode>(["AUTH_TOKEN_EXPIRED", "AUTH_TOKEN_INVALID"]);
-
-export function endsSession(code: string): code is ErrorCode {
-  return sessionEnders.has(code);
-}
 
 /** Runs `task` alone across this browser's tabs (Web Locks), so two tabs never spend one refresh token. */
 export type Lock = <T>(task: () => Promise<T>) => Promise<T>;
@@ -54,14 +46,13 @@ export class AuthSession {
   private refreshing: Promise<string> | undefined;
   /** Bumped by clear(): a refresh that started before a logout does not bring the session back. */
   private epoch = 0;
-  private readonly base: string;
-  private readonly fetchImpl: Fetch;
   private readonly lock: Lock;
+  /** The web app's one HTTP client, signing the calls that need it with this session. */
+  readonly api: ApiClient;
 
   constructor(private readonly options: AuthSessionOptions) {
-    this.base = options.base ?? "";
-    this.fetchImpl = options.fetch ?? defaultFetch;
     this.lock = options.lock ?? browserLock();
+    this.api = apiClient({ base: options.base, fetch: options.fetch, authorized: (attempt) => this.authorized(attempt) });
   }
 
   /** Whether a refresh token is stored: the session loader then restores the user. */
@@ -100,21 +91,13 @@ export class AuthSession {
     return this.refreshing;
   }
 
-  /** An authenticated API call: returns the JSON body or throws ApiError. */
-  request(path: string, options: CallOptions): Promise<unknown> {
-    return this.authorized((token) => this.send(path, options, token));
-  }
-
-  /**
-   * Runs `attempt` with an access token (for calls `request` cannot make, e.g. an upload with
-   * progress); an ApiError refusing only the token gets one refresh and one retry.
-   */
+  /** Runs `attempt` with an access token; an ApiError refusing only the token gets one refresh and one retry. */
   async authorized<T>(attempt: (accessToken: string) => Promise<T>): Promise<T> {
     const token = await this.accessToken();
     try {
       return await attempt(token);
     } catch (error) {
-      if (!(error instanceof ApiError) || !staleAccess.has(error.code)) throw this.noticeEnd(error);
+      if (!(error instanceof ApiError) || !refusesOnlyAccess(error.code)) throw this.noticeEnd(error);
       // Another call may have refreshed while this one was out: use its token rather than spend another.
       if (this.access === token) this.access = undefined;
       const fresh = await this.accessToken();
@@ -126,10 +109,6 @@ export class AuthSession {
     }
   }
 
-  private send(path: string, options: CallOptions, token: string): Promise<unknown> {
-    return call(this.fetchImpl, `${this.base}${path}`, { ...options, headers: { ...options.headers, authorization: `Bearer ${token}` } });
-  }
-
   private rotate(): Promise<string> {
     const epoch = this.epoch;
     return this.lock(async () => {
@@ -138,8 +117,7 @@ export class AuthSession {
       if (!stored || epoch !== this.epoch) throw this.end(new ApiError("AUTH_REFRESH_INVALID", "No saved session.", 401));
       let tokens: AuthTokens;
       try {
-        const json = await call(this.fetchImpl, `${this.base}/api/auth/refresh`, { method: "POST", body: { refreshToken: stored.refreshToken } });
-        tokens = parseResponse(RefreshResponse, json, "new tokens").tokens;
+        tokens = (await this.api.call(routes.auth.refresh, { body: { refreshToken: stored.refreshToken } })).tokens;
       } catch (error) {
         throw this.noticeEnd(error);
       }

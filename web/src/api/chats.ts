@@ -1,6 +1,6 @@
-import { Chat, ChatList, HistoryPage } from "@easyqr/protocol";
-import type { AuthSession } from "./authSession.ts";
-import { parseResponse } from "./http.ts";
+import { routes } from "@easyqr/protocol";
+import type { Chat, ChatList, HistoryPage } from "@easyqr/protocol";
+import type { ApiClient } from "./client.ts";
 
 export type HistoryCursor = { before?: number; after?: number; limit?: number };
 
@@ -14,27 +14,13 @@ export type ChatsApi = {
   history(chatId: string, cursor?: HistoryCursor): Promise<HistoryPage>;
 };
 
-/** The chat API (docs/protocol.md), every answer parsed with the protocol schemas. */
-export function chatsApi(session: Pick<AuthSession, "request">): ChatsApi {
-  const id = encodeURIComponent;
+/** The chat routes (`routes.chats`; docs/protocol.md). */
+export function chatsApi(session: { readonly api: ApiClient }): ChatsApi {
+  const { api } = session;
   return {
-    async list(before) {
-      const query = before === undefined ? "" : `?before=${before}`;
-      return parseResponse(ChatList, await session.request(`/api/chats${query}`, { method: "GET" }), "your chats");
-    },
-    async open(userId) {
-      return parseResponse(Chat, await session.request("/api/chats", { method: "POST", body: { userId } }), "a chat");
-    },
-    async get(chatId) {
-      return parseResponse(Chat, await session.request(`/api/chats/${id(chatId)}`, { method: "GET" }), "a chat");
-    },
-    async history(chatId, cursor = {}) {
-      const params = new URLSearchParams();
-      if (cursor.before !== undefined) params.set("before", String(cursor.before));
-      if (cursor.after !== undefined) params.set("after", String(cursor.after));
-      if (cursor.limit !== undefined) params.set("limit", String(cursor.limit));
-      const query = params.size ? `?${params.toString()}` : "";
-      return parseResponse(HistoryPage, await session.request(`/api/chats/${id(chatId)}/messages${query}`, { method: "GET" }), "messages");
-    },
+    list: (before) => api.call(routes.chats.listChats, { query: { before } }),
+    open: (userId) => api.call(routes.chats.openChat, { body: { userId } }),
+    get: (chatId) => api.call(routes.chats.chat, { params: { chatId } }),
+    history: (chatId, cursor = {}) => api.call(routes.chats.history, { params: { chatId }, query: cursor }),
   };
 }

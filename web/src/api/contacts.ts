@@ -1,7 +1,6 @@
-import { Blocks, Connection, Connections, ContactQr, ContactRequests, PublicUser, QrPreview, SendContactRequestResponse } from "@easyqr/protocol";
-import type { SendContactRequest } from "@easyqr/protocol";
-import type { AuthSession } from "./authSession.ts";
-import { parseResponse } from "./http.ts";
+import { routes } from "@easyqr/protocol";
+import type { Blocks, Connection, Connections, ContactQr, ContactRequests, PublicUser, QrPreview, SendContactRequest, SendContactRequestResponse } from "@easyqr/protocol";
+import type { ApiClient } from "./client.ts";
 
 export type ContactsApi = {
   /** A fresh My QR (ask again at `rotatesAt`). */
@@ -23,30 +22,24 @@ export type ContactsApi = {
   byUsername(username: string): Promise<PublicUser>;
 };
 
-/** The contacts API (server/src/http/contactRoutes.ts), every answer parsed. */
-export function contactsApi(session: AuthSession): ContactsApi {
-  const get = async <T>(path: string, schema: Parameters<typeof parseResponse<T>>[0], what: string): Promise<T> =>
-    parseResponse(schema, await session.request(path, { method: "GET" }), what);
-  const post = async <T>(path: string, body: unknown, schema: Parameters<typeof parseResponse<T>>[0], what: string): Promise<T> =>
-    parseResponse(schema, await session.request(path, { method: "POST", body }), what);
-  const none = async (path: string, method: "POST" | "PUT" | "DELETE"): Promise<void> => {
-    await session.request(path, { method, body: method === "POST" ? {} : undefined });
-  };
-  const id = encodeURIComponent;
+/** The contact routes (`routes.contacts`, and a profile by username). */
+export function contactsApi(session: { readonly api: ApiClient }): ContactsApi {
+  const { api } = session;
+  const { contacts } = routes;
   return {
-    myQr: () => post("/api/contacts/qr", {}, ContactQr, "your QR code"),
-    stopQr: () => none("/api/contacts/qr", "DELETE"),
-    preview: (token) => post("/api/contacts/qr/preview", { token }, QrPreview, "a QR preview"),
-    send: (body) => post("/api/contacts/requests", body, SendContactRequestResponse, "a request"),
-    requests: () => get("/api/contacts/requests", ContactRequests, "your requests"),
-    accept: (requestId) => post(`/api/contacts/requests/${id(requestId)}/accept`, {}, Connection, "a connection"),
-    decline: (requestId) => none(`/api/contacts/requests/${id(requestId)}/decline`, "POST"),
-    cancel: (requestId) => none(`/api/contacts/requests/${id(requestId)}`, "DELETE"),
-    connections: () => get("/api/contacts/connections", Connections, "your contacts"),
-    remove: (userId) => none(`/api/contacts/connections/${id(userId)}`, "DELETE"),
-    blocks: () => get("/api/contacts/blocks", Blocks, "your blocked list"),
-    block: (userId) => none(`/api/contacts/blocks/${id(userId)}`, "PUT"),
-    unblock: (userId) => none(`/api/contacts/blocks/${id(userId)}`, "DELETE"),
-    byUsername: (username) => get(`/api/users/by-username/${id(username)}`, PublicUser, "a profile"),
+    myQr: () => api.call(contacts.createQr),
+    stopQr: () => api.call(contacts.revokeQr),
+    preview: (token) => api.call(contacts.previewQr, { body: { token } }),
+    send: (body) => api.call(contacts.sendRequest, { body }),
+    requests: () => api.call(contacts.listRequests),
+    accept: (requestId) => api.call(contacts.acceptRequest, { params: { requestId } }),
+    decline: (requestId) => api.call(contacts.declineRequest, { params: { requestId } }),
+    cancel: (requestId) => api.call(contacts.cancelRequest, { params: { requestId } }),
+    connections: () => api.call(contacts.listConnections),
+    remove: (userId) => api.call(contacts.removeConnection, { params: { userId } }),
+    blocks: () => api.call(contacts.listBlocks),
+    block: (userId) => api.call(contacts.block, { params: { userId } }),
+    unblock: (userId) => api.call(contacts.unblock, { params: { userId } }),
+    byUsername: (username) => api.call(routes.users.byUsername, { params: { username } }),
   };
 }

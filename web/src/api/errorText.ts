@@ -88,22 +88,15 @@ export function waitText(ms: number): string {
   return `in ${minutes} minute${minutes === 1 ? "" : "s"}`;
 }
 
-/** The words for any failure, using what the error carries (tries left, when to retry). */
+/** The words for any failure, using what the error carries (tries left, the limit, when to retry). */
 export function errorMessage(error: unknown): string {
   if (!(error instanceof ApiError)) return "Something went wrong on this page. Please try again.";
-  const { code, data } = error;
-  if (code === "AUTH_CODE_INVALID" && typeof data?.attemptsLeft === "number") {
-    const left = data.attemptsLeft;
-    return `That code is not right. ${left} ${left === 1 ? "try" : "tries"} left.`;
-  }
-  if (code === "UPLOAD_TOO_LARGE" && typeof data?.maxPixels === "number") {
-    return `That picture has too many pixels. Choose one of at most ${Math.round(data.maxPixels / 1_000_000)} megapixels.`;
-  }
-  if (code === "UPLOAD_TOO_LARGE" && typeof data?.maxBytes === "number") {
-    return `That file is too large. Files can be at most ${Math.round(data.maxBytes / 1024 / 1024)} MB.`;
-  }
-  if (code === "RATE_LIMITED" && typeof data?.retryAfterMs === "number") {
-    return `Too many attempts. Try again ${waitText(data.retryAfterMs)}.`;
-  }
-  return errorText(code);
+  const triesLeft = error.details("AUTH_CODE_INVALID")?.attemptsLeft;
+  if (triesLeft !== undefined) return `That code is not right. ${triesLeft} ${triesLeft === 1 ? "try" : "tries"} left.`;
+  const limit = error.details("UPLOAD_TOO_LARGE");
+  if (limit && "maxPixels" in limit) return `That picture has too many pixels. Choose one of at most ${Math.round(limit.maxPixels / 1_000_000)} megapixels.`;
+  if (limit && "maxBytes" in limit) return `That file is too large. Files can be at most ${Math.round(limit.maxBytes / 1024 / 1024)} MB.`;
+  const retryAfterMs = error.details("RATE_LIMITED")?.retryAfterMs;
+  if (retryAfterMs !== undefined) return `Too many attempts. Try again ${waitText(retryAfterMs)}.`;
+  return errorText(error.code);
 }

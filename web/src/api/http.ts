@@ -1,5 +1,5 @@
-import { CreateSessionResponse, ErrorEnvelope } from "@easyqr/protocol";
-import type { CreateSessionRequest, ErrorCode } from "@easyqr/protocol";
+import { ErrorEnvelope, errorDetails } from "@easyqr/protocol";
+import type { DetailedErrorCode, ErrorCode, ErrorDetails } from "@easyqr/protocol";
 import type { z } from "zod";
 
 /** Failures that happen on this side: the server could not be reached, or its answer made no sense. */
@@ -11,60 +11,43 @@ export class ApiError extends Error {
     readonly code: ErrorCode | ClientErrorCode,
     message: string,
     readonly status = 0,
+    /** The envelope's `data` as it came; read it through `details`. */
     readonly data?: Record<string, unknown>,
   ) {
     super(message);
     this.name = "ApiError";
   }
+
+  /** This error's details when its code is `code`, checked against the protocol's schema for that code. */
+  details<C extends DetailedErrorCode>(code: C): ErrorDetails<C> | undefined {
+    return this.code === code ? errorDetails(code, this.data) : undefined;
+  }
 }
 
 export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 
-export type CallOptions = {
-  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-  /** JSON-encoded, or sent as is when it is FormData (multipart uploads). */
-  body?: unknown;
-  headers?: Record<string, string>;
-  signal?: AbortSignal;
-};
-
 export const defaultFetch: Fetch = (input, init) => fetch(input, init);
 
-/**
- * One HTTP call: returns the JSON body (undefined for an empty 2xx) or throws an ApiError
- * with the server's error code. An aborted call rethrows the AbortError.
- */
-export async function call(fetchImpl: Fetch, url: string, options: CallOptions): Promise<unknown> {
-  const headers: Record<string, string> = { ...options.headers };
-  let body: BodyInit | undefined;
-  if (options.body instanceof FormData) body = options.body;
-  else if (options.body !== undefined) {
-    headers["content-type"] = "application/json";
-    body = JSON.stringify(options.body);
-  }
-  let response: Response;
+/** A body's JSON, or undefined when it is empty or not JSON. */
+export function jsonOf(text: string): unknown {
   try {
-    response = await fetchImpl(url, { method: options.method, headers, body, signal: options.signal });
-  } catch (error) {
-    if (options.signal?.aborted) throw error;
-    throw new ApiError("NETWORK", "Cannot reach the EasyQR server. Is it running?");
-  }
-  const text = await response.text().catch(() => "");
-  let json: unknown;
-  try {
-    json = text ? JSON.parse(text) : undefined;
+    return text ? (JSON.parse(text) as unknown) : undefined;
   } catch {
-    json = undefined;
+    return undefined;
   }
-  if (!response.ok) {
-    const envelope = ErrorEnvelope.safeParse(json);
-    if (!envelope.success) throw new ApiError("BAD_RESPONSE", `The server answered ${response.status}.`, response.status);
-    const { code, message, data } = envelope.data.error;
-    const retryAfter = Number(response.headers.get("retry-after"));
-    const withRetry = code === "RATE_LIMITED" && data?.retryAfterMs === undefined && retryAfter > 0 ? { ...data, retryAfterMs: retryAfter * 1000 } : data;
-    throw new ApiError(code, message, response.status, withRetry);
-  }
-  return json;
+}
+
+/**
+ * The ApiError a refused answer stands for: the code of its error envelope (BAD_RESPONSE when it has
+ * none). A `Retry-After` header fills in a RATE_LIMITED error's missing `retryAfterMs`.
+ */
+export function errorOf(status: number, text: string, retryAfter: string | null): ApiError {
+  const envelope = ErrorEnvelope.safeParse(jsonOf(text));
+  if (!envelope.success) return new ApiError("BAD_RESPONSE", `The server answered ${status}.`, status);
+  const { code, message, data } = envelope.data.error;
+  const seconds = Number(retryAfter);
+  const withRetry = code === "RATE_LIMITED" && data?.retryAfterMs === undefined && seconds > 0 ? { ...data, retryAfterMs: seconds * 1000 } : data;
+  return new ApiError(code, message, status, withRetry);
 }
 
 /** Parses a response with its protocol schema: a type on network data is not validation. */
@@ -72,18 +55,4 @@ export function parseResponse<T>(schema: z.ZodType<T>, value: unknown, what: str
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new ApiError("BAD_RESPONSE", `The server sent ${what} this page does not understand.`);
   return parsed.data;
-}
-
-export type HttpClient = {
-  createSession(body?: Partial<CreateSessionRequest>): Promise<CreateSessionResponse>;
-};
-
-/** The pairing calls (no sign-in needed). Every response is parsed with the protocol schemas. */
-export function httpClient(base = "", fetchImpl: Fetch = defaultFetch): HttpClient {
-  return {
-    async createSession(body = {}) {
-      const json = await call(fetchImpl, `${base}/create-session`, { method: "POST", body });
-      return parseResponse(CreateSessionResponse, json, "a session");
-    },
-  };
 }

@@ -1,7 +1,8 @@
 import { socketUrl, uuidv7 } from "@easyqr/protocol";
 import type { ErrorBody, PairingQr, PhoneInfo, Scan, ServerEvent } from "@easyqr/protocol";
 import { Connection, type ConnectionOptions, type ConnectionState } from "../../realtime/connection.ts";
-import { ApiError, type HttpClient } from "../../api/http.ts";
+import { ApiError } from "../../api/http.ts";
+import type { HttpClient } from "../../api/pairing.ts";
 import { Store } from "../../api/store.ts";
 import { pruneHistories, ScanHistory } from "../scanner/history.ts";
 import { desktopCredentials, type DesktopCredential } from "./credentials.ts";

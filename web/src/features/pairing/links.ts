@@ -1,6 +1,6 @@
 import { httpBase } from "@easyqr/protocol";
 import { atom } from "jotai";
-import { httpClient } from "../../api/http.ts";
+import { httpClient } from "../../api/pairing.ts";
 import { browserStorage } from "../../api/storage.ts";
 import { DesktopLink } from "./desktopLink.ts";
 import { deviceInfo } from "./device.ts";

@@ -1,8 +1,8 @@
 import { useAtom } from "jotai";
 import { useEffect } from "react";
+import { endsSession } from "@easyqr/protocol";
 import { errorMessage } from "../../api/errorText.ts";
 import { ApiError } from "../../api/http.ts";
-import { endsSession } from "../../api/authSession.ts";
 import { accounts, followOtherTabs, sessionAtom } from "./state.ts";
 
 /**

@@ -1,4 +1,4 @@
-import { IdentifierInput } from "@easyqr/protocol";
+import { IdentifierInput, type ErrorCode } from "@easyqr/protocol";
 import { atom, createStore } from "jotai";
 import { atomWithStorage } from "jotai/utils";
 import { z } from "zod";
@@ -13,10 +13,13 @@ export const appStore = createStore();
 
 const local = browserStorage("local");
 
-export const authSession = new AuthSession({
-  storage: local,
-  onEnded: (code) => appStore.set(sessionAtom, { status: "signedOut", notice: errorText(code), ended: true }),
-});
+export const authSession = new AuthSession({ storage: local, onEnded: (code) => sessionEnded(code) });
+
+/** The server ended the session (a dead refresh token, a revoked session): forget it and say why on the sign-in page. */
+export function sessionEnded(code: ErrorCode): void {
+  authSession.clear();
+  appStore.set(sessionAtom, { status: "signedOut", notice: errorText(code), ended: true });
+}
 
 export const accounts = accountsApi(authSession);
 

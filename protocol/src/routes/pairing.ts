@@ -1,0 +1,24 @@
+import { CreateSessionRequest, CreateSessionResponse, HealthResponse } from "../pairing.ts";
+import type { RouteGroup } from "./route.ts";
+
+/** The seed's two routes (outside `/api`); pairing itself runs over the socket (docs/protocol.md). */
+export const pairingRoutes = {
+  health: {
+    method: "GET",
+    path: "/health",
+    tag: "pairing",
+    summary: "Liveness and database readiness (503 when the database is down)",
+    auth: false,
+    response: HealthResponse,
+  },
+  createSession: {
+    method: "POST",
+    path: "/create-session",
+    tag: "pairing",
+    summary: "Start a desktop pairing session: the QR to show and the desktop's secret (socket protocol: docs/protocol.md)",
+    auth: false,
+    body: CreateSessionRequest,
+    response: CreateSessionResponse,
+    errors: ["RATE_LIMITED"],
+  },
+} as const satisfies RouteGroup;
