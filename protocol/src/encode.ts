@@ -9,23 +9,30 @@ export function encodeFrame(frame: ServerEvent): EncodedFrame {
   return { encoded: JSON.stringify(frame) };
 }
 
-/** The frames that carry one newly stored message. */
-export type MessageFrames = {
-  /** The ACK of the SEND `id` that stored it. */
-  ack(id: string): EncodedFrame;
-  /** The MESSAGE to every other socket of both members. */
-  event(): EncodedFrame;
-};
-
 /**
- * The send path's encoder: the message is serialised once and spliced into its ACK and its
- * MESSAGE, so a batch costs one `JSON.stringify` per message, not one per frame. The text is
- * exactly what `encodeFrame` makes of the same frames (a unit test holds that).
+ * The frames that carry one newly stored message, made by the send path's encoder: the message is
+ * serialised once and spliced into its ACK and its MESSAGE, so a batch costs one `JSON.stringify`
+ * per message, not one per frame. The text is exactly what `encodeFrame` makes of the same frames
+ * (a unit test holds that). A class, not closures: nothing is allocated per message but the text.
  */
+export class MessageFrames {
+  private readonly json: string;
+
+  constructor(message: Message) {
+    this.json = JSON.stringify(message);
+  }
+
+  /** The ACK of the SEND `id` that stored it. */
+  ack(id: string): EncodedFrame {
+    return { encoded: `{"type":"ACK","id":${JSON.stringify(id)},"message":${this.json}}` };
+  }
+
+  /** The MESSAGE to every other socket of both members. */
+  event(): EncodedFrame {
+    return { encoded: `{"type":"MESSAGE","message":${this.json}}` };
+  }
+}
+
 export function messageFrames(message: Message): MessageFrames {
-  const json = JSON.stringify(message);
-  return {
-    ack: (id) => ({ encoded: `{"type":"ACK","id":${JSON.stringify(id)},"message":${json}}` }),
-    event: () => ({ encoded: `{"type":"MESSAGE","message":${json}}` }),
-  };
+  return new MessageFrames(message);
 }
