@@ -36,11 +36,17 @@ async function onboard(page: Page, device: string, profile: { name: string; user
   assert.equal(path(page), "/onboarding");
   const username = page.getByLabel("Username");
   await username.fill(profile.taken);
-  await page.getByRole("status").filter({ hasText: `@${profile.taken} is taken.` }).waitFor();
+  await page
+    .getByRole("status")
+    .filter({ hasText: `@${profile.taken} is taken.` })
+    .waitFor();
   await username.fill("no spaces");
   await page.getByRole("status").filter({ hasText: "A username is 3–32 letters, digits or _" }).waitFor();
   await username.fill(profile.username);
-  await page.getByRole("status").filter({ hasText: `@${profile.username} is available.` }).waitFor();
+  await page
+    .getByRole("status")
+    .filter({ hasText: `@${profile.username} is available.` })
+    .waitFor();
   await page.getByLabel("Your name").fill(profile.name);
   await shot(page, `onboarding-${device}`);
   await checkA11y(page, `onboarding (${device})`);
@@ -114,7 +120,10 @@ describe("accounts in a real browser", { timeout: 3 * TEST_TIMEOUT }, () => {
       await page.getByText("Ada King").waitFor();
       assert.equal(path(page), "/home");
       const screens = await screensSeen(page);
-      assert.ok(screens.some((s) => s.startsWith("/home | Chats")), `the recorder saw the app: ${screens.join(" → ")}`);
+      assert.ok(
+        screens.some((s) => s.startsWith("/home | Chats")),
+        `the recorder saw the app: ${screens.join(" → ")}`,
+      );
       assert.deepEqual(
         screens.filter((s) => /sign-in|Sign in|Chat with people/.test(s)),
         [],

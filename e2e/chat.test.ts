@@ -117,7 +117,10 @@ describe("two people chat live in real browsers", { timeout: 2 * TEST_TIMEOUT },
       await chatRow(a.page, "Ben Okafor").getByText("Hi Ann!").waitFor();
       await shot(b.page, "chatlist-phone");
       await shot(a.page, "chatlist-desktop");
-      assert.deepEqual([...a.errors, ...b.errors].filter((e) => !e.includes("favicon")), []);
+      assert.deepEqual(
+        [...a.errors, ...b.errors].filter((e) => !e.includes("favicon")),
+        [],
+      );
     } finally {
       await closeAll();
     }
@@ -129,7 +132,11 @@ describe("two people chat live in real browsers", { timeout: 2 * TEST_TIMEOUT },
       const cy = await makeUser(server, "cy@example.com", { name: "Cy Adams", username: "cyadams" });
       await connectUsers(server, cy, ben, "cyadams");
       const a = await track(launchDesktop());
-      const opened = await fetch(`${server.url}/api/chats`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${cy.tokens.accessToken}` }, body: JSON.stringify({ userId: ben.id }) });
+      const opened = await fetch(`${server.url}/api/chats`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${cy.tokens.accessToken}` },
+        body: JSON.stringify({ userId: ben.id }),
+      });
       const { id: chatId } = (await opened.json()) as { id: string };
       await a.page.goto(`${server.url}/`);
       // Ben sends 180 messages (over three pages) over his own socket (from this page, which speaks WebSocket), the last replying to the first.

@@ -104,7 +104,10 @@ describe("photos and files, edits and deletes, and sending offline in real brows
       await shot(d.page, "attachment-image-desktop");
 
       // Clicking it opens the full image over the page; Escape closes it.
-      for (const [page, name] of [[e.page, "phone"], [d.page, "desktop"]] as const) {
+      for (const [page, name] of [
+        [e.page, "phone"],
+        [d.page, "desktop"],
+      ] as const) {
         await messageWith(page, "The view from here").getByRole("button", { name: "Open photo sunset.webp" }).click();
         const viewer = page.getByTestId("image-viewer");
         await viewer.locator("img[data-full=true]").waitFor();
@@ -136,7 +139,10 @@ describe("photos and files, edits and deletes, and sending offline in real brows
       await dChat.getByRole("alert").filter({ hasText: "That file is too large. Files can be at most 25 MB." }).waitFor();
       await shot(d.page, "attachment-too-large-desktop");
       await dChat.getByRole("button", { name: "Remove huge.bin" }).click();
-      assert.deepEqual([...d.errors, ...e.errors].filter((m) => !m.includes("favicon")), []);
+      assert.deepEqual(
+        [...d.errors, ...e.errors].filter((m) => !m.includes("favicon")),
+        [],
+      );
     } finally {
       await closeAll();
     }
@@ -208,7 +214,9 @@ describe("photos and files, edits and deletes, and sending offline in real brows
       await messageWith(d.page, "Written in a tunnel").getByTestId("tick").waitFor();
       await e.page.waitForTimeout(1_500);
       assert.equal(await messageWith(e.page, "Written in a tunnel").count(), 1, "the peer sees it once");
-      const page = await fetch(`${server.url}/api/chats/${d.page.url().split("/").at(-1) ?? ""}/messages?limit=100`, { headers: { authorization: `Bearer ${pair.eli.tokens.accessToken}` } });
+      const page = await fetch(`${server.url}/api/chats/${d.page.url().split("/").at(-1) ?? ""}/messages?limit=100`, {
+        headers: { authorization: `Bearer ${pair.eli.tokens.accessToken}` },
+      });
       const { messages } = (await page.json()) as { messages: { text: string | null }[] };
       assert.equal(messages.filter((m) => m.text === "Written in a tunnel").length, 1, "one row on the server");
     } finally {

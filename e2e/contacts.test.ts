@@ -88,7 +88,9 @@ describe("contacts by QR and live presence in real browsers", { timeout: 2 * TES
 
       // B closes its page: after the server's grace A sees B offline with a last seen, live.
       await b.browser.close();
-      await connectionRow(a.page, "Ben Okafor").getByText(/^last seen (just now|1 minute ago)$/).waitFor({ timeout: 30_000 });
+      await connectionRow(a.page, "Ben Okafor")
+        .getByText(/^last seen (just now|1 minute ago)$/)
+        .waitFor({ timeout: 30_000 });
       assert.equal(await connectionRow(a.page, "Ben Okafor").getAttribute("data-online"), "false");
       await shot(a.page, "contacts-last-seen-desktop");
 

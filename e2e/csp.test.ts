@@ -55,7 +55,10 @@ describe("the built client under the server's Content-Security-Policy", { timeou
       await phone.page.getByRole("status").filter({ hasText: "Connected" }).first().waitFor();
       await desktopConnected(desktop.page);
       await server.waitForLog(new RegExp(`Session ${session.sessionId} connected`));
-      assert.ok(workers.some((url) => /\/assets\/decode\.worker-[\w-]+\.js$/.test(url)), `the decoder ran in its worker: ${workers.join(", ")}`);
+      assert.ok(
+        workers.some((url) => /\/assets\/decode\.worker-[\w-]+\.js$/.test(url)),
+        `the decoder ran in its worker: ${workers.join(", ")}`,
+      );
 
       // A chat: the socket, a photo uploaded and shown as blob: thumbnails on both sides.
       const dee = await makeUser(server, "dee-csp@example.com", { name: "Dee Ray", username: "deecsp" });

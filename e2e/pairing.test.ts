@@ -36,7 +36,11 @@ describe("pairing a phone with the desktop in real browsers", { timeout: 5 * TES
       desktop.page.on("request", (r) => desktopRequests.push(r.url()));
       const session = await createSession(desktop.page, server.url);
       await shot(desktop.page, "desktop-waiting");
-      assert.deepEqual(desktopRequests.filter((u) => /zxing|decode|worker/i.test(u)), [], "the desktop does not load the decoder");
+      assert.deepEqual(
+        desktopRequests.filter((u) => /zxing|decode|worker/i.test(u)),
+        [],
+        "the desktop does not load the decoder",
+      );
       assert.match(session.qrText, new RegExp(`^${server.url}/pair#sid=${session.sessionId}&t=`));
 
       const png = await desktop.page.getByRole("img", { name: /Pairing QR code/ }).screenshot();
@@ -54,8 +58,15 @@ describe("pairing a phone with the desktop in real browsers", { timeout: 5 * TES
       await shot(phone.page, "phone-scan-connected");
       await shot(desktop.page, "desktop-connected");
 
-      assert.ok(requests.some((u) => /\/assets\/zxing_reader-[\w-]+\.wasm$/.test(u)), "the decoder's wasm came from our server");
-      assert.deepEqual(requests.filter((u) => !u.startsWith(server.url) && !/^(data|blob):/.test(u)), [], "nothing fetched from elsewhere");
+      assert.ok(
+        requests.some((u) => /\/assets\/zxing_reader-[\w-]+\.wasm$/.test(u)),
+        "the decoder's wasm came from our server",
+      );
+      assert.deepEqual(
+        requests.filter((u) => !u.startsWith(server.url) && !/^(data|blob):/.test(u)),
+        [],
+        "nothing fetched from elsewhere",
+      );
     } finally {
       await closeAll();
     }

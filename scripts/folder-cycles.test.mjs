@@ -74,7 +74,9 @@ test("the rule reports the import that closes a ring, with the way back, and pas
     "chat/service.ts": `import { check } from "../access/checks.ts";\nimport { clock } from "../clock.ts";`,
     "clock.ts": `export const clock = 1;`,
   });
-  assert.deepEqual(lint(root, "access/checks.ts"), ["access/ imports chat/, which imports it back (access → chat → access). Move the shared part where both can import it, or pass it in."]);
+  assert.deepEqual(lint(root, "access/checks.ts"), [
+    "access/ imports chat/, which imports it back (access → chat → access). Move the shared part where both can import it, or pass it in.",
+  ]);
   assert.equal(lint(root, "chat/service.ts").length, 1);
   assert.deepEqual(lint(root, "clock.ts"), []);
 });

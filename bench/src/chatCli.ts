@@ -52,7 +52,14 @@ async function load(flags: Flags, fallbackEngine = "both"): Promise<string> {
 async function history(flags: Flags, fallbackEngine = "both"): Promise<string> {
   const parts = ["## chat history: newest page (50 messages)", ""];
   for (const engine of engines(flags, fallbackEngine)) {
-    parts.push(await chatHistory({ engine, messages: num(flags, "messages", defaultChatHistory.messages), requests: num(flags, "requests", defaultChatHistory.requests) }), "");
+    parts.push(
+      await chatHistory({
+        engine,
+        messages: num(flags, "messages", defaultChatHistory.messages),
+        requests: num(flags, "requests", defaultChatHistory.requests),
+      }),
+      "",
+    );
   }
   parts.push("Target (SQLite): p99 ≤ 2 ms.");
   return parts.join("\n");
@@ -61,7 +68,15 @@ async function history(flags: Flags, fallbackEngine = "both"): Promise<string> {
 async function idle(flags: Flags, fallbackEngine = "sqlite"): Promise<string> {
   const parts = ["## chat: memory per idle signed-in socket", ""];
   for (const engine of engines(flags, fallbackEngine)) {
-    parts.push(await chatIdle({ engine, sockets: num(flags, "sockets", defaultChatIdle.sockets), processes: num(flags, "processes", defaultChatIdle.processes), settleMs: defaultChatIdle.settleMs }), "");
+    parts.push(
+      await chatIdle({
+        engine,
+        sockets: num(flags, "sockets", defaultChatIdle.sockets),
+        processes: num(flags, "processes", defaultChatIdle.processes),
+        settleMs: defaultChatIdle.settleMs,
+      }),
+      "",
+    );
   }
   parts.push("Target: ≤ 12 KB per idle signed-in socket (bare `ws` is ~6 KB here).");
   return parts.join("\n");

@@ -57,7 +57,11 @@ export async function chatIdle(o: ChatIdleOptions): Promise<string> {
     },
     { connectPairs: false },
   );
-  return [`### idle signed-in sockets (${o.processes} client processes on core 1, server on core 0; ${o.settleMs / 1000} s settle before each reading)`, "", table(rows)].join("\n");
+  return [
+    `### idle signed-in sockets (${o.processes} client processes on core 1, server on core 0; ${o.settleMs / 1000} s settle before each reading)`,
+    "",
+    table(rows),
+  ].join("\n");
 }
 
 function mb(bytes: number): string {

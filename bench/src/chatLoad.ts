@@ -53,7 +53,13 @@ export async function chatLoad(o: ChatLoadOptions): Promise<string> {
       );
       const idleRss = rssBytes(pid);
       await Promise.all(
-        workers.map((w) => w.ask({ type: "step", rate: o.warmup.rate / o.workers, durationMs: o.warmup.ms, drainMs: o.drainMs, window: o.window }, "result", o.warmup.ms + o.drainMs + 30_000)),
+        workers.map((w) =>
+          w.ask(
+            { type: "step", rate: o.warmup.rate / o.workers, durationMs: o.warmup.ms, drainMs: o.drainMs, window: o.window },
+            "result",
+            o.warmup.ms + o.drainMs + 30_000,
+          ),
+        ),
       );
       for (const rate of o.rates) {
         const cpuBefore = cpuSeconds(pid);
@@ -61,7 +67,13 @@ export async function chatLoad(o: ChatLoadOptions): Promise<string> {
         let peakRss = rssBytes(pid);
         const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssBytes(pid))), 100);
         const results = await Promise.all(
-          workers.map((w) => w.ask({ type: "step", rate: rate / o.workers, durationMs: o.stepMs, drainMs: o.drainMs, window: o.window }, "result", o.stepMs + o.drainMs + 30_000)),
+          workers.map((w) =>
+            w.ask(
+              { type: "step", rate: rate / o.workers, durationMs: o.stepMs, drainMs: o.drainMs, window: o.window },
+              "result",
+              o.stepMs + o.drainMs + 30_000,
+            ),
+          ),
         );
         clearInterval(sampler);
         const wallS = (performance.now() - began) / 1000;
@@ -84,11 +96,24 @@ export async function chatLoad(o: ChatLoadOptions): Promise<string> {
     `### ${o.engine}: ${o.users} users in ${o.users / 2} pairs, ${o.stepMs / 1000} s per step after ${o.warmup.ms / 1000} s unmeasured at ${o.warmup.rate}/s, ${o.workers} load process${o.workers > 1 ? "es" : ""} (server on core 0, load on core 1)`,
     "",
     table(rows),
-    ...(skipped.length > 0 ? ["", `Saturated: over 1% of the last step's messages were still unacknowledged or undelivered ${o.drainMs / 1000} s after it; ${skipped.join(", ")}/s not run.`] : []),
+    ...(skipped.length > 0
+      ? [
+          "",
+          `Saturated: over 1% of the last step's messages were still unacknowledged or undelivered ${o.drainMs / 1000} s after it; ${skipped.join(", ")}/s not run.`,
+        ]
+      : []),
   ].join("\n");
 }
 
-function row(o: ChatLoadOptions, rate: number, results: StepResult[], serverCpu: number, wallS: number, peakRss: number, idleRss: number): Record<string, string | number> {
+function row(
+  o: ChatLoadOptions,
+  rate: number,
+  results: StepResult[],
+  serverCpu: number,
+  wallS: number,
+  peakRss: number,
+  idleRss: number,
+): Record<string, string | number> {
   const sum = (pick: (r: StepResult) => number) => results.reduce((total, r) => total + pick(r), 0);
   const acks = results.flatMap((r) => r.ackLatencies);
   const deliveries = results.flatMap((r) => r.deliveryLatencies);
@@ -110,6 +135,9 @@ function row(o: ChatLoadOptions, rate: number, results: StepResult[], serverCpu:
     "load CPU s (of a core; kernel)": `${loadCpu.toFixed(1)} (${Math.round((loadCpu / wallS) * 100)}%; ${sum((r) => r.systemSeconds).toFixed(1)})`,
     "window full": sum((r) => r.windowFull),
     "unacked / undelivered": `${sum((r) => r.unacked)} / ${sum((r) => r.undelivered)}`,
-    "ack errors": Object.entries(errors).map(([k, v]) => `${k}×${v}`).join(", ") || "none",
+    "ack errors":
+      Object.entries(errors)
+        .map(([k, v]) => `${k}×${v}`)
+        .join(", ") || "none",
   };
 }

@@ -31,8 +31,4 @@ export type StepResult = {
   systemSeconds: number;
 };
 
-export type WorkerReply =
-  | { type: "ready"; sockets: number }
-  | { type: "result"; result: StepResult }
-  | { type: "stopped" }
-  | { type: "failed"; error: string };
+export type WorkerReply = { type: "ready"; sockets: number } | { type: "result"; result: StepResult } | { type: "stopped" } | { type: "failed"; error: string };

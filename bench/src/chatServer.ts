@@ -17,7 +17,12 @@ export async function withServer<T>(
   engine: EngineName,
   users: number,
   work: (s: SeededServer) => Promise<T>,
-  options: { connectPairs?: boolean; beforeStart?: (store: Store, users: SeededUser[]) => Promise<void>; env?: Record<string, string>; nodeArgs?: string[] } = {},
+  options: {
+    connectPairs?: boolean;
+    beforeStart?: (store: Store, users: SeededUser[]) => Promise<void>;
+    env?: Record<string, string>;
+    nodeArgs?: string[];
+  } = {},
 ): Promise<T> {
   const store = freshStore(engine);
   try {

@@ -39,13 +39,22 @@ export async function hostileBench(o: HostileOptions): Promise<string> {
           // The attacker's process starts and signs in before the measured time begins.
           const startAt = Date.now() + 5_000;
           const attack = attacked
-            ? runLoad<HostileResult>("bench/src/hostileLoad.ts", [
-                ...(run === "control" ? ["--sink"] : ["--url", server.url]),
-                "--tokens", attackers.map((u) => u.accessToken).join(","),
-                "--frames", String(o.frames),
-                "--duration-ms", String(o.stepMs),
-                "--start-at", String(startAt),
-              ], 1, true)
+            ? runLoad<HostileResult>(
+                "bench/src/hostileLoad.ts",
+                [
+                  ...(run === "control" ? ["--sink"] : ["--url", server.url]),
+                  "--tokens",
+                  attackers.map((u) => u.accessToken).join(","),
+                  "--frames",
+                  String(o.frames),
+                  "--duration-ms",
+                  String(o.stepMs),
+                  "--start-at",
+                  String(startAt),
+                ],
+                1,
+                true,
+              )
             : Promise.resolve(undefined);
           if (attacked) await new Promise((resolve) => setTimeout(resolve, startAt - Date.now()));
           const rssBefore = rssBytes(pid);
@@ -110,6 +119,10 @@ function row(
     "server RSS growth MB: peak, retained": `${(rssGrowth.peak / 2 ** 20).toFixed(1)}, ${(rssGrowth.retained / 2 ** 20).toFixed(1)}`,
     "server CPU": `${Math.round((serverCpu / wallS) * 100)}%`,
     "hostile frames sent (MB)": attack ? `${attack.sent} (${(attack.bytes / 2 ** 20).toFixed(0)})` : "–",
-    "their answers": attack ? Object.entries(attack.answers).map(([k, v]) => `${k}×${v}`).join(", ") + (attack.unanswered ? `, none×${attack.unanswered}` : "") : "–",
+    "their answers": attack
+      ? Object.entries(attack.answers)
+          .map(([k, v]) => `${k}×${v}`)
+          .join(", ") + (attack.unanswered ? `, none×${attack.unanswered}` : "")
+      : "–",
   };
 }

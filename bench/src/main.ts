@@ -43,7 +43,14 @@ const scenarios: Record<string, (flags: Flags) => Promise<string>> = {
       const cpuBefore = cpuSeconds(pid);
       let peakRss = rssBytes(pid);
       const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssBytes(pid))), 50);
-      const result = await runLoad<PairingResult>("bench/src/pairingLoad.ts", ["--url", server.url, "--count", String(step.count), "--rate", String(step.rate)]);
+      const result = await runLoad<PairingResult>("bench/src/pairingLoad.ts", [
+        "--url",
+        server.url,
+        "--count",
+        String(step.count),
+        "--rate",
+        String(step.rate),
+      ]);
       clearInterval(sampler);
       const serverCpu = cpuSeconds(pid) - cpuBefore;
       await server.stop();
@@ -57,7 +64,10 @@ const scenarios: Record<string, (flags: Flags) => Promise<string>> = {
         "server CPU s": serverCpu.toFixed(2),
         "server peak RSS MB": (peakRss / 2 ** 20).toFixed(1),
         "load gen CPU s": result.loadCpuSeconds.toFixed(2),
-        errors: Object.entries(result.errors).map(([k, v]) => `${k}×${v}`).join(", ") || "none",
+        errors:
+          Object.entries(result.errors)
+            .map(([k, v]) => `${k}×${v}`)
+            .join(", ") || "none",
       });
     }
     return [
@@ -72,7 +82,12 @@ const scenarios: Record<string, (flags: Flags) => Promise<string>> = {
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: Object.fromEntries(["engine", "users", "rates", "step-s", "drain-s", "warmup-s", "workers", "window", "messages", "requests", "sockets", "processes"].map((k) => [k, { type: "string" }])),
+  options: Object.fromEntries(
+    ["engine", "users", "rates", "step-s", "drain-s", "warmup-s", "workers", "window", "messages", "requests", "sockets", "processes"].map((k) => [
+      k,
+      { type: "string" },
+    ]),
+  ),
 });
 const name = positionals[0] ?? "";
 const scenario = scenarios[name];

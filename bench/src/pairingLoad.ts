@@ -24,14 +24,18 @@ const agents = sourceIps.map((ip) => new Agent({ keepAlive: true, localAddress: 
 
 function createSession(index: number): Promise<CreateSessionResponse> {
   return new Promise((resolve, reject) => {
-    const req = request(`${base}/create-session`, { method: "POST", agent: agents[index % agents.length], headers: { "content-type": "application/json" } }, (res) => {
-      let body = "";
-      res.on("data", (chunk: Buffer) => (body += chunk.toString()));
-      res.on("end", () => {
-        if (res.statusCode !== 200) return reject(new Error(`create-session ${res.statusCode}: ${body}`));
-        resolve(CreateSessionResponse.parse(JSON.parse(body)));
-      });
-    });
+    const req = request(
+      `${base}/create-session`,
+      { method: "POST", agent: agents[index % agents.length], headers: { "content-type": "application/json" } },
+      (res) => {
+        let body = "";
+        res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        res.on("end", () => {
+          if (res.statusCode !== 200) return reject(new Error(`create-session ${res.statusCode}: ${body}`));
+          resolve(CreateSessionResponse.parse(JSON.parse(body)));
+        });
+      },
+    );
     req.on("error", reject);
     req.end("{}");
   });

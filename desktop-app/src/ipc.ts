@@ -62,11 +62,7 @@ export function parseIpcResponse<C extends IpcChannel>(channel: C, raw: unknown)
   return parseWith(channel, "response", raw);
 }
 
-function parseWith<C extends IpcChannel, K extends "request" | "response">(
-  channel: C,
-  kind: K,
-  raw: unknown,
-): z.output<IpcMap[C][K]> {
+function parseWith<C extends IpcChannel, K extends "request" | "response">(channel: C, kind: K, raw: unknown): z.output<IpcMap[C][K]> {
   if (!isIpcChannel(channel)) throw new IpcError("IPC_UNKNOWN_CHANNEL", String(channel));
   const schema: z.ZodType = ipcMap[channel][kind];
   const result = schema.safeParse(raw);

@@ -86,9 +86,14 @@ export function screensSeen(page: Page): Promise<string[]> {
 
 /** Connects two made users over the API (b asks by username, a accepts): the QR flow has its own test. */
 export async function connectUsers(server: RunningServer, a: MadeUser, b: MadeUser, aUsername: string): Promise<void> {
-  const sent = (await api(server, "/api/contacts/requests", { method: "POST", body: { username: aUsername }, token: b.tokens.accessToken })) as { outcome: string; request?: { id: string } };
+  const sent = (await api(server, "/api/contacts/requests", { method: "POST", body: { username: aUsername }, token: b.tokens.accessToken })) as {
+    outcome: string;
+    request?: { id: string };
+  };
   if (sent.outcome === "connected") return;
-  const incoming = (await fetch(`${server.url}/api/contacts/requests`, { headers: { authorization: `Bearer ${a.tokens.accessToken}` } }).then((r) => r.json())) as { incoming: { id: string }[] };
+  const incoming = (await fetch(`${server.url}/api/contacts/requests`, { headers: { authorization: `Bearer ${a.tokens.accessToken}` } }).then((r) =>
+    r.json(),
+  )) as { incoming: { id: string }[] };
   const request = incoming.incoming[0];
   assert.ok(request, "a request waits for A");
   await api(server, `/api/contacts/requests/${request.id}/accept`, { method: "POST", token: a.tokens.accessToken });

@@ -4,8 +4,7 @@ const executablePath = "/usr/bin/chromium";
 const baseArgs = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
 
 /** A phone's user agent, so the desktop shows a phone-like device name. */
-const phoneUserAgent =
-  "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Mobile Safari/537.36";
+const phoneUserAgent = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Mobile Safari/537.36";
 
 export type Opened = { browser: Browser; context: BrowserContext; page: Page; errors: string[] };
 
@@ -32,9 +31,7 @@ export function launchDesktop(): Promise<Opened> {
  * playing that .y4m file (absolute path) and camera access is granted.
  */
 export function launchPhone(video?: string): Promise<Opened> {
-  const camera = video
-    ? ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", `--use-file-for-fake-video-capture=${video}`]
-    : [];
+  const camera = video ? ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", `--use-file-for-fake-video-capture=${video}`] : [];
   return open(camera, {
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 2,

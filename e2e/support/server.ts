@@ -16,7 +16,6 @@ export type RunningServer = {
   stop(): Promise<void>;
 };
 
-
 /** Starts the real server (server/src/main.ts) as a child process on a random port, with its own data dir. */
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();

@@ -12,7 +12,7 @@ const message: Message = {
   rev: 4,
   senderId: "u1",
   clientId: "c1",
-  text: "hello \"quoted\" \u2028 line",
+  text: 'hello "quoted" \u2028 line',
   replyTo: null,
   attachments: [],
   reactions: [{ userId: "u2", emoji: "👍🏽", at: 5 }],
@@ -77,7 +77,7 @@ test("ServerEvent reads any ACK as the most specific answer", () => {
 
 test("messageFrames: the same text encodeFrame makes, the message serialised once", () => {
   const frames = messageFrames(message);
-  assert.equal(frames.ack("c-\"1").encoded, encodeFrame({ type: "ACK", id: "c-\"1", message }).encoded);
+  assert.equal(frames.ack('c-"1').encoded, encodeFrame({ type: "ACK", id: 'c-"1', message }).encoded);
   assert.equal(frames.event().encoded, encodeFrame({ type: "MESSAGE", message }).encoded);
   assert.deepEqual(parseAck("SEND", JSON.parse(frames.ack("c1").encoded)), { type: "ACK", id: "c1", message });
   assert.deepEqual(ServerEvent.parse(JSON.parse(frames.event().encoded)), { type: "MESSAGE", message });

@@ -14,10 +14,7 @@ export const PhoneInput = bounded(32, "a phone number is at most 32 characters")
   .regex(/^\+?[0-9 ()./-]+$/, "a phone number is digits, optionally starting with +");
 
 /** Where a code goes: exactly one of `email` or `phone`. */
-export const IdentifierInput = z.union([
-  z.object({ email: EmailInput }).strict(),
-  z.object({ phone: PhoneInput }).strict(),
-]);
+export const IdentifierInput = z.union([z.object({ email: EmailInput }).strict(), z.object({ phone: PhoneInput }).strict()]);
 export type IdentifierInput = z.infer<typeof IdentifierInput>;
 
 export const RequestCodeRequest = IdentifierInput;
@@ -37,9 +34,7 @@ export const OtpCode = bounded(OTP_LENGTH, "a code is 6 digits").regex(/^[0-9]{6
 /** Names one code request (`requestId` of RequestCodeResponse). */
 export const OtpRequestId = opaqueId(64, "not a code request id");
 
-export const VerifyCodeRequest = z
-  .object({ requestId: OtpRequestId, code: OtpCode, device: DeviceInfo.optional() })
-  .strict();
+export const VerifyCodeRequest = z.object({ requestId: OtpRequestId, code: OtpCode, device: DeviceInfo.optional() }).strict();
 export type VerifyCodeRequest = z.infer<typeof VerifyCodeRequest>;
 
 /** A signed-in session: a short access token and a rotating refresh token. */

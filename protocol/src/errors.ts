@@ -123,7 +123,12 @@ export type ErrorEnvelope = z.infer<typeof ErrorEnvelope>;
 /** Codes that refuse only the access token (HTTP or socket handshake): a fresh one will do. */
 const staleAccessCodes: ReadonlySet<string> = new Set<ErrorCode>(["AUTH_TOKEN_EXPIRED", "AUTH_TOKEN_INVALID"]);
 /** Codes after which the sign-in session is over for good: only signing in again helps. */
-const sessionEndingCodes = ["AUTH_REFRESH_INVALID", "AUTH_REFRESH_EXPIRED", "AUTH_REFRESH_REUSED", "AUTH_SESSION_REVOKED"] as const satisfies readonly ErrorCode[];
+const sessionEndingCodes = [
+  "AUTH_REFRESH_INVALID",
+  "AUTH_REFRESH_EXPIRED",
+  "AUTH_REFRESH_REUSED",
+  "AUTH_SESSION_REVOKED",
+] as const satisfies readonly ErrorCode[];
 export type SessionEndingCode = (typeof sessionEndingCodes)[number];
 const sessionEnding: ReadonlySet<string> = new Set(sessionEndingCodes);
 

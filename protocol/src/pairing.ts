@@ -13,11 +13,7 @@ export const PairingCode = bounded(32, "a pairing code is 8 letters and digits")
   .pipe(z.string().regex(/^[0-9A-HJKMNP-TV-Z]{8}$/, "a pairing code is 8 letters and digits"));
 
 export function normalizePairingCode(raw: string): string {
-  return raw
-    .toUpperCase()
-    .replace(/[\s-]/g, "")
-    .replace(/O/g, "0")
-    .replace(/[IL]/g, "1");
+  return raw.toUpperCase().replace(/[\s-]/g, "").replace(/O/g, "0").replace(/[IL]/g, "1");
 }
 
 export function formatPairingCode(code: string): string {

@@ -34,21 +34,13 @@ export type DeviceInfo = z.infer<typeof DeviceInfo>;
 // ---- Handshake: the first frame on a socket ----------------------------------
 
 /** The seed's phone handshake: the token from the QR (single use). */
-export const PhoneHello = z
-  .object({ sessionId: SessionId, token: z.string().min(1).max(2048), device: DeviceInfo.optional() })
-  .strict();
+export const PhoneHello = z.object({ sessionId: SessionId, token: z.string().min(1).max(2048), device: DeviceInfo.optional() }).strict();
 /** A phone typing the 8-character code shown under the QR. */
-export const CodeHello = z
-  .object({ code: z.string().min(1).max(32), device: DeviceInfo.optional() })
-  .strict();
+export const CodeHello = z.object({ code: z.string().min(1).max(32), device: DeviceInfo.optional() }).strict();
 /** A paired phone coming back after a drop, with the secret it got on CONNECTED. */
-export const PhoneResumeHello = z
-  .object({ sessionId: SessionId, phoneToken: z.string().min(1).max(256) })
-  .strict();
+export const PhoneResumeHello = z.object({ sessionId: SessionId, phoneToken: z.string().min(1).max(256) }).strict();
 /** The desktop of a session: its own secret, never shown in the QR. */
-export const DesktopHello = z
-  .object({ sessionId: SessionId, desktopToken: z.string().min(1).max(256) })
-  .strict();
+export const DesktopHello = z.object({ sessionId: SessionId, desktopToken: z.string().min(1).max(256) }).strict();
 
 /** A signed-in user's client: the access token from sign-in (never in the URL, where logs would keep it). */
 export const UserHello = z.object({ accessToken: z.string().min(1).max(4096) }).strict();
@@ -60,15 +52,9 @@ export type Handshake = z.infer<typeof Handshake>;
 
 /** Frames that carry an `id` are answered by one ACK with that id (acks.ts names each one's answer). */
 export const ScanFrame = z.object({ type: z.literal("SCAN"), scan: ScanInput }).strict();
-export const SetMultiPhoneFrame = z
-  .object({ type: z.literal("SET_MULTI_PHONE"), id: ClientId.optional(), allow: z.boolean() })
-  .strict();
-export const CloseSessionFrame = z
-  .object({ type: z.literal("CLOSE_SESSION"), id: ClientId.optional() })
-  .strict();
-export const ScansSinceFrame = z
-  .object({ type: z.literal("SCANS_SINCE"), id: ClientId.optional(), seq: z.number().int().nonnegative() })
-  .strict();
+export const SetMultiPhoneFrame = z.object({ type: z.literal("SET_MULTI_PHONE"), id: ClientId.optional(), allow: z.boolean() }).strict();
+export const CloseSessionFrame = z.object({ type: z.literal("CLOSE_SESSION"), id: ClientId.optional() }).strict();
+export const ScansSinceFrame = z.object({ type: z.literal("SCANS_SINCE"), id: ClientId.optional(), seq: z.number().int().nonnegative() }).strict();
 
 /** Any socket: proves the connection is alive (browsers cannot see the server's pings). Answered by ACK when it has an id. */
 export const PingFrame = z.object({ type: z.literal("PING"), id: ClientId.optional() }).strict();
@@ -141,7 +127,10 @@ export const ClosedEvent = z.object({ type: z.literal("CLOSED"), sessionId: Sess
  * The answer to a request frame (one with an `id`): its schemas, one per request type, are in
  * acks.ts. Here any of them, for a reader that does not know the request.
  */
-export const AckEvent = z.object({ type: z.literal("ACK") }).loose().pipe(AnyAck);
+export const AckEvent = z
+  .object({ type: z.literal("ACK") })
+  .loose()
+  .pipe(AnyAck);
 
 export const ScanEvent = z.object({ type: z.literal("SCAN"), scan: Scan });
 /** Scans the desktop missed, oldest first (answer to SCANS_SINCE and on reconnect). */

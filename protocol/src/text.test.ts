@@ -44,9 +44,15 @@ function audit(schema: z.ZodType, path: string, input: boolean, problems: string
   switch (def.type) {
     case "string": {
       const checks = checksOf(def);
-      const costly = (def.format !== undefined && !cheapFormats.has(def.format)) || checks.some((c) => !lengthChecks.has(c.check) && !cheapFormats.has(c.format ?? ""));
+      const costly =
+        (def.format !== undefined && !cheapFormats.has(def.format)) || checks.some((c) => !lengthChecks.has(c.check) && !cheapFormats.has(c.format ?? ""));
       if (costly && !boundedFirst(def)) problems.push(`${path}: a regex, refinement or transform runs before the length is checked (start with bounded())`);
-      if (input && !checks.some((c) => c.check === "max_length" || c.check === "length_equals") && !(def.format && cheapFormats.has(def.format)) && !checks.some((c) => cheapFormats.has(c.format ?? ""))) {
+      if (
+        input &&
+        !checks.some((c) => c.check === "max_length" || c.check === "length_equals") &&
+        !(def.format && cheapFormats.has(def.format)) &&
+        !checks.some((c) => cheapFormats.has(c.format ?? ""))
+      ) {
         problems.push(`${path}: a string a client sends has no maximum length`);
       }
       return;
@@ -107,7 +113,15 @@ test("the audit catches an unbounded regex, an unbounded input and an unbounded 
   audit(z.string().max(32).regex(/^a+$/), "late-bound", false, problems);
   audit(z.object({ text: z.string() }), "unbounded", true, problems);
   audit(z.array(z.number()), "list", true, problems);
-  audit(z.string().transform((s) => s.trim()).pipe(z.string().max(3)), "transformed", false, problems);
+  audit(
+    z
+      .string()
+      .transform((s) => s.trim())
+      .pipe(z.string().max(3)),
+    "transformed",
+    false,
+    problems,
+  );
   assert.deepEqual(
     problems.map((p) => p.split(":")[0]),
     ["late-bound", "unbounded.text", "list", "transformed<in><in>"],
@@ -117,7 +131,10 @@ test("the audit catches an unbounded regex, an unbounded input and an unbounded 
 test("a 60 KB reaction is refused by its length alone", () => {
   const result = Emoji.safeParse("👍".repeat(15_000));
   // One issue: the checks after the bound (regex, segmenter) never ran.
-  assert.deepEqual(result.error?.issues.map((i) => i.code), ["too_big"]);
+  assert.deepEqual(
+    result.error?.issues.map((i) => i.code),
+    ["too_big"],
+  );
 });
 
 test("person text refuses control characters and lone surrogates, keeps tabs and line breaks where allowed", () => {

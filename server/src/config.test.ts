@@ -14,7 +14,10 @@ test("defaults: SQLite, console codes, disk storage in DATA_DIR/uploads", () => 
 
 test("chat rate limits: unset keeps the defaults, set ones must be positive integers", () => {
   assert.deepEqual(loadConfig(base).chatLimits, {});
-  assert.deepEqual(loadConfig({ ...base, CHAT_MESSAGES_PER_SECOND: "1000", CHAT_MESSAGE_BURST: "2000" }).chatLimits, { messagesPerSecond: 1000, messageBurst: 2000 });
+  assert.deepEqual(loadConfig({ ...base, CHAT_MESSAGES_PER_SECOND: "1000", CHAT_MESSAGE_BURST: "2000" }).chatLimits, {
+    messagesPerSecond: 1000,
+    messageBurst: 2000,
+  });
   assert.throws(() => loadConfig({ ...base, CHAT_MESSAGES_PER_SECOND: "0" }), /CHAT_MESSAGES_PER_SECOND/);
   assert.deepEqual(loadConfig({ ...base, CHAT_BATCH_GAP_MS: "0", CHAT_BATCH_CONCURRENCY: "4" }).chatLimits, { batchGapMs: 0, batchConcurrency: 4 });
   assert.throws(() => loadConfig({ ...base, CHAT_BATCH_CONCURRENCY: "0" }), /CHAT_BATCH_CONCURRENCY/);

@@ -4,9 +4,7 @@ import { networkInterfaces } from "node:os";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 
-const flag = z
-  .enum(["1", "0", "true", "false", "on", "off", "yes", "no", ""])
-  .transform((v) => ["1", "true", "on", "yes"].includes(v));
+const flag = z.enum(["1", "0", "true", "false", "on", "off", "yes", "no", ""]).transform((v) => ["1", "true", "on", "yes"].includes(v));
 
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -16,7 +14,12 @@ const Env = z.object({
   ALLOWED_ORIGINS: z
     .string()
     .default("")
-    .transform((v) => v.split(",").map((o) => o.trim()).filter((o) => o !== ""))
+    .transform((v) =>
+      v
+        .split(",")
+        .map((o) => o.trim())
+        .filter((o) => o !== ""),
+    )
     .pipe(z.array(z.string().refine(isOrigin, "http(s)://host[:port] origins, comma-separated"))),
   DATA_DIR: z.string().min(1).default("./data"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -24,11 +27,20 @@ const Env = z.object({
   /** Signs pairing tokens. Generated into DATA_DIR on first start when unset; set it in cluster mode. */
   APP_SECRET: z.string().min(32).optional(),
   /** PostgreSQL (cluster mode). Unset: SQLite file in DATA_DIR. */
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "a postgres:// URL").optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "a postgres:// URL")
+    .optional(),
   /** PostgreSQL schema to use (created when missing); tests give each server its own. */
-  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "a lower-case SQL identifier").optional(),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, "a lower-case SQL identifier")
+    .optional(),
   OTP_DRIVER: z.enum(["console", "smtp", "sms"]).default("console"),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, "an smtp:// or smtps:// URL").optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "an smtp:// or smtps:// URL")
+    .optional(),
   SMTP_FROM: z.string().min(3).default("EasyQR <no-reply@easyqr.local>"),
   SMS_URL: z.string().url().optional(),
   SMS_ACCOUNT: z.string().min(1).optional(),
@@ -64,9 +76,7 @@ function isOrigin(value: string): boolean {
 }
 
 export type OtpDriverConfig =
-  | { kind: "console" }
-  | { kind: "smtp"; url: string; from: string }
-  | { kind: "sms"; url: string; account: string; token: string; from: string };
+  { kind: "console" } | { kind: "smtp"; url: string; from: string } | { kind: "sms"; url: string; account: string; token: string; from: string };
 
 export type StorageConfig =
   | { kind: "disk"; dir: string }

@@ -24,8 +24,14 @@ test("one secret, two uses: a token of one never passes as the other's", () => {
   const accessToken = access.sign({ userId: "u", sessionId: "s" }, clock.now() + 60_000);
   const pairToken = newPairToken(pairing, "sid", clock.now() + 60_000).token;
   assert.deepEqual(access.verify(accessToken), { userId: "u", sessionId: "s" });
-  assert.equal(codeOf(() => access.verify(pairToken)), "AUTH_TOKEN_INVALID");
-  assert.equal(codeOf(() => pairing.verify(accessToken)), "PAIR_TOKEN_INVALID");
+  assert.equal(
+    codeOf(() => access.verify(pairToken)),
+    "AUTH_TOKEN_INVALID",
+  );
+  assert.equal(
+    codeOf(() => pairing.verify(accessToken)),
+    "PAIR_TOKEN_INVALID",
+  );
 });
 
 test("an access token expires by the server's clock", () => {
@@ -33,5 +39,8 @@ test("an access token expires by the server's clock", () => {
   const access = accessTokens(secret, clock);
   const token = access.sign({ userId: "u", sessionId: "s" }, clock.now() + 60_000);
   clock.advance(60_000);
-  assert.equal(codeOf(() => access.verify(token)), "AUTH_TOKEN_EXPIRED");
+  assert.equal(
+    codeOf(() => access.verify(token)),
+    "AUTH_TOKEN_EXPIRED",
+  );
 });

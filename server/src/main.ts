@@ -20,7 +20,7 @@ process.stdout.write(
     `  App:      ${shown}/`,
     `  Desktop:  ${shown}/desktop`,
     `  Phones:   ${app.publicUrl()}/scan   (same network; ${config.https ? "accept the self-signed certificate once" : "the camera needs HTTPS=1 on phones"})`,
-    `  Sign-in codes: ${config.otp.kind === "console" ? "printed in this log as \"OTP for <email or phone>: <code>\"" : `sent by ${config.otp.kind}`}`,
+    `  Sign-in codes: ${config.otp.kind === "console" ? 'printed in this log as "OTP for <email or phone>: <code>"' : `sent by ${config.otp.kind}`}`,
     `  Database: ${app.database.engine === "sqlite" ? `SQLite in ${config.dataDir}` : "PostgreSQL"}    API: ${shown}/api/docs`,
     "",
     "",

@@ -47,7 +47,11 @@ export class RateLimiter {
     }
     let wait = 0;
     for (const rule of sorted) {
-      await trx.deleteFrom("rateEvents").where("key", "=", rule.key).where("at", "<=", now - rule.windowMs).execute();
+      await trx
+        .deleteFrom("rateEvents")
+        .where("key", "=", rule.key)
+        .where("at", "<=", now - rule.windowMs)
+        .execute();
       const events = await trx.selectFrom("rateEvents").select("at").where("key", "=", rule.key).orderBy("at").execute();
       // The oldest events must age out until one more fits.
       const blocking = events[events.length - rule.limit];
@@ -58,7 +62,11 @@ export class RateLimiter {
 
   /** Counts one event under every rule; inside the transaction that ran `lockAndWait` on them. */
   async count(trx: Db, rules: RateRule[], now: number): Promise<void> {
-    if (rules.length > 0) await trx.insertInto("rateEvents").values(rules.map((rule) => ({ key: rule.key, at: now }))).execute();
+    if (rules.length > 0)
+      await trx
+        .insertInto("rateEvents")
+        .values(rules.map((rule) => ({ key: rule.key, at: now })))
+        .execute();
   }
 
   /** Forgets keys idle longer than `olderThanMs` (their events are older still). */

@@ -96,8 +96,13 @@ describe("uploading an image", () => {
       const attachment = await uploaded(server, chatId, await solidImage(format), { token: token(alice), name: "photo.txt", type: "text/plain" });
       assert.equal(attachment.kind, "image", format);
     }
-    const frame = (r: number) => sharp({ create: { width: 40, height: 30, channels: 3, background: { r, g: 0, b: 0 } } }).png().toBuffer();
-    const gif = await sharp([await frame(255), await frame(0), await frame(128)], { join: { animated: true } }).gif().toBuffer();
+    const frame = (r: number) =>
+      sharp({ create: { width: 40, height: 30, channels: 3, background: { r, g: 0, b: 0 } } })
+        .png()
+        .toBuffer();
+    const gif = await sharp([await frame(255), await frame(0), await frame(128)], { join: { animated: true } })
+      .gif()
+      .toBuffer();
     const attachment = await uploaded(server, chatId, gif, { token: token(alice), name: "dance.gif" });
     assert.deepEqual([attachment.kind, attachment.width, attachment.height], ["image", 40, 30]);
     const meta = await sharp((await download(server, attachment.url, token(alice))).data).metadata();
@@ -141,7 +146,10 @@ describe("uploading a file", () => {
     assert.equal(response.status, 200);
     assert.ok(served.equals(data), "byte-exact");
     assert.equal(response.headers.get("content-type"), "application/octet-stream");
-    assert.equal(response.headers.get("content-disposition"), `attachment; filename="Quarterly report (final).pdf"; filename*=UTF-8''Quarterly%20report%20%28final%29.pdf`);
+    assert.equal(
+      response.headers.get("content-disposition"),
+      `attachment; filename="Quarterly report (final).pdf"; filename*=UTF-8''Quarterly%20report%20%28final%29.pdf`,
+    );
     assert.equal(response.headers.get("accept-ranges"), "bytes");
     assert.equal((await download(server, `${attachment.url}/thumb`, token(alice))).response.status, 404, "files have no thumbnail");
 
@@ -261,7 +269,12 @@ describe("who gets what", () => {
     assert.equal(unknown.code, "CHAT_NOT_FOUND");
     assert.deepEqual([notMine.status, notMine.body], [unknown.status, unknown.body]);
     const { contentType, head } = multipartFraming();
-    const big = await rawUpload(server, `/api/chats/${chatId}/attachments`, token(eve), { contentType, contentLength: 10 * 1024 * 1024, chunks: [head], hold: true });
+    const big = await rawUpload(server, `/api/chats/${chatId}/attachments`, token(eve), {
+      contentType,
+      contentLength: 10 * 1024 * 1024,
+      chunks: [head],
+      hold: true,
+    });
     assert.equal(big.status, 404, "answered without waiting for the body");
   });
 
@@ -278,7 +291,12 @@ describe("who gets what", () => {
         const reply = await uploadTo(server, theirChat, Buffer.from("x"), { token: token(user) });
         assert.deepEqual([reply.status, reply.code], [403, "CHAT_NOT_CONNECTED"], `${end}: ${user.email}`);
         const { contentType, head } = multipartFraming();
-        const big = await rawUpload(server, `/api/chats/${theirChat}/attachments`, token(user), { contentType, contentLength: 10 * 1024 * 1024, chunks: [head], hold: true });
+        const big = await rawUpload(server, `/api/chats/${theirChat}/attachments`, token(user), {
+          contentType,
+          contentLength: 10 * 1024 * 1024,
+          chunks: [head],
+          hold: true,
+        });
         assert.equal(big.status, 403, "answered without waiting for the body");
       }
       assert.equal(await rowCount(), rows, "nothing stored");
@@ -338,8 +356,13 @@ describe("removal", () => {
     const unsent = await uploaded(server, chatId, await solidImage("png"), { token: token(alice) });
     const sent = await uploaded(server, chatId, Buffer.from("kept"), { token: token(alice) });
     await send([sent.id]);
-    const keys = await server.app.database.db.selectFrom("attachments").select(["id", "storageKey", "thumbKey"]).where("id", "in", [unsent.id, sent.id]).execute();
-    const filesOf = (id: string) => keys.filter((k) => k.id === id).flatMap((k) => [k.storageKey, k.thumbKey ?? ""].filter(Boolean).map((key) => join(server.dataDir, "uploads", key)));
+    const keys = await server.app.database.db
+      .selectFrom("attachments")
+      .select(["id", "storageKey", "thumbKey"])
+      .where("id", "in", [unsent.id, sent.id])
+      .execute();
+    const filesOf = (id: string) =>
+      keys.filter((k) => k.id === id).flatMap((k) => [k.storageKey, k.thumbKey ?? ""].filter(Boolean).map((key) => join(server.dataDir, "uploads", key)));
     assert.equal(filesOf(unsent.id).length, 2);
     server.clock.advance(23 * 60 * 60_000);
     assert.equal(await server.app.attachments.sweep(), 0, "not yet");

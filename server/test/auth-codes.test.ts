@@ -383,7 +383,11 @@ describe("sign-in is one transaction", () => {
     }
     assert.equal(failed.status, 500);
     assert.equal(codeOf(failed), "INTERNAL");
-    const row = await server.app.database.db.selectFrom("otpChallenges").select(["consumedAt", "attempts"]).where("id", "=", requestId).executeTakeFirstOrThrow();
+    const row = await server.app.database.db
+      .selectFrom("otpChallenges")
+      .select(["consumedAt", "attempts"])
+      .where("id", "=", requestId)
+      .executeTakeFirstOrThrow();
     assert.deepEqual(row, { consumedAt: null, attempts: 0 }, "neither spent nor a try used");
     const signedIn = VerifyCodeResponse.parse((await verify(server, requestId, code)).body);
     assert.equal(signedIn.isNewUser, true);

@@ -94,7 +94,14 @@ describe("sms driver (Twilio-compatible)", () => {
   });
   after(() => new Promise<void>((resolve) => gateway.close(() => resolve())));
 
-  const env = () => ({ OTP_DRIVER: "sms", SMS_URL: gatewayUrl, SMS_ACCOUNT: "AC123", SMS_TOKEN: "secret-token", SMS_FROM: "+15005550006", DEFAULT_REGION: "US" });
+  const env = () => ({
+    OTP_DRIVER: "sms",
+    SMS_URL: gatewayUrl,
+    SMS_ACCOUNT: "AC123",
+    SMS_TOKEN: "secret-token",
+    SMS_FROM: "+15005550006",
+    DEFAULT_REGION: "US",
+  });
 
   test("posts the message like Twilio's API, and the texted code signs in", async () => {
     const server = await startServer({ env: env() });

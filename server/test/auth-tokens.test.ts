@@ -185,7 +185,11 @@ describe("sockets of signed-in users", () => {
     const socket = await TestSocket.hello(server.url, { accessToken: tokens.accessToken });
     await socket.next("AUTHENTICATED");
     // Straight in the database, as another server process would: this process is not told.
-    await server.app.database.db.updateTable("authSessions").set({ revokedAt: server.clock.now(), revokedReason: "logout" }).where("id", "=", tokens.sessionId).execute();
+    await server.app.database.db
+      .updateTable("authSessions")
+      .set({ revokedAt: server.clock.now(), revokedReason: "logout" })
+      .where("id", "=", tokens.sessionId)
+      .execute();
     const started = Date.now();
     assert.equal(await socket.failure(5000), "AUTH_SESSION_REVOKED");
     assert.ok(Date.now() - started <= 5000);

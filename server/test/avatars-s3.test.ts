@@ -24,15 +24,25 @@ describe("S3-compatible storage", () => {
     const { tokens } = await signIn(server);
     const form = new FormData();
     form.append("file", new Blob([await solidImage("png")]), "a.png");
-    const response = await fetch(`${server.url}/api/users/me/avatar`, { method: "PUT", headers: { authorization: `Bearer ${tokens.accessToken}` }, body: form });
+    const response = await fetch(`${server.url}/api/users/me/avatar`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${tokens.accessToken}` },
+      body: form,
+    });
     assert.equal(response.status, 200);
     const me = Me.parse(await response.json());
     const name = me.avatar?.url.split("/").pop() ?? "";
 
     const puts = s3.requests.filter((r) => r.method === "PUT");
-    assert.deepEqual(puts.map((r) => r.path).sort(), [`/avatars-bucket/avatars/${name}`, `/avatars-bucket/avatars/${name.replace(".webp", "-thumb.webp")}`].sort());
+    assert.deepEqual(
+      puts.map((r) => r.path).sort(),
+      [`/avatars-bucket/avatars/${name}`, `/avatars-bucket/avatars/${name.replace(".webp", "-thumb.webp")}`].sort(),
+    );
     for (const put of puts) {
-      assert.match(String(put.headers.authorization), /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/s3\/aws4_request, SignedHeaders=.*, Signature=[0-9a-f]{64}$/);
+      assert.match(
+        String(put.headers.authorization),
+        /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/s3\/aws4_request, SignedHeaders=.*, Signature=[0-9a-f]{64}$/,
+      );
       assert.equal(put.headers["content-type"], "image/webp");
       assert.ok(put.headers["x-amz-content-sha256"] || put.headers["x-amz-decoded-content-length"]);
     }
@@ -77,7 +87,10 @@ describe("S3-compatible storage", () => {
     const mark = server.logs.length;
     assert.match(await abortMidDownload(server, file.url, a.tokens.accessToken), /^HTTP\/1\.1 200/);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.deepEqual(server.logs.slice(mark).filter((line) => line.level >= 50 || JSON.stringify(line).includes("stack")), []);
+    assert.deepEqual(
+      server.logs.slice(mark).filter((line) => line.level >= 50 || JSON.stringify(line).includes("stack")),
+      [],
+    );
     assert.ok((await download(server, file.url, a.tokens.accessToken)).data.equals(data));
   });
 });

@@ -24,7 +24,7 @@ async function upload(data: Buffer, options: { name?: string; type?: string; fie
     headers: { authorization: `Bearer ${options.token ?? user.tokens.accessToken}` },
     body: form,
   });
-  const body = (await response.json());
+  const body = await response.json();
   return { status: response.status, body, code: codeOf({ status: response.status, body, headers: response.headers }) };
 }
 
@@ -148,7 +148,12 @@ describe("avatar upload", () => {
     assert.ok(added.length > 0);
     for (const file of added) assert.match(relative(server.dataDir, file), /^uploads\/avatars\/[A-Za-z0-9_-]{22}(-thumb)?\.webp$/);
     assert.equal(existsSync(join(server.dataDir, "..", "evil.png")), false);
-    for (const path of ["/api/media/avatars/..%2F..%2Fsecret.key", "/api/media/avatars/%2e%2e%2fsecret.key", "/api/media/avatars/secret.key", "/api/media/avatars/....webp"]) {
+    for (const path of [
+      "/api/media/avatars/..%2F..%2Fsecret.key",
+      "/api/media/avatars/%2e%2e%2fsecret.key",
+      "/api/media/avatars/secret.key",
+      "/api/media/avatars/....webp",
+    ]) {
       const { response, data } = await fetchFile(path);
       assert.equal(response.status, 404, path);
       assert.ok(!data.toString().includes("BEGIN") && data.length < 200);

@@ -8,7 +8,14 @@ import { connect, contactsOf, makeUsers, userSocket } from "./support/contacts.t
 import { startServer, type TestServer } from "./support/harness.ts";
 
 let server: TestServer;
-before(async () => (server = await startServer({ authLimits: { sendsPerIp: 10_000 }, contactLimits: { qrIssuesPerUser: 1000, requestsPerUser: 1000 }, chatLimits: { messagesPerSecond: 5, messageBurst: 10 } })));
+before(
+  async () =>
+    (server = await startServer({
+      authLimits: { sendsPerIp: 10_000 },
+      contactLimits: { qrIssuesPerUser: 1000, requestsPerUser: 1000 },
+      chatLimits: { messagesPerSecond: 5, messageBurst: 10 },
+    })),
+);
 after(() => server.close());
 
 /** An error answer with its message kept: the bodies for "not yours" and "not there" must be identical. */
@@ -34,12 +41,30 @@ describe("who may touch a chat", () => {
       assert.equal(codeOf(theirs), "CHAT_NOT_FOUND");
     }
     const pairs: [Record<string, unknown>, Record<string, unknown>][] = [
-      [{ type: "SEND", chatId: chat.id, text: "hi" }, { type: "SEND", chatId: missingChat, text: "hi" }],
-      [{ type: "SEEN", chatId: chat.id, seq: 1 }, { type: "SEEN", chatId: missingChat, seq: 1 }],
-      [{ type: "DELIVERED", chatId: chat.id, seq: 1 }, { type: "DELIVERED", chatId: missingChat, seq: 1 }],
-      [{ type: "EDIT", messageId: message.id, text: "x" }, { type: "EDIT", messageId: missingMessage, text: "x" }],
-      [{ type: "DELETE", messageId: message.id }, { type: "DELETE", messageId: missingMessage }],
-      [{ type: "REACT", messageId: message.id, emoji: "👍" }, { type: "REACT", messageId: missingMessage, emoji: "👍" }],
+      [
+        { type: "SEND", chatId: chat.id, text: "hi" },
+        { type: "SEND", chatId: missingChat, text: "hi" },
+      ],
+      [
+        { type: "SEEN", chatId: chat.id, seq: 1 },
+        { type: "SEEN", chatId: missingChat, seq: 1 },
+      ],
+      [
+        { type: "DELIVERED", chatId: chat.id, seq: 1 },
+        { type: "DELIVERED", chatId: missingChat, seq: 1 },
+      ],
+      [
+        { type: "EDIT", messageId: message.id, text: "x" },
+        { type: "EDIT", messageId: missingMessage, text: "x" },
+      ],
+      [
+        { type: "DELETE", messageId: message.id },
+        { type: "DELETE", messageId: missingMessage },
+      ],
+      [
+        { type: "REACT", messageId: message.id, emoji: "👍" },
+        { type: "REACT", messageId: missingMessage, emoji: "👍" },
+      ],
     ];
     for (const [theirs, none] of pairs) {
       const [x, y] = [await request(socketS, theirs), await request(socketS, none)];

@@ -47,7 +47,9 @@ async function openChat(url: string, a: SeededUser, b: SeededUser): Promise<stri
 async function history(url: string, user: SeededUser, chatId: string): Promise<Held[]> {
   const all: Held[] = [];
   for (;;) {
-    const response = await fetch(`${url}/api/chats/${chatId}/messages?after=${all.at(-1)?.seq ?? 0}&limit=100`, { headers: { authorization: `Bearer ${user.accessToken}` } });
+    const response = await fetch(`${url}/api/chats/${chatId}/messages?after=${all.at(-1)?.seq ?? 0}&limit=100`, {
+      headers: { authorization: `Bearer ${user.accessToken}` },
+    });
     const page = HistoryPage.parse(await response.json());
     all.push(...page.messages);
     if (!page.more || page.messages.length === 0) return all;

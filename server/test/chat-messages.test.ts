@@ -3,12 +3,33 @@ import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { DELETE_WINDOW_MS, EDIT_WINDOW_MS } from "@easyqr/protocol";
 import { codeOf } from "./support/api.ts";
-import { ackOf, allMessages, chatList, chatOf, chatPair, chatsOf, errorOf, historyOf, openChat, received, request, roomyChatLimits, send } from "./support/chat.ts";
+import {
+  ackOf,
+  allMessages,
+  chatList,
+  chatOf,
+  chatPair,
+  chatsOf,
+  errorOf,
+  historyOf,
+  openChat,
+  received,
+  request,
+  roomyChatLimits,
+  send,
+} from "./support/chat.ts";
 import { eventually, userSocket } from "./support/contacts.ts";
 import { startServer, type TestServer } from "./support/harness.ts";
 
 let server: TestServer;
-before(async () => (server = await startServer({ authLimits: { sendsPerIp: 10_000 }, contactLimits: { qrIssuesPerUser: 1000, requestsPerUser: 1000 }, chatLimits: roomyChatLimits })));
+before(
+  async () =>
+    (server = await startServer({
+      authLimits: { sendsPerIp: 10_000 },
+      contactLimits: { qrIssuesPerUser: 1000, requestsPerUser: 1000 },
+      chatLimits: roomyChatLimits,
+    })),
+);
 after(() => server.close());
 
 describe("sending", () => {
@@ -49,7 +70,11 @@ describe("sending", () => {
     assert.equal((await historyOf(server, b, chat.id)).messages.length, 1);
     await send(reconnected, chat.id, "marker");
     await eventually(() => received(socketB).length === 2, "the marker");
-    assert.deepEqual(received(socketB).map((m) => m.text), ["once", "marker"], "the peer got it once");
+    assert.deepEqual(
+      received(socketB).map((m) => m.text),
+      ["once", "marker"],
+      "the peer got it once",
+    );
     reconnected.close();
     socketB.close();
   });
@@ -80,18 +105,32 @@ describe("sending", () => {
     const acked = await Promise.all(senders.map((s, k) => Promise.all((ids[k] ?? []).map((id) => ackOf(s, id, 30_000)))));
     for (const list of acked) {
       const seqs = list.map((x) => x.message?.seq ?? 0);
-      assert.deepEqual(seqs, [...seqs].sort((x, y) => x - y), "each socket's messages keep the order they were sent in");
+      assert.deepEqual(
+        seqs,
+        [...seqs].sort((x, y) => x - y),
+        "each socket's messages keep the order they were sent in",
+      );
     }
     const all = await allMessages(server, a, chat.id);
-    assert.deepEqual(all.map((m) => m.seq), Array.from({ length: 2000 }, (_, i) => i + 1));
+    assert.deepEqual(
+      all.map((m) => m.seq),
+      Array.from({ length: 2000 }, (_, i) => i + 1),
+    );
     // Each socket saw the others' messages as events and its own as acks: together, the stored order.
     for (const [k, s] of senders.entries()) {
       await eventually(() => received(s).length === 1500, `socket ${k} received all`, 20_000);
       const own = new Map((acked[k] ?? []).map((x) => [x.message?.seq ?? 0, x.message?.id]));
       const seen = [...received(s).map((m) => [m.seq, m.id] as const), ...own.entries()].sort(([x], [y]) => x - y);
-      assert.deepEqual(seen.map(([, id]) => id), all.map((m) => m.id));
+      assert.deepEqual(
+        seen.map(([, id]) => id),
+        all.map((m) => m.id),
+      );
       const events = received(s).map((m) => m.seq);
-      assert.deepEqual(events, [...events].sort((x, y) => x - y), "events arrive in seq order");
+      assert.deepEqual(
+        events,
+        [...events].sort((x, y) => x - y),
+        "events arrive in seq order",
+      );
     }
     for (const s of senders) s.close();
   });
@@ -115,7 +154,22 @@ describe("sending", () => {
       const id = randomUUID();
       await db
         .insertInto("attachments")
-        .values({ id, chatId, uploaderId, messageId: null, position: 0, kind: "image", name: "p.jpg", mime: "image/jpeg", size: 10, width: 4, height: 3, storageKey: `k/${id}`, thumbKey: thumb ? `t/${id}` : null, createdAt: now })
+        .values({
+          id,
+          chatId,
+          uploaderId,
+          messageId: null,
+          position: 0,
+          kind: "image",
+          name: "p.jpg",
+          mime: "image/jpeg",
+          size: 10,
+          width: 4,
+          height: 3,
+          storageKey: `k/${id}`,
+          thumbKey: thumb ? `t/${id}` : null,
+          createdAt: now,
+        })
         .execute();
       return id;
     };
@@ -149,9 +203,15 @@ describe("sending", () => {
     const bad = { type: "SEND", id: randomUUID(), chatId: randomUUID(), text: "nowhere" };
     for (const f of [frames[0], bad, frames[1], frames[2], { ...bad, id: randomUUID() }, frames[3]]) socketA.send(f);
     const acks = await Promise.all(frames.map((f) => ackOf(socketA, f.id)));
-    assert.deepEqual(acks.map((x) => x.message?.seq), [1, 2, 3, 4]);
+    assert.deepEqual(
+      acks.map((x) => x.message?.seq),
+      [1, 2, 3, 4],
+    );
     assert.equal(errorOf(await ackOf(socketA, bad.id)), "CHAT_NOT_FOUND");
-    assert.deepEqual((await historyOf(server, b, chat.id)).messages.map((m) => m.text), ["one", "two", "three", "four"]);
+    assert.deepEqual(
+      (await historyOf(server, b, chat.id)).messages.map((m) => m.text),
+      ["one", "two", "three", "four"],
+    );
     socketA.close();
     socketB.close();
   });
@@ -201,16 +261,28 @@ describe("edit, delete, react", () => {
     const { a, b, chat, socketA, socketB } = await chatPair(server, "react");
     const message = await send(socketA, chat.id, "nice?");
     const r1 = await request(socketB, { type: "REACT", messageId: message.id, emoji: "👍" });
-    assert.deepEqual(r1.message?.reactions.map((r) => [r.userId, r.emoji]), [[b.user.id, "👍"]]);
+    assert.deepEqual(
+      r1.message?.reactions.map((r) => [r.userId, r.emoji]),
+      [[b.user.id, "👍"]],
+    );
     const r2 = await request(socketB, { type: "REACT", messageId: message.id, emoji: "❤️" });
-    assert.deepEqual(r2.message?.reactions.map((r) => [r.userId, r.emoji]), [[b.user.id, "❤️"]]);
+    assert.deepEqual(
+      r2.message?.reactions.map((r) => [r.userId, r.emoji]),
+      [[b.user.id, "❤️"]],
+    );
     const r3 = await request(socketA, { type: "REACT", messageId: message.id, emoji: "😂" });
     assert.deepEqual(r3.message?.reactions.map((r) => r.userId).sort(), [a.user.id, b.user.id].sort());
     const same = await request(socketA, { type: "REACT", messageId: message.id, emoji: "😂" });
     assert.equal(same.message?.rev, r3.message?.rev, "the same reaction again changes nothing");
     const removed = await request(socketB, { type: "REACT", messageId: message.id, emoji: null });
-    assert.deepEqual(removed.message?.reactions.map((r) => r.userId), [a.user.id]);
-    assert.deepEqual([r1, r2, r3, removed].map((x) => x.message?.rev), [2, 3, 4, 5]);
+    assert.deepEqual(
+      removed.message?.reactions.map((r) => r.userId),
+      [a.user.id],
+    );
+    assert.deepEqual(
+      [r1, r2, r3, removed].map((x) => x.message?.rev),
+      [2, 3, 4, 5],
+    );
     assert.equal(errorOf(await request(socketB, { type: "REACT", messageId: message.id, emoji: "not an emoji" })), "VALIDATION");
     assert.equal((await chatOf(server, a, chat.id)).rev, 5);
     socketA.close();
@@ -237,12 +309,21 @@ describe("chats", () => {
       await send(socketA, c.id, `m${i}`);
     }
     const list = await chatList(server, a);
-    assert.deepEqual(list.chats.map((c) => c.id), [extra[1]?.id, extra[0]?.id, chat.id]);
+    assert.deepEqual(
+      list.chats.map((c) => c.id),
+      [extra[1]?.id, extra[0]?.id, chat.id],
+    );
     assert.equal(list.next, null);
     const first = await chatList(server, a, "?limit=2");
-    assert.deepEqual(first.chats.map((c) => c.id), [extra[1]?.id, extra[0]?.id]);
+    assert.deepEqual(
+      first.chats.map((c) => c.id),
+      [extra[1]?.id, extra[0]?.id],
+    );
     const second = await chatList(server, a, `?limit=2&before=${first.next}`);
-    assert.deepEqual(second.chats.map((c) => c.id), [chat.id]);
+    assert.deepEqual(
+      second.chats.map((c) => c.id),
+      [chat.id],
+    );
     assert.equal((await chatsOf(server, a).list("?limit=0")).status, 400);
     for (const s of [socketA, socketB, ...others.flatMap((o) => [o.socketA, o.socketB])]) s.close();
   });

@@ -105,8 +105,10 @@ const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 for (const racing of [false, true]) {
   const title = racing ? "changes racing on the same messages" : "changes to different messages";
-  test(`sends, edits, deletes and reactions from four sockets on one chat (${title}): every socket hears the chat's revs 1, 2, 3 … in order and ends with what a fresh fetch shows`, { timeout: 120_000 }, (t) =>
-    stormTest(t, racing),
+  test(
+    `sends, edits, deletes and reactions from four sockets on one chat (${title}): every socket hears the chat's revs 1, 2, 3 … in order and ends with what a fresh fetch shows`,
+    { timeout: 120_000 },
+    (t) => stormTest(t, racing),
   );
 }
 
@@ -151,7 +153,8 @@ async function stormTest(t: TestContext, racing: boolean): Promise<void> {
       if (e.error) refused.set(what, (refused.get(what) ?? 0) + 1);
     }
     const unanswered = [...client.frames].filter(([id]) => !answers.has(id)).map(([, type]) => type);
-    if (unanswered.length > 0) failures.push(`${client.name}: ${unanswered.length} of ${client.frames.size} frames unanswered (${[...new Set(unanswered)].join(", ")})`);
+    if (unanswered.length > 0)
+      failures.push(`${client.name}: ${unanswered.length} of ${client.frames.size} frames unanswered (${[...new Set(unanswered)].join(", ")})`);
     const { problems } = replay(client, chat.id);
     if (problems.length > 0) failures.push(`${client.name}: ${problems.length} heard out of rev order, first: ${problems.slice(0, 3).join("; ")}`);
   }
@@ -164,7 +167,11 @@ async function stormTest(t: TestContext, racing: boolean): Promise<void> {
   assert.equal(fresh.length, PER * clients.length);
   for (const client of clients) {
     const { view, revs } = replay(client, chat.id);
-    assert.deepEqual(revs, Array.from({ length: finalRev ?? 0 }, (_, i) => i + 1), `${client.name} heard every rev once`);
+    assert.deepEqual(
+      revs,
+      Array.from({ length: finalRev ?? 0 }, (_, i) => i + 1),
+      `${client.name} heard every rev once`,
+    );
     assert.deepEqual(
       [...view.values()].sort((x, y) => x.seq - y.seq),
       fresh,

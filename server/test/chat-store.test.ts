@@ -62,7 +62,21 @@ async function pair(): Promise<{ chatId: string; low: string; high: string }> {
 
 function message(chatId: string, senderId: string, seq: number, fields: Partial<MessageRow> = {}): MessageRow {
   const id = uuidv7(now + seq);
-  return { id, chatId, seq, rev: seq, senderId, clientId: id, text: `m${seq}`, replyToId: null, createdAt: now + seq, editedAt: null, deletedAt: null, changedAt: null, ...fields };
+  return {
+    id,
+    chatId,
+    seq,
+    rev: seq,
+    senderId,
+    clientId: id,
+    text: `m${seq}`,
+    replyToId: null,
+    createdAt: now + seq,
+    editedAt: null,
+    deletedAt: null,
+    changedAt: null,
+    ...fields,
+  };
 }
 
 /** Writes messages as a send batch does, with the chat's counters after them. */
@@ -74,7 +88,9 @@ async function sendAll(chatId: string, low: string, rows: MessageRow[]): Promise
     const last = rows.at(-1);
     if (last) {
       const lowUnread = rows.filter((r) => r.senderId !== low).length;
-      await tx.updateChats(now, [{ id: chatId, lastSeq: last.seq, rev: last.rev, lastMessageId: last.id, userLow: low, lowUnread, highUnread: rows.length - lowUnread }]);
+      await tx.updateChats(now, [
+        { id: chatId, lastSeq: last.seq, rev: last.rev, lastMessageId: last.id, userLow: low, lowUnread, highUnread: rows.length - lowUnread },
+      ]);
     }
     return inserted;
   });
@@ -106,7 +122,15 @@ describe(`chat store (${engine})`, () => {
     const rows = [message(chatId, low, 1), message(chatId, high, 2), message(chatId, low, 3)];
     assert.equal(await sendAll(chatId, low, rows), 3);
     await store.read(async (tx) => {
-      assert.deepEqual(await tx.chat(chatId), { id: chatId, userLow: low, userHigh: high, createdAt: now, lastSeq: 3, rev: 3, lastMessageId: rows[2]?.id ?? null });
+      assert.deepEqual(await tx.chat(chatId), {
+        id: chatId,
+        userLow: low,
+        userHigh: high,
+        createdAt: now,
+        lastSeq: 3,
+        rev: 3,
+        lastMessageId: rows[2]?.id ?? null,
+      });
       assert.equal((await tx.member(chatId, low))?.unread, 1);
       assert.equal((await tx.member(chatId, high))?.unread, 2);
       assert.deepEqual(await tx.message(rows[1]?.id ?? ""), rows[1]);
@@ -114,10 +138,7 @@ describe(`chat store (${engine})`, () => {
     });
     const keys = rows.map((r) => ({ senderId: r.senderId, clientId: r.clientId }));
     const earlier = await store.write((tx) => tx.earlier([...keys, { senderId: low, clientId: randomUUID() }]));
-    assert.deepEqual(
-      earlier.map((r) => r.id).sort(),
-      rows.map((r) => r.id).sort(),
-    );
+    assert.deepEqual(earlier.map((r) => r.id).sort(), rows.map((r) => r.id).sort());
     // The same (sender, client id) again is skipped, whatever its id.
     assert.equal(await store.write((tx) => tx.insertMessages([{ ...message(chatId, low, 4), clientId: rows[0]?.clientId ?? "" }])), 0);
   });
@@ -149,7 +170,9 @@ describe(`chat store (${engine})`, () => {
     const original = message(chatId, low, 1);
     const reply = message(chatId, high, 2, { replyToId: original.id });
     await sendAll(chatId, low, [original, reply]);
-    assert.deepEqual(await store.write((tx) => tx.attachments([attachmentId, randomUUID()])), [{ id: attachmentId, chatId, uploaderId: low, messageId: null, position: 0, ...shown }]);
+    assert.deepEqual(await store.write((tx) => tx.attachments([attachmentId, randomUUID()])), [
+      { id: attachmentId, chatId, uploaderId: low, messageId: null, position: 0, ...shown },
+    ]);
     await store.write((tx) => tx.linkAttachments([{ id: attachmentId, messageId: original.id, position: 0 }]));
 
     assert.equal(await store.write((tx) => tx.setReaction({ messageId: original.id, userId: high, emoji: "👍", createdAt: now })), true);
@@ -208,10 +231,7 @@ describe(`chat store (${engine})`, () => {
       const view = await tx.chatView(high, chatId);
       assert.ok(view);
       assert.equal(view.connected, true);
-      assert.deepEqual(
-        [view.peerId, view.theirDeliveredSeq, view.theirSeenSeq, view.unread, view.lastSeq],
-        [low, 3, 1, 1, 3],
-      );
+      assert.deepEqual([view.peerId, view.theirDeliveredSeq, view.theirSeenSeq, view.unread, view.lastSeq], [low, 3, 1, 1, 3]);
       assert.equal(await tx.chatView(empty.low, chatId), undefined);
       assert.deepEqual(
         (await tx.chatViewsBefore(low, Number.MAX_SAFE_INTEGER, 10)).map((c) => c.id),

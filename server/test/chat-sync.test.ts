@@ -7,7 +7,14 @@ import { eventually, userSocket } from "./support/contacts.ts";
 import { startServer, type TestServer } from "./support/harness.ts";
 
 let server: TestServer;
-before(async () => (server = await startServer({ authLimits: { sendsPerIp: 10_000 }, contactLimits: { qrIssuesPerUser: 1000, requestsPerUser: 1000 }, chatLimits: roomyChatLimits })));
+before(
+  async () =>
+    (server = await startServer({
+      authLimits: { sendsPerIp: 10_000 },
+      contactLimits: { qrIssuesPerUser: 1000, requestsPerUser: 1000 },
+      chatLimits: roomyChatLimits,
+    })),
+);
 after(() => server.close());
 
 /** Sends `count` messages without waiting for each ack; resolves when all are acked. */
@@ -110,8 +117,21 @@ describe("catching up", () => {
     await request(socketB, { type: "REACT", messageId: m1.id, emoji: "👍" });
     const answer = await request(socketB, { type: "SYNC", chats: [{ chatId: chat.id, rev: m1.rev }] });
     const changes = answer.sync?.chats[0]?.changes ?? [];
-    assert.deepEqual(changes.map((m) => [m.id, m.rev]), [[m3.id, 3], [m2.id, 5], [m1.id, 6]]);
-    assert.deepEqual(changes, (await historyOf(server, b, chat.id)).messages.slice().sort((x, y) => x.rev - y.rev).filter((m) => m.rev > m1.rev));
+    assert.deepEqual(
+      changes.map((m) => [m.id, m.rev]),
+      [
+        [m3.id, 3],
+        [m2.id, 5],
+        [m1.id, 6],
+      ],
+    );
+    assert.deepEqual(
+      changes,
+      (await historyOf(server, b, chat.id)).messages
+        .slice()
+        .sort((x, y) => x.rev - y.rev)
+        .filter((m) => m.rev > m1.rev),
+    );
     socketA.close();
     socketB.close();
   });
@@ -130,7 +150,10 @@ describe("catching up", () => {
       [fresh[0]!.id, fresh[1]!.id, old[0]!.id, old[4]!.id],
     );
     assert.deepEqual(changes.slice(2), [edited.message, reacted.message]);
-    assert.deepEqual(changes, (await historyOf(server, b, chat.id)).messages.filter((m) => m.rev > cursor).sort((x, y) => x.rev - y.rev));
+    assert.deepEqual(
+      changes,
+      (await historyOf(server, b, chat.id)).messages.filter((m) => m.rev > cursor).sort((x, y) => x.rev - y.rev),
+    );
     socketA.close();
     socketB.close();
   });
@@ -143,12 +166,22 @@ describe("catching up", () => {
     for (let done = 0; done < total; done += 250) await burst(socketA, chat.id, Math.min(250, total - done));
     const back = await userSocket(server, b);
     const answer = await request(back, { type: "SYNC", chats: [{ chatId: chat.id, rev: 1 }] });
-    assert.deepEqual(answer.sync?.chats.map((c) => [c.chat.id, c.resync, c.changes.length]), [[chat.id, true, 0]]);
+    assert.deepEqual(
+      answer.sync?.chats.map((c) => [c.chat.id, c.resync, c.changes.length]),
+      [[chat.id, true, 0]],
+    );
     assert.equal(answer.sync?.chats[0]?.chat.lastSeq, total);
     const fresh = await request(back, { type: "SYNC", chats: [] });
-    assert.deepEqual(fresh.sync?.chats.map((c) => [c.chat.id, c.resync]), [[chat.id, true]], "a chat not named counts as rev 0");
+    assert.deepEqual(
+      fresh.sync?.chats.map((c) => [c.chat.id, c.resync]),
+      [[chat.id, true]],
+      "a chat not named counts as rev 0",
+    );
     const all = await allMessages(server, b, chat.id);
-    assert.deepEqual(all.map((m) => m.seq), Array.from({ length: total }, (_, i) => i + 1));
+    assert.deepEqual(
+      all.map((m) => m.seq),
+      Array.from({ length: total }, (_, i) => i + 1),
+    );
     const ahead = await request(back, { type: "SYNC", chats: [{ chatId: chat.id, rev: total + 10 }] });
     assert.equal(ahead.sync?.chats[0]?.resync, true, "a client ahead of the server starts over");
     for (const s of [socketA, back, other.socketA, other.socketB]) s.close();
@@ -173,7 +206,9 @@ describe("catching up", () => {
     await eventually(() => socketB.events.slice(listenedFrom).filter((e) => e.type === "RECEIPT").length === 2, "b's receipts");
 
     // B's own acks are events for its state too (the sending socket gets ACKs instead of events).
-    const ownAcks = socketB.events.slice(listenedFrom).flatMap((e): ServerEvent[] => (e.type === "ACK" && e.message ? [{ type: "MESSAGE_UPDATED", message: e.message }] : []));
+    const ownAcks = socketB.events
+      .slice(listenedFrom)
+      .flatMap((e): ServerEvent[] => (e.type === "ACK" && e.message ? [{ type: "MESSAGE_UPDATED", message: e.message }] : []));
     const state = applyAll(b.user.id, stale, [...socketB.events.slice(listenedFrom), ...ownAcks].sort(byRev));
     const fresh = { chat: await chatOf(server, b, chat.id), messages: (await historyOf(server, b, chat.id)).messages };
     assert.deepEqual(state.messages, fresh.messages);
@@ -219,7 +254,15 @@ function applyAll(me: string, stale: { chat: Chat; messages: Message[] }, events
     const original = m.replyTo ? messages.get(m.replyTo.id) : undefined;
     if (m.replyTo && original) {
       const deleted = original.deletedAt !== null;
-      messages.set(id, { ...m, replyTo: { ...m.replyTo, text: deleted ? null : (original.text?.slice(0, 200) ?? null), attachment: deleted ? null : (original.attachments[0]?.kind ?? null), deleted } });
+      messages.set(id, {
+        ...m,
+        replyTo: {
+          ...m.replyTo,
+          text: deleted ? null : (original.text?.slice(0, 200) ?? null),
+          attachment: deleted ? null : (original.attachments[0]?.kind ?? null),
+          deleted,
+        },
+      });
     }
   }
   return { chat, messages: [...messages.values()].sort((x, y) => x.seq - y.seq) };

@@ -7,7 +7,13 @@ import { connect, connectionsOf, contactsOf, makeUsers, myQr, ok, requestByQr, r
 import { startServer, type TestServer } from "./support/harness.ts";
 
 let server: TestServer;
-before(async () => (server = await startServer({ authLimits: { sendsPerIp: 10_000 }, contactLimits: { qrIssuesPerUser: 1000, previewsPerUser: 1000, requestsPerUser: 1000, requestsPerPair: 1000 } })));
+before(
+  async () =>
+    (server = await startServer({
+      authLimits: { sendsPerIp: 10_000 },
+      contactLimits: { qrIssuesPerUser: 1000, previewsPerUser: 1000, requestsPerUser: 1000, requestsPerPair: 1000 },
+    })),
+);
 after(() => server.close());
 
 async function users(count: number, base: string): Promise<SignedIn[]> {
@@ -31,7 +37,10 @@ describe("blocking", () => {
     assert.equal((await socketA.next("BLOCK_ADDED")).user.id, b.user.id);
     assert.equal((await socketB.next("CONNECTION_REMOVED")).userId, a.user.id);
     assert.deepEqual(await connectionsOf(server, b), []);
-    assert.deepEqual(ok(await contactsOf(server, a).blocks(), Blocks).users.map((u) => u.id), [b.user.id]);
+    assert.deepEqual(
+      ok(await contactsOf(server, a).blocks(), Blocks).users.map((u) => u.id),
+      [b.user.id],
+    );
     assert.equal((await contactsOf(server, a).block(b.user.id)).status, 204, "blocking twice is fine");
     // Make sure nothing else reached B: a marker event after everything above. What B got is what
     // any removal sends: the removal, and A's card as a stranger sees it (for a chat that still shows it).
@@ -89,7 +98,10 @@ describe("blocking", () => {
     const hidden = await socketA.next("CONTACT_REQUEST_REMOVED", 3000, (e) => e.requestId === theirs);
     assert.equal(hidden.reason, "declined");
     assert.deepEqual(await requestsOf(server, a), { incoming: [], outgoing: [] });
-    assert.deepEqual((await requestsOf(server, c)).outgoing.map((r) => r.id), [theirs]);
+    assert.deepEqual(
+      (await requestsOf(server, c)).outgoing.map((r) => r.id),
+      [theirs],
+    );
     assert.equal(socketC.count("CONTACT_REQUEST_REMOVED"), 0);
     socketA.close();
     socketB.close();
@@ -108,7 +120,10 @@ describe("blocking", () => {
     assert.deepEqual((await requestsOf(server, a)).incoming, [], "requests made while blocked stay hidden");
     const back = ok(await contactsOf(server, a).request({ username: b.user.username ?? "" }), SendContactRequestResponse);
     assert.equal(back.outcome, "connected");
-    assert.deepEqual((await connectionsOf(server, b)).map((c) => c.user.id), [a.user.id]);
+    assert.deepEqual(
+      (await connectionsOf(server, b)).map((c) => c.user.id),
+      [a.user.id],
+    );
     socketA.close();
   });
 
@@ -163,7 +178,10 @@ describe("authorization", () => {
         assert.deepEqual(reply.body, nobody.body, who);
       }
     }
-    assert.deepEqual((await connectionsOf(server, me)).map((c) => c.user.id), [friend.user.id]);
+    assert.deepEqual(
+      (await connectionsOf(server, me)).map((c) => c.user.id),
+      [friend.user.id],
+    );
     assert.deepEqual(await connectionsOf(server, stranger), []);
   });
 });

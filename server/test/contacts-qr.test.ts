@@ -45,7 +45,10 @@ describe("add by QR", () => {
       pending.incoming.map((r) => r.id),
       [sent.request.id],
     );
-    assert.deepEqual((await requestsOf(server, b)).outgoing.map((r) => r.id), [sent.request.id]);
+    assert.deepEqual(
+      (await requestsOf(server, b)).outgoing.map((r) => r.id),
+      [sent.request.id],
+    );
     assert.equal(ok(await contactsOf(server, b).preview(qr.token), QrPreview).relation, "outgoing");
 
     const connection = ok(await contactsOf(server, a).accept(sent.request.id), Connection);
@@ -56,8 +59,14 @@ describe("add by QR", () => {
     }
     assert.equal((await socketA.next("CONNECTION_ADDED")).connection.user.id, b.user.id);
     assert.equal((await socketB.next("CONNECTION_ADDED")).connection.user.id, a.user.id);
-    assert.deepEqual((await connectionsOf(server, a)).map((c) => c.user.id), [b.user.id]);
-    assert.deepEqual((await connectionsOf(server, b)).map((c) => c.user.id), [a.user.id]);
+    assert.deepEqual(
+      (await connectionsOf(server, a)).map((c) => c.user.id),
+      [b.user.id],
+    );
+    assert.deepEqual(
+      (await connectionsOf(server, b)).map((c) => c.user.id),
+      [a.user.id],
+    );
     assert.deepEqual(await requestsOf(server, a), ContactRequests.parse({ incoming: [], outgoing: [] }));
 
     assert.equal(ok(await contactsOf(server, b).preview(qr.token), QrPreview).relation, "connected");
@@ -101,7 +110,11 @@ describe("add by QR", () => {
     assert.notEqual(second.token, first.token);
     const preview = ok(await contactsOf(server, b).preview(first.token), QrPreview);
     assert.equal(preview.expiresAt, server.clock.now() + 30_000, "a replaced token says when its grace ends");
-    assert.equal(ok(await contactsOf(server, b).request({ token: first.token }), SendContactRequestResponse).outcome, "requested", "a scan caught mid-rotation still works");
+    assert.equal(
+      ok(await contactsOf(server, b).request({ token: first.token }), SendContactRequestResponse).outcome,
+      "requested",
+      "a scan caught mid-rotation still works",
+    );
     server.clock.advance(30_000);
     const late = await contactsOf(server, c).request({ token: first.token });
     assert.equal(late.status, 410);

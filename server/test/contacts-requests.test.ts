@@ -21,7 +21,12 @@ async function two(base: string): Promise<[SignedIn, SignedIn]> {
 /** Rows of the connections table for this pair: never more than one. */
 async function connectionRows(a: SignedIn, b: SignedIn): Promise<number> {
   const { userLow, userHigh } = pairOf(a.user.id, b.user.id);
-  const rows = await server.app.database.db.selectFrom("connections").select("createdAt").where("userLow", "=", userLow).where("userHigh", "=", userHigh).execute();
+  const rows = await server.app.database.db
+    .selectFrom("connections")
+    .select("createdAt")
+    .where("userLow", "=", userLow)
+    .where("userHigh", "=", userHigh)
+    .execute();
   return rows.length;
 }
 
@@ -32,7 +37,10 @@ describe("requests", () => {
     const [a, b] = await two("byname");
     const sent = ok(await send(b, { username: (a.user.username ?? "").toUpperCase() }), SendContactRequestResponse);
     assert.equal(sent.outcome, "requested");
-    assert.deepEqual((await requestsOf(server, a)).incoming.map((r) => r.user.id), [b.user.id]);
+    assert.deepEqual(
+      (await requestsOf(server, a)).incoming.map((r) => r.user.id),
+      [b.user.id],
+    );
     const missing = await send(b, { username: "nobody_by_that_name" });
     assert.equal(missing.status, 404);
     assert.equal(codeOf(missing), "USER_NOT_FOUND");
@@ -74,7 +82,10 @@ describe("requests", () => {
       assert.deepEqual(outcomes, ["connected", "requested"], `round ${round}`);
       assert.equal(await connectionRows(a, b), 1);
       assert.deepEqual(await requestsOf(server, a), { incoming: [], outgoing: [] });
-      assert.deepEqual((await connectionsOf(server, b)).map((c) => c.user.id), [a.user.id]);
+      assert.deepEqual(
+        (await connectionsOf(server, b)).map((c) => c.user.id),
+        [a.user.id],
+      );
     }
   });
 
@@ -188,7 +199,10 @@ describe("requests", () => {
 
 describe("rate limits", () => {
   test("requests per user and per pair are limited (429 RATE_LIMITED with Retry-After)", async () => {
-    const limited = await startServer({ authLimits: { sendsPerIp: 10_000 }, contactLimits: { ...roomy, requestsPerUser: 3, requestsPerUserWindowMs: 10 * 60_000, requestsPerPair: 2 } });
+    const limited = await startServer({
+      authLimits: { sendsPerIp: 10_000 },
+      contactLimits: { ...roomy, requestsPerUser: 3, requestsPerUserWindowMs: 10 * 60_000, requestsPerPair: 2 },
+    });
     try {
       const [sender, target, ...others] = await makeUsers(limited, 5, "limit");
       if (!sender || !target) throw new Error("users");

@@ -50,7 +50,10 @@ describe(`database (${engine})`, () => {
 
   test("email, phone and username are unique in the database itself", async () => {
     const db = server.app.database.db;
-    await db.insertInto("users").values(user({ email: "a@example.com", phone: "+442079460000", username: "alice" })).execute();
+    await db
+      .insertInto("users")
+      .values(user({ email: "a@example.com", phone: "+442079460000", username: "alice" }))
+      .execute();
     assert.equal(uniqueViolation(await insertError({ email: "a@example.com" })), "users.email");
     assert.equal(uniqueViolation(await insertError({ phone: "+442079460000" })), "users.phone");
     assert.equal(uniqueViolation(await insertError({ username: "ALICE" })), "users.username_key");
@@ -61,8 +64,18 @@ describe(`database (${engine})`, () => {
 
   test("the database refuses a username key that is not the lower-cased username, and upper-case emails", async () => {
     const db = server.app.database.db;
-    await assert.rejects(db.insertInto("users").values({ ...user({ username: "bob" }), usernameKey: "BOB" }).execute());
-    await assert.rejects(db.insertInto("users").values(user({ email: "Bob@Example.com" })).execute());
+    await assert.rejects(
+      db
+        .insertInto("users")
+        .values({ ...user({ username: "bob" }), usernameKey: "BOB" })
+        .execute(),
+    );
+    await assert.rejects(
+      db
+        .insertInto("users")
+        .values(user({ email: "Bob@Example.com" }))
+        .execute(),
+    );
   });
 
   test("foreign keys are enforced", async () => {
@@ -71,7 +84,17 @@ describe(`database (${engine})`, () => {
     await assert.rejects(
       db
         .insertInto("authSessions")
-        .values({ id: randomUUID(), userId: randomUUID(), createdAt: now, expiresAt: now, lastUsedAt: now, revokedAt: null, revokedReason: null, deviceName: null, devicePlatform: null })
+        .values({
+          id: randomUUID(),
+          userId: randomUUID(),
+          createdAt: now,
+          expiresAt: now,
+          lastUsedAt: now,
+          revokedAt: null,
+          revokedReason: null,
+          deviceName: null,
+          devicePlatform: null,
+        })
         .execute(),
     );
   });
@@ -82,7 +105,10 @@ describe(`database (${engine})`, () => {
     await db.insertInto("users").values(row).execute();
     const back = await db.selectFrom("users").select(["createdAt"]).where("id", "=", row.id).executeTakeFirstOrThrow();
     assert.equal(back.createdAt, row.createdAt);
-    const count = await db.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const count = await db
+      .selectFrom("users")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     assert.equal(typeof count.n, "number");
   });
 

@@ -39,7 +39,10 @@ const drivers: { name: string; start: () => Promise<{ server: TestServer; files:
         utimesSync(join(root, key), time, time);
       };
       const files: Files = {
-        keys: () => filesUnder(root).map((path) => relative(root, path)).sort(),
+        keys: () =>
+          filesUnder(root)
+            .map((path) => relative(root, path))
+            .sort(),
         age,
         plant: (key, ageMs) => {
           mkdirSync(dirname(join(root, key)), { recursive: true });
@@ -63,7 +66,8 @@ const drivers: { name: string; start: () => Promise<{ server: TestServer; files:
           const object = s3.objects.get(path(key));
           if (object) object.modifiedAt = Date.now() - ms;
         },
-        plant: (key, ageMs) => s3.objects.set(path(key), { data: Buffer.from("left behind"), contentType: "image/webp", cacheControl: "", modifiedAt: Date.now() - ageMs }),
+        plant: (key, ageMs) =>
+          s3.objects.set(path(key), { data: Buffer.from("left behind"), contentType: "image/webp", cacheControl: "", modifiedAt: Date.now() - ageMs }),
         remove: (key) => s3.objects.delete(path(key)),
       };
       return { server, files, stop: async () => (await server.close(), await s3.stop()) };
@@ -75,7 +79,12 @@ const randomId = () => randomBytes(16).toString("base64url");
 
 async function setAvatar(server: TestServer, user: SignedIn): Promise<string> {
   const { contentType, body } = multipartBody([{ name: "file", filename: "a.png", data: await solidImage("png") }]);
-  const reply = await rawUpload(server, "/api/users/me/avatar", user.tokens.accessToken, { method: "PUT", contentType, contentLength: body.length, chunks: [body] });
+  const reply = await rawUpload(server, "/api/users/me/avatar", user.tokens.accessToken, {
+    method: "PUT",
+    contentType,
+    contentLength: body.length,
+    chunks: [body],
+  });
   const me = Me.parse(JSON.parse(reply.body));
   return (me.avatar?.url ?? "").split("/").pop()?.replace(".webp", "") ?? "";
 }
@@ -96,7 +105,8 @@ for (const driver of drivers) {
       const bobsAvatar = await setAvatar(server, bob);
       const image = await uploaded(server, chatId, await solidImage("jpeg"), { token: alice.tokens.accessToken });
       const file = await uploaded(server, chatId, Buffer.from("notes"), { token: alice.tokens.accessToken, name: "notes.txt" });
-      const fileKey = (await server.app.database.db.selectFrom("attachments").select("storageKey").where("id", "=", file.id).executeTakeFirstOrThrow()).storageKey;
+      const fileKey = (await server.app.database.db.selectFrom("attachments").select("storageKey").where("id", "=", file.id).executeTakeFirstOrThrow())
+        .storageKey;
       // Old enough to go, were no row pointing to them: only the rows keep them.
       for (const key of files.keys()) files.age(key, 2 * 60 * minute);
 

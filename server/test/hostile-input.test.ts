@@ -82,7 +82,11 @@ describe("hostile socket frames", () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       other.send({ type: "PING", id: "other" });
       await other.next("ACK", 5000, (e) => e.id === "other");
-      assert.equal(flooding.events.some((e) => e.type === "ACK" && e.id === "after-the-flood"), false, "the flooding socket is still paused");
+      assert.equal(
+        flooding.events.some((e) => e.type === "ACK" && e.id === "after-the-flood"),
+        false,
+        "the flooding socket is still paused",
+      );
       await flooding.next("ACK", 10_000, (e) => e.id === "after-the-flood");
       // 20 refusals past the burst of 5, at 10 a second.
       assert.ok(performance.now() - began >= 1500, `${(performance.now() - began).toFixed(0)} ms`);
@@ -123,7 +127,12 @@ describe("hostile socket frames", () => {
 
   test("hostile handshakes close only their own socket", async () => {
     for (const [name, value] of Object.entries(hostileValues)) {
-      for (const hello of [`{"accessToken":${value}}`, `{"code":${value}}`, `{"sessionId":${value},"token":"t"}`, `{"code":"ABCD-EFGH","device":{"name":${value},"platform":"x"}}`]) {
+      for (const hello of [
+        `{"accessToken":${value}}`,
+        `{"code":${value}}`,
+        `{"sessionId":${value},"token":"t"}`,
+        `{"code":"ABCD-EFGH","device":{"name":${value},"platform":"x"}}`,
+      ]) {
         const { TestSocket } = await import("./support/client.ts");
         const socket = await TestSocket.open(server.url);
         socket.send(hello);
@@ -185,7 +194,8 @@ describe("hostile REST input", () => {
     let cases = 0;
     for (const { method, path, operation } of await routes()) {
       for (const parameter of (operation.parameters ?? []).filter((p) => p.in === "query")) {
-        const ask = (value: string) => call(server, method, `${path}?${new URLSearchParams({ [parameter.name]: value }).toString()}`, { token: user.tokens.accessToken });
+        const ask = (value: string) =>
+          call(server, method, `${path}?${new URLSearchParams({ [parameter.name]: value }).toString()}`, { token: user.tokens.accessToken });
         for (const value of [`a${"\u0301".repeat(2_000)}`, "9".repeat(4_000)]) {
           const reply = await ask(value);
           assert.equal(reply.status, 400, `${method} ${path} ?${parameter.name}: ${JSON.stringify(reply.body)}`);

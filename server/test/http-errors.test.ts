@@ -63,7 +63,11 @@ describe("errors Fastify and Node raise themselves come out in the one shape", (
   });
 
   test("a content type no route takes is UNSUPPORTED_MEDIA_TYPE (415)", async () => {
-    const answer = await request("/api/auth/request-code", { method: "POST", body: "email=a@b.c", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const answer = await request("/api/auth/request-code", {
+      method: "POST",
+      body: "email=a@b.c",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
     assert.deepEqual([answer.status, answer.code], [415, "UNSUPPORTED_MEDIA_TYPE"]);
   });
 

@@ -19,13 +19,18 @@ async function bareDatabase(): Promise<{ db: Kysely<unknown>; migrator: Migrator
     await admin.connect();
     await admin.query(`create schema "${schema}"`);
     await admin.end();
-    db = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: store.env.DATABASE_URL, options: `-c search_path="${schema}"` }) }) });
+    db = new Kysely({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: store.env.DATABASE_URL, options: `-c search_path="${schema}"` }) }),
+    });
   } else {
     db = new Kysely({ dialect: new SqliteDialect({ database: new SQLite(join(store.env.DATA_DIR!, "migrations.sqlite")) }) });
   }
   const migrator = new Migrator({ db, provider: { getMigrations: () => Promise.resolve(migrations) }, ...(schema ? { migrationTableSchema: schema } : {}) });
   const indexes = async () => {
-    const query = engine === "postgres" ? sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = ${schema} and tablename = 'messages'` : sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'messages'`;
+    const query =
+      engine === "postgres"
+        ? sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = ${schema} and tablename = 'messages'`
+        : sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'messages'`;
     return (await query.execute(db)).rows.map((r) => r.name).sort();
   };
   return {
@@ -78,7 +83,11 @@ test(`0005_client_id_first (${engine}): the SEND index is ordered by client id f
   const count = async (table: string) => Number((await sql<{ n: number | string }>`select count(*) as n from ${sql.table(table)}`.execute(db)).rows[0]?.n);
   const uniqueColumns = async (): Promise<string[]> => {
     if (engine === "postgres") {
-      const { rows } = await sql<{ def: string }>`select indexdef as def from pg_indexes where tablename = 'messages' and indexdef like '%UNIQUE%client_id%' and schemaname = current_schema()`.execute(db);
+      const { rows } = await sql<{
+        def: string;
+      }>`select indexdef as def from pg_indexes where tablename = 'messages' and indexdef like '%UNIQUE%client_id%' and schemaname = current_schema()`.execute(
+        db,
+      );
       return rows.map((r) => /\((.*)\)/.exec(r.def)?.[1] ?? "");
     }
     const list = await sql<{ name: string; unique: number }>`select name, "unique" from pragma_index_list('messages')`.execute(db);
@@ -96,7 +105,9 @@ test(`0005_client_id_first (${engine}): the SEND index is ordered by client id f
     await sql`insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, created_at, changed_at) values
       ('m1', 'chat', 1, 1, 'ann', 'c1', 'hello', 100, null),
       ('m2', 'chat', 2, 3, 'ben', 'c2', 'hi', 200, 250)`.execute(db);
-    await sql`insert into attachments (id, chat_id, uploader_id, message_id, kind, name, mime, size, storage_key, created_at) values ('a1', 'chat', 'ann', 'm1', 'file', 'f.txt', 'text/plain', 3, 'k1', 100)`.execute(db);
+    await sql`insert into attachments (id, chat_id, uploader_id, message_id, kind, name, mime, size, storage_key, created_at) values ('a1', 'chat', 'ann', 'm1', 'file', 'f.txt', 'text/plain', 3, 'k1', 100)`.execute(
+      db,
+    );
     await sql`insert into reactions (message_id, user_id, emoji, created_at) values ('m1', 'ben', '👍', 150)`.execute(db);
     assert.deepEqual(await uniqueColumns(), ["sender_id, client_id"]);
 
@@ -104,9 +115,14 @@ test(`0005_client_id_first (${engine}): the SEND index is ordered by client id f
     assert.deepEqual(await uniqueColumns(), ["client_id, sender_id"]);
     assert.deepEqual([await count("messages"), await count("attachments"), await count("reactions")], [2, 1, 1]);
     const m2 = await sql<{ text: string; changed_at: number | string }>`select text, changed_at from messages where id = 'm2'`.execute(db);
-    assert.deepEqual(m2.rows.map((r) => [r.text, Number(r.changed_at)]), [["hi", 250]]);
+    assert.deepEqual(
+      m2.rows.map((r) => [r.text, Number(r.changed_at)]),
+      [["hi", 250]],
+    );
     // Still one message per (sender, client id), and the table still owns its children.
-    await assert.rejects(sql`insert into messages (id, chat_id, seq, rev, sender_id, client_id, created_at) values ('m3', 'chat', 3, 4, 'ann', 'c1', 300)`.execute(db));
+    await assert.rejects(
+      sql`insert into messages (id, chat_id, seq, rev, sender_id, client_id, created_at) values ('m3', 'chat', 3, 4, 'ann', 'c1', 300)`.execute(db),
+    );
     if (engine === "sqlite") {
       assert.equal((await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(db)).rows[0]?.foreign_keys, 1);
       const plan = await sql<{ detail: string }>`explain query plan select * from messages where sender_id = 'ann' and client_id = 'c1'`.execute(db);

@@ -7,7 +7,12 @@ let server: TestServer;
 before(async () => (server = await startServer()));
 after(() => server.close());
 
-type Operation = { security?: unknown[]; requestBody?: { content: Record<string, { schema: Record<string, unknown> }> }; responses: Record<string, unknown>; parameters: { name: string; in: string }[] };
+type Operation = {
+  security?: unknown[];
+  requestBody?: { content: Record<string, { schema: Record<string, unknown> }> };
+  responses: Record<string, unknown>;
+  parameters: { name: string; in: string }[];
+};
 type Document = { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } };
 
 describe("OpenAPI", () => {
@@ -67,14 +72,20 @@ describe("OpenAPI", () => {
     assert.equal(verify?.security, undefined);
     assert.deepEqual(doc.paths["/api/users/me"]?.get?.security, [{ bearer: [] }]);
     assert.ok(doc.paths["/api/users/me/avatar"]?.put?.requestBody?.content["multipart/form-data"]);
-    assert.deepEqual(doc.paths["/api/users/username-available"]?.get?.parameters.map((p) => [p.name, p.in]), [["username", "query"]]);
+    assert.deepEqual(
+      doc.paths["/api/users/username-available"]?.get?.parameters.map((p) => [p.name, p.in]),
+      [["username", "query"]],
+    );
     assert.ok(doc.components.schemas.ErrorEnvelope);
     assert.ok(doc.components.schemas["ErrorDetails.RATE_LIMITED"], "the data of an error is documented per code");
   });
 
   test("the server registered exactly the routes of the protocol's table, each where the table says", () => {
     const key = (route: { method: string; path: string }) => `${route.method} ${route.path}`;
-    assert.deepEqual(server.app.router.registered.map(key), routeList(routes).map(({ route }) => key(route)));
+    assert.deepEqual(
+      server.app.router.registered.map(key),
+      routeList(routes).map(({ route }) => key(route)),
+    );
     for (const { route } of routeList(routes)) assert.ok(server.app.http.hasRoute({ method: route.method, url: route.path }), key(route));
   });
 

@@ -59,9 +59,7 @@ describe("tokens", () => {
 
   test("of 100 parallel connects with one token exactly one wins", async () => {
     const session = await createSession(server.url);
-    const phones = await Promise.all(
-      Array.from({ length: 100 }, () => TestSocket.hello(server.url, { sessionId: session.sessionId, token: session.token })),
-    );
+    const phones = await Promise.all(Array.from({ length: 100 }, () => TestSocket.hello(server.url, { sessionId: session.sessionId, token: session.token })));
     const outcomes = await Promise.all(phones.map((p) => p.outcome()));
     assert.equal(outcomes.filter((o) => o === "CONNECTED").length, 1);
     assert.equal(outcomes.filter((o) => o === "PAIR_TOKEN_USED").length, 99);

@@ -9,7 +9,13 @@ import { startServer, type TestServer } from "./support/harness.ts";
 
 const BIO = "Collects antique compasses";
 let server: TestServer;
-before(async () => (server = await startServer({ authLimits: { sendsPerIp: 10_000 }, contactLimits: { qrIssuesPerUser: 1000, previewsPerUser: 1000, requestsPerUser: 1000, requestsPerPair: 1000 } })));
+before(
+  async () =>
+    (server = await startServer({
+      authLimits: { sendsPerIp: 10_000 },
+      contactLimits: { qrIssuesPerUser: 1000, previewsPerUser: 1000, requestsPerUser: 1000, requestsPerPair: 1000 },
+    })),
+);
 after(() => server.close());
 
 async function users(count: number, base: string): Promise<SignedIn[]> {
@@ -140,7 +146,13 @@ describe("profile changes are pushed", () => {
     // The hider blocked the owner: the owner's request to them is hidden, so they hold no card of the owner.
     assert.equal((await contactsOf(server, hider).block(owner.user.id)).status, 204);
     await contactsOf(server, owner).request({ username: hider.user.username ?? "" });
-    const sockets = { friend: await userSocket(server, friend), requester: await userSocket(server, requester), asked: await userSocket(server, asked), outsider: await userSocket(server, outsider), hider: await userSocket(server, hider) };
+    const sockets = {
+      friend: await userSocket(server, friend),
+      requester: await userSocket(server, requester),
+      asked: await userSocket(server, asked),
+      outsider: await userSocket(server, outsider),
+      hider: await userSocket(server, hider),
+    };
 
     await patchMe(owner, { bioVisibility: "everyone" });
     const everyone = async (socket: TestSocket) => (await socket.next("PROFILE_UPDATED", 3000, (e) => e.user.id === owner.user.id)).user;
@@ -179,7 +191,13 @@ describe("profile changes are pushed", () => {
       const reply = end === "remove" ? await contactsOf(server, owner).remove(friend.user.id) : await contactsOf(server, owner).block(friend.user.id);
       assert.equal(reply.status, 204);
       assert.equal((await friendSocket.next("CONNECTION_REMOVED")).userId, owner.user.id);
-      assert.deepEqual((await friendSocket.next("PROFILE_UPDATED")).user, { id: owner.user.id, name: owner.user.name, username: owner.user.username, bio: null, avatar: null });
+      assert.deepEqual((await friendSocket.next("PROFILE_UPDATED")).user, {
+        id: owner.user.id,
+        name: owner.user.name,
+        username: owner.user.username,
+        bio: null,
+        avatar: null,
+      });
       assert.equal((await ownerSocket.next("PROFILE_UPDATED")).user.bio, null);
       ownerSocket.close();
       friendSocket.close();

@@ -31,7 +31,10 @@ describe("scanner mode", () => {
     const input = scanInput("dup");
     for (let i = 0; i < 3; i++) phone.send({ type: "SCAN", scan: input });
     const acks = [await phone.next("ACK"), await phone.next("ACK"), await phone.next("ACK")];
-    assert.deepEqual(acks.map((a) => a.seq), [1, 1, 1]);
+    assert.deepEqual(
+      acks.map((a) => a.seq),
+      [1, 1, 1],
+    );
     await desktop.next("SCAN");
     phone.send({ type: "SCAN", scan: scanInput("marker") });
     assert.equal((await desktop.next("SCAN")).scan.text, "marker", "the duplicate produced no event before the next scan");
@@ -50,11 +53,20 @@ describe("scanner mode", () => {
     const back = await TestSocket.hello(server.url, { sessionId: session.sessionId, desktopToken: session.desktopToken });
     await back.next("CONNECTED");
     const backlog = await back.next("SCANS");
-    assert.deepEqual(backlog.scans.map((s) => s.text), texts);
-    assert.deepEqual(backlog.scans.map((s) => s.seq), texts.map((_, i) => i + 1));
+    assert.deepEqual(
+      backlog.scans.map((s) => s.text),
+      texts,
+    );
+    assert.deepEqual(
+      backlog.scans.map((s) => s.seq),
+      texts.map((_, i) => i + 1),
+    );
     back.send({ type: "SCANS_SINCE", id: "q1", seq: 15 });
     const page = await back.next("SCANS");
-    assert.deepEqual(page.scans.map((s) => s.seq), [16, 17, 18, 19, 20]);
+    assert.deepEqual(
+      page.scans.map((s) => s.seq),
+      [16, 17, 18, 19, 20],
+    );
     assert.equal((await back.next("ACK")).id, "q1");
     assert.equal((await phone.next("CONNECTED")).desktopOnline, true, "the phone sees the desktop back");
     phone.close();
@@ -77,8 +89,14 @@ describe("scanner mode", () => {
 
     const seen: Scan[] = [];
     while (seen.length < 4) seen.push((await desktop.next("SCAN")).scan);
-    assert.deepEqual(seen.map((s) => s.text), ["a", "b", "c", "d"]);
-    assert.deepEqual(seen.map((s) => s.seq), [1, 2, 3, 4]);
+    assert.deepEqual(
+      seen.map((s) => s.text),
+      ["a", "b", "c", "d"],
+    );
+    assert.deepEqual(
+      seen.map((s) => s.seq),
+      [1, 2, 3, 4],
+    );
     resumed.close();
     desktop.close();
   });

@@ -128,7 +128,12 @@ describe("a client that leaves mid-request", () => {
         const before = await leftovers();
         const { contentType, body } = multipartBody([file(Buffer.alloc(2 * 1024 * 1024, 7), "file", "big.bin")]);
         const mark = server.logs.length;
-        await abortMidBody(server, { method: route.method, path: route.path(), token: alice.tokens.accessToken, contentType, contentLength: body.length }, body.subarray(0, sent < 1 ? body.length * sent : sent), waitMs);
+        await abortMidBody(
+          server,
+          { method: route.method, path: route.path(), token: alice.tokens.accessToken, contentType, contentLength: body.length },
+          body.subarray(0, sent < 1 ? body.length * sent : sent),
+          waitMs,
+        );
         const lines = await linesSince(mark);
         assertOneQuietLine(lines);
         assert.equal(lines[0]?.msg, "client went away mid-request");

@@ -37,7 +37,18 @@ describe("profile", () => {
 
   test("limits: name 1–64, username 3–32 of a-z 0-9 _, bio ≤ 140", async () => {
     const { tokens } = await signIn(server);
-    const bad = [{ name: "" }, { name: "   " }, { name: "x".repeat(65) }, { username: "ab" }, { username: "x".repeat(33) }, { username: "bad-name" }, { username: "bad name" }, { username: "émile" }, { bio: "x".repeat(141) }, { email: "x@y.z" }];
+    const bad = [
+      { name: "" },
+      { name: "   " },
+      { name: "x".repeat(65) },
+      { username: "ab" },
+      { username: "x".repeat(33) },
+      { username: "bad-name" },
+      { username: "bad name" },
+      { username: "émile" },
+      { bio: "x".repeat(141) },
+      { email: "x@y.z" },
+    ];
     for (const body of bad) {
       const reply = await patch(tokens.accessToken, body);
       assert.equal(reply.status, 400, JSON.stringify(body));
@@ -119,7 +130,8 @@ describe("bad input", () => {
 
 describe("changing email or phone", () => {
   const requestChange = (token: string, body: object) => call(server, "POST", "/api/users/me/identifier", { token, body });
-  const confirm = (token: string, requestId: string, code: string) => call(server, "POST", "/api/users/me/identifier/verify", { token, body: { requestId, code } });
+  const confirm = (token: string, requestId: string, code: string) =>
+    call(server, "POST", "/api/users/me/identifier/verify", { token, body: { requestId, code } });
 
   test("a new email becomes the user's only after its code is confirmed", async () => {
     const { tokens, email } = await signIn(server);

@@ -41,16 +41,79 @@ createRoot(root).render(
       <BrowserRouter>
         <Suspense fallback={<Splash />}>
           <Routes>
-            <Route path={paths.landing} element={<LandingRoute><LandingPage /></LandingRoute>} />
-            <Route path={paths.signIn} element={<PublicRoute><SignInPage /></PublicRoute>} />
-            <Route path={paths.code} element={<PublicRoute><CodePage /></PublicRoute>} />
-            <Route path={paths.onboarding} element={<OnboardingRoute><OnboardingPage /></OnboardingRoute>} />
-            <Route path={paths.home} element={<PrivateRoute><HomePage /></PrivateRoute>} />
-            <Route path={paths.chat} element={<PrivateRoute><HomePage /></PrivateRoute>} />
-            <Route path={paths.myQr} element={<PrivateRoute><MyQrPage /></PrivateRoute>} />
-            <Route path={paths.addContact} element={<PrivateRoute><AddContactPage /></PrivateRoute>} />
+            <Route
+              path={paths.landing}
+              element={
+                <LandingRoute>
+                  <LandingPage />
+                </LandingRoute>
+              }
+            />
+            <Route
+              path={paths.signIn}
+              element={
+                <PublicRoute>
+                  <SignInPage />
+                </PublicRoute>
+              }
+            />
+            <Route
+              path={paths.code}
+              element={
+                <PublicRoute>
+                  <CodePage />
+                </PublicRoute>
+              }
+            />
+            <Route
+              path={paths.onboarding}
+              element={
+                <OnboardingRoute>
+                  <OnboardingPage />
+                </OnboardingRoute>
+              }
+            />
+            <Route
+              path={paths.home}
+              element={
+                <PrivateRoute>
+                  <HomePage />
+                </PrivateRoute>
+              }
+            />
+            <Route
+              path={paths.chat}
+              element={
+                <PrivateRoute>
+                  <HomePage />
+                </PrivateRoute>
+              }
+            />
+            <Route
+              path={paths.myQr}
+              element={
+                <PrivateRoute>
+                  <MyQrPage />
+                </PrivateRoute>
+              }
+            />
+            <Route
+              path={paths.addContact}
+              element={
+                <PrivateRoute>
+                  <AddContactPage />
+                </PrivateRoute>
+              }
+            />
             <Route path="/add" element={<AddLinkPage />} />
-            <Route path={paths.settings} element={<PrivateRoute><SettingsPage /></PrivateRoute>} />
+            <Route
+              path={paths.settings}
+              element={
+                <PrivateRoute>
+                  <SettingsPage />
+                </PrivateRoute>
+              }
+            />
             {/* Pairing and the scanner need no account. */}
             <Route path="/desktop" element={<DesktopPage />} />
             <Route path="/scan" element={<ScanPage />} />

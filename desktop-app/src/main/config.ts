@@ -66,11 +66,7 @@ export function parseConfig(input: { argv: readonly string[]; env: Readonly<Reco
   const fromArg = serverArgument(input.argv);
   const fromEnv = input.env["EASYQR_SERVER"];
   const [raw, source]: [string, ConfigSource] =
-    fromArg !== undefined
-      ? [fromArg, "argument"]
-      : fromEnv !== undefined && fromEnv.trim() !== ""
-        ? [fromEnv, "environment"]
-        : [DEFAULT_SERVER, "default"];
+    fromArg !== undefined ? [fromArg, "argument"] : fromEnv !== undefined && fromEnv.trim() !== "" ? [fromEnv, "environment"] : [DEFAULT_SERVER, "default"];
 
   const parsed = ServerUrl.safeParse(raw);
   if (!parsed.success) {

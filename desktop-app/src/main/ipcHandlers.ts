@@ -1,15 +1,7 @@
 // Main-process side of the IPC map: every handler checks who is calling,
 // parses the request, runs, and parses its own response before it leaves.
 // Pure (no `electron` import): registerIpc.ts passes in ipcMain.handle.
-import {
-  IpcError,
-  ipcChannels,
-  parseIpcRequest,
-  parseIpcResponse,
-  type IpcChannel,
-  type IpcRequest,
-  type IpcResponse,
-} from "../ipc.ts";
+import { IpcError, ipcChannels, parseIpcRequest, parseIpcResponse, type IpcChannel, type IpcRequest, type IpcResponse } from "../ipc.ts";
 
 /** The part of Electron's IpcMainInvokeEvent these handlers read. */
 export type IpcInvokeEvent = {
@@ -28,11 +20,7 @@ export type IpcListener = (event: IpcInvokeEvent, raw: unknown) => Promise<unkno
  * call (no iframes, no other origin that got into the window), the request is
  * parsed with the channel's schema, and so is the response.
  */
-export function createIpcListener<C extends IpcChannel>(
-  channel: C,
-  handler: IpcHandler<C>,
-  isTrustedUrl: (url: string) => boolean,
-): IpcListener {
+export function createIpcListener<C extends IpcChannel>(channel: C, handler: IpcHandler<C>, isTrustedUrl: (url: string) => boolean): IpcListener {
   return async (event, raw) => {
     const frame = event.senderFrame;
     if (!frame || frame.parent !== null || !isTrustedUrl(frame.url)) {
@@ -54,11 +42,7 @@ export function registerIpcHandlers(
   }
 }
 
-function listenerFor<C extends IpcChannel>(
-  channel: C,
-  handlers: IpcHandlers,
-  isTrustedUrl: (url: string) => boolean,
-): IpcListener {
+function listenerFor<C extends IpcChannel>(channel: C, handlers: IpcHandlers, isTrustedUrl: (url: string) => boolean): IpcListener {
   const handler: IpcHandler<C> = handlers[channel];
   return createIpcListener(channel, handler, isTrustedUrl);
 }

@@ -84,7 +84,10 @@ test(`at most ${MAX_OPEN_NOTIFICATIONS} at once: a flood closes the oldest`, () 
   const { notifier, made } = setup();
   for (let i = 0; i < 100; i += 1) notifier.show({ tag: `chat-${i}`, title: "Spam", body: String(i) });
   const open = made.filter((n) => n.state === "shown").map((n) => n.content.body);
-  assert.deepEqual(open, Array.from({ length: MAX_OPEN_NOTIFICATIONS }, (_, i) => String(100 - MAX_OPEN_NOTIFICATIONS + i)));
+  assert.deepEqual(
+    open,
+    Array.from({ length: MAX_OPEN_NOTIFICATIONS }, (_, i) => String(100 - MAX_OPEN_NOTIFICATIONS + i)),
+  );
 });
 
 test("a notification the user dismissed leaves room, and is not closed again", () => {

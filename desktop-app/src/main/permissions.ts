@@ -10,10 +10,6 @@ import { isServerUrl } from "./urlPolicy.ts";
  */
 export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(["clipboard-sanitized-write"]);
 
-export function isPermissionAllowed(
-  permission: string,
-  requestingUrl: string,
-  scope: Pick<DesktopConfig, "origin" | "basePath">,
-): boolean {
+export function isPermissionAllowed(permission: string, requestingUrl: string, scope: Pick<DesktopConfig, "origin" | "basePath">): boolean {
   return ALLOWED_PERMISSIONS.has(permission) && isServerUrl(requestingUrl, scope);
 }

@@ -48,7 +48,15 @@ test("the page's bad arguments never reach the main process", async () => {
   const { bridge, sent } = fakeMain({ "notification:show": { shown: true }, "badge:set": { ok: true } });
   // The page is remote content: it can call the bridge with anything.
   const notifyAnything = bridge.showNotification as (notification: unknown) => Promise<boolean>;
-  for (const bad of [42, null, undefined, "Hello", { tag: "chat-1", title: 1, body: "x" }, { tag: "", title: "Ann", body: "x" }, { tag: "chat-1", title: "Ann", body: "x", icon: "file:///x" }]) {
+  for (const bad of [
+    42,
+    null,
+    undefined,
+    "Hello",
+    { tag: "chat-1", title: 1, body: "x" },
+    { tag: "", title: "Ann", body: "x" },
+    { tag: "chat-1", title: "Ann", body: "x", icon: "file:///x" },
+  ]) {
     await assert.rejects(notifyAnything(bad), { code: "IPC_INVALID_REQUEST" }, JSON.stringify(bad));
   }
   const badgeAnything = bridge.setBadgeCount as (count: unknown) => Promise<void>;

@@ -2,7 +2,15 @@
 // Pure (no `electron` import): preload.ts passes in ipcRenderer.invoke.
 // The page is remote content, so every argument is parsed before it is sent
 // and every answer is parsed before the page sees it.
-import { MAX_NOTIFICATION_BODY, MAX_NOTIFICATION_TITLE, parseIpcRequest, parseIpcResponse, type IpcChannel, type IpcRequest, type IpcResponse } from "../ipc.ts";
+import {
+  MAX_NOTIFICATION_BODY,
+  MAX_NOTIFICATION_TITLE,
+  parseIpcRequest,
+  parseIpcResponse,
+  type IpcChannel,
+  type IpcRequest,
+  type IpcResponse,
+} from "../ipc.ts";
 
 /** The global name the bridge is exposed under. The web client feature-detects it. */
 export const BRIDGE_KEY = "easyqrDesktop";

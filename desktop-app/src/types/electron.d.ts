@@ -72,9 +72,7 @@ export type HandlerDetails = {
   readonly disposition: "default" | "foreground-tab" | "background-tab" | "new-window" | "other";
 };
 
-export type WindowOpenHandlerResponse =
-  | { action: "deny" }
-  | { action: "allow"; overrideBrowserWindowOptions?: BrowserWindowConstructorOptions };
+export type WindowOpenHandlerResponse = { action: "deny" } | { action: "allow"; overrideBrowserWindowOptions?: BrowserWindowConstructorOptions };
 
 export type PermissionRequestDetails = {
   readonly requestingUrl: string;
@@ -89,24 +87,10 @@ export type PermissionCheckDetails = {
 
 export type Session = {
   setPermissionRequestHandler(
-    handler:
-      | ((
-          webContents: WebContents,
-          permission: string,
-          callback: (permissionGranted: boolean) => void,
-          details: PermissionRequestDetails,
-        ) => void)
-      | null,
+    handler: ((webContents: WebContents, permission: string, callback: (permissionGranted: boolean) => void, details: PermissionRequestDetails) => void) | null,
   ): void;
   setPermissionCheckHandler(
-    handler:
-      | ((
-          webContents: WebContents | null,
-          permission: string,
-          requestingOrigin: string,
-          details: PermissionCheckDetails,
-        ) => boolean)
-      | null,
+    handler: ((webContents: WebContents | null, permission: string, requestingOrigin: string, details: PermissionCheckDetails) => boolean) | null,
   ): void;
 };
 
@@ -120,13 +104,7 @@ export type WebContents = {
   on(event: "will-attach-webview", listener: (event: Event) => void): WebContents;
   on(
     event: "did-fail-load",
-    listener: (
-      event: Event,
-      errorCode: number,
-      errorDescription: string,
-      validatedURL: string,
-      isMainFrame: boolean,
-    ) => void,
+    listener: (event: Event, errorCode: number, errorDescription: string, validatedURL: string, isMainFrame: boolean) => void,
   ): WebContents;
 };
 

@@ -11,7 +11,8 @@ export function routePath(route: Pick<Route, "method" | "path">, params?: Values
   return route.path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, (_match, name: string) => {
     const value = params?.[name];
     const text = typeof value === "string" || typeof value === "number" ? String(value) : "";
-    if (text === "" || text === "." || text === "..") throw new Error(`${route.method} ${route.path}: the path parameter ${name} is missing or not a path segment`);
+    if (text === "" || text === "." || text === "..")
+      throw new Error(`${route.method} ${route.path}: the path parameter ${name} is missing or not a path segment`);
     return encodeURIComponent(text);
   });
 }
@@ -22,7 +23,8 @@ export function queryString(query?: Values): string {
   for (const [key, value] of Object.entries(query ?? {})) {
     for (const item of Array.isArray(value) ? (value as unknown[]) : [value]) {
       if (item === undefined || item === null) continue;
-      if (typeof item !== "string" && typeof item !== "number" && typeof item !== "boolean") throw new Error(`the query parameter ${key} is not a string, number or boolean`);
+      if (typeof item !== "string" && typeof item !== "number" && typeof item !== "boolean")
+        throw new Error(`the query parameter ${key} is not a string, number or boolean`);
       search.append(key, String(item));
     }
   }

@@ -1,5 +1,14 @@
 import { ConfirmIdentifierRequest, IdentifierInput, RequestCodeResponse } from "../auth.ts";
-import { AvatarFileParams, Me, PublicUser, UpdateProfileRequest, UsernameAvailability, UsernameAvailabilityQuery, UsernameParams, type Avatar } from "../users.ts";
+import {
+  AvatarFileParams,
+  Me,
+  PublicUser,
+  UpdateProfileRequest,
+  UsernameAvailability,
+  UsernameAvailabilityQuery,
+  UsernameParams,
+  type Avatar,
+} from "../users.ts";
 import { authErrors } from "./common.ts";
 import type { RouteGroup } from "./route.ts";
 import { routePath } from "./url.ts";
@@ -74,7 +83,15 @@ export const usersRoutes = {
     response: Me,
     errors: [...authErrors, "UPLOAD_TOO_LARGE", "UPLOAD_UNSUPPORTED", "UPLOAD_INVALID"],
   },
-  removeAvatar: { method: "DELETE", path: "/api/users/me/avatar", tag: "users", summary: "Remove the avatar", auth: true, response: Me, errors: [...authErrors] },
+  removeAvatar: {
+    method: "DELETE",
+    path: "/api/users/me/avatar",
+    tag: "users",
+    summary: "Remove the avatar",
+    auth: true,
+    response: Me,
+    errors: [...authErrors],
+  },
   // Public and immutable: every upload gets a new random name.
   avatarFile: {
     method: "GET",
@@ -91,5 +108,8 @@ export const usersRoutes = {
 /** Where the server serves an avatar's files (`usersRoutes.avatarFile`): 512 px and 96 px WebP. */
 export function avatarOf(avatarId: string | null): Avatar | null {
   if (!avatarId) return null;
-  return { url: routePath(usersRoutes.avatarFile, { file: `${avatarId}.webp` }), thumbUrl: routePath(usersRoutes.avatarFile, { file: `${avatarId}-thumb.webp` }) };
+  return {
+    url: routePath(usersRoutes.avatarFile, { file: `${avatarId}.webp` }),
+    thumbUrl: routePath(usersRoutes.avatarFile, { file: `${avatarId}-thumb.webp` }),
+  };
 }

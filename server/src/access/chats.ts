@@ -44,7 +44,11 @@ export function readableChat<T extends ChatMembers>(chat: T | undefined, userId:
 }
 
 /** Writing in a chat: a member (else as `readableChat`) still connected with the other (else CHAT_NOT_CONNECTED). */
-export function writableChat<T extends ChatStanding>(chat: T | undefined, userId: string, notFound: () => AppError = chatNotFound): { chat: T; peerId: string } {
+export function writableChat<T extends ChatStanding>(
+  chat: T | undefined,
+  userId: string,
+  notFound: () => AppError = chatNotFound,
+): { chat: T; peerId: string } {
   const readable = readableChat(chat, userId, notFound);
   if (!readable.chat.connected) throw notConnected();
   return readable;
@@ -57,7 +61,12 @@ export function mayStartChat(userId: string, peerId: string, connected: boolean)
 }
 
 /** For code outside chat (attachments): `readableChat` over the query builder. */
-export async function chatReaderOf(db: Db, userId: string, chatId: string, notFound: () => AppError = chatNotFound): Promise<{ chatId: string; peerId: string }> {
+export async function chatReaderOf(
+  db: Db,
+  userId: string,
+  chatId: string,
+  notFound: () => AppError = chatNotFound,
+): Promise<{ chatId: string; peerId: string }> {
   const chat = await db.selectFrom("chats").select(["userLow", "userHigh"]).where("id", "=", chatId).executeTakeFirst();
   return { chatId, peerId: readableChat(chat, userId, notFound).peerId };
 }

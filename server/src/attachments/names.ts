@@ -21,7 +21,12 @@ export function safeFileName(raw: string | undefined, fallback = "file"): string
   const dot = cleaned.lastIndexOf(".");
   const extension = dot > 0 ? [...cleaned.slice(dot)] : [];
   const keep = extension.length > 1 && extension.length <= MAX_EXTENSION_CHARS ? extension : [];
-  return chars.slice(0, MAX_NAME_CHARS - keep.length).join("").trimEnd() + keep.join("");
+  return (
+    chars
+      .slice(0, MAX_NAME_CHARS - keep.length)
+      .join("")
+      .trimEnd() + keep.join("")
+  );
 }
 
 /** The name with its extension replaced (`photo.jpg` → `photo.webp`): a re-encoded image is no longer the original format. */

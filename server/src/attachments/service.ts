@@ -110,7 +110,14 @@ export class AttachmentService {
   /** Before an account is deleted: its chats go with it (cascade), so every attachment of every chat it is in. */
   async removeOfUser(userId: string): Promise<void> {
     await this.removeWhere((db) =>
-      db.deleteFrom("attachments").where("chatId", "in", db.selectFrom("chats").select("id").where((eb) => eb.or([eb("userLow", "=", userId), eb("userHigh", "=", userId)]))),
+      db.deleteFrom("attachments").where(
+        "chatId",
+        "in",
+        db
+          .selectFrom("chats")
+          .select("id")
+          .where((eb) => eb.or([eb("userLow", "=", userId), eb("userHigh", "=", userId)])),
+      ),
     );
   }
 
@@ -122,19 +129,17 @@ export class AttachmentService {
     const cutoff = this.clock.now() - this.limits.unsentTtlMs;
     let removed = 0;
     for (;;) {
-      const ids = await this.db
-        .selectFrom("attachments")
-        .select("id")
-        .where("messageId", "is", null)
-        .where("createdAt", "<", cutoff)
-        .limit(BATCH)
-        .execute();
+      const ids = await this.db.selectFrom("attachments").select("id").where("messageId", "is", null).where("createdAt", "<", cutoff).limit(BATCH).execute();
       if (ids.length === 0) break;
       // `messageId is null` again: a SEND that linked one since the select keeps it.
       removed += await this.removeWhere((db) =>
         db
           .deleteFrom("attachments")
-          .where("id", "in", ids.map((r) => r.id))
+          .where(
+            "id",
+            "in",
+            ids.map((r) => r.id),
+          )
           .where("messageId", "is", null),
       );
       if (ids.length < BATCH) break;
@@ -161,7 +166,10 @@ export class AttachmentService {
     return removed;
   }
 
-  private async store(spooled: Spooled, name: string): Promise<Omit<AttachmentsTable, "id" | "chatId" | "uploaderId" | "messageId" | "position" | "createdAt">> {
+  private async store(
+    spooled: Spooled,
+    name: string,
+  ): Promise<Omit<AttachmentsTable, "id" | "chatId" | "uploaderId" | "messageId" | "position" | "createdAt">> {
     const key = randomBytes(16).toString("base64url");
     const type = sniffChatImage(spooled.head);
     if (!type) {

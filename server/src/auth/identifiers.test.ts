@@ -15,7 +15,16 @@ test("phones become E.164, national numbers read in the default region", () => {
 });
 
 test("invalid phones and national numbers without a region are refused", () => {
-  for (const [phone, region] of [["020 7946 0000", undefined], ["+44 12", undefined], ["12345", "GB"], ["+999 1234567", undefined]] as const) {
-    assert.throws(() => normalizePhone(phone, region), (e: unknown) => e instanceof AppError && e.code === "IDENTIFIER_INVALID", phone);
+  for (const [phone, region] of [
+    ["020 7946 0000", undefined],
+    ["+44 12", undefined],
+    ["12345", "GB"],
+    ["+999 1234567", undefined],
+  ] as const) {
+    assert.throws(
+      () => normalizePhone(phone, region),
+      (e: unknown) => e instanceof AppError && e.code === "IDENTIFIER_INVALID",
+      phone,
+    );
   }
 });

@@ -24,7 +24,5 @@ export function normalizePhone(phone: string, defaultRegion: string | undefined)
 }
 
 export function normalizeIdentifier(input: IdentifierInput, defaultRegion: string | undefined): Identifier {
-  return "email" in input
-    ? { kind: "email", value: normalizeEmail(input.email) }
-    : { kind: "phone", value: normalizePhone(input.phone, defaultRegion) };
+  return "email" in input ? { kind: "email", value: normalizeEmail(input.email) } : { kind: "phone", value: normalizePhone(input.phone, defaultRegion) };
 }

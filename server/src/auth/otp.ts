@@ -72,7 +72,13 @@ export class OtpService {
       })
       .execute();
     try {
-      await this.delivery.send({ kind: identifier.kind, to: identifier.value, code, purpose: scope.purpose, ttlMinutes: Math.round(this.limits.codeTtlMs / 60_000) });
+      await this.delivery.send({
+        kind: identifier.kind,
+        to: identifier.value,
+        code,
+        purpose: scope.purpose,
+        ttlMinutes: Math.round(this.limits.codeTtlMs / 60_000),
+      });
     } catch (error) {
       this.log.error({ err: error, driver: this.delivery.name, requestId: id }, "code delivery failed");
       throw new AppError("AUTH_DELIVERY_FAILED", "The code could not be sent right now; try again in a moment.");
@@ -136,7 +142,10 @@ export class OtpService {
 
   /** Deletes challenges that ended long ago. */
   async sweep(olderThanMs: number): Promise<void> {
-    await this.db.deleteFrom("otpChallenges").where("expiresAt", "<", this.clock.now() - olderThanMs).execute();
+    await this.db
+      .deleteFrom("otpChallenges")
+      .where("expiresAt", "<", this.clock.now() - olderThanMs)
+      .execute();
   }
 
   /** Where a wrong code counts: its IP, and (for a known request) its identifier, from this IP and from all. */

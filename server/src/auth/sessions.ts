@@ -41,9 +41,22 @@ export class SessionService {
     const write = async (trx: Db) => {
       await trx
         .insertInto("authSessions")
-        .values({ id, userId, createdAt: now, expiresAt, lastUsedAt: now, revokedAt: null, revokedReason: null, deviceName: device?.name ?? null, devicePlatform: device?.platform ?? null })
+        .values({
+          id,
+          userId,
+          createdAt: now,
+          expiresAt,
+          lastUsedAt: now,
+          revokedAt: null,
+          revokedReason: null,
+          deviceName: device?.name ?? null,
+          devicePlatform: device?.platform ?? null,
+        })
         .execute();
-      await trx.insertInto("refreshTokens").values({ tokenHash: hashRefreshToken(refreshToken), sessionId: id, createdAt: now, usedAt: null }).execute();
+      await trx
+        .insertInto("refreshTokens")
+        .values({ tokenHash: hashRefreshToken(refreshToken), sessionId: id, createdAt: now, usedAt: null })
+        .execute();
     };
     await (db.isTransaction ? write(db) : db.transaction().execute(write));
     return this.tokensOf({ userId, sessionId: id }, expiresAt, refreshToken);
@@ -76,7 +89,10 @@ export class SessionService {
         .where("usedAt", "is", null)
         .executeTakeFirst();
       if (spent.numUpdatedRows !== 1n) return false;
-      await trx.insertInto("refreshTokens").values({ tokenHash: hashRefreshToken(next), sessionId: found.sessionId, createdAt: now, usedAt: null }).execute();
+      await trx
+        .insertInto("refreshTokens")
+        .values({ tokenHash: hashRefreshToken(next), sessionId: found.sessionId, createdAt: now, usedAt: null })
+        .execute();
       await trx.updateTable("authSessions").set({ lastUsedAt: now }).where("id", "=", found.sessionId).execute();
       return true;
     });
@@ -91,11 +107,7 @@ export class SessionService {
   /** Checks an access token and that its session is still live (revocation takes effect at once). */
   async authenticate(accessToken: string): Promise<AccessClaims> {
     const claims = this.tokens.verify(accessToken);
-    const session = await this.db
-      .selectFrom("authSessions")
-      .select(["userId", "expiresAt", "revokedAt"])
-      .where("id", "=", claims.sessionId)
-      .executeTakeFirst();
+    const session = await this.db.selectFrom("authSessions").select(["userId", "expiresAt", "revokedAt"]).where("id", "=", claims.sessionId).executeTakeFirst();
     if (!session || session.revokedAt !== null || session.userId !== claims.userId) {
       throw new AppError("AUTH_SESSION_REVOKED", "This session has ended; sign in again.");
     }

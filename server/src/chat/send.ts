@@ -106,7 +106,8 @@ async function sendOne(q: ChatStatements, { userId, frame }: SendItem, now: numb
   const attachments: AttachmentRow[] = [];
   for (const id of frame.attachmentIds ?? []) {
     const row = reads.attachments.get(id);
-    const usable = row && row.chatId === chat.id && row.uploaderId === userId && row.messageId === null && !writes.linked.has(id) && !attachments.some((a) => a.id === id);
+    const usable =
+      row && row.chatId === chat.id && row.uploaderId === userId && row.messageId === null && !writes.linked.has(id) && !attachments.some((a) => a.id === id);
     if (!usable) throw new AppError("ATTACHMENT_NOT_FOUND", "An attachment is missing or already sent; upload it again.", { attachmentId: id });
     attachments.push(row);
   }

@@ -160,7 +160,8 @@ export class ChatService {
       mustBeSender(message, userId);
       if (message.deletedAt !== null) throw new AppError("MESSAGE_DELETED", "This message was deleted.");
       writableChat(chat, userId, messageNotFound);
-      if (now - message.createdAt > EDIT_WINDOW_MS) throw new AppError("MESSAGE_EDIT_EXPIRED", "It is too late to edit this message.", { windowMs: EDIT_WINDOW_MS });
+      if (now - message.createdAt > EDIT_WINDOW_MS)
+        throw new AppError("MESSAGE_EDIT_EXPIRED", "It is too late to edit this message.", { windowMs: EDIT_WINDOW_MS });
       return message.text === text ? undefined : { ...message, text, editedAt: now };
     });
   }
@@ -176,7 +177,8 @@ export class ChatService {
     const message = await this.change(userId, messageId, origin, async (q, message, _chat, now) => {
       mustBeSender(message, userId);
       if (message.deletedAt !== null) return undefined;
-      if (now - message.createdAt > DELETE_WINDOW_MS) throw new AppError("MESSAGE_EDIT_EXPIRED", "It is too late to delete this message for everyone.", { windowMs: DELETE_WINDOW_MS });
+      if (now - message.createdAt > DELETE_WINDOW_MS)
+        throw new AppError("MESSAGE_EDIT_EXPIRED", "It is too late to delete this message for everyone.", { windowMs: DELETE_WINDOW_MS });
       await q.removeReactions(message.id);
       return { ...message, text: null, deletedAt: now };
     });
@@ -190,7 +192,8 @@ export class ChatService {
       if (message.deletedAt !== null) throw new AppError("MESSAGE_DELETED", "This message was deleted.");
       writableChat(chat, userId, messageNotFound);
       // The same emoji again writes nothing, and then nothing changed.
-      const changed = emoji === null ? await q.removeReaction(message.id, userId) : await q.setReaction({ messageId: message.id, userId, emoji, createdAt: now });
+      const changed =
+        emoji === null ? await q.removeReaction(message.id, userId) : await q.setReaction({ messageId: message.id, userId, emoji, createdAt: now });
       return changed ? message : undefined;
     });
   }
@@ -306,7 +309,12 @@ export class ChatService {
  * A message and its chat, locked in `turn`, if `userId` is a member (else MESSAGE_NOT_FOUND).
  * The message is read again under the lock: a change committed meanwhile is in it.
  */
-async function lockedMessage(q: ChatStatements, userId: string, messageId: string, turn: Pick<Turn, "mayLock" | "locked">): Promise<{ message: MessageRow; chat: LockedChat }> {
+async function lockedMessage(
+  q: ChatStatements,
+  userId: string,
+  messageId: string,
+  turn: Pick<Turn, "mayLock" | "locked">,
+): Promise<{ message: MessageRow; chat: LockedChat }> {
   const chatId = await q.chatIdOf(messageId);
   if (!chatId) throw messageNotFound();
   await turn.mayLock;

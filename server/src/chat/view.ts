@@ -17,7 +17,11 @@ const PREVIEW_CHARS = 200;
 export async function renderMessages(q: ChatReads, rows: MessageRow[], selector: Selector): Promise<Message[]> {
   if (rows.length === 0) return [];
   const hasReplies = rows.some((r) => r.replyToId !== null);
-  const [attachments, reactions, replies] = await Promise.all([q.attachmentsOf(selector), q.reactionsOf(selector), hasReplies ? q.repliedTo(selector) : Promise.resolve([])]);
+  const [attachments, reactions, replies] = await Promise.all([
+    q.attachmentsOf(selector),
+    q.reactionsOf(selector),
+    hasReplies ? q.repliedTo(selector) : Promise.resolve([]),
+  ]);
   const attachmentsOf = groupBy(attachments, (a) => a.messageId ?? "");
   const reactionsOf = groupBy(reactions, (r) => r.messageId);
   const replyOf = new Map(replies.map((r) => [r.id, r]));
@@ -81,7 +85,14 @@ export async function chatRows(q: ChatReads, userId: string, before: number, lim
 
 export async function chatView(q: ChatReads, row: ChatViewRow): Promise<Chat> {
   const { connected } = row;
-  const peer = { id: row.peerId, name: row.peerName, username: row.peerUsername, bio: row.peerBio, bioVisibility: row.peerBioVisibility, avatarId: row.peerAvatarId };
+  const peer = {
+    id: row.peerId,
+    name: row.peerName,
+    username: row.peerUsername,
+    bio: row.peerBio,
+    bioVisibility: row.peerBioVisibility,
+    avatarId: row.peerAvatarId,
+  };
   return {
     id: row.id,
     peer: profileFor(peer, connected ? "connection" : "stranger"),

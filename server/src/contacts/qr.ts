@@ -25,7 +25,10 @@ export class ContactQrService {
 
   /** A new token for "My QR"; the user's older ones are replaced (they keep working a short grace). */
   async create(userId: string): Promise<ContactQr> {
-    await this.rateLimiter.take([{ key: `contacts:qr:${userId}`, limit: this.limits.qrIssuesPerUser, windowMs: this.limits.qrIssuesWindowMs }], "Too many QR codes were made; wait a little.");
+    await this.rateLimiter.take(
+      [{ key: `contacts:qr:${userId}`, limit: this.limits.qrIssuesPerUser, windowMs: this.limits.qrIssuesWindowMs }],
+      "Too many QR codes were made; wait a little.",
+    );
     const now = this.clock.now();
     const token = newContactToken();
     const expiresAt = now + this.limits.qrTtlMs;
@@ -47,7 +50,10 @@ export class ContactQrService {
 
   /** Whose QR this is, before anything is sent. */
   async preview(viewerId: string, token: string): Promise<QrPreview> {
-    await this.rateLimiter.take([{ key: `contacts:preview:${viewerId}`, limit: this.limits.previewsPerUser, windowMs: this.limits.previewsWindowMs }], "Too many codes were scanned; wait a little.");
+    await this.rateLimiter.take(
+      [{ key: `contacts:preview:${viewerId}`, limit: this.limits.previewsPerUser, windowMs: this.limits.previewsWindowMs }],
+      "Too many codes were scanned; wait a little.",
+    );
     const row = await this.usable(token);
     if (row.userId === viewerId) throw new AppError("CONTACT_SELF", "This is your own QR code.");
     const owner = await userById(this.db, row.userId);
@@ -85,7 +91,10 @@ export class ContactQrService {
 
   /** Forgets tokens that ended longer ago than the retention (late scans of them now read as invalid). */
   async sweep(): Promise<number> {
-    const result = await this.db.deleteFrom("contactQrTokens").where("expiresAt", "<=", this.clock.now() - this.limits.qrRetentionMs).executeTakeFirst();
+    const result = await this.db
+      .deleteFrom("contactQrTokens")
+      .where("expiresAt", "<=", this.clock.now() - this.limits.qrRetentionMs)
+      .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 }

@@ -17,7 +17,21 @@ export function requestOfPair(db: Db, a: string, b: string): Promise<ContactRequ
   return db.selectFrom("contactRequests").selectAll().where("userLow", "=", userLow).where("userHigh", "=", userHigh).executeTakeFirst();
 }
 
-const userColumns = ["id", "email", "phone", "username", "usernameKey", "name", "bio", "bioVisibility", "avatarId", "createdAt", "updatedAt", "lastSeenAt", "lastSeenHiddenAt"] as const;
+const userColumns = [
+  "id",
+  "email",
+  "phone",
+  "username",
+  "usernameKey",
+  "name",
+  "bio",
+  "bioVisibility",
+  "avatarId",
+  "createdAt",
+  "updatedAt",
+  "lastSeenAt",
+  "lastSeenHiddenAt",
+] as const;
 
 /** Everyone `userId` is connected with, and since when. */
 export async function connectedUsers(db: Db, userId: string): Promise<ConnectedUser[]> {
@@ -58,7 +72,13 @@ export type PendingRequest = { request: RequestRow; other: UsersTable };
 
 /** Live requests `userId` sent, and live ones sent to it that it may see (not hidden by a block). */
 export async function pendingRequests(db: Db, userId: string, now: number): Promise<{ incoming: PendingRequest[]; outgoing: PendingRequest[] }> {
-  const requestColumns = ["contactRequests.id as requestId", "contactRequests.fromUserId", "contactRequests.toUserId", "contactRequests.createdAt as requestedAt", "contactRequests.expiresAt as requestExpiresAt"] as const;
+  const requestColumns = [
+    "contactRequests.id as requestId",
+    "contactRequests.fromUserId",
+    "contactRequests.toUserId",
+    "contactRequests.createdAt as requestedAt",
+    "contactRequests.expiresAt as requestExpiresAt",
+  ] as const;
   const incoming = await db
     .selectFrom("contactRequests")
     .innerJoin("users", "users.id", "contactRequests.fromUserId")
@@ -67,7 +87,17 @@ export async function pendingRequests(db: Db, userId: string, now: number): Prom
     .where("contactRequests.toUserId", "=", userId)
     .where("contactRequests.hiddenAt", "is", null)
     .where("contactRequests.expiresAt", ">", now)
-    .where((eb) => eb.not(eb.exists(eb.selectFrom("blocks").select("blocks.createdAt").where("blocks.blockerId", "=", userId).whereRef("blocks.blockedId", "=", "contactRequests.fromUserId"))))
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom("blocks")
+            .select("blocks.createdAt")
+            .where("blocks.blockerId", "=", userId)
+            .whereRef("blocks.blockedId", "=", "contactRequests.fromUserId"),
+        ),
+      ),
+    )
     .orderBy("contactRequests.createdAt", "desc")
     .execute();
   const outgoing = await db
@@ -117,7 +147,9 @@ export async function cardHoldersOf(db: Db, userId: string, now: number): Promis
     .select("fromUserId as other")
     .where("toUserId", "=", userId)
     .where("expiresAt", ">", now)
-    .unionAll(db.selectFrom("contactRequests").select("toUserId as other").where("fromUserId", "=", userId).where("hiddenAt", "is", null).where("expiresAt", ">", now))
+    .unionAll(
+      db.selectFrom("contactRequests").select("toUserId as other").where("fromUserId", "=", userId).where("hiddenAt", "is", null).where("expiresAt", ">", now),
+    )
     .unionAll(db.selectFrom("chats").select("userHigh as other").where("userLow", "=", userId))
     .unionAll(db.selectFrom("chats").select("userLow as other").where("userHigh", "=", userId))
     .execute();

@@ -132,7 +132,11 @@ export class ContactsService {
       me,
       rows.map((r) => r.user),
     );
-    const connections = rows.map(({ user, since }) => ({ user: profileFor(user, "connection"), since, presence: presence.get(user.id) ?? { online: false, lastSeen: null } }));
+    const connections = rows.map(({ user, since }) => ({
+      user: profileFor(user, "connection"),
+      since,
+      presence: presence.get(user.id) ?? { online: false, lastSeen: null },
+    }));
     connections.sort((a, b) => sortKey(a.user).localeCompare(sortKey(b.user)) || a.user.id.localeCompare(b.user.id));
     return { connections };
   }
@@ -179,7 +183,11 @@ export class ContactsService {
     const now = this.clock.now();
     const { userLow, userHigh } = pairOf(userId, otherId);
     const changes = await this.db.transaction().execute(async (trx) => {
-      const added = await trx.insertInto("blocks").values({ blockerId: userId, blockedId: otherId, createdAt: now }).onConflict((oc) => oc.columns(["blockerId", "blockedId"]).doNothing()).executeTakeFirst();
+      const added = await trx
+        .insertInto("blocks")
+        .values({ blockerId: userId, blockedId: otherId, createdAt: now })
+        .onConflict((oc) => oc.columns(["blockerId", "blockedId"]).doNothing())
+        .executeTakeFirst();
       const disconnected = await trx.deleteFrom("connections").where("userLow", "=", userLow).where("userHigh", "=", userHigh).executeTakeFirst();
       const request = await trx.selectFrom("contactRequests").selectAll().where("userLow", "=", userLow).where("userHigh", "=", userHigh).executeTakeFirst();
       if (request?.fromUserId === userId) await trx.deleteFrom("contactRequests").where("id", "=", request.id).execute();
@@ -247,13 +255,20 @@ export class ContactsService {
       .where((eb) => eb.or([eb("fromUserId", "=", userId), eb("toUserId", "=", userId)]))
       .execute();
     await this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom("connections").where((eb) => eb.or([eb("userLow", "=", userId), eb("userHigh", "=", userId)])).execute();
-      await trx.deleteFrom("contactRequests").where((eb) => eb.or([eb("fromUserId", "=", userId), eb("toUserId", "=", userId)])).execute();
+      await trx
+        .deleteFrom("connections")
+        .where((eb) => eb.or([eb("userLow", "=", userId), eb("userHigh", "=", userId)]))
+        .execute();
+      await trx
+        .deleteFrom("contactRequests")
+        .where((eb) => eb.or([eb("fromUserId", "=", userId), eb("toUserId", "=", userId)]))
+        .execute();
     });
     for (const { user } of connections) this.fanout(user.id, { type: "CONNECTION_REMOVED", userId });
     for (const r of requests) {
       const other = r.fromUserId === userId ? r.toUserId : r.fromUserId;
-      if (other === r.fromUserId || r.hiddenAt === null) this.fanout(other, { type: "CONTACT_REQUEST_REMOVED", requestId: r.id, reason: r.fromUserId === userId ? "cancelled" : "declined" });
+      if (other === r.fromUserId || r.hiddenAt === null)
+        this.fanout(other, { type: "CONTACT_REQUEST_REMOVED", requestId: r.id, reason: r.fromUserId === userId ? "cancelled" : "declined" });
     }
   }
 
@@ -275,7 +290,12 @@ export class ContactsService {
     const to = target.userId;
     if (await hasBlocked(trx, from, to)) throw new AppError("CONTACT_BLOCKED", "You blocked this user; unblock them first.");
     const { userLow, userHigh } = pairOf(from, to);
-    const connected = await trx.selectFrom("connections").select("createdAt").where("userLow", "=", userLow).where("userHigh", "=", userHigh).executeTakeFirst();
+    const connected = await trx
+      .selectFrom("connections")
+      .select("createdAt")
+      .where("userLow", "=", userLow)
+      .where("userHigh", "=", userHigh)
+      .executeTakeFirst();
     if (connected) throw new AppError("CONTACT_ALREADY_CONNECTED", "You are already connected.");
     if (target.tokenHash) await this.qr.redeem(trx, target.tokenHash, now);
     const existing = await requestOfPair(trx, from, to);

@@ -16,7 +16,9 @@ const CACHE = "private, max-age=86400";
 /** The upload (multipart, field `file`) and the two downloads, which stream the file. */
 export function attachmentHandlers(attachments: AttachmentService, spool: Spool, limits: AttachmentLimits): Handlers<Routes["attachments"]> {
   const download = async (variant: "main" | "thumb", { principal, params, request, reply }: RouteContext<Routes["attachments"]["file" | "thumb"]>) => {
-    const { attachment, file, range } = await attachments.open(principal.userId, params.attachmentId, variant, (size) => parseRange(request.headers.range, size));
+    const { attachment, file, range } = await attachments.open(principal.userId, params.attachmentId, variant, (size) =>
+      parseRange(request.headers.range, size),
+    );
     const image = attachment.kind === "image";
     void reply
       .header("content-type", image ? "image/webp" : "application/octet-stream")

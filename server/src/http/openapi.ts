@@ -99,7 +99,10 @@ export function registerOpenApi(app: FastifyInstance, table: RouteTable): void {
   app.get("/api/openapi.json", (_request, reply) => reply.header("cache-control", "no-cache").send(build()));
   app.get("/api/docs", (_request, reply) => {
     const rows = routeList(table)
-      .map(({ route: s }) => `<tr><td><code>${s.method}</code></td><td><code>${escape(s.path)}</code></td><td>${s.auth ? "🔒" : ""}</td><td>${escape(s.summary)}</td></tr>`)
+      .map(
+        ({ route: s }) =>
+          `<tr><td><code>${s.method}</code></td><td><code>${escape(s.path)}</code></td><td>${s.auth ? "🔒" : ""}</td><td>${escape(s.summary)}</td></tr>`,
+      )
       .join("\n");
     const html = `<!doctype html><html lang="en"><meta charset="utf-8"><title>EasyQR API</title>
 <style>body{font:14px system-ui,sans-serif;margin:2rem;max-width:70rem}td{padding:.3rem .6rem;vertical-align:top;border-bottom:1px solid #ddd}</style>

@@ -8,7 +8,11 @@ import { authenticate, type Authenticator } from "./auth.ts";
 type Parsed<R, K extends "params" | "query" | "body"> = R extends { readonly [P in K]: infer S extends z.ZodType } ? z.output<S> : undefined;
 
 /** What a handler returns: the JSON answer (as its schema takes it), the reply that sent a file, or nothing (204). */
-export type Answer<R extends Route> = R extends { readonly response: infer S extends z.ZodType } ? z.input<S> : R extends { readonly file: string } ? FastifyReply : void;
+export type Answer<R extends Route> = R extends { readonly response: infer S extends z.ZodType }
+  ? z.input<S>
+  : R extends { readonly file: string }
+    ? FastifyReply
+    : void;
 
 /** What a handler gets: the input parsed with the route's schemas, and who is calling when the route needs a sign-in. */
 export type RouteContext<R extends Route> = {

@@ -24,7 +24,8 @@ export type SoleFile<T> = {
   tooLarge(): AppError;
 };
 
-const invalid = (cause?: unknown) => new AppError("UPLOAD_INVALID", "Send one file as multipart/form-data in the field `file`, and nothing else.", undefined, { cause });
+const invalid = (cause?: unknown) =>
+  new AppError("UPLOAD_INVALID", "Send one file as multipart/form-data in the field `file`, and nothing else.", undefined, { cause });
 
 /**
  * The one file of a multipart upload. Parts come in order, so whether anything follows the file

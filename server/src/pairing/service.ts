@@ -24,9 +24,7 @@ export type Target = { role: "desktop" } | { role: "phone"; phoneId: string };
 export type Publish = (sessionId: string, target: Target, event: ServerEvent) => void;
 
 /** Who a socket is, once its handshake passed. */
-export type Identity =
-  | { role: "desktop"; sessionId: string }
-  | { role: "phone"; sessionId: string; phoneId: string; phoneToken?: string };
+export type Identity = { role: "desktop"; sessionId: string } | { role: "phone"; sessionId: string; phoneId: string; phoneToken?: string };
 
 /** The only code that changes pairing sessions: each change is stored, then announced. */
 export class PairingService {
@@ -321,11 +319,15 @@ export class PairingService {
 
   private announceToPhone(session: PairingSession, phoneId: string, phoneToken?: string): void {
     if (session.status !== "CONNECTED") return;
-    this.publish(session.id, { role: "phone", phoneId }, {
-      ...this.connectedEvent(session, "phone"),
-      phoneId,
-      ...(phoneToken ? { phoneToken } : {}),
-    });
+    this.publish(
+      session.id,
+      { role: "phone", phoneId },
+      {
+        ...this.connectedEvent(session, "phone"),
+        phoneId,
+        ...(phoneToken ? { phoneToken } : {}),
+      },
+    );
   }
 
   private connectedEvent(session: PairingSession, role: "desktop" | "phone") {

@@ -25,7 +25,10 @@ test("a token verifies until its exp, then is PAIR_TOKEN_EXPIRED", () => {
   const { token, jti } = newPairToken(tokens, "sid-1", clock.now() + 150_000);
   assert.deepEqual(tokens.verify(token), { sessionId: "sid-1", jti });
   clock.advance(150_000);
-  assert.equal(codeOf(() => tokens.verify(token)), "PAIR_TOKEN_EXPIRED");
+  assert.equal(
+    codeOf(() => tokens.verify(token)),
+    "PAIR_TOKEN_EXPIRED",
+  );
 });
 
 test("forgeries are PAIR_TOKEN_INVALID: other secret, other algorithm, other audience, no signature", () => {
@@ -41,7 +44,12 @@ test("forgeries are PAIR_TOKEN_INVALID: other secret, other algorithm, other aud
     "a.b.c",
     "",
   ];
-  for (const token of forged) assert.equal(codeOf(() => tokens.verify(token)), "PAIR_TOKEN_INVALID", token);
+  for (const token of forged)
+    assert.equal(
+      codeOf(() => tokens.verify(token)),
+      "PAIR_TOKEN_INVALID",
+      token,
+    );
 });
 
 test("pairing codes are 8 characters of the unambiguous alphabet", () => {

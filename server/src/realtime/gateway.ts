@@ -1,6 +1,17 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { ClientFrame, CloseCode, Handshake, jsonShapeProblem, MAX_FRAME_BYTES, type AckTo, type ErrorAck, type ErrorBody, type ErrorCode, type OkAck } from "@easyqr/protocol";
+import {
+  ClientFrame,
+  CloseCode,
+  Handshake,
+  jsonShapeProblem,
+  MAX_FRAME_BYTES,
+  type AckTo,
+  type ErrorAck,
+  type ErrorBody,
+  type ErrorCode,
+  type OkAck,
+} from "@easyqr/protocol";
 import type { Logger } from "pino";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
@@ -70,7 +81,10 @@ export class Gateway {
       this.o.log.warn({ origin: request.headers.origin, allowed: [...allowed] }, "socket refused: origin not allowed");
       // Upgrade only to say why in the one error shape (a bare 403 reaches a browser as a nameless close); nothing is read.
       this.wss.handleUpgrade(request, socket, head, (ws) =>
-        new Peer(ws, socket).fail({ code: "ORIGIN_FORBIDDEN", message: `Pages of ${request.headers.origin} may not connect here; open ${this.o.publicUrl()}.` }),
+        new Peer(ws, socket).fail({
+          code: "ORIGIN_FORBIDDEN",
+          message: `Pages of ${request.headers.origin} may not connect here; open ${this.o.publicUrl()}.`,
+        }),
       );
       return;
     }

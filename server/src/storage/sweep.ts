@@ -63,7 +63,7 @@ export class FileSweep {
 
     // A key not listed may belong to a row that came after the listing: looked up again below.
     const unlisted: { id: string; key: string }[] = [];
-    for (let afterId = ""; ; ) {
+    for (let afterId = ""; ;) {
       const rows = await folder.rows(this.db, afterId, ROWS_PER_QUERY);
       for (const row of rows) for (const key of row.keys) if (!unclaimed.delete(key)) unlisted.push({ id: row.id, key });
       const last = rows.at(-1);

@@ -76,7 +76,11 @@ export class UsersService {
       lastSeenAt: null,
       lastSeenHiddenAt: null,
     };
-    const inserted = await trx.insertInto("users").values(user).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+    const inserted = await trx
+      .insertInto("users")
+      .values(user)
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
     if (inserted.numInsertedOrUpdatedRows === 1n) return { me: meView(user), created: true };
     const winner = await userByIdentifier(trx, identifier);
     if (!winner) throw new Error(`user ${identifier.kind} conflicted but is not there`);

@@ -45,7 +45,9 @@ export async function download(server: TestServer, path: string, token?: string,
 /** The multipart framing around one file: send `head`, the file's bytes, then `tail`. */
 export function multipartFraming(name = "big.bin", field = "file") {
   const boundary = `----easyqr${randomUUID().replaceAll("-", "")}`;
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return { contentType: `multipart/form-data; boundary=${boundary}`, head, tail };
 }

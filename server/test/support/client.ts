@@ -41,11 +41,7 @@ export class TestSocket {
   }
 
   /** The oldest event of this type not yet taken (and matching `where`, if given). */
-  async next<T extends ServerEvent["type"]>(
-    type: T,
-    timeoutMs = 3000,
-    where: (event: ServerEventOf<T>) => boolean = () => true,
-  ): Promise<ServerEventOf<T>> {
+  async next<T extends ServerEvent["type"]>(type: T, timeoutMs = 3000, where: (event: ServerEventOf<T>) => boolean = () => true): Promise<ServerEventOf<T>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const index = this.events.findIndex((e, i) => !this.taken.has(i) && e.type === type && where(e as ServerEventOf<T>));

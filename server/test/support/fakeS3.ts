@@ -41,7 +41,11 @@ export function fakeS3(pageSize = 3) {
             .writeHead(404, { "content-type": "application/xml" })
             .end(request.method === "HEAD" ? undefined : '<?xml version="1.0"?><Error><Code>NoSuchKey</Code><Message>missing</Message></Error>');
         }
-        const headers = { "content-type": object.contentType, "content-length": object.data.length, "last-modified": new Date(object.modifiedAt).toUTCString() };
+        const headers = {
+          "content-type": object.contentType,
+          "content-length": object.data.length,
+          "last-modified": new Date(object.modifiedAt).toUTCString(),
+        };
         return response.writeHead(200, headers).end(request.method === "HEAD" ? undefined : object.data);
       }
       if (request.method === "DELETE") {

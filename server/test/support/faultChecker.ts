@@ -37,7 +37,8 @@ export function checkChat(a: OutboxClient, b: OutboxClient, history?: Held[]): s
   }
   if (history) {
     if (history.length !== total) problems.push(`${name}: the server's history has ${history.length} messages, the clients ${total}`);
-    for (const m of history) if (a.held.get(m.seq)?.id !== m.id) problems.push(`${name}: history seq ${m.seq} is ${m.id}, the clients hold ${a.held.get(m.seq)?.id ?? "nothing"}`);
+    for (const m of history)
+      if (a.held.get(m.seq)?.id !== m.id) problems.push(`${name}: history seq ${m.seq} is ${m.id}, the clients hold ${a.held.get(m.seq)?.id ?? "nothing"}`);
   }
 
   for (const [sender, recipient] of [
@@ -48,12 +49,14 @@ export function checkChat(a: OutboxClient, b: OutboxClient, history?: Held[]): s
     // Every acknowledged message reached the recipient, as acknowledged.
     for (const [clientId, ack] of sender.acked) {
       const got = recipient.held.get(ack.seq);
-      if (!got || got.id !== ack.id) problems.push(`${name}: ${clientId} acked as seq ${ack.seq} but ${recipient.user.username} holds ${got?.id ?? "nothing"} there`);
+      if (!got || got.id !== ack.id)
+        problems.push(`${name}: ${clientId} acked as seq ${ack.seq} but ${recipient.user.username} holds ${got?.id ?? "nothing"} there`);
     }
     for (const clientId of sender.composed) if (!sender.acked.has(clientId)) problems.push(`${name}: ${clientId} was never acknowledged`);
     // Nothing stored that the sender did not compose.
     for (const m of recipient.held.values()) {
-      if (m.senderId === sender.user.id && !composed.has(m.clientId)) problems.push(`${name}: ${m.clientId} stored but never composed by ${sender.user.username}`);
+      if (m.senderId === sender.user.id && !composed.has(m.clientId))
+        problems.push(`${name}: ${m.clientId} stored but never composed by ${sender.user.username}`);
     }
   }
   if (total !== a.composed.length + b.composed.length) problems.push(`${name}: ${total} messages held, ${a.composed.length + b.composed.length} composed`);

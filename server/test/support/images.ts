@@ -10,7 +10,10 @@ export function solidImage(format: "jpeg" | "png" | "webp", width = 64, height =
 
 /** 300×200, left half red and right half blue, as a JPEG whose EXIF says "rotate 90° clockwise", with a marker in its metadata. */
 export async function rotatedJpeg(marker: string): Promise<Buffer> {
-  const half = (r: number, b: number) => sharp({ create: { width: 150, height: 200, channels: 3, background: { r, g: 0, b } } }).png().toBuffer();
+  const half = (r: number, b: number) =>
+    sharp({ create: { width: 150, height: 200, channels: 3, background: { r, g: 0, b } } })
+      .png()
+      .toBuffer();
   return sharp({ create: { width: 300, height: 200, channels: 3, background: { r: 0, g: 0, b: 0 } } })
     .composite([
       { input: await half(255, 0), left: 0, top: 0 },

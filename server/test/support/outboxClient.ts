@@ -23,7 +23,20 @@ export class OutboxClient {
   readonly held = new Map<number, Held>();
   /** Inconsistencies seen while applying: two messages at one seq, one id at two seqs, one client id acked as two messages. */
   readonly conflicts: string[] = [];
-  readonly counts = { messageEvents: 0, syncChanges: 0, acks: 0, duplicatesDropped: 0, resends: 0, connections: 0, rateLimited: 0, syncs: 0, resyncs: 0, handshakeTimeouts: 0, storedBeforeDrop: 0, acksLost: 0 };
+  readonly counts = {
+    messageEvents: 0,
+    syncChanges: 0,
+    acks: 0,
+    duplicatesDropped: 0,
+    resends: 0,
+    connections: 0,
+    rateLimited: 0,
+    syncs: 0,
+    resyncs: 0,
+    handshakeTimeouts: 0,
+    storedBeforeDrop: 0,
+    acksLost: 0,
+  };
   readonly errors: string[] = [];
   private readonly outbox: Outgoing[] = [];
   private readonly seqOfId = new Map<string, number>();

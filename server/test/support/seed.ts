@@ -48,11 +48,19 @@ export function seedUsers(env: Record<string, string>, count: number, options: {
       lastSeenAt: null,
       lastSeenHiddenAt: null,
     }));
-    for (let i = 0; i < rows.length; i += 500) await db.insertInto("users").values(rows.slice(i, i + 500)).execute();
+    for (let i = 0; i < rows.length; i += 500)
+      await db
+        .insertInto("users")
+        .values(rows.slice(i, i + 500))
+        .execute();
     if (options.connectPairs) {
       const pairs = [];
       for (let i = 0; i + 1 < rows.length; i += 2) pairs.push({ ...pairOf(rows[i]!.id, rows[i + 1]!.id), createdAt: now });
-      for (let i = 0; i < pairs.length; i += 500) await db.insertInto("connections").values(pairs.slice(i, i + 500)).execute();
+      for (let i = 0; i < pairs.length; i += 500)
+        await db
+          .insertInto("connections")
+          .values(pairs.slice(i, i + 500))
+          .execute();
     }
     const sessions = new SessionService(db, accessTokens(secret, systemClock), systemClock, defaultAuthLimits, pino({ level: "silent" }));
     const users: SeededUser[] = [];
@@ -81,7 +89,19 @@ export function seedChatHistory(env: Record<string, string>, a: string, b: strin
       await trx.insertInto("chats").values({ id: chatId, userLow, userHigh, createdAt: start, lastSeq: count, rev: count, lastMessageId: null }).execute();
       await trx
         .insertInto("chatMembers")
-        .values([userLow, userHigh].map((userId) => ({ chatId, userId, deliveredSeq: count, seenSeq: count, unread: 0, activityAt: now, pinnedAt: null, archivedAt: null, mutedUntil: null })))
+        .values(
+          [userLow, userHigh].map((userId) => ({
+            chatId,
+            userId,
+            deliveredSeq: count,
+            seenSeq: count,
+            unread: 0,
+            activityAt: now,
+            pinnedAt: null,
+            archivedAt: null,
+            mutedUntil: null,
+          })),
+        )
         .execute();
       // Ids keep the UUID shape: the chat's first 8 hex digits, then the seq.
       const tag = chatId.slice(0, 8);

@@ -1,5 +1,15 @@
 import { routes } from "@easyqr/protocol";
-import type { AuthTokens, IdentifierInput, LogoutRequest, Me, RequestCodeResponse, UpdateProfileRequest, UsernameAvailability, VerifyCodeRequest, VerifyCodeResponse } from "@easyqr/protocol";
+import type {
+  AuthTokens,
+  IdentifierInput,
+  LogoutRequest,
+  Me,
+  RequestCodeResponse,
+  UpdateProfileRequest,
+  UsernameAvailability,
+  VerifyCodeRequest,
+  VerifyCodeResponse,
+} from "@easyqr/protocol";
 import type { ApiClient } from "./client.ts";
 
 export type AccountsApi = {

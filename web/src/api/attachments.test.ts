@@ -35,7 +35,11 @@ function session(refreshes: { count: number } = { count: 0 }) {
 /** An XMLHttpRequest that answers each request with the next of `answers`, reporting progress first. */
 function fakeXhr(answers: { status: number; body: unknown }[], seen: { url?: string; auth: string[]; body?: unknown }) {
   return (): XhrLike => {
-    type Fake = { status: number; responseText: string; upload: { onprogress: ((e: { loaded: number; total: number; lengthComputable: boolean }) => void) | null } } & Record<string, unknown>;
+    type Fake = {
+      status: number;
+      responseText: string;
+      upload: { onprogress: ((e: { loaded: number; total: number; lengthComputable: boolean }) => void) | null };
+    } & Record<string, unknown>;
     const xhr: Fake & { onload: (() => void) | null; onabort: (() => void) | null } = {
       status: 0,
       responseText: "",
@@ -86,7 +90,15 @@ test("an expired access token is refreshed once and the upload sent again", asyn
   const seen: { auth: string[] } = { auth: [] };
   const refreshes = { count: 0 };
   const expired = { error: { code: "AUTH_TOKEN_EXPIRED", message: "expired" } };
-  const api = attachmentsApi(session(refreshes), { xhr: fakeXhr([{ status: 401, body: expired }, { status: 200, body: attachment }], seen) });
+  const api = attachmentsApi(session(refreshes), {
+    xhr: fakeXhr(
+      [
+        { status: 401, body: expired },
+        { status: 200, body: attachment },
+      ],
+      seen,
+    ),
+  });
   assert.equal((await api.uploadAttachment("c", new Blob(["x"]))).id, attachment.id);
   assert.deepEqual(seen.auth, ["Bearer stale", "Bearer fresh"]);
   assert.equal(refreshes.count, 1);
@@ -107,7 +119,15 @@ test("a file over 25 MB is refused before anything is sent, with words for peopl
 test("server errors become ApiErrors with their data; a malformed success is refused; abort cancels", async () => {
   const seen: { auth: string[] } = { auth: [] };
   const notFound = { error: { code: "CHAT_NOT_FOUND", message: "no" } };
-  const api = attachmentsApi(session(), { xhr: fakeXhr([{ status: 404, body: notFound }, { status: 200, body: { id: 1 } }], seen) });
+  const api = attachmentsApi(session(), {
+    xhr: fakeXhr(
+      [
+        { status: 404, body: notFound },
+        { status: 200, body: { id: 1 } },
+      ],
+      seen,
+    ),
+  });
   await assert.rejects(api.uploadAttachment("c", new Blob(["x"])), (e: unknown) => e instanceof ApiError && e.code === "CHAT_NOT_FOUND" && e.status === 404);
   await assert.rejects(api.uploadAttachment("c", new Blob(["x"])), (e: unknown) => e instanceof ApiError && e.code === "BAD_RESPONSE");
   const controller = new AbortController();

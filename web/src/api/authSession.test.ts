@@ -59,7 +59,19 @@ class FakeServer {
 
 /** The signed-in user as the fake server answers: named after the access token it saw. */
 function meFor(token: string) {
-  return { id: "u", name: token, username: null, bio: null, avatar: null, email: null, phone: null, createdAt: 1, onboarded: true, hideLastSeen: false, bioVisibility: "connections" };
+  return {
+    id: "u",
+    name: token,
+    username: null,
+    bio: null,
+    avatar: null,
+    email: null,
+    phone: null,
+    createdAt: 1,
+    onboarded: true,
+    hideLastSeen: false,
+    bioVisibility: "connections",
+  };
 }
 
 /** A signed call through the session's client: whose token the server saw. */
@@ -94,7 +106,10 @@ test("an expired access token is refreshed once for many concurrent calls, and e
   session.start(server.issue());
   server.expireAccess();
   const results = await Promise.all(Array.from({ length: 5 }, () => whoami(session)));
-  assert.deepEqual(results, Array.from({ length: 5 }, () => ({ ok: "a2" })));
+  assert.deepEqual(
+    results,
+    Array.from({ length: 5 }, () => ({ ok: "a2" })),
+  );
   assert.equal(server.calls["/api/auth/refresh"], 1, "exactly one refresh");
   assert.equal(server.calls["/api/users/me"], 10, "each call: the refused try and one retry");
   assert.match(storage.getItem(SESSION_KEY) ?? "", /"refreshToken":"r2"/, "the rotated refresh token is kept");

@@ -41,9 +41,12 @@ test("the URL comes from the table: base, path parameters encoded, query built w
   assert.equal(seen.init?.method, "GET");
   assert.equal(seen.init?.body, undefined);
 
-  await apiClient({ fetch: fakeFetch(200, { id: "u", name: null, username: null, bio: null, avatar: null }, seen), authorized: signed }).call(routes.users.byUsername, {
-    params: { username: "a/b?c" },
-  });
+  await apiClient({ fetch: fakeFetch(200, { id: "u", name: null, username: null, bio: null, avatar: null }, seen), authorized: signed }).call(
+    routes.users.byUsername,
+    {
+      params: { username: "a/b?c" },
+    },
+  );
   assert.equal(seen.url, "/api/users/by-username/a%2Fb%3Fc", "a parameter stays one path segment");
 
   await apiClient({ fetch: fakeFetch(200, availability, seen), authorized: signed }).call(routes.users.usernameAvailability, { query: { username: "a b&c" } });
@@ -71,12 +74,27 @@ test("routes that need a sign-in carry the Bearer token; the others do not", asy
   assert.equal(headersOf(seen).authorization, "Bearer tok");
   await apiClient({ fetch: fakeFetch(200, session, seen), authorized: signed }).call(routes.pairing.createSession, { body: {} });
   assert.equal(headersOf(seen).authorization, undefined);
-  await assert.rejects(apiClient({ fetch: fakeFetch(200, page) }).call(routes.chats.history, { params: { chatId } }), (e: unknown) => e instanceof ApiError && e.code === "AUTH_REQUIRED");
+  await assert.rejects(
+    apiClient({ fetch: fakeFetch(200, page) }).call(routes.chats.history, { params: { chatId } }),
+    (e: unknown) => e instanceof ApiError && e.code === "AUTH_REQUIRED",
+  );
 });
 
 test("an upload is multipart with the route's field and the file's name; no JSON content type", async () => {
   const seen: Seen = {};
-  const me = { id: "u", name: "Ann", username: "ann", bio: null, avatar: null, email: null, phone: null, createdAt: 1, onboarded: true, hideLastSeen: false, bioVisibility: "connections" };
+  const me = {
+    id: "u",
+    name: "Ann",
+    username: "ann",
+    bio: null,
+    avatar: null,
+    email: null,
+    phone: null,
+    createdAt: 1,
+    onboarded: true,
+    hideLastSeen: false,
+    bioVisibility: "connections",
+  };
   const answer = await apiClient({ fetch: fakeFetch(200, me, seen), authorized: signed }).call(routes.users.uploadAvatar, { file: new File(["x"], "me.png") });
   assert.equal(answer.name, "Ann");
   assert.equal(seen.init?.method, "PUT");
@@ -105,9 +123,12 @@ test("a file route answers the bytes as a Blob", async () => {
 });
 
 test("an error envelope becomes an ApiError with its code, status and typed details", async () => {
-  await assert.rejects(httpClient("", fakeFetch(429, { error: { code: "RATE_LIMITED", message: "slow down" } }, undefined, { "retry-after": "30" })).createSession(), (e: unknown) => {
-    return e instanceof ApiError && e.code === "RATE_LIMITED" && e.status === 429 && e.details("RATE_LIMITED")?.retryAfterMs === 30_000;
-  });
+  await assert.rejects(
+    httpClient("", fakeFetch(429, { error: { code: "RATE_LIMITED", message: "slow down" } }, undefined, { "retry-after": "30" })).createSession(),
+    (e: unknown) => {
+      return e instanceof ApiError && e.code === "RATE_LIMITED" && e.status === 429 && e.details("RATE_LIMITED")?.retryAfterMs === 30_000;
+    },
+  );
   await assert.rejects(httpClient("", fakeFetch(502, "<html>")).createSession(), (e: unknown) => e instanceof ApiError && e.code === "BAD_RESPONSE");
 });
 

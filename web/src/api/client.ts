@@ -11,7 +11,11 @@ export type Transport = (request: WireRequest) => Promise<WireAnswer>;
 /** Runs `attempt` with an access token; the session refreshes it once and retries once when only the token was refused. */
 export type Authorizer = <T>(attempt: (accessToken: string) => Promise<T>) => Promise<T>;
 
-type Part<K extends string, T> = [T] extends [undefined] ? { readonly [P in K]?: never } : Partial<T> extends T ? { readonly [P in K]?: T } : { readonly [P in K]: T };
+type Part<K extends string, T> = [T] extends [undefined]
+  ? { readonly [P in K]?: never }
+  : Partial<T> extends T
+    ? { readonly [P in K]?: T }
+    : { readonly [P in K]: T };
 
 /** What a call of route `R` takes: its path parameters, query and body as the protocol types them, the file of an upload. */
 export type CallInput<R extends Route> = Part<"params", RouteParams<R>> &

@@ -1,5 +1,15 @@
 import { routes } from "@easyqr/protocol";
-import type { Blocks, Connection, Connections, ContactQr, ContactRequests, PublicUser, QrPreview, SendContactRequest, SendContactRequestResponse } from "@easyqr/protocol";
+import type {
+  Blocks,
+  Connection,
+  Connections,
+  ContactQr,
+  ContactRequests,
+  PublicUser,
+  QrPreview,
+  SendContactRequest,
+  SendContactRequestResponse,
+} from "@easyqr/protocol";
 import type { ApiClient } from "./client.ts";
 
 export type ContactsApi = {

@@ -12,7 +12,17 @@ export function initials(user: Pick<PublicUser, "name" | "username">): string {
  * A round picture of a user: their photo, or their initials. Decorative by default
  * (the name is always written next to it); pass `label` when it stands alone.
  */
-export function Avatar({ user, size = 40, src, label }: { user: Pick<PublicUser, "name" | "username" | "avatar">; size?: number; src?: string; label?: string }) {
+export function Avatar({
+  user,
+  size = 40,
+  src,
+  label,
+}: {
+  user: Pick<PublicUser, "name" | "username" | "avatar">;
+  size?: number;
+  src?: string;
+  label?: string;
+}) {
   const image = src ?? (user.avatar ? (size <= 96 ? user.avatar.thumbUrl : user.avatar.url) : undefined);
   const style = { width: size, height: size, fontSize: Math.round(size * 0.4) };
   if (image) return <img className="avatar" src={image} alt={label ?? ""} width={size} height={size} style={style} />;

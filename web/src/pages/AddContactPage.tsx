@@ -69,7 +69,9 @@ export function AddContactPage() {
       ) : (
         <section className="card settings__section" aria-labelledby={`${id}-title`}>
           <h2 id={`${id}-title`}>Find by username</h2>
-          <p className="settings__lead">Scanning their QR code is quickest: <Link to="/scan">open the scanner</Link>. Or type their username.</p>
+          <p className="settings__lead">
+            Scanning their QR code is quickest: <Link to="/scan">open the scanner</Link>. Or type their username.
+          </p>
           <form className="search-form" onSubmit={(e) => void search(e)} noValidate>
             <div className="field">
               <label htmlFor={`${id}-username`}>Username</label>
@@ -92,7 +94,15 @@ export function AddContactPage() {
               {error}
             </p>
           ) : null}
-          {found ? <PersonCard key={found.id} user={found} relation={relationFromLists(lists, found.id)} request={{ username: found.username ?? username }} onCancel={() => setFound(undefined)} /> : null}
+          {found ? (
+            <PersonCard
+              key={found.id}
+              user={found}
+              relation={relationFromLists(lists, found.id)}
+              request={{ username: found.username ?? username }}
+              onCancel={() => setFound(undefined)}
+            />
+          ) : null}
         </section>
       )}
     </SubPage>

@@ -36,7 +36,12 @@ export function HomePage() {
             <Link to={paths.myQr} className="icon-button" aria-label="My QR code" title="My QR code">
               <QrIcon />
             </Link>
-            <Link to={paths.addContact} className="icon-button" aria-label={requests ? `Add a contact (${requests} requests waiting)` : "Add a contact"} title="Add a contact">
+            <Link
+              to={paths.addContact}
+              className="icon-button"
+              aria-label={requests ? `Add a contact (${requests} requests waiting)` : "Add a contact"}
+              title="Add a contact"
+            >
               <AddPersonIcon />
             </Link>
             <Link to={paths.settings} className="icon-button" aria-label="Settings" title="Settings">
@@ -60,16 +65,16 @@ export function HomePage() {
         {chatId ? (
           <ChatWindow key={chatId} chatId={chatId} />
         ) : (
-        <div className="chatwindow__empty">
-          <span className="chatwindow__icon">
-            <ChatIcon />
-          </span>
-          <h2>Pick a chat to start messaging</h2>
-          <p>Your conversations will open here.</p>
-          <p className="chatwindow__brand">
-            <Logo /> EasyQR
-          </p>
-        </div>
+          <div className="chatwindow__empty">
+            <span className="chatwindow__icon">
+              <ChatIcon />
+            </span>
+            <h2>Pick a chat to start messaging</h2>
+            <p>Your conversations will open here.</p>
+            <p className="chatwindow__brand">
+              <Logo /> EasyQR
+            </p>
+          </div>
         )}
       </main>
     </div>

@@ -15,7 +15,9 @@ export function LandingPage() {
           </Link>
         </div>
         <h2 className="landing__subtitle">Your phone, a wireless scanner for your computer</h2>
-        <p className="landing__text">No account needed: open EasyQR on the computer, scan its QR code with the phone, and every barcode the phone reads appears on the computer at once.</p>
+        <p className="landing__text">
+          No account needed: open EasyQR on the computer, scan its QR code with the phone, and every barcode the phone reads appears on the computer at once.
+        </p>
         <div className="landing__choices">
           <Link className="choice" to="/desktop">
             <span className="choice__title">Open desktop</span>

@@ -58,7 +58,11 @@ export function MyQrPage() {
     <SubPage title="My QR code" className="myqr">
       <section className="card myqr__card" aria-label="Your QR code">
         <div className="myqr__code">
-          {qr ? <QrImage text={qr.url} size={264} label={`QR code to add ${user.name ?? "you"} on EasyQR`} /> : <div className="myqr__placeholder" aria-busy="true" />}
+          {qr ? (
+            <QrImage text={qr.url} size={264} label={`QR code to add ${user.name ?? "you"} on EasyQR`} />
+          ) : (
+            <div className="myqr__placeholder" aria-busy="true" />
+          )}
         </div>
         <p className="myqr__name">{user.name}</p>
         <p className="myqr__username">@{user.username}</p>
@@ -67,7 +71,9 @@ export function MyQrPage() {
             {error}
           </p>
         ) : null}
-        <p className="myqr__hint">Let someone scan this with EasyQR or their phone's camera to send you a request. The code changes every minute, so a photo of it soon stops working.</p>
+        <p className="myqr__hint">
+          Let someone scan this with EasyQR or their phone's camera to send you a request. The code changes every minute, so a photo of it soon stops working.
+        </p>
         <div className="button-row button-row--center">
           <Link to="/scan" className="button button--ghost">
             Scan a code

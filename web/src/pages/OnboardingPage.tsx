@@ -67,7 +67,10 @@ export function OnboardingPage() {
           onChange={(value) => {
             setUsername(value);
             setErrors({});
-          }} availability={availability} error={errors.username} />
+          }}
+          availability={availability}
+          error={errors.username}
+        />
         {errors.form ? (
           <p className="form-error" role="alert">
             {errors.form}

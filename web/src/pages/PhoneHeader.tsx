@@ -7,7 +7,13 @@ export function PhoneHeader({ snapshot }: { snapshot: PhoneSnapshot }) {
   const { view, socket } = snapshot;
   const linked = view.kind === "connected";
   const offline = linked && socket !== "ready";
-  const detail = !linked ? "" : offline ? "Offline — scans are kept and sent when back" : view.desktopOnline ? "Scans go to the desktop" : "Desktop is away — scans will wait for it";
+  const detail = !linked
+    ? ""
+    : offline
+      ? "Offline — scans are kept and sent when back"
+      : view.desktopOnline
+        ? "Scans go to the desktop"
+        : "Desktop is away — scans will wait for it";
   return (
     <header className="phone__header">
       <Link to="/" className="brand brand--light" aria-label="EasyQR home">

@@ -55,7 +55,11 @@ export function ScanPage() {
     } else if (action.kind === "other-server") {
       setOtherServer(action.payload);
     } else if (action.kind === "not-pairing") {
-      setHint(signedIn ? "That is not an EasyQR code. Scan a contact's QR code, or the one on your computer's screen." : "That is not an EasyQR code. Scan the QR code on the desktop's screen.");
+      setHint(
+        signedIn
+          ? "That is not an EasyQR code. Scan a contact's QR code, or the one on your computer's screen."
+          : "That is not an EasyQR code. Scan the QR code on the desktop's screen.",
+      );
     } else if (action.kind === "scan" && link.scan(text, format)) {
       scanFeedback();
     }

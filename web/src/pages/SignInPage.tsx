@@ -36,7 +36,13 @@ export function SignInPage() {
     try {
       const sent = await accounts.requestCode(checked.value);
       const state = location.state as { returnTo?: string } | null;
-      setPending({ identifier: checked.value, requestId: sent.requestId, expiresAt: sent.expiresAt, sentAt: Date.now(), returnTo: safeReturnTo(state?.returnTo) });
+      setPending({
+        identifier: checked.value,
+        requestId: sent.requestId,
+        expiresAt: sent.expiresAt,
+        sentAt: Date.now(),
+        returnTo: safeReturnTo(state?.returnTo),
+      });
       if (notice) setSession({ status: "signedOut" });
       await navigate(paths.code);
     } catch (failure) {

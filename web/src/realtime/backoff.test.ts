@@ -15,8 +15,14 @@ test("the cap doubles per attempt up to the maximum", () => {
 });
 
 test("full jitter: anywhere from 0 up to the cap", () => {
-  assert.equal(backoffDelay(3, options, () => 0), 0);
-  assert.equal(backoffDelay(3, options, () => 0.5), 2000);
+  assert.equal(
+    backoffDelay(3, options, () => 0),
+    0,
+  );
+  assert.equal(
+    backoffDelay(3, options, () => 0.5),
+    2000,
+  );
   for (let i = 0; i < 1000; i++) {
     const d = backoffDelay(4, options);
     assert.ok(d >= 0 && d < 8000, String(d));
@@ -24,8 +30,17 @@ test("full jitter: anywhere from 0 up to the cap", () => {
 });
 
 test("odd inputs stay in range", () => {
-  assert.equal(backoffDelay(-3, options, () => 0.5), 250);
-  assert.equal(backoffDelay(Number.NaN, options, () => 0.5), 250);
+  assert.equal(
+    backoffDelay(-3, options, () => 0.5),
+    250,
+  );
+  assert.equal(
+    backoffDelay(Number.NaN, options, () => 0.5),
+    250,
+  );
   assert.ok(backoffDelay(2, options, () => 1) < 2000);
-  assert.equal(backoffDelay(2, options, () => -1), 0);
+  assert.equal(
+    backoffDelay(2, options, () => -1),
+    0,
+  );
 });

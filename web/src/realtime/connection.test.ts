@@ -90,7 +90,10 @@ test("a drop rejects what was in flight, keeps the queue, and reconnects after t
   assert.equal(sockets.length, 3, "second retry after 0.5 × 1000 ms");
   last().open();
   last().deliver(waiting);
-  assert.deepEqual(last().sent, [{ sessionId, desktopToken: "secret" }, { type: "SCANS_SINCE", seq: 1 }]);
+  assert.deepEqual(last().sent, [
+    { sessionId, desktopToken: "secret" },
+    { type: "SCANS_SINCE", seq: 1 },
+  ]);
   assert.deepEqual(states, ["connecting", "ready", "retrying", "connecting", "retrying", "connecting", "ready"]);
 });
 

@@ -113,7 +113,13 @@ test("a delivery is resent with the same id after a drop, and settles once", asy
   sockets.last().open();
   sockets.last().deliver(authenticated);
   await flush();
-  assert.deepEqual(frames(sockets.last()).filter((f) => f.type === "SEND").map((f) => f.id), ["m1"], "sent again, same id");
+  assert.deepEqual(
+    frames(sockets.last())
+      .filter((f) => f.type === "SEND")
+      .map((f) => f.id),
+    ["m1"],
+    "sent again, same id",
+  );
   sockets.last().deliver({ type: "ACK", id: "m1", error: { code: "CHAT_NOT_CONNECTED", message: "no" } });
   assert.equal((await answer).error?.code, "CHAT_NOT_CONNECTED", "a refusal is an answer too");
   assert.deepEqual(states, ["connecting", "ready", "retrying", "connecting", "ready"]);
@@ -125,7 +131,10 @@ test("an attempt without an answer on a live socket goes again after a pause; a 
   sockets.last().open();
   sockets.last().deliver(authenticated);
   await flush();
-  const sends = () => frames(sockets.last()).filter((f) => f.type === "SEND").map((f) => f.id);
+  const sends = () =>
+    frames(sockets.last())
+      .filter((f) => f.type === "SEND")
+      .map((f) => f.id);
   void live.deliver({ type: "SEND", id: "a", chatId: CHAT, text: "a" }).catch(() => undefined);
   void live.deliver({ type: "SEND", id: "b", chatId: CHAT, text: "b" }).catch(() => undefined);
   mock.timers.tick(1_000);
@@ -190,7 +199,14 @@ test("pings go every interval, only while connected", async () => {
 /** The `ws` client behind the SocketLike shape (the browser's WebSocket is not in every Node). */
 function wsSocket(url: string): SocketLike {
   const ws = new WebSocket(url);
-  const socket: SocketLike = { send: (data) => ws.send(data), close: (code, reason) => ws.close(code, reason), onopen: null, onmessage: null, onclose: null, onerror: null };
+  const socket: SocketLike = {
+    send: (data) => ws.send(data),
+    close: (code, reason) => ws.close(code, reason),
+    onopen: null,
+    onmessage: null,
+    onclose: null,
+    onerror: null,
+  };
   ws.on("open", () => socket.onopen?.({}));
   ws.on("message", (data) => socket.onmessage?.({ data: (data as Buffer).toString() }));
   ws.on("close", (code, reason) => socket.onclose?.({ code, reason: reason.toString() }));
@@ -212,7 +228,8 @@ test("over a real socket: handshake, resync, outbox; the server drops it; reconn
       const frame = JSON.parse((data as Buffer).toString()) as Frame;
       received.push({ connection, frame });
       if (frame.accessToken) return ws.send(JSON.stringify(authenticated));
-      if (frame.type === "SEND" && frame.id && answerSends.value) ws.send(JSON.stringify({ type: "ACK", id: frame.id, message: message(frame.id) } satisfies ServerEvent));
+      if (frame.type === "SEND" && frame.id && answerSends.value)
+        ws.send(JSON.stringify({ type: "ACK", id: frame.id, message: message(frame.id) } satisfies ServerEvent));
     });
   });
   const resyncs: number[] = [];
@@ -231,19 +248,28 @@ test("over a real socket: handshake, resync, outbox; the server drops it; reconn
     const answer = live.deliver({ type: "SEND", id: "real-1", chatId: CHAT, text: "hi" });
     await live.start();
     await until(() => received.some((r) => r.frame.type === "SEND"));
-    assert.deepEqual(received.map((r) => [r.connection, r.frame.type ?? "hello"]), [[1, "hello"], [1, "SEND"]]);
+    assert.deepEqual(
+      received.map((r) => [r.connection, r.frame.type ?? "hello"]),
+      [
+        [1, "hello"],
+        [1, "SEND"],
+      ],
+    );
     // The server goes away without answering; the client comes back on its own.
     answerSends.value = true;
     for (const ws of server.clients) ws.terminate();
     const ack = await answer;
     assert.ok(!ack.error);
     assert.equal(ack.message.clientId, "real-1");
-    assert.deepEqual(received.map((r) => [r.connection, r.frame.type ?? "hello", r.frame.id ?? ""]), [
-      [1, "hello", ""],
-      [1, "SEND", "real-1"],
-      [2, "hello", ""],
-      [2, "SEND", "real-1"],
-    ]);
+    assert.deepEqual(
+      received.map((r) => [r.connection, r.frame.type ?? "hello", r.frame.id ?? ""]),
+      [
+        [1, "hello", ""],
+        [1, "SEND", "real-1"],
+        [2, "hello", ""],
+        [2, "SEND", "real-1"],
+      ],
+    );
     assert.deepEqual(resyncs, [1, 2], "a resync after each handshake");
   } finally {
     live.stop();

@@ -58,16 +58,20 @@ export function postgresChatStore(pool: pg.Pool): ChatStore {
 function batchStatements(query: Query): BatchStatements {
   const rows = async <T>(name: string, text: string, values: unknown[]): Promise<T[]> => (await query(name, text, values)).rows as T[];
   return {
-    lockChats: (ids) => rows<LockedChat>("send_lock_chats", `select ${standingColumns} from chats c where c.id = any($1::text[]) order by c.id for update of c`, [ids]),
+    lockChats: (ids) =>
+      rows<LockedChat>("send_lock_chats", `select ${standingColumns} from chats c where c.id = any($1::text[]) order by c.id for update of c`, [ids]),
     earlier: (keys) =>
       rows<MessageRow>(
         "send_earlier",
         `select ${messageColumns("m")} from messages m join unnest($1::text[], $2::text[]) k(s, c) on m.sender_id = k.s and m.client_id = k.c`,
         [keys.map((k) => k.senderId), keys.map((k) => k.clientId)],
       ),
-    replyTargets: (ids) => (ids.length === 0 ? Promise.resolve([]) : rows<ReplyTarget>("send_reply_targets", `${replyTargetFrom} where o.id = any($1::text[])`, [ids])),
+    replyTargets: (ids) =>
+      ids.length === 0 ? Promise.resolve([]) : rows<ReplyTarget>("send_reply_targets", `${replyTargetFrom} where o.id = any($1::text[])`, [ids]),
     attachments: (ids) =>
-      ids.length === 0 ? Promise.resolve([]) : rows<AttachmentRow>("send_attachments", `select ${attachmentColumns("a")} from attachments a where a.id = any($1::text[])`, [ids]),
+      ids.length === 0
+        ? Promise.resolve([])
+        : rows<AttachmentRow>("send_attachments", `select ${attachmentColumns("a")} from attachments a where a.id = any($1::text[])`, [ids]),
     insertMessages: async (messages) =>
       (
         await query(

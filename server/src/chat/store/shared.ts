@@ -71,7 +71,8 @@ export function sharedStatements(q: Runner): ChatReads & ChatWrites {
       return row && withConnected(row);
     },
     chatOfPair: async (userLow, userHigh) => (await q.get<{ id: string }>("select id from chats where user_low = ? and user_high = ?", userLow, userHigh))?.id,
-    pairConnected: async (userLow, userHigh) => (await q.get("select 1 as one from connections where user_low = ? and user_high = ?", userLow, userHigh)) !== undefined,
+    pairConnected: async (userLow, userHigh) =>
+      (await q.get("select 1 as one from connections where user_low = ? and user_high = ?", userLow, userHigh)) !== undefined,
     member: (chatId, userId) => q.get<MemberRow>(`select ${memberColumns("m")} from chat_members m where m.chat_id = ? and m.user_id = ?`, chatId, userId),
     unreadAfter: async (chatId, seq, userId) =>
       (await q.get<{ n: number }>("select count(*) as n from messages where chat_id = ? and seq > ? and sender_id <> ?", chatId, seq, userId))?.n ?? 0,
@@ -80,8 +81,14 @@ export function sharedStatements(q: Runner): ChatReads & ChatWrites {
       return row && withConnected(row);
     },
     chatViewsBefore: (userId, before, limit) =>
-      views(`select ${chatViewFrom} where me.user_id = ? and me.activity_at < ? and c.last_seq > 0 order by me.activity_at desc, me.chat_id limit ?`, userId, before, limit),
-    chatViewsAt: (userId, activityAt) => views(`select ${chatViewFrom} where me.user_id = ? and me.activity_at = ? and c.last_seq > 0 order by me.chat_id`, userId, activityAt),
+      views(
+        `select ${chatViewFrom} where me.user_id = ? and me.activity_at < ? and c.last_seq > 0 order by me.activity_at desc, me.chat_id limit ?`,
+        userId,
+        before,
+        limit,
+      ),
+    chatViewsAt: (userId, activityAt) =>
+      views(`select ${chatViewFrom} where me.user_id = ? and me.activity_at = ? and c.last_seq > 0 order by me.chat_id`, userId, activityAt),
     changedChatViews: (userId) => views(`select ${chatViewFrom} where me.user_id = ? and c.rev > 0 order by me.activity_at desc`, userId),
     message: (messageId) => q.get<MessageRow>(`select ${messageColumns("m")} from messages m where m.id = ?`, messageId),
     chatIdOf: async (messageId) => (await q.get<{ chatId: string }>(`select chat_id as "chatId" from messages where id = ?`, messageId))?.chatId,
@@ -97,11 +104,17 @@ export function sharedStatements(q: Runner): ChatReads & ChatWrites {
     changedMessages: (changes) => q.all<MessageRow>(`${changesOf(messagesOf, "union")} order by "rev"`, ...changesParams(changes)),
     attachmentsOf: (selector) => {
       const { where, params } = condition(selector);
-      return q.all<AttachmentRow>(`select ${attachmentColumns("a")} from messages m join attachments a on a.message_id = m.id where ${where} order by a.message_id, a.position`, ...params);
+      return q.all<AttachmentRow>(
+        `select ${attachmentColumns("a")} from messages m join attachments a on a.message_id = m.id where ${where} order by a.message_id, a.position`,
+        ...params,
+      );
     },
     reactionsOf: (selector) => {
       const { where, params } = condition(selector);
-      return q.all<ReactionRow>(`select ${reactionColumns("r")} from messages m join reactions r on r.message_id = m.id where ${where} order by r.created_at, r.user_id`, ...params);
+      return q.all<ReactionRow>(
+        `select ${reactionColumns("r")} from messages m join reactions r on r.message_id = m.id where ${where} order by r.created_at, r.user_id`,
+        ...params,
+      );
     },
     repliedTo: (selector) => {
       const { where, params } = condition(selector);
@@ -109,16 +122,37 @@ export function sharedStatements(q: Runner): ChatReads & ChatWrites {
     },
 
     createChat: async ({ id, userLow, userHigh, createdAt }) => {
-      const inserted = await q.run("insert into chats (id, user_low, user_high, created_at) values (?, ?, ?, ?) on conflict (user_low, user_high) do nothing", id, userLow, userHigh, createdAt);
+      const inserted = await q.run(
+        "insert into chats (id, user_low, user_high, created_at) values (?, ?, ?, ?) on conflict (user_low, user_high) do nothing",
+        id,
+        userLow,
+        userHigh,
+        createdAt,
+      );
       if (inserted === 0) return false;
       await q.run("insert into chat_members (chat_id, user_id, activity_at) values (?, ?, ?), (?, ?, ?)", id, userLow, createdAt, id, userHigh, createdAt);
       return true;
     },
     setChatRev: async (chatId, rev) => void (await q.run("update chats set rev = ? where id = ?", rev, chatId)),
     setReceipts: async ({ chatId, userId, deliveredSeq, seenSeq, unread }) =>
-      void (await q.run("update chat_members set delivered_seq = ?, seen_seq = ?, unread = ? where chat_id = ? and user_id = ?", deliveredSeq, seenSeq, unread, chatId, userId)),
+      void (await q.run(
+        "update chat_members set delivered_seq = ?, seen_seq = ?, unread = ? where chat_id = ? and user_id = ?",
+        deliveredSeq,
+        seenSeq,
+        unread,
+        chatId,
+        userId,
+      )),
     updateMessage: async (m) =>
-      void (await q.run("update messages set text = ?, edited_at = ?, deleted_at = ?, rev = ?, changed_at = ? where id = ?", m.text, m.editedAt, m.deletedAt, m.rev, m.changedAt, m.id)),
+      void (await q.run(
+        "update messages set text = ?, edited_at = ?, deleted_at = ?, rev = ?, changed_at = ? where id = ?",
+        m.text,
+        m.editedAt,
+        m.deletedAt,
+        m.rev,
+        m.changedAt,
+        m.id,
+      )),
     setReaction: async ({ messageId, userId, emoji, createdAt }) =>
       (await q.run(
         `insert into reactions (message_id, user_id, emoji, created_at) values (?, ?, ?, ?)

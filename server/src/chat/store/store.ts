@@ -99,7 +99,4 @@ export type ChatUpdate = { id: string; lastSeq: number; rev: number; lastMessage
 export type ChangesAfter = { chatId: string; rev: number; lastSeq: number; chatRev: number };
 
 /** Which messages a render covers: fixed statement texts, so every one of them is prepared once. */
-export type Selector =
-  | { by: "seqRange"; chatId: string; from: number; to: number }
-  | { by: "changes"; changes: ChangesAfter }
-  | { by: "id"; id: string };
+export type Selector = { by: "seqRange"; chatId: string; from: number; to: number } | { by: "changes"; changes: ChangesAfter } | { by: "id"; id: string };

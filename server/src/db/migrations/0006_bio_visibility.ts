@@ -6,7 +6,12 @@ import { sql, type Kysely } from "kysely";
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .alterTable("users")
-    .addColumn("bio_visibility", "text", (c) => c.notNull().defaultTo("connections").check(sql`bio_visibility in ('connections', 'everyone')`))
+    .addColumn("bio_visibility", "text", (c) =>
+      c
+        .notNull()
+        .defaultTo("connections")
+        .check(sql`bio_visibility in ('connections', 'everyone')`),
+    )
     .execute();
 }
 

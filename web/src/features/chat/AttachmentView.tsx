@@ -6,7 +6,8 @@ import { attachmentTransportAtom, type AttachmentTransport } from "./attachments
 import { ImageViewer } from "./ImageViewer.tsx";
 import { useBlobUrl } from "./useBlobUrl.ts";
 
-const sizeText = (bytes: number) => (bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
+const sizeText = (bytes: number) =>
+  bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 async function download(transport: AttachmentTransport | undefined, attachment: Attachment): Promise<void> {
   if (!transport) return;
@@ -24,11 +25,22 @@ function ImageAttachment({ attachment }: { attachment: Attachment }) {
   const ratio = attachment.width && attachment.height ? `${attachment.width} / ${attachment.height}` : "4 / 3";
   return (
     <>
-      <button type="button" className="attachment attachment--image" style={{ aspectRatio: ratio }} onClick={() => setOpen(true)} aria-label={`Open photo ${attachment.name}`} data-testid="attachment-image">
+      <button
+        type="button"
+        className="attachment attachment--image"
+        style={{ aspectRatio: ratio }}
+        onClick={() => setOpen(true)}
+        aria-label={`Open photo ${attachment.name}`}
+        data-testid="attachment-image"
+      >
         {src ? (
           <img src={src} alt={`Photo ${attachment.name}`} />
         ) : (
-          <span className={`attachment__loading${failed ? " attachment__loading--failed" : ""}`} role="img" aria-label={failed ? `Photo ${attachment.name} could not be loaded` : `Photo ${attachment.name}, loading`} />
+          <span
+            className={`attachment__loading${failed ? " attachment__loading--failed" : ""}`}
+            role="img"
+            aria-label={failed ? `Photo ${attachment.name} could not be loaded` : `Photo ${attachment.name}, loading`}
+          />
         )}
       </button>
       {open ? <ImageViewer attachment={attachment} preview={src} onClose={() => setOpen(false)} /> : null}
@@ -45,7 +57,13 @@ function FileAttachment({ attachment }: { attachment: Attachment }) {
   };
   return (
     <>
-      <button type="button" className="attachment attachment--file" onClick={save} aria-label={`Download ${attachment.name}, ${sizeText(attachment.size)}`} data-testid="attachment-file">
+      <button
+        type="button"
+        className="attachment attachment--file"
+        onClick={save}
+        aria-label={`Download ${attachment.name}, ${sizeText(attachment.size)}`}
+        data-testid="attachment-file"
+      >
         <span className="attachment__name">{attachment.name}</span>
         <span className="attachment__size">{sizeText(attachment.size)}</span>
       </button>

@@ -10,12 +10,34 @@ import { userAtom } from "../session/state.ts";
 import { displayName, listTime, previewText } from "./messageText.ts";
 import { chatListAtom, chatsAtom, chatSyncAtom, outboxAtom } from "./state.ts";
 
-function ChatRow({ chat, me, active, typing, online, pending, now }: { chat: Chat; me: string; active: boolean; typing: boolean; online: boolean; pending: string | undefined; now: number }) {
+function ChatRow({
+  chat,
+  me,
+  active,
+  typing,
+  online,
+  pending,
+  now,
+}: {
+  chat: Chat;
+  me: string;
+  active: boolean;
+  typing: boolean;
+  online: boolean;
+  pending: string | undefined;
+  now: number;
+}) {
   const name = displayName(chat.peer);
   const preview = typing ? "typing…" : pending !== undefined ? `You: ${pending}` : chat.lastMessage ? previewText(chat.lastMessage, me) : "No messages yet";
   return (
     <li>
-      <Link to={chatPath(chat.id)} className={`chat-row${active ? " chat-row--active" : ""}`} aria-current={active ? "page" : undefined} data-testid="chat-row" data-unread={chat.unread}>
+      <Link
+        to={chatPath(chat.id)}
+        className={`chat-row${active ? " chat-row--active" : ""}`}
+        aria-current={active ? "page" : undefined}
+        data-testid="chat-row"
+        data-unread={chat.unread}
+      >
         <span className="contact-row__avatar">
           <Avatar user={chat.peer} size={48} />
           {online ? <span className="presence-dot" aria-hidden="true" /> : null}

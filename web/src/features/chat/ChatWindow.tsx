@@ -99,8 +99,18 @@ export function ChatWindow({ chatId }: { chatId: string }) {
     };
   }, [chats, jumpTo]);
 
-  if (missing) return <p className="chatwindow__notice" role="alert">That chat is not available.</p>;
-  if (!chat || !me) return <p className="chatwindow__notice" role="status">Loading the chat…</p>;
+  if (missing)
+    return (
+      <p className="chatwindow__notice" role="alert">
+        That chat is not available.
+      </p>
+    );
+  if (!chat || !me)
+    return (
+      <p className="chatwindow__notice" role="status">
+        Loading the chat…
+      </p>
+    );
 
   const peer = chat.peer;
   const name = displayName(peer);
@@ -109,7 +119,15 @@ export function ChatWindow({ chatId }: { chatId: string }) {
   const connection = contacts?.connections.find((c) => c.user.id === peer.id);
   const online = !away && connection?.presence.online === true;
   const typing = !away && (state?.typing[chatId] ?? 0) > now;
-  const status = away ? "connecting…" : typing ? "typing…" : connection ? presenceText(connection.presence, now) : chat.connected ? "" : "not a contact any more";
+  const status = away
+    ? "connecting…"
+    : typing
+      ? "typing…"
+      : connection
+        ? presenceText(connection.presence, now)
+        : chat.connected
+          ? ""
+          : "not a contact any more";
   const names = (id: string) => (id === me.id ? "You" : name);
 
   const send = (text: string, attachments: Attachment[]) => {
@@ -162,7 +180,12 @@ export function ChatWindow({ chatId }: { chatId: string }) {
       )}
       {history && !atBottom ? (
         <div className="chat__to-newest-anchor">
-          <button type="button" className="chat__to-newest" onClick={() => list.current?.scrollToEnd()} aria-label={unread > 0 ? `${unread} unread: go to the newest message` : "Go to the newest message"}>
+          <button
+            type="button"
+            className="chat__to-newest"
+            onClick={() => list.current?.scrollToEnd()}
+            aria-label={unread > 0 ? `${unread} unread: go to the newest message` : "Go to the newest message"}
+          >
             <DownIcon />
             {unread > 0 ? <span className="badge">{unread}</span> : null}
           </button>

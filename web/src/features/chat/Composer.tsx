@@ -108,7 +108,11 @@ export function Composer({ chatId, disabled, replyTo, editing, names, onSend, on
     setUploads((list) => list.filter((u) => u.key !== upload.key));
   };
 
-  const bar = editing ? { title: "Editing message", text: editing.text ?? "", cancel: onCancelEdit, label: "Cancel editing" } : replyTo ? { title: `Replying to ${names(replyTo.senderId)}`, text: quoteText(replyPreview(replyTo)), cancel: onCancelReply, label: "Cancel the reply" } : undefined;
+  const bar = editing
+    ? { title: "Editing message", text: editing.text ?? "", cancel: onCancelEdit, label: "Cancel editing" }
+    : replyTo
+      ? { title: `Replying to ${names(replyTo.senderId)}`, text: quoteText(replyPreview(replyTo)), cancel: onCancelReply, label: "Cancel the reply" }
+      : undefined;
 
   return (
     <form className="composer" onSubmit={(e) => void submit(e)} aria-label="Write a message">
@@ -150,7 +154,13 @@ export function Composer({ chatId, disabled, replyTo, editing, names, onSend, on
       <div className="composer__row">
         {transport && !editing ? (
           <>
-            <button type="button" className="icon-button composer__attach" onClick={() => file.current?.click()} aria-label="Attach a photo or file" disabled={disabled}>
+            <button
+              type="button"
+              className="icon-button composer__attach"
+              onClick={() => file.current?.click()}
+              aria-label="Attach a photo or file"
+              disabled={disabled}
+            >
               <PaperclipIcon />
             </button>
             <input ref={file} type="file" multiple hidden onChange={(e) => attach(e.target.files)} data-testid="attach-input" />

@@ -28,7 +28,14 @@ export function ImageViewer({ attachment, preview, onClose }: { attachment: Atta
         <CloseIcon />
       </button>
       {shown ? (
-        <img className="viewer__image" src={shown} alt={`Photo ${attachment.name}`} width={attachment.width ?? undefined} height={attachment.height ?? undefined} data-full={src ? "true" : "false"} />
+        <img
+          className="viewer__image"
+          src={shown}
+          alt={`Photo ${attachment.name}`}
+          width={attachment.width ?? undefined}
+          height={attachment.height ?? undefined}
+          data-full={src ? "true" : "false"}
+        />
       ) : null}
       {failed ? (
         <p className="viewer__error" role="alert">

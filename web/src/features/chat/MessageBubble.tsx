@@ -42,7 +42,23 @@ function Quote({ reply, names, onJump }: { reply: NonNullable<Message["replyTo"]
 }
 
 /** One message in the window: quote, attachments, text, time, ticks, reactions and its actions. */
-export function MessageBubble({ message, chat, me, now, names, actions, highlighted }: { message: Message; chat: Chat; me: string; now: number; names: (id: string) => string; actions: BubbleActions; highlighted: boolean }) {
+export function MessageBubble({
+  message,
+  chat,
+  me,
+  now,
+  names,
+  actions,
+  highlighted,
+}: {
+  message: Message;
+  chat: Chat;
+  me: string;
+  now: number;
+  names: (id: string) => string;
+  actions: BubbleActions;
+  highlighted: boolean;
+}) {
   const [open, setOpen] = useState(false);
   const menuId = useId();
   const mine = message.senderId === me;
@@ -51,12 +67,19 @@ export function MessageBubble({ message, chat, me, now, names, actions, highligh
   const myReaction = message.reactions.find((r) => r.userId === me)?.emoji ?? null;
   const reactionsBlock = counts.length ? (
     <span className="reactions" data-testid="reactions">
-          {counts.map((r) => (
-            <button key={r.emoji} type="button" className={`reaction${r.mine ? " reaction--mine" : ""}`} aria-pressed={r.mine} aria-label={`${r.emoji} ${r.count}${r.mine ? ", yours: tap to take it back" : ""}`} onClick={() => actions.react(message, r.mine ? null : r.emoji)}>
-              {r.emoji} {r.count > 1 ? r.count : null}
-            </button>
-          ))}
-        </span>
+      {counts.map((r) => (
+        <button
+          key={r.emoji}
+          type="button"
+          className={`reaction${r.mine ? " reaction--mine" : ""}`}
+          aria-pressed={r.mine}
+          aria-label={`${r.emoji} ${r.count}${r.mine ? ", yours: tap to take it back" : ""}`}
+          onClick={() => actions.react(message, r.mine ? null : r.emoji)}
+        >
+          {r.emoji} {r.count > 1 ? r.count : null}
+        </button>
+      ))}
+    </span>
   ) : null;
   const act = (run: () => void) => () => {
     setOpen(false);
@@ -74,7 +97,11 @@ export function MessageBubble({ message, chat, me, now, names, actions, highligh
             ))}
           </span>
         ) : null}
-        {deleted ? <span className="bubble__text bubble__text--deleted">{mine ? "You deleted this message" : "This message was deleted"}</span> : message.text ? <span className="bubble__text">{message.text}</span> : null}
+        {deleted ? (
+          <span className="bubble__text bubble__text--deleted">{mine ? "You deleted this message" : "This message was deleted"}</span>
+        ) : message.text ? (
+          <span className="bubble__text">{message.text}</span>
+        ) : null}
         <span className="bubble__meta">
           {message.editedAt && !deleted ? <span>edited</span> : null}
           <time dateTime={new Date(message.createdAt).toISOString()}>{timeLabel(message.createdAt)}</time>
@@ -83,7 +110,14 @@ export function MessageBubble({ message, chat, me, now, names, actions, highligh
       </div>
       {deleted ? null : (
         <>
-          <button type="button" className="bubble__more" aria-expanded={open} aria-controls={menuId} aria-label="Message actions" onClick={() => setOpen((o) => !o)}>
+          <button
+            type="button"
+            className="bubble__more"
+            aria-expanded={open}
+            aria-controls={menuId}
+            aria-label="Message actions"
+            onClick={() => setOpen((o) => !o)}
+          >
             ⋯
           </button>
           {reactionsBlock}
@@ -91,7 +125,14 @@ export function MessageBubble({ message, chat, me, now, names, actions, highligh
             <div className="bubble__menu" id={menuId} role="group" aria-label="Message actions">
               <span className="bubble__emojis">
                 {QUICK_REACTIONS.map((emoji) => (
-                  <button key={emoji} type="button" className={`reaction${myReaction === emoji ? " reaction--mine" : ""}`} aria-label={`React ${emoji}`} aria-pressed={myReaction === emoji} onClick={act(() => actions.react(message, myReaction === emoji ? null : emoji))}>
+                  <button
+                    key={emoji}
+                    type="button"
+                    className={`reaction${myReaction === emoji ? " reaction--mine" : ""}`}
+                    aria-label={`React ${emoji}`}
+                    aria-pressed={myReaction === emoji}
+                    onClick={act(() => actions.react(message, myReaction === emoji ? null : emoji))}
+                  >
                     {emoji}
                   </button>
                 ))}

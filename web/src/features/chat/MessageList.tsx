@@ -30,7 +30,10 @@ type Props = {
  * like 10). Items are indexed by seq: `firstItemIndex` is the first loaded seq, so an older page
  * prepended lowers it by the page's length and the view stays where it was.
  */
-export const MessageList = forwardRef<MessageListHandle, Props>(function MessageList({ chat, messages, pending, hasOlder, me, now, names, actions, highlighted, onStartReached, onAtBottom }, ref) {
+export const MessageList = forwardRef<MessageListHandle, Props>(function MessageList(
+  { chat, messages, pending, hasOlder, me, now, names, actions, highlighted, onStartReached, onAtBottom },
+  ref,
+) {
   const virtuoso = useRef<VirtuosoHandle>(null);
   const firstSeq = messages[0]?.seq ?? 1;
   const items: Item[] = [...messages.map((message) => ({ kind: "message" as const, message })), ...pending.map((item) => ({ kind: "pending" as const, item }))];
@@ -52,7 +55,16 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
       startReached={() => hasOlder && onStartReached()}
       increaseViewportBy={{ top: 600, bottom: 300 }}
       computeItemKey={(_, item) => (item.kind === "message" ? item.message.id : item.item.clientId)}
-      components={{ Header: () => (hasOlder ? <p className="messages__more" role="status">Loading earlier messages…</p> : <p className="messages__start">This is the start of your chat.</p>) }}
+      components={{
+        Header: () =>
+          hasOlder ? (
+            <p className="messages__more" role="status">
+              Loading earlier messages…
+            </p>
+          ) : (
+            <p className="messages__start">This is the start of your chat.</p>
+          ),
+      }}
       itemContent={(index, item) => {
         const previous = items[index - firstSeq - 1];
         const separator = !previous || !sameDay(at(previous), at(item));
@@ -64,7 +76,15 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
               </p>
             ) : null}
             {item.kind === "message" ? (
-              <MessageBubble message={item.message} chat={chat} me={me} now={now} names={names} actions={actions} highlighted={highlighted === item.message.seq} />
+              <MessageBubble
+                message={item.message}
+                chat={chat}
+                me={me}
+                now={now}
+                names={names}
+                actions={actions}
+                highlighted={highlighted === item.message.seq}
+              />
             ) : (
               <PendingBubble item={item.item} names={names} actions={actions} />
             )}

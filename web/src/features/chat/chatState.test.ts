@@ -52,7 +52,10 @@ test("a skipped rev is not applied and asks for SYNC; the SYNC answer fills the 
   assert.equal(gapped.chats[CHAT]?.rev, 2);
   assert.equal(gapped.windows[CHAT]?.messages.length, 2);
   const truth = range(1, 4);
-  const synced = applySync({ ...gapped, needsSync: false }, { chats: [{ chat: chat(truth, { unread: unreadOf(truth) }), changes: [message(4), message(3)], resync: false }] });
+  const synced = applySync(
+    { ...gapped, needsSync: false },
+    { chats: [{ chat: chat(truth, { unread: unreadOf(truth) }), changes: [message(4), message(3)], resync: false }] },
+  );
   assert.deepEqual(synced, fetched(truth));
 });
 
@@ -74,7 +77,10 @@ test("older pages go before the window; history and live messages meet without d
   let state = applyPage(withChats(emptyChats(ME), [chat(range(1, 100))]), CHAT, { messages: range(51, 100), more: true }, "newest");
   state = applyPage(state, CHAT, { messages: range(1, 50), more: false }, "older");
   state = applyPage(state, CHAT, { messages: range(1, 50), more: false }, "older");
-  assert.deepEqual(state.windows[CHAT]?.messages.map((m) => m.seq), range(1, 100).map((m) => m.seq));
+  assert.deepEqual(
+    state.windows[CHAT]?.messages.map((m) => m.seq),
+    range(1, 100).map((m) => m.seq),
+  );
   assert.equal(state.windows[CHAT]?.hasOlder, false);
 });
 
@@ -91,7 +97,10 @@ test("receipts never move back; typing shows until a message from them arrives",
 });
 
 test("my own messages (from another device or an ack) do not count as unread", () => {
-  const state = apply(fetched(range(1, 1), { unread: 0, mine: { deliveredSeq: 1, seenSeq: 1 } }), [newMessage(message(2)), { type: "ACK", id: "x", message: message(4, 4) }]);
+  const state = apply(fetched(range(1, 1), { unread: 0, mine: { deliveredSeq: 1, seenSeq: 1 } }), [
+    newMessage(message(2)),
+    { type: "ACK", id: "x", message: message(4, 4) },
+  ]);
   assert.equal(state.chats[CHAT]?.unread, 0);
   assert.equal(state.needsSync, true, "seq 4 skipped rev 3");
 });
@@ -99,9 +108,15 @@ test("my own messages (from another device or an ack) do not count as unread", (
 test("the chat list is ordered by last activity", () => {
   const other = { ...chat([message(1)]), id: "44444444-4444-4444-8444-444444444444", activityAt: 5_000 };
   const state = withChats(emptyChats(ME), [chat(range(1, 3)), other]);
-  assert.deepEqual(chatList(state).map((c) => c.id), [other.id, CHAT]);
+  assert.deepEqual(
+    chatList(state).map((c) => c.id),
+    [other.id, CHAT],
+  );
   const later = applyEvent(state, newMessage(message(4, 4, { createdAt: 10_000 })));
-  assert.deepEqual(chatList(later).map((c) => c.id), [CHAT, other.id]);
+  assert.deepEqual(
+    chatList(later).map((c) => c.id),
+    [CHAT, other.id],
+  );
 });
 
 test("a changed card of the peer replaces the chat's peer; anyone else's changes nothing", () => {

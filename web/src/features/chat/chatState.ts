@@ -147,7 +147,10 @@ export type PageKind = "newest" | "older" | "newer";
 export function applyPage(state: ChatsState, chatId: string, page: HistoryPage, kind: PageKind): ChatsState {
   const window = state.windows[chatId];
   if (kind === "newest" || !window || window.messages.length === 0) {
-    return { ...state, windows: { ...state.windows, [chatId]: { messages: page.messages, hasOlder: kind === "newer" ? (window?.hasOlder ?? false) : page.more } } };
+    return {
+      ...state,
+      windows: { ...state.windows, [chatId]: { messages: page.messages, hasOlder: kind === "newer" ? (window?.hasOlder ?? false) : page.more } },
+    };
   }
   if (kind === "older") {
     const first = window.messages[0]?.seq ?? Infinity;

@@ -110,7 +110,10 @@ test("a lost ack: the same client id goes again after the reconnect, never a new
   mock.timers.tick(60_000);
   const second = await connect();
   assert.equal(sockets.sockets.length, 2);
-  assert.deepEqual(sends(second).map((f) => f.id), [id]);
+  assert.deepEqual(
+    sends(second).map((f) => f.id),
+    [id],
+  );
   assert.equal(seen.outbox.length, 1, "still pending until acknowledged");
 });
 
@@ -122,7 +125,10 @@ test("a reload keeps the pending message and sends it with its id", async () => 
   const after = await start();
   assert.equal(after.seen.outbox[0]?.clientId, id);
   const socket = await after.connect();
-  assert.deepEqual(sends(socket).map((f) => f.id), [id]);
+  assert.deepEqual(
+    sends(socket).map((f) => f.id),
+    [id],
+  );
 });
 
 test("an error ack marks it failed; retry sends the same id again; cancel drops it", async () => {
@@ -137,7 +143,10 @@ test("an error ack marks it failed; retry sends the same id again; cancel drops 
 
   sync.retry(id);
   assert.equal(seen.outbox[0]?.status, "pending");
-  assert.deepEqual(sends(socket).map((f) => f.id), [id, id]);
+  assert.deepEqual(
+    sends(socket).map((f) => f.id),
+    [id, id],
+  );
   socket.deliver({ type: "ACK", id, error: { code: "CHAT_NOT_CONNECTED", message: "not connected" } });
   await flush();
   sync.cancel(id);

@@ -5,7 +5,19 @@ import type { ChatsApi } from "../../api/chats.ts";
 import { ApiError } from "../../api/http.ts";
 import { AckFailure, type Ack } from "../../realtime/acks.ts";
 import type { LiveClient, LiveFeature } from "../../realtime/liveClient.ts";
-import { applyEvent, applyMessage, applyPage, applySync, emptyChats, syncCursors, windowBehind, withChats, type ChatsState, type MessageWindow, type PageKind } from "./chatState.ts";
+import {
+  applyEvent,
+  applyMessage,
+  applyPage,
+  applySync,
+  emptyChats,
+  syncCursors,
+  windowBehind,
+  withChats,
+  type ChatsState,
+  type MessageWindow,
+  type PageKind,
+} from "./chatState.ts";
 import { addItem, failItem, loadOutbox, removeItem, replyPreview, retryItem, saveOutbox, sendFrame, toSend, type Outbox, type OutboxItem } from "./outbox.ts";
 import { chatsAtom, outboxAtom } from "./state.ts";
 
@@ -78,7 +90,8 @@ export class ChatSync implements LiveFeature {
     if (this.buffer) this.buffer.push(event);
     if (!this.state) return;
     this.publish(applyEvent(this.state, event));
-    if ((event.type === "MESSAGE" || event.type === "MESSAGE_UPDATED") && event.message.senderId !== this.options.me) this.markDelivered(event.message.chatId, event.message.seq);
+    if ((event.type === "MESSAGE" || event.type === "MESSAGE_UPDATED") && event.message.senderId !== this.options.me)
+      this.markDelivered(event.message.chatId, event.message.seq);
   }
 
   async resync(): Promise<void> {
@@ -152,7 +165,10 @@ export class ChatSync implements LiveFeature {
     this.seenSent.set(chatId, seq);
     this.options.live.send({ type: "SEEN", chatId, seq });
     // The server's RECEIPT says the same; showing it now clears the badge at once.
-    this.publish({ ...this.state, chats: { ...this.state.chats, [chatId]: { ...chat, unread: 0, mine: { deliveredSeq: Math.max(chat.mine.deliveredSeq, seq), seenSeq: seq } } } });
+    this.publish({
+      ...this.state,
+      chats: { ...this.state.chats, [chatId]: { ...chat, unread: 0, mine: { deliveredSeq: Math.max(chat.mine.deliveredSeq, seq), seenSeq: seq } } },
+    });
   }
 
   typing(chatId: string, typing: boolean): void {

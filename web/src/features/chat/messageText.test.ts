@@ -16,7 +16,10 @@ test("previews say Photo, File or deleted, and 'You:' for my own", () => {
 
 test("ticks follow the peer's watermarks", () => {
   const c = chat([message(4)], { theirs: { deliveredSeq: 3, seenSeq: 2 } });
-  assert.deepEqual([1, 2, 3, 4].map((seq) => tickOf(c, { seq })), ["seen", "seen", "delivered", "sent"]);
+  assert.deepEqual(
+    [1, 2, 3, 4].map((seq) => tickOf(c, { seq })),
+    ["seen", "seen", "delivered", "sent"],
+  );
 });
 
 test("only my own, live messages can be edited (in the window) or deleted", () => {
@@ -29,8 +32,17 @@ test("only my own, live messages can be edited (in the window) or deleted", () =
 });
 
 test("reactions are counted per emoji", () => {
-  const m = message(1, 1, { reactions: [{ userId: PEER, emoji: "👍", at: 1 }, { userId: ME, emoji: "👍", at: 2 }, { userId: "x", emoji: "❤️", at: 3 }] });
-  assert.deepEqual(reactionCounts(m, ME), [{ emoji: "👍", count: 2, mine: true }, { emoji: "❤️", count: 1, mine: false }]);
+  const m = message(1, 1, {
+    reactions: [
+      { userId: PEER, emoji: "👍", at: 1 },
+      { userId: ME, emoji: "👍", at: 2 },
+      { userId: "x", emoji: "❤️", at: 3 },
+    ],
+  });
+  assert.deepEqual(reactionCounts(m, ME), [
+    { emoji: "👍", count: 2, mine: true },
+    { emoji: "❤️", count: 1, mine: false },
+  ]);
 });
 
 test("date separators say Today and Yesterday", () => {

@@ -52,7 +52,12 @@ export function dayLabel(at: number, now: number, locale?: string): string {
   if (sameDay(at, now - 24 * 60 * 60_000)) return "Yesterday";
   const sameYear = new Date(at).getFullYear() === new Date(now).getFullYear();
   const recent = now - at < 6 * 24 * 60 * 60_000;
-  return new Intl.DateTimeFormat(locale, { weekday: recent ? "long" : undefined, day: "numeric", month: "long", year: sameYear ? undefined : "numeric" }).format(at);
+  return new Intl.DateTimeFormat(locale, {
+    weekday: recent ? "long" : undefined,
+    day: "numeric",
+    month: "long",
+    year: sameYear ? undefined : "numeric",
+  }).format(at);
 }
 
 export function timeLabel(at: number, locale?: string): string {

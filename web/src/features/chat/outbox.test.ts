@@ -18,11 +18,20 @@ const item = (clientId: string, createdAt: number, patch: Partial<OutboxItem> = 
 test("items go out in the order they were typed; failed ones wait for a retry", () => {
   let outbox = addItem(addItem(addItem([], item("b", 2)), item("a", 1)), item("c", 3));
   outbox = failItem(outbox, "b", "RATE_LIMITED");
-  assert.deepEqual(toSend(outbox).map((i) => i.clientId), ["a", "c"]);
+  assert.deepEqual(
+    toSend(outbox).map((i) => i.clientId),
+    ["a", "c"],
+  );
   outbox = retryItem(outbox, "b");
-  assert.deepEqual(toSend(outbox).map((i) => i.clientId), ["a", "b", "c"]);
+  assert.deepEqual(
+    toSend(outbox).map((i) => i.clientId),
+    ["a", "b", "c"],
+  );
   assert.equal(outbox.find((i) => i.clientId === "b")?.error, undefined);
-  assert.deepEqual(pendingIn(outbox, CHAT).map((i) => i.clientId), ["a", "b", "c"]);
+  assert.deepEqual(
+    pendingIn(outbox, CHAT).map((i) => i.clientId),
+    ["a", "b", "c"],
+  );
   assert.deepEqual(pendingIn(outbox, "other"), []);
 });
 
@@ -32,7 +41,12 @@ test("adding an id twice keeps one item", () => {
 
 test("the SEND frame carries the client id, the reply and the attachment ids", () => {
   const original = message(7);
-  const frame = sendFrame(item("abc", 1, { replyTo: replyPreview(original), attachments: [{ id: "f1", kind: "image", name: "a.png", mime: "image/png", size: 3, width: 1, height: 1, url: "/u", thumbUrl: null }] }));
+  const frame = sendFrame(
+    item("abc", 1, {
+      replyTo: replyPreview(original),
+      attachments: [{ id: "f1", kind: "image", name: "a.png", mime: "image/png", size: 3, width: 1, height: 1, url: "/u", thumbUrl: null }],
+    }),
+  );
   assert.deepEqual(frame, { type: "SEND", id: "abc", chatId: CHAT, text: "abc", replyToId: original.id, attachmentIds: ["f1"] });
   assert.deepEqual(sendFrame(item("x", 1)), { type: "SEND", id: "x", chatId: CHAT, text: "x" });
 });

@@ -60,7 +60,19 @@ export function failItem(outbox: Outbox, clientId: string, error: ErrorCode): Ou
 }
 
 export function retryItem(outbox: Outbox, clientId: string): OutboxItem[] {
-  return outbox.map((i) => (i.clientId === clientId ? { clientId: i.clientId, chatId: i.chatId, text: i.text, replyTo: i.replyTo, attachments: i.attachments, createdAt: i.createdAt, status: "pending" as const } : i));
+  return outbox.map((i) =>
+    i.clientId === clientId
+      ? {
+          clientId: i.clientId,
+          chatId: i.chatId,
+          text: i.text,
+          replyTo: i.replyTo,
+          attachments: i.attachments,
+          createdAt: i.createdAt,
+          status: "pending" as const,
+        }
+      : i,
+  );
 }
 
 /** The pending items, oldest first: the order they were typed is the order they are sent. */

@@ -5,7 +5,10 @@ import { TypingSender } from "./typing.ts";
 test("typing is sent at the first key, renewed every 3 s, stopped once", () => {
   const sent: boolean[] = [];
   let now = 0;
-  const typing = new TypingSender((t) => sent.push(t), () => now);
+  const typing = new TypingSender(
+    (t) => sent.push(t),
+    () => now,
+  );
   typing.input("h");
   now = 1_000;
   typing.input("he");

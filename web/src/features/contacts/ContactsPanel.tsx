@@ -39,7 +39,9 @@ export function RequestRow({ request }: { request: ContactRequest }) {
       <Avatar user={request.user} size={44} />
       <span className="contact-row__text">
         <span className="contact-row__name">{name}</span>
-        <span className="contact-row__sub">{request.direction === "incoming" ? `@${request.user.username ?? ""} wants to connect` : "Waiting for an answer"}</span>
+        <span className="contact-row__sub">
+          {request.direction === "incoming" ? `@${request.user.username ?? ""} wants to connect` : "Waiting for an answer"}
+        </span>
         {error ? (
           <span className="form-error" role="alert">
             {error}
@@ -49,15 +51,33 @@ export function RequestRow({ request }: { request: ContactRequest }) {
       <span className="contact-row__actions">
         {request.direction === "incoming" ? (
           <>
-            <button type="button" className="button button--primary button--small" disabled={busy} onClick={() => run(() => contacts.accept(request.id))} aria-label={`Accept ${name}`}>
+            <button
+              type="button"
+              className="button button--primary button--small"
+              disabled={busy}
+              onClick={() => run(() => contacts.accept(request.id))}
+              aria-label={`Accept ${name}`}
+            >
               Accept
             </button>
-            <button type="button" className="button button--ghost button--small" disabled={busy} onClick={() => run(() => contacts.decline(request.id))} aria-label={`Decline ${name}`}>
+            <button
+              type="button"
+              className="button button--ghost button--small"
+              disabled={busy}
+              onClick={() => run(() => contacts.decline(request.id))}
+              aria-label={`Decline ${name}`}
+            >
               Decline
             </button>
           </>
         ) : (
-          <button type="button" className="button button--ghost button--small" disabled={busy} onClick={() => run(() => contacts.cancel(request.id))} aria-label={`Cancel the request to ${name}`}>
+          <button
+            type="button"
+            className="button button--ghost button--small"
+            disabled={busy}
+            onClick={() => run(() => contacts.cancel(request.id))}
+            aria-label={`Cancel the request to ${name}`}
+          >
             Cancel
           </button>
         )}
@@ -102,7 +122,14 @@ function ConnectionRow({ connection, now }: { connection: Connection; now: numbe
         <button type="button" className="button button--primary button--small" disabled={busy} onClick={() => run(message)} aria-label={`Message ${name}`}>
           Message
         </button>
-        <button type="button" className="button button--ghost button--small" aria-expanded={open} aria-controls={menuId} aria-label={`More for ${name}`} onClick={() => setOpen((o) => !o)}>
+        <button
+          type="button"
+          className="button button--ghost button--small"
+          aria-expanded={open}
+          aria-controls={menuId}
+          aria-label={`More for ${name}`}
+          onClick={() => setOpen((o) => !o)}
+        >
           ⋯
         </button>
       </span>
@@ -140,7 +167,12 @@ export function ContactsPanel() {
       {requests.length ? (
         <section className="contacts" aria-labelledby="requests-title">
           <h2 id="requests-title" className="contacts__title">
-            Requests {lists.incoming.length ? <span className="badge" aria-label={`${lists.incoming.length} waiting`}>{lists.incoming.length}</span> : null}
+            Requests{" "}
+            {lists.incoming.length ? (
+              <span className="badge" aria-label={`${lists.incoming.length} waiting`}>
+                {lists.incoming.length}
+              </span>
+            ) : null}
           </h2>
           <ul className="contacts__list">
             {requests.map((r) => (

@@ -18,7 +18,17 @@ type Sent = { kind: "idle" } | { kind: "sending" } | { kind: "requested" } | { k
  * Who a scanned QR or a found username belongs to, and the one button that asks to connect.
  * Nothing is sent before the tap.
  */
-export function PersonCard({ user, relation, request, onCancel }: { user: ContactCard; relation: Relation; request: SendContactRequest; onCancel?: () => void }) {
+export function PersonCard({
+  user,
+  relation,
+  request,
+  onCancel,
+}: {
+  user: ContactCard;
+  relation: Relation;
+  request: SendContactRequest;
+  onCancel?: () => void;
+}) {
   const [sent, setSent] = useState<Sent>({ kind: "idle" });
   const canSend = (relation === "none" || relation === "incoming") && (sent.kind === "idle" || sent.kind === "failed");
 

@@ -122,7 +122,12 @@ export function BlockedList() {
   const lists = useAtomValue(contactsAtom);
   const [error, setError] = useState<string>();
   if (!lists) return <p role="status">Loading…</p>;
-  if (!lists.blocked.length) return <p className="settings__lead">You have not blocked anyone. You get no requests from people you block and they cannot see when you are online; they are not told.</p>;
+  if (!lists.blocked.length)
+    return (
+      <p className="settings__lead">
+        You have not blocked anyone. You get no requests from people you block and they cannot see when you are online; they are not told.
+      </p>
+    );
   return (
     <>
       <ul className="contacts__list">

@@ -21,7 +21,12 @@ export function QrPreviewCard({ token, onClose }: { token: string; onClose?: () 
     };
   }, [token]);
 
-  if (loaded.kind === "loading") return <p className="person-card__loading" role="status">Looking up this code…</p>;
+  if (loaded.kind === "loading")
+    return (
+      <p className="person-card__loading" role="status">
+        Looking up this code…
+      </p>
+    );
   if (loaded.kind === "failed") {
     return (
       <div className="person-card">

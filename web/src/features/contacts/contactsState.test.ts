@@ -7,7 +7,13 @@ const card = (id: string, name: string): ContactCard => ({ id, name, username: n
 const ada = card("a", "Ada");
 const bob = card("b", "Bob");
 const cy = card("c", "Cy");
-const request = (id: string, user: ContactCard, direction: "incoming" | "outgoing", createdAt: number): ContactRequest => ({ id, user, direction, createdAt, expiresAt: createdAt + 1000 });
+const request = (id: string, user: ContactCard, direction: "incoming" | "outgoing", createdAt: number): ContactRequest => ({
+  id,
+  user,
+  direction,
+  createdAt,
+  expiresAt: createdAt + 1000,
+});
 const connection = (user: ContactCard, online = false, lastSeen: number | null = null): Connection => ({ user, since: 1, presence: { online, lastSeen } });
 
 /** What the three list calls answer for a given truth, in the server's order. */
@@ -58,7 +64,10 @@ test("connections stay sorted by name; removal and presence touch only that user
     { type: "CONNECTION_REMOVED", userId: "c" },
   ]);
   assert.deepEqual(state, fetched({ connections: [connection(bob, false, 500), connection(ada)] }));
-  assert.deepEqual(state.connections.map((c) => c.user.name), ["Ada", "Bob"]);
+  assert.deepEqual(
+    state.connections.map((c) => c.user.name),
+    ["Ada", "Bob"],
+  );
 });
 
 test("presence of someone who is not a connection changes nothing", () => {

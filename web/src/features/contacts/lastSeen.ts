@@ -23,7 +23,12 @@ export function presenceText(presence: Presence, now: number, options: { locale?
   if (day(seen) === day(now)) return `last seen today at ${time}`;
   if (day(seen) === day(now - DAY)) return `last seen yesterday at ${time}`;
   const sameYear = new Date(seen).getFullYear() === new Date(now).getFullYear();
-  const date = new Intl.DateTimeFormat(options.locale, { day: "numeric", month: "short", year: sameYear ? undefined : "numeric", timeZone: options.timeZone }).format(seen);
+  const date = new Intl.DateTimeFormat(options.locale, {
+    day: "numeric",
+    month: "short",
+    year: sameYear ? undefined : "numeric",
+    timeZone: options.timeZone,
+  }).format(seen);
   return `last seen ${date}`;
 }
 

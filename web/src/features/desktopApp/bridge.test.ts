@@ -14,8 +14,17 @@ test("a browser has none: nothing to find, nothing thrown", () => {
 });
 
 test("anything else under that name is not taken for the bridge", () => {
-  for (const other of [null, undefined, 42, "bridge", () => undefined, {}, { showNotification: () => undefined }, { showNotification: 1, setBadgeCount: () => undefined }]) {
-    assert.equal(desktopBridge({ easyqrDesktop: other }), undefined, typeof other === "function" ? "a function" : JSON.stringify(other) ?? "undefined");
+  for (const other of [
+    null,
+    undefined,
+    42,
+    "bridge",
+    () => undefined,
+    {},
+    { showNotification: () => undefined },
+    { showNotification: 1, setBadgeCount: () => undefined },
+  ]) {
+    assert.equal(desktopBridge({ easyqrDesktop: other }), undefined, typeof other === "function" ? "a function" : (JSON.stringify(other) ?? "undefined"));
   }
 });
 

@@ -24,7 +24,10 @@ test("a new message from the peer is announced with their name and the preview",
   const after = arrives(before, message(3, 3, { text: "Lunch?" }));
   assert.deepEqual(newMessageNotifications(before, after), [{ tag: CHAT, title: "Bob", body: "Lunch?" }]);
   const withPhoto = arrives(before, message(3, 3, { text: "", attachments: [photo] }));
-  assert.deepEqual(newMessageNotifications(before, withPhoto).map((n) => n.body), ["Photo"]);
+  assert.deepEqual(
+    newMessageNotifications(before, withPhoto).map((n) => n.body),
+    ["Photo"],
+  );
 });
 
 test("nothing for my own messages, edits, reactions, deletions, seen messages or the first state", () => {
@@ -93,7 +96,10 @@ test("followChats: a refused call is logged, never thrown into the app", async (
   const original = console.warn;
   console.warn = (...args: unknown[]) => warnings.push(args);
   try {
-    const failing: DesktopBridge = { showNotification: () => Promise.reject(new Error("IPC_INVALID_REQUEST")), setBadgeCount: () => Promise.reject(new Error("IPC_FORBIDDEN_SENDER")) };
+    const failing: DesktopBridge = {
+      showNotification: () => Promise.reject(new Error("IPC_INVALID_REQUEST")),
+      setBadgeCount: () => Promise.reject(new Error("IPC_FORBIDDEN_SENDER")),
+    };
     const stop = followChats(store, chats, failing, () => false);
     await new Promise((resolve) => setTimeout(resolve, 0));
     stop();

@@ -20,7 +20,14 @@ const created: CreateSessionResponse = {
   qr: qr(1),
 };
 const scan = (seq: number) => ({ id: `s${seq}`, text: `T${seq}`, format: "QRCode", scannedAt: 1, receivedAt: 2, phoneId: "ph1", seq });
-const connected = { type: "CONNECTED", sessionId, role: "desktop", phones: [{ phoneId: "ph1", online: true }], desktopOnline: true, allowMultiplePhones: false };
+const connected = {
+  type: "CONNECTED",
+  sessionId,
+  role: "desktop",
+  phones: [{ phoneId: "ph1", online: true }],
+  desktopOnline: true,
+  allowMultiplePhones: false,
+};
 
 let f: ReturnType<typeof fakeSockets>;
 let session: MemoryStorage;
@@ -63,7 +70,10 @@ test("scans are deduplicated, kept across a reload, and the reload asks from the
   f.last().deliver({ type: "SCAN", scan: scan(1) });
   f.last().deliver({ type: "SCANS", scans: [scan(1), scan(2)] });
   f.last().deliver({ type: "SCAN", scan: scan(2) });
-  assert.deepEqual(desk.snapshot.scans.map((s) => s.seq), [1, 2]);
+  assert.deepEqual(
+    desk.snapshot.scans.map((s) => s.seq),
+    [1, 2],
+  );
   desk.suspend();
 
   const reloaded = link();

@@ -10,7 +10,10 @@ const qr = pairingUrl(here, sid, "jwt");
 test("before pairing: our server's QR pairs, another server's is offered as a link, the rest is not a pairing code", () => {
   assert.deepEqual(detectionAction(qr, { paired: false, server: here }), { kind: "pair", payload: { sessionId: sid, token: "jwt", server: here } });
   assert.equal(detectionAction(pairingUrl("http://10.0.0.9:3000", sid, "jwt"), { paired: false, server: here }).kind, "other-server");
-  assert.equal(detectionAction(JSON.stringify({ sessionId: sid, token: "jwt", server: "ws://192.168.1.5:3000" }), { paired: false, server: here }).kind, "pair");
+  assert.equal(
+    detectionAction(JSON.stringify({ sessionId: sid, token: "jwt", server: "ws://192.168.1.5:3000" }), { paired: false, server: here }).kind,
+    "pair",
+  );
   assert.equal(detectionAction("4006381333931", { paired: false, server: here }).kind, "not-pairing");
 });
 

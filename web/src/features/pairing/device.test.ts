@@ -3,14 +3,14 @@ import { test } from "node:test";
 import { deviceInfo } from "./device.ts";
 
 test("phones get a name a person recognises", () => {
-  assert.deepEqual(
-    deviceInfo("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36"),
-    { name: "Chrome on Pixel 8", platform: "Android" },
-  );
-  assert.deepEqual(
-    deviceInfo("Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36"),
-    { name: "Chrome on Android", platform: "Android" },
-  );
+  assert.deepEqual(deviceInfo("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36"), {
+    name: "Chrome on Pixel 8",
+    platform: "Android",
+  });
+  assert.deepEqual(deviceInfo("Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36"), {
+    name: "Chrome on Android",
+    platform: "Android",
+  });
   assert.deepEqual(
     deviceInfo("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"),
     { name: "Safari on iPhone", platform: "iOS" },

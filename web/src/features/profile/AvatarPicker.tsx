@@ -46,12 +46,26 @@ export function AvatarPicker({ user, onSaved }: { user: Me; onSaved: (user: Me) 
     <div className="avatar-picker">
       <Avatar user={user} size={112} src={chosen?.preview} label={chosen ? "Preview of your new profile photo" : "Your profile photo"} />
       <div className="avatar-picker__controls">
-        <input ref={fileInput} id={id} type="file" accept={AVATAR_TYPES.join(",")} className="visually-hidden" onChange={choose} tabIndex={-1} aria-label="Profile photo file" />
+        <input
+          ref={fileInput}
+          id={id}
+          type="file"
+          accept={AVATAR_TYPES.join(",")}
+          className="visually-hidden"
+          onChange={choose}
+          tabIndex={-1}
+          aria-label="Profile photo file"
+        />
         {chosen ? (
           <>
             <p className="avatar-picker__hint">This is how your new photo will look.</p>
             <div className="button-row">
-              <button type="button" className="button button--primary" disabled={busy} onClick={() => void run(() => accounts.uploadAvatar(chosen.file), "Photo saved.")}>
+              <button
+                type="button"
+                className="button button--primary"
+                disabled={busy}
+                onClick={() => void run(() => accounts.uploadAvatar(chosen.file), "Photo saved.")}
+              >
                 {busy ? "Saving…" : "Save photo"}
               </button>
               <button type="button" className="button button--ghost" disabled={busy} onClick={() => setChosen(undefined)}>
@@ -67,7 +81,12 @@ export function AvatarPicker({ user, onSaved }: { user: Me; onSaved: (user: Me) 
                 {user.avatar ? "Change photo" : "Choose photo"}
               </button>
               {user.avatar ? (
-                <button type="button" className="button button--ghost" disabled={busy} onClick={() => void run(() => accounts.removeAvatar(), "Photo removed.")}>
+                <button
+                  type="button"
+                  className="button button--ghost"
+                  disabled={busy}
+                  onClick={() => void run(() => accounts.removeAvatar(), "Photo removed.")}
+                >
                   Remove
                 </button>
               ) : null}

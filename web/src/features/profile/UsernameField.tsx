@@ -12,7 +12,17 @@ const tone: Record<Availability["kind"], string> = {
 };
 
 /** The username input with its "@" and a live line saying whether the name is free. */
-export function UsernameField({ value, onChange, availability, error }: { value: string; onChange: (value: string) => void; availability: Availability; error?: string }) {
+export function UsernameField({
+  value,
+  onChange,
+  availability,
+  error,
+}: {
+  value: string;
+  onChange: (value: string) => void;
+  availability: Availability;
+  error?: string;
+}) {
   const id = useId();
   const text = error ?? ("text" in availability ? availability.text : "3–32 letters, digits or _.");
   const bad = Boolean(error) || availability.kind === "invalid" || availability.kind === "taken";

@@ -3,7 +3,19 @@ import { test } from "node:test";
 import type { Me } from "@easyqr/protocol";
 import { draftOf, profileChanges } from "./profileForm.ts";
 
-const me: Me = { id: "u", name: "Ada", username: "ada", bio: null, avatar: null, email: "a@example.com", phone: null, createdAt: 1, onboarded: true, hideLastSeen: false, bioVisibility: "connections" };
+const me: Me = {
+  id: "u",
+  name: "Ada",
+  username: "ada",
+  bio: null,
+  avatar: null,
+  email: "a@example.com",
+  phone: null,
+  createdAt: 1,
+  onboarded: true,
+  hideLastSeen: false,
+  bioVisibility: "connections",
+};
 const fresh: Me = { ...me, name: null, username: null, onboarded: false };
 
 test("only changed fields are sent, in the protocol's form", () => {

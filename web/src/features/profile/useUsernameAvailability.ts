@@ -19,7 +19,11 @@ export function useUsernameAvailability(typed: string, own: string | null | unde
     const timer = setTimeout(() => {
       accounts.usernameAvailability(username, abort.signal).then(
         (result) => {
-          const text = result.available ? `@${result.username} is available.` : result.reason === "taken" ? `@${result.username} is taken.` : `A username is ${RULE}`;
+          const text = result.available
+            ? `@${result.username} is available.`
+            : result.reason === "taken"
+              ? `@${result.username} is taken.`
+              : `A username is ${RULE}`;
           const kind = result.available ? "available" : result.reason === "taken" ? "taken" : "invalid";
           setAnswer({ username, result: { kind, text } });
         },

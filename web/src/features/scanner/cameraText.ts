@@ -16,7 +16,10 @@ export function cameraText(status: CameraStatus): { text: string; canRetry: bool
     case "unsupported":
       return { text: "This browser cannot use a camera here. Type the code shown on the desktop instead.", canRetry: false };
     case "denied":
-      return { text: "Camera access is blocked. Allow the camera for this site in the browser's settings, then try again — or type the code below.", canRetry: true };
+      return {
+        text: "Camera access is blocked. Allow the camera for this site in the browser's settings, then try again — or type the code below.",
+        canRetry: true,
+      };
     case "missing":
       return { text: "No camera was found on this device. Type the code shown on the desktop instead.", canRetry: true };
     case "busy":

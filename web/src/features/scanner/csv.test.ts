@@ -27,9 +27,6 @@ test("formula starts are defused", () => {
 });
 
 test("a history becomes a CSV file with a header and CRLF rows", () => {
-  const csv = scansToCsv(
-    [{ id: "a", text: "x,y", format: "QRCode", scannedAt: 0, receivedAt: 1000, phoneId: "p1", seq: 1 }],
-    () => "Pixel 8",
-  );
+  const csv = scansToCsv([{ id: "a", text: "x,y", format: "QRCode", scannedAt: 0, receivedAt: 1000, phoneId: "p1", seq: 1 }], () => "Pixel 8");
   assert.equal(csv, 'seq,scanned_at,received_at,format,text,phone\r\n1,1970-01-01T00:00:00.000Z,1970-01-01T00:00:01.000Z,QRCode,"x,y",Pixel 8\r\n');
 });

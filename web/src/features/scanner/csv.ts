@@ -18,14 +18,7 @@ export function csvRow(values: readonly string[]): string {
 export function scansToCsv(scans: readonly Scan[], phoneName: (phoneId: string) => string = (id) => id): string {
   const header = csvRow(["seq", "scanned_at", "received_at", "format", "text", "phone"]);
   const rows = scans.map((s) =>
-    csvRow([
-      String(s.seq),
-      new Date(s.scannedAt).toISOString(),
-      new Date(s.receivedAt).toISOString(),
-      s.format,
-      s.text,
-      phoneName(s.phoneId),
-    ]),
+    csvRow([String(s.seq), new Date(s.scannedAt).toISOString(), new Date(s.receivedAt).toISOString(), s.format, s.text, phoneName(s.phoneId)]),
   );
   return [header, ...rows].join("\r\n") + "\r\n";
 }

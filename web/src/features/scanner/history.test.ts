@@ -14,7 +14,10 @@ test("live scans, backlogs and resends are kept once, in seq order", () => {
   assert.equal(h.add([scan(3)]), false);
   assert.equal(h.add([scan(9, "id1")]), false, "same phone + client id is the same scan");
   assert.equal(h.add([scan(4, "id1", "other-phone")]), true);
-  assert.deepEqual(h.scans.map((s) => s.seq), [1, 2, 3, 4]);
+  assert.deepEqual(
+    h.scans.map((s) => s.seq),
+    [1, 2, 3, 4],
+  );
   assert.equal(h.lastSeq, 4);
 });
 
@@ -31,7 +34,10 @@ test("the list is capped and old sessions are pruned", () => {
   const storage = new MemoryStorage();
   const h = new ScanHistory(storage, sid, 3);
   h.add([1, 2, 3, 4, 5].map((n) => scan(n)));
-  assert.deepEqual(h.scans.map((s) => s.seq), [3, 4, 5]);
+  assert.deepEqual(
+    h.scans.map((s) => s.seq),
+    [3, 4, 5],
+  );
   for (let i = 0; i < 5; i++) new ScanHistory(storage, `s${i}`, 10, () => i).add([scan(1)]);
   storage.setItem("other", "kept");
   pruneHistories(storage, 2);

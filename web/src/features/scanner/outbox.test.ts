@@ -18,7 +18,10 @@ test("the outbox survives a reload and keeps order", () => {
   a.add(scan("3"));
   a.remove("2");
   const b = new Outbox(storage, sid);
-  assert.deepEqual(b.list().map((s) => s.id), ["1", "3"]);
+  assert.deepEqual(
+    b.list().map((s) => s.id),
+    ["1", "3"],
+  );
   assert.equal(new Outbox(storage, "7d3c6f4e-2a1b-4c5d-8e9f-000000000000").size, 0, "one outbox per session");
 });
 
@@ -70,7 +73,11 @@ test("scans wait while offline and go out in order on reconnect; an ACK removes 
   await tick();
   assert.equal(sender.pending, 1);
   assert.deepEqual(outcomes, [{ scan: scan("a"), result: "sent", seq: 1 }]);
-  assert.deepEqual(new Outbox(storage, sid).list().map((s) => s.id), ["b"], "stored state follows");
+  assert.deepEqual(
+    new Outbox(storage, sid).list().map((s) => s.id),
+    ["b"],
+    "stored state follows",
+  );
 });
 
 test("a lost ACK keeps the scan for the next flush with the same id", async () => {

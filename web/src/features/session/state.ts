@@ -63,6 +63,11 @@ function validatedStorage<T>(storage: Storage, schema: z.ZodType<T>) {
 }
 
 /** The code request in progress: kept per tab, so reloading the code page keeps it. */
-export const pendingSignInAtom = atomWithStorage<PendingSignIn | null>("easyqr.pendingSignIn", null, validatedStorage(browserStorage("session"), PendingSignIn), {
-  getOnInit: true,
-});
+export const pendingSignInAtom = atomWithStorage<PendingSignIn | null>(
+  "easyqr.pendingSignIn",
+  null,
+  validatedStorage(browserStorage("session"), PendingSignIn),
+  {
+    getOnInit: true,
+  },
+);
