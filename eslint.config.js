@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
-import { noFolderCycles } from "./scripts/folder-cycles.mjs";
+import { noFolderCycles } from "./scripts/folderCycles.mjs";
 
 export default tseslint.config(
   { ignores: ["**/dist/**", "**/node_modules/**", "data/**", "bench/results/**", "test-results/**"] },
@@ -69,7 +69,7 @@ export default tseslint.config(
     },
   },
   {
-    // No folder imports one that imports it back (scripts/folder-cycles.mjs).
+    // No folder imports one that imports it back (scripts/folderCycles.mjs).
     files: ["server/src/**/*.ts"],
     plugins: { local: { rules: { "no-folder-cycles": noFolderCycles } } },
     rules: { "local/no-folder-cycles": ["error", { root: `${import.meta.dirname}/server/src` }] },

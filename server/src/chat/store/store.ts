@@ -6,7 +6,7 @@ import type { AttachmentRow, ChatRow, ChatViewRow, LockedChat, MemberRow, Messag
  * amended). On this path a query builder's per-call compile costs more than the query itself, so
  * each statement is fixed SQL prepared once. One implementation per engine (sqlite.ts,
  * postgres.ts; the statements both read are in shared.ts), one test suite for both
- * (server/test/chat-store.test.ts). The service is written once against this.
+ * (server/test/chatStore.test.ts). The service is written once against this.
  */
 export type ChatStore = {
   /**

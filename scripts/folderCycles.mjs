@@ -3,7 +3,7 @@
 // this looks at folders, which is what a reader of the tree sees. Each file belongs to its first
 // folder under the root; a file directly under the root is a node of its own (app.ts, errors.ts).
 // Type imports count (they tie the folders just as much); test files do not.
-// Run alone it prints the tree's folder cycles: node scripts/folder-cycles.mjs server/src
+// Run alone it prints the tree's folder cycles: node scripts/folderCycles.mjs server/src
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { after, test } from "node:test";
 import { Linter } from "eslint";
 import tseslint from "typescript-eslint";
-import { folderCycles, folderGraph, importsOf, noFolderCycles } from "./folder-cycles.mjs";
+import { folderCycles, folderGraph, importsOf, noFolderCycles } from "./folderCycles.mjs";
 
 const base = mkdtempSync(join(tmpdir(), "folder-cycles-"));
 after(() => rmSync(base, { recursive: true, force: true }));
