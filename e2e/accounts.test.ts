@@ -151,12 +151,31 @@ describe("accounts in a real browser", { timeout: 3 * TEST_TIMEOUT }, () => {
       const { page } = desktop;
       await requestCode(page, "Lin@Example.com".toLowerCase(), "desktop");
       const code = await codeFor(server, "lin@example.com");
-      const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, "0");
-      await page.getByLabel("6-digit code").fill(wrong);
+      const wrongCode = (plus: number) => String((Number(code) + plus) % 1_000_000).padStart(6, "0");
+      const checks: string[] = [];
+      page.on("request", (r) => {
+        if (new URL(r.url()).pathname === "/api/auth/verify-code") checks.push(r.postData() ?? "");
+      });
+      // The 6th digit sends the code; Enter (or Sign in) right after, and again after the answer, sends nothing more.
+      const field = page.getByLabel("6-digit code");
+      const signIn = page.getByRole("button", { name: /^(Sign in|Checking…)$/ });
+      const wrong = wrongCode(1);
+      await field.fill(wrong.slice(0, 5));
+      await field.press(wrong.slice(5));
+      await field.press("Enter");
+      await page.getByRole("alert").filter({ hasText: "That code is not right. 4 tries left." }).waitFor();
+      assert.equal(await signIn.isDisabled(), true, "the refused code cannot be sent again");
+      await field.press("Enter");
+      await page.waitForTimeout(500);
+      assert.equal(checks.length, 1, "one check per code");
       await page.getByRole("alert").filter({ hasText: "That code is not right. 4 tries left." }).waitFor();
       await shot(page, "code-wrong-desktop");
       await checkA11y(page, "code with an error (desktop)");
-      await page.getByLabel("6-digit code").fill(code);
+      // A changed code can be checked again.
+      await field.fill(wrongCode(2));
+      await page.getByRole("alert").filter({ hasText: "That code is not right. 3 tries left." }).waitFor();
+      assert.equal(checks.length, 2);
+      await field.fill(code);
       await onboard(page, "desktop", { name: "Lin Wu", username: "lin", taken: "grace" });
       await shot(page, "home-desktop");
       await checkA11y(page, "home (desktop)");

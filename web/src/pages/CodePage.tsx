@@ -24,6 +24,10 @@ export function CodePage() {
   const [error, setError] = useState<{ code?: string; text: string }>();
   const [info, setInfo] = useState<string>();
   const [busy, setBusy] = useState(false);
+  // Every check of a wrong code spends one of its tries: a code the server refused is not sent again
+  // until it changes. The ref also stops a second submit in the same tick, before `busy` re-renders.
+  const [refused, setRefused] = useState<string>();
+  const checking = useRef(false);
   const now = useNow(1000);
 
   if (!pending) return <Navigate to={paths.signIn} replace />;
@@ -31,8 +35,9 @@ export function CodePage() {
   const locked = error?.code === "AUTH_CODE_LOCKED";
 
   const verify = async (digits: string) => {
-    if (busy) return;
+    if (checking.current || digits === refused) return;
     if (digits.length !== OTP_LENGTH) return setError({ text: `Enter all ${OTP_LENGTH} digits of the code.` });
+    checking.current = true;
     setBusy(true);
     setError(undefined);
     setInfo(undefined);
@@ -41,7 +46,10 @@ export function CodePage() {
       // The public route now sends the user on: to onboarding, the page they came for, or /home.
       setSession({ status: "signedIn", user });
     } catch (failure) {
-      setError({ code: failure instanceof ApiError ? failure.code : undefined, text: errorMessage(failure) });
+      const errorCode = failure instanceof ApiError ? failure.code : undefined;
+      if (errorCode === "AUTH_CODE_INVALID") setRefused(digits);
+      setError({ code: errorCode, text: errorMessage(failure) });
+      checking.current = false;
       setBusy(false);
       requestAnimationFrame(() => input.current?.select());
     }
@@ -65,6 +73,7 @@ export function CodePage() {
       const sent = await accounts.requestCode(pending.identifier);
       setPending({ ...pending, requestId: sent.requestId, expiresAt: sent.expiresAt, sentAt: Date.now() });
       setCode("");
+      setRefused(undefined);
       setInfo("A new code is on its way.");
       input.current?.focus();
     } catch (failure) {
@@ -119,7 +128,7 @@ export function CodePage() {
             </p>
           ) : null}
         </div>
-        <button type="submit" className="button button--primary button--block" disabled={busy || locked}>
+        <button type="submit" className="button button--primary button--block" disabled={busy || locked || code === refused}>
           {busy ? "Checking…" : "Sign in"}
         </button>
       </form>
