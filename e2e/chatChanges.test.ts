@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Page } from "playwright-core";
-import { connectUsers, makeUser, signInAs, type MadeUser } from "./support/accounts.ts";
+import { checkA11y, connectUsers, makeUser, signInAs, type MadeUser } from "./support/accounts.ts";
 import { closeAll, launchDesktop, launchPhone, shot, track } from "./support/browsers.ts";
 import { scenicPng } from "./support/png.ts";
 import { startServer, type RunningServer } from "./support/server.ts";
@@ -179,6 +179,58 @@ describe("photos and files, edits and deletes, and sending offline in real brows
       await closeAll();
     }
   });
+
+  test(
+    "long text: the field grows to six lines then scrolls, counts near the limit, keeps text over it and will not send it",
+    { timeout: TEST_TIMEOUT },
+    async () => {
+      try {
+        const { d, e } = await openChats(await newPair("long"));
+        const eChat = chatOf(e.page, "Dee Ray");
+        const field = eChat.getByRole("textbox", { name: "Message" });
+        const send = eChat.getByRole("button", { name: "Send" });
+        const count = eChat.getByTestId("length-count");
+        const box = () => field.evaluate((el: HTMLTextAreaElement) => ({ height: el.offsetHeight, scrolls: el.scrollHeight > el.clientHeight }));
+
+        const oneLine = await box();
+        await field.fill("one\ntwo\nthree\nfour");
+        const fourLines = await box();
+        assert.ok(fourLines.height > oneLine.height * 2 && !fourLines.scrolls, `grows with the text: ${JSON.stringify([oneLine, fourLines])}`);
+        await field.fill(Array.from({ length: 20 }, (_, i) => `line ${i + 1}`).join("\n"));
+        const manyLines = await box();
+        assert.ok(manyLines.height < oneLine.height * 5 && manyLines.scrolls, `stops at six lines, then scrolls: ${JSON.stringify(manyLines)}`);
+        await shot(e.page, "composer-grown-phone");
+
+        await field.fill("a".repeat(3_499));
+        assert.equal(await count.count(), 0, "no counter far from the limit");
+        await field.fill("a".repeat(3_612));
+        await count.filter({ hasText: /^3,612 \/ 4,096$/ }).waitFor();
+        assert.equal(await send.isEnabled(), true);
+
+        // Over the limit: nothing is cut, the counter says by how much, and it cannot be sent.
+        await field.fill("a".repeat(4_200));
+        assert.equal((await field.inputValue()).length, 4_200, "the text stays whole");
+        await count.filter({ hasText: "4,200 / 4,096 · 104 characters over the limit" }).waitFor();
+        assert.equal(await send.isDisabled(), true);
+        assert.equal(await send.getAttribute("aria-describedby"), await count.getAttribute("id"), "Send says why it is disabled");
+        await field.press("Enter");
+        await e.page.waitForTimeout(500);
+        assert.equal(await e.page.getByTestId("pending-message").count(), 0, "Enter sends nothing");
+        await shot(e.page, "composer-over-limit-phone");
+        await checkA11y(e.page, "composer over the limit (phone)");
+
+        // Exactly at the limit it goes, whole.
+        const longest = `${"a".repeat(4_096 - 8)}the end.`;
+        await field.fill(longest);
+        await send.click();
+        await messageWith(d.page, "the end.").waitFor();
+        assert.ok((await messageWith(d.page, "the end.").textContent())?.includes(longest), "all 4,096 characters arrive");
+        assert.equal(await count.count(), 0);
+      } finally {
+        await closeAll();
+      }
+    },
+  );
 
   test("sent while offline: pending with a clock, then goes out once on reconnect", { timeout: TEST_TIMEOUT }, async () => {
     try {

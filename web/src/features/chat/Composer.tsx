@@ -1,12 +1,13 @@
-import { MAX_ATTACHMENT_BYTES, MAX_TEXT_CHARS, type Attachment, type Message } from "@easyqr/protocol";
+import { MAX_ATTACHMENT_BYTES, type Attachment, type Message } from "@easyqr/protocol";
 import { useAtomValue } from "jotai";
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { errorMessage } from "../../api/errorText.ts";
 import { ApiError } from "../../api/http.ts";
 import { CloseIcon, PaperclipIcon, SendIcon } from "../../components/icons.tsx";
 import { attachmentTransportAtom } from "./attachments.ts";
 import { quoteText } from "./messageText.ts";
 import { replyPreview } from "./outbox.ts";
+import { lengthNote } from "./textLimit.ts";
 import { TypingSender } from "./typing.ts";
 
 type Upload = { key: number; name: string; progress: number; controller: AbortController; done?: Attachment; error?: string };
@@ -24,13 +25,14 @@ type Props = {
   onTyping: (typing: boolean) => void;
 };
 
-/** The message field (mounted per chat): reply and edit bars, attachments with upload progress, typing sent as you type. */
+/** The message field (mounted per chat): grows with the text, counts near the limit; reply and edit bars, attachments with upload progress, typing sent as you type. */
 export function Composer({ chatId, disabled, replyTo, editing, names, onSend, onEdit, onCancelReply, onCancelEdit, onTyping }: Props) {
   const transport = useAtomValue(attachmentTransportAtom);
   const [text, setText] = useState("");
   const [uploads, setUploads] = useState<Upload[]>([]);
   const uploadKey = useRef(0);
   const [error, setError] = useState<string>();
+  const countId = useId();
   const field = useRef<HTMLTextAreaElement>(null);
   const file = useRef<HTMLInputElement>(null);
   const typing = useRef<TypingSender | null>(null);
@@ -52,10 +54,19 @@ export function Composer({ chatId, disabled, replyTo, editing, names, onSend, on
   useEffect(() => {
     if (editing || replyTo) field.current?.focus();
   }, [editing, replyTo]);
+  // Grows with its text; the CSS max-height stops it at a few lines, then it scrolls.
+  useLayoutEffect(() => {
+    const box = field.current;
+    if (!box) return;
+    box.style.height = "auto";
+    box.style.height = `${box.scrollHeight + box.offsetHeight - box.clientHeight}px`;
+  }, [text]);
 
   const ready = uploads.filter((u) => u.done).map((u) => u.done as Attachment);
   const uploading = uploads.some((u) => !u.done && !u.error);
-  const canSend = !disabled && !uploading && (text.trim().length > 0 || ready.length > 0);
+  const length = lengthNote(text.length);
+  const tooLong = (length?.over ?? 0) > 0;
+  const canSend = !disabled && !uploading && !tooLong && (text.trim().length > 0 || ready.length > 0);
 
   const submit = async (event?: FormEvent) => {
     event?.preventDefault();
@@ -170,11 +181,12 @@ export function Composer({ chatId, disabled, replyTo, editing, names, onSend, on
           ref={field}
           className="composer__field"
           rows={1}
-          maxLength={MAX_TEXT_CHARS}
           value={text}
           disabled={disabled}
           placeholder={disabled ? "You can only message your connections" : "Message"}
           aria-label="Message"
+          aria-describedby={length ? countId : undefined}
+          aria-invalid={tooLong || undefined}
           onChange={(e) => {
             setText(e.target.value);
             if (!editing) typing.current?.input(e.target.value);
@@ -182,10 +194,22 @@ export function Composer({ chatId, disabled, replyTo, editing, names, onSend, on
           onBlur={() => typing.current?.stop()}
           onKeyDown={onKey}
         />
-        <button type="submit" className="composer__send" disabled={!canSend} aria-label={editing ? "Save the edit" : "Send"}>
+        <button
+          type="submit"
+          className="composer__send"
+          disabled={!canSend}
+          aria-label={editing ? "Save the edit" : "Send"}
+          aria-describedby={tooLong ? countId : undefined}
+          title={tooLong ? "Too long to send" : undefined}
+        >
           <SendIcon />
         </button>
       </div>
+      {length ? (
+        <p id={countId} className={`composer__count${tooLong ? " composer__count--over" : ""}`} data-testid="length-count">
+          {length.text}
+        </p>
+      ) : null}
     </form>
   );
 }
