@@ -167,14 +167,31 @@ describe("photos and files, edits and deletes, and sending offline in real brows
       assert.equal(await messageWith(e.page, "See you at 7 tonight").count(), 0);
       await shot(e.page, "chat-edited-phone");
 
-      d.page.once("dialog", (dialog) => void dialog.accept());
+      // Delete asks in the page (never the browser's confirm()); Escape says no and gives the focus back.
+      const nativeDialogs: string[] = [];
+      d.page.on("dialog", (dialog) => {
+        nativeDialogs.push(dialog.message());
+        void dialog.dismiss();
+      });
       await messageWith(d.page, "See you at 8 tonight").getByRole("button", { name: "Message actions" }).click();
-      await d.page.getByRole("button", { name: "Delete for everyone" }).click();
+      const deleteButton = d.page.getByRole("button", { name: "Delete for everyone" });
+      await deleteButton.click();
+      const confirm = d.page.getByRole("dialog", { name: "Delete this message for everyone?" });
+      await confirm.waitFor();
+      await shot(d.page, "chat-delete-confirm-desktop");
+      await checkA11y(d.page, "delete confirmation (desktop)");
+      await d.page.keyboard.press("Escape");
+      await confirm.waitFor({ state: "detached" });
+      assert.equal(await deleteButton.evaluate((el) => el === document.activeElement), true, "the focus is back on Delete for everyone");
+      assert.equal(await messageWith(e.page, "See you at 8 tonight").count(), 1, "Escape deleted nothing");
+      await deleteButton.click();
+      await confirm.getByRole("button", { name: "Delete", exact: true }).click();
       await e.page.getByTestId("message").filter({ hasText: "This message was deleted" }).waitFor();
       await d.page.getByTestId("message").filter({ hasText: "You deleted this message" }).waitFor();
       assert.equal(await messageWith(e.page, "See you at 8 tonight").count(), 0);
       await shot(e.page, "chat-deleted-phone");
       await shot(d.page, "chat-deleted-desktop");
+      assert.deepEqual(nativeDialogs, []);
     } finally {
       await closeAll();
     }

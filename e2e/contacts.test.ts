@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Page } from "playwright-core";
-import { checkA11y, makeUser, signInAs, type MadeUser } from "./support/accounts.ts";
+import { checkA11y, connectUsers, makeUser, signInAs, type MadeUser } from "./support/accounts.ts";
 import { launchDesktop, launchPhone, shot, track, closeAll } from "./support/browsers.ts";
 import { startServer, type RunningServer } from "./support/server.ts";
 import { lumaFromPng, writeY4m } from "./support/y4m.ts";
@@ -18,7 +18,7 @@ let ben: MadeUser;
 /** A connection row in the sidebar, by the contact's name. */
 const connectionRow = (page: Page, name: string) => page.getByTestId("connection-row").filter({ hasText: name });
 
-describe("contacts by QR and live presence in real browsers", { timeout: 2 * TEST_TIMEOUT }, () => {
+describe("contacts by QR and live presence in real browsers", { timeout: 3 * TEST_TIMEOUT }, () => {
   before(async () => {
     server = await startServer();
     videos = mkdtempSync(join(tmpdir(), "easyqr-y4m-"));
@@ -104,6 +104,87 @@ describe("contacts by QR and live presence in real browsers", { timeout: 2 * TES
       assert.equal(await hide.isChecked(), true);
       await shot(a.page, "settings-privacy-desktop");
       await checkA11y(a.page, "settings with privacy (desktop)");
+    } finally {
+      await closeAll();
+    }
+  });
+
+  test("the ⋯ menu closes on a click outside and on Escape; Remove asks in an in-app dialog that keeps the focus", { timeout: TEST_TIMEOUT }, async () => {
+    try {
+      const dan = await makeUser(server, "dan@example.com", { name: "Dan Moss", username: "dan" });
+      const cat = await makeUser(server, "cat@example.com", { name: "Cat Ng", username: "cat" });
+      const eve = await makeUser(server, "eve@example.com", { name: "Eve Ito", username: "eve" });
+      await connectUsers(server, dan, cat, "dan");
+      await connectUsers(server, dan, eve, "dan");
+      const focused = (page: Page) => page.evaluate(() => document.activeElement?.textContent?.trim() ?? "");
+
+      const desktop = await track(launchDesktop());
+      const { page } = desktop;
+      const nativeDialogs: string[] = [];
+      page.on("dialog", (dialog) => {
+        nativeDialogs.push(dialog.message());
+        void dialog.dismiss();
+      });
+      await signInAs(page, server, cat);
+      await page.goto(`${server.url}/home`);
+      const row = connectionRow(page, "Dan Moss");
+      const more = row.getByRole("button", { name: "More for Dan Moss" });
+      const remove = row.getByRole("button", { name: "Remove Dan Moss" });
+
+      await more.click();
+      await remove.waitFor();
+      await page.getByRole("heading", { level: 1, name: "Chats" }).click();
+      await remove.waitFor({ state: "detached" });
+      assert.equal(await more.getAttribute("aria-expanded"), "false");
+
+      await more.click();
+      await remove.waitFor();
+      await page.keyboard.press("Escape");
+      await remove.waitFor({ state: "detached" });
+      assert.equal(await more.evaluate((el) => el === document.activeElement), true, "Escape gives the focus back to ⋯");
+
+      // Remove: a labelled modal dialog, Cancel focused; Tab and Shift+Tab stay inside; Escape cancels.
+      await more.click();
+      await remove.click();
+      const confirm = page.getByRole("dialog", { name: "Remove Dan Moss?" });
+      await confirm.waitFor();
+      assert.equal(await confirm.getAttribute("aria-modal"), "true");
+      await page.waitForFunction(() => document.activeElement?.textContent === "Cancel", undefined, { timeout: 2_000 });
+      await page.keyboard.press("Tab");
+      assert.equal(await focused(page), "Remove");
+      await page.keyboard.press("Tab");
+      assert.equal(await focused(page), "Cancel", "Tab wraps inside the dialog");
+      await page.keyboard.press("Shift+Tab");
+      assert.equal(await focused(page), "Remove", "Shift+Tab wraps too");
+      await shot(page, "contact-remove-confirm-desktop");
+      await checkA11y(page, "remove confirmation (desktop)");
+      await page.keyboard.press("Escape");
+      await confirm.waitFor({ state: "detached" });
+      assert.equal(await remove.evaluate((el) => el === document.activeElement), true, "the focus is back on what opened it");
+      assert.equal(await row.count(), 1, "nothing removed");
+
+      await remove.click();
+      await confirm.getByRole("button", { name: "Remove", exact: true }).click();
+      await row.waitFor({ state: "detached" });
+      assert.deepEqual(nativeDialogs, [], "never the browser's confirm()");
+
+      // On a phone: a tap beside the menu closes it; the dialog fits the screen and Cancel keeps the contact.
+      const phone = await track(launchPhone());
+      await signInAs(phone.page, server, eve);
+      await phone.page.goto(`${server.url}/home`);
+      const phoneRow = connectionRow(phone.page, "Dan Moss");
+      await phoneRow.getByRole("button", { name: "More for Dan Moss" }).click();
+      await shot(phone.page, "contact-menu-phone");
+      await phone.page.getByRole("heading", { level: 2, name: "Contacts" }).click();
+      await phoneRow.getByRole("button", { name: "Remove Dan Moss" }).waitFor({ state: "detached" });
+      await phoneRow.getByRole("button", { name: "More for Dan Moss" }).click();
+      await phoneRow.getByRole("button", { name: "Remove Dan Moss" }).click();
+      const phoneConfirm = phone.page.getByRole("dialog", { name: "Remove Dan Moss?" });
+      await phoneConfirm.waitFor();
+      await shot(phone.page, "contact-remove-confirm-phone");
+      await phoneConfirm.getByRole("button", { name: "Cancel" }).click();
+      await phoneConfirm.waitFor({ state: "detached" });
+      assert.equal(await phoneRow.count(), 1);
     } finally {
       await closeAll();
     }

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link } from "react-router";
 import { errorMessage } from "../../api/errorText.ts";
 import { Avatar } from "../../components/Avatar.tsx";
+import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
 import { BackIcon, DownIcon } from "../../components/icons.tsx";
 import { useNow } from "../../components/useNow.ts";
 import { presenceText } from "../contacts/lastSeen.ts";
@@ -31,6 +32,7 @@ export function ChatWindow({ chatId }: { chatId: string }) {
   const list = useRef<MessageListHandle>(null);
   const [replyTo, setReplyTo] = useState<Message>();
   const [editing, setEditing] = useState<Message>();
+  const [deleting, setDeleting] = useState<Message>();
   const [highlighted, setHighlighted] = useState<number>();
   const [error, setError] = useState<string>();
   const [atBottom, setAtBottom] = useState(true);
@@ -89,9 +91,7 @@ export function ChatWindow({ chatId }: { chatId: string }) {
         setReplyTo(undefined);
         setEditing(m);
       },
-      remove: (m) => {
-        if (globalThis.confirm("Delete this message for everyone?")) run(chats?.remove(m.id));
-      },
+      remove: setDeleting,
       react: (m, emoji) => run(chats?.react(m.id, emoji)),
       jumpTo: (seq) => void jumpTo(seq),
       retry: (id) => chats?.retry(id),
@@ -211,6 +211,18 @@ export function ChatWindow({ chatId }: { chatId: string }) {
         onCancelEdit={() => setEditing(undefined)}
         onTyping={(t) => chats?.typing(chatId, t)}
       />
+      {deleting ? (
+        <ConfirmDialog
+          title="Delete this message for everyone?"
+          body={`${name} will see “This message was deleted” in its place.`}
+          confirmLabel="Delete"
+          onCancel={() => setDeleting(undefined)}
+          onConfirm={() => {
+            setDeleting(undefined);
+            void chats?.remove(deleting.id).catch((failure: unknown) => setError(errorMessage(failure)));
+          }}
+        />
+      ) : null}
     </section>
   );
 }

@@ -146,7 +146,8 @@ export function MessageBubble({
                 </button>
               ) : null}
               {canDelete(message, me, now) ? (
-                <button type="button" className="button button--danger button--small" onClick={act(() => actions.remove(message))}>
+                // The menu stays open behind the confirmation, so the focus can come back to this button.
+                <button type="button" className="button button--danger button--small" onClick={() => actions.remove(message)}>
                   Delete for everyone
                 </button>
               ) : null}

@@ -1,9 +1,11 @@
 import type { Connection, ContactRequest } from "@easyqr/protocol";
 import { useAtomValue } from "jotai";
-import { useId, useState } from "react";
+import { useId, useRef, useState } from "react";
 import { useNavigate } from "react-router";
 import { errorMessage } from "../../api/errorText.ts";
 import { Avatar } from "../../components/Avatar.tsx";
+import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
+import { useDismiss } from "../../components/useDismiss.ts";
 import { useNow } from "../../components/useNow.ts";
 import { chatSyncAtom } from "../chat/state.ts";
 import { chatPath } from "../../paths.ts";
@@ -89,7 +91,11 @@ export function RequestRow({ request }: { request: ContactRequest }) {
 function ConnectionRow({ connection, now }: { connection: Connection; now: number }) {
   const { error, busy, run } = useAction();
   const [open, setOpen] = useState(false);
+  const [confirmingRemove, setConfirmingRemove] = useState(false);
   const menuId = useId();
+  const more = useRef<HTMLButtonElement>(null);
+  const menu = useRef<HTMLSpanElement>(null);
+  useDismiss(open && !confirmingRemove, more, menu, () => setOpen(false));
   const navigate = useNavigate();
   const name = who(connection.user);
   const chats = useAtomValue(chatSyncAtom);
@@ -123,6 +129,7 @@ function ConnectionRow({ connection, now }: { connection: Connection; now: numbe
           Message
         </button>
         <button
+          ref={more}
           type="button"
           className="button button--ghost button--small"
           aria-expanded={open}
@@ -134,14 +141,26 @@ function ConnectionRow({ connection, now }: { connection: Connection; now: numbe
         </button>
       </span>
       {open ? (
-        <span className="contact-row__menu" id={menuId}>
-          <button type="button" className="button button--ghost button--small" disabled={busy} onClick={() => run(() => contacts.remove(connection.user.id))}>
+        <span ref={menu} className="contact-row__menu" id={menuId}>
+          <button type="button" className="button button--ghost button--small" disabled={busy} onClick={() => setConfirmingRemove(true)}>
             Remove {name}
           </button>
           <button type="button" className="button button--danger button--small" disabled={busy} onClick={() => run(() => contacts.block(connection.user.id))}>
             Block {name}
           </button>
         </span>
+      ) : null}
+      {confirmingRemove ? (
+        <ConfirmDialog
+          title={`Remove ${name}?`}
+          body="You will no longer be connected, and cannot message each other until one of you adds the other again."
+          confirmLabel="Remove"
+          onCancel={() => setConfirmingRemove(false)}
+          onConfirm={() => {
+            setConfirmingRemove(false);
+            run(() => contacts.remove(connection.user.id));
+          }}
+        />
       ) : null}
     </li>
   );
