@@ -71,6 +71,7 @@ describe("two people chat live in real browsers", { timeout: 2 * TEST_TIMEOUT },
       await aField.press("Enter");
       await row.getByTestId("unread-badge").getByText("2").waitFor();
       await row.getByTestId("chat-preview").getByText("Are you there?").waitFor();
+      assert.equal(await b.page.title(), "(2) EasyQR", "the tab shows that messages wait");
       await shot(b.page, "chatlist-unread-phone");
       await checkA11y(b.page, "chat list (phone)");
       assert.equal(await tickOf(a.page, "Are you there?").getAttribute("data-tick"), "delivered");
@@ -82,6 +83,7 @@ describe("two people chat live in real browsers", { timeout: 2 * TEST_TIMEOUT },
       await messageWith(b.page, "Are you there?").waitFor();
       await waitForTick(a.page, "Are you there?", "seen");
       await waitForTick(a.page, "Hello Ben", "seen");
+      await b.page.waitForFunction(() => document.title === "EasyQR");
       await shot(a.page, "chat-seen-desktop");
 
       // Ben replies to the first message, quoting it; Ann sees Ben typing first.

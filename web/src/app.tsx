@@ -6,6 +6,7 @@ import { LandingRoute, OnboardingRoute, PrivateRoute, PublicRoute, Splash } from
 import { paths } from "./paths.ts";
 import { LiveLoader } from "./features/live/LiveLoader.tsx";
 import { DesktopAppAlerts } from "./features/desktopApp/DesktopAppAlerts.tsx";
+import { TabTitle } from "./features/chat/TabTitle.tsx";
 import { SessionLoader } from "./features/session/SessionLoader.tsx";
 import { appStore } from "./features/session/state.ts";
 import { LandingPage, NotFoundPage } from "./pages/LandingPage.tsx";
@@ -38,6 +39,7 @@ createRoot(root).render(
       <SessionLoader />
       <LiveLoader />
       <DesktopAppAlerts />
+      <TabTitle />
       <BrowserRouter>
         <Suspense fallback={<Splash />}>
           <Routes>

@@ -5,7 +5,8 @@ import { atom, createStore } from "jotai";
 import { applyEvent, emptyChats, withChats, type ChatsState } from "../chat/chatState.ts";
 import { CHAT, ME, PEER, chat, message } from "../chat/testData.ts";
 import type { DesktopBridge, DesktopNotification } from "./bridge.ts";
-import { followChats, newMessageNotifications, unreadTotal } from "./chatAlerts.ts";
+import { unreadTotal } from "../chat/unread.ts";
+import { followChats, newMessageNotifications } from "./chatAlerts.ts";
 
 const OTHER_CHAT = "44444444-4444-4444-8444-444444444444";
 const state = (...chats: Chat[]): ChatsState => withChats(emptyChats(ME), chats);

@@ -1,15 +1,8 @@
 import type { Atom } from "jotai";
 import type { ChatsState } from "../chat/chatState.ts";
 import { displayName, previewText } from "../chat/messageText.ts";
+import { unreadTotal } from "../chat/unread.ts";
 import type { DesktopBridge, DesktopNotification } from "./bridge.ts";
-
-/** The number on the desktop app's icon: unread messages over the loaded chats. */
-export function unreadTotal(state: ChatsState | undefined): number {
-  if (!state) return 0;
-  let total = 0;
-  for (const chat of Object.values(state.chats)) total += chat.unread;
-  return total;
-}
 
 /**
  * One notification per chat whose newest message is new since `before`, from the peer, and not
