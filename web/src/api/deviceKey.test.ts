@@ -2,7 +2,7 @@ import "fake-indexeddb/auto";
 import assert from "node:assert/strict";
 import { createHash, createPublicKey, verify } from "node:crypto";
 import { test } from "node:test";
-import { base64url, DeviceKeys, redeemText, refreshText } from "./deviceKey.ts";
+import { base64url, DeviceKeys, redeemText, refreshSigner, refreshText } from "./deviceKey.ts";
 
 const fromBase64url = (text: string) => Buffer.from(text, "base64url");
 
@@ -60,4 +60,18 @@ test("the key survives a reopen, its private half cannot be exported, and forget
 test("base64url has no padding and the URL-safe alphabet", () => {
   assert.equal(base64url(new Uint8Array([0xfb, 0xff, 0xfe])), "-__-");
   assert.equal(base64url(new Uint8Array([1])), "AQ");
+});
+
+test("the refresh signer proves with the stored key over refresh:<token>.<at>, and has nothing without a key", async () => {
+  const keys = new DeviceKeys("keys-signer");
+  const signer = refreshSigner(keys, () => 1_700_000_000_000);
+  assert.equal(await signer.prove("tok"), undefined);
+  const key = await keys.get();
+  const proof = await signer.prove("tok");
+  assert.equal(proof?.at, 1_700_000_000_000);
+  const publicKey = createPublicKey({ key: fromBase64url(key.publicKey), format: "der", type: "spki" });
+  assert.ok(verify("sha256", Buffer.from("refresh:tok.1700000000000"), { key: publicKey, dsaEncoding: "ieee-p1363" }, fromBase64url(proof?.signature ?? "")));
+  await signer.forget();
+  assert.equal(await keys.current(), undefined);
+  keys.close();
 });

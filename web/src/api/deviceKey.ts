@@ -1,4 +1,5 @@
 import { openDB, type IDBPDatabase } from "idb";
+import type { RefreshSigner } from "./authSession.ts";
 
 /**
  * This desktop's key K (docs/linking.md): an ECDSA P-256 pair whose private half WebCrypto never
@@ -97,4 +98,20 @@ export class DeviceKeys {
     void this.db?.then((db) => db.close());
     this.db = undefined;
   }
+}
+
+/** This browser's key store. */
+export const deviceKeys = new DeviceKeys();
+
+/** Signs a key-bound session's refreshes with the stored key (none stored: no proof, the session is over). */
+export function refreshSigner(keys: DeviceKeys, now: () => number = Date.now): RefreshSigner {
+  return {
+    async prove(refreshToken) {
+      const key = await keys.current().catch(() => undefined);
+      if (!key) return undefined;
+      const at = now();
+      return { at, signature: await key.sign(refreshText(refreshToken, at)) };
+    },
+    forget: () => keys.forget(),
+  };
 }
