@@ -10,7 +10,9 @@ import { SessionBar } from "../features/pairing/SessionBar.tsx";
 import { StartCard } from "../features/pairing/StartCard.tsx";
 import { ScanHistoryPanel } from "../features/scanner/ScanHistoryPanel.tsx";
 import { DesktopLinkScreen } from "../features/linking/DesktopLinkScreen.tsx";
-import { sessionAtom } from "../features/session/state.ts";
+import { authSession, sessionAtom } from "../features/session/state.ts";
+import { Navigate, useLocation } from "react-router";
+import { paths } from "../paths.ts";
 import { Splash } from "../features/session/guards.tsx";
 
 /**
@@ -22,7 +24,10 @@ export function DesktopPage() {
   const pairing = useAtomValue(desktopLinkAtom);
   // A pairing this tab already had (a reload mid-session) goes on as a pairing.
   const [scanner, setScanner] = useState(() => pairing.hasSaved());
+  const location = useLocation();
   if (session.status === "loading" || session.status === "unreachable") return <Splash />;
+  // A linked desktop (the desktop app starts here) opens on its chats; from inside the app, /desktop is the scanner pairing.
+  if (session.status === "signedIn" && location.key === "default" && authSession.isKeyBound() && !scanner) return <Navigate to={paths.home} replace />;
   if (session.status === "signedIn" || scanner) return <ScannerPairing />;
   return (
     <Layout>
