@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RefreshProof } from "./linking.ts";
 import { DeviceInfo } from "./socket.ts";
 import { bounded, opaqueId } from "./text.ts";
 import { Me } from "./users.ts";
@@ -58,7 +59,13 @@ export const VerifyCodeResponse = z.object({
 });
 export type VerifyCodeResponse = z.infer<typeof VerifyCodeResponse>;
 
-export const RefreshRequest = z.object({ refreshToken: z.string().min(1).max(256) }).strict();
+export const RefreshRequest = z
+  .object({
+    refreshToken: z.string().min(1).max(256),
+    /** Required for a key-bound (linked) session: without a valid one the refresh is refused and the token not spent. */
+    proof: RefreshProof.optional(),
+  })
+  .strict();
 export type RefreshRequest = z.infer<typeof RefreshRequest>;
 
 export const RefreshResponse = z.object({ tokens: AuthTokens });

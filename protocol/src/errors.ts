@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Device } from "./linking.ts";
 
 /** Every error code a client can see. Clients branch on `code`, never on `message`. */
 export const ErrorCode = z.enum([
@@ -65,6 +66,14 @@ export const ErrorCode = z.enum([
   "MESSAGE_EDIT_EXPIRED",
   "MESSAGE_DELETED",
   "ATTACHMENT_NOT_FOUND",
+  "AUTH_PROOF_INVALID",
+  "LINK_NOT_FOUND",
+  "LINK_ALREADY_USED",
+  "LINK_GONE",
+  "LINK_TICKET_INVALID",
+  "LINK_SIGNATURE_INVALID",
+  "DEVICE_LIMIT",
+  "DEVICE_NOT_FOUND",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -88,6 +97,8 @@ export const ErrorDetails = {
   MESSAGE_EDIT_EXPIRED: z.object({ windowMs: z.number().int().positive() }),
   /** The attachment of a SEND that was missing. */
   ATTACHMENT_NOT_FOUND: z.object({ attachmentId: z.string() }),
+  /** The account's linked devices (remove one to link another) and the limit. */
+  DEVICE_LIMIT: z.object({ devices: z.array(Device), limit: z.number().int().positive() }),
 } as const satisfies Partial<Record<ErrorCode, z.ZodType<Record<string, unknown>>>>;
 
 /** The codes whose `data` has a schema in `ErrorDetails`. */

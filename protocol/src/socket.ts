@@ -16,6 +16,7 @@ import {
 } from "./chat.ts";
 import { Connection, ContactCard, ContactRequest, Presence, RequestEnd } from "./contacts.ts";
 import { ErrorBody } from "./errors.ts";
+import { Device, LinkPublicKey, LinkQr } from "./linking.ts";
 import { PairingQr, SessionId } from "./pairing.ts";
 import { ClientId, Scan, ScanInput } from "./scan.ts";
 import { personText } from "./text.ts";
@@ -45,7 +46,11 @@ export const DesktopHello = z.object({ sessionId: SessionId, desktopToken: z.str
 /** A signed-in user's client: the access token from sign-in (never in the URL, where logs would keep it). */
 export const UserHello = z.object({ accessToken: z.string().min(1).max(4096) }).strict();
 
-export const Handshake = z.union([PhoneHello, CodeHello, PhoneResumeHello, DesktopHello, UserHello]);
+/** A signed-out desktop asking to be linked to a signed-in phone: its public key K_pub and what it is. */
+export const LinkHello = z.object({ link: z.object({ publicKey: LinkPublicKey, device: DeviceInfo }).strict() }).strict();
+export type LinkHello = z.infer<typeof LinkHello>;
+
+export const Handshake = z.union([PhoneHello, CodeHello, PhoneResumeHello, DesktopHello, UserHello, LinkHello]);
 export type Handshake = z.infer<typeof Handshake>;
 
 // ---- After the handshake: client → server -----------------------------------
@@ -147,6 +152,19 @@ export const AuthenticatedEvent = z.object({
 /** An error not tied to a request id. When it is fatal the server closes the socket right after (close code 4000–4999). */
 export const ErrorEvent = z.object({ type: z.literal("ERROR"), error: ErrorBody });
 
+// ---- Server → a desktop being linked (LinkHello) ------------------------------
+
+/** The QR and code to show: on connect and on every rotation (none after `linkExpiresAt`). */
+export const LinkCodeEvent = z.object({ type: z.literal("LINK_CODE"), linkId: z.string(), qr: LinkQr, linkExpiresAt: z.number().int() });
+/** Nobody claimed the link in time; the server closes the socket (offer "New code"). */
+export const LinkExpiredEvent = z.object({ type: z.literal("LINK_EXPIRED") });
+/** A phone claimed the link and is asking its person. Carries nothing about the account. */
+export const LinkScannedEvent = z.object({ type: z.literal("LINK_SCANNED") });
+/** The person said no; final, the server closes the socket. */
+export const LinkDeniedEvent = z.object({ type: z.literal("LINK_DENIED") });
+/** Approved: redeem the ticket (single use, until `ticketExpiresAt`) at POST /api/link/redeem, signed with K. */
+export const LinkApprovedEvent = z.object({ type: z.literal("LINK_APPROVED"), ticket: z.string(), ticketExpiresAt: z.number().int() });
+
 // ---- Server → a signed-in user's every socket ---------------------------------
 
 /** A new pending request: someone asked you (`incoming`), or you asked from another device (`outgoing`). */
@@ -171,6 +189,10 @@ export const ProfileUpdatedEvent = z.object({ type: z.literal("PROFILE_UPDATED")
 /** You blocked someone (sent to your own devices only). */
 export const BlockAddedEvent = z.object({ type: z.literal("BLOCK_ADDED"), user: ContactCard });
 export const BlockRemovedEvent = z.object({ type: z.literal("BLOCK_REMOVED"), userId: z.string() });
+/** The desktop of a link this account claimed went away before redeeming: the link is aborted. */
+export const LinkAbortedEvent = z.object({ type: z.literal("LINK_ABORTED"), linkId: z.string() });
+/** A device was linked to this account (`current` is false). */
+export const DeviceLinkedEvent = z.object({ type: z.literal("DEVICE_LINKED"), device: Device });
 
 export const ServerEvent = z.discriminatedUnion("type", [
   WaitingEvent,
@@ -191,6 +213,13 @@ export const ServerEvent = z.discriminatedUnion("type", [
   ProfileUpdatedEvent,
   BlockAddedEvent,
   BlockRemovedEvent,
+  LinkCodeEvent,
+  LinkExpiredEvent,
+  LinkScannedEvent,
+  LinkDeniedEvent,
+  LinkApprovedEvent,
+  LinkAbortedEvent,
+  DeviceLinkedEvent,
   MessageEvent,
   MessageUpdatedEvent,
   ReceiptEvent,

@@ -34,6 +34,7 @@ import { contactHandlers } from "./http/contactHandlers.ts";
 import { clientErrorAnswer, registerErrorHandling, sendError } from "./http/errors.ts";
 import { registerJsonBodies } from "./http/jsonBodies.ts";
 import { registerOpenApi } from "./http/openapi.ts";
+import { deviceHandlers, linkHandlers } from "./http/linkHandlers.ts";
 import { pairingHandlers } from "./http/pairingHandlers.ts";
 import { Router } from "./http/route.ts";
 import { securityHeaders } from "./http/securityHeaders.ts";
@@ -213,6 +214,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     contacts: contactHandlers(contactQr, contacts),
     chats: chatHandlers(chat),
     attachments: attachmentHandlers(attachments, spool, attachmentLimits),
+    link: linkHandlers(),
+    devices: deviceHandlers(),
   });
   registerOpenApi(http, routes);
   await registerWebClient(http, options.webDist ?? defaultWebDist);

@@ -31,7 +31,7 @@ export const authRoutes = {
     auth: false,
     body: RefreshRequest,
     response: RefreshResponse,
-    errors: ["AUTH_REFRESH_INVALID", "AUTH_REFRESH_EXPIRED", "AUTH_REFRESH_REUSED", "AUTH_SESSION_REVOKED"],
+    errors: ["AUTH_REFRESH_INVALID", "AUTH_REFRESH_EXPIRED", "AUTH_REFRESH_REUSED", "AUTH_SESSION_REVOKED", "AUTH_PROOF_INVALID"],
   },
   logout: {
     method: "POST",

@@ -2,6 +2,7 @@ import { attachmentsRoutes } from "./attachments.ts";
 import { authRoutes } from "./auth.ts";
 import { chatsRoutes } from "./chats.ts";
 import { contactsRoutes } from "./contacts.ts";
+import { devicesRoutes, linkRoutes } from "./linking.ts";
 import { pairingRoutes } from "./pairing.ts";
 import type { RouteTable } from "./route.ts";
 import { usersRoutes } from "./users.ts";
@@ -22,5 +23,7 @@ export const routes = {
   contacts: contactsRoutes,
   chats: chatsRoutes,
   attachments: attachmentsRoutes,
+  link: linkRoutes,
+  devices: devicesRoutes,
 } as const satisfies RouteTable;
 export type Routes = typeof routes;

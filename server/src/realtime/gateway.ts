@@ -162,6 +162,7 @@ export class Gateway {
         const claims = await this.o.sessions.authenticate(hello.accessToken);
         return { role: "user", userId: claims.userId, sessionId: claims.sessionId };
       }
+      if ("link" in hello) throw new AppError("HANDSHAKE_INVALID", "Linking is not available on this server yet.");
       if ("desktopToken" in hello) return await this.o.pairing.authenticateDesktop(hello.sessionId, hello.desktopToken);
       if ("phoneToken" in hello) return await this.o.pairing.resumePhone(hello.sessionId, hello.phoneToken);
       if ("code" in hello) return await this.o.pairing.claimWithCode(hello.code, hello.device, ip);

@@ -69,6 +69,14 @@ const words: Record<ErrorCode, string> = {
   MESSAGE_EDIT_EXPIRED: "It is too late to change this message.",
   MESSAGE_DELETED: "That message was deleted.",
   ATTACHMENT_NOT_FOUND: "That file is not available any more. Attach it again.",
+  AUTH_PROOF_INVALID: "This device could not prove it is the one that was linked. Link it again with your phone.",
+  LINK_NOT_FOUND: "That code is not valid any more. Scan the code the computer shows now.",
+  LINK_ALREADY_USED: "That code was already used. If it was not you, ask for a new code on the computer.",
+  LINK_GONE: "The computer closed the page before it was linked. Ask for a new code on the computer.",
+  LINK_TICKET_INVALID: "Linking took too long. Ask for a new code and scan it again.",
+  LINK_SIGNATURE_INVALID: "This browser could not prove it asked to be linked. Ask for a new code and scan it again.",
+  DEVICE_LIMIT: "You already have 5 linked devices. Log one out to link this one.",
+  DEVICE_NOT_FOUND: "That device is not signed in any more.",
 };
 
 const clientWords: Record<ClientErrorCode, string> = {
