@@ -189,7 +189,10 @@ describe("linking a desktop to a signed-in phone in real browsers", { timeout: 3
       const confirm = phone.page.getByRole("region", { name: "Link this computer to your account?" });
       await confirm.getByRole("button", { name: "Approve" }).click();
       await desktop.page.waitForURL(/\/home$/);
-      await desktop.page.getByRole("link", { name: /Cy Adams/ }).first().waitFor();
+      await desktop.page
+        .getByRole("link", { name: /Cy Adams/ })
+        .first()
+        .waitFor();
     } finally {
       await closeAll();
     }

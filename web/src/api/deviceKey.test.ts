@@ -2,7 +2,8 @@ import "fake-indexeddb/auto";
 import assert from "node:assert/strict";
 import { createHash, createPublicKey, verify } from "node:crypto";
 import { test } from "node:test";
-import { base64url, DeviceKeys, redeemText, refreshSigner, refreshText } from "./deviceKey.ts";
+import { linkSignedData, refreshSignedData } from "@easyqr/protocol";
+import { base64url, DeviceKeys, refreshSigner } from "./deviceKey.ts";
 
 const fromBase64url = (text: string) => Buffer.from(text, "base64url");
 
@@ -21,15 +22,15 @@ test("the key is P-256, its public half is SPKI DER the server's node:crypto rea
 test("signatures are IEEE-P1363 base64url that node verifies, and fail for other text", async () => {
   const keys = new DeviceKeys("keys-sign");
   const key = await keys.get();
-  const text = redeemText("0190a1b2-link", "ticket-abc");
+  const text = linkSignedData("0190a1b2-link", "ticket-abc");
   assert.equal(text, "link:0190a1b2-link.ticket-abc");
   const signature = await key.sign(text);
   assert.equal(signature.length, 86);
   const publicKey = createPublicKey({ key: fromBase64url(key.publicKey), format: "der", type: "spki" });
   const check = (data: string) => verify("sha256", Buffer.from(data), { key: publicKey, dsaEncoding: "ieee-p1363" }, fromBase64url(signature));
   assert.equal(check(text), true);
-  assert.equal(check(refreshText("ticket-abc", 1)), false);
-  assert.equal(refreshText("tok", 1700000000000), "refresh:tok.1700000000000");
+  assert.equal(check(refreshSignedData("ticket-abc", 1)), false);
+  assert.equal(refreshSignedData("tok", 1700000000000), "refresh:tok.1700000000000");
   keys.close();
 });
 

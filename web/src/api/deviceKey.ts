@@ -1,3 +1,4 @@
+import { refreshSignedData } from "@easyqr/protocol";
 import { openDB, type IDBPDatabase } from "idb";
 import type { RefreshSigner } from "./authSession.ts";
 
@@ -35,11 +36,6 @@ export function base64url(bytes: ArrayBuffer | Uint8Array): string {
 export async function fingerprintOf(spki: ArrayBuffer): Promise<string> {
   return base64url(await crypto.subtle.digest("SHA-256", spki));
 }
-
-/** What signs the text of a key-bound refresh: `refresh:<refreshToken>.<at>`. */
-export const refreshText = (refreshToken: string, at: number) => `refresh:${refreshToken}.${at}`;
-/** What signs a link's redeem: `link:<linkId>.<ticket>`. */
-export const redeemText = (linkId: string, ticket: string) => `link:${linkId}.${ticket}`;
 
 async function deviceKeyOf(stored: StoredKey): Promise<DeviceKey> {
   return {
@@ -110,7 +106,7 @@ export function refreshSigner(keys: DeviceKeys, now: () => number = Date.now): R
       const key = await keys.current().catch(() => undefined);
       if (!key) return undefined;
       const at = now();
-      return { at, signature: await key.sign(refreshText(refreshToken, at)) };
+      return { at, signature: await key.sign(refreshSignedData(refreshToken, at)) };
     },
     forget: () => keys.forget(),
   };

@@ -1,9 +1,10 @@
+import { parseLinkFragment } from "@easyqr/protocol";
 import { useAtomValue } from "jotai";
 import { useEffect, useState } from "react";
 import { Link, useLocation, useNavigate } from "react-router";
 import { SubPage } from "../components/SubPage.tsx";
 import { LinkApproval } from "../features/linking/LinkApproval.tsx";
-import { parseLinkFragment } from "../features/linking/linkUrl.ts";
+
 import { Splash } from "../features/session/guards.tsx";
 import { sessionAtom } from "../features/session/state.ts";
 import { paths } from "../paths.ts";

@@ -14,7 +14,8 @@ export function DeviceRow({ device, action }: { device: Device; action?: ReactNo
           {device.current ? <span className="device-row__this"> · this device</span> : null}
         </span>
         <span className="device-row__meta">
-          {device.platform} · {device.kind === "linked" ? "linked" : "phone sign-in"} · {device.current ? "active now" : lastActiveText(device.lastActiveAt, now)}
+          {device.platform} · {device.kind === "linked" ? "linked" : "phone sign-in"} ·{" "}
+          {device.current ? "active now" : lastActiveText(device.lastActiveAt, now)}
           {device.ip ? ` · ${device.ip}` : ""}
         </span>
       </span>

@@ -24,24 +24,21 @@ export function LinkApproval({ scanned, inApp }: Props) {
   const aborted = useAtomValue(abortedLinksAtom);
   const claimed = useRef(false);
 
-  const claim = useCallback(
-    async (body: { ref: string } | { code: string }, fp: string | undefined) => {
-      setView({ kind: "claiming" });
-      try {
-        const answer = await linking.claim(body);
-        setView(claimMatches(answer, fp) ? { kind: "confirm", claim: answer } : { kind: "mismatch" });
-      } catch (error) {
-        setView(failureView(error));
-      }
-    },
-    [],
-  );
+  const claim = useCallback(async (body: { ref: string } | { code: string }, fp: string | undefined) => {
+    setView({ kind: "claiming" });
+    try {
+      const answer = await linking.claim(body);
+      setView(claimMatches(answer, fp) ? { kind: "confirm", claim: answer } : { kind: "mismatch" });
+    } catch (error) {
+      setView(failureView(error));
+    }
+  }, []);
 
   useEffect(() => {
     // Once per page: a claim is single use (StrictMode runs effects twice).
     if (!scanned || claimed.current) return;
     claimed.current = true;
-    void claim({ ref: scanned.ref }, scanned.fp);
+    void claim({ ref: scanned.ref }, scanned.fingerprint);
   }, [scanned, claim]);
 
   const current = "claim" in view ? view.claim : undefined;
@@ -96,9 +93,7 @@ export function LinkApproval({ scanned, inApp }: Props) {
       return (
         <section className="card link-approval" aria-labelledby="link-approval-title">
           <h2 id="link-approval-title">Linked</h2>
-          <p role="status">
-            {view.claim.device.name} is signing in now. You can see and remove it in Settings → Linked devices.
-          </p>
+          <p role="status">{view.claim.device.name} is signing in now. You can see and remove it in Settings → Linked devices.</p>
           <Link to={paths.home} className="button button--primary">
             Back to my chats
           </Link>
@@ -118,7 +113,9 @@ export function LinkApproval({ scanned, inApp }: Props) {
       return (
         <DeviceLimit
           devices={view.devices}
-          onRetry={view.claim ? () => void answer(view.claim as LinkClaim, true) : scanned ? () => void claim({ ref: scanned.ref }, scanned.fp) : undefined}
+          onRetry={
+            view.claim ? () => void answer(view.claim as LinkClaim, true) : scanned ? () => void claim({ ref: scanned.ref }, scanned.fingerprint) : undefined
+          }
         />
       );
     case "gone":

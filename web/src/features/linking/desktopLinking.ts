@@ -1,16 +1,13 @@
-import { socketUrl } from "@easyqr/protocol";
-import type { DeviceInfo, ErrorBody, ServerEvent, VerifyCodeResponse } from "@easyqr/protocol";
+import { linkSignedData, socketUrl } from "@easyqr/protocol";
+import type { DeviceInfo, ErrorBody, LinkQr, LinkRedeemRequest, ServerEvent, VerifyCodeResponse } from "@easyqr/protocol";
 import { errorMessage, errorText } from "../../api/errorText.ts";
-import { redeemText, type DeviceKey } from "../../api/deviceKey.ts";
+import type { DeviceKey } from "../../api/deviceKey.ts";
 import { Store } from "../../api/store.ts";
 import { Connection, type ConnectionOptions, type ConnectionState } from "../../realtime/connection.ts";
 
-/** What the QR and the code beside it show: rotated by every LINK_CODE. */
-export type ShownCode = { url: string; code: string; expiresAt: number; rotatesAt: number };
-
 export type LinkingView =
   | { kind: "starting" }
-  | { kind: "showing"; qr: ShownCode; linkExpiresAt: number }
+  | { kind: "showing"; qr: LinkQr; linkExpiresAt: number }
   | { kind: "scanned" }
   | { kind: "signingIn" }
   | { kind: "denied" }
@@ -19,7 +16,7 @@ export type LinkingView =
 
 export type LinkingSnapshot = { view: LinkingView; socket: ConnectionState };
 
-export type RedeemBody = { linkId: string; ticket: string; signature: string };
+export type RedeemBody = LinkRedeemRequest;
 
 export type DesktopLinkingDeps = {
   server: string;
@@ -57,7 +54,8 @@ export class DesktopLinking extends Store<LinkingSnapshot> {
       key = await this.deps.key();
     } catch (error) {
       console.error("easyqr: no device key", error);
-      if (round === this.round) this.patch({ view: { kind: "failed", message: "This browser cannot keep a device key (private mode?), so it cannot be linked." } });
+      if (round === this.round)
+        this.patch({ view: { kind: "failed", message: "This browser cannot keep a device key (private mode?), so it cannot be linked." } });
       return;
     }
     if (round !== this.round) return;
@@ -110,7 +108,7 @@ export class DesktopLinking extends Store<LinkingSnapshot> {
     if (!linkId) return;
     this.patch({ view: { kind: "signingIn" } });
     try {
-      const signature = await key.sign(redeemText(linkId, ticket));
+      const signature = await key.sign(linkSignedData(linkId, ticket));
       const result = await this.deps.redeem({ linkId, ticket, signature });
       if (round !== this.round) return;
       this.close();
