@@ -60,7 +60,7 @@ export function LinkApproval({ scanned, inApp }: Props) {
     case "enter":
       return (
         <section className="card link-approval" aria-labelledby="link-approval-title">
-          <h2 id="link-approval-title">Link a desktop</h2>
+          <h2 id="link-approval-title">Scan the code on your computer</h2>
           <p className="lead">On the computer, open EasyQR&apos;s address and choose &quot;Link with your phone&quot;. Then scan its QR code.</p>
           <Link to="/scan" className="button button--primary button--large">
             Scan the QR code
@@ -179,7 +179,8 @@ function Confirm({ claim, inApp, busy, onAnswer }: { claim: LinkClaim; inApp: bo
         <dd>{browserOf(claim.userAgent)}</dd>
         <dt>IP address</dt>
         <dd>
-          {claim.ip}{" "}
+          {claim.ip}
+          <br />
           <span className={claim.sameNetwork ? "link-approval__net" : "link-approval__net link-approval__net--other"}>
             {claim.sameNetwork ? "on your network" : "not on your network"}
           </span>
