@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
-import { routes } from "@easyqr/protocol";
+import { CloseCode, routes } from "@easyqr/protocol";
 import { pino, type Logger } from "pino";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import { attachmentFiles } from "./attachments/files.ts";
@@ -42,6 +42,10 @@ import { registerMultipart } from "./http/upload.ts";
 import { userHandlers } from "./http/userHandlers.ts";
 import { registerWebClient } from "./http/webClient.ts";
 import { every } from "./jobs.ts";
+import { DeviceService } from "./devices/service.ts";
+import { defaultLinkLimits, type LinkLimits } from "./linking/limits.ts";
+import { LinkService, type LinkDesktops } from "./linking/service.ts";
+import { MemoryLinkStore, type LinkStore } from "./linking/store.ts";
 import { defaultPairingLimits, type PairingLimits } from "./pairing/limits.ts";
 import { PairingService } from "./pairing/service.ts";
 import { MemoryPairingStore } from "./pairing/store.ts";
@@ -66,6 +70,9 @@ export type AppOptions = {
   clock?: Clock;
   logger?: Logger;
   pairingLimits?: Partial<PairingLimits>;
+  linkLimits?: Partial<LinkLimits>;
+  /** Replaces the in-process link store (tests share one between nodes, as Redis would be). */
+  linkStore?: LinkStore;
   authLimits?: Partial<AuthLimits>;
   contactLimits?: Partial<ContactLimits>;
   presenceLimits?: Partial<PresenceLimits>;
@@ -94,6 +101,9 @@ export type App = {
   http: FastifyInstance;
   database: Database;
   pairing: PairingService;
+  links: LinkService;
+  devices: DeviceService;
+  sessions: SessionService;
   auth: AuthService;
   users: UsersService;
   contactQr: ContactQrService;
@@ -187,8 +197,23 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const chat = new ChatService(openChatStore(database), clock, chatLimits, fanout, log, attachments);
   const sends = new SendQueue((items) => chat.sendBatch(items), chatLimits.batchSize, chatLimits.batchGapMs, sendBatches);
 
+  const linkLimits = { ...defaultLinkLimits, ...options.linkLimits };
+  const devices = new DeviceService(database.db, sessions, clock, { maxLinkedDevices: linkLimits.maxLinkedDevices, deviceIdleMs: authLimits.deviceIdleMs });
+  const linkDesktops: LinkDesktops = {
+    send: (linkId, event) => hub.linkPeer(linkId)?.send(event),
+    end: (linkId, event) => {
+      const peer = hub.linkPeer(linkId);
+      if (!peer) return;
+      if (event) peer.send(event);
+      peer.socket.close(CloseCode.normal, event?.type ?? "LINKED");
+    },
+    connected: (linkId) => hub.linkPeer(linkId) !== undefined,
+  };
+  const links = new LinkService(options.linkStore ?? new MemoryLinkStore(), devices, users, linkDesktops, fanout, clock, linkLimits, () => publicUrl, log);
+
   const gateway = new Gateway({
     pairing,
+    links,
     sessions,
     presence,
     chat: new ChatSocket(chat, sends, clock, chatLimits, log),
@@ -214,8 +239,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     contacts: contactHandlers(contactQr, contacts),
     chats: chatHandlers(chat),
     attachments: attachmentHandlers(attachments, spool, attachmentLimits),
-    link: linkHandlers(),
-    devices: deviceHandlers(),
+    link: linkHandlers(links),
+    devices: deviceHandlers(devices),
   });
   registerOpenApi(http, routes);
   await registerWebClient(http, options.webDist ?? defaultWebDist);
@@ -227,10 +252,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
       ? setInterval(() => {
           if (ticking) return;
           ticking = true;
-          pairing
-            .tick()
-            .catch((error: unknown) => log.error({ err: error }, "pairing sweep failed"))
-            .finally(() => (ticking = false));
+          void Promise.all([
+            pairing.tick().catch((error: unknown) => log.error({ err: error }, "pairing sweep failed")),
+            links.tick().catch((error: unknown) => log.error({ err: error }, "link sweep failed")),
+          ]).finally(() => (ticking = false));
         }, tickMs)
       : undefined;
   // Forget ended code requests and idle rate-limit counters after a day.
@@ -249,6 +274,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
           every(contactLimits.sweepEveryMs, "contacts sweep", () => contacts.sweep(), log),
           every(attachmentLimits.sweepEveryMs, "attachments sweep", () => attachments.sweep(), log),
           every(FILE_SWEEP_EVERY_MS, "file sweep", () => fileSweep.run(), log, { atStart: true }),
+          every(60 * 60_000, "idle devices", () => sessions.expireIdle(), log),
         ]
       : [];
 
@@ -256,6 +282,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     http,
     database,
     pairing,
+    links,
+    devices,
+    sessions,
     auth,
     users,
     contactQr,

@@ -157,3 +157,28 @@ test(`0006_bio_visibility (${engine}): existing users share their bio with conne
     await drop();
   }
 });
+
+test(`0007_devices (${engine}): existing sessions are primary devices without a key; no other kind is stored; and back`, async () => {
+  const { db, migrator, drop } = await bareDatabase();
+  try {
+    assert.equal((await migrator.migrateTo("0006_bio_visibility")).error, undefined);
+    await sql`insert into users (id, created_at, updated_at) values ('ann', 1, 1)`.execute(db);
+    await sql`insert into auth_sessions (id, user_id, created_at, expires_at, last_used_at) values ('s1', 'ann', 1, 2, 1)`.execute(db);
+
+    assert.equal((await migrator.migrateTo("0007_devices")).error, undefined);
+    const rows = await sql<{ kind: string; public_key: string | null }>`select kind, public_key from auth_sessions where id = 's1'`.execute(db);
+    assert.deepEqual(rows.rows, [{ kind: "primary", public_key: null }]);
+    await sql`insert into auth_sessions (id, user_id, created_at, expires_at, last_used_at, kind, public_key, ip, user_agent) values ('s2', 'ann', 1, 2, 1, 'linked', 'k', '::1', 'ua')`.execute(
+      db,
+    );
+    await assert.rejects(
+      sql`insert into auth_sessions (id, user_id, created_at, expires_at, last_used_at, kind) values ('s3', 'ann', 1, 2, 1, 'tablet')`.execute(db),
+    );
+
+    assert.equal((await migrator.migrateDown()).error, undefined);
+    await assert.rejects(sql`select kind from auth_sessions`.execute(db));
+    assert.equal((await migrator.migrateTo("0007_devices")).error, undefined);
+  } finally {
+    await drop();
+  }
+});

@@ -30,6 +30,9 @@ describe("security headers on every page and API answer", () => {
   const answers: [string, RequestInit][] = [
     ["/", { headers: { accept: "text/html" } }],
     ["/desktop", { headers: { accept: "text/html" } }],
+    // The page a phone opens from a desktop's link QR: never inside someone else's frame (LINKING.md, case 10).
+    ["/link", { headers: { accept: "text/html" } }],
+    ["/api/link/claim", { method: "POST", body: "{}", headers: { "content-type": "application/json" } }],
     ["/assets/app-abc123.js", {}],
     ["/health", {}],
     ["/api/openapi.json", {}],

@@ -1,3 +1,5 @@
+import { DEVICE_IDLE_MS, REFRESH_PROOF_SKEW_MS } from "@easyqr/protocol";
+
 /**
  * Timings and caps of sign-in; tests change some, production keeps these. Why these numbers:
  * docs/protocol.md, "Limits a client can rely on".
@@ -37,6 +39,12 @@ export type AuthLimits = {
   sessionTtlMs: number;
   /** How often open sockets' sessions are re-checked (revocations made by other nodes). */
   sessionCheckMs: number;
+  /** Absolute lifetime of a linked device's session; in practice it ends by `deviceIdleMs` or being logged out. */
+  linkedSessionTtlMs: number;
+  /** A session (device) not used for this long ends. */
+  deviceIdleMs: number;
+  /** How far a key-bound refresh's proof time may be from the server's clock. */
+  refreshProofSkewMs: number;
 };
 
 const minute = 60_000;
@@ -61,4 +69,7 @@ export const defaultAuthLimits: AuthLimits = {
   accessTtlMs: 15 * minute,
   sessionTtlMs: 30 * day,
   sessionCheckMs: 2_000,
+  linkedSessionTtlMs: 365 * day,
+  deviceIdleMs: DEVICE_IDLE_MS,
+  refreshProofSkewMs: REFRESH_PROOF_SKEW_MS,
 };

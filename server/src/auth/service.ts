@@ -1,4 +1,4 @@
-import type { AuthTokens, DeviceInfo, IdentifierInput, Me, RequestCodeResponse, VerifyCodeResponse } from "@easyqr/protocol";
+import type { AuthTokens, DeviceInfo, IdentifierInput, Me, RefreshProof, RequestCodeResponse, VerifyCodeResponse } from "@easyqr/protocol";
 import type { Db } from "../db/schema.ts";
 import { normalizeIdentifier, type Identifier } from "./identifiers.ts";
 import type { OtpService } from "./otp.ts";
@@ -26,13 +26,13 @@ export class AuthService {
   verifyCode(requestId: string, code: string, device: DeviceInfo | undefined, ip: string): Promise<VerifyCodeResponse> {
     return this.otp.verify(requestId, code, signIn, ip, async (trx, identifier) => {
       const { me, created } = await this.accounts.findOrCreate(trx, identifier);
-      const tokens = await this.sessions.create(me.id, device, trx);
+      const tokens = await this.sessions.create(me.id, device, trx, { ip });
       return { tokens, user: me, isNewUser: created };
     });
   }
 
-  refresh(refreshToken: string): Promise<AuthTokens> {
-    return this.sessions.refresh(refreshToken);
+  refresh(refreshToken: string, proof?: RefreshProof): Promise<AuthTokens> {
+    return this.sessions.refresh(refreshToken, proof);
   }
 
   async logout(userId: string, sessionId: string, everywhere: boolean): Promise<void> {

@@ -1,13 +1,17 @@
 import { randomUUID } from "node:crypto";
-import type { AuthTokens, DeviceInfo } from "@easyqr/protocol";
+import { refreshSignedData, type AuthTokens, type DeviceInfo, type RefreshProof } from "@easyqr/protocol";
 import type { Logger } from "pino";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
+import { signatureValid } from "./deviceKeys.ts";
 import type { AuthLimits } from "./limits.ts";
 import { hashRefreshToken, newRefreshToken, type AccessClaims, type AccessTokens } from "./tokens.ts";
 
-export type RevokeReason = "logout" | "logout_everywhere" | "refresh_reused" | "account_deleted";
+export type RevokeReason = "logout" | "logout_everywhere" | "refresh_reused" | "account_deleted" | "device_revoked" | "logged_out_by_other" | "idle";
+
+/** What kind of device a new session is and where it came from. A `linked` one is bound to `publicKey`. */
+export type SessionOrigin = { kind?: "primary" | "linked"; publicKey?: string; ip?: string; userAgent?: string };
 
 /** Told about every revocation made by this process (the gateway drops those sockets at once). */
 export type RevocationListener = (sessionIds: string[]) => void;
@@ -33,10 +37,12 @@ export class SessionService {
   }
 
   /** A new session with its first refresh token; inside `db` when that is a transaction (sign-in spends its code in it). */
-  async create(userId: string, device: DeviceInfo | undefined, db: Db = this.db): Promise<AuthTokens> {
+  async create(userId: string, device: DeviceInfo | undefined, db: Db = this.db, origin: SessionOrigin = {}): Promise<AuthTokens> {
     const now = this.clock.now();
     const id = randomUUID();
-    const expiresAt = now + this.limits.sessionTtlMs;
+    const kind = origin.kind ?? "primary";
+    // A linked device lives while it is used (DEVICE_IDLE_MS); a code sign-in has its absolute end.
+    const expiresAt = now + (kind === "linked" ? this.limits.linkedSessionTtlMs : this.limits.sessionTtlMs);
     const refreshToken = newRefreshToken();
     const write = async (trx: Db) => {
       await trx
@@ -51,6 +57,10 @@ export class SessionService {
           revokedReason: null,
           deviceName: device?.name ?? null,
           devicePlatform: device?.platform ?? null,
+          kind,
+          publicKey: origin.publicKey ?? null,
+          ip: origin.ip ?? null,
+          userAgent: origin.userAgent?.slice(0, 256) ?? null,
         })
         .execute();
       await trx
@@ -64,20 +74,33 @@ export class SessionService {
 
   /**
    * Exchanges a refresh token for new tokens; the old one is spent. Presenting a spent
-   * one again means it was copied: the whole session is revoked.
+   * one again means it was copied: the whole session is revoked. A key-bound (linked) session
+   * needs `proof`, its key's signature over `refresh:<token>.<at>`: checked before the token is
+   * spent, so a stolen refresh token alone neither refreshes nor burns the device's session.
    */
-  async refresh(refreshToken: string): Promise<AuthTokens> {
+  async refresh(refreshToken: string, proof?: RefreshProof): Promise<AuthTokens> {
     const now = this.clock.now();
     const tokenHash = hashRefreshToken(refreshToken);
     const found = await this.db
       .selectFrom("refreshTokens")
       .innerJoin("authSessions", "authSessions.id", "refreshTokens.sessionId")
-      .select(["refreshTokens.usedAt", "authSessions.id as sessionId", "authSessions.userId", "authSessions.expiresAt", "authSessions.revokedAt"])
+      .select([
+        "refreshTokens.usedAt",
+        "authSessions.id as sessionId",
+        "authSessions.userId",
+        "authSessions.expiresAt",
+        "authSessions.revokedAt",
+        "authSessions.lastUsedAt",
+        "authSessions.publicKey",
+      ])
       .where("refreshTokens.tokenHash", "=", tokenHash)
       .executeTakeFirst();
     if (!found) throw new AppError("AUTH_REFRESH_INVALID", "This refresh token is not valid; sign in again.");
     if (found.revokedAt !== null) throw new AppError("AUTH_SESSION_REVOKED", "This session has ended; sign in again.");
-    if (found.expiresAt <= now) throw new AppError("AUTH_REFRESH_EXPIRED", "This session has expired; sign in again.");
+    if (found.expiresAt <= now || found.lastUsedAt <= now - this.limits.deviceIdleMs) {
+      throw new AppError("AUTH_REFRESH_EXPIRED", "This session has expired; sign in again.");
+    }
+    if (found.publicKey !== null) this.checkProof(found.publicKey, refreshToken, proof, now);
 
     const next = newRefreshToken();
     const rotated = await this.db.transaction().execute(async (trx) => {
@@ -102,6 +125,36 @@ export class SessionService {
       throw new AppError("AUTH_REFRESH_REUSED", "This refresh token was already used; the session has been ended for safety. Sign in again.");
     }
     return this.tokensOf({ userId: found.userId, sessionId: found.sessionId }, found.expiresAt, next);
+  }
+
+  private checkProof(publicKey: string, refreshToken: string, proof: RefreshProof | undefined, now: number): void {
+    if (!proof) throw new AppError("AUTH_PROOF_INVALID", "This device must sign its refresh with its key.");
+    if (Math.abs(proof.at - now) > this.limits.refreshProofSkewMs) {
+      throw new AppError("AUTH_PROOF_INVALID", "The refresh proof's time is too far from the server's; check the device's clock.");
+    }
+    if (!signatureValid(publicKey, refreshSignedData(refreshToken, proof.at), proof.signature)) {
+      throw new AppError("AUTH_PROOF_INVALID", "The refresh proof is not this device's signature.");
+    }
+  }
+
+  /** Marks the session used now (a socket connected): what the devices list shows and the idle expiry reads. At most once a minute. */
+  async touch(sessionId: string): Promise<void> {
+    const now = this.clock.now();
+    await this.db
+      .updateTable("authSessions")
+      .set({ lastUsedAt: now })
+      .where("id", "=", sessionId)
+      .where("lastUsedAt", "<", now - 60_000)
+      .execute();
+  }
+
+  /** Ends live sessions not used for `deviceIdleMs`; returns how many. */
+  async expireIdle(): Promise<number> {
+    const cutoff = this.clock.now() - this.limits.deviceIdleMs;
+    const idle = await this.db.selectFrom("authSessions").select("id").where("revokedAt", "is", null).where("lastUsedAt", "<=", cutoff).execute();
+    const ids = idle.map((s) => s.id);
+    for (let i = 0; i < ids.length; i += 500) await this.revoke(ids.slice(i, i + 500), "idle");
+    return ids.length;
   }
 
   /** Checks an access token and that its session is still live (revocation takes effect at once). */

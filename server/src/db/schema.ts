@@ -1,5 +1,5 @@
 import type { BioVisibility } from "@easyqr/protocol";
-import type { Kysely } from "kysely";
+import type { Generated, Kysely } from "kysely";
 
 /**
  * Tables as the code sees them. Columns are snake_case in the database and
@@ -65,6 +65,13 @@ export type AuthSessionsTable = {
   revokedReason: string | null;
   deviceName: string | null;
   devicePlatform: string | null;
+  /** `primary`: signed in with a code; `linked`: a desktop linked by a phone. */
+  kind: Generated<"primary" | "linked">;
+  /** A linked device's key (base64url SPKI): its refreshes must be signed with it. */
+  publicKey: string | null;
+  /** Where the session was made (what the devices list shows). */
+  ip: string | null;
+  userAgent: string | null;
 };
 
 export type RefreshTokensTable = {

@@ -18,6 +18,7 @@ import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import type { SessionService } from "../auth/sessions.ts";
 import type { Clock } from "../clock.ts";
 import { AppError, internalError } from "../errors.ts";
+import type { LinkService } from "../linking/service.ts";
 import type { Identity as PairingIdentity, PairingService } from "../pairing/service.ts";
 import type { PresenceService } from "../presence/service.ts";
 import { parseOr } from "../validate.ts";
@@ -29,11 +30,14 @@ import { Refusals, type RefusalLimits } from "./refusals.ts";
 
 /** A signed-in user's socket, through one sign-in session. */
 export type UserIdentity = { role: "user"; userId: string; sessionId: string };
+/** A signed-out desktop asking to be linked (LinkHello): it hears only its link's events. */
+export type LinkIdentity = { role: "link"; linkId: string };
 /** Who a socket is, once its handshake passed. */
-export type Identity = PairingIdentity | UserIdentity;
+export type Identity = PairingIdentity | UserIdentity | LinkIdentity;
 
 export type GatewayOptions = {
   pairing: PairingService;
+  links: LinkService;
   sessions: SessionService;
   presence: PresenceService;
   chat: ChatSocket;
@@ -88,10 +92,11 @@ export class Gateway {
       );
       return;
     }
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, socket, request.socket.remoteAddress ?? "unknown"));
+    const userAgent = request.headers["user-agent"]?.slice(0, 256) ?? "";
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, socket, request.socket.remoteAddress ?? "unknown", userAgent));
   }
 
-  private accept(ws: WebSocket, stream: Duplex, ip: string): void {
+  private accept(ws: WebSocket, stream: Duplex, ip: string, userAgent: string): void {
     const peer = new Peer(ws, stream);
     peer.heardAt = this.o.clock.now();
     this.peers.add(peer);
@@ -114,6 +119,11 @@ export class Gateway {
       // A close frame is a sign of life; a dropped connection (1006) was last heard at its last pong or frame.
       if (code !== 1006) peer.heardAt = this.o.clock.now();
       if (!identity) return;
+      if (identity.role === "link") {
+        this.o.hub.removeLink(identity.linkId, peer);
+        this.o.links.desktopGone(identity.linkId).catch((error: unknown) => this.o.log.error({ err: error }, "link desktop-gone failed"));
+        return;
+      }
       if (identity.role === "user") {
         this.o.hub.removeUser(peer);
         this.o.chat.detach(peer);
@@ -129,16 +139,25 @@ export class Gateway {
       if (identity) return void this.onFrame(peer, identity, data);
       if (handshaking) return peer.fail({ code: "HANDSHAKE_INVALID", message: "Wait for the handshake's answer before sending." });
       handshaking = true;
-      this.handshake(peer, ip, data)
+      this.handshake(peer, ip, userAgent, data)
         .then((who) => {
           clearTimeout(timeout);
-          if (ws.readyState !== ws.OPEN) return;
+          if (ws.readyState !== ws.OPEN) {
+            // Closed during the handshake: a link made for it would only wait out its minutes.
+            if (who.role === "link") return this.o.links.desktopGone(who.linkId);
+            return;
+          }
           identity = who;
+          if (who.role === "link") {
+            this.o.hub.addLink(who.linkId, peer);
+            return this.o.links.online(who.linkId);
+          }
           if (who.role === "user") {
             this.o.hub.addUser(who.userId, who.sessionId, peer);
             peer.send({ type: "AUTHENTICATED", userId: who.userId, sessionId: who.sessionId });
             // Presence failing (its store or the database) must not cost the user their socket.
             this.o.presence.attach(who.userId, peer).catch((error: unknown) => this.o.log.error({ err: error }, "presence attach failed"));
+            this.o.sessions.touch(who.sessionId).catch((error: unknown) => this.o.log.error({ err: error }, "session touch failed"));
             return;
           }
           this.o.hub.add(who.sessionId, keyOf(who.role === "desktop" ? who : { role: "phone", phoneId: who.phoneId }), peer);
@@ -151,7 +170,7 @@ export class Gateway {
     });
   }
 
-  private async handshake(peer: Peer, ip: string, data: RawData): Promise<Identity> {
+  private async handshake(peer: Peer, ip: string, userAgent: string, data: RawData): Promise<Identity> {
     const limit = await this.o.handshakeFailures.get(ip);
     if (limit && limit.remainingPoints <= 0) {
       throw new AppError("RATE_LIMITED", "Too many failed attempts; wait a minute and try again.", { retryAfterMs: limit.msBeforeNext });
@@ -162,7 +181,7 @@ export class Gateway {
         const claims = await this.o.sessions.authenticate(hello.accessToken);
         return { role: "user", userId: claims.userId, sessionId: claims.sessionId };
       }
-      if ("link" in hello) throw new AppError("HANDSHAKE_INVALID", "Linking is not available on this server yet.");
+      if ("link" in hello) return { role: "link", linkId: await this.o.links.open({ ...hello.link, ip, userAgent }) };
       if ("desktopToken" in hello) return await this.o.pairing.authenticateDesktop(hello.sessionId, hello.desktopToken);
       if ("phoneToken" in hello) return await this.o.pairing.resumePhone(hello.sessionId, hello.phoneToken);
       if ("code" in hello) return await this.o.pairing.claimWithCode(hello.code, hello.device, ip);
@@ -190,6 +209,7 @@ export class Gateway {
         return await this.o.chat.onFrame(peer, who.userId, frame);
       }
       if (who.role === "user") throw new AppError("FRAME_INVALID", `${frame.type} is a pairing frame; this socket is signed in as a user.`);
+      if (who.role === "link") throw new AppError("FRAME_INVALID", `${frame.type} is a pairing frame; this socket waits to be linked.`);
       switch (frame.type) {
         case "SCAN": {
           const scan = await this.o.pairing.addScan(who, frame.scan);
@@ -211,7 +231,7 @@ export class Gateway {
       if (id) peer.send({ type: "ACK", id } satisfies OkAck);
     } catch (error) {
       // A bad frame is answered and the socket stays open: nothing the client sent before is lost.
-      const body = this.toErrorBody(error, { sessionId: who.sessionId }, peer);
+      const body = this.toErrorBody(error, who.role === "link" ? { linkId: who.linkId } : { sessionId: who.sessionId }, peer);
       peer.send(id ? ({ type: "ACK", id, error: body } satisfies ErrorAck) : { type: "ERROR", error: body });
       if (error instanceof AppError && refusedInput.has(error.code)) this.refusals.refused(peer.socket, byteLength(data));
     }

@@ -8,6 +8,20 @@ export class Hub {
   private readonly sessions = new Map<string, Map<Peer, string>>();
   private readonly users = new Map<string, Set<Peer>>();
   private readonly userPeers = new Map<Peer, { userId: string; sessionId: string }>();
+  /** Desktops waiting to be linked, by link id (one socket each). */
+  private readonly linkPeers = new Map<string, Peer>();
+
+  addLink(linkId: string, peer: Peer): void {
+    this.linkPeers.set(linkId, peer);
+  }
+
+  removeLink(linkId: string, peer: Peer): void {
+    if (this.linkPeers.get(linkId) === peer) this.linkPeers.delete(linkId);
+  }
+
+  linkPeer(linkId: string): Peer | undefined {
+    return this.linkPeers.get(linkId);
+  }
 
   addUser(userId: string, sessionId: string, peer: Peer): void {
     let peers = this.users.get(userId);
@@ -61,7 +75,7 @@ export class Hub {
   }
 
   get size(): number {
-    let count = this.userPeers.size;
+    let count = this.userPeers.size + this.linkPeers.size;
     for (const peers of this.sessions.values()) count += peers.size;
     return count;
   }

@@ -19,7 +19,7 @@ export type TestServer = {
   dataDir: string;
   /** PostgreSQL schema of this server's data (undefined on SQLite). */
   schema: string | undefined;
-  /** Runs the pairing sweeper once, as its timer would. */
+  /** Runs the pairing and link sweepers once, as their timer would. */
   tick(): Promise<void>;
   close(): Promise<void>;
 };
@@ -69,7 +69,10 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
     logs,
     dataDir,
     schema,
-    tick: () => app.pairing.tick(),
+    tick: async () => {
+      await app.pairing.tick();
+      await app.links.tick();
+    },
     async close() {
       await app.close();
       if (nodeOf) return;
