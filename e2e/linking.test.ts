@@ -15,6 +15,7 @@ let server: RunningServer;
 let videos: string;
 let ann: MadeUser;
 let ben: MadeUser;
+let chatId: string;
 
 const messageWith = (page: Page, text: string) => page.getByTestId("message").filter({ hasText: text });
 const linkQr = (page: Page) => page.getByRole("img", { name: /Link QR code/ });
@@ -41,7 +42,29 @@ describe("linking a desktop to a signed-in phone in real browsers", { timeout: 3
       body: JSON.stringify({ userId: ben.id }),
     });
     assert.ok(opened.ok, "Ann's chat with Ben");
+    chatId = ((await opened.json()) as { id: string }).id;
   });
+
+  /** Ben writes in his chat with Ann over his own socket (from `page`, which speaks WebSocket). */
+  async function benSays(page: Page, text: string): Promise<void> {
+    const params = JSON.stringify({ url: server.url.replace("http", "ws") + "/ws", token: ben.tokens.accessToken, chatId, text });
+    // A string, not a function: the test runner's transpiler would add helpers the page does not have.
+    const acked = await page.evaluate(`(async ({ url, token, chatId, text }) => {
+      const socket = new WebSocket(url);
+      const acked = new Promise((resolve) => {
+        socket.onmessage = (e) => {
+          const event = JSON.parse(String(e.data));
+          if (event.type === "AUTHENTICATED") socket.send(JSON.stringify({ type: "SEND", id: crypto.randomUUID(), chatId, text }));
+          if (event.type === "ACK") resolve(Boolean(event.message));
+        };
+      });
+      socket.onopen = () => socket.send(JSON.stringify({ accessToken: token }));
+      const ok = await acked;
+      socket.close();
+      return ok;
+    })(${params})`);
+    assert.equal(acked, true, "Ben's message was stored");
+  }
 
   after(async () => {
     await closeAll();
@@ -52,6 +75,8 @@ describe("linking a desktop to a signed-in phone in real browsers", { timeout: 3
   test("desktop QR → the phone's scanner → approve → the desktop has Ann's chats, both ways live; revoke logs it out", { timeout: TEST_TIMEOUT }, async () => {
     try {
       const desktop = await track(launchDesktop());
+      await desktop.page.goto(`${server.url}/`);
+      await benSays(desktop.page, "Hello Ann, from Ben");
       const url = await desktopQr(desktop.page);
       assert.match(url, new RegExp(`^${server.url}/link#[\\w-]+\\.[\\w-]{43}$`));
       const code = (await desktop.page.locator(".link-card .code").textContent()) ?? "";
@@ -82,7 +107,7 @@ describe("linking a desktop to a signed-in phone in real browsers", { timeout: 3
       await shot(desktop.page, "link-desktop-scanned");
       await checkA11y(phone.page, "link approval (phone)");
       // Nothing about the account reached the desktop before approval.
-      assert.equal(await desktop.page.getByText("Ann").count(), 0);
+      assert.equal(await desktop.page.getByText("Ann Lee").count(), 0);
 
       await confirm.getByRole("button", { name: "Approve" }).click();
       await phone.page.getByRole("heading", { name: "Linked" }).waitFor();
@@ -159,7 +184,8 @@ describe("linking a desktop to a signed-in phone in real browsers", { timeout: 3
       await desktop.page.getByRole("button", { name: "New code" }).waitFor();
       await shot(desktop.page, "link-desktop-denied");
 
-      // The same link again: already used.
+      // The same link again (a fresh page load): already used.
+      await phone.page.goto(`${server.url}/home`);
       await phone.page.goto(url);
       await phone.page.getByRole("alert").filter({ hasText: "already used" }).waitFor();
       await shot(phone.page, "link-phone-used");

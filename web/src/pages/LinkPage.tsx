@@ -17,7 +17,10 @@ export function LinkPage() {
   const session = useAtomValue(sessionAtom);
   const location = useLocation();
   // Read once: the fragment leaves the address bar, so a reload does not claim a spent code again.
-  const [scanned] = useState(() => parseLinkFragment(location.hash) ?? undefined);
+  const fromHash = parseLinkFragment(location.hash);
+  const [scanned, setScanned] = useState(fromHash ?? undefined);
+  // Another link opened while this page is up (a hash change, no reload): that one is asked about now.
+  if (fromHash && fromHash.ref !== scanned?.ref) setScanned(fromHash);
   const inApp = (location.state as { from?: string } | null)?.from === "app";
   const navigate = useNavigate();
   useEffect(() => {
@@ -40,7 +43,7 @@ export function LinkPage() {
   }
   return (
     <SubPage title="Link a desktop" className="link-page">
-      <LinkApproval scanned={scanned} inApp={inApp || scanned === undefined} />
+      <LinkApproval key={scanned?.ref ?? "typed"} scanned={scanned} inApp={inApp || scanned === undefined} />
     </SubPage>
   );
 }

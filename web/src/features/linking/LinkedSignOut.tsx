@@ -1,6 +1,6 @@
 import { useAtomValue } from "jotai";
 import { useEffect, useRef } from "react";
-import { useNavigate } from "react-router";
+import { useLocation, useNavigate } from "react-router";
 import { authSession, sessionAtom } from "../session/state.ts";
 
 /**
@@ -9,15 +9,23 @@ import { authSession, sessionAtom } from "../session/state.ts";
  */
 export function LinkedSignOut() {
   const session = useAtomValue(sessionAtom);
+  const { pathname } = useLocation();
   const navigate = useNavigate();
   const linked = useRef(false);
+  /** Set when a linked session ended, until /desktop is reached (the private route's own redirect to sign-in comes after ours). */
+  const leaving = useRef(false);
 
   useEffect(() => {
-    if (session.status === "signedIn") linked.current = authSession.isKeyBound();
-    else if (session.status === "signedOut" && linked.current) {
+    if (session.status === "signedIn") {
+      linked.current = authSession.isKeyBound();
+      leaving.current = false;
+    } else if (session.status === "signedOut" && linked.current) {
       linked.current = false;
-      void navigate("/desktop", { replace: true });
+      leaving.current = true;
     }
-  }, [session, navigate]);
+    if (!leaving.current) return;
+    if (pathname === "/desktop") leaving.current = false;
+    else void navigate("/desktop", { replace: true });
+  }, [session, pathname, navigate]);
   return null;
 }

@@ -82,6 +82,8 @@ export class DesktopLinking extends Store<LinkingSnapshot> {
   private async handle(event: ServerEvent, key: DeviceKey, round: number): Promise<void> {
     switch (event.type) {
       case "LINK_CODE":
+        // The server closes the link socket once the ticket is redeemed; a reconnect meanwhile is not a new link to show.
+        if (this.snapshot.view.kind === "signingIn") return;
         this.linkId = event.linkId;
         this.patch({ view: { kind: "showing", qr: event.qr, linkExpiresAt: event.linkExpiresAt } });
         return;
