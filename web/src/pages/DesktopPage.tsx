@@ -34,7 +34,7 @@ export function DesktopPage() {
       <div className="desktop">
         {session.notice ? (
           <p className="notice link-notice" role="status">
-            {session.notice}
+            {session.ended ? "This computer was signed out (logged out here or from your phone). Scan the new code to link it again." : session.notice}
           </p>
         ) : null}
         <DesktopLinkScreen onScanner={() => setScanner(true)} />
