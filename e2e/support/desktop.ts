@@ -2,10 +2,14 @@ import type { Page } from "playwright-core";
 
 export type ShownSession = { sessionId: string; qrText: string; code: string };
 
-/** Opens /desktop, clicks "Create session" and returns what the page shows. */
+/** Opens /desktop, chooses the scanner pairing (signed out, linking comes first), clicks "Create session" and returns what the page shows. */
 export async function createSession(page: Page, server: string): Promise<ShownSession> {
   await page.goto(`${server}/desktop`);
-  await page.getByRole("button", { name: "Create session" }).click();
+  const create = page.getByRole("button", { name: "Create session" });
+  const scanner = page.getByRole("button", { name: "Use your phone as a scanner instead" });
+  await create.or(scanner).first().waitFor();
+  if (await scanner.isVisible()) await scanner.click();
+  await create.click();
   return shownSession(page);
 }
 

@@ -7,6 +7,8 @@ import { paths } from "./paths.ts";
 import { LiveLoader } from "./features/live/LiveLoader.tsx";
 import { DesktopAppAlerts } from "./features/desktopApp/DesktopAppAlerts.tsx";
 import { TabTitle } from "./features/chat/TabTitle.tsx";
+import { LinkingEvents } from "./features/linking/LinkingEvents.tsx";
+import { LinkedSignOut } from "./features/linking/LinkedSignOut.tsx";
 import { SessionLoader } from "./features/session/SessionLoader.tsx";
 import { appStore } from "./features/session/state.ts";
 import { LandingPage, NotFoundPage } from "./pages/LandingPage.tsx";
@@ -16,6 +18,7 @@ import "./styles/phone.css";
 import "./styles/auth.css";
 import "./styles/app.css";
 import "./styles/chat.css";
+import "./styles/linking.css";
 
 // Each side loads only its own code: the desktop never fetches the decoder, the phone never the QR writer.
 const DesktopPage = lazy(() => import("./pages/DesktopPage.tsx").then((m) => ({ default: m.DesktopPage })));
@@ -28,6 +31,7 @@ const HomePage = lazy(() => import("./pages/HomePage.tsx").then((m) => ({ defaul
 const MyQrPage = lazy(() => import("./pages/MyQrPage.tsx").then((m) => ({ default: m.MyQrPage })));
 const AddContactPage = lazy(() => import("./pages/AddContactPage.tsx").then((m) => ({ default: m.AddContactPage })));
 const AddLinkPage = lazy(() => import("./pages/AddLinkPage.tsx").then((m) => ({ default: m.AddLinkPage })));
+const LinkPage = lazy(() => import("./pages/LinkPage.tsx").then((m) => ({ default: m.LinkPage })));
 const SettingsPage = lazy(() => import("./pages/SettingsPage.tsx").then((m) => ({ default: m.SettingsPage })));
 
 const root = document.getElementById("root");
@@ -40,7 +44,9 @@ createRoot(root).render(
       <LiveLoader />
       <DesktopAppAlerts />
       <TabTitle />
+      <LinkingEvents />
       <BrowserRouter>
+        <LinkedSignOut />
         <Suspense fallback={<Splash />}>
           <Routes>
             <Route
@@ -120,6 +126,8 @@ createRoot(root).render(
             <Route path="/desktop" element={<DesktopPage />} />
             <Route path="/scan" element={<ScanPage />} />
             <Route path="/pair" element={<PairPage />} />
+            {/* Tells a signed-out phone to sign in first. */}
+            <Route path="/link" element={<LinkPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Routes>
         </Suspense>

@@ -220,3 +220,56 @@ test("refreshes in two tabs run one at a time and each reads the newest refresh 
   assert.equal(server.revoked, false, "no refresh token was used twice");
   assert.equal(server.calls["/api/auth/refresh"], 2);
 });
+
+test("a key-bound session signs each refresh with the signer; other sessions never call it", async () => {
+  const server = new FakeServer();
+  const bodies: unknown[] = [];
+  const fetch = (url: string, init?: RequestInit) => {
+    if (url.endsWith("/api/auth/refresh")) bodies.push(JSON.parse(init?.body as string));
+    return server.fetch(url, init);
+  };
+  const proved: string[] = [];
+  let forgotten = 0;
+  const signer = {
+    prove: (refreshToken: string) => {
+      proved.push(refreshToken);
+      return Promise.resolve({ at: 42, signature: `sig-of-${refreshToken}` });
+    },
+    forget: () => {
+      forgotten += 1;
+      return Promise.resolve();
+    },
+  };
+  const storage = new MemoryStorage();
+  const session = new AuthSession({ storage, fetch, signer });
+
+  session.start(server.issue());
+  await session.refresh();
+  assert.deepEqual(bodies, [{ refreshToken: "r1" }], "a phone's session sends no proof");
+  assert.deepEqual(proved, []);
+
+  session.start(server.issue(), true);
+  assert.equal(session.isKeyBound(), true);
+  await session.refresh();
+  await session.refresh();
+  assert.deepEqual(bodies.slice(1), [
+    { refreshToken: "r3", proof: { at: 42, signature: "sig-of-r3" } },
+    { refreshToken: "r4", proof: { at: 42, signature: "sig-of-r4" } },
+  ]);
+  assert.equal(session.isKeyBound(), true, "the rotated session stays key-bound");
+  session.clear();
+  assert.equal(forgotten, 1, "signing out forgets the key");
+});
+
+test("a key-bound session whose key is gone ends instead of refreshing without proof", async () => {
+  const server = new FakeServer();
+  const ended: ErrorCode[] = [];
+  const signer = { prove: () => Promise.resolve(undefined), forget: () => Promise.resolve() };
+  const session = new AuthSession({ storage: new MemoryStorage(), fetch: server.fetch, signer, onEnded: (code) => ended.push(code) });
+  session.start(server.issue(), true);
+  server.expireAccess();
+  await assert.rejects(whoami(session), { code: "AUTH_REFRESH_INVALID" });
+  assert.equal(server.calls["/api/auth/refresh"], undefined, "nothing was sent without a proof");
+  assert.deepEqual(ended, ["AUTH_REFRESH_INVALID"]);
+  assert.equal(session.hasSession(), false);
+});

@@ -25,13 +25,29 @@ function browserLock(): Lock {
  *   (or before us) makes the server end the whole session (reuse detection).
  */
 export const SESSION_KEY = "easyqr.session";
-const StoredSession = z.object({ refreshToken: z.string().min(1), refreshTokenExpiresAt: z.number(), sessionId: z.string() });
+const StoredSession = z.object({
+  refreshToken: z.string().min(1),
+  refreshTokenExpiresAt: z.number(),
+  sessionId: z.string(),
+  /** A linked desktop's session: every refresh must carry a proof signed with the device key. */
+  keyBound: z.boolean().optional(),
+});
+
+/** The proof a key-bound session's refresh carries (docs/linking.md); undefined when this browser lost the key. */
+export type RefreshProof = { at: number; signature: string };
+export type RefreshSigner = {
+  prove(refreshToken: string): Promise<RefreshProof | undefined>;
+  /** The key-bound session ended here: the key goes too, so the next link is a new device. */
+  forget(): Promise<void>;
+};
 
 export type AuthSessionOptions = {
   storage: Storage;
   base?: string;
   fetch?: Fetch;
   lock?: Lock;
+  /** Signs the refreshes of a key-bound (linked desktop) session; sessions without a key never use it. */
+  signer?: RefreshSigner;
   /** The session ended on the server's word (dead refresh token, revoked session): show sign-in. */
   onEnded?: (code: ErrorCode) => void;
 };
@@ -60,19 +76,26 @@ export class AuthSession {
     return readJson(this.options.storage, SESSION_KEY, StoredSession) !== undefined;
   }
 
-  /** Keeps the tokens of a sign-in or a refresh. */
-  start(tokens: AuthTokens): void {
+  /** Whether the stored session is a linked desktop's, bound to this browser's device key. */
+  isKeyBound(): boolean {
+    return readJson(this.options.storage, SESSION_KEY, StoredSession)?.keyBound === true;
+  }
+
+  /** Keeps the tokens of a sign-in or a refresh; `keyBound` for a linked desktop's session (a refresh keeps it). */
+  start(tokens: AuthTokens, keyBound = false): void {
     this.access = tokens.accessToken;
     const stored: z.infer<typeof StoredSession> = {
       refreshToken: tokens.refreshToken,
       refreshTokenExpiresAt: tokens.refreshTokenExpiresAt,
       sessionId: tokens.sessionId,
+      ...(keyBound ? { keyBound } : {}),
     };
     writeJson(this.options.storage, SESSION_KEY, stored);
   }
 
   /** Forgets both tokens (logout, or the session ended). */
   clear(): void {
+    if (this.isKeyBound()) void this.options.signer?.forget().catch(() => undefined);
     this.epoch += 1;
     this.access = undefined;
     removeItem(this.options.storage, SESSION_KEY);
@@ -117,12 +140,16 @@ export class AuthSession {
       if (!stored || epoch !== this.epoch) throw this.end(new ApiError("AUTH_REFRESH_INVALID", "No saved session.", 401));
       let tokens: AuthTokens;
       try {
-        tokens = (await this.api.call(routes.auth.refresh, { body: { refreshToken: stored.refreshToken } })).tokens;
+        const proof = stored.keyBound ? await this.options.signer?.prove(stored.refreshToken) : undefined;
+        // Without its key (site data cleared) the session can never refresh again: it is over.
+        if (stored.keyBound && !proof) throw new ApiError("AUTH_REFRESH_INVALID", "This computer no longer holds its device key.", 401);
+        const body = proof ? { refreshToken: stored.refreshToken, proof } : { refreshToken: stored.refreshToken };
+        tokens = (await this.api.call(routes.auth.refresh, { body })).tokens;
       } catch (error) {
         throw this.noticeEnd(error);
       }
       if (epoch !== this.epoch) throw new ApiError("AUTH_REFRESH_INVALID", "Signed out while refreshing.", 401);
-      this.start(tokens);
+      this.start(tokens, stored.keyBound === true);
       return tokens.accessToken;
     });
   }

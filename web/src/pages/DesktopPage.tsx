@@ -1,5 +1,5 @@
 import { useAtomValue } from "jotai";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import { Layout } from "../components/Layout.tsx";
 import { useStore } from "../api/useStore.ts";
 import { useWakeRetry } from "../realtime/useWakeRetry.ts";
@@ -9,9 +9,42 @@ import { PairingCard } from "../features/pairing/PairingCard.tsx";
 import { SessionBar } from "../features/pairing/SessionBar.tsx";
 import { StartCard } from "../features/pairing/StartCard.tsx";
 import { ScanHistoryPanel } from "../features/scanner/ScanHistoryPanel.tsx";
+import { DesktopLinkScreen } from "../features/linking/DesktopLinkScreen.tsx";
+import { authSession, sessionAtom } from "../features/session/state.ts";
+import { Navigate, useLocation } from "react-router";
+import { paths } from "../paths.ts";
+import { Splash } from "../features/session/guards.tsx";
 
-/** /desktop: create a session, show its QR, then the scans the phone sends. */
+/**
+ * /desktop. Signed out, "Link with your phone" comes first (the computer becomes the person's
+ * messenger); the anonymous scanner pairing stays one click away, and is what a signed-in user gets.
+ */
 export function DesktopPage() {
+  const session = useAtomValue(sessionAtom);
+  const pairing = useAtomValue(desktopLinkAtom);
+  // A pairing this tab already had (a reload mid-session) goes on as a pairing.
+  const [scanner, setScanner] = useState(() => pairing.hasSaved());
+  const location = useLocation();
+  if (session.status === "loading" || session.status === "unreachable") return <Splash />;
+  // A linked desktop (the desktop app starts here) opens on its chats; from inside the app, /desktop is the scanner pairing.
+  if (session.status === "signedIn" && location.key === "default" && authSession.isKeyBound() && !scanner) return <Navigate to={paths.home} replace />;
+  if (session.status === "signedIn" || scanner) return <ScannerPairing />;
+  return (
+    <Layout>
+      <div className="desktop">
+        {session.notice ? (
+          <p className="notice link-notice" role="status">
+            {session.ended ? "This computer was signed out (logged out here or from your phone). Scan the new code to link it again." : session.notice}
+          </p>
+        ) : null}
+        <DesktopLinkScreen onScanner={() => setScanner(true)} />
+      </div>
+    </Layout>
+  );
+}
+
+/** Create a pairing session, show its QR, then the scans the phone sends. */
+function ScannerPairing() {
   const link = useAtomValue(desktopLinkAtom);
   const snapshot = useStore(link);
   const { view } = snapshot;

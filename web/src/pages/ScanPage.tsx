@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from "react";
 import { pairingUrl, parseContactQr, type PairingPayload } from "@easyqr/protocol";
 import { useAtomValue } from "jotai";
+import { useNavigate } from "react-router";
+import { linkPagePath, parseLinkUrl } from "../features/linking/linkUrl.ts";
 import { useStore } from "../api/useStore.ts";
 import { useWakeRetry } from "../realtime/useWakeRetry.ts";
 import { QrPreviewCard } from "../features/contacts/QrPreviewCard.tsx";
@@ -34,6 +36,7 @@ export function ScanPage() {
   const [typing, setTyping] = useState(false);
   const signedIn = useAtomValue(userAtom) !== undefined;
   const [contactToken, setContactToken] = useState<string>();
+  const navigate = useNavigate();
 
   useEffect(() => {
     link.resume();
@@ -42,6 +45,13 @@ export function ScanPage() {
 
   const onDetect = ({ text, format }: Detection) => {
     if (!repeats.current.accept(text, Date.now())) return;
+    // A desktop's "Link with your phone" QR: approving it needs this phone's account.
+    const desktop = !paired ? parseLinkUrl(text, pageServer()) : null;
+    if (desktop) {
+      if (signedIn) void navigate(linkPagePath(desktop), { state: { from: "app" } });
+      else setHint("That computer wants to link to an account. Sign in on this phone first, then scan it again.");
+      return;
+    }
     const contact = !paired && signedIn ? parseContactQr(text) : null;
     if (contact) {
       if (contact.server === pageServer()) setContactToken(contact.token);

@@ -4,6 +4,7 @@ import { useId, useState, type FormEvent } from "react";
 import { errorMessage } from "../api/errorText.ts";
 import { ApiError } from "../api/http.ts";
 import { SubPage } from "../components/SubPage.tsx";
+import { LinkedDevices } from "../features/linking/LinkedDevices.tsx";
 import { BioVisibilitySetting, BlockedList, LastSeenSetting } from "../features/contacts/PrivacySettings.tsx";
 import { AvatarPicker } from "../features/profile/AvatarPicker.tsx";
 import { draftOf, profileChanges, type ProfileDraft, type ProfileErrors } from "../features/profile/profileForm.ts";
@@ -47,6 +48,10 @@ export function SettingsPage() {
       <section className="card settings__section" aria-labelledby="blocked-title">
         <h2 id="blocked-title">Blocked</h2>
         <BlockedList />
+      </section>
+      <section className="card settings__section" aria-labelledby="devices-title">
+        <h2 id="devices-title">Linked devices</h2>
+        <LinkedDevices />
       </section>
       <section className="card settings__section" aria-labelledby="account-title">
         <h2 id="account-title">Account</h2>

@@ -2,7 +2,17 @@ import { useId, useState, type FormEvent } from "react";
 import { PairingCode } from "@easyqr/protocol";
 
 /** Typing the 8-character code shown under the desktop's QR, for phones without a usable camera. */
-export function CodeEntryForm({ onSubmit, busy }: { onSubmit: (code: string) => void; busy: boolean }) {
+export function CodeEntryForm({
+  onSubmit,
+  busy,
+  label = "Pairing code",
+  action = "Link",
+}: {
+  onSubmit: (code: string) => void;
+  busy: boolean;
+  label?: string;
+  action?: string;
+}) {
   const id = useId();
   const [value, setValue] = useState("");
   const [error, setError] = useState<string>();
@@ -17,7 +27,7 @@ export function CodeEntryForm({ onSubmit, busy }: { onSubmit: (code: string) => 
 
   return (
     <form className="code-form" onSubmit={submit} noValidate>
-      <label htmlFor={id}>Pairing code</label>
+      <label htmlFor={id}>{label}</label>
       <div className="code-form__row">
         <input
           id={id}
@@ -34,7 +44,7 @@ export function CodeEntryForm({ onSubmit, busy }: { onSubmit: (code: string) => 
           aria-describedby={error ? `${id}-error` : undefined}
         />
         <button type="submit" className="button button--primary" disabled={busy}>
-          Link
+          {action}
         </button>
       </div>
       {error ? (

@@ -48,6 +48,11 @@ export class DesktopLink extends Store<DesktopSnapshot> {
     this.credentials = desktopCredentials(deps.session);
   }
 
+  /** Whether this tab has a pairing session to resume. */
+  hasSaved(): boolean {
+    return this.credentials.load() !== undefined;
+  }
+
   /** Takes back the session this tab had before a reload, if any. */
   resume(): void {
     if (this.connection) return;

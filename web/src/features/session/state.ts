@@ -6,6 +6,7 @@ import { accountsApi } from "../../api/accounts.ts";
 import { errorText } from "../../api/errorText.ts";
 import { browserStorage, readJson, removeItem, writeJson } from "../../api/storage.ts";
 import { AuthSession, SESSION_KEY } from "../../api/authSession.ts";
+import { deviceKeys, refreshSigner } from "../../api/deviceKey.ts";
 import type { SessionState } from "./guard.ts";
 
 /** The app's one jotai store: the session code outside React writes to it too. */
@@ -13,7 +14,7 @@ export const appStore = createStore();
 
 const local = browserStorage("local");
 
-export const authSession = new AuthSession({ storage: local, onEnded: (code) => sessionEnded(code) });
+export const authSession = new AuthSession({ storage: local, signer: refreshSigner(deviceKeys), onEnded: (code) => sessionEnded(code) });
 
 /** The server ended the session (a dead refresh token, a revoked session): forget it and say why on the sign-in page. */
 export function sessionEnded(code: ErrorCode): void {
