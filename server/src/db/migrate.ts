@@ -5,6 +5,7 @@ import * as m0003 from "./migrations/0003_chat.ts";
 import * as m0004 from "./migrations/0004_message_changes.ts";
 import * as m0005 from "./migrations/0005_client_id_first.ts";
 import * as m0006 from "./migrations/0006_bio_visibility.ts";
+import * as m0008 from "./migrations/0008_device_receipts.ts";
 
 /**
  * The numbered migrations, in order. One set for SQLite and PostgreSQL: they use
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   "0004_message_changes": m0004,
   "0005_client_id_first": m0005,
   "0006_bio_visibility": m0006,
+  "0008_device_receipts": m0008,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
