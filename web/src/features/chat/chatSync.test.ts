@@ -23,6 +23,7 @@ const api: ChatsApi = {
   open: () => Promise.reject(new Error("not used")),
   get: () => Promise.reject(new Error("not used")),
   history: () => Promise.resolve({ messages: [], more: false }),
+  info: () => Promise.reject(new Error("not used")),
 };
 
 async function start() {
