@@ -27,12 +27,12 @@ import { AppError } from "../errors.ts";
 import type { UserFanout } from "../fanout.ts";
 import type { ChatLimits } from "./limits.ts";
 import { chatMarks, chatRows, chatView, deviceReceiptView, renderMessages } from "./view.ts";
-import type { DeviceMarks, LockedChat, MessageRow } from "./rows.ts";
+import type { LockedChat, MessageRow } from "./rows.ts";
+import { advance, type Receipt } from "./watermarks.ts";
 import { sendAll, type SendItem, type SendOutcome } from "./send.ts";
 import type { ChatStatements, ChatStore } from "./store/store.ts";
 import { Turns, type Turn } from "./turns.ts";
 
-type Receipt = "delivered" | "seen";
 /** Who moves a watermark: the user, through one device (sign-in session). */
 export type Reader = { userId: string; sessionId: string };
 /** The socket a change came from: `ack` answers it in the change's turn (so before any later change's events), and events skip it. */
@@ -355,13 +355,6 @@ async function lockedMessage(
   const message = await q.message(messageId);
   if (!message) throw messageNotFound();
   return { message, chat };
-}
-
-/** Watermarks moved up to `upTo` (seen implies delivered), or undefined when nothing moved. */
-export function advance(marks: DeviceMarks, upTo: number, kind: Receipt): DeviceMarks | undefined {
-  const seenSeq = kind === "seen" ? Math.max(marks.seenSeq, upTo) : marks.seenSeq;
-  const deliveredSeq = Math.max(marks.deliveredSeq, upTo, seenSeq);
-  return seenSeq === marks.seenSeq && deliveredSeq === marks.deliveredSeq ? undefined : { deliveredSeq, seenSeq };
 }
 
 function mustBeSender(message: MessageRow, userId: string): void {
