@@ -173,6 +173,27 @@ export const HistoryPage = z.object({
 });
 export type HistoryPage = z.infer<typeof HistoryPage>;
 
+/** `GET /api/chats/:chatId/messages/:messageId/info`. */
+export const MessageInfoParams = z.object({ chatId: ChatId, messageId: MessageId }).strict();
+
+/**
+ * One device (sign-in session) of the recipient that got a message: when its own watermarks first
+ * reached it. `deviceName` and `platform` are what the device said at sign-in (null when it said
+ * nothing or its session is gone); `linked` is false once it was logged out or removed.
+ */
+export const DeviceReceipt = z.object({
+  deviceName: z.string().nullable(),
+  platform: z.string().nullable(),
+  linked: z.boolean(),
+  deliveredAt: z.number().int(),
+  readAt: z.number().int().nullable(),
+});
+export type DeviceReceipt = z.infer<typeof DeviceReceipt>;
+
+/** Per-device receipts of one's own message, first delivered first. */
+export const MessageInfo = z.object({ messageId: z.string(), devices: z.array(DeviceReceipt) });
+export type MessageInfo = z.infer<typeof MessageInfo>;
+
 // ---- Socket frames, client → server -----------------------------------------------
 
 /** A new message. Its `id` is the client message id: the ACK carries the stored message, and resending the same id returns the same message. */
@@ -203,8 +224,23 @@ export const SeenFrame = z.object({ type: z.literal("SEEN"), id: ClientId.option
 /** Sent while the user types (about every 3 s) and once with `typing: false` when they stop. */
 export const TypingFrame = z.object({ type: z.literal("TYPING"), chatId: ChatId, typing: z.boolean() }).strict();
 
-/** What a client knows of one chat. */
-export const ChatCursor = z.object({ chatId: ChatId, rev: z.number().int().nonnegative() }).strict();
+/**
+ * What a client knows of one chat. `receipts` (optional): `receiptsMark(chat)` of the chat as the
+ * client holds it; read state moves without moving `rev` (another device of the user read the
+ * chat, the peer read it), and a chat whose mark differs comes back in the answer too.
+ */
+export const ChatCursor = z
+  .object({ chatId: ChatId, rev: z.number().int().nonnegative(), receipts: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional() })
+  .strict();
+
+/**
+ * One number for a chat's read state: the sum of both members' watermarks. Each only grows, so
+ * the sum differs from the server's exactly when one of them moved (and with it the unread count,
+ * which changes only with a new message, i.e. `rev`, or one's own `seenSeq`).
+ */
+export function receiptsMark(chat: Pick<Chat, "mine" | "theirs">): number {
+  return chat.mine.deliveredSeq + chat.mine.seenSeq + chat.theirs.deliveredSeq + chat.theirs.seenSeq;
+}
 /**
  * Catch up after a reconnect or a gap: the answer (ACK `sync`) has every chat of the user whose
  * rev is past the client's, with the changed messages in rev order (chats not named count as rev 0).

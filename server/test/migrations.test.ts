@@ -182,3 +182,31 @@ test(`0007_devices (${engine}): existing sessions are primary devices without a 
     await drop();
   }
 });
+
+test(`0008_device_receipts (${engine}): one row per advance of a device's watermarks, kept after its session is gone; and back`, async () => {
+  const { db, migrator, drop } = await bareDatabase();
+  try {
+    assert.equal((await migrator.migrateTo("0008_device_receipts")).error, undefined);
+    await sql`insert into users (id, created_at, updated_at) values ('ann', 1, 1), ('ben', 1, 1)`.execute(db);
+    await sql`insert into chats (id, user_low, user_high, created_at, last_seq, rev) values ('chat', 'ann', 'ben', 1, 3, 3)`.execute(db);
+    await sql`insert into auth_sessions (id, user_id, created_at, expires_at, last_used_at, device_name) values ('phone', 'ben', 1, 9, 1, 'Phone')`.execute(db);
+    await sql`insert into device_receipts (chat_id, user_id, session_id, delivered_seq, seen_seq, at) values
+      ('chat', 'ben', 'phone', 2, 0, 100), ('chat', 'ben', 'phone', 3, 3, 200)`.execute(db);
+    await assert.rejects(
+      sql`insert into device_receipts (chat_id, user_id, session_id, delivered_seq, seen_seq, at) values ('chat', 'ben', 'phone', 3, 3, 300)`.execute(db),
+      "an advance is recorded once",
+    );
+    await assert.rejects(
+      sql`insert into device_receipts (chat_id, user_id, session_id, delivered_seq, seen_seq, at) values ('chat', 'ben', 'phone', 4, 5, 300)`.execute(db),
+      "seen implies delivered",
+    );
+    await sql`delete from auth_sessions where id = 'phone'`.execute(db);
+    const rows = await sql<{ n: number | string }>`select count(*) as n from device_receipts where session_id = 'phone'`.execute(db);
+    assert.equal(Number(rows.rows[0]?.n), 2, "no foreign key to the session: its receipts outlive it");
+
+    assert.equal((await migrator.migrateDown()).error, undefined);
+    await assert.rejects(sql`select 1 from device_receipts`.execute(db));
+  } finally {
+    await drop();
+  }
+});

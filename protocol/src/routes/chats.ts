@@ -1,4 +1,4 @@
-import { Chat, ChatIdParams, ChatList, ChatListQuery, HistoryPage, HistoryQuery, OpenChatRequest } from "../chat.ts";
+import { Chat, ChatIdParams, ChatList, ChatListQuery, HistoryPage, HistoryQuery, MessageInfo, MessageInfoParams, OpenChatRequest } from "../chat.ts";
 import { authErrors } from "./common.ts";
 import type { RouteGroup } from "./route.ts";
 
@@ -46,5 +46,16 @@ export const chatsRoutes = {
     query: HistoryQuery,
     response: HistoryPage,
     errors: [...authErrors, "CHAT_NOT_FOUND"],
+  },
+  messageInfo: {
+    method: "GET",
+    path: "/api/chats/:chatId/messages/:messageId/info",
+    tag,
+    summary:
+      "Per-device receipts of one's own message: each device of the recipient that got it, with when it was delivered and read there (only the sender may ask: MESSAGE_NOT_YOURS; anyone but a member: CHAT_NOT_FOUND)",
+    auth: true,
+    params: MessageInfoParams,
+    response: MessageInfo,
+    errors: [...authErrors, "CHAT_NOT_FOUND", "MESSAGE_NOT_FOUND", "MESSAGE_NOT_YOURS"],
   },
 } as const satisfies RouteGroup;

@@ -1,5 +1,5 @@
 import type { BioVisibility } from "@easyqr/protocol";
-import type { AttachmentsTable, ChatMembersTable, ChatsTable, MessagesTable, ReactionsTable } from "../db/schema.ts";
+import type { AttachmentsTable, ChatMembersTable, ChatsTable, DeviceReceiptsTable, MessagesTable, ReactionsTable } from "../db/schema.ts";
 
 // Rows of the chat tables as the chat store returns them: the schema's types (its statements name each column as these do).
 
@@ -8,6 +8,19 @@ export type MemberRow = Pick<ChatMembersTable, "chatId" | "userId" | "deliveredS
 export type MessageRow = MessagesTable;
 export type AttachmentRow = Omit<AttachmentsTable, "storageKey" | "createdAt">;
 export type ReactionRow = ReactionsTable;
+export type DeviceReceiptRow = DeviceReceiptsTable;
+/** A device's watermarks in a chat. */
+export type DeviceMarks = Pick<DeviceReceiptsTable, "deliveredSeq" | "seenSeq">;
+/** When one device of the reader first reached a message, with what its session says of it now (all null once the session row is gone). */
+export type DeviceReachRow = {
+  sessionId: string;
+  deliveredAt: number;
+  readAt: number | null;
+  deviceName: string | null;
+  devicePlatform: string | null;
+  revokedAt: number | null;
+  known: boolean;
+};
 
 /** A chat with whether its pair is connected: what the access rule (access/chats.ts) needs to let a member write. */
 export type LockedChat = ChatRow & { connected: boolean };

@@ -3,6 +3,7 @@ import {
   DELETE_WINDOW_MS,
   EDIT_WINDOW_MS,
   messageFrames,
+  receiptsMark,
   SYNC_MAX_CHANGES,
   TYPING_TTL_MS,
   type Chat,
@@ -13,6 +14,7 @@ import {
   type HistoryPage,
   type HistoryQuery,
   type Message,
+  type MessageInfo,
   type SyncResult,
 } from "@easyqr/protocol";
 import type { Logger } from "pino";
@@ -24,13 +26,15 @@ import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
 import type { UserFanout } from "../fanout.ts";
 import type { ChatLimits } from "./limits.ts";
-import { chatRows, chatView, renderMessages } from "./view.ts";
+import { chatMarks, chatRows, chatView, deviceReceiptView, renderMessages } from "./view.ts";
 import type { LockedChat, MessageRow } from "./rows.ts";
+import { advance, type Receipt } from "./watermarks.ts";
 import { sendAll, type SendItem, type SendOutcome } from "./send.ts";
 import type { ChatStatements, ChatStore } from "./store/store.ts";
 import { Turns, type Turn } from "./turns.ts";
 
-type Receipt = "delivered" | "seen";
+/** Who moves a watermark: the user, through one device (sign-in session). */
+export type Reader = { userId: string; sessionId: string };
 /** The socket a change came from: `ack` answers it in the change's turn (so before any later change's events), and events skip it. */
 export type Origin = { socket: object; ack: (message: Message) => void };
 type ChatCursorIn = z.output<typeof ChatCursor>;
@@ -201,25 +205,46 @@ export class ChatService {
   // ---- Receipts -------------------------------------------------------------------
 
   /**
-   * Moves this member's watermark up to `seq` (never back, never past the chat's last message);
-   * seen implies delivered. Seeing recounts unread. Members may do this after disconnection too.
+   * Moves the reader's watermarks up to `seq` (never back, never past the chat's last message);
+   * seen implies delivered. Two sets move: the device's own (a device_receipts row per advance, in
+   * the same transaction: per-device receipts cost nothing on the send path) and the member's, the
+   * furthest any of their devices got (seeing recounts unread; every device of the reader hears the
+   * new count, the peer's devices the new ticks). Members may do this after disconnection too.
    */
-  async markReceipt(userId: string, chatId: string, seq: number, kind: Receipt): Promise<void> {
+  async markReceipt(reader: Reader, chatId: string, seq: number, kind: Receipt): Promise<void> {
+    const { userId, sessionId } = reader;
     const moved = await this.store.write(async (q) => {
       const { chat, peerId } = readableChat(await q.chat(chatId), userId);
       const member = await q.member(chatId, userId);
       if (!member) throw chatNotFound();
       const upTo = Math.min(seq, chat.lastSeq);
-      const seenSeq = kind === "seen" ? Math.max(member.seenSeq, upTo) : member.seenSeq;
-      const deliveredSeq = Math.max(member.deliveredSeq, upTo, seenSeq);
-      if (seenSeq === member.seenSeq && deliveredSeq === member.deliveredSeq) return undefined;
-      const unread = seenSeq > member.seenSeq ? await q.unreadAfter(chatId, seenSeq, userId) : member.unread;
-      await q.setReceipts({ chatId, userId, deliveredSeq, seenSeq, unread });
-      return { receipts: { deliveredSeq, seenSeq }, unread, peerId };
+      const device = await q.deviceMarks(chatId, sessionId);
+      const deviceMarks = advance(device ?? { deliveredSeq: 0, seenSeq: 0 }, upTo, kind);
+      if (deviceMarks) await q.addDeviceReceipt({ chatId, userId, sessionId, ...deviceMarks, at: this.clock.now() });
+      const marks = advance(member, upTo, kind);
+      if (!marks) return undefined;
+      const unread = marks.seenSeq > member.seenSeq ? await q.unreadAfter(chatId, marks.seenSeq, userId) : member.unread;
+      await q.setReceipts({ chatId, userId, ...marks, unread });
+      return { receipts: marks, unread, peerId };
     });
     if (!moved) return;
     this.fanout(userId, { type: "RECEIPT", chatId, userId, receipts: moved.receipts, unread: moved.unread });
     this.fanout(moved.peerId, { type: "RECEIPT", chatId, userId, receipts: moved.receipts });
+  }
+
+  /**
+   * Per-device receipts of one's own message: every device of the peer whose watermarks reached
+   * it. Anyone but a member hears CHAT_NOT_FOUND (as for no chat); the peer, MESSAGE_NOT_YOURS.
+   */
+  async messageInfo(userId: string, chatId: string, messageId: string): Promise<MessageInfo> {
+    return this.store.read(async (q) => {
+      const { peerId } = readableChat(await q.chat(chatId), userId);
+      const message = await q.message(messageId);
+      if (!message || message.chatId !== chatId) throw messageNotFound();
+      mustBeSender(message, userId);
+      const rows = await q.devicesReaching(chatId, peerId, message.seq);
+      return { messageId, devices: rows.map(deviceReceiptView) };
+    });
   }
 
   // ---- Typing and catching up ---------------------------------------------------------
@@ -237,15 +262,21 @@ export class ChatService {
    * too far behind, or one whose rev is ahead of ours (the client kept state we no longer have).
    */
   async sync(userId: string, cursors: ChatCursorIn[]): Promise<SyncResult> {
-    const known = new Map(cursors.map((c) => [c.chatId, c.rev]));
+    const known = new Map(cursors.map((c) => [c.chatId, c]));
     return this.store.read(async (q) => {
       let budget = this.limits.syncMaxTotal;
       const chats: ChatSync[] = [];
       // The chat is read before its messages: a change committed in between shows up in both the
       // changes and a later event, which clients apply idempotently by rev; none can be missed.
       for (const row of await q.changedChatViews(userId)) {
-        const clientRev = known.get(row.id) ?? 0;
-        if (row.rev === clientRev) continue;
+        const cursor = known.get(row.id);
+        const clientRev = cursor?.rev ?? 0;
+        if (row.rev === clientRev) {
+          // Only read state moved (another device of the user read the chat, or the peer did): the chat, no messages.
+          if (cursor?.receipts !== undefined && cursor.receipts !== receiptsMark(chatMarks(row)))
+            chats.push({ chat: await chatView(q, row), changes: [], resync: false });
+          continue;
+        }
         const behind = row.rev - clientRev;
         const chat = await chatView(q, row);
         if (clientRev === 0 || behind < 0 || behind > Math.min(SYNC_MAX_CHANGES, budget)) {

@@ -1,7 +1,7 @@
-import type { Chat, Message, ReplyPreview } from "@easyqr/protocol";
+import type { Chat, DeviceReceipt, Message, ReplyPreview } from "@easyqr/protocol";
 import { profileFor } from "../access/profiles.ts";
 import { attachmentView } from "../attachments/view.ts";
-import type { ChatViewRow, MessageRow } from "./rows.ts";
+import type { ChatViewRow, DeviceReachRow, MessageRow } from "./rows.ts";
 import type { ChatReads, Selector } from "./store/store.ts";
 
 /** The chat tables rendered as the protocol's views (from the store's rows); every change goes through ChatService. */
@@ -101,10 +101,25 @@ export async function chatView(q: ChatReads, row: ChatViewRow): Promise<Chat> {
     rev: row.rev,
     lastMessage: row.lastMessageId ? ((await messageById(q, row.lastMessageId)) ?? null) : null,
     unread: row.unread,
-    mine: { deliveredSeq: row.deliveredSeq, seenSeq: row.seenSeq },
-    theirs: { deliveredSeq: row.theirDeliveredSeq, seenSeq: row.theirSeenSeq },
+    ...chatMarks(row),
     activityAt: row.activityAt,
   };
+}
+
+/** One device's receipts of a message: a session that was logged out, or whose row is gone, is no longer linked. */
+export function deviceReceiptView(row: DeviceReachRow): DeviceReceipt {
+  return {
+    deviceName: row.deviceName,
+    platform: row.devicePlatform,
+    linked: row.known && row.revokedAt === null,
+    deliveredAt: row.deliveredAt,
+    readAt: row.readAt,
+  };
+}
+
+/** Both members' watermarks, as the chat's reader sees them. */
+export function chatMarks(row: ChatViewRow): Pick<Chat, "mine" | "theirs"> {
+  return { mine: { deliveredSeq: row.deliveredSeq, seenSeq: row.seenSeq }, theirs: { deliveredSeq: row.theirDeliveredSeq, seenSeq: row.theirSeenSeq } };
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {

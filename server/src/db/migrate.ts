@@ -6,6 +6,7 @@ import * as m0004 from "./migrations/0004_message_changes.ts";
 import * as m0005 from "./migrations/0005_client_id_first.ts";
 import * as m0006 from "./migrations/0006_bio_visibility.ts";
 import * as m0007 from "./migrations/0007_devices.ts";
+import * as m0008 from "./migrations/0008_device_receipts.ts";
 
 /**
  * The numbered migrations, in order. One set for SQLite and PostgreSQL: they use
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   "0005_client_id_first": m0005,
   "0006_bio_visibility": m0006,
   "0007_devices": m0007,
+  "0008_device_receipts": m0008,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

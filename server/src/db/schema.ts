@@ -186,6 +186,9 @@ export type AttachmentsTable = {
 
 export type ReactionsTable = { messageId: string; userId: string; emoji: string; createdAt: number };
 
+/** One advance of a device's (sign-in session's) own watermarks in a chat: both, as they are after it (migration 0008). */
+export type DeviceReceiptsTable = { chatId: string; userId: string; sessionId: string; deliveredSeq: number; seenSeq: number; at: number };
+
 export type Schema = {
   users: UsersTable;
   otpChallenges: OtpChallengesTable;
@@ -202,6 +205,7 @@ export type Schema = {
   messages: MessagesTable;
   attachments: AttachmentsTable;
   reactions: ReactionsTable;
+  deviceReceipts: DeviceReceiptsTable;
 };
 
 export type Db = Kysely<Schema>;

@@ -9,5 +9,6 @@ export function chatHandlers(chat: ChatService): Handlers<Routes["chats"]> {
     openChat: ({ principal, body }) => chat.openChat(principal.userId, body.userId),
     chat: ({ principal, params }) => chat.chat(principal.userId, params.chatId),
     history: ({ principal, params, query }) => chat.history(principal.userId, params.chatId, query),
+    messageInfo: ({ principal, params }) => chat.messageInfo(principal.userId, params.chatId, params.messageId),
   };
 }

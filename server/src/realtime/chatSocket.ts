@@ -2,7 +2,7 @@ import type { AckTo, ClientFrame, ErrorAck, ErrorBody } from "@easyqr/protocol";
 import type { Logger } from "pino";
 import type { ChatLimits } from "../chat/limits.ts";
 import type { SendQueue } from "../chat/sendQueue.ts";
-import type { ChatService, Origin } from "../chat/service.ts";
+import type { ChatService, Origin, Reader } from "../chat/service.ts";
 import type { Clock } from "../clock.ts";
 import { AppError, internalError } from "../errors.ts";
 import type { Peer } from "./peer.ts";
@@ -34,7 +34,8 @@ export class ChatSocket {
     private readonly log: Logger,
   ) {}
 
-  async onFrame(peer: Peer, userId: string, frame: ChatFrame): Promise<void> {
+  async onFrame(peer: Peer, reader: Reader, frame: ChatFrame): Promise<void> {
+    const { userId } = reader;
     switch (frame.type) {
       case "SEND":
         this.take(peer);
@@ -54,7 +55,7 @@ export class ChatSocket {
         return;
       case "DELIVERED":
       case "SEEN":
-        await this.chat.markReceipt(userId, frame.chatId, frame.seq, frame.type === "SEEN" ? "seen" : "delivered");
+        await this.chat.markReceipt(reader, frame.chatId, frame.seq, frame.type === "SEEN" ? "seen" : "delivered");
         if (frame.id) peer.send({ type: "ACK", id: frame.id } satisfies AckTo<"DELIVERED" | "SEEN">);
         return;
       case "TYPING":

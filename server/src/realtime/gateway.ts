@@ -206,7 +206,7 @@ export class Gateway {
       }
       if (isChatFrame(frame)) {
         if (who.role !== "user") throw new AppError("FRAME_INVALID", `${frame.type} is a chat frame; this socket is a pairing socket.`);
-        return await this.o.chat.onFrame(peer, who.userId, frame);
+        return await this.o.chat.onFrame(peer, { userId: who.userId, sessionId: who.sessionId }, frame);
       }
       if (who.role === "user") throw new AppError("FRAME_INVALID", `${frame.type} is a pairing frame; this socket is signed in as a user.`);
       if (who.role === "link") throw new AppError("FRAME_INVALID", `${frame.type} is a pairing frame; this socket waits to be linked.`);

@@ -1,5 +1,5 @@
 import { routes } from "@easyqr/protocol";
-import type { Chat, ChatList, HistoryPage } from "@easyqr/protocol";
+import type { Chat, ChatList, HistoryPage, MessageInfo } from "@easyqr/protocol";
 import type { ApiClient } from "./client.ts";
 
 export type HistoryCursor = { before?: number; after?: number; limit?: number };
@@ -12,6 +12,8 @@ export type ChatsApi = {
   get(chatId: string): Promise<Chat>;
   /** Oldest first: the newest page without a cursor, else the page before/after a seq. */
   history(chatId: string, cursor?: HistoryCursor): Promise<HistoryPage>;
+  /** Per-device receipts of one's own message. */
+  info(chatId: string, messageId: string): Promise<MessageInfo>;
 };
 
 /** The chat routes (`routes.chats`; docs/protocol.md). */
@@ -22,5 +24,6 @@ export function chatsApi(session: { readonly api: ApiClient }): ChatsApi {
     open: (userId) => api.call(routes.chats.openChat, { body: { userId } }),
     get: (chatId) => api.call(routes.chats.chat, { params: { chatId } }),
     history: (chatId, cursor = {}) => api.call(routes.chats.history, { params: { chatId }, query: cursor }),
+    info: (chatId, messageId) => api.call(routes.chats.messageInfo, { params: { chatId, messageId } }),
   };
 }

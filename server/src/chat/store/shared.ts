@@ -1,4 +1,4 @@
-import type { AttachmentRow, ChatRow, ChatViewRow, LockedChat, MemberRow, MessageRow, ReactionRow } from "../rows.ts";
+import type { AttachmentRow, ChatRow, ChatViewRow, DeviceMarks, DeviceReachRow, LockedChat, MemberRow, MessageRow, ReactionRow } from "../rows.ts";
 import type { ChangesAfter, ChatReads, ChatWrites, ReplyTarget, Selector } from "./store.ts";
 
 /** Runs SQL both engines read (`?` placeholders), each text prepared once by the engine's runner. */
@@ -120,6 +120,29 @@ export function sharedStatements(q: Runner): ChatReads & ChatWrites {
       const { where, params } = condition(selector);
       return q.all<ReplyTarget>(`${replyTargetFrom} join messages m on o.id = m.reply_to_id where ${where}`, ...params);
     },
+    deviceMarks: (chatId, sessionId) =>
+      q.get<DeviceMarks>(
+        `select delivered_seq as "deliveredSeq", seen_seq as "seenSeq" from device_receipts
+         where chat_id = ? and session_id = ? order by delivered_seq desc, seen_seq desc limit 1`,
+        chatId,
+        sessionId,
+      ),
+    devicesReaching: async (chatId, userId, seq) =>
+      (
+        await q.all<DeviceReachRow>(
+          // Watermarks only grow, so a device's earliest row past `seq` is its first advance there.
+          `select r.session_id as "sessionId", r.delivered_at as "deliveredAt", r.read_at as "readAt",
+             s.device_name as "deviceName", s.device_platform as "devicePlatform", s.revoked_at as "revokedAt", s.id is not null as known
+           from (select session_id, min(at) as delivered_at, min(case when seen_seq >= ? then at end) as read_at
+                 from device_receipts where chat_id = ? and user_id = ? and delivered_seq >= ? group by session_id) r
+           left join auth_sessions s on s.id = r.session_id
+           order by r.delivered_at, r.session_id`,
+          seq,
+          chatId,
+          userId,
+          seq,
+        )
+      ).map((row) => ({ ...row, deliveredAt: Number(row.deliveredAt), readAt: row.readAt === null ? null : Number(row.readAt), known: Boolean(row.known) })),
 
     createChat: async ({ id, userLow, userHigh, createdAt }) => {
       const inserted = await q.run(
@@ -142,6 +165,16 @@ export function sharedStatements(q: Runner): ChatReads & ChatWrites {
         unread,
         chatId,
         userId,
+      )),
+    addDeviceReceipt: async ({ chatId, userId, sessionId, deliveredSeq, seenSeq, at }) =>
+      void (await q.run(
+        "insert into device_receipts (chat_id, user_id, session_id, delivered_seq, seen_seq, at) values (?, ?, ?, ?, ?, ?)",
+        chatId,
+        userId,
+        sessionId,
+        deliveredSeq,
+        seenSeq,
+        at,
       )),
     updateMessage: async (m) =>
       void (await q.run(

@@ -1,5 +1,16 @@
 import type { Turn } from "../turns.ts";
-import type { AttachmentRow, ChatRow, ChatViewRow, LockedChat, MemberRow, MessageRow, ReactionRow } from "../rows.ts";
+import type {
+  AttachmentRow,
+  ChatRow,
+  ChatViewRow,
+  DeviceMarks,
+  DeviceReachRow,
+  DeviceReceiptRow,
+  LockedChat,
+  MemberRow,
+  MessageRow,
+  ReactionRow,
+} from "../rows.ts";
 
 /**
  * The chat tables' statements: the one place the message path's hand-written SQL lives (ADR 0003,
@@ -49,6 +60,10 @@ export type ChatReads = {
   attachmentsOf(selector: Selector): Promise<AttachmentRow[]>;
   reactionsOf(selector: Selector): Promise<ReactionRow[]>;
   repliedTo(selector: Selector): Promise<ReplyTarget[]>;
+  /** This device's latest watermarks in the chat (its newest device_receipts row). */
+  deviceMarks(chatId: string, sessionId: string): Promise<DeviceMarks | undefined>;
+  /** Each device of `userId` whose watermarks reached `seq`: its first advance at or past it (delivered) and at or past it as seen (read). */
+  devicesReaching(chatId: string, userId: string, seq: number): Promise<DeviceReachRow[]>;
 };
 
 export type ChatWrites = {
@@ -56,6 +71,8 @@ export type ChatWrites = {
   createChat(chat: Pick<ChatRow, "id" | "userLow" | "userHigh" | "createdAt">): Promise<boolean>;
   setChatRev(chatId: string, rev: number): Promise<void>;
   setReceipts(member: Pick<MemberRow, "chatId" | "userId" | "deliveredSeq" | "seenSeq" | "unread">): Promise<void>;
+  /** Records one advance of a device's watermarks. */
+  addDeviceReceipt(row: DeviceReceiptRow): Promise<void>;
   /** Writes a changed message (text, edited, deleted, rev, changed at). */
   updateMessage(message: MessageRow): Promise<void>;
   /** Sets `userId`'s one reaction; false when it was that emoji already (nothing changed). */

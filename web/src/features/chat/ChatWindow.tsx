@@ -14,6 +14,7 @@ import { userAtom } from "../session/state.ts";
 import { displayName } from "./messageText.ts";
 import { Composer } from "./Composer.tsx";
 import type { BubbleActions } from "./MessageBubble.tsx";
+import { MessageInfoDialog } from "./MessageInfoDialog.tsx";
 import { MessageList, type MessageListHandle } from "./MessageList.tsx";
 import { pendingIn } from "./outbox.ts";
 import { chatsAtom, chatSyncAtom, outboxAtom } from "./state.ts";
@@ -33,6 +34,7 @@ export function ChatWindow({ chatId }: { chatId: string }) {
   const [replyTo, setReplyTo] = useState<Message>();
   const [editing, setEditing] = useState<Message>();
   const [deleting, setDeleting] = useState<Message>();
+  const [infoOf, setInfoOf] = useState<Message>();
   const [highlighted, setHighlighted] = useState<number>();
   const [error, setError] = useState<string>();
   const [atBottom, setAtBottom] = useState(true);
@@ -92,6 +94,7 @@ export function ChatWindow({ chatId }: { chatId: string }) {
         setEditing(m);
       },
       remove: setDeleting,
+      info: setInfoOf,
       react: (m, emoji) => run(chats?.react(m.id, emoji)),
       jumpTo: (seq) => void jumpTo(seq),
       retry: (id) => chats?.retry(id),
@@ -223,6 +226,7 @@ export function ChatWindow({ chatId }: { chatId: string }) {
           }}
         />
       ) : null}
+      {infoOf ? <MessageInfoDialog message={infoOf} chat={chat} onClose={() => setInfoOf(undefined)} /> : null}
     </section>
   );
 }

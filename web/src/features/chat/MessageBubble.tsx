@@ -12,6 +12,8 @@ export type BubbleActions = {
   reply: (message: Message) => void;
   edit: (message: Message) => void;
   remove: (message: Message) => void;
+  /** Message info: per-device receipts of one's own message. */
+  info: (message: Message) => void;
   react: (message: Message, emoji: string | null) => void;
   jumpTo: (seq: number) => void;
   retry: (clientId: string) => void;
@@ -140,6 +142,11 @@ export function MessageBubble({
               <button type="button" className="button button--ghost button--small" onClick={act(() => actions.reply(message))}>
                 Reply
               </button>
+              {mine ? (
+                <button type="button" className="button button--ghost button--small" onClick={act(() => actions.info(message))}>
+                  Message info
+                </button>
+              ) : null}
               {canEdit(message, me, now) ? (
                 <button type="button" className="button button--ghost button--small" onClick={act(() => actions.edit(message))}>
                   Edit

@@ -1,4 +1,4 @@
-import type { Chat, HistoryPage, Message, Receipts, ServerEvent, SyncResult } from "@easyqr/protocol";
+import { receiptsMark, type Chat, type HistoryPage, type Message, type Receipts, type ServerEvent, type SyncResult } from "@easyqr/protocol";
 
 /** The loaded part of a chat's history: contiguous seqs, oldest first, ending at the newest known message. */
 export type MessageWindow = {
@@ -163,8 +163,9 @@ export function applyPage(state: ChatsState, chatId: string, page: HistoryPage, 
 }
 
 /** What SYNC sends: every known chat's rev. */
-export function syncCursors(state: ChatsState): { chatId: string; rev: number }[] {
-  return Object.values(state.chats).map((chat) => ({ chatId: chat.id, rev: chat.rev }));
+/** What SYNC is told of each chat: its rev and its read state (`receiptsMark`), which moves without the rev when another device reads. */
+export function syncCursors(state: ChatsState): { chatId: string; rev: number; receipts: number }[] {
+  return Object.values(state.chats).map((chat) => ({ chatId: chat.id, rev: chat.rev, receipts: receiptsMark(chat) }));
 }
 
 /** The chat list's order: latest activity first. */

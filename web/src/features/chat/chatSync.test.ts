@@ -23,6 +23,7 @@ const api: ChatsApi = {
   open: () => Promise.reject(new Error("not used")),
   get: () => Promise.reject(new Error("not used")),
   history: () => Promise.resolve({ messages: [], more: false }),
+  info: () => Promise.reject(new Error("not used")),
 };
 
 async function start() {
@@ -164,6 +165,53 @@ test("messages from the peer are marked delivered in one frame per chat", async 
   assert.deepEqual(delivered, [{ type: "DELIVERED", chatId: CHAT, seq: 5 }]);
 });
 
+test("receipts are per device: this one says delivered and seen even when another device of mine said so first", async () => {
+  chats = [chat([message(1)], { mine: { deliveredSeq: 1, seenSeq: 1 } })];
+  const { sync, connect } = await start();
+  const socket = await connect();
+  socket.deliver({ type: "MESSAGE", message: message(3, 2) });
+  // The phone's receipt arrives before this device's own went out.
+  socket.deliver({ type: "RECEIPT", chatId: CHAT, userId: ME, receipts: { deliveredSeq: 3, seenSeq: 1 }, unread: 1 });
+  mock.timers.tick(100);
+  assert.deepEqual(
+    frames(socket).filter((f) => f.type === "DELIVERED"),
+    [{ type: "DELIVERED", chatId: CHAT, seq: 3 }],
+  );
+  mock.timers.tick(100);
+  assert.equal(frames(socket).filter((f) => f.type === "DELIVERED").length, 1, "each advance once");
+  socket.deliver({ type: "RECEIPT", chatId: CHAT, userId: ME, receipts: { deliveredSeq: 3, seenSeq: 3 }, unread: 0 });
+  sync.markSeen(CHAT);
+  sync.markSeen(CHAT);
+  assert.deepEqual(
+    frames(socket).filter((f) => f.type === "SEEN"),
+    [{ type: "SEEN", chatId: CHAT, seq: 3 }],
+  );
+});
+
+test("messages that reach this device through SYNC are marked delivered here, though the phone marked them already", async () => {
+  const { sockets, connect } = await start();
+  const first = await connect();
+  first.close();
+  await flush();
+  mock.timers.tick(60_000);
+  const socket = sockets.last();
+  socket.open();
+  socket.deliver({ type: "AUTHENTICATED", userId: ME, sessionId: "s" });
+  await flush();
+  const request = frames(socket).findLast((f) => f.type === "SYNC");
+  const before = frames(socket).length;
+  const caughtUp = chat([message(1), message(3, 2)], { mine: { deliveredSeq: 3, seenSeq: 0 }, unread: 2 });
+  socket.deliver({ type: "ACK", id: request?.id ?? "", sync: { chats: [{ chat: caughtUp, changes: [message(3, 2)], resync: false }] } });
+  await flush();
+  mock.timers.tick(100);
+  assert.deepEqual(
+    frames(socket)
+      .slice(before)
+      .filter((f) => f.type === "DELIVERED"),
+    [{ type: "DELIVERED", chatId: CHAT, seq: 3 }],
+  );
+});
+
 test("a skipped rev sends SYNC with the known cursors", async () => {
   const { seen, connect } = await start();
   const socket = await connect();
@@ -171,7 +219,7 @@ test("a skipped rev sends SYNC with the known cursors", async () => {
   await flush();
   const syncs = frames(socket).filter((f) => f.type === "SYNC");
   assert.equal(syncs.length, 2);
-  assert.deepEqual(syncs[1]?.chats, [{ chatId: CHAT, rev: 1 }]);
+  assert.deepEqual(syncs[1]?.chats, [{ chatId: CHAT, rev: 1, receipts: 0 }], "with the read state known, which moves without the rev");
   assert.equal(seen.state?.chats[CHAT]?.rev, 1);
 });
 

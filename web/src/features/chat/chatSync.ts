@@ -53,7 +53,9 @@ export class ChatSync implements LiveFeature {
   private readonly pageLoads = new Set<(event: ServerEvent) => void>();
   private syncing = false;
   private inFlight = new Set<string>();
+  /** What this device marked delivered per chat (receipts are per device: another device's say nothing of this one), and what is still to go out. */
   private delivered = new Map<string, number>();
+  private deliveredDue = new Set<string>();
   private deliveredTimer: ReturnType<typeof setTimeout> | undefined;
   private seenSent = new Map<string, number>();
   private loading = new Map<string, Promise<void>>();
@@ -122,8 +124,11 @@ export class ChatSync implements LiveFeature {
       if (ack.error) console.warn("easyqr: SYNC refused", ack.error.code);
       else if (this.state) this.publish(applySync(this.state, ack.sync));
       const state = this.state;
+      // Messages that reached this device through SYNC: delivered here, even when another device of mine said so already.
+      const arrived = new Set((ack.sync?.chats ?? []).filter((c) => c.resync || c.changes.length > 0).map((c) => c.chat.id));
       for (const chat of Object.values(state?.chats ?? {})) {
-        if (chat.lastSeq > chat.mine.deliveredSeq && chat.lastMessage?.senderId !== this.options.me) this.markDelivered(chat.id, chat.lastSeq);
+        if ((chat.lastSeq > chat.mine.deliveredSeq || arrived.has(chat.id)) && chat.lastMessage?.senderId !== this.options.me)
+          this.markDelivered(chat.id, chat.lastSeq);
         if (state && windowBehind(state, chat.id) !== undefined) void this.load(chat.id, "newer");
       }
     } catch (error) {
@@ -147,12 +152,11 @@ export class ChatSync implements LiveFeature {
   private markDelivered(chatId: string, seq: number): void {
     if ((this.delivered.get(chatId) ?? 0) >= seq) return;
     this.delivered.set(chatId, seq);
+    this.deliveredDue.add(chatId);
     this.deliveredTimer ??= setTimeout(() => {
       this.deliveredTimer = undefined;
-      for (const [id, upTo] of this.delivered) {
-        const chat = this.state?.chats[id];
-        if (!chat || chat.mine.deliveredSeq < upTo) this.options.live.send({ type: "DELIVERED", chatId: id, seq: upTo });
-      }
+      for (const id of this.deliveredDue) this.options.live.send({ type: "DELIVERED", chatId: id, seq: this.delivered.get(id) ?? 0 });
+      this.deliveredDue.clear();
     }, this.options.receiptDelayMs ?? 50);
   }
 
@@ -161,9 +165,13 @@ export class ChatSync implements LiveFeature {
     const chat = this.state?.chats[chatId];
     if (!chat || !this.state) return;
     const seq = chat.lastSeq;
-    if (seq === 0 || (chat.mine.seenSeq >= seq && chat.unread === 0) || (this.seenSent.get(chatId) ?? 0) >= seq) return;
-    this.seenSent.set(chatId, seq);
-    this.options.live.send({ type: "SEEN", chatId, seq });
+    // Once per device: "read on the desktop" is worth saying even when the phone read it first.
+    if (seq === 0 || (this.seenSent.get(chatId) ?? 0) >= seq) return;
+    if (this.options.live.ready) {
+      this.seenSent.set(chatId, seq);
+      this.options.live.send({ type: "SEEN", chatId, seq });
+    }
+    if (chat.mine.seenSeq >= seq && chat.unread === 0) return;
     // The server's RECEIPT says the same; showing it now clears the badge at once.
     this.publish({
       ...this.state,

@@ -1,0 +1,104 @@
+import type { Chat, Message, MessageInfo } from "@easyqr/protocol";
+import { useEffect, useId, useRef, useState } from "react";
+import { errorMessage } from "../../api/errorText.ts";
+import { useNow } from "../../components/useNow.ts";
+import { deviceLines } from "./messageInfo.ts";
+import { displayName, quoteText } from "./messageText.ts";
+import { replyPreview } from "./outbox.ts";
+import { chats } from "./state.ts";
+
+type Props = { message: Message; chat: Chat; onClose: () => void };
+
+/**
+ * "Message info" of one's own message: each of the recipient's devices that got it, with when it
+ * was delivered and read there. Asked again whenever the peer's ticks move, and every 10 s, so
+ * it follows live while open. A modal dialog like ConfirmDialog: Escape, Close or a click beside it closes it.
+ */
+export function MessageInfoDialog({ message, chat, onClose }: Props) {
+  const id = useId();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const close = useRef<HTMLButtonElement>(null);
+  const [opener] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null));
+  const [info, setInfo] = useState<MessageInfo>();
+  const [error, setError] = useState<string>();
+  // Also the pace at which it asks again: a second device of the peer catching up moves no ticks.
+  const now = useNow(10_000);
+  const { deliveredSeq, seenSeq } = chat.theirs;
+
+  useEffect(() => {
+    const element = dialog.current;
+    if (element && !element.open) element.showModal();
+    close.current?.focus();
+    return () => {
+      element?.close();
+      if (opener?.isConnected) opener.focus();
+    };
+  }, [opener]);
+
+  useEffect(() => {
+    let current = true;
+    chats.info(message.chatId, message.id).then(
+      (answer) => {
+        if (!current) return;
+        setInfo(answer);
+        setError(undefined);
+      },
+      (failure: unknown) => current && setError(errorMessage(failure)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [message.chatId, message.id, deliveredSeq, seenSeq, now]);
+
+  const lines = info ? deviceLines(info, now) : [];
+  const peer = displayName(chat.peer);
+  return (
+    <dialog
+      ref={dialog}
+      className="confirm message-info"
+      aria-modal="true"
+      aria-labelledby={`${id}-title`}
+      data-testid="message-info"
+      onCancel={(event) => {
+        event.preventDefault();
+        onClose();
+      }}
+      onClick={(event) => {
+        if (event.target === event.currentTarget) onClose();
+      }}
+    >
+      <div className="confirm__box">
+        <h2 id={`${id}-title`} className="confirm__title">
+          Message info
+        </h2>
+        <p className="message-info__quote">{quoteText(replyPreview(message))}</p>
+        {error ? (
+          <p className="message-info__status" role="alert">
+            {error}
+          </p>
+        ) : !info ? (
+          <p className="message-info__status" role="status">
+            Loading…
+          </p>
+        ) : lines.length === 0 ? (
+          <p className="message-info__status">Not delivered to any of {peer}’s devices yet.</p>
+        ) : (
+          <ul className="message-info__devices" aria-label={`${peer}’s devices`}>
+            {lines.map((line, i) => (
+              <li key={i} className="message-info__device" data-testid="device-receipt" aria-label={line.sentence}>
+                <span className="message-info__name">{line.name}</span>
+                {line.detail ? <span className="message-info__detail">{line.detail}</span> : null}
+                <span className={`message-info__times${line.read ? " message-info__times--read" : ""}`}>{line.times}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+        <div className="confirm__actions">
+          <button ref={close} type="button" className="button button--ghost" onClick={onClose}>
+            Close
+          </button>
+        </div>
+      </div>
+    </dialog>
+  );
+}
