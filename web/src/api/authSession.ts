@@ -60,6 +60,11 @@ export class AuthSession {
     return readJson(this.options.storage, SESSION_KEY, StoredSession) !== undefined;
   }
 
+  /** The stored session's id (the offline cache keeps the profile under it), or undefined when signed out. */
+  sessionId(): string | undefined {
+    return readJson(this.options.storage, SESSION_KEY, StoredSession)?.sessionId;
+  }
+
   /** Keeps the tokens of a sign-in or a refresh. */
   start(tokens: AuthTokens): void {
     this.access = tokens.accessToken;
