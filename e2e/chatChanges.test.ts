@@ -266,7 +266,7 @@ describe("photos and files, edits and deletes, and sending offline in real brows
       const pending = d.page.getByTestId("pending-message").filter({ hasText: "Written in a tunnel" });
       await pending.getByTestId("tick").and(d.page.locator("[data-tick=pending]")).waitFor();
       // The peer's presence is stale while our socket is away: the header says so instead of "online".
-      await dChat.getByTestId("chat-status").filter({ hasText: "connecting…" }).waitFor();
+      await dChat.getByTestId("chat-status").filter({ hasText: "waiting for network…" }).waitFor();
       assert.equal(await d.page.locator(".presence-dot").count(), 0, "nobody is shown online from stale presence");
       await shot(d.page, "chat-pending-desktop");
       await e.page.waitForTimeout(1_500);

@@ -76,6 +76,11 @@ export class AuthSession {
     return readJson(this.options.storage, SESSION_KEY, StoredSession) !== undefined;
   }
 
+  /** The stored session's id (the offline cache keeps the profile under it), or undefined when signed out. */
+  sessionId(): string | undefined {
+    return readJson(this.options.storage, SESSION_KEY, StoredSession)?.sessionId;
+  }
+
   /** Whether the stored session is a linked desktop's, bound to this browser's device key. */
   isKeyBound(): boolean {
     return readJson(this.options.storage, SESSION_KEY, StoredSession)?.keyBound === true;

@@ -5,6 +5,7 @@ import { AddPersonIcon, ChatIcon, GearIcon, QrIcon } from "../components/icons.t
 import { ChatList } from "../features/chat/ChatList.tsx";
 import { ChatWindow } from "../features/chat/ChatWindow.tsx";
 import { ContactsPanel } from "../features/contacts/ContactsPanel.tsx";
+import { NetworkStatus } from "../features/live/NetworkStatus.tsx";
 import { requestCountAtom } from "../features/contacts/state.ts";
 import { Logo } from "../components/Layout.tsx";
 import { paths } from "../paths.ts";
@@ -53,6 +54,7 @@ export function HomePage() {
           <h1 id="chats-title" className="chatlist__title">
             Chats
           </h1>
+          <NetworkStatus />
           <ChatList activeId={chatId} />
           <ContactsPanel />
         </section>

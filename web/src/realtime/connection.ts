@@ -90,6 +90,24 @@ export class Connection {
     this.open();
   }
 
+  /**
+   * The socket is presumed dead (no answer to a ping, the browser went offline): let go of it
+   * without waiting for a close that a half-open connection never delivers, and reconnect.
+   */
+  drop(): void {
+    const socket = this.socket;
+    if (!socket || this.final) return;
+    this.socket = null;
+    socket.onclose = socket.onmessage = socket.onopen = socket.onerror = null;
+    try {
+      socket.close(CloseCode.normal, "no answer");
+    } catch {
+      // already closing
+    }
+    this.acks.rejectSent();
+    this.scheduleRetry();
+  }
+
   stop(): void {
     this.final = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);

@@ -183,15 +183,119 @@ test("a revoked session stops the client for good and says so", async () => {
   assert.equal(sockets.last().closed, true);
 });
 
-test("pings go every interval, only while connected", async () => {
-  const { live, sockets } = client();
+test("a PING goes every interval while connected; one without an answer drops the socket and reconnects", async () => {
+  const { live, sockets, states } = client({ pingEveryMs: 4_000, pongTimeoutMs: 5_000 });
   await live.start();
   mock.timers.tick(25_000);
   sockets.last().open();
   assert.deepEqual(frames(sockets.last()), [{ accessToken: "t1" }], "no ping before the handshake is answered");
   sockets.last().deliver(authenticated);
-  mock.timers.tick(50_000);
-  assert.deepEqual(frames(sockets.last()).slice(1), [{ type: "PING" }, { type: "PING" }]);
+  mock.timers.tick(4_000);
+  const ping = frames(sockets.last())[1];
+  assert.equal(ping?.type, "PING");
+  sockets.last().deliver({ type: "ACK", id: ping?.id ?? "" });
+  await flush();
+  mock.timers.tick(4_000);
+  assert.equal(frames(sockets.last()).filter((f) => f.type === "PING").length, 2, "answered: the next one goes");
+  // The network is gone without a close: no answer, no close event.
+  mock.timers.tick(4_000);
+  assert.equal(frames(sockets.last()).filter((f) => f.type === "PING").length, 2, "one ping at a time");
+  mock.timers.tick(1_000);
+  await flush();
+  assert.equal(sockets.sockets.length, 1);
+  assert.equal(states.at(-1), "retrying", "noticed 9 s after the last answer, at most");
+  mock.timers.tick(1);
+  assert.equal(sockets.sockets.length, 2, "a new socket");
+});
+
+test("the browser going offline drops a live socket at once", async () => {
+  const { live, sockets, states } = client();
+  await live.start();
+  sockets.last().open();
+  sockets.last().deliver(authenticated);
+  live.networkLost();
+  assert.equal(states.at(-1), "retrying");
+});
+
+test("without a token (offline after a reload) it keeps trying, and at once on retryNow", async () => {
+  let reachable = false;
+  const { live, sockets, states } = client({
+    accessToken: () => (reachable ? Promise.resolve("t1") : Promise.reject(new Error("network down"))),
+  });
+  await live.start();
+  assert.deepEqual(states, ["retrying"]);
+  assert.equal(sockets.sockets.length, 0);
+  mock.timers.tick(1);
+  await flush();
+  assert.equal(sockets.sockets.length, 0, "still no network");
+  reachable = true;
+  live.retryNow();
+  await flush();
+  assert.equal(sockets.sockets.length, 1, "the network is back: it connects");
+});
+
+test("RATE_LIMITED is a pause, not an answer: the refused SEND goes again first, and nothing after it before its answer", async () => {
+  let now = 0;
+  const { live, sockets } = client({ now: () => now, pacing: { burst: 100, perSecond: 100, window: 3 } });
+  await live.start();
+  sockets.last().open();
+  sockets.last().deliver(authenticated);
+  await flush();
+  const answers = ["a", "b", "c", "d"].map((id) => live.deliver({ type: "SEND", id, chatId: CHAT, text: id }));
+  const sends = () =>
+    frames(sockets.last())
+      .filter((f) => f.type === "SEND")
+      .map((f) => f.id);
+  assert.deepEqual(sends(), ["a", "b", "c"], "a window of three");
+  sockets.last().deliver({ type: "ACK", id: "a", error: { code: "RATE_LIMITED", message: "slow down", data: { retryAfterMs: 500 } } });
+  sockets.last().deliver({ type: "ACK", id: "b", error: { code: "RATE_LIMITED", message: "slow down", data: { retryAfterMs: 500 } } });
+  await flush();
+  assert.deepEqual(sends(), ["a", "b", "c"], "nothing during the pause");
+  sockets.last().deliver({ type: "ACK", id: "c", message: message("c") });
+  await flush();
+  now = 500;
+  mock.timers.tick(500);
+  await flush();
+  assert.deepEqual(sends(), ["a", "b", "c", "a"], "the refused one first, alone");
+  sockets.last().deliver({ type: "ACK", id: "a", message: message("a") });
+  await flush();
+  assert.deepEqual(sends(), ["a", "b", "c", "a", "b"]);
+  sockets.last().deliver({ type: "ACK", id: "b", message: message("b") });
+  await flush();
+  sockets.last().deliver({ type: "ACK", id: "d", message: message("d") });
+  for (const answer of answers) assert.equal((await answer).error, undefined, "none failed");
+});
+
+test("the outbox leaves paced: a burst, then the rate, never more than the window without answers", async () => {
+  let now = 0;
+  const { live, sockets } = client({ now: () => now, pacing: { burst: 5, perSecond: 10, window: 4 } });
+  await live.start();
+  sockets.last().open();
+  sockets.last().deliver(authenticated);
+  await flush();
+  const ids = Array.from({ length: 12 }, (_, i) => `m${i}`);
+  for (const id of ids) void live.deliver({ type: "SEND", id, chatId: CHAT, text: id }).catch(() => undefined);
+  const sent = () => frames(sockets.last()).filter((f) => f.type === "SEND");
+  assert.equal(sent().length, 4, "the window");
+  const answer = async (count: number) => {
+    for (const frame of sent().slice(0, count)) sockets.last().deliver({ type: "ACK", id: frame.id ?? "", message: message(frame.id ?? "") });
+    await flush();
+  };
+  await answer(4);
+  assert.equal(sent().length, 5, "the burst is spent");
+  now = 100;
+  mock.timers.tick(100);
+  await flush();
+  assert.equal(sent().length, 6, "one more after 1/10 s");
+  now = 1_000;
+  mock.timers.tick(900);
+  await answer(6);
+  assert.deepEqual(
+    sent().map((f) => f.id),
+    ids.slice(0, sent().length),
+    "in the order handed in",
+  );
+  assert.ok(sent().length <= 10);
 });
 
 // ---- Over a real socket -----------------------------------------------------------

@@ -7,6 +7,7 @@ import { Avatar } from "../../components/Avatar.tsx";
 import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
 import { BackIcon, DownIcon } from "../../components/icons.tsx";
 import { useNow } from "../../components/useNow.ts";
+import { useOnline } from "../../realtime/networkText.ts";
 import { presenceText } from "../contacts/lastSeen.ts";
 import { contactsAtom, presenceFreshAtom } from "../contacts/state.ts";
 import { paths } from "../../paths.ts";
@@ -26,6 +27,7 @@ export function ChatWindow({ chatId }: { chatId: string }) {
   const outbox = useAtomValue(outboxAtom);
   const contacts = useAtomValue(contactsAtom);
   const fresh = useAtomValue(presenceFreshAtom);
+  const networkOnline = useOnline();
   const me = useAtomValue(userAtom);
   const chats = useAtomValue(chatSyncAtom);
   const now = useNow(1_000);
@@ -123,7 +125,9 @@ export function ChatWindow({ chatId }: { chatId: string }) {
   const online = !away && connection?.presence.online === true;
   const typing = !away && (state?.typing[chatId] ?? 0) > now;
   const status = away
-    ? "connecting…"
+    ? networkOnline
+      ? "connecting…"
+      : "waiting for network…"
     : typing
       ? "typing…"
       : connection

@@ -7,7 +7,7 @@ import { MemoryStorage } from "../../api/storage.ts";
 import { fakeSockets } from "../../realtime/fakeSocket.ts";
 import { LiveClient } from "../../realtime/liveClient.ts";
 import { ChatSync } from "./chatSync.ts";
-import { loadOutbox } from "./outbox.ts";
+import { loadOutbox, storageOutbox } from "./outbox.ts";
 import { chatsAtom, outboxAtom } from "./state.ts";
 import { CHAT, ME, chat, message } from "./testData.ts";
 
@@ -40,7 +40,7 @@ async function start() {
     ackTimeoutMs: 5_000,
   });
   clients.push(live);
-  const sync = new ChatSync({ me: ME, api, live, store, storage, now: () => 1_000 });
+  const sync = new ChatSync({ me: ME, api, live, store, outbox: storageOutbox(storage, ME), now: () => 1_000 });
   live.subscribe(sync);
   await live.start();
   // What the screens see: the atoms.

@@ -18,7 +18,7 @@ import {
   type MessageWindow,
   type PageKind,
 } from "./chatState.ts";
-import { addItem, failItem, loadOutbox, removeItem, replyPreview, retryItem, saveOutbox, sendFrame, toSend, type Outbox, type OutboxItem } from "./outbox.ts";
+import { addItem, failItem, removeItem, replyPreview, retryItem, sendFrame, toSend, type Outbox, type OutboxItem, type OutboxStore } from "./outbox.ts";
 import { chatsAtom, outboxAtom } from "./state.ts";
 
 export type ChatSyncOptions = {
@@ -29,7 +29,7 @@ export type ChatSyncOptions = {
   /** Where the chats and the outbox live (chatsAtom, outboxAtom). */
   store: ReturnType<typeof createStore>;
   /** Where the outbox is kept across reloads. */
-  storage: Storage;
+  outbox: OutboxStore;
   now?: () => number;
   /** How long receipts for a burst of messages wait to go out as one frame. */
   receiptDelayMs?: number;
@@ -63,7 +63,7 @@ export class ChatSync implements LiveFeature {
   private stopped = false;
 
   constructor(private readonly options: ChatSyncOptions) {
-    options.store.set(outboxAtom, loadOutbox(options.storage, options.me));
+    options.store.set(outboxAtom, options.outbox.load());
     // Waiting from an earlier page load: they go out after the first connect's resync.
     for (const item of toSend(this.outbox)) this.trySend(item);
   }
@@ -227,7 +227,7 @@ export class ChatSync implements LiveFeature {
   }
 
   private setOutbox(outbox: Outbox): void {
-    saveOutbox(this.options.storage, this.options.me, outbox);
+    this.options.outbox.save(outbox);
     this.options.store.set(outboxAtom, outbox);
   }
 

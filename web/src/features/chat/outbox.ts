@@ -33,6 +33,14 @@ export function saveOutbox(storage: Storage, userId: string, outbox: Outbox): vo
   writeJson(storage, outboxKey(userId), outbox);
 }
 
+/** Where one user's outbox is kept across reloads: read once at start, written on every change. */
+export type OutboxStore = { load(): OutboxItem[]; save(outbox: Outbox): void };
+
+/** The outbox in Web Storage (tests; the app keeps it in IndexedDB, features/offline). */
+export function storageOutbox(storage: Storage, userId: string): OutboxStore {
+  return { load: () => loadOutbox(storage, userId), save: (outbox) => saveOutbox(storage, userId, outbox) };
+}
+
 /** What a reply shows of its original while it waits (the server sends its own once stored). */
 export function replyPreview(message: Message): ReplyPreview {
   return {

@@ -2,21 +2,25 @@ import { useAtomValue, useStore } from "jotai";
 import { useEffect } from "react";
 import { attachmentsApi } from "../../api/attachments.ts";
 import { errorText } from "../../api/errorText.ts";
-import { browserStorage } from "../../api/storage.ts";
+import { cacheProfile } from "../../api/offlineDb.ts";
 import { LiveClient } from "../../realtime/liveClient.ts";
 import { liveAtom, liveClientAtom } from "../../realtime/state.ts";
 import { useWakeRetry } from "../../realtime/useWakeRetry.ts";
 import { attachmentTransportAtom } from "../chat/attachments.ts";
 import { ChatSync } from "../chat/chatSync.ts";
+import type { OutboxItem } from "../chat/outbox.ts";
 import { chats, chatsAtom, chatSyncAtom, outboxAtom } from "../chat/state.ts";
 import { ContactsSync } from "../contacts/contactsSync.ts";
 import { contacts, contactsAtom } from "../contacts/state.ts";
+import { offlineCache } from "../offline/state.ts";
 import { pageServer } from "../pairing/links.ts";
 import { authSession, sessionAtom } from "../session/state.ts";
 
 /**
  * While someone is signed in (and onboarded): their one socket (the LiveClient) and the features
- * riding on it, contacts and chats, each keeping its atoms live. Everything goes when they sign out.
+ * riding on it, contacts and chats, each keeping its atoms live. Before the socket opens, the
+ * offline cache fills the atoms with what the last visit left (offline too), and it keeps
+ * following them. Everything goes when they sign out, the cache included.
  */
 export function LiveLoader() {
   const store = useStore();
@@ -26,33 +30,17 @@ export function LiveLoader() {
 
   useEffect(() => {
     if (!userId) return;
-    const client = new LiveClient({
-      server: pageServer(),
-      accessToken: () => authSession.accessToken(),
-      refresh: () => authSession.refresh(),
-      onState: (state) => store.set(liveAtom, state),
-      onEnded: (code) => {
-        authSession.clear();
-        store.set(sessionAtom, { status: "signedOut", notice: errorText(code), ended: true });
-      },
+    let stopped = false;
+    let stop: (() => void) | undefined;
+    void offlineCache.load(userId).then((snapshot) => {
+      if (stopped) return;
+      if (snapshot.chats) store.set(chatsAtom, snapshot.chats);
+      if (snapshot.contacts) store.set(contactsAtom, snapshot.contacts);
+      stop = startLive(store, userId, snapshot.outbox);
     });
-    const contactsSync = new ContactsSync({ api: contacts, store });
-    const chatSync = new ChatSync({ me: userId, api: chats, live: client, store, storage: browserStorage("local") });
-    const files = attachmentsApi(authSession);
-    const unsubscribe = [client.subscribe(contactsSync), client.subscribe(chatSync)];
-    store.set(attachmentTransportAtom, files);
-    store.set(chatSyncAtom, chatSync);
-    store.set(liveClientAtom, client);
-    client.start().catch((error: unknown) => console.warn("easyqr: the live connection could not start", error));
     return () => {
-      for (const off of unsubscribe) off();
-      client.stop();
-      contactsSync.stop();
-      chatSync.stop();
-      files.clear();
-      store.set(liveClientAtom, undefined);
-      store.set(chatSyncAtom, undefined);
-      store.set(attachmentTransportAtom, undefined);
+      stopped = true;
+      stop?.();
       store.set(chatsAtom, undefined);
       store.set(outboxAtom, []);
       store.set(contactsAtom, undefined);
@@ -60,6 +48,47 @@ export function LiveLoader() {
     };
   }, [userId, store]);
 
-  useWakeRetry(live?.retryNow);
+  // The profile of this sign-in, for the next start (offline too); signing out empties the cache.
+  useEffect(() => {
+    const sessionId = authSession.sessionId();
+    if (session.status === "signedIn" && sessionId) void cacheProfile(sessionId, session.user);
+    if (session.status === "signedOut") void offlineCache.clear();
+  }, [session]);
+
+  useWakeRetry(live?.retryNow, live?.networkLost);
   return null;
+}
+
+/** The socket and its features for `userId`, the outbox as the cache kept it; the returned function ends them. */
+function startLive(store: ReturnType<typeof useStore>, userId: string, outbox: OutboxItem[]): () => void {
+  const client = new LiveClient({
+    server: pageServer(),
+    accessToken: () => authSession.accessToken(),
+    refresh: () => authSession.refresh(),
+    onState: (state) => store.set(liveAtom, state),
+    onEnded: (code) => {
+      authSession.clear();
+      store.set(sessionAtom, { status: "signedOut", notice: errorText(code), ended: true });
+    },
+  });
+  const kept = offlineCache.outbox(userId, outbox);
+  const contactsSync = new ContactsSync({ api: contacts, store });
+  const chatSync = new ChatSync({ me: userId, api: chats, live: client, store, outbox: kept });
+  const files = attachmentsApi(authSession);
+  const unsubscribe = [client.subscribe(contactsSync), client.subscribe(chatSync), offlineCache.follow(store, userId)];
+  store.set(attachmentTransportAtom, files);
+  store.set(chatSyncAtom, chatSync);
+  store.set(liveClientAtom, client);
+  client.start().catch((error: unknown) => console.warn("easyqr: the live connection could not start", error));
+  return () => {
+    for (const off of unsubscribe) off();
+    client.stop();
+    kept.stop();
+    contactsSync.stop();
+    chatSync.stop();
+    files.clear();
+    store.set(liveClientAtom, undefined);
+    store.set(chatSyncAtom, undefined);
+    store.set(attachmentTransportAtom, undefined);
+  };
 }
