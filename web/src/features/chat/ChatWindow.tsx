@@ -1,7 +1,7 @@
 import type { Attachment, Message } from "@easyqr/protocol";
 import { useAtomValue } from "jotai";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { Link } from "react-router";
+import { BackLink } from "../../components/BackLink.tsx";
 import { errorMessage } from "../../api/errorText.ts";
 import { Avatar } from "../../components/Avatar.tsx";
 import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
@@ -141,9 +141,9 @@ export function ChatWindow({ chatId }: { chatId: string }) {
   return (
     <section className="chat" aria-label={`Chat with ${name}`}>
       <header className="chat__header">
-        <Link to={paths.home} className="icon-button chat__back" aria-label="Back to chats">
+        <BackLink parent={paths.home} className="icon-button chat__back" label="Back to chats">
           <BackIcon />
-        </Link>
+        </BackLink>
         <h2 className="visually-hidden">{name}</h2>
         <button type="button" className="chat__who" aria-label={`Contact info for ${name}`} aria-haspopup="dialog" onClick={() => setShowingInfo(true)}>
           <span className="contact-row__avatar">
