@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Page } from "playwright-core";
-import { checkA11y, connectUsers, makeUser, signInAs, type MadeUser } from "./support/accounts.ts";
+import { checkA11y, codeFor, connectUsers, makeUser, signInAs, type MadeUser } from "./support/accounts.ts";
 import { launchDesktop, launchPhone, shot, track, closeAll } from "./support/browsers.ts";
 import { startServer, type RunningServer } from "./support/server.ts";
 import { lumaFromPng, writeY4m } from "./support/y4m.ts";
@@ -18,7 +18,7 @@ let ben: MadeUser;
 /** A connection row in the sidebar, by the contact's name. */
 const connectionRow = (page: Page, name: string) => page.getByTestId("connection-row").filter({ hasText: name });
 
-describe("contacts by QR and live presence in real browsers", { timeout: 3 * TEST_TIMEOUT }, () => {
+describe("contacts by QR and live presence in real browsers", { timeout: 6 * TEST_TIMEOUT }, () => {
   before(async () => {
     server = await startServer();
     videos = mkdtempSync(join(tmpdir(), "easyqr-y4m-"));
@@ -109,6 +109,83 @@ describe("contacts by QR and live presence in real browsers", { timeout: 3 * TES
     }
   });
 
+  test("a contact's /add link opened signed out survives sign-up and onboarding, and opens the add screen", { timeout: TEST_TIMEOUT }, async () => {
+    try {
+      const gus = await makeUser(server, "gus@example.com", { name: "Gus Park", username: "gus" });
+      const qr = (await fetchJson("/api/contacts/qr", gus, "POST")) as { url: string };
+      const phone = await track(launchPhone());
+      const { page } = phone;
+      await page.goto(qr.url);
+      await page.getByRole("heading", { level: 1, name: "Sign in to EasyQR" }).waitFor();
+      assert.equal(new URL(page.url()).hash, "", "the token left the address bar");
+      await page.getByLabel("Email address").fill("hal@example.com");
+      await page.getByRole("button", { name: "Send code" }).click();
+      await page.getByLabel("6-digit code").fill(await codeFor(server, "hal@example.com"));
+      await page.getByRole("heading", { level: 1, name: "Set up your profile" }).waitFor();
+      await page.getByLabel("Your name").fill("Hal Ford");
+      await page.getByLabel("Username").fill("hal");
+      await page.getByRole("status").filter({ hasText: "@hal is available." }).waitFor();
+      await page.getByRole("button", { name: "Continue" }).click();
+
+      // Not home: the add screen, with whose link it was.
+      await page.getByRole("heading", { level: 1, name: "Add a contact" }).waitFor();
+      assert.equal(new URL(page.url()).pathname, "/home/add");
+      const card = page.getByRole("region", { name: "Gus Park's profile" });
+      await card.getByText("@gus").waitFor();
+      await shot(page, "add-link-after-signup-phone");
+      await card.getByRole("button", { name: "Send request" }).click();
+      await card.getByRole("status").filter({ hasText: "Request sent" }).waitFor();
+      const pending = (await fetchJson("/api/contacts/requests", gus)) as { incoming: { user: { username: string } }[] };
+      assert.deepEqual(
+        pending.incoming.map((r) => r.user.username),
+        ["hal"],
+        "the request was made",
+      );
+
+      // The link is spent on arrival: home stays home, a reload of the app does not bring the add screen back.
+      await page.goto(`${server.url}/`);
+      await page.getByRole("heading", { level: 1, name: "Chats" }).waitFor();
+      assert.equal(new URL(page.url()).pathname, "/home");
+    } finally {
+      await closeAll();
+    }
+  });
+
+  test("the add page says what went wrong (an unknown username, an expired link) and Done leaves it", { timeout: TEST_TIMEOUT }, async () => {
+    try {
+      const ola = await makeUser(server, "ola@example.com", { name: "Ola Berg", username: "ola" });
+      const pia = await makeUser(server, "pia@example.com", { name: "Pia Lund", username: "pia" });
+      const { page } = await track(launchPhone());
+      await signInAs(page, server, ola);
+      await page.goto(`${server.url}/home`);
+      await page.getByRole("link", { name: "Add a contact" }).click();
+      await page.getByRole("heading", { level: 1, name: "Add a contact" }).waitFor();
+      await page.getByLabel("Username", { exact: true }).fill("nosuchperson");
+      await page.getByRole("button", { name: "Find" }).click();
+      await page.getByRole("alert").filter({ hasText: "Nobody has the username @nosuchperson. Check the spelling." }).waitFor();
+      await shot(page, "add-unknown-username-phone");
+      await page.getByLabel("Username", { exact: true }).fill("pia");
+      await page.getByRole("button", { name: "Find" }).click();
+      const card = page.getByRole("region", { name: "Pia Lund's profile" });
+      await card.getByRole("button", { name: "Send request" }).click();
+      await card.getByRole("status").filter({ hasText: "Request sent" }).waitFor();
+      await card.getByRole("button", { name: "Done" }).click();
+      await page.getByRole("heading", { level: 1, name: "Chats" }).waitFor();
+      assert.equal(new URL(page.url()).pathname, "/home", "Done leaves the add page");
+
+      // A link whose code has ended (Pia closed My QR): "expired", not "not a valid code".
+      const qr = (await fetchJson("/api/contacts/qr", pia, "POST")) as { url: string };
+      await fetchJson("/api/contacts/qr", pia, "DELETE");
+      await page.goto(qr.url);
+      await page.getByRole("alert").filter({ hasText: "This contact code has expired" }).waitFor();
+      await shot(page, "add-expired-link-phone");
+      await page.getByRole("button", { name: "Done" }).click();
+      await page.getByRole("heading", { level: 1, name: "Chats" }).waitFor();
+    } finally {
+      await closeAll();
+    }
+  });
+
   test("the ⋯ menu closes on a click outside and on Escape; Remove asks in an in-app dialog that keeps the focus", { timeout: TEST_TIMEOUT }, async () => {
     try {
       const dan = await makeUser(server, "dan@example.com", { name: "Dan Moss", username: "dan" });
@@ -192,9 +269,10 @@ describe("contacts by QR and live presence in real browsers", { timeout: 3 * TES
 });
 
 /** A list call as the user over the API, with the access token of their sign-in (still good: the session is live). */
-async function fetchJson(path: string, user: MadeUser): Promise<unknown> {
-  const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${user.tokens.accessToken}` } });
+async function fetchJson(path: string, user: MadeUser, method = "GET"): Promise<unknown> {
+  const response = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${user.tokens.accessToken}` } });
   assert.ok(response.ok, `${path}: ${response.status}`);
+  if (response.status === 204) return undefined;
   const json: unknown = await response.json();
   return json;
 }

@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
+import { useId, useRef } from "react";
+import { useModalDialog } from "./useModalDialog.ts";
 
 type Props = { title: string; body: string; confirmLabel: string; onConfirm: () => void; onCancel: () => void };
 
@@ -9,31 +10,9 @@ type Props = { title: string; body: string; confirmLabel: string; onConfirm: () 
  */
 export function ConfirmDialog({ title, body, confirmLabel, onConfirm, onCancel }: Props) {
   const id = useId();
-  const dialog = useRef<HTMLDialogElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
-  // Read while rendering: by the time effects run, the opener may already be gone or blurred.
-  const [opener] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null));
-  useEffect(() => {
-    const element = dialog.current;
-    if (element && !element.open) element.showModal();
-    // The safe answer has the focus, so Enter right away does no harm.
-    cancel.current?.focus();
-    return () => {
-      element?.close();
-      if (opener?.isConnected) opener.focus();
-    };
-  }, [opener]);
-
-  // showModal makes the page behind inert, but Tab would still leave for the browser's own controls.
-  const keepFocusInside = (event: KeyboardEvent<HTMLDialogElement>) => {
-    if (event.key !== "Tab") return;
-    const buttons = [...(dialog.current?.querySelectorAll<HTMLButtonElement>("button:not(:disabled)") ?? [])];
-    const edge = event.shiftKey ? buttons[0] : buttons.at(-1);
-    if (document.activeElement !== edge && dialog.current?.contains(document.activeElement)) return;
-    event.preventDefault();
-    (event.shiftKey ? buttons.at(-1) : buttons[0])?.focus();
-  };
-
+  // The safe answer has the focus, so Enter right away does no harm.
+  const { dialog, keepFocusInside } = useModalDialog(cancel);
   return (
     <dialog
       ref={dialog}

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { Link } from "react-router";
+import { BackLink } from "./BackLink.tsx";
 import { paths } from "../paths.ts";
 import { BackIcon } from "./icons.tsx";
 import { Layout } from "./Layout.tsx";
@@ -10,9 +10,9 @@ export function SubPage({ title, className, children }: { title: string; classNa
     <Layout>
       <div className={className ? `settings ${className}` : "settings"}>
         <div className="settings__header">
-          <Link to={paths.home} className="back-link" aria-label="Back to chats" title="Back to chats">
+          <BackLink parent={paths.home} className="back-link" label="Back to chats">
             <BackIcon />
-          </Link>
+          </BackLink>
           <h1 className="settings__title">{title}</h1>
         </div>
         {children}

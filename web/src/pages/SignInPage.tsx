@@ -1,10 +1,9 @@
 import { useAtom, useSetAtom } from "jotai";
 import { useId, useState, type FormEvent } from "react";
-import { useLocation, useNavigate } from "react-router";
+import { useNavigate } from "react-router";
 import { errorMessage } from "../api/errorText.ts";
 import { AuthCard } from "../components/AuthCard.tsx";
 import { paths } from "../paths.ts";
-import { safeReturnTo } from "../features/session/guard.ts";
 import { accounts, pendingSignInAtom, sessionAtom } from "../features/session/state.ts";
 import { checkIdentifier, type IdentifierKind } from "../features/signin/identifier.ts";
 
@@ -17,7 +16,6 @@ const fields: Record<IdentifierKind, { label: string; type: string; autoComplete
 export function SignInPage() {
   const id = useId();
   const navigate = useNavigate();
-  const location = useLocation();
   const [session, setSession] = useAtom(sessionAtom);
   const setPending = useSetAtom(pendingSignInAtom);
   const [kind, setKind] = useState<IdentifierKind>("email");
@@ -35,13 +33,11 @@ export function SignInPage() {
     setBusy(true);
     try {
       const sent = await accounts.requestCode(checked.value);
-      const state = location.state as { returnTo?: string } | null;
       setPending({
         identifier: checked.value,
         requestId: sent.requestId,
         expiresAt: sent.expiresAt,
         sentAt: Date.now(),
-        returnTo: safeReturnTo(state?.returnTo),
       });
       if (notice) setSession({ status: "signedOut" });
       await navigate(paths.code);

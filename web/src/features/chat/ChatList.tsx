@@ -9,6 +9,7 @@ import { chatPath } from "../../paths.ts";
 import { userAtom } from "../session/state.ts";
 import { displayName, listTime, previewText } from "./messageText.ts";
 import { chatListAtom, chatsAtom, chatSyncAtom, outboxAtom } from "./state.ts";
+import { myWrittenTimes } from "./writtenTimes.ts";
 
 function ChatRow({
   chat,
@@ -99,6 +100,8 @@ export function ChatList({ activeId }: { activeId: string | undefined }) {
   const fresh = useAtomValue(presenceFreshAtom);
   const me = useAtomValue(userAtom)?.id ?? "";
   const now = useNow(1_000);
+  // The list is on screen whenever the app is: it notes when each queued message was written.
+  useEffect(() => myWrittenTimes.remember(outbox), [outbox]);
   if (!list || !state) return null;
   if (list.length === 0) return null;
   const online = new Set(fresh ? contacts?.connections.filter((c) => c.presence.online).map((c) => c.user.id) : []);

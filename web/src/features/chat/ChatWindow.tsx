@@ -1,13 +1,14 @@
 import type { Attachment, Message } from "@easyqr/protocol";
 import { useAtomValue } from "jotai";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { Link } from "react-router";
+import { BackLink } from "../../components/BackLink.tsx";
 import { errorMessage } from "../../api/errorText.ts";
 import { Avatar } from "../../components/Avatar.tsx";
 import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
 import { BackIcon, DownIcon } from "../../components/icons.tsx";
 import { useNow } from "../../components/useNow.ts";
 import { useOnline } from "../../realtime/networkText.ts";
+import { ContactInfo } from "../contacts/ContactInfo.tsx";
 import { presenceText } from "../contacts/lastSeen.ts";
 import { contactsAtom, presenceFreshAtom } from "../contacts/state.ts";
 import { paths } from "../../paths.ts";
@@ -41,6 +42,7 @@ export function ChatWindow({ chatId }: { chatId: string }) {
   const [error, setError] = useState<string>();
   const [atBottom, setAtBottom] = useState(true);
   const [missing, setMissing] = useState(false);
+  const [showingInfo, setShowingInfo] = useState(false);
 
   const chat = state?.chats[chatId];
   const history = state?.windows[chatId];
@@ -146,20 +148,24 @@ export function ChatWindow({ chatId }: { chatId: string }) {
   return (
     <section className="chat" aria-label={`Chat with ${name}`}>
       <header className="chat__header">
-        <Link to={paths.home} className="icon-button chat__back" aria-label="Back to chats">
+        <BackLink parent={paths.home} className="icon-button chat__back" label="Back to chats">
           <BackIcon />
-        </Link>
-        <span className="contact-row__avatar">
-          <Avatar user={peer} size={40} />
-          {online ? <span className="presence-dot" aria-hidden="true" /> : null}
-        </span>
-        <span className="chat__title">
-          <h2 className="chat__name">{name}</h2>
-          <span className={`chat__status${typing || online ? " chat__status--live" : ""}`} data-testid="chat-status" aria-live="polite">
-            {status}
+        </BackLink>
+        <h2 className="visually-hidden">{name}</h2>
+        <button type="button" className="chat__who" aria-label={`Contact info for ${name}`} aria-haspopup="dialog" onClick={() => setShowingInfo(true)}>
+          <span className="contact-row__avatar">
+            <Avatar user={peer} size={40} />
+            {online ? <span className="presence-dot" aria-hidden="true" /> : null}
           </span>
-        </span>
+          <span className="chat__title">
+            <span className="chat__name">{name}</span>
+            <span className={`chat__status${typing || online ? " chat__status--live" : ""}`} data-testid="chat-status" aria-live="polite">
+              {status}
+            </span>
+          </span>
+        </button>
       </header>
+      {showingInfo ? <ContactInfo user={connection?.user ?? peer} onClose={() => setShowingInfo(false)} /> : null}
       {error ? (
         <p className="form-error chat__error" role="alert">
           {error}

@@ -5,6 +5,7 @@ import { ClockIcon, TickIcon } from "../../components/icons.tsx";
 import { AttachmentView } from "./AttachmentView.tsx";
 import { canDelete, canEdit, quoteText, reactionCounts, tickLabel, tickOf, timeLabel, type Tick } from "./messageText.ts";
 import type { OutboxItem } from "./outbox.ts";
+import { myWrittenTimes } from "./writtenTimes.ts";
 
 export const QUICK_REACTIONS = ["👍", "❤️", "😂", "😮", "😢", "🙏"];
 
@@ -65,6 +66,8 @@ export function MessageBubble({
   const menuId = useId();
   const mine = message.senderId === me;
   const deleted = message.deletedAt !== null;
+  // Mine that waited offline: when I wrote it, not when the server got it.
+  const shownAt = mine ? myWrittenTimes.shownAt(message) : message.createdAt;
   const counts = reactionCounts(message, me);
   const myReaction = message.reactions.find((r) => r.userId === me)?.emoji ?? null;
   const reactionsBlock = counts.length ? (
@@ -106,7 +109,7 @@ export function MessageBubble({
         ) : null}
         <span className="bubble__meta">
           {message.editedAt && !deleted ? <span>edited</span> : null}
-          <time dateTime={new Date(message.createdAt).toISOString()}>{timeLabel(message.createdAt)}</time>
+          <time dateTime={new Date(shownAt).toISOString()}>{timeLabel(shownAt)}</time>
           {mine ? <Ticks tick={tickOf(chat, message)} /> : null}
         </span>
       </div>

@@ -4,11 +4,12 @@ import { useId, useRef, useState } from "react";
 import { useNavigate } from "react-router";
 import { errorMessage } from "../../api/errorText.ts";
 import { Avatar } from "../../components/Avatar.tsx";
-import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
 import { useDismiss } from "../../components/useDismiss.ts";
 import { useNow } from "../../components/useNow.ts";
 import { chatSyncAtom } from "../chat/state.ts";
 import { chatPath } from "../../paths.ts";
+import { ContactConfirm, type ContactChange } from "./ContactConfirm.tsx";
+import { ContactInfo } from "./ContactInfo.tsx";
 import { presenceText } from "./lastSeen.ts";
 import { liveAtom } from "../../realtime/state.ts";
 import { contacts, contactsAtom, presenceFreshAtom } from "./state.ts";
@@ -91,11 +92,12 @@ export function RequestRow({ request }: { request: ContactRequest }) {
 function ConnectionRow({ connection, now }: { connection: Connection; now: number }) {
   const { error, busy, run } = useAction();
   const [open, setOpen] = useState(false);
-  const [confirmingRemove, setConfirmingRemove] = useState(false);
+  const [confirming, setConfirming] = useState<ContactChange>();
+  const [showingInfo, setShowingInfo] = useState(false);
   const menuId = useId();
   const more = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLSpanElement>(null);
-  useDismiss(open && !confirmingRemove, more, menu, () => setOpen(false));
+  useDismiss(open && !confirming, more, menu, () => setOpen(false));
   const navigate = useNavigate();
   const name = who(connection.user);
   const chats = useAtomValue(chatSyncAtom);
@@ -109,10 +111,10 @@ function ConnectionRow({ connection, now }: { connection: Connection; now: numbe
   const online = fresh && connection.presence.online;
   return (
     <li className="contact-row" data-testid="connection-row" data-online={online}>
-      <span className="contact-row__avatar">
+      <button type="button" className="contact-row__avatar contact-row__info" aria-label={`Contact info for ${name}`} onClick={() => setShowingInfo(true)}>
         <Avatar user={connection.user} size={44} />
         {online ? <span className="presence-dot" aria-hidden="true" /> : null}
-      </span>
+      </button>
       <span className="contact-row__text">
         <span className="contact-row__name">{name}</span>
         <span className={`contact-row__sub${online ? " contact-row__sub--online" : ""}`} data-testid="presence">
@@ -142,23 +144,43 @@ function ConnectionRow({ connection, now }: { connection: Connection; now: numbe
       </span>
       {open ? (
         <span ref={menu} className="contact-row__menu" id={menuId}>
-          <button type="button" className="button button--ghost button--small" disabled={busy} onClick={() => setConfirmingRemove(true)}>
+          <button
+            type="button"
+            className="button button--ghost button--small"
+            onClick={() => {
+              setOpen(false);
+              setShowingInfo(true);
+            }}
+          >
+            Contact info
+          </button>
+          <button type="button" className="button button--ghost button--small" disabled={busy} onClick={() => setConfirming("remove")}>
             Remove {name}
           </button>
-          <button type="button" className="button button--danger button--small" disabled={busy} onClick={() => run(() => contacts.block(connection.user.id))}>
+          <button type="button" className="button button--danger button--small" disabled={busy} onClick={() => setConfirming("block")}>
             Block {name}
           </button>
         </span>
       ) : null}
-      {confirmingRemove ? (
-        <ConfirmDialog
-          title={`Remove ${name}?`}
-          body="You will no longer be connected, and cannot message each other until one of you adds the other again."
-          confirmLabel="Remove"
-          onCancel={() => setConfirmingRemove(false)}
+      {confirming ? (
+        <ContactConfirm
+          change={confirming}
+          name={name}
+          onCancel={() => setConfirming(undefined)}
           onConfirm={() => {
-            setConfirmingRemove(false);
-            run(() => contacts.remove(connection.user.id));
+            setConfirming(undefined);
+            const userId = connection.user.id;
+            run(() => (confirming === "block" ? contacts.block(userId) : contacts.remove(userId)));
+          }}
+        />
+      ) : null}
+      {showingInfo ? (
+        <ContactInfo
+          user={connection.user}
+          onClose={() => setShowingInfo(false)}
+          onMessage={() => {
+            setShowingInfo(false);
+            run(message);
           }}
         />
       ) : null}

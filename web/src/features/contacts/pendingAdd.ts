@@ -1,24 +1,18 @@
 import { parseContactQr } from "@easyqr/protocol";
-import { browserStorage, readJson, removeItem, writeJson } from "../../api/storage.ts";
-import { z } from "zod";
+import { paths } from "../../paths.ts";
+import { deepLink } from "../session/deepLink.ts";
 
-const KEY = "easyqr.addToken";
-const Stored = z.object({ token: z.string(), at: z.number() });
-
-/** The token of an opened `/add#t=…` link, kept in this tab across sign-in (the fragment does not survive redirects). */
+/** An opened `/add#t=…` link: its token is kept as the payload of a deep link to the add screen. */
 export function keepAddToken(href: string): boolean {
   const payload = parseContactQr(href);
-  if (!payload) return false;
-  writeJson(browserStorage("session"), KEY, { token: payload.token, at: Date.now() });
-  return true;
+  return payload ? deepLink.keep(paths.addContact, payload.token) : false;
 }
 
-/** The kept token, if it is recent enough to still work (tokens live 2 minutes at most). */
-export function keptAddToken(now = Date.now()): string | undefined {
-  const stored = readJson(browserStorage("session"), KEY, Stored);
-  return stored && now - stored.at < 5 * 60_000 ? stored.token : undefined;
+/** The token of the add link that brought the user here, if any (it may have expired since: the preview says so). */
+export function keptAddToken(): string | undefined {
+  return deepLink.payloadFor(paths.addContact);
 }
 
 export function forgetAddToken(): void {
-  removeItem(browserStorage("session"), KEY);
+  deepLink.forget(paths.addContact);
 }

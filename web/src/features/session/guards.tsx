@@ -2,6 +2,7 @@ import { useAtom, useAtomValue, useSetAtom } from "jotai";
 import { useEffect, type ReactNode } from "react";
 import { Navigate, useLocation } from "react-router";
 import { Logo } from "../../components/Layout.tsx";
+import { deepLink } from "./deepLink.ts";
 import { decide, type RouteAccess } from "./guard.ts";
 import { pendingSignInAtom, sessionAtom } from "./state.ts";
 
@@ -33,17 +34,20 @@ function Guard({ access, children }: { access: RouteAccess; children: ReactNode 
   const session = useAtomValue(sessionAtom);
   const [pending, setPending] = useAtom(pendingSignInAtom);
   const location = useLocation();
-  const decision = decide(access, session, pending?.returnTo);
+  // A private page asked for while signed out is where sign-in (and onboarding) will end.
+  if (access === "private" && session.status === "signedOut") deepLink.keepDestination(location.pathname);
+  const decision = decide(access, session, deepLink.destination());
   const signedInNow = decision.kind === "render" && (access === "private" || access === "onboarding");
-  // The sign-in that brought the user here is done: forget it (and the address it went to).
+  const arrived = decision.kind === "render" && access === "private";
+  // The sign-in that brought the user here is done: forget it.
   useEffect(() => {
     if (signedInNow && pending) setPending(null);
   }, [signedInNow, pending, setPending]);
+  useEffect(() => {
+    if (arrived) deepLink.arrive(location.pathname);
+  }, [arrived, location.pathname]);
   if (decision.kind === "wait") return <Splash />;
-  if (decision.kind === "redirect") {
-    const from = access === "private" ? { returnTo: location.pathname } : undefined;
-    return <Navigate to={decision.to} replace state={from} />;
-  }
+  if (decision.kind === "redirect") return <Navigate to={decision.to} replace />;
   return children;
 }
 

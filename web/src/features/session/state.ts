@@ -50,7 +50,6 @@ const PendingSignIn = z.object({
   expiresAt: z.number(),
   /** When the last code was sent (ms): the resend countdown runs from it. */
   sentAt: z.number(),
-  returnTo: z.string().optional(),
 });
 export type PendingSignIn = z.infer<typeof PendingSignIn>;
 

@@ -1,0 +1,134 @@
+import type { PublicUser } from "@easyqr/protocol";
+import { useAtomValue } from "jotai";
+import { useEffect, useId, useRef, useState } from "react";
+import { errorMessage } from "../../api/errorText.ts";
+import { Avatar } from "../../components/Avatar.tsx";
+import { useModalDialog } from "../../components/useModalDialog.ts";
+import { AttachmentView } from "../chat/AttachmentView.tsx";
+import { chatWith, sharedPhotos } from "../chat/sharedPhotos.ts";
+import { chatsAtom, chatSyncAtom } from "../chat/state.ts";
+import { ContactConfirm, type ContactChange } from "./ContactConfirm.tsx";
+import { contacts, contactsAtom } from "./state.ts";
+
+const who = (user: { name: string | null; username: string | null }) => user.name ?? user.username ?? "Someone";
+
+/**
+ * A contact's profile in a side sheet: photo, name, username, bio (the server sends it only as its
+ * owner's privacy setting allows), the photos of the chat, and Remove / Block, each asked first.
+ */
+export function ContactInfo({ user, onClose, onMessage }: { user: PublicUser; onClose: () => void; onMessage?: () => void }) {
+  const id = useId();
+  const close = useRef<HTMLButtonElement>(null);
+  const { dialog, keepFocusInside } = useModalDialog(close);
+  const lists = useAtomValue(contactsAtom);
+  const state = useAtomValue(chatsAtom);
+  const sync = useAtomValue(chatSyncAtom);
+  const [confirming, setConfirming] = useState<ContactChange>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  // The live profile when they are a connection (a new photo or bio shows at once).
+  const current = lists?.connections.find((c) => c.user.id === user.id)?.user ?? user;
+  const connected = lists?.connections.some((c) => c.user.id === user.id) ?? false;
+  const name = who(current);
+  const chatId = chatWith(state, user.id);
+  const history = chatId ? state?.windows[chatId] : undefined;
+  const photos = history ? sharedPhotos(history.messages) : [];
+
+  useEffect(() => {
+    if (chatId && !history) sync?.load(chatId, "newest").catch(() => undefined);
+  }, [sync, chatId, history]);
+
+  const change = async (kind: ContactChange) => {
+    setConfirming(undefined);
+    setBusy(true);
+    setError(undefined);
+    try {
+      await (kind === "block" ? contacts.block(user.id) : contacts.remove(user.id));
+      onClose();
+    } catch (failure) {
+      setError(errorMessage(failure));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <dialog
+        ref={dialog}
+        className="info-sheet"
+        aria-modal="true"
+        aria-labelledby={`${id}-name`}
+        onKeyDown={keepFocusInside}
+        onCancel={(event) => {
+          event.preventDefault();
+          if (!confirming) onClose();
+        }}
+        onClick={(event) => {
+          if (event.target === event.currentTarget) onClose();
+        }}
+        data-testid="contact-info"
+      >
+        <div className="info-sheet__box">
+          <header className="info-sheet__header">
+            <span className="info-sheet__heading">Contact info</span>
+            <button ref={close} type="button" className="icon-button" aria-label="Close contact info" onClick={onClose}>
+              ✕
+            </button>
+          </header>
+          <div className="profile-card">
+            <Avatar user={current} size={120} />
+            <h2 id={`${id}-name`} className="profile-card__name">
+              {name}
+            </h2>
+            {current.username ? <p className="profile-card__username">@{current.username}</p> : null}
+          </div>
+          {current.bio ? (
+            <section className="info-sheet__section" aria-labelledby={`${id}-about`}>
+              <h3 id={`${id}-about`}>About</h3>
+              <p className="profile-card__bio">{current.bio}</p>
+            </section>
+          ) : null}
+          {chatId ? (
+            <section className="info-sheet__section" aria-labelledby={`${id}-photos`}>
+              <h3 id={`${id}-photos`}>Shared photos</h3>
+              {photos.length ? (
+                <div className="photo-grid" data-testid="shared-photos">
+                  {photos.map((photo) => (
+                    <AttachmentView key={photo.id} attachment={photo} />
+                  ))}
+                </div>
+              ) : (
+                <p className="info-sheet__muted">{history ? "No photos yet." : "Loading…"}</p>
+              )}
+            </section>
+          ) : null}
+          {error ? (
+            <p className="form-error" role="alert">
+              {error}
+            </p>
+          ) : null}
+          <div className="info-sheet__actions">
+            {onMessage ? (
+              <button type="button" className="button button--primary" onClick={onMessage}>
+                Message
+              </button>
+            ) : null}
+            {connected ? (
+              <>
+                <button type="button" className="button button--ghost" disabled={busy} onClick={() => setConfirming("remove")}>
+                  Remove contact
+                </button>
+                <button type="button" className="button button--danger" disabled={busy} onClick={() => setConfirming("block")}>
+                  Block {name}
+                </button>
+              </>
+            ) : null}
+          </div>
+        </div>
+      </dialog>
+      {confirming ? (
+        <ContactConfirm change={confirming} name={name} onCancel={() => setConfirming(undefined)} onConfirm={() => void change(confirming)} />
+      ) : null}
+    </>
+  );
+}
