@@ -53,7 +53,8 @@ test("fuzz: random keys and signatures never throw and never pass", async () => 
     const bytes = Buffer.from(crypto.getRandomValues(new Uint8Array(1 + (i % 130))));
     // Random bytes, and the real key with one byte flipped (a curve point off the curve, a wrong OID …).
     const flipped = Buffer.from(spki);
-    flipped[i % flipped.length] ^= 1 + (i % 255);
+    const at = i % flipped.length;
+    flipped[at] = flipped[at]! ^ (1 + (i % 255));
     for (const candidate of [bytes, flipped]) {
       const text = candidate.toString("base64url");
       const key = parseDeviceKey(text);
