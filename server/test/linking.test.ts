@@ -347,6 +347,8 @@ describe("7. device limit", () => {
     assert.deepEqual(replies.map((r) => r.status).sort(), [200, 409]);
     assert.equal(replies.filter((r) => codeOf(r) === "DEVICE_LIMIT").length, 1);
     assert.equal(await linkedCount(phone.user.id), 2);
+    // Both links are spent: neither desktop socket is left waiting.
+    await Promise.all([a.socket.waitClosed(), b.socket.waitClosed()]);
     await revokeLinked(phone.tokens.accessToken);
   });
 });

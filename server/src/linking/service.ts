@@ -197,13 +197,15 @@ export class LinkService {
     });
     if (!spent || !claim) throw ticketInvalid();
     // The redeeming request comes from the desktop; its socket's address is what the person saw.
-    const { tokens, device } = await this.devices.createLinked(claim.userId, {
-      device: link.device,
-      publicKey: link.publicKey,
-      ip: link.ip || ip,
-      userAgent: link.userAgent || userAgent,
-    });
-    this.desktops.end(link.id);
+    // The link is spent either way: its socket has nothing more to hear (a DEVICE_LIMIT is this request's answer).
+    const { tokens, device } = await this.devices
+      .createLinked(claim.userId, {
+        device: link.device,
+        publicKey: link.publicKey,
+        ip: link.ip || ip,
+        userAgent: link.userAgent || userAgent,
+      })
+      .finally(() => this.desktops.end(link.id));
     this.fanout(claim.userId, { type: "DEVICE_LINKED", device });
     this.log.info({ linkId: link.id, userId: claim.userId, sessionId: tokens.sessionId }, "device linked");
     return { tokens, user: await this.users.me(claim.userId), isNewUser: false };
