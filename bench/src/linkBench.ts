@@ -54,7 +54,7 @@ export async function linkBench(flags: Record<string, string | undefined>): Prom
     `## link: ${count} desktops at once, each linked to its own phone account (${engine}, server on core 0, load generator on core 1, 127.0.0.1)`,
     "",
     `linked ${load.ok}/${load.count} in ${(load.durationMs / 1000).toFixed(2)} s: **${load.linksPerSec.toFixed(0)} links/s**; ` +
-      `server CPU ${result.serverCpu.toFixed(2)} s, peak RSS ${(result.peakRss / 2 ** 20).toFixed(1)} MB; ` +
+      `server CPU ${result.serverCpu.toFixed(2)} s (${((result.serverCpu * 1000) / Math.max(1, load.ok)).toFixed(1)} ms a link), peak RSS ${(result.peakRss / 2 ** 20).toFixed(1)} MB; ` +
       `errors: ${
         Object.entries(load.errors)
           .map(([k, v]) => `${k}×${v}`)
