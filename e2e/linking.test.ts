@@ -185,7 +185,7 @@ describe("linking a desktop to a signed-in phone in real browsers", { timeout: 3
       await shot(desktop.page, "link-desktop-denied");
 
       // The same link again (a fresh page load): already used.
-      await phone.page.goto(`${server.url}/home`);
+      await phone.page.goto("about:blank");
       await phone.page.goto(url);
       await phone.page.getByRole("alert").filter({ hasText: "already used" }).waitFor();
       await shot(phone.page, "link-phone-used");
