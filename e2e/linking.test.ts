@@ -6,6 +6,7 @@ import { after, before, describe, test } from "node:test";
 import type { Page } from "playwright-core";
 import { checkA11y, connectUsers, makeUser, signInAs, type MadeUser } from "./support/accounts.ts";
 import { closeAll, launchDesktop, launchPhone, shot, track } from "./support/browsers.ts";
+import { linkDesktopOverApi } from "./support/linking.ts";
 import { startServer, type RunningServer } from "./support/server.ts";
 import { lumaFromPng, writeY4m } from "./support/y4m.ts";
 
@@ -219,6 +220,49 @@ describe("linking a desktop to a signed-in phone in real browsers", { timeout: 3
         .getByRole("link", { name: /Cy Adams/ })
         .first()
         .waitFor();
+    } finally {
+      await closeAll();
+    }
+  });
+
+  test("at the device limit the phone lists the linked devices; logging one out lets this one link", { timeout: TEST_TIMEOUT }, async () => {
+    try {
+      const dee = await makeUser(server, "dee@example.com", { name: "Dee Park", username: "deepark" });
+      for (let n = 1; n <= 5; n++) await linkDesktopOverApi(server, dee.tokens.accessToken, `Office PC ${n}`);
+      const desktop = await track(launchDesktop());
+      const url = await desktopQr(desktop.page);
+      const phone = await track(launchPhone());
+      await signInAs(phone.page, server, dee);
+      await phone.page.goto(url);
+      const limit = phone.page.getByRole("region", { name: "Too many linked devices" });
+      await limit.waitFor();
+      assert.equal(await limit.getByTestId("device-row").count(), 5);
+      const link = limit.getByRole("button", { name: "Link the computer now" });
+      assert.equal(await link.isDisabled(), true, "nothing to retry before one is logged out");
+      await shot(phone.page, "link-phone-device-limit");
+      await limit.getByTestId("device-row").filter({ hasText: "Office PC 3" }).getByRole("button", { name: "Log out" }).click();
+      await limit.getByTestId("device-row").filter({ hasText: "Office PC 3" }).waitFor({ state: "detached" });
+      await link.click();
+      await phone.page.getByRole("region", { name: "Link this computer to your account?" }).getByRole("button", { name: "Approve" }).click();
+      await desktop.page.waitForURL(/\/home$/);
+      await desktop.page.getByText("Dee Park").first().waitFor();
+    } finally {
+      await closeAll();
+    }
+  });
+
+  test("a desktop that goes away after the scan: the phone says so instead of approving", { timeout: TEST_TIMEOUT }, async () => {
+    try {
+      const eve = await makeUser(server, "eve@example.com", { name: "Eve Moss", username: "evemoss" });
+      const desktop = await track(launchDesktop());
+      const url = await desktopQr(desktop.page);
+      const phone = await track(launchPhone());
+      await signInAs(phone.page, server, eve);
+      await phone.page.goto(url);
+      await phone.page.getByRole("button", { name: "Approve" }).waitFor();
+      await desktop.page.close();
+      await phone.page.getByRole("heading", { name: "The computer went away" }).waitFor();
+      await shot(phone.page, "link-phone-desktop-gone");
     } finally {
       await closeAll();
     }
