@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { chatScenarios, chatUsage } from "./chatCli.ts";
 import { defaultHostile, hostileBench } from "./hostileBench.ts";
+import { linkBench } from "./linkBench.ts";
 import { cpuSeconds, root, rssBytes, runLoad, startServer } from "./processes.ts";
 import { formatMs, table } from "./stats.ts";
 
@@ -23,6 +24,7 @@ type Flags = Record<string, string | undefined>;
 
 const scenarios: Record<string, (flags: Flags) => Promise<string>> = {
   ...chatScenarios,
+  link: linkBench,
   hostile: (flags) =>
     hostileBench({
       ...defaultHostile,
@@ -83,7 +85,7 @@ const scenarios: Record<string, (flags: Flags) => Promise<string>> = {
 const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: Object.fromEntries(
-    ["engine", "users", "rates", "step-s", "drain-s", "warmup-s", "workers", "window", "messages", "requests", "sockets", "processes"].map((k) => [
+    ["engine", "users", "rates", "step-s", "drain-s", "warmup-s", "workers", "window", "messages", "requests", "sockets", "processes", "links"].map((k) => [
       k,
       { type: "string" },
     ]),

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { LinkClaim, linkSignedData, VerifyCodeResponse } from "@easyqr/protocol";
 import { call, codeOf, makeUser, signIn } from "./support/api.ts";
+import { uploadTo } from "./support/attachments.ts";
 import { TestSocket } from "./support/client.ts";
 import { startServer, type TestServer } from "./support/harness.ts";
 import { approve, claim, claimed, deny, desktopDevice, desktopKey, linkDesktop, openLink, redeem, refreshedTokens, refreshSigned } from "./support/linking.ts";
@@ -346,6 +347,8 @@ describe("7. device limit", () => {
     assert.deepEqual(replies.map((r) => r.status).sort(), [200, 409]);
     assert.equal(replies.filter((r) => codeOf(r) === "DEVICE_LIMIT").length, 1);
     assert.equal(await linkedCount(phone.user.id), 2);
+    // Both links are spent: neither desktop socket is left waiting.
+    await Promise.all([a.socket.waitClosed(), b.socket.waitClosed()]);
     await revokeLinked(phone.tokens.accessToken);
   });
 });
@@ -361,6 +364,9 @@ describe("8. revocation", () => {
     assert.ok(Date.now() - started < 5000);
     assert.equal(codeOf(await refreshSigned(server, desktop.tokens, desktop.key)), "AUTH_SESSION_REVOKED");
     assert.equal(codeOf(await call(server, "GET", "/api/chats", { token: desktop.tokens.accessToken })), "AUTH_SESSION_REVOKED");
+    // Its uploads are refused before a byte is kept.
+    const upload = await uploadTo(server, randomUUID(), Buffer.from("pending upload"), { token: desktop.tokens.accessToken });
+    assert.equal(upload.code, "AUTH_SESSION_REVOKED");
     const again = await TestSocket.hello(server.url, { accessToken: desktop.tokens.accessToken });
     assert.equal(await again.failure(), "AUTH_SESSION_REVOKED");
   });

@@ -45,3 +45,21 @@ test("a signature of another key, a DER signature or garbage is refused without 
   for (const junk of ["", "A".repeat(86), "%%%"]) assert.equal(signatureValid(publicKey, "x", junk), false);
   assert.equal(signatureValid("not a key", "x", "A".repeat(86)), false);
 });
+
+test("fuzz: random keys and signatures never throw and never pass", async () => {
+  const { publicKey } = await webCryptoKey();
+  const spki = Buffer.from(publicKey, "base64url");
+  for (let i = 0; i < 300; i++) {
+    const bytes = Buffer.from(crypto.getRandomValues(new Uint8Array(1 + (i % 130))));
+    // Random bytes, and the real key with one byte flipped (a curve point off the curve, a wrong OID …).
+    const flipped = Buffer.from(spki);
+    const at = i % flipped.length;
+    flipped[at] = flipped[at]! ^ (1 + (i % 255));
+    for (const candidate of [bytes, flipped]) {
+      const text = candidate.toString("base64url");
+      const key = parseDeviceKey(text);
+      if (key) assert.equal(signatureValid(key, "x", bytes.toString("base64url")), false);
+    }
+    assert.equal(signatureValid(publicKey, "x", Buffer.from(crypto.getRandomValues(new Uint8Array(64))).toString("base64url")), false);
+  }
+});

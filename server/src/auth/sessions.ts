@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { refreshSignedData, type AuthTokens, type DeviceInfo, type RefreshProof } from "@easyqr/protocol";
 import type { Logger } from "pino";
+import { displayIp } from "../clientIp.ts";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
@@ -59,7 +60,7 @@ export class SessionService {
           devicePlatform: device?.platform ?? null,
           kind,
           publicKey: origin.publicKey ?? null,
-          ip: origin.ip ?? null,
+          ip: origin.ip === undefined ? null : displayIp(origin.ip),
           userAgent: origin.userAgent?.slice(0, 256) ?? null,
         })
         .execute();

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { displayIp } from "../clientIp.ts";
 import { sameNetwork } from "./network.ts";
 
 test("the same address is the same network, public or private", () => {
@@ -22,4 +23,10 @@ test("other subnets, public neighbours, mixed families and garbage are not", () 
   assert.equal(sameNetwork("192.168.1.4", "fd00::1"), false);
   assert.equal(sameNetwork("unknown", "unknown"), false);
   assert.equal(sameNetwork("", ""), false);
+});
+
+test("an IPv4-mapped address is shown as IPv4; anything else as it came", () => {
+  assert.equal(displayIp("::ffff:192.168.1.4"), "192.168.1.4");
+  assert.equal(displayIp("2001:db8::1"), "2001:db8::1");
+  assert.equal(displayIp("unknown"), "unknown");
 });

@@ -12,6 +12,7 @@ import {
 import type { Logger } from "pino";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { keyFingerprint, parseDeviceKey, signatureValid } from "../auth/deviceKeys.ts";
+import { displayIp } from "../clientIp.ts";
 import type { Clock } from "../clock.ts";
 import type { DeviceService } from "../devices/service.ts";
 import { AppError } from "../errors.ts";
@@ -64,7 +65,7 @@ export class LinkService {
   /** A desktop's LinkHello: a new pending link. Throws HANDSHAKE_INVALID for a key that is not P-256. */
   async open(request: LinkRequest): Promise<string> {
     if (!parseDeviceKey(request.publicKey)) throw new AppError("HANDSHAKE_INVALID", "The public key is not an ECDSA P-256 key in SPKI form.");
-    if ((await this.store.countPendingByIp(request.ip)) >= this.limits.maxPendingPerIp) {
+    if ((await this.store.countPendingByIp(displayIp(request.ip))) >= this.limits.maxPendingPerIp) {
       throw new AppError("RATE_LIMITED", "Too many computers are waiting to be linked from this address; use or close one first.", {
         retryAfterMs: this.limits.rotateEveryMs,
       });
@@ -76,7 +77,7 @@ export class LinkService {
       publicKey: request.publicKey,
       fingerprint: keyFingerprint(request.publicKey),
       device: request.device,
-      ip: request.ip,
+      ip: displayIp(request.ip),
       userAgent: request.userAgent.slice(0, 256),
       createdAt: now,
       linkExpiresAt,
@@ -196,13 +197,15 @@ export class LinkService {
     });
     if (!spent || !claim) throw ticketInvalid();
     // The redeeming request comes from the desktop; its socket's address is what the person saw.
-    const { tokens, device } = await this.devices.createLinked(claim.userId, {
-      device: link.device,
-      publicKey: link.publicKey,
-      ip: link.ip || ip,
-      userAgent: link.userAgent || userAgent,
-    });
-    this.desktops.end(link.id);
+    // The link is spent either way: its socket has nothing more to hear (a DEVICE_LIMIT is this request's answer).
+    const { tokens, device } = await this.devices
+      .createLinked(claim.userId, {
+        device: link.device,
+        publicKey: link.publicKey,
+        ip: link.ip || ip,
+        userAgent: link.userAgent || userAgent,
+      })
+      .finally(() => this.desktops.end(link.id));
     this.fanout(claim.userId, { type: "DEVICE_LINKED", device });
     this.log.info({ linkId: link.id, userId: claim.userId, sessionId: tokens.sessionId }, "device linked");
     return { tokens, user: await this.users.me(claim.userId), isNewUser: false };
