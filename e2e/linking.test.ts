@@ -198,7 +198,14 @@ describe("linking a desktop to a signed-in phone in real browsers", { timeout: 3
   test("a signed-out phone is told to sign in first; the typed code links too", { timeout: TEST_TIMEOUT }, async () => {
     try {
       const desktop = await track(launchDesktop());
-      const url = await desktopQr(desktop.page);
+      await desktopQr(desktop.page);
+      // The anonymous scanner pairing is one click away, and back.
+      await desktop.page.getByRole("button", { name: "Use your phone as a scanner instead" }).click();
+      await desktop.page.getByRole("button", { name: "Create session" }).waitFor();
+      await desktop.page.getByRole("button", { name: "Link this computer with your phone instead" }).click();
+      await linkQr(desktop.page).waitFor();
+      await desktop.page.getByRole("status").filter({ hasText: "Waiting for your phone…" }).waitFor();
+      const url = (await linkQr(desktop.page).getAttribute("data-qr-text")) ?? "";
       const stranger = await track(launchPhone());
       await stranger.page.goto(url);
       await stranger.page.getByRole("heading", { name: "Sign in on this phone first" }).waitFor();
