@@ -145,6 +145,18 @@ describe("linking a desktop to a signed-in phone in real browsers", { timeout: 3
       await desktop.page.reload();
       await messageWith(desktop.page, "Written on the phone").waitFor();
 
+      // Reading on the desktop clears the unread badge on the phone.
+      await desktop.page.goto(`${server.url}/home`);
+      await phone.page.goto(`${server.url}/home`);
+      const phoneRow = phone.page.getByTestId("chat-row").filter({ hasText: "Ben Okafor" });
+      await phoneRow.waitFor();
+      await benSays(desktop.page, "Are you there, Ann?");
+      await phoneRow.getByTestId("unread-badge").getByText("1").waitFor();
+      await row.getByTestId("unread-badge").getByText("1").waitFor();
+      await row.click();
+      await messageWith(desktop.page, "Are you there, Ann?").waitFor();
+      await phoneRow.getByTestId("unread-badge").waitFor({ state: "detached", timeout: 5_000 });
+
       // Settings → Linked devices on the phone: log the desktop out.
       await phone.page.goto(`${server.url}/settings`);
       const devices = phone.page.getByRole("list", { name: "Signed-in devices" });
