@@ -6,6 +6,7 @@ import { after, before, describe, test } from "node:test";
 import type { Page } from "playwright-core";
 import { checkA11y, connectUsers, makeUser, signInAs, type MadeUser } from "./support/accounts.ts";
 import { closeAll, launchDesktop, launchPhone, shot, track } from "./support/browsers.ts";
+import { linkDesktopOverApi } from "./support/linking.ts";
 import { startServer, type RunningServer } from "./support/server.ts";
 import { lumaFromPng, writeY4m } from "./support/y4m.ts";
 
@@ -144,6 +145,18 @@ describe("linking a desktop to a signed-in phone in real browsers", { timeout: 3
       await desktop.page.reload();
       await messageWith(desktop.page, "Written on the phone").waitFor();
 
+      // Reading on the desktop clears the unread badge on the phone.
+      await desktop.page.goto(`${server.url}/home`);
+      await phone.page.goto(`${server.url}/home`);
+      const phoneRow = phone.page.getByTestId("chat-row").filter({ hasText: "Ben Okafor" });
+      await phoneRow.waitFor();
+      await benSays(desktop.page, "Are you there, Ann?");
+      await phoneRow.getByTestId("unread-badge").getByText("1").waitFor();
+      await row.getByTestId("unread-badge").getByText("1").waitFor();
+      await row.click();
+      await messageWith(desktop.page, "Are you there, Ann?").waitFor();
+      await phoneRow.getByTestId("unread-badge").waitFor({ state: "detached", timeout: 5_000 });
+
       // Settings → Linked devices on the phone: log the desktop out.
       await phone.page.goto(`${server.url}/settings`);
       const devices = phone.page.getByRole("list", { name: "Signed-in devices" });
@@ -185,7 +198,7 @@ describe("linking a desktop to a signed-in phone in real browsers", { timeout: 3
       await shot(desktop.page, "link-desktop-denied");
 
       // The same link again (a fresh page load): already used.
-      await phone.page.goto(`${server.url}/home`);
+      await phone.page.goto("about:blank");
       await phone.page.goto(url);
       await phone.page.getByRole("alert").filter({ hasText: "already used" }).waitFor();
       await shot(phone.page, "link-phone-used");
@@ -197,7 +210,14 @@ describe("linking a desktop to a signed-in phone in real browsers", { timeout: 3
   test("a signed-out phone is told to sign in first; the typed code links too", { timeout: TEST_TIMEOUT }, async () => {
     try {
       const desktop = await track(launchDesktop());
-      const url = await desktopQr(desktop.page);
+      await desktopQr(desktop.page);
+      // The anonymous scanner pairing is one click away, and back.
+      await desktop.page.getByRole("button", { name: "Use your phone as a scanner instead" }).click();
+      await desktop.page.getByRole("button", { name: "Create session" }).waitFor();
+      await desktop.page.getByRole("button", { name: "Link this computer with your phone instead" }).click();
+      await linkQr(desktop.page).waitFor();
+      await desktop.page.getByRole("status").filter({ hasText: "Waiting for your phone…" }).waitFor();
+      const url = (await linkQr(desktop.page).getAttribute("data-qr-text")) ?? "";
       const stranger = await track(launchPhone());
       await stranger.page.goto(url);
       await stranger.page.getByRole("heading", { name: "Sign in on this phone first" }).waitFor();
@@ -219,6 +239,49 @@ describe("linking a desktop to a signed-in phone in real browsers", { timeout: 3
         .getByRole("link", { name: /Cy Adams/ })
         .first()
         .waitFor();
+    } finally {
+      await closeAll();
+    }
+  });
+
+  test("at the device limit the phone lists the linked devices; logging one out lets this one link", { timeout: TEST_TIMEOUT }, async () => {
+    try {
+      const dee = await makeUser(server, "dee@example.com", { name: "Dee Park", username: "deepark" });
+      for (let n = 1; n <= 5; n++) await linkDesktopOverApi(server, dee.tokens.accessToken, `Office PC ${n}`);
+      const desktop = await track(launchDesktop());
+      const url = await desktopQr(desktop.page);
+      const phone = await track(launchPhone());
+      await signInAs(phone.page, server, dee);
+      await phone.page.goto(url);
+      const limit = phone.page.getByRole("region", { name: "Too many linked devices" });
+      await limit.waitFor();
+      assert.equal(await limit.getByTestId("device-row").count(), 5);
+      const link = limit.getByRole("button", { name: "Link the computer now" });
+      assert.equal(await link.isDisabled(), true, "nothing to retry before one is logged out");
+      await shot(phone.page, "link-phone-device-limit");
+      await limit.getByTestId("device-row").filter({ hasText: "Office PC 3" }).getByRole("button", { name: "Log out" }).click();
+      await limit.getByTestId("device-row").filter({ hasText: "Office PC 3" }).waitFor({ state: "detached" });
+      await link.click();
+      await phone.page.getByRole("region", { name: "Link this computer to your account?" }).getByRole("button", { name: "Approve" }).click();
+      await desktop.page.waitForURL(/\/home$/);
+      await desktop.page.getByText("Dee Park").first().waitFor();
+    } finally {
+      await closeAll();
+    }
+  });
+
+  test("a desktop that goes away after the scan: the phone says so instead of approving", { timeout: TEST_TIMEOUT }, async () => {
+    try {
+      const eve = await makeUser(server, "eve@example.com", { name: "Eve Moss", username: "evemoss" });
+      const desktop = await track(launchDesktop());
+      const url = await desktopQr(desktop.page);
+      const phone = await track(launchPhone());
+      await signInAs(phone.page, server, eve);
+      await phone.page.goto(url);
+      await phone.page.getByRole("button", { name: "Approve" }).waitFor();
+      await desktop.page.close();
+      await phone.page.getByRole("heading", { name: "The computer went away" }).waitFor();
+      await shot(phone.page, "link-phone-desktop-gone");
     } finally {
       await closeAll();
     }

@@ -21,9 +21,11 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), "easyqr-e2e-"));
+  // On PostgreSQL each server gets a fresh schema, so runs (and engineers sharing the database) never see each other's rows.
+  const schema = process.env.DATABASE_URL ? { DATABASE_SCHEMA: `e2e_${port}_${Date.now().toString(36)}` } : {};
   const child = spawn(process.execPath, ["--import", "tsx", "server/src/main.ts"], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", PUBLIC_URL: url, DATA_DIR: dataDir, LOG_LEVEL: "info", ...env },
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", PUBLIC_URL: url, DATA_DIR: dataDir, LOG_LEVEL: "info", ...schema, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const lines: string[] = [];

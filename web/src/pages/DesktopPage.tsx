@@ -28,7 +28,8 @@ export function DesktopPage() {
   if (session.status === "loading" || session.status === "unreachable") return <Splash />;
   // A linked desktop (the desktop app starts here) opens on its chats; from inside the app, /desktop is the scanner pairing.
   if (session.status === "signedIn" && location.key === "default" && authSession.isKeyBound() && !scanner) return <Navigate to={paths.home} replace />;
-  if (session.status === "signedIn" || scanner) return <ScannerPairing />;
+  if (session.status === "signedIn") return <ScannerPairing />;
+  if (scanner) return <ScannerPairing onLink={() => setScanner(false)} />;
   return (
     <Layout>
       <div className="desktop">
@@ -43,8 +44,8 @@ export function DesktopPage() {
   );
 }
 
-/** Create a pairing session, show its QR, then the scans the phone sends. */
-function ScannerPairing() {
+/** Create a pairing session, show its QR, then the scans the phone sends; signed out, `onLink` goes back to linking. */
+function ScannerPairing({ onLink }: { onLink?: () => void }) {
   const link = useAtomValue(desktopLinkAtom);
   const snapshot = useStore(link);
   const { view } = snapshot;
@@ -71,6 +72,14 @@ function ScannerPairing() {
             status={view.kind === "idle" && !view.error ? undefined : status}
             onStart={create}
           />
+        ) : null}
+        {onLink && view.kind === "idle" ? (
+          <p className="link-back">
+            Have an EasyQR account?{" "}
+            <button type="button" className="button button--link" onClick={onLink}>
+              Link this computer with your phone instead
+            </button>
+          </p>
         ) : null}
         {view.kind === "waiting" ? <PairingCard qr={view.qr} expiresAt={view.expiresAt} status={status} /> : null}
         {view.kind === "expired" ? (

@@ -14,9 +14,14 @@ export function DeviceRow({ device, action }: { device: Device; action?: ReactNo
           {device.current ? <span className="device-row__this"> · this device</span> : null}
         </span>
         <span className="device-row__meta">
-          {device.platform} · {device.kind === "linked" ? "linked" : "phone sign-in"} ·{" "}
-          {device.current ? "active now" : lastActiveText(device.lastActiveAt, now)}
-          {device.ip ? ` · ${device.ip}` : ""}
+          {[
+            device.platform,
+            device.kind === "linked" ? "linked" : "signed in with a code",
+            device.current ? "active now" : lastActiveText(device.lastActiveAt, now),
+            device.ip,
+          ]
+            .filter(Boolean)
+            .join(" · ")}
         </span>
       </span>
       {action}
