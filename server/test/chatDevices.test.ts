@@ -189,7 +189,20 @@ describe("per-device receipts: Message info", () => {
       { deviceName: "Ann's Pixel", platform: "Android", linked: true, deliveredAt: server.clock.now(), readAt: server.clock.now() },
     ]);
 
-    // A logged-out device keeps its receipts, shown as no longer linked; one whose session is gone keeps them nameless.
+    // A device whose session ran out, or was logged out, keeps its receipts, shown as no longer linked; one whose session is gone keeps them nameless.
+    await server.app.database.db.updateTable("authSessions").set({ expiresAt: server.clock.now() }).where("id", "=", ben.phone.tokens.sessionId).execute();
+    assert.deepEqual(
+      ok(await infoOf(a, chatId, m1.id), MessageInfo).devices.map((d) => [d.deviceName, d.linked]),
+      [
+        ["Ben's iPhone", false],
+        ["Firefox on Windows", true],
+      ],
+    );
+    await server.app.database.db
+      .updateTable("authSessions")
+      .set({ expiresAt: server.clock.now() + 60_000 })
+      .where("id", "=", ben.phone.tokens.sessionId)
+      .execute();
     const logout = await call(server, "POST", "/api/auth/logout", { token: ben.phone.tokens.accessToken, body: {} });
     assert.equal(logout.status, 204);
     await server.app.database.db.deleteFrom("authSessions").where("id", "=", ben.desktop.tokens.sessionId).execute();

@@ -132,7 +132,7 @@ export function sharedStatements(q: Runner): ChatReads & ChatWrites {
         await q.all<DeviceReachRow>(
           // Watermarks only grow, so a device's earliest row past `seq` is its first advance there.
           `select r.session_id as "sessionId", r.delivered_at as "deliveredAt", r.read_at as "readAt",
-             s.device_name as "deviceName", s.device_platform as "devicePlatform", s.revoked_at as "revokedAt", s.id is not null as known
+             s.device_name as "deviceName", s.device_platform as "devicePlatform", s.revoked_at as "revokedAt", s.expires_at as "expiresAt", s.id is not null as known
            from (select session_id, min(at) as delivered_at, min(case when seen_seq >= ? then at end) as read_at
                  from device_receipts where chat_id = ? and user_id = ? and delivered_seq >= ? group by session_id) r
            left join auth_sessions s on s.id = r.session_id
