@@ -168,7 +168,9 @@ export function sharedStatements(q: Runner): ChatReads & ChatWrites {
       )),
     addDeviceReceipt: async ({ chatId, userId, sessionId, deliveredSeq, seenSeq, at }) =>
       void (await q.run(
-        "insert into device_receipts (chat_id, user_id, session_id, delivered_seq, seen_seq, at) values (?, ?, ?, ?, ?, ?)",
+        // Two frames of one device (two tabs share a session) may record the same advance at once on PostgreSQL: once is enough.
+        // Rows are never wrong, only sometimes one too many: each is a state the device reported, and reads take the first at or past a seq.
+        "insert into device_receipts (chat_id, user_id, session_id, delivered_seq, seen_seq, at) values (?, ?, ?, ?, ?, ?) on conflict do nothing",
         chatId,
         userId,
         sessionId,
