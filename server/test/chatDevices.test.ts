@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { MessageInfo, receiptsMark, type Message } from "@easyqr/protocol";
 import { call, codeOf, type SignedIn } from "./support/api.ts";
-import { chatOf, chatPair, openChat, request, roomyChatLimits, send } from "./support/chat.ts";
+import { ackOf, chatOf, chatPair, openChat, request, roomyChatLimits, send } from "./support/chat.ts";
 import type { TestSocket } from "./support/client.ts";
 import { connect, eventually, makeUsers, ok, userSocket } from "./support/contacts.ts";
 import { twoDevices, type TwoDevices } from "./support/devices.ts";
@@ -189,7 +190,20 @@ describe("per-device receipts: Message info", () => {
       { deviceName: "Ann's Pixel", platform: "Android", linked: true, deliveredAt: server.clock.now(), readAt: server.clock.now() },
     ]);
 
-    // A logged-out device keeps its receipts, shown as no longer linked; one whose session is gone keeps them nameless.
+    // A device whose session ran out, or was logged out, keeps its receipts, shown as no longer linked; one whose session is gone keeps them nameless.
+    await server.app.database.db.updateTable("authSessions").set({ expiresAt: server.clock.now() }).where("id", "=", ben.phone.tokens.sessionId).execute();
+    assert.deepEqual(
+      ok(await infoOf(a, chatId, m1.id), MessageInfo).devices.map((d) => [d.deviceName, d.linked]),
+      [
+        ["Ben's iPhone", false],
+        ["Firefox on Windows", true],
+      ],
+    );
+    await server.app.database.db
+      .updateTable("authSessions")
+      .set({ expiresAt: server.clock.now() + 60_000 })
+      .where("id", "=", ben.phone.tokens.sessionId)
+      .execute();
     const logout = await call(server, "POST", "/api/auth/logout", { token: ben.phone.tokens.accessToken, body: {} });
     assert.equal(logout.status, 204);
     await server.app.database.db.deleteFrom("authSessions").where("id", "=", ben.desktop.tokens.sessionId).execute();
@@ -227,6 +241,29 @@ describe("per-device receipts: Message info", () => {
     const anonymous = await call(server, "GET", `/api/chats/${chat.id}/messages/${mine.id}/info`);
     assert.equal(anonymous.status, 401);
     for (const s of [socketA, socketB, socketC]) s.close();
+  });
+
+  test("two tabs of one device (one session) saying the same receipts at once are all answered without an error", async () => {
+    const { a, b, chat, socketA, socketB } = await chatPair(server, "infotabs");
+    const tab2 = await userSocket(server, b);
+    let last: Message | undefined;
+    for (let i = 0; i < 5; i++) last = await send(socketA, chat.id, `m${i}`);
+    const frames = [socketB, tab2].flatMap((s) =>
+      [1, 3, 5, 5].flatMap((seq) => [
+        { s, frame: { type: "DELIVERED", id: randomUUID(), chatId: chat.id, seq } },
+        { s, frame: { type: "SEEN", id: randomUUID(), chatId: chat.id, seq } },
+      ]),
+    );
+    for (const { s, frame } of frames) s.send(frame);
+    const acks = await Promise.all(frames.map(({ s, frame }) => ackOf(s, frame.id)));
+    assert.deepEqual(
+      acks.filter((ack) => ack.error),
+      [],
+    );
+    const info = ok(await infoOf(a, chat.id, last?.id ?? ""), MessageInfo);
+    assert.equal(info.devices.length, 1, "one session, one device");
+    assert.notEqual(info.devices[0]?.readAt, null);
+    for (const s of [socketA, socketB, tab2]) s.close();
   });
 
   test("sending writes no per-device rows: they come only with watermark advances", async () => {

@@ -261,3 +261,58 @@ describe(`chat store (${engine})`, () => {
     assert.deepEqual(await store.read((tx) => tx.history(chatId, {}, 10)), []);
   });
 });
+
+describe("device receipts", () => {
+  test("a device's latest watermarks; each reader device's first advance at or past a seq, delivered and seen, named from its session", async () => {
+    const { chatId, low, high } = await pair();
+    await database.db
+      .insertInto("authSessions")
+      .values({
+        id: `${high}-phone`,
+        userId: high,
+        createdAt: now,
+        expiresAt: now + 1e9,
+        lastUsedAt: now,
+        revokedAt: null,
+        revokedReason: null,
+        deviceName: "Phone",
+        devicePlatform: "iOS",
+      })
+      .execute();
+    const advances = [
+      { sessionId: `${high}-phone`, deliveredSeq: 2, seenSeq: 0, at: 100 },
+      { sessionId: `${high}-phone`, deliveredSeq: 5, seenSeq: 0, at: 200 },
+      { sessionId: `${high}-phone`, deliveredSeq: 5, seenSeq: 4, at: 300 },
+      { sessionId: `${high}-desk`, deliveredSeq: 6, seenSeq: 6, at: 250 },
+      { sessionId: `${low}-own`, deliveredSeq: 6, seenSeq: 6, at: 50 },
+    ];
+    await store.write(async (tx) => {
+      for (const a of advances) await tx.addDeviceReceipt({ chatId, userId: a.sessionId.startsWith(low) ? low : high, ...a });
+    });
+    await store.read(async (q) => {
+      assert.deepEqual(await q.deviceMarks(chatId, `${high}-phone`), { deliveredSeq: 5, seenSeq: 4 });
+      assert.equal(await q.deviceMarks(chatId, "never"), undefined);
+      const seen = async (seq: number) =>
+        (await q.devicesReaching(chatId, high, seq)).map((r) => [r.sessionId, r.deliveredAt, r.readAt, r.deviceName, r.known]);
+      assert.deepEqual(await seen(3), [
+        [`${high}-phone`, 200, 300, "Phone", true],
+        [`${high}-desk`, 250, 250, null, false],
+      ]);
+      assert.deepEqual(
+        await seen(5),
+        [
+          [`${high}-phone`, 200, null, "Phone", true],
+          [`${high}-desk`, 250, 250, null, false],
+        ],
+        "seen 4 is short of 5",
+      );
+      assert.deepEqual(await seen(6), [[`${high}-desk`, 250, 250, null, false]]);
+      assert.deepEqual(await seen(7), []);
+      assert.deepEqual(
+        (await q.devicesReaching(chatId, low, 1)).map((r) => r.sessionId),
+        [`${low}-own`],
+        "each member's devices apart",
+      );
+    });
+  });
+});

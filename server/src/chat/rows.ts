@@ -19,6 +19,7 @@ export type DeviceReachRow = {
   deviceName: string | null;
   devicePlatform: string | null;
   revokedAt: number | null;
+  expiresAt: number | null;
   known: boolean;
 };
 

@@ -243,7 +243,8 @@ export class ChatService {
       if (!message || message.chatId !== chatId) throw messageNotFound();
       mustBeSender(message, userId);
       const rows = await q.devicesReaching(chatId, peerId, message.seq);
-      return { messageId, devices: rows.map(deviceReceiptView) };
+      const now = this.clock.now();
+      return { messageId, devices: rows.map((row) => deviceReceiptView(row, now)) };
     });
   }
 

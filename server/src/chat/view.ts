@@ -106,12 +106,12 @@ export async function chatView(q: ChatReads, row: ChatViewRow): Promise<Chat> {
   };
 }
 
-/** One device's receipts of a message: a session that was logged out, or whose row is gone, is no longer linked. */
-export function deviceReceiptView(row: DeviceReachRow): DeviceReceipt {
+/** One device's receipts of a message: a session that was logged out, ran out, or whose row is gone, is no longer linked. */
+export function deviceReceiptView(row: DeviceReachRow, now: number): DeviceReceipt {
   return {
     deviceName: row.deviceName,
     platform: row.devicePlatform,
-    linked: row.known && row.revokedAt === null,
+    linked: row.known && row.revokedAt === null && (row.expiresAt === null || Number(row.expiresAt) > now),
     deliveredAt: row.deliveredAt,
     readAt: row.readAt,
   };

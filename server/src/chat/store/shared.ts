@@ -132,7 +132,7 @@ export function sharedStatements(q: Runner): ChatReads & ChatWrites {
         await q.all<DeviceReachRow>(
           // Watermarks only grow, so a device's earliest row past `seq` is its first advance there.
           `select r.session_id as "sessionId", r.delivered_at as "deliveredAt", r.read_at as "readAt",
-             s.device_name as "deviceName", s.device_platform as "devicePlatform", s.revoked_at as "revokedAt", s.id is not null as known
+             s.device_name as "deviceName", s.device_platform as "devicePlatform", s.revoked_at as "revokedAt", s.expires_at as "expiresAt", s.id is not null as known
            from (select session_id, min(at) as delivered_at, min(case when seen_seq >= ? then at end) as read_at
                  from device_receipts where chat_id = ? and user_id = ? and delivered_seq >= ? group by session_id) r
            left join auth_sessions s on s.id = r.session_id
@@ -168,7 +168,9 @@ export function sharedStatements(q: Runner): ChatReads & ChatWrites {
       )),
     addDeviceReceipt: async ({ chatId, userId, sessionId, deliveredSeq, seenSeq, at }) =>
       void (await q.run(
-        "insert into device_receipts (chat_id, user_id, session_id, delivered_seq, seen_seq, at) values (?, ?, ?, ?, ?, ?)",
+        // Two frames of one device (two tabs share a session) may record the same advance at once on PostgreSQL: once is enough.
+        // Rows are never wrong, only sometimes one too many: each is a state the device reported, and reads take the first at or past a seq.
+        "insert into device_receipts (chat_id, user_id, session_id, delivered_seq, seen_seq, at) values (?, ?, ?, ?, ?, ?) on conflict do nothing",
         chatId,
         userId,
         sessionId,

@@ -71,7 +71,7 @@ export type ChatWrites = {
   createChat(chat: Pick<ChatRow, "id" | "userLow" | "userHigh" | "createdAt">): Promise<boolean>;
   setChatRev(chatId: string, rev: number): Promise<void>;
   setReceipts(member: Pick<MemberRow, "chatId" | "userId" | "deliveredSeq" | "seenSeq" | "unread">): Promise<void>;
-  /** Records one advance of a device's watermarks. */
+  /** Records one advance of a device's watermarks (the same one twice: once). */
   addDeviceReceipt(row: DeviceReceiptRow): Promise<void>;
   /** Writes a changed message (text, edited, deleted, rev, changed at). */
   updateMessage(message: MessageRow): Promise<void>;
