@@ -131,3 +131,20 @@ test("the profile is found only under the sign-in session that cached it; sign-o
   assert.equal(legacy.getItem(outboxKey(ME)), null);
   assert.equal(legacy.getItem("easyqr.session"), "kept", "only the cache's own keys");
 });
+
+test("without IndexedDB (some private modes) the outbox stays in localStorage, and the rest is simply not cached", async () => {
+  const saved = globalThis.indexedDB;
+  // @ts-expect-error: a browser without IndexedDB
+  delete globalThis.indexedDB;
+  try {
+    const legacy = new MemoryStorage();
+    const cache = new OfflineCache(() => openCache(), legacy);
+    const outbox = cache.outbox(ME, []);
+    outbox.save([item("kept", 1)]);
+    await wait(20);
+    assert.deepEqual((await cache.load(ME)).outbox, [item("kept", 1)]);
+    assert.equal((await cache.load(ME)).chats, undefined);
+  } finally {
+    globalThis.indexedDB = saved;
+  }
+});
