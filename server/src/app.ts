@@ -56,7 +56,7 @@ import { MemoryPresenceStore, type PresenceStore } from "./presence/store.ts";
 import { RateLimiter } from "./rateLimiter.ts";
 import { ChatSocket } from "./realtime/chatSocket.ts";
 import { localFanout } from "./realtime/fanout.ts";
-import { Gateway } from "./realtime/gateway.ts";
+import { defaultHeartbeatMs, Gateway } from "./realtime/gateway.ts";
 import { Hub } from "./realtime/hub.ts";
 import { allowedOrigins } from "./realtime/origin.ts";
 import { defaultRefusalLimits, type RefusalLimits } from "./realtime/refusals.ts";
@@ -225,7 +225,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     handshakeFailures: new RateLimiterMemory({ points: options.handshakeFailuresPerMinute ?? 30, duration: 60 }),
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
     refusalLimits: { ...defaultRefusalLimits, ...options.refusalLimits },
-    heartbeatMs: options.heartbeatMs ?? 25_000,
+    heartbeatMs: options.heartbeatMs ?? defaultHeartbeatMs,
     sessionCheckMs: authLimits.sessionCheckMs,
   });
   http.server.on("upgrade", (request, socket, head) => gateway.handleUpgrade(request, socket, head));

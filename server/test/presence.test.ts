@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { Me, type ServerEventOf } from "@easyqr/protocol";
 import type { ClientOptions } from "ws";
+import { defaultPresenceLimits } from "../src/presence/limits.ts";
 import { MemoryPresenceStore } from "../src/presence/store.ts";
+import { defaultHeartbeatMs } from "../src/realtime/gateway.ts";
 import { call, type SignedIn } from "./support/api.ts";
 import { TestSocket } from "./support/client.ts";
 import { connect, connectionsOf, contactsOf, eventually, makeUsers, ok, userSocket } from "./support/contacts.ts";
@@ -259,6 +261,45 @@ describe("presence with heartbeats and nodes", () => {
       assert.equal(watcher.closed, undefined, "the live client answered every ping");
       watcher.close();
     } finally {
+      await beating.close();
+    }
+  });
+
+  test("a silent client (half-open: it stops answering pings, sends nothing, never closes) shows offline within 45 s, here at 1/15 of the time", async () => {
+    // Production: beats of 15 s, a 5 s grace, ticks of 2 s. Scaled by 1/15: 1 s, 333 ms, 133 ms; the bound 45 s → 3 s.
+    const scale = 15;
+    const bound = 45_000 / scale;
+    const beating = await startServer({
+      authLimits: { sendsPerIp: 10_000 },
+      heartbeatMs: defaultHeartbeatMs / scale,
+      presenceLimits: { graceMs: defaultPresenceLimits.graceMs / scale },
+    });
+    // The server's clock (leases, grace) keeps up with real time, and presence ticks as its job would.
+    let last = Date.now();
+    const clock = setInterval(() => {
+      const now = Date.now();
+      beating.clock.advance(now - last);
+      last = now;
+    }, 5);
+    const ticks = setInterval(() => void beating.app.presence.tick(), defaultPresenceLimits.tickMs / scale);
+    try {
+      const [a, b] = await makeUsers(beating, 2, "halfopen");
+      if (!a || !b) throw new Error("users");
+      await connect(beating, a, b);
+      const watcher = await online(beating, a);
+      const silent = await online(beating, b, { autoPong: false });
+      const lastHeard = Date.now();
+      await watcher.next("PRESENCE", 3000, (e) => e.userId === b.user.id && e.presence.online);
+      await watcher.next("PRESENCE", 3000, (e) => e.userId === b.user.id && !e.presence.online);
+      const took = Date.now() - lastHeard;
+      assert.ok(took <= bound, `offline after ${took} ms; the bound is ${bound} ms`);
+      assert.ok(took >= defaultHeartbeatMs / scale, "not before the heartbeat could tell");
+      assert.ok(2 * defaultHeartbeatMs + defaultPresenceLimits.graceMs + defaultPresenceLimits.tickMs <= 45_000, "the production timings keep the bound");
+      watcher.close();
+      silent.close();
+    } finally {
+      clearInterval(clock);
+      clearInterval(ticks);
       await beating.close();
     }
   });

@@ -28,6 +28,14 @@ import { originAllowed } from "./origin.ts";
 import { Peer } from "./peer.ts";
 import { Refusals, type RefusalLimits } from "./refusals.ts";
 
+/**
+ * How often every socket is pinged; one that has not answered the last ping by the next is
+ * terminated. A half-open socket (the network went without a close) is therefore dropped at most
+ * two beats after it was last heard, and its user shows offline to their contacts the presence
+ * grace and one presence tick later: 2 × 15 s + 5 s + 2 s = 37 s, inside the 45 s promised.
+ */
+export const defaultHeartbeatMs = 15_000;
+
 /** A signed-in user's socket, through one sign-in session. */
 export type UserIdentity = { role: "user"; userId: string; sessionId: string };
 /** A signed-out desktop asking to be linked (LinkHello): it hears only its link's events. */

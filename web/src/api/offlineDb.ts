@@ -42,8 +42,8 @@ export type CacheDb = IDBPDatabase<CacheSchema>;
 export const cacheStores = ["profile", "chats", "windows", "contacts", "outbox"] as const;
 
 /** The database, or undefined where the browser has no IndexedDB or refuses it (some private modes). */
-export async function openCache(factory: IDBFactory | undefined = globalThis.indexedDB): Promise<CacheDb | undefined> {
-  if (!factory) return undefined;
+export async function openCache(): Promise<CacheDb | undefined> {
+  if (typeof indexedDB === "undefined") return undefined;
   try {
     const db: CacheDb = await openDB<CacheSchema>(CACHE_DB, 1, {
       upgrade(db) {

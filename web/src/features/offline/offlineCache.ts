@@ -1,7 +1,7 @@
 import type { createStore } from "jotai";
 import { z } from "zod";
 import { emptyChats, type ChatsState, type MessageWindow } from "../chat/chatState.ts";
-import { loadOutbox, outboxKey, OutboxItem, type Outbox, type OutboxStore } from "../chat/outbox.ts";
+import { loadOutbox, outboxKey, OutboxItem, saveOutbox, type Outbox, type OutboxStore } from "../chat/outbox.ts";
 import { chatsAtom } from "../chat/state.ts";
 import type { ContactsState } from "../contacts/contactsState.ts";
 import { contactsAtom } from "../contacts/state.ts";
@@ -99,8 +99,19 @@ export class OfflineCache {
         const items = latest;
         latest = undefined;
         const db = await this.open();
-        await db?.put("outbox", { userId, items: [...items] }).catch(warn("the outbox"));
-        if (this.legacy && !stopped) this.legacy.removeItem(outboxKey(userId));
+        if (!db) {
+          // No IndexedDB here (some private modes): localStorage keeps it, as before.
+          if (this.legacy && !stopped) saveOutbox(this.legacy, userId, items);
+          continue;
+        }
+        const stored = await db.put("outbox", { userId, items: [...items] }).then(
+          () => true,
+          (error: unknown) => {
+            warn("the outbox")(error);
+            return false;
+          },
+        );
+        if (stored && this.legacy && !stopped) this.legacy.removeItem(outboxKey(userId));
       }
       writing = false;
     };
