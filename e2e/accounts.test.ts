@@ -83,28 +83,27 @@ describe("accounts in a real browser", { timeout: 3 * TEST_TIMEOUT }, () => {
       await shot(page, "home-phone");
       await checkA11y(page, "home (phone)");
 
-      // Settings: name and bio.
       await page.getByRole("link", { name: "Settings" }).click();
       await heading(page, "Settings");
-      await page.getByLabel("Name", { exact: true }).fill("Ada King");
-      await page.getByLabel("About").fill("Countess of Lovelace");
-      await page.getByRole("button", { name: "Save changes" }).click();
-      await page.getByRole("status").filter({ hasText: "Profile saved." }).waitFor();
       // Privacy: the bio is for connections until shared with everyone (saved on choosing).
       assert.equal(await page.getByRole("radio", { name: "My connections" }).isChecked(), true);
       await page.getByRole("radio", { name: "Everyone" }).check();
       await page.getByRole("status").filter({ hasText: "Everyone can see your bio." }).waitFor();
       await checkA11y(page, "settings (phone)");
 
-      // The photo: picked, previewed, saved, then served by the server.
+      // One form, one save: photo (picked and previewed), name and bio together; the server then serves the photo.
       const png = await page.screenshot({ clip: { x: 0, y: 0, width: 240, height: 240 } });
       const chooser = page.waitForEvent("filechooser");
       await page.getByRole("button", { name: "Choose photo" }).click();
       await (await chooser).setFiles({ name: "me.png", mimeType: "image/png", buffer: png });
       await page.getByRole("img", { name: "Preview of your new profile photo" }).waitFor();
+      await page.getByLabel("Name", { exact: true }).fill("Ada King");
+      await page.getByLabel("About").fill("Countess of Lovelace");
       await shot(page, "settings-avatar-preview-phone");
-      await page.getByRole("button", { name: "Save photo" }).click();
-      await page.getByRole("status").filter({ hasText: "Photo saved." }).waitFor();
+      assert.equal(await page.getByRole("button", { name: /^Save/ }).count(), 1, "one Save for the whole profile");
+      await page.getByRole("button", { name: "Save changes" }).click();
+      await page.getByRole("status").filter({ hasText: "Profile saved." }).waitFor();
+      assert.equal(await page.getByRole("button", { name: "Save changes" }).isDisabled(), true, "nothing left to save");
       const photo = page.getByRole("img", { name: "Your profile photo" });
       await page.waitForFunction(() => {
         const img = document.querySelector<HTMLImageElement>('img[alt="Your profile photo"]');

@@ -151,6 +151,41 @@ describe("contacts by QR and live presence in real browsers", { timeout: 6 * TES
     }
   });
 
+  test("the add page says what went wrong (an unknown username, an expired link) and Done leaves it", { timeout: TEST_TIMEOUT }, async () => {
+    try {
+      const ola = await makeUser(server, "ola@example.com", { name: "Ola Berg", username: "ola" });
+      const pia = await makeUser(server, "pia@example.com", { name: "Pia Lund", username: "pia" });
+      const { page } = await track(launchPhone());
+      await signInAs(page, server, ola);
+      await page.goto(`${server.url}/home`);
+      await page.getByRole("link", { name: "Add a contact" }).click();
+      await page.getByRole("heading", { level: 1, name: "Add a contact" }).waitFor();
+      await page.getByLabel("Username", { exact: true }).fill("nosuchperson");
+      await page.getByRole("button", { name: "Find" }).click();
+      await page.getByRole("alert").filter({ hasText: "Nobody has the username @nosuchperson. Check the spelling." }).waitFor();
+      await shot(page, "add-unknown-username-phone");
+      await page.getByLabel("Username", { exact: true }).fill("pia");
+      await page.getByRole("button", { name: "Find" }).click();
+      const card = page.getByRole("region", { name: "Pia Lund's profile" });
+      await card.getByRole("button", { name: "Send request" }).click();
+      await card.getByRole("status").filter({ hasText: "Request sent" }).waitFor();
+      await card.getByRole("button", { name: "Done" }).click();
+      await page.getByRole("heading", { level: 1, name: "Chats" }).waitFor();
+      assert.equal(new URL(page.url()).pathname, "/home", "Done leaves the add page");
+
+      // A link whose code has ended (Pia closed My QR): "expired", not "not a valid code".
+      const qr = (await fetchJson("/api/contacts/qr", pia, "POST")) as { url: string };
+      await fetchJson("/api/contacts/qr", pia, "DELETE");
+      await page.goto(qr.url);
+      await page.getByRole("alert").filter({ hasText: "This contact code has expired" }).waitFor();
+      await shot(page, "add-expired-link-phone");
+      await page.getByRole("button", { name: "Done" }).click();
+      await page.getByRole("heading", { level: 1, name: "Chats" }).waitFor();
+    } finally {
+      await closeAll();
+    }
+  });
+
   test("the ⋯ menu closes on a click outside and on Escape; Remove asks in an in-app dialog that keeps the focus", { timeout: TEST_TIMEOUT }, async () => {
     try {
       const dan = await makeUser(server, "dan@example.com", { name: "Dan Moss", username: "dan" });
@@ -237,6 +272,7 @@ describe("contacts by QR and live presence in real browsers", { timeout: 6 * TES
 async function fetchJson(path: string, user: MadeUser, method = "GET"): Promise<unknown> {
   const response = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${user.tokens.accessToken}` } });
   assert.ok(response.ok, `${path}: ${response.status}`);
+  if (response.status === 204) return undefined;
   const json: unknown = await response.json();
   return json;
 }

@@ -46,6 +46,7 @@ export const ErrorCode = z.enum([
   "EMAIL_TAKEN",
   "PHONE_TAKEN",
   "USER_NOT_FOUND",
+  "USERNAME_NOT_FOUND",
   "UPLOAD_TOO_LARGE",
   "UPLOAD_UNSUPPORTED",
   "UPLOAD_INVALID",

@@ -33,7 +33,7 @@ async function connectionRows(a: SignedIn, b: SignedIn): Promise<number> {
 const send = (from: SignedIn, body: { token: string } | { username: string }) => contactsOf(server, from).request(body);
 
 describe("requests", () => {
-  test("add by username (any case) when there is no QR at hand; an unknown username is USER_NOT_FOUND", async () => {
+  test("add by username (any case) when there is no QR at hand; an unknown username is USERNAME_NOT_FOUND", async () => {
     const [a, b] = await two("byname");
     const sent = ok(await send(b, { username: (a.user.username ?? "").toUpperCase() }), SendContactRequestResponse);
     assert.equal(sent.outcome, "requested");
@@ -43,7 +43,7 @@ describe("requests", () => {
     );
     const missing = await send(b, { username: "nobody_by_that_name" });
     assert.equal(missing.status, 404);
-    assert.equal(codeOf(missing), "USER_NOT_FOUND");
+    assert.equal(codeOf(missing), "USERNAME_NOT_FOUND");
   });
 
   test("asking twice is CONTACT_REQUEST_PENDING (409), by QR or by username", async () => {

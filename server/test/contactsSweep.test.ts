@@ -22,9 +22,20 @@ const tokenRows = async (token: string) =>
   (await server.app.database.db.selectFrom("contactQrTokens").select("tokenHash").where("tokenHash", "=", hashContactToken(token)).execute()).length;
 
 describe("sweeping", () => {
-  test("by default unanswered requests last 30 days and QR tokens 2 minutes", () => {
+  test("by default unanswered requests last 30 days and QR tokens 2 minutes; an ended token reads as expired for a week", () => {
     assert.equal(defaultContactLimits.requestTtlMs, 30 * 24 * 60 * minute);
     assert.equal(defaultContactLimits.qrTtlMs, 2 * minute);
+    assert.equal(defaultContactLimits.qrRetentionMs, 7 * 24 * 60 * minute);
+  });
+
+  test("a contact link opened minutes after it ended (after signing up, say) says expired, not invalid", async () => {
+    const [a, b] = await two("latelink");
+    const qr = await myQr(server, a);
+    // Past the old 10-minute retention; within an access token's life.
+    server.clock.advance(12 * minute);
+    await server.app.contacts.sweep();
+    assert.equal(codeOf(await contactsOf(server, b).preview(qr.token)), "CONTACT_QR_EXPIRED");
+    assert.equal(codeOf(await contactsOf(server, b).request({ token: qr.token })), "CONTACT_QR_EXPIRED");
   });
 
   test("ended QR tokens are kept a while for a clear CONTACT_QR_EXPIRED, then swept", async () => {
@@ -38,7 +49,10 @@ describe("sweeping", () => {
     const swept = await server.app.contacts.sweep();
     assert.ok(swept.tokens >= 1);
     assert.equal(await tokenRows(qr.token), 0);
-    assert.equal(codeOf(await contactsOf(server, b).request({ token: qr.token })), "CONTACT_QR_INVALID");
+    // A week on, b's sign-in has to be a fresh one.
+    const [late] = await makeUsers(server, 1, "sweepqrlate");
+    if (!late) throw new Error("user");
+    assert.equal(codeOf(await contactsOf(server, late).request({ token: qr.token })), "CONTACT_QR_INVALID");
   });
 
   test("a request nobody answers expires: it leaves both lists, both sides are told when it is swept, it can be made again", async () => {

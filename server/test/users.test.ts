@@ -102,7 +102,7 @@ describe("profile", () => {
     assert.ok(!JSON.stringify(reply.body).includes(dave.email));
     const missing = await call(server, "GET", `/api/users/by-username/${uniqueName("nobody")}`, { token: viewer.tokens.accessToken });
     assert.equal(missing.status, 404);
-    assert.equal(codeOf(missing), "USER_NOT_FOUND");
+    assert.equal(codeOf(missing), "USERNAME_NOT_FOUND");
     assert.equal(codeOf(await call(server, "GET", `/api/users/by-username/${username}`)), "AUTH_REQUIRED");
   });
 });

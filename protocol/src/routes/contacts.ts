@@ -57,7 +57,7 @@ export const contactsRoutes = {
     errors: [
       ...authErrors,
       ...qrErrors,
-      "USER_NOT_FOUND",
+      "USERNAME_NOT_FOUND",
       "CONTACT_SELF",
       "CONTACT_ALREADY_CONNECTED",
       "CONTACT_REQUEST_PENDING",

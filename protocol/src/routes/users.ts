@@ -71,7 +71,7 @@ export const usersRoutes = {
     auth: true,
     params: UsernameParams,
     response: PublicUser,
-    errors: [...authErrors, "USER_NOT_FOUND"],
+    errors: [...authErrors, "USERNAME_NOT_FOUND"],
   },
   uploadAvatar: {
     method: "PUT",

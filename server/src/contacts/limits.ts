@@ -8,7 +8,10 @@ export type ContactLimits = {
   qrRotationGraceMs: number;
   /** Requests one token can carry (a QR shown to a few people at once). */
   qrMaxUses: number;
-  /** Ended tokens are kept this long so late scans get a clear "expired" rather than "invalid". */
+  /**
+   * Ended tokens (their hashes) are kept this long so a late scan, or a link opened after signing up,
+   * gets a clear "expired" rather than "invalid".
+   */
   qrRetentionMs: number;
   qrIssuesPerUser: number;
   qrIssuesWindowMs: number;
@@ -35,7 +38,7 @@ export const defaultContactLimits: ContactLimits = {
   qrRotateEveryMs: minute,
   qrRotationGraceMs: 30_000,
   qrMaxUses: 5,
-  qrRetentionMs: 10 * minute,
+  qrRetentionMs: 7 * day,
   qrIssuesPerUser: 30,
   qrIssuesWindowMs: 10 * minute,
   previewsPerUser: 60,

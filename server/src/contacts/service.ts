@@ -277,7 +277,7 @@ export class ContactsService {
   private async resolve(input: SendContactRequest): Promise<Target> {
     if ("username" in input) {
       const user = await userByUsername(this.db, input.username);
-      if (!user) throw new AppError("USER_NOT_FOUND", "Nobody has this username.");
+      if (!user) throw new AppError("USERNAME_NOT_FOUND", "Nobody has this username.");
       return { userId: user.id, via: "username" };
     }
     const token = await this.qr.usable(input.token);

@@ -94,7 +94,7 @@ export class UsersService {
   /** A user's profile as `viewerId` may see it (the bio: see access/profiles.ts). */
   async byUsername(viewerId: string, username: string): Promise<PublicUser> {
     const user = await userByUsername(this.db, username);
-    if (!user) throw new AppError("USER_NOT_FOUND", "Nobody has this username.");
+    if (!user) throw new AppError("USERNAME_NOT_FOUND", "Nobody has this username.");
     return profileSeenBy(this.db, viewerId, user);
   }
 

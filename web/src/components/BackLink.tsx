@@ -11,6 +11,12 @@ export function hasInAppHistory(state: unknown = window.history.state): boolean 
  * The in-app back arrow: goes back in history when the app brought the user here (like the
  * browser's back button, so back and forth do not pile up entries), else to the parent screen.
  */
+/** Leaves the page as the back arrow does. */
+export function useGoBack(parent: string): () => void {
+  const navigate = useNavigate();
+  return () => void (hasInAppHistory() ? navigate(-1) : navigate(parent));
+}
+
 export function BackLink({ parent, className, label, children }: { parent: string; className: string; label: string; children: ReactNode }) {
   const navigate = useNavigate();
   return (

@@ -1,8 +1,10 @@
 import type { PublicUser, Relation } from "@easyqr/protocol";
 import { useAtomValue } from "jotai";
 import { useId, useState, type FormEvent } from "react";
-import { Link, useNavigate } from "react-router";
+import { Link } from "react-router";
 import { errorMessage, errorText } from "../api/errorText.ts";
+import { ApiError } from "../api/http.ts";
+import { useGoBack } from "../components/BackLink.tsx";
 import { SubPage } from "../components/SubPage.tsx";
 import type { ContactsState } from "../features/contacts/contactsState.ts";
 import { forgetAddToken, keptAddToken } from "../features/contacts/pendingAdd.ts";
@@ -26,7 +28,7 @@ export function relationFromLists(lists: ContactsState | undefined, userId: stri
 export function AddContactPage() {
   const me = useAtomValue(userAtom);
   const lists = useAtomValue(contactsAtom);
-  const navigate = useNavigate();
+  const goBack = useGoBack(paths.home);
   const [token, setToken] = useState(() => keptAddToken());
   const id = useId();
   const [username, setUsername] = useState("");
@@ -46,7 +48,11 @@ export function AddContactPage() {
       if (user.id === me?.id) setError(errorText("CONTACT_SELF"));
       else setFound(user);
     } catch (failure) {
-      setError(errorMessage(failure));
+      setError(
+        failure instanceof ApiError && failure.code === "USERNAME_NOT_FOUND"
+          ? `Nobody has the username @${wanted}. Check the spelling.`
+          : errorMessage(failure),
+      );
     } finally {
       setBusy(false);
     }
@@ -59,10 +65,11 @@ export function AddContactPage() {
           <QrPreviewCard
             key={token}
             token={token}
+            closeLabel="Done"
             onClose={() => {
               forgetAddToken();
               setToken(undefined);
-              void navigate(paths.home);
+              goBack();
             }}
           />
         </section>
@@ -101,6 +108,7 @@ export function AddContactPage() {
               relation={relationFromLists(lists, found.id)}
               request={{ username: found.username ?? username }}
               onCancel={() => setFound(undefined)}
+              onDone={goBack}
             />
           ) : null}
         </section>

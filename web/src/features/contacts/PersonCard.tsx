@@ -23,11 +23,14 @@ export function PersonCard({
   relation,
   request,
   onCancel,
+  onDone,
 }: {
   user: ContactCard;
   relation: Relation;
   request: SendContactRequest;
   onCancel?: () => void;
+  /** After the request (or when there is nothing to send): leave. Without it, Done does what Cancel does. */
+  onDone?: () => void;
 }) {
   const [sent, setSent] = useState<Sent>({ kind: "idle" });
   const canSend = (relation === "none" || relation === "incoming") && (sent.kind === "idle" || sent.kind === "failed");
@@ -69,9 +72,14 @@ export function PersonCard({
             {sent.kind === "sending" ? "Sending…" : relation === "incoming" ? "Accept request" : "Send request"}
           </button>
         ) : null}
-        {onCancel ? (
+        {canSend && onCancel ? (
           <button type="button" className="button button--ghost" onClick={onCancel}>
-            {canSend ? "Cancel" : "Done"}
+            Cancel
+          </button>
+        ) : null}
+        {!canSend && sent.kind !== "sending" && (onDone ?? onCancel) ? (
+          <button type="button" className="button button--ghost" onClick={onDone ?? onCancel}>
+            Done
           </button>
         ) : null}
       </div>

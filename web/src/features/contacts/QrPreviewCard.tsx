@@ -7,7 +7,7 @@ import { contacts } from "./state.ts";
 type Loaded = { kind: "loading" } | { kind: "ready"; preview: QrPreview } | { kind: "failed"; text: string };
 
 /** A scanned (or opened) My QR (render it with `key={token}`): asks whose it is (which sends nothing), then shows them with "Send request". */
-export function QrPreviewCard({ token, onClose }: { token: string; onClose?: () => void }) {
+export function QrPreviewCard({ token, onClose, closeLabel = "Scan again" }: { token: string; onClose?: () => void; closeLabel?: string }) {
   const [loaded, setLoaded] = useState<Loaded>({ kind: "loading" });
 
   useEffect(() => {
@@ -35,7 +35,7 @@ export function QrPreviewCard({ token, onClose }: { token: string; onClose?: () 
         </p>
         {onClose ? (
           <button type="button" className="button button--ghost" onClick={onClose}>
-            Scan again
+            {closeLabel}
           </button>
         ) : null}
       </div>

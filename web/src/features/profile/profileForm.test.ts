@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Me } from "@easyqr/protocol";
-import { draftOf, profileChanges } from "./profileForm.ts";
+import { draftOf, profileChanges, savePlan, savesNothing } from "./profileForm.ts";
 
 const me: Me = {
   id: "u",
@@ -36,4 +36,13 @@ test("limits come from the protocol: name 64, username rules, bio 140", () => {
   const result = profileChanges(me, { name: "x".repeat(65), username: "a b", bio: "y".repeat(141) });
   assert.equal(result.ok, false);
   assert.deepEqual(Object.keys(!result.ok ? result.errors : {}).sort(), ["bio", "name", "username"]);
+});
+
+test("one save for the whole profile: the changed fields and the photo together, nothing when neither changed", () => {
+  const file = { name: "me.png" } as File;
+  assert.deepEqual(savePlan({ name: "Ada King" }, { kind: "new", file, preview: "blob:x" }), { fields: { name: "Ada King" }, photo: "new" });
+  assert.deepEqual(savePlan({}, { kind: "remove" }), { fields: null, photo: "remove" });
+  assert.equal(savesNothing(savePlan({}, { kind: "keep" })), true);
+  assert.equal(savesNothing(savePlan({ bio: null }, { kind: "keep" })), false);
+  assert.equal(savesNothing(savePlan({}, { kind: "new", file, preview: "blob:x" })), false);
 });

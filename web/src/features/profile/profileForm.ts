@@ -27,3 +27,15 @@ export function profileChanges(user: Me, draft: ProfileDraft): { ok: true; chang
   else if ((bio.data || null) !== user.bio) changes.bio = bio.data || null;
   return Object.keys(errors).length ? { ok: false, errors } : { ok: true, changes };
 }
+
+/** The photo part of the profile form: as it is, a newly chosen file (with its preview), or removed. */
+export type PhotoChange = { kind: "keep" } | { kind: "new"; file: File; preview: string } | { kind: "remove" };
+
+/** What one "Save changes" does: the fields that changed, then the photo; nothing when nothing changed. */
+export function savePlan(changes: UpdateProfileRequest, photo: PhotoChange): { fields: UpdateProfileRequest | null; photo: PhotoChange["kind"] } {
+  return { fields: Object.keys(changes).length ? changes : null, photo: photo.kind };
+}
+
+export function savesNothing(plan: ReturnType<typeof savePlan>): boolean {
+  return plan.fields === null && plan.photo === "keep";
+}
