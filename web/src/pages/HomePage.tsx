@@ -1,5 +1,7 @@
 import { useAtomValue } from "jotai";
+import { useRef, type CSSProperties } from "react";
 import { Link, useParams } from "react-router";
+import { SidebarResizer, useSidebarWidth } from "../components/SidebarResizer.tsx";
 import { Avatar } from "../components/Avatar.tsx";
 import { AddPersonIcon, ChatIcon, GearIcon, QrIcon } from "../components/icons.tsx";
 import { ChatList } from "../features/chat/ChatList.tsx";
@@ -19,10 +21,13 @@ export function HomePage() {
   const user = useAtomValue(userAtom);
   const requests = useAtomValue(requestCountAtom);
   const { chatId } = useParams();
+  const sidebar = useRef<HTMLElement>(null);
+  const [width, setWidth] = useSidebarWidth();
   if (!user) return null;
   return (
-    <div className={`app${chatId ? " app--chat-open" : ""}`}>
-      <aside className="sidebar">
+    <div className={`app${chatId ? " app--chat-open" : ""}`} style={width ? ({ "--sidebar-width": `${width}px` } as CSSProperties) : undefined}>
+      <aside className="sidebar" ref={sidebar}>
+        <SidebarResizer sidebar={sidebar} width={width} onResize={setWidth} />
         <header className="sidebar__header">
           <Link to={paths.settings} className="me">
             <Avatar user={user} size={44} />
