@@ -46,6 +46,10 @@ describe("the home screen's sidebar in a real browser", { timeout: 2 * TEST_TIME
       assert.equal(await sidebar.getByText("Bartholomew Featherstonehaugh", { exact: true }).count(), 1, "listed once");
       assert.equal(await sidebar.getByText("Maximiliana Okonkwo-Fitzgerald", { exact: true }).count(), 1, "listed once");
       assert.deepEqual(await cutNames(page), [], "no name cut at 1280 px");
+      // Wording for a computer: its tools speak of "your phone" and "this computer", never "this phone".
+      const tools = page.getByRole("navigation", { name: "Scanner tools" });
+      await tools.getByRole("link", { name: "Use your phone as a barcode scanner for this computer" }).waitFor();
+      assert.doesNotMatch((await tools.textContent()) ?? "", /this phone/);
       await shot(page, "home-sidebar-desktop");
       await checkA11y(page, "home with a resizable sidebar (desktop)");
 

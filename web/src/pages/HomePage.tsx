@@ -1,5 +1,6 @@
 import { useAtomValue } from "jotai";
-import { useRef, type CSSProperties } from "react";
+import { useRef, useState, type CSSProperties } from "react";
+import { onPhone } from "../features/pairing/device.ts";
 import { Link, useParams } from "react-router";
 import { SidebarResizer, useSidebarWidth } from "../components/SidebarResizer.tsx";
 import { Avatar } from "../components/Avatar.tsx";
@@ -22,6 +23,7 @@ export function HomePage() {
   const requests = useAtomValue(requestCountAtom);
   const { chatId } = useParams();
   const sidebar = useRef<HTMLElement>(null);
+  const [phone] = useState(onPhone);
   const [width, setWidth] = useSidebarWidth();
   if (!user) return null;
   return (
@@ -62,8 +64,14 @@ export function HomePage() {
           <ContactsPanel />
         </section>
         <nav className="sidebar__tools" aria-label="Scanner tools">
-          <Link to="/desktop">Show a pairing QR on this computer</Link>
-          <Link to="/scan">Scan a contact's QR, or use this phone as a scanner</Link>
+          {phone ? (
+            <Link to="/scan">Scan a contact's QR, or use this phone as a scanner</Link>
+          ) : (
+            <>
+              <Link to="/desktop">Use your phone as a barcode scanner for this computer</Link>
+              <Link to="/scan">Scan a contact's QR with this computer's camera</Link>
+            </>
+          )}
         </nav>
       </aside>
       <main className="chatwindow" aria-label="Chat">

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { deviceInfo } from "./device.ts";
+import { deviceInfo, isPhoneLike } from "./device.ts";
 
 test("phones get a name a person recognises", () => {
   assert.deepEqual(deviceInfo("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36"), {
@@ -25,4 +25,14 @@ test("anything else still fits the protocol's limits", () => {
   const info = deviceInfo("");
   assert.deepEqual(info, { name: "Browser on Unknown", platform: "Unknown" });
   assert.ok(deviceInfo(`Mozilla/5.0 (Linux; Android 14; ${"X".repeat(200)}) Chrome/1`).name.length <= 64);
+});
+
+test("wording fits the device: phones by their user agent, or a touch screen with no fine pointer", () => {
+  const pixel = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36";
+  const iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
+  const linux = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
+  assert.equal(isPhoneLike(pixel, false), true);
+  assert.equal(isPhoneLike(iphone, false), true);
+  assert.equal(isPhoneLike(linux, false), false);
+  assert.equal(isPhoneLike(linux, true), true, "a touch-only screen");
 });
