@@ -201,4 +201,29 @@ describe("accounts in a real browser", { timeout: 3 * TEST_TIMEOUT }, () => {
       await closeAll();
     }
   });
+
+  test("a phone number that is not valid gets an error about what was typed (not about email or a missing +44)", { timeout: TEST_TIMEOUT }, async () => {
+    try {
+      const { page } = await track(launchPhone());
+      await page.goto(`${server.url}/sign-in`);
+      await heading(page, "Sign in to EasyQR");
+      await page.getByRole("radio", { name: "Phone" }).check();
+      const field = page.getByLabel("Phone number");
+      const alert = page.getByRole("alert");
+      await field.fill("+44 20 79");
+      await page.getByRole("button", { name: "Send code" }).click();
+      await alert.filter({ hasText: "That number is too short for +44: a digit may be missing." }).waitFor();
+      await shot(page, "sign-in-phone-too-short-phone");
+      await checkA11y(page, "sign-in with a phone error (phone)");
+      assert.doesNotMatch((await alert.textContent()) ?? "", /email/i);
+      await field.fill("+999 1234 5678");
+      await page.getByRole("button", { name: "Send code" }).click();
+      await alert.filter({ hasText: "That number does not start with a country code we know." }).waitFor();
+      await field.fill("+44 20 7946 0000");
+      await page.getByRole("button", { name: "Send code" }).click();
+      await heading(page, "Enter your code");
+    } finally {
+      await closeAll();
+    }
+  });
 });

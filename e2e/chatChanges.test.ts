@@ -167,6 +167,19 @@ describe("photos and files, edits and deletes, and sending offline in real brows
       assert.equal(await messageWith(e.page, "See you at 7 tonight").count(), 0);
       await shot(e.page, "chat-edited-phone");
 
+      // The bubble's ⋯ menu closes on a press outside it and on Escape (the focus back on ⋯).
+      const more = messageWith(d.page, "See you at 8 tonight").getByRole("button", { name: "Message actions" });
+      const reply = d.page.getByRole("button", { name: "Reply", exact: true });
+      await more.click();
+      await reply.waitFor();
+      await field.click();
+      await reply.waitFor({ state: "detached" });
+      await more.click();
+      await reply.waitFor();
+      await d.page.keyboard.press("Escape");
+      await reply.waitFor({ state: "detached" });
+      assert.equal(await more.evaluate((el) => el === document.activeElement), true, "Escape gives the focus back to ⋯");
+
       // Delete asks in the page (never the browser's confirm()); Escape says no and gives the focus back.
       const nativeDialogs: string[] = [];
       d.page.on("dialog", (dialog) => {

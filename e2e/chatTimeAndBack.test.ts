@@ -89,6 +89,10 @@ describe("the time of a queued message, and the back arrow, in real browsers", {
       await signInAs(page, server, mia);
       await page.goto(`${server.url}/home`);
       await page.getByRole("heading", { level: 1, name: "Chats" }).waitFor();
+      // Wording for a phone: nothing about "this computer".
+      const tools = page.getByRole("navigation", { name: "Scanner tools" });
+      await tools.getByRole("link", { name: "Scan a contact's QR, or use this phone as a scanner" }).waitFor();
+      assert.doesNotMatch((await tools.textContent()) ?? "", /computer|with your phone/);
       const entries = () => page.evaluate(() => history.length);
       const before = await entries();
 

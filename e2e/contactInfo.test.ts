@@ -25,7 +25,9 @@ describe("a contact's info panel in real browsers", { timeout: 2 * TEST_TIMEOUT 
     try {
       const ivy = await makeUser(server, "ivy@example.com", { name: "Ivy Chen", username: "ivy" });
       const jon = await makeUser(server, "jon@example.com", { name: "Jon Wu", username: "jon" });
+      const kai = await makeUser(server, "kai@example.com", { name: "Kai Moreau", username: "kai" });
       await connectUsers(server, ivy, jon, "ivy");
+      await connectUsers(server, jon, kai, "jon");
       // Ivy's bio is for her connections (the default): Jon sees it.
       const patched = await fetch(`${server.url}/api/users/me`, {
         method: "PATCH",
@@ -57,13 +59,21 @@ describe("a contact's info panel in real browsers", { timeout: 2 * TEST_TIMEOUT 
       await iInfo.waitFor({ state: "detached" });
       assert.equal(await header.evaluate((el) => el === document.activeElement), true, "the focus is back on the header");
 
-      // Phone: Jon opens Ivy's info from his contact list and sees her bio and the photo.
+      // Phone: Kai (no chat yet) is under Contacts, where ⋯ → Contact info opens his.
       const j = await track(launchPhone());
       await signInAs(j.page, server, jon);
       await j.page.goto(`${server.url}/home`);
-      const row = j.page.getByTestId("connection-row").filter({ hasText: "Ivy Chen" });
-      await row.getByRole("button", { name: "More for Ivy Chen" }).click();
+      const row = j.page.getByTestId("connection-row").filter({ hasText: "Kai Moreau" });
+      await row.getByRole("button", { name: "More for Kai Moreau" }).click();
       await row.getByRole("button", { name: "Contact info", exact: true }).click();
+      const kaiInfo = j.page.getByRole("dialog", { name: "Kai Moreau" });
+      await kaiInfo.getByText("@kai").waitFor();
+      await kaiInfo.getByRole("button", { name: "Close contact info" }).click();
+      await kaiInfo.waitFor({ state: "detached" });
+
+      // Jon opens Ivy's info from their chat's header and sees her bio and the photo.
+      await j.page.getByTestId("chat-row").filter({ hasText: "Ivy Chen" }).click();
+      await chatOf(j.page, "Ivy Chen").getByRole("button", { name: "Contact info for Ivy Chen" }).click();
       const jInfo = j.page.getByRole("dialog", { name: "Ivy Chen" });
       await jInfo.getByText("@ivy").waitFor();
       await jInfo.getByText("Bakes bread on Sundays").waitFor();
@@ -82,7 +92,13 @@ describe("a contact's info panel in real browsers", { timeout: 2 * TEST_TIMEOUT 
       await jInfo.getByRole("button", { name: "Block Ivy Chen" }).click();
       await confirm.getByRole("button", { name: "Block", exact: true }).click();
       await jInfo.waitFor({ state: "detached" });
-      await row.waitFor({ state: "detached" });
+      const blocks = await fetch(`${server.url}/api/contacts/blocks`, { headers: { authorization: `Bearer ${jon.tokens.accessToken}` } });
+      const { users } = (await blocks.json()) as { users: { username: string }[] };
+      assert.deepEqual(
+        users.map((u) => u.username),
+        ["ivy"],
+        "Ivy is blocked",
+      );
     } finally {
       await closeAll();
     }

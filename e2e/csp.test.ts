@@ -89,8 +89,8 @@ describe("the built client under the server's Content-Security-Policy", { timeou
       const preview = phone.page.getByRole("img", { name: "Preview of your new profile photo" });
       await preview.waitFor();
       assert.match((await preview.getAttribute("src")) ?? "", /^blob:/);
-      await phone.page.getByRole("button", { name: "Save photo" }).click();
-      await phone.page.getByRole("status").filter({ hasText: "Photo saved." }).waitFor();
+      await phone.page.getByRole("button", { name: "Save changes" }).click();
+      await phone.page.getByRole("status").filter({ hasText: "Profile saved." }).waitFor();
       await phone.page.waitForFunction(() => {
         const img = document.querySelector<HTMLImageElement>('img[alt="Your profile photo"]');
         return img?.complete === true && img.naturalWidth > 0;

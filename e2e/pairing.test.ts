@@ -154,6 +154,16 @@ describe("pairing a phone with the desktop in real browsers", { timeout: 5 * TES
       await phoneConnected(phone);
       await desktopConnected(desktop.page);
       await server.waitForLog(new RegExp(`Session ${session.sessionId} connected`));
+      // Linked: the "No camera … type the code" box is gone; one line says this phone cannot scan.
+      await phone.page.locator(".camera__message").waitFor({ state: "detached" });
+      await phone.page.getByText("This device has no camera it can use here, so it cannot scan.").waitFor();
+      await shot(phone.page, "phone-linked-no-camera");
+      // The desktop goes away: the phone's banner says so instead of "Connected".
+      await desktop.browser.close();
+      const banner = phone.page.getByTestId("phone-banner");
+      await banner.filter({ hasText: "Desktop away" }).waitFor({ timeout: 30_000 });
+      assert.doesNotMatch((await banner.textContent()) ?? "", /Connected/);
+      await shot(phone.page, "phone-desktop-away");
     } finally {
       await closeAll();
     }

@@ -88,6 +88,15 @@ const waitMs = z.number().nonnegative();
 export const ErrorDetails = {
   /** When to try again (also the `Retry-After` header of an HTTP answer, in seconds). */
   RATE_LIMITED: z.object({ retryAfterMs: waitMs }),
+  /** What is wrong with a phone number as typed (an email that is not one is VALIDATION). */
+  IDENTIFIER_INVALID: z.object({
+    problem: z.enum(["too_short", "too_long", "unknown_country_code", "needs_country_code", "invalid_number"]),
+    /** The country calling code it starts with (`44` of `+44 …`), when it has a known one. */
+    callingCode: z
+      .string()
+      .regex(/^\d{1,3}$/)
+      .optional(),
+  }),
   /** Wrong code: how many tries this code request has left. */
   AUTH_CODE_INVALID: z.object({ attemptsLeft: z.number().int().nonnegative() }),
   /** Locked until the code request expires. */

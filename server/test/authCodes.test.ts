@@ -60,6 +60,23 @@ describe("sign-in by one-time code", () => {
     assert.equal(viaInternational.user.id, viaNational.user.id);
   });
 
+  test("a phone number that is not one says what is wrong with it (IDENTIFIER_INVALID's data)", async () => {
+    const cases: [string, unknown][] = [
+      ["+44 20 79", { problem: "too_short", callingCode: "44" }],
+      ["+44 20 7946 0123 4567 89", { problem: "too_long", callingCode: "44" }],
+      ["+999 1234 5678", { problem: "unknown_country_code" }],
+      ["+44 0000 000000", { problem: "invalid_number", callingCode: "44" }],
+      ["020 79", { problem: "too_short", callingCode: "44" }],
+    ];
+    for (const [phone, data] of cases) {
+      const reply = await call(server, "POST", "/api/auth/request-code", { body: { phone } });
+      assert.equal(reply.status, 400, phone);
+      const { error } = reply.body as { error: { code: string; data?: unknown } };
+      assert.equal(error.code, "IDENTIFIER_INVALID", phone);
+      assert.deepEqual(error.data, data, phone);
+    }
+  });
+
   test("bad identifiers are refused with a clear 400", async () => {
     for (const body of [{ email: "not-an-email" }, { phone: "12" }, { phone: "+44 20 79" }, { email: "a@b.co", phone: "+442079460000" }, {}]) {
       const reply = await call(server, "POST", "/api/auth/request-code", { body });

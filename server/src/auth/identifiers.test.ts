@@ -28,3 +28,21 @@ test("invalid phones and national numbers without a region are refused", () => {
     );
   }
 });
+
+const problemOf = (phone: string, region?: string) => {
+  try {
+    normalizePhone(phone, region);
+  } catch (error) {
+    assert.ok(error instanceof AppError);
+    return error.data;
+  }
+  return undefined;
+};
+
+test("a refused phone says what is wrong with it; a national number without a default region needs its country code", () => {
+  assert.deepEqual(problemOf("020 7946 0123"), { problem: "needs_country_code" });
+  assert.deepEqual(problemOf("+44 20 79"), { problem: "too_short", callingCode: "44" });
+  assert.deepEqual(problemOf("+999 1234567"), { problem: "unknown_country_code" });
+  assert.deepEqual(problemOf("12345", "GB"), { problem: "too_short", callingCode: "44" });
+  assert.equal(problemOf("+1 415 555 0100"), undefined);
+});

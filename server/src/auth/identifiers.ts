@@ -1,5 +1,5 @@
-import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
-import type { IdentifierInput } from "@easyqr/protocol";
+import { parsePhoneNumberFromString, validatePhoneNumberLength, type CountryCode } from "libphonenumber-js/max";
+import type { ErrorDetails, IdentifierInput } from "@easyqr/protocol";
 import type { IdentifierKind } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 
@@ -15,12 +15,24 @@ export function normalizeEmail(email: string): string {
  * `defaultRegion`; without one they must be international. Invalid numbers are refused.
  */
 export function normalizePhone(phone: string, defaultRegion: string | undefined): string {
-  const parsed = parsePhoneNumberFromString(phone.trim(), defaultRegion as CountryCode | undefined);
-  if (!parsed?.isValid()) {
-    const hint = defaultRegion ? "" : " Start with + and the country code.";
-    throw new AppError("IDENTIFIER_INVALID", `This is not a valid phone number.${hint}`);
-  }
-  return parsed.number;
+  const typed = phone.trim();
+  const region = defaultRegion as CountryCode | undefined;
+  const parsed = parsePhoneNumberFromString(typed, region);
+  if (parsed?.isValid()) return parsed.number;
+  const details = phoneProblem(typed, region, parsed?.countryCallingCode);
+  throw new AppError("IDENTIFIER_INVALID", `This is not a valid phone number (${details.problem}).`, details);
+}
+
+/** Says what is wrong with a number that did not parse as valid, in terms of what was typed. */
+function phoneProblem(typed: string, region: CountryCode | undefined, callingCode: string | undefined): ErrorDetails<"IDENTIFIER_INVALID"> {
+  const international = typed.startsWith("+");
+  if (!international && !region) return { problem: "needs_country_code" };
+  const length = validatePhoneNumberLength(typed, region);
+  const code = callingCode ? { callingCode } : {};
+  if (length === "INVALID_COUNTRY") return international ? { problem: "unknown_country_code" } : { problem: "needs_country_code" };
+  if (length === "TOO_SHORT" || length === "NOT_A_NUMBER") return { problem: "too_short", ...code };
+  if (length === "TOO_LONG") return { problem: "too_long", ...code };
+  return { problem: "invalid_number", ...code };
 }
 
 export function normalizeIdentifier(input: IdentifierInput, defaultRegion: string | undefined): Identifier {

@@ -45,7 +45,7 @@ const words: Record<ErrorCode, string> = {
   AUTH_CODE_LOCKED: "Too many wrong codes, so this code is locked. Send a new code.",
   AUTH_CODE_USED: "This code has already been used. Send a new code.",
   AUTH_DELIVERY_FAILED: "We could not send the code just now. Try again in a moment.",
-  IDENTIFIER_INVALID: "That email address or phone number does not look right. Phone numbers need their country code, like +44.",
+  IDENTIFIER_INVALID: "That email address or phone number does not look right.",
   USERNAME_TAKEN: "That username is taken. Try another one.",
   EMAIL_TAKEN: "Another account already uses this email address.",
   PHONE_TAKEN: "Another account already uses this phone number.",

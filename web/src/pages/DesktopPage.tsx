@@ -1,5 +1,6 @@
 import { useAtomValue } from "jotai";
 import { useEffect, useState } from "react";
+import { onPhone } from "../features/pairing/device.ts";
 import { Layout } from "../components/Layout.tsx";
 import { useStore } from "../api/useStore.ts";
 import { useWakeRetry } from "../realtime/useWakeRetry.ts";
@@ -50,6 +51,8 @@ function ScannerPairing({ onLink }: { onLink?: () => void }) {
   const snapshot = useStore(link);
   const { view } = snapshot;
   const status = desktopStatus(snapshot);
+  // Opened on a phone, the phone that scans is another one.
+  const [scanner] = useState(() => (onPhone() ? "another phone" : "your phone"));
 
   useEffect(() => {
     link.resume();
@@ -65,8 +68,8 @@ function ScannerPairing({ onLink }: { onLink?: () => void }) {
       <div className="desktop">
         {view.kind === "idle" || view.kind === "creating" || view.kind === "resuming" ? (
           <StartCard
-            title="Use your phone as a scanner"
-            body="Create a session, then scan its QR code with your phone. Everything the phone scans shows up here."
+            title={`Use ${scanner} as a scanner`}
+            body={`Create a session, then scan its QR code with ${scanner}. Everything that phone scans shows up here.`}
             action="Create session"
             busy={view.kind !== "idle"}
             status={view.kind === "idle" && !view.error ? undefined : status}
@@ -85,7 +88,7 @@ function ScannerPairing({ onLink }: { onLink?: () => void }) {
         {view.kind === "expired" ? (
           <StartCard
             title="This code has expired"
-            body="No phone was linked in time. Get a new code and scan it with your phone."
+            body={`No phone was linked in time. Get a new code and scan it with ${scanner}.`}
             action="New code"
             busy={false}
             status={status}

@@ -1,5 +1,8 @@
 import { useAtomValue } from "jotai";
+import { useRef, useState, type CSSProperties } from "react";
+import { onPhone } from "../features/pairing/device.ts";
 import { Link, useParams } from "react-router";
+import { SidebarResizer, useSidebarWidth } from "../components/SidebarResizer.tsx";
 import { Avatar } from "../components/Avatar.tsx";
 import { AddPersonIcon, ChatIcon, GearIcon, QrIcon } from "../components/icons.tsx";
 import { ChatList } from "../features/chat/ChatList.tsx";
@@ -20,10 +23,14 @@ export function HomePage() {
   const user = useAtomValue(userAtom);
   const requests = useAtomValue(requestCountAtom);
   const { chatId } = useParams();
+  const sidebar = useRef<HTMLElement>(null);
+  const [phone] = useState(onPhone);
+  const [width, setWidth] = useSidebarWidth();
   if (!user) return null;
   return (
-    <div className={`app${chatId ? " app--chat-open" : ""}`}>
-      <aside className="sidebar">
+    <div className={`app${chatId ? " app--chat-open" : ""}`} style={width ? ({ "--sidebar-width": `${width}px` } as CSSProperties) : undefined}>
+      <aside className="sidebar" ref={sidebar}>
+        <SidebarResizer sidebar={sidebar} width={width} onResize={setWidth} />
         <header className="sidebar__header">
           <Link to={paths.settings} className="me">
             <Avatar user={user} size={44} />
@@ -59,8 +66,14 @@ export function HomePage() {
           <ContactsPanel />
         </section>
         <nav className="sidebar__tools" aria-label="Scanner tools">
-          <Link to="/desktop">Show a pairing QR on this computer</Link>
-          <Link to="/scan">Scan a contact's QR, or use this phone as a scanner</Link>
+          {phone ? (
+            <Link to="/scan">Scan a contact's QR, or use this phone as a scanner</Link>
+          ) : (
+            <>
+              <Link to="/desktop">Use your phone as a barcode scanner for this computer</Link>
+              <Link to="/scan">Scan a contact's QR with this computer's camera</Link>
+            </>
+          )}
         </nav>
       </aside>
       <main className="chatwindow" aria-label="Chat">

@@ -11,6 +11,7 @@ import { CodeEntryForm } from "../features/pairing/CodeEntryForm.tsx";
 import { detectionAction } from "../features/pairing/detection.ts";
 import { pageServer, phoneLinkAtom } from "../features/pairing/links.ts";
 import { CameraView } from "../features/scanner/CameraView.tsx";
+import { cameraText } from "../features/scanner/cameraText.ts";
 import type { Detection } from "../features/scanner/decoder.ts";
 import { scanFeedback, unlockAudio } from "../features/scanner/feedback.ts";
 import { SCAN_FORMATS } from "../features/scanner/formats.ts";
@@ -77,11 +78,13 @@ export function ScanPage() {
 
   const camera = useBarcodeScanner({ enabled: view.kind !== "ended" && !contactToken, formats: paired ? SCAN_FORMATS : PAIRING_FORMATS, onDetect });
   const cameraUnusable = !["off", "starting", "scanning"].includes(camera.status);
+  // Linked on a device without a usable camera: said once in the sheet (the camera box is gone).
+  const noCamera = paired && cameraUnusable && !cameraText(camera.status, { paired });
 
   return (
     <div className="phone" onPointerDown={unlockAudio}>
       <h1 className="visually-hidden">{paired ? "EasyQR scanner" : "Link this phone"}</h1>
-      <CameraView videoRef={camera.videoRef} status={camera.status} onRetry={camera.retry} />
+      <CameraView videoRef={camera.videoRef} status={camera.status} onRetry={camera.retry} paired={paired} />
       <PhoneHeader snapshot={snapshot} />
       <section className="sheet" aria-label={paired ? "Scanner" : "Pairing"}>
         {contactToken ? (
@@ -95,7 +98,8 @@ export function ScanPage() {
           />
         ) : paired ? (
           <>
-            <RecentScans scans={snapshot.recent} pending={snapshot.pending} />
+            {noCamera ? <p className="hint">This device has no camera it can use here, so it cannot scan.</p> : null}
+            <RecentScans scans={snapshot.recent} pending={snapshot.pending} noCamera={noCamera} />
             <button type="button" className="button button--ghost button--small" onClick={() => link.forget()}>
               Unlink this phone
             </button>

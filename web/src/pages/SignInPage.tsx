@@ -2,10 +2,11 @@ import { useAtom, useSetAtom } from "jotai";
 import { useId, useState, type FormEvent } from "react";
 import { useNavigate } from "react-router";
 import { errorMessage } from "../api/errorText.ts";
+import { ApiError } from "../api/http.ts";
 import { AuthCard } from "../components/AuthCard.tsx";
 import { paths } from "../paths.ts";
 import { accounts, pendingSignInAtom, sessionAtom } from "../features/session/state.ts";
-import { checkIdentifier, type IdentifierKind } from "../features/signin/identifier.ts";
+import { checkIdentifier, phoneProblemText, type IdentifierKind } from "../features/signin/identifier.ts";
 
 const fields: Record<IdentifierKind, { label: string; type: string; autoComplete: string; placeholder: string }> = {
   email: { label: "Email address", type: "email", autoComplete: "email", placeholder: "name@example.com" },
@@ -42,7 +43,8 @@ export function SignInPage() {
       if (notice) setSession({ status: "signedOut" });
       await navigate(paths.code);
     } catch (failure) {
-      setError(errorMessage(failure));
+      const phone = failure instanceof ApiError && failure.code === "IDENTIFIER_INVALID" && kind === "phone";
+      setError(phone ? phoneProblemText(failure.details("IDENTIFIER_INVALID")) : errorMessage(failure));
       setBusy(false);
     }
   };

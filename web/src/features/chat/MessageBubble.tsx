@@ -1,5 +1,6 @@
 import type { Chat, Message } from "@easyqr/protocol";
-import { useId, useState } from "react";
+import { useId, useRef, useState } from "react";
+import { useDismiss } from "../../components/useDismiss.ts";
 import { errorText } from "../../api/errorText.ts";
 import { ClockIcon, TickIcon } from "../../components/icons.tsx";
 import { AttachmentView } from "./AttachmentView.tsx";
@@ -64,6 +65,9 @@ export function MessageBubble({
 }) {
   const [open, setOpen] = useState(false);
   const menuId = useId();
+  const more = useRef<HTMLButtonElement>(null);
+  const menu = useRef<HTMLDivElement>(null);
+  useDismiss(open, more, menu, () => setOpen(false));
   const mine = message.senderId === me;
   const deleted = message.deletedAt !== null;
   // Mine that waited offline: when I wrote it, not when the server got it.
@@ -116,6 +120,7 @@ export function MessageBubble({
       {deleted ? null : (
         <>
           <button
+            ref={more}
             type="button"
             className="bubble__more"
             aria-expanded={open}
@@ -127,7 +132,7 @@ export function MessageBubble({
           </button>
           {reactionsBlock}
           {open ? (
-            <div className="bubble__menu" id={menuId} role="group" aria-label="Message actions">
+            <div ref={menu} className="bubble__menu" id={menuId} role="group" aria-label="Message actions">
               <span className="bubble__emojis">
                 {QUICK_REACTIONS.map((emoji) => (
                   <button

@@ -6,7 +6,8 @@ import { errorMessage } from "../../api/errorText.ts";
 import { Avatar } from "../../components/Avatar.tsx";
 import { useDismiss } from "../../components/useDismiss.ts";
 import { useNow } from "../../components/useNow.ts";
-import { chatSyncAtom } from "../chat/state.ts";
+import { chatsAtom, chatSyncAtom } from "../chat/state.ts";
+import { contactsWithoutChat } from "./homeLists.ts";
 import { chatPath } from "../../paths.ts";
 import { ContactConfirm, type ContactChange } from "./ContactConfirm.tsx";
 import { ContactInfo } from "./ContactInfo.tsx";
@@ -191,6 +192,7 @@ function ConnectionRow({ connection, now }: { connection: Connection; now: numbe
 /** The sidebar's people: requests waiting (with a badge) and connections with their presence, all live. */
 export function ContactsPanel() {
   const lists = useAtomValue(contactsAtom);
+  const chats = useAtomValue(chatsAtom);
   const live = useAtomValue(liveAtom);
   // "last seen 1 minute ago" moves on even when no event arrives.
   const now = useNow(15_000);
@@ -203,6 +205,8 @@ export function ContactsPanel() {
     );
   }
   const requests = [...lists.incoming, ...lists.outgoing];
+  // Someone you have a chat with is listed once, under Chats (their info and ⋯ are in the chat's header).
+  const withoutChat = contactsWithoutChat(lists.connections, chats);
   return (
     <>
       {requests.length ? (
@@ -222,23 +226,25 @@ export function ContactsPanel() {
           </ul>
         </section>
       ) : null}
-      <section className="contacts" aria-labelledby="contacts-title">
-        <h2 id="contacts-title" className="contacts__title">
-          Contacts
-        </h2>
-        {lists.connections.length ? (
-          <ul className="contacts__list">
-            {lists.connections.map((c) => (
-              <ConnectionRow key={c.user.id} connection={c} now={now} />
-            ))}
-          </ul>
-        ) : (
-          <div className="chatlist__empty">
-            <p className="chatlist__empty-title">No contacts yet</p>
-            <p>Show your QR code or scan someone's to add them.</p>
-          </div>
-        )}
-      </section>
+      {withoutChat.length || !lists.connections.length ? (
+        <section className="contacts" aria-labelledby="contacts-title">
+          <h2 id="contacts-title" className="contacts__title">
+            Contacts
+          </h2>
+          {withoutChat.length ? (
+            <ul className="contacts__list">
+              {withoutChat.map((c) => (
+                <ConnectionRow key={c.user.id} connection={c} now={now} />
+              ))}
+            </ul>
+          ) : (
+            <div className="chatlist__empty">
+              <p className="chatlist__empty-title">No contacts yet</p>
+              <p>Show your QR code or scan someone's to add them.</p>
+            </div>
+          )}
+        </section>
+      ) : null}
     </>
   );
 }

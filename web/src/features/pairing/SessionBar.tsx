@@ -53,7 +53,7 @@ export function SessionBar({ status, allowMultiplePhones, joinQr, online, onTogg
       ) : null}
       {allowMultiplePhones && joinQr ? (
         <div className="join">
-          <QrImage text={joinQr.url} size={148} label="QR code for adding another phone" />
+          <QrImage text={joinQr.url} size={200} label="QR code for adding another phone" />
           <div>
             <h2>Add another phone</h2>
             <p>Scan this code with the next phone, or type</p>

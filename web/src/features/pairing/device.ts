@@ -43,3 +43,14 @@ export function deviceInfo(userAgent: string): DeviceInfo {
   const name = who ? `${browser} on ${who}` : `${browser} on ${platform}`;
   return { name: name.slice(0, 64), platform };
 }
+
+/** Whether this browser runs on a phone or tablet (a mobile user agent, or a touch screen without a fine pointer). */
+export function isPhoneLike(userAgent: string, coarsePointerOnly: boolean): boolean {
+  return /Android|iPhone|iPad|iPod|Mobile/i.test(userAgent) || coarsePointerOnly;
+}
+
+/** This browser, for wording that fits the device ("your phone" is never said on the phone itself). */
+export function onPhone(): boolean {
+  const coarse = typeof matchMedia === "function" && matchMedia("(pointer: coarse)").matches && !matchMedia("(any-pointer: fine)").matches;
+  return isPhoneLike(navigator.userAgent, coarse);
+}

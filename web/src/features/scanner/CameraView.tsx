@@ -2,11 +2,11 @@ import type { RefObject } from "react";
 import { cameraText } from "./cameraText.ts";
 import type { CameraStatus } from "./useBarcodeScanner.ts";
 
-type Props = { videoRef: RefObject<HTMLVideoElement | null>; status: CameraStatus; onRetry: () => void };
+type Props = { videoRef: RefObject<HTMLVideoElement | null>; status: CameraStatus; onRetry: () => void; paired?: boolean };
 
 /** The full-bleed camera picture with an aiming frame, or why there is none. */
-export function CameraView({ videoRef, status, onRetry }: Props) {
-  const problem = cameraText(status);
+export function CameraView({ videoRef, status, onRetry, paired = false }: Props) {
+  const problem = cameraText(status, { paired });
   return (
     <div className={`camera camera--${status}`} data-camera-status={status}>
       <video ref={videoRef} className="camera__video" muted playsInline aria-label="Camera preview" />

@@ -27,7 +27,7 @@ export function ScanHistoryPanel({ scans, phones, sessionId }: Props) {
         </button>
       </header>
       {scans.length === 0 ? (
-        <p className="history__empty">Scan a barcode or QR code with your phone — it appears here instantly.</p>
+        <p className="history__empty">Scan a barcode or QR code with the linked phone — it appears here instantly.</p>
       ) : (
         <div className="history__scroll">
           <table className="history__table">

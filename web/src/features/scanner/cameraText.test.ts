@@ -9,3 +9,9 @@ test("each camera problem is explained and points at the typed code", () => {
   assert.match(cameraText("missing")!.text, /No camera/);
   for (const s of ["insecure", "unsupported", "denied", "missing", "failed"] as const) assert.match(cameraText(s)!.text, /code/, s);
 });
+
+test("once linked, the camera box no longer tells a phone without a camera to type the desktop's code", () => {
+  for (const s of ["missing", "unsupported", "insecure"] as const) assert.equal(cameraText(s, { paired: true }), null, s);
+  assert.match(cameraText("denied", { paired: true })!.text, /Allow the camera/, "a camera it could use still asks");
+  assert.match(cameraText("missing")!.text, /No camera/);
+});

@@ -1,7 +1,9 @@
 import type { CameraStatus } from "./useBarcodeScanner.ts";
 
 /** What the phone says about its camera, and whether trying again can help. */
-export function cameraText(status: CameraStatus): { text: string; canRetry: boolean } | null {
+export function cameraText(status: CameraStatus, { paired = false } = {}): { text: string; canRetry: boolean } | null {
+  // Linked already: advice about typing the desktop's code is over; a device that has no camera at all says so once, in the sheet.
+  if (paired && (status === "missing" || status === "unsupported" || status === "insecure")) return null;
   switch (status) {
     case "off":
     case "scanning":

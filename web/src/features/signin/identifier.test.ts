@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { checkIdentifier, codeDigits, identifierLabel } from "./identifier.ts";
+import { checkIdentifier, codeDigits, identifierLabel, phoneProblemText } from "./identifier.ts";
 
 test("emails are checked like the protocol does, trimmed", () => {
   assert.deepEqual(checkIdentifier("email", "  Ada@Example.com "), { ok: true, value: { email: "Ada@Example.com" } });
@@ -33,4 +33,25 @@ test("codeDigits takes the code out of typed or pasted text", () => {
   assert.equal(codeDigits("12a3"), "123");
   assert.equal(codeDigits("1234567890"), "123456");
   assert.equal(codeDigits(""), "");
+});
+
+test("a refused phone number is explained in terms of what was typed, never about email or a missing +44 it has", () => {
+  assert.deepEqual(checkIdentifier("phone", "12"), { ok: false, message: "That number is too short. Type all of it, with the country code." });
+  assert.match((checkIdentifier("phone", "+44 20 abc") as { message: string }).message, /only digits, spaces and a \+ in front/);
+  const texts = {
+    short: phoneProblemText({ problem: "too_short", callingCode: "44" }),
+    long: phoneProblemText({ problem: "too_long", callingCode: "44" }),
+    country: phoneProblemText({ problem: "unknown_country_code" }),
+    missing: phoneProblemText({ problem: "needs_country_code" }),
+    invalid: phoneProblemText({ problem: "invalid_number", callingCode: "44" }),
+  };
+  assert.equal(texts.short, "That number is too short for +44: a digit may be missing.");
+  assert.equal(texts.long, "That number has too many digits for +44.");
+  assert.equal(texts.invalid, "That is not a phone number in use for +44. Check the digits after the country code.");
+  assert.match(texts.country, /country code we know/);
+  assert.match(texts.missing, /Start with \+ and your country code/);
+  for (const text of Object.values(texts)) assert.doesNotMatch(text, /email/i);
+  for (const text of [texts.short, texts.long, texts.invalid, texts.country])
+    assert.doesNotMatch(text, /need|Start with/, "a number with its + is not told to add one");
+  assert.equal(phoneProblemText(undefined), "That phone number does not look right. Check the digits.");
 });
