@@ -109,6 +109,8 @@ export const ErrorDetails = {
   ATTACHMENT_NOT_FOUND: z.object({ attachmentId: z.string() }),
   /** The account's linked devices (remove one to link another) and the limit. */
   DEVICE_LIMIT: z.object({ devices: z.array(Device), limit: z.number().int().positive() }),
+  /** The server's clock (ms): a device whose own clock is off signs its refresh once more at this time. */
+  AUTH_PROOF_INVALID: z.object({ serverTime: z.number().int() }),
 } as const satisfies Partial<Record<ErrorCode, z.ZodType<Record<string, unknown>>>>;
 
 /** The codes whose `data` has a schema in `ErrorDetails`. */

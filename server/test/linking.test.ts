@@ -221,7 +221,13 @@ describe("3. stolen values without the key", () => {
     assert.equal(bare.status, 401);
     const thief = await desktopKey();
     assert.equal(codeOf(await refreshSigned(server, desktop.tokens, thief)), "AUTH_PROOF_INVALID");
-    assert.equal(codeOf(await refreshSigned(server, desktop.tokens, desktop.key, server.clock.now() - 6 * 60_000)), "AUTH_PROOF_INVALID", "a stale proof");
+    const stale = await refreshSigned(server, desktop.tokens, desktop.key, server.clock.now() - 6 * 60_000);
+    assert.equal(codeOf(stale), "AUTH_PROOF_INVALID", "a stale proof");
+    assert.deepEqual(
+      (stale.body as { error: { data?: unknown } }).error.data,
+      { serverTime: server.clock.now() },
+      "the refusal says the server's time, to sign once more on it",
+    );
     const otherToken = await desktop.key.sign(`refresh:x.${server.clock.now()}`);
     const mismatched = await call(server, "POST", "/api/auth/refresh", { body: { refreshToken, proof: { at: server.clock.now(), signature: otherToken } } });
     assert.equal(codeOf(mismatched), "AUTH_PROOF_INVALID", "a proof for another token");

@@ -129,12 +129,12 @@ export class SessionService {
   }
 
   private checkProof(publicKey: string, refreshToken: string, proof: RefreshProof | undefined, now: number): void {
-    if (!proof) throw new AppError("AUTH_PROOF_INVALID", "This device must sign its refresh with its key.");
+    if (!proof) throw new AppError("AUTH_PROOF_INVALID", "This device must sign its refresh with its key.", { serverTime: now });
     if (Math.abs(proof.at - now) > this.limits.refreshProofSkewMs) {
-      throw new AppError("AUTH_PROOF_INVALID", "The refresh proof's time is too far from the server's; check the device's clock.");
+      throw new AppError("AUTH_PROOF_INVALID", "The refresh proof's time is too far from the server's; check the device's clock.", { serverTime: now });
     }
     if (!signatureValid(publicKey, refreshSignedData(refreshToken, proof.at), proof.signature)) {
-      throw new AppError("AUTH_PROOF_INVALID", "The refresh proof is not this device's signature.");
+      throw new AppError("AUTH_PROOF_INVALID", "The refresh proof is not this device's signature.", { serverTime: now });
     }
   }
 

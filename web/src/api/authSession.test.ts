@@ -273,3 +273,33 @@ test("a key-bound session whose key is gone ends instead of refreshing without p
   assert.deepEqual(ended, ["AUTH_REFRESH_INVALID"]);
   assert.equal(session.hasSession(), false);
 });
+
+test("a computer whose clock is off signs once more on the server's time; refused again, its session ends", async () => {
+  const server = new FakeServer();
+  const serverTime = 1_000_000;
+  let acceptedKey = "k1";
+  const sentAt: number[] = [];
+  const fetch = (url: string, init?: RequestInit) => {
+    if (url.endsWith("/api/auth/refresh")) {
+      const { proof } = JSON.parse(init?.body as string) as { proof: { at: number; signature: string } };
+      sentAt.push(proof.at);
+      if (proof.at !== serverTime || proof.signature !== acceptedKey) {
+        return Promise.resolve(json(401, { error: { code: "AUTH_PROOF_INVALID", message: "no", data: { serverTime } } }));
+      }
+    }
+    return server.fetch(url, init);
+  };
+  const ended: ErrorCode[] = [];
+  const signer = { prove: (_token: string, at = 5) => Promise.resolve({ at, signature: "k1" }), forget: () => Promise.resolve() };
+  const session = new AuthSession({ storage: new MemoryStorage(), fetch, signer, onEnded: (code) => ended.push(code) });
+  session.start(server.issue(), true);
+  await session.refresh();
+  assert.deepEqual(sentAt, [5, serverTime], "signed on its own clock, then on the server's");
+  assert.equal(session.hasSession(), true);
+
+  acceptedKey = "k2";
+  await assert.rejects(session.refresh(), { code: "AUTH_REFRESH_INVALID" });
+  assert.deepEqual(sentAt.slice(2), [5, serverTime], "one more try, never a loop");
+  assert.deepEqual(ended, ["AUTH_REFRESH_INVALID"]);
+  assert.equal(session.hasSession(), false);
+});

@@ -36,7 +36,8 @@ const StoredSession = z.object({
 /** The proof a key-bound session's refresh carries (docs/linking.md); undefined when this browser lost the key. */
 export type RefreshProof = { at: number; signature: string };
 export type RefreshSigner = {
-  prove(refreshToken: string): Promise<RefreshProof | undefined>;
+  /** `at`: the time to sign for (ms); this device's clock unless the server said its own. */
+  prove(refreshToken: string, at?: number): Promise<RefreshProof | undefined>;
   /** The key-bound session ended here: the key goes too, so the next link is a new device. */
   forget(): Promise<void>;
 };
@@ -144,12 +145,26 @@ export class AuthSession {
       const stored = readJson(this.options.storage, SESSION_KEY, StoredSession);
       if (!stored || epoch !== this.epoch) throw this.end(new ApiError("AUTH_REFRESH_INVALID", "No saved session.", 401));
       let tokens: AuthTokens;
-      try {
-        const proof = stored.keyBound ? await this.options.signer?.prove(stored.refreshToken) : undefined;
+      const send = async (at?: number) => {
+        const proof = stored.keyBound ? await this.options.signer?.prove(stored.refreshToken, at) : undefined;
         // Without its key (site data cleared) the session can never refresh again: it is over.
         if (stored.keyBound && !proof) throw new ApiError("AUTH_REFRESH_INVALID", "This computer no longer holds its device key.", 401);
         const body = proof ? { refreshToken: stored.refreshToken, proof } : { refreshToken: stored.refreshToken };
-        tokens = (await this.api.call(routes.auth.refresh, { body })).tokens;
+        return (await this.api.call(routes.auth.refresh, { body })).tokens;
+      };
+      try {
+        tokens = await send().catch((error: unknown) => {
+          // A refused proof carries the server's time: a computer whose clock is off signs once more on it.
+          // Refused again, its key is not the one that was linked, and no later refresh can succeed.
+          const serverTime = error instanceof ApiError ? error.details("AUTH_PROOF_INVALID")?.serverTime : undefined;
+          if (serverTime === undefined) throw error;
+          return send(serverTime).catch((again: unknown) => {
+            if (again instanceof ApiError && again.code === "AUTH_PROOF_INVALID") {
+              throw new ApiError("AUTH_REFRESH_INVALID", "This computer's device key is not the one that was linked.", 401);
+            }
+            throw again;
+          });
+        });
       } catch (error) {
         throw this.noticeEnd(error);
       }

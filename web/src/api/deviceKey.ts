@@ -102,10 +102,9 @@ export const deviceKeys = new DeviceKeys();
 /** Signs a key-bound session's refreshes with the stored key (none stored: no proof, the session is over). */
 export function refreshSigner(keys: DeviceKeys, now: () => number = Date.now): RefreshSigner {
   return {
-    async prove(refreshToken) {
+    async prove(refreshToken, at = now()) {
       const key = await keys.current().catch(() => undefined);
       if (!key) return undefined;
-      const at = now();
       return { at, signature: await key.sign(refreshSignedData(refreshToken, at)) };
     },
     forget: () => keys.forget(),
