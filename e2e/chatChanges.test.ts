@@ -5,6 +5,7 @@ import { checkA11y, connectUsers, makeUser, signInAs, type MadeUser } from "./su
 import { closeAll, launchDesktop, launchPhone, shot, track } from "./support/browsers.ts";
 import { scenicPng } from "./support/png.ts";
 import { startServer, type RunningServer } from "./support/server.ts";
+import { controlSockets, dropNetwork, restoreNetwork } from "./support/network.ts";
 
 const TEST_TIMEOUT = 150_000;
 
@@ -32,20 +33,7 @@ async function newPair(tag: string): Promise<{ dee: MadeUser; eli: MadeUser }> {
 async function openChats({ dee, eli }: { dee: MadeUser; eli: MadeUser }) {
   const d = await track(launchDesktop());
   const e = await track(launchPhone());
-  // Keeps the page's sockets reachable from the test, and lets it refuse new ones (a network drop).
-  await d.page.addInitScript(() => {
-    const Native = window.WebSocket;
-    const w = window as unknown as { __sockets: WebSocket[]; __offline: boolean };
-    w.__sockets = [];
-    w.__offline = false;
-    window.WebSocket = class extends Native {
-      constructor(url: string | URL, protocols?: string | string[]) {
-        // Offline: our own server's address (the page's CSP allows no other) at a path it refuses.
-        super(w.__offline ? String(url).replace(/\/ws$/, "/no-socket-here") : url, protocols);
-        w.__sockets.push(this);
-      }
-    };
-  });
+  await controlSockets(d);
   await signInAs(d.page, server, dee);
   await signInAs(e.page, server, eli);
   await d.page.goto(`${server.url}/home`);
@@ -267,12 +255,7 @@ describe("photos and files, edits and deletes, and sending offline in real brows
       const pair = await newPair("offline");
       const { d, e } = await openChats(pair);
       const dChat = chatOf(d.page, "Eli Park");
-      await d.context.setOffline(true);
-      await d.page.evaluate(() => {
-        const w = window as unknown as { __sockets: WebSocket[]; __offline: boolean };
-        w.__offline = true;
-        for (const socket of w.__sockets) socket.close();
-      });
+      await dropNetwork(d);
       const field = dChat.getByRole("textbox", { name: "Message" });
       await field.fill("Written in a tunnel");
       await field.press("Enter");
@@ -285,11 +268,7 @@ describe("photos and files, edits and deletes, and sending offline in real brows
       await e.page.waitForTimeout(1_500);
       assert.equal(await messageWith(e.page, "Written in a tunnel").count(), 0, "nothing went out offline");
 
-      await d.context.setOffline(false);
-      await d.page.evaluate(() => {
-        (window as unknown as { __offline: boolean }).__offline = false;
-        window.dispatchEvent(new Event("online"));
-      });
+      await restoreNetwork(d);
       await messageWith(e.page, "Written in a tunnel").waitFor({ timeout: 30_000 });
       await pending.waitFor({ state: "detached" });
       await dChat.getByTestId("chat-status").filter({ hasText: "online" }).waitFor();

@@ -4,6 +4,7 @@ import type { Page } from "playwright-core";
 import { connectUsers, makeUser, signInAs } from "./support/accounts.ts";
 import { closeAll, launchDesktop, launchPhone, shot, track } from "./support/browsers.ts";
 import { startServer, type RunningServer } from "./support/server.ts";
+import { controlSockets, dropNetwork, restoreNetwork } from "./support/network.ts";
 
 const TEST_TIMEOUT = 120_000;
 
@@ -26,41 +27,21 @@ describe("the time of a queued message, and the back arrow, in real browsers", {
       const lou = await makeUser(server, "lou@example.com", { name: "Lou Day", username: "lou" });
       await connectUsers(server, kim, lou, "kim");
       const k = await track(launchDesktop());
-      await k.page.addInitScript(() => {
-        const Native = window.WebSocket;
-        const w = window as unknown as { __sockets: WebSocket[]; __offline: boolean };
-        w.__sockets = [];
-        w.__offline = false;
-        window.WebSocket = class extends Native {
-          constructor(url: string | URL, protocols?: string | string[]) {
-            super(w.__offline ? String(url).replace(/\/ws$/, "/no-socket-here") : url, protocols);
-            w.__sockets.push(this);
-          }
-        };
-      });
+      await controlSockets(k);
       await signInAs(k.page, server, kim);
       await k.page.goto(`${server.url}/home`);
       await k.page.getByRole("button", { name: "Message Lou Day" }).click();
       const chat = k.page.getByRole("region", { name: "Chat with Lou Day" });
       await chat.getByRole("textbox", { name: "Message" }).waitFor();
 
-      await k.context.setOffline(true);
-      await k.page.evaluate(() => {
-        const w = window as unknown as { __sockets: WebSocket[]; __offline: boolean };
-        w.__offline = true;
-        for (const socket of w.__sockets) socket.close();
-      });
+      await dropNetwork(k);
       await chat.getByRole("textbox", { name: "Message" }).fill("Written on the train");
       await chat.getByRole("textbox", { name: "Message" }).press("Enter");
       const written = await timeOf(k.page, "pending-message", "Written on the train");
       assert.ok(written, "the queued bubble has a time");
       await k.page.waitForTimeout(2_500);
 
-      await k.context.setOffline(false);
-      await k.page.evaluate(() => {
-        (window as unknown as { __offline: boolean }).__offline = false;
-        window.dispatchEvent(new Event("online"));
-      });
+      await restoreNetwork(k);
       const sent = k.page.getByTestId("message").filter({ hasText: "Written on the train" });
       await sent.waitFor({ timeout: 30_000 });
       assert.equal(await timeOf(k.page, "message", "Written on the train"), written, "the time it was written, kept after delivery");

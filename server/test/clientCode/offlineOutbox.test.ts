@@ -2,15 +2,14 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { uuidv7 } from "@easyqr/protocol";
 import { createStore } from "jotai";
-import WebSocket from "ws";
 import { AuthSession } from "../../../web/src/api/authSession.ts";
 import { chatsApi } from "../../../web/src/api/chats.ts";
 import { MemoryStorage } from "../../../web/src/api/storage.ts";
 import { ChatSync } from "../../../web/src/features/chat/chatSync.ts";
 import { storageOutbox, type OutboxItem } from "../../../web/src/features/chat/outbox.ts";
 import { outboxAtom } from "../../../web/src/features/chat/state.ts";
-import type { SocketLike } from "../../../web/src/realtime/connection.ts";
 import { LiveClient } from "../../../web/src/realtime/liveClient.ts";
+import { wsSocket } from "../../../web/src/realtime/wsSocket.ts";
 import type { PacerOptions } from "../../../web/src/realtime/pacer.ts";
 import type { SignedIn } from "../support/api.ts";
 import { allMessages, openChat } from "../support/chat.ts";
@@ -24,23 +23,6 @@ import { startServer, type TestServer } from "../support/harness.ts";
  */
 
 const COUNT = 500;
-
-function wsSocket(url: string): SocketLike {
-  const ws = new WebSocket(url, { headers: { origin: new URL(url).origin.replace("ws", "http") } });
-  const socket: SocketLike = {
-    send: (data) => ws.send(data),
-    close: (code, reason) => ws.close(code, reason),
-    onopen: null,
-    onmessage: null,
-    onclose: null,
-    onerror: null,
-  };
-  ws.on("open", () => socket.onopen?.({}));
-  ws.on("message", (data) => socket.onmessage?.({ data: (data as Buffer).toString() }));
-  ws.on("close", (code, reason) => socket.onclose?.({ code, reason: reason.toString() }));
-  ws.on("error", (error) => socket.onerror?.(error));
-  return socket;
-}
 
 /** The server's clock keeps up with real time (its per-socket token bucket refills by it). */
 function realTime(server: TestServer): () => void {
@@ -78,7 +60,7 @@ async function drain(server: TestServer, me: SignedIn, chatId: string, count: nu
     onState: () => {},
     onEnded: (code) => refused.push(code),
     createSocket: (url) => {
-      const socket = wsSocket(url);
+      const socket = wsSocket(url, { origin: new URL(url).origin.replace("ws", "http") });
       const onmessage = (message: { data: unknown }) => {
         if (typeof message.data === "string" && message.data.includes('"RATE_LIMITED"')) refused.push("RATE_LIMITED");
       };

@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { afterEach, beforeEach, mock, test } from "node:test";
 import type { AddressInfo } from "node:net";
 import type { Message, ServerEvent } from "@easyqr/protocol";
-import WebSocket, { WebSocketServer } from "ws";
+import { WebSocketServer } from "ws";
 import { AckFailure } from "./acks.ts";
-import type { SocketLike } from "./connection.ts";
 import { fakeSockets, type FakeSocket } from "./fakeSocket.ts";
 import { LiveClient, type LiveClientOptions, type LiveFeature } from "./liveClient.ts";
+import { wsSocket } from "./wsSocket.ts";
 
 const CHAT = "0190f0a0-0000-7000-8000-000000000002";
 const message = (clientId: string): Message => ({
@@ -299,24 +299,6 @@ test("the outbox leaves paced: a burst, then the rate, never more than the windo
 });
 
 // ---- Over a real socket -----------------------------------------------------------
-
-/** The `ws` client behind the SocketLike shape (the browser's WebSocket is not in every Node). */
-function wsSocket(url: string): SocketLike {
-  const ws = new WebSocket(url);
-  const socket: SocketLike = {
-    send: (data) => ws.send(data),
-    close: (code, reason) => ws.close(code, reason),
-    onopen: null,
-    onmessage: null,
-    onclose: null,
-    onerror: null,
-  };
-  ws.on("open", () => socket.onopen?.({}));
-  ws.on("message", (data) => socket.onmessage?.({ data: (data as Buffer).toString() }));
-  ws.on("close", (code, reason) => socket.onclose?.({ code, reason: reason.toString() }));
-  ws.on("error", (error) => socket.onerror?.(error));
-  return socket;
-}
 
 test("over a real socket: handshake, resync, outbox; the server drops it; reconnect, resync again, the unanswered SEND again with its id", async () => {
   mock.timers.reset();
