@@ -36,12 +36,19 @@ type Call = ["showNotification", { tag: string; title: string; body: string }] |
 const callsOf = (page: Page) => page.evaluate(() => (window as unknown as { __desktop: { calls: Call[] } }).__desktop.calls);
 const notifications = async (page: Page) => (await callsOf(page)).flatMap((c) => (c[0] === "showNotification" ? [c[1]] : []));
 
-async function waitForBadge(page: Page, count: number): Promise<void> {
-  await page.waitForFunction(`(() => {
-    const badges = window.__desktop.calls.filter((c) => c[0] === "setBadgeCount");
-    return badges.length > 0 && badges[badges.length - 1][1] === ${count};
-  })()`);
+/** Polls from the test (page.evaluate, which the page's CSP allows; a string predicate would be an eval it refuses). */
+async function waitForCalls(page: Page, done: (calls: Call[]) => boolean, what: string): Promise<void> {
+  const until = Date.now() + 30_000;
+  for (;;) {
+    const calls = await callsOf(page);
+    if (done(calls)) return;
+    if (Date.now() > until) throw new Error(`never saw ${what}; calls: ${JSON.stringify(calls)}`);
+    await page.waitForTimeout(50);
+  }
 }
+
+const waitForBadge = (page: Page, count: number) =>
+  waitForCalls(page, (calls) => calls.filter((c) => c[0] === "setBadgeCount").at(-1)?.[1] === count, `the badge at ${count}`);
 
 function setFocused(page: Page, focused: boolean): Promise<void> {
   return page.evaluate(`(() => {
@@ -117,7 +124,7 @@ describe("in the desktop app, the web client reports new messages and the unread
     await setFocused(a.page, false);
     await sendAs(sender.page, server, ben.tokens.accessToken, chatId, ["Hello Ann"]);
     await waitForBadge(a.page, 2);
-    await a.page.waitForFunction(`window.__desktop.calls.some((c) => c[0] === "showNotification")`);
+    await waitForCalls(a.page, (calls) => calls.some((c) => c[0] === "showNotification"), "a notification");
     assert.deepEqual(await notifications(a.page), [{ tag: chatId, title: "Ben Okafor", body: "Hello Ann" }]);
 
     // With the focus back, a message moves the badge only: the page shows it.
