@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { createSigner } from "fast-jwt";
 import { RefreshResponse } from "@easyqr/protocol";
+import { hashRefreshToken } from "../src/auth/tokens.ts";
 import { call, codeOf, signIn } from "./support/api.ts";
 import { createSession, TestSocket } from "./support/client.ts";
 import { startServer, type TestServer } from "./support/harness.ts";
@@ -84,6 +85,7 @@ describe("refresh tokens", () => {
   test("reusing a spent refresh token revokes the whole family", async () => {
     const { tokens } = await signIn(server);
     const next = RefreshResponse.parse((await refresh(tokens.refreshToken)).body).tokens;
+    server.clock.advance(31_000);
     const reuse = await refresh(tokens.refreshToken);
     assert.equal(reuse.status, 401);
     assert.equal(codeOf(reuse), "AUTH_REFRESH_REUSED");
@@ -91,10 +93,43 @@ describe("refresh tokens", () => {
     assert.equal(codeOf(await me(next.accessToken)), "AUTH_SESSION_REVOKED");
   });
 
-  test("of parallel refreshes with one token exactly one succeeds", async () => {
+  test("a refresh whose answer was lost (a reload mid-refresh) is answered again, and only the newest token lives", async () => {
+    const { tokens } = await signIn(server);
+    const lost = RefreshResponse.parse((await refresh(tokens.refreshToken)).body).tokens;
+    server.clock.advance(5_000);
+    const again = RefreshResponse.parse((await refresh(tokens.refreshToken)).body).tokens;
+    server.clock.advance(5_000);
+    const third = RefreshResponse.parse((await refresh(tokens.refreshToken)).body).tokens;
+    assert.equal(third.sessionId, tokens.sessionId);
+    assert.equal((await me(third.accessToken)).status, 200);
+    const newest = RefreshResponse.parse((await refresh(third.refreshToken)).body).tokens;
+    assert.equal(codeOf(await refresh(again.refreshToken)), "AUTH_REFRESH_REUSED", "a replaced answer is spent: using it is reuse");
+    assert.equal(codeOf(await refresh(newest.refreshToken)), "AUTH_SESSION_REVOKED");
+    assert.equal(codeOf(await refresh(lost.refreshToken)), "AUTH_SESSION_REVOKED");
+  });
+
+  test("a spent token is not answered again once its replacement was used, or after 30 s", async () => {
+    const used = await signIn(server);
+    const next = RefreshResponse.parse((await refresh(used.tokens.refreshToken)).body).tokens;
+    RefreshResponse.parse((await refresh(next.refreshToken)).body);
+    assert.equal(codeOf(await refresh(used.tokens.refreshToken)), "AUTH_REFRESH_REUSED", "the replacement was used");
+
+    const late = await signIn(server);
+    RefreshResponse.parse((await refresh(late.tokens.refreshToken)).body);
+    server.clock.advance(30_001);
+    assert.equal(codeOf(await refresh(late.tokens.refreshToken)), "AUTH_REFRESH_REUSED", "too late");
+    assert.ok(server.logs.some((line) => JSON.stringify(line).includes("refresh token reused")));
+    assert.ok(!JSON.stringify(server.logs).includes(late.tokens.refreshToken), "the token is not logged");
+  });
+
+  test("of parallel refreshes with one token, one of the answers holds the one live token", async () => {
     const { tokens } = await signIn(server);
     const replies = await Promise.all(Array.from({ length: 10 }, () => refresh(tokens.refreshToken)));
-    assert.equal(replies.filter((r) => r.status === 200).length, 1);
+    const answered = replies.filter((r) => r.status === 200).map((r) => hashRefreshToken(RefreshResponse.parse(r.body).tokens.refreshToken));
+    const rows = await server.app.database.db.selectFrom("refreshTokens").select(["tokenHash", "usedAt"]).where("sessionId", "=", tokens.sessionId).execute();
+    const live = rows.filter((row) => row.usedAt === null).map((row) => row.tokenHash);
+    assert.equal(live.length, 1, "exactly one unspent token");
+    assert.ok(answered.includes(live[0] ?? ""), "and a client holds it");
   });
 
   test("the session ends 30 days after sign-in however often it is refreshed", async () => {

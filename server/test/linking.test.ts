@@ -504,7 +504,7 @@ describe("10. hardening", () => {
     const phone = await signIn(server);
     const desktop = await linkDesktop(server, phone);
     const fresh = refreshedTokens(await refreshSigned(server, desktop.tokens, desktop.key));
-    await refreshSigned(server, desktop.tokens, desktop.key); // a reuse: logged as a warning
+    await refreshSigned(server, desktop.tokens, desktop.key); // its answer "lost": answered again
     const logs = JSON.stringify(server.logs);
     for (const secret of [
       desktop.ticket.ticket,

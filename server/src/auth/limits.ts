@@ -45,6 +45,12 @@ export type AuthLimits = {
   deviceIdleMs: number;
   /** How far a key-bound refresh's proof time may be from the server's clock. */
   refreshProofSkewMs: number;
+  /**
+   * A spent refresh token that comes back this soon after it was spent, while the token that
+   * replaced it is still unused, is a client that never got the answer (the page reloaded while
+   * it refreshed): it is answered again instead of ending the session.
+   */
+  lostRefreshGraceMs: number;
 };
 
 const minute = 60_000;
@@ -72,4 +78,5 @@ export const defaultAuthLimits: AuthLimits = {
   linkedSessionTtlMs: 365 * day,
   deviceIdleMs: DEVICE_IDLE_MS,
   refreshProofSkewMs: REFRESH_PROOF_SKEW_MS,
+  lostRefreshGraceMs: 30_000,
 };

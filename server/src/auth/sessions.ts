@@ -3,7 +3,8 @@ import { refreshSignedData, type AuthTokens, type DeviceInfo, type RefreshProof 
 import type { Logger } from "pino";
 import { displayIp } from "../clientIp.ts";
 import type { Clock } from "../clock.ts";
-import type { Db } from "../db/schema.ts";
+import type { Transaction } from "kysely";
+import type { Db, Schema } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { signatureValid } from "./deviceKeys.ts";
 import type { AuthLimits } from "./limits.ts";
@@ -75,7 +76,8 @@ export class SessionService {
 
   /**
    * Exchanges a refresh token for new tokens; the old one is spent. Presenting a spent
-   * one again means it was copied: the whole session is revoked. A key-bound (linked) session
+   * one again means it was copied: the whole session is revoked (unless its answer was lost:
+   * `answerAgain`). A key-bound (linked) session
    * needs `proof`, its key's signature over `refresh:<token>.<at>`: checked before the token is
    * spent, so a stolen refresh token alone neither refreshes nor burns the device's session.
    */
@@ -104,19 +106,17 @@ export class SessionService {
     if (found.publicKey !== null) this.checkProof(found.publicKey, refreshToken, proof, now);
 
     const next = newRefreshToken();
+    const nextHash = hashRefreshToken(next);
     const rotated = await this.db.transaction().execute(async (trx) => {
       // The one atomic step: of concurrent uses of one token exactly one spends it.
       const spent = await trx
         .updateTable("refreshTokens")
-        .set({ usedAt: now })
+        .set({ usedAt: now, replacedBy: nextHash })
         .where("tokenHash", "=", tokenHash)
         .where("usedAt", "is", null)
         .executeTakeFirst();
-      if (spent.numUpdatedRows !== 1n) return false;
-      await trx
-        .insertInto("refreshTokens")
-        .values({ tokenHash: hashRefreshToken(next), sessionId: found.sessionId, createdAt: now, usedAt: null })
-        .execute();
+      if (spent.numUpdatedRows !== 1n && !(await this.answerAgain(trx, tokenHash, nextHash, now))) return false;
+      await trx.insertInto("refreshTokens").values({ tokenHash: nextHash, sessionId: found.sessionId, createdAt: now, usedAt: null }).execute();
       await trx.updateTable("authSessions").set({ lastUsedAt: now }).where("id", "=", found.sessionId).execute();
       return true;
     });
@@ -126,6 +126,35 @@ export class SessionService {
       throw new AppError("AUTH_REFRESH_REUSED", "This refresh token was already used; the session has been ended for safety. Sign in again.");
     }
     return this.tokensOf({ userId: found.userId, sessionId: found.sessionId }, found.expiresAt, next);
+  }
+
+  /**
+   * A token spent moments ago whose replacement was never used: the client lost the answer
+   * (a reload mid-refresh). That replacement is spent without a successor (presenting it later is
+   * reuse) and the token now points at the one about to be made, so one token stays live. A thief
+   * who got in first gains nothing lasting: the owner's next refresh is then a reuse.
+   */
+  private async answerAgain(trx: Transaction<Schema>, tokenHash: string, nextHash: string, now: number): Promise<boolean> {
+    // Concurrent repeats of one token take turns on its row: a loser reads the newer pointer and tries again.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const token = await trx.selectFrom("refreshTokens").select(["usedAt", "replacedBy"]).where("tokenHash", "=", tokenHash).executeTakeFirst();
+      if (!token?.replacedBy || token.usedAt === null || token.usedAt < now - this.limits.lostRefreshGraceMs) return false;
+      const repointed = await trx
+        .updateTable("refreshTokens")
+        .set({ replacedBy: nextHash })
+        .where("tokenHash", "=", tokenHash)
+        .where("replacedBy", "=", token.replacedBy)
+        .executeTakeFirst();
+      if (repointed.numUpdatedRows !== 1n) continue;
+      const superseded = await trx
+        .updateTable("refreshTokens")
+        .set({ usedAt: now })
+        .where("tokenHash", "=", token.replacedBy)
+        .where("usedAt", "is", null)
+        .executeTakeFirst();
+      return superseded.numUpdatedRows === 1n;
+    }
+    return false;
   }
 
   private checkProof(publicKey: string, refreshToken: string, proof: RefreshProof | undefined, now: number): void {

@@ -79,8 +79,10 @@ export type RefreshTokensTable = {
   tokenHash: string;
   sessionId: string;
   createdAt: number;
-  /** Set when it was exchanged; presenting it again is reuse. */
+  /** Set when it was exchanged; presenting it again is reuse (unless its answer was lost: `replacedBy`). */
   usedAt: number | null;
+  /** The hash of the token its exchange made; null while unused and for one superseded by a lost answer's repeat. */
+  replacedBy: Generated<string | null>;
 };
 
 /** Sliding-window rate limits: one row per counted event. */
