@@ -19,7 +19,7 @@ process.stdout.write(
     `  EasyQR is running.`,
     `  App:      ${shown}/`,
     `  Desktop:  ${shown}/desktop`,
-    `  Phones:   ${app.publicUrl()}/scan   (same network; ${config.https ? "accept the self-signed certificate once" : "the camera needs HTTPS=1 on phones"})`,
+    `  Phones:   ${app.publicUrl()}/   (same network; ${config.https ? "accept the self-signed certificate once" : "the camera needs HTTPS=1 on phones"})`,
     `  Sign-in codes: ${config.otp.kind === "console" ? 'printed in this log as "OTP for <email or phone>: <code>"' : `sent by ${config.otp.kind}`}`,
     `  Database: ${app.database.engine === "sqlite" ? `SQLite in ${config.dataDir}` : "PostgreSQL"}    API: ${shown}/api/docs`,
     "",
