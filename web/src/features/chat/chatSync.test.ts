@@ -22,7 +22,7 @@ const api: ChatsApi = {
   list: () => Promise.resolve({ chats, next: null } satisfies ChatList),
   open: () => Promise.reject(new Error("not used")),
   get: () => Promise.reject(new Error("not used")),
-  history: () => Promise.resolve({ messages: [], more: false }),
+  history: () => Promise.resolve({ messages: [], more: false, through: 0 }),
   info: () => Promise.reject(new Error("not used")),
 };
 
