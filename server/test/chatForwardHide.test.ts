@@ -232,7 +232,10 @@ describe("delete for me", () => {
     const onlyHides = await request(away, { type: "SYNC", chats: [{ chatId: chat.id, rev: entry.chat.rev, hidden: 0 }] });
     assert.deepEqual(onlyHides.sync?.chats.find((c) => c.chat.id === chat.id)?.hidden, [gone.id]);
     const upToDate = await request(away, { type: "SYNC", chats: [{ chatId: chat.id, rev: entry.chat.rev, hidden: 1 }] });
-    assert.equal(upToDate.sync?.chats.find((c) => c.chat.id === chat.id), undefined);
+    assert.equal(
+      upToDate.sync?.chats.find((c) => c.chat.id === chat.id),
+      undefined,
+    );
     assert.deepEqual(
       (await allMessages(server, a, chat.id)).map((m) => m.id),
       [kept.id, newer.id],

@@ -239,7 +239,18 @@ export class AttachmentService {
    * not thrown: the rows are gone already.
    */
   private async removeFiles(rows: readonly AttachmentKeys[]): Promise<void> {
-    const named = rows.length === 0 ? [] : await this.db.selectFrom("attachments").select("storageKey").where("storageKey", "in", rows.map((r) => r.storageKey)).execute();
+    const named =
+      rows.length === 0
+        ? []
+        : await this.db
+            .selectFrom("attachments")
+            .select("storageKey")
+            .where(
+              "storageKey",
+              "in",
+              rows.map((r) => r.storageKey),
+            )
+            .execute();
     const shared = new Set(named.map((r) => r.storageKey));
     const keys = rows.filter((r) => !shared.has(r.storageKey)).flatMap((r) => (r.thumbKey ? [r.storageKey, r.thumbKey] : [r.storageKey]));
     const results = await Promise.allSettled(keys.map((key) => this.storage.delete(key)));

@@ -15,7 +15,21 @@ function columns<Row>(alias: string, names: readonly (keyof Row & string)[]): st
 }
 
 export const messageColumns = (alias: string) =>
-  columns<MessageRow>(alias, ["id", "chatId", "seq", "rev", "senderId", "clientId", "text", "replyToId", "createdAt", "editedAt", "deletedAt", "changedAt", "forwarded"]);
+  columns<MessageRow>(alias, [
+    "id",
+    "chatId",
+    "seq",
+    "rev",
+    "senderId",
+    "clientId",
+    "text",
+    "replyToId",
+    "createdAt",
+    "editedAt",
+    "deletedAt",
+    "changedAt",
+    "forwarded",
+  ]);
 export const chatColumns = (alias: string) => columns<ChatRow>(alias, ["id", "userLow", "userHigh", "createdAt", "lastSeq", "rev", "lastMessageId"]);
 export const attachmentColumns = (alias: string) =>
   columns<AttachmentRow>(alias, ["id", "chatId", "uploaderId", "messageId", "position", "kind", "name", "mime", "size", "width", "height", "thumbKey"]);
@@ -223,6 +237,13 @@ export function sharedStatements(q: Runner): ChatReads & ChatWrites {
           ?.hidden ?? 0,
       ),
     insertHidden: async ({ userId, messageId, chatId, n, hiddenAt }: HiddenRow) =>
-      void (await q.run("insert into hidden_messages (user_id, message_id, chat_id, n, hidden_at) values (?, ?, ?, ?, ?)", userId, messageId, chatId, n, hiddenAt)),
+      void (await q.run(
+        "insert into hidden_messages (user_id, message_id, chat_id, n, hidden_at) values (?, ?, ?, ?, ?)",
+        userId,
+        messageId,
+        chatId,
+        n,
+        hiddenAt,
+      )),
   };
 }

@@ -9,7 +9,12 @@ const unreadOf = (messages: Message[], seenSeq = 0) => messages.filter((m) => m.
 
 /** What a fresh fetch gives: the chat and its newest page. */
 const fetched = (messages: Message[], patch: Parameters<typeof chat>[1] = {}): ChatsState =>
-  applyPage(withChats(emptyChats(ME), [chat(messages, { unread: unreadOf(messages), ...patch })]), CHAT, { messages, more: false, through: messages.at(-1)?.seq ?? 0 }, "newest");
+  applyPage(
+    withChats(emptyChats(ME), [chat(messages, { unread: unreadOf(messages), ...patch })]),
+    CHAT,
+    { messages, more: false, through: messages.at(-1)?.seq ?? 0 },
+    "newest",
+  );
 
 const apply = (state: ChatsState, events: ServerEvent[]) => events.reduce(applyEvent, state);
 const newMessage = (m: Message): ServerEvent => ({ type: "MESSAGE", message: m });
@@ -62,7 +67,10 @@ test("a skipped rev is not applied and asks for SYNC; the SYNC answer fills the 
 test("a message for a chat not known here asks for SYNC, which brings the chat", () => {
   const state = applyEvent(emptyChats(ME), newMessage(message(1)));
   assert.equal(state.needsSync, true);
-  const synced = applySync({ ...state, needsSync: false }, { chats: [{ chat: chat([message(1)], { unread: 1 }), changes: [message(1)], resync: false, hidden: [] }] });
+  const synced = applySync(
+    { ...state, needsSync: false },
+    { chats: [{ chat: chat([message(1)], { unread: 1 }), changes: [message(1)], resync: false, hidden: [] }] },
+  );
   assert.equal(synced.chats[CHAT]?.lastMessage?.seq, 1);
   assert.equal(synced.windows[CHAT], undefined, "no window until the chat is opened");
 });

@@ -1,4 +1,13 @@
-import { receiptsMark, type Chat, type HistoryPage, type Message, type MessageHidden, type Receipts, type ServerEvent, type SyncResult } from "@easyqr/protocol";
+import {
+  receiptsMark,
+  type Chat,
+  type HistoryPage,
+  type Message,
+  type MessageHidden,
+  type Receipts,
+  type ServerEvent,
+  type SyncResult,
+} from "@easyqr/protocol";
 
 /**
  * The loaded part of a chat's history, oldest first, ending at the newest known message. Seqs are
@@ -173,7 +182,8 @@ export function applyHidden(state: ChatsState, hidden: MessageHidden): ChatsStat
   const windows = withoutMessage(state.windows, hidden.chatId, hidden.messageId);
   if (!chat) return windows === state.windows ? state : { ...state, windows };
   const next: Chat = { ...chat, hidden: hidden.hidden === chat.hidden + 1 ? hidden.hidden : chat.hidden };
-  if (chat.lastMessage?.id === hidden.messageId || (hidden.lastMessage && hidden.lastMessage.seq >= (chat.lastMessage?.seq ?? 0))) next.lastMessage = hidden.lastMessage;
+  if (chat.lastMessage?.id === hidden.messageId || (hidden.lastMessage && hidden.lastMessage.seq >= (chat.lastMessage?.seq ?? 0)))
+    next.lastMessage = hidden.lastMessage;
   const needsSync = state.needsSync || hidden.hidden > chat.hidden + 1;
   return { ...state, windows, chats: { ...state.chats, [chat.id]: next }, needsSync };
 }
