@@ -100,7 +100,7 @@ export function ForwardDialog({ message, onDone, onCancel }: Props) {
           <button type="button" className="button button--ghost" onClick={onCancel}>
             Cancel
           </button>
-          <button type="button" className="button" disabled={chosen.size === 0 || busy} onClick={() => void forward()}>
+          <button type="button" className="button button--primary" disabled={chosen.size === 0 || busy} onClick={() => void forward()}>
             {chosen.size > 1 ? `Forward to ${chosen.size}` : "Forward"}
           </button>
         </div>

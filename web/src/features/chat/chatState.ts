@@ -29,6 +29,12 @@ export function windowEnd(window: MessageWindow): number | undefined {
   return Math.max(last, window.through ?? 0);
 }
 
+/** A window whose `through` is kept only while it says more than its last message does (so equal windows compare equal). */
+function windowWith(messages: Message[], hasOlder: boolean, through: number | undefined): MessageWindow {
+  const last = messages[messages.length - 1]?.seq ?? 0;
+  return through !== undefined && through > last ? { messages, hasOlder, through } : { messages, hasOlder };
+}
+
 /**
  * Everything the chat screens show. Chats are known with their `rev`; a live event that is the
  * next rev is applied, one already known is a no-op, and one that skips a rev (or names a chat
@@ -77,9 +83,9 @@ function upsertWindow(windows: Record<string, MessageWindow>, message: Message):
   const end = windowEnd(window);
   if (first === undefined || end === undefined) {
     const starts = end === undefined ? !window.hasOlder : message.seq === end + 1;
-    return starts ? { ...windows, [message.chatId]: { ...window, messages: [message] } } : windows;
+    return starts ? { ...windows, [message.chatId]: windowWith([message], window.hasOlder, undefined) } : windows;
   }
-  if (message.seq === end + 1) return { ...windows, [message.chatId]: { ...window, messages: [...messages, message] } };
+  if (message.seq === end + 1) return { ...windows, [message.chatId]: windowWith([...messages, message], window.hasOlder, undefined) };
   if (message.seq < first || message.seq > end) return windows;
   // Seqs are contiguous but for hidden ones: the message sits at seq - first or a little before it.
   let index = Math.min(message.seq - first, messages.length - 1);
@@ -193,7 +199,7 @@ function withoutMessage(windows: Record<string, MessageWindow>, chatId: string, 
   const index = window?.messages.findIndex((m) => m.id === messageId) ?? -1;
   if (!window || index < 0) return windows;
   const messages = window.messages.filter((_, i) => i !== index);
-  return { ...windows, [chatId]: { ...window, messages, through: windowEnd(window) } };
+  return { ...windows, [chatId]: windowWith(messages, window.hasOlder, windowEnd(window)) };
 }
 
 export type PageKind = "newest" | "older" | "newer";
@@ -203,19 +209,19 @@ export function applyPage(state: ChatsState, chatId: string, page: HistoryPage, 
   const window = state.windows[chatId];
   if (kind === "newest" || !window || window.messages.length === 0) {
     const hasOlder = kind === "newer" ? (window?.hasOlder ?? false) : page.more;
-    return { ...state, windows: { ...state.windows, [chatId]: { messages: page.messages, hasOlder, through: page.through } } };
+    return { ...state, windows: { ...state.windows, [chatId]: windowWith(page.messages, hasOlder, page.through) } };
   }
   if (kind === "older") {
     const first = window.messages[0]?.seq ?? Infinity;
     const older = page.messages.filter((m) => m.seq < first);
-    return { ...state, windows: { ...state.windows, [chatId]: { messages: [...older, ...window.messages], hasOlder: page.more } } };
+    return { ...state, windows: { ...state.windows, [chatId]: windowWith([...older, ...window.messages], page.more, window.through) } };
   }
   let windows = state.windows;
   for (const message of page.messages) windows = upsertWindow(windows, message);
   const loaded = windows[chatId];
   const end = loaded ? windowEnd(loaded) : undefined;
   // The page accounts for seqs past its last message (hidden ones): so does the window now.
-  if (loaded && end !== undefined && page.through > end) windows = { ...windows, [chatId]: { ...loaded, through: page.through } };
+  if (loaded && end !== undefined && page.through > end) windows = { ...windows, [chatId]: windowWith(loaded.messages, loaded.hasOlder, page.through) };
   return windows === state.windows ? state : { ...state, windows };
 }
 
