@@ -4,8 +4,11 @@ import type { Connection } from "@easyqr/protocol";
 import { forwardTargets } from "./forwardTargets.ts";
 import { chat, message } from "./testData.ts";
 
-const connection = (id: string, name: string, username: string): Connection =>
-  ({ user: { id, name, username, bio: null, avatar: null }, since: 1, presence: { online: false, lastSeen: null } }) as unknown as Connection;
+const connection = (id: string, name: string, username: string): Connection => ({
+  user: { id, name, username, bio: null, avatar: null },
+  since: 1,
+  presence: { online: false, lastSeen: null },
+});
 
 test("every connection, the latest chats first, then by name; the filter matches word starts of name or username", () => {
   const people = [connection("a", "Zoe Quinn", "zq"), connection("b", "Amy Stone", "amys"), connection("c", "Bob Marsh", "bobby")];
