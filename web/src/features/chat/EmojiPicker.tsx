@@ -3,9 +3,9 @@ import { loadEmojiGroups, searchEmojis, type EmojiEntry, type EmojiGroup } from 
 
 /**
  * A searchable grid of every Unicode emoji (a popover above the composer). Built in rather than a
- * picker library: the well-known ones inject <style> elements or fetch their data from a CDN,
- * which this page's Content-Security-Policy (`style-src 'self'`, `connect-src 'self'`) refuses;
- * the data itself is a package (emoji.ts). Picking one keeps the picker open for more.
+ * picker library: those looked at fetch their data from a CDN by default (`connect-src 'self'`
+ * refuses it) and some add <style> elements (`style-src 'self'`); see ARCHITECTURE.md. The data
+ * itself is a package (emoji.ts). Picking one keeps the picker open for more.
  */
 export function EmojiPicker({ onPick, onClose }: { onPick: (emoji: string) => void; onClose: () => void }) {
   const [groups, setGroups] = useState<EmojiGroup[]>();
