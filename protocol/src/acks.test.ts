@@ -19,6 +19,7 @@ const message: Message = {
   createdAt: 1,
   editedAt: null,
   deletedAt: null,
+  forwarded: false,
 };
 const refusal = { type: "ACK", id: "r1", error: { code: "RATE_LIMITED", message: "slow down", data: { retryAfterMs: 40 } } };
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Message, SyncResult } from "./chat.ts";
+import { Message, MessageHidden, SyncResult } from "./chat.ts";
 import { ErrorBody } from "./errors.ts";
 import type { ClientFrame } from "./socket.ts";
 
@@ -22,6 +22,7 @@ const answer = z.object({
   seq: z.never().optional(),
   message: z.never().optional(),
   sync: z.never().optional(),
+  hidden: z.never().optional(),
 });
 
 /** Done, nothing more to say. */
@@ -30,9 +31,12 @@ export type OkAck = z.infer<typeof OkAck>;
 /** SCAN: the stored scan's seq (the same for a resent scan). */
 export const ScanAck = answer.extend({ seq: z.number().int() });
 export type ScanAck = z.infer<typeof ScanAck>;
-/** SEND, EDIT, DELETE, REACT: the message as stored (unchanged when the request changed nothing). */
+/** SEND, FORWARD, EDIT, DELETE, REACT: the message as stored (unchanged when the request changed nothing). */
 export const MessageAck = answer.extend({ message: Message });
 export type MessageAck = z.infer<typeof MessageAck>;
+/** HIDE: what deleting the message for oneself changed (the same for a repeated HIDE). */
+export const HideAck = answer.extend({ hidden: MessageHidden });
+export type HideAck = z.infer<typeof HideAck>;
 /** SYNC: every change since the cursors sent. */
 export const SyncAck = answer.extend({ sync: SyncResult });
 export type SyncAck = z.infer<typeof SyncAck>;
@@ -51,6 +55,8 @@ export const AckOf = {
   EDIT: MessageAck,
   DELETE: MessageAck,
   REACT: MessageAck,
+  FORWARD: MessageAck,
+  HIDE: HideAck,
   DELIVERED: OkAck,
   SEEN: OkAck,
   SYNC: SyncAck,
@@ -65,7 +71,7 @@ export type AckTo<T extends RequestType> = z.output<(typeof AckOf)[T]>;
 export type AckOutcome<T extends RequestType> = AckTo<T> | ErrorAck;
 
 /** Any ACK, for readers that do not know the request (tests, logs). */
-export const AnyAck = z.union([ErrorAck, MessageAck, SyncAck, ScanAck, OkAck]);
+export const AnyAck = z.union([ErrorAck, MessageAck, SyncAck, HideAck, ScanAck, OkAck]);
 
 /** Just enough of an ACK to find the request it answers. */
 export const AckEnvelope = z.object({ type: z.literal("ACK"), id: z.string() });

@@ -98,6 +98,8 @@ export const Message = z.object({
   editedAt: z.number().int().nullable(),
   /** Set when deleted for everyone: text and attachments are gone, the message stays as a tombstone. */
   deletedAt: z.number().int().nullable(),
+  /** A copy of another message (FORWARD): shown "Forwarded", nothing says whose or from where. */
+  forwarded: z.boolean(),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -123,6 +125,8 @@ export const Chat = z.object({
   theirs: Receipts,
   /** When the chat last had a new message (or was created); the chat list is ordered by it. */
   activityAt: z.number().int(),
+  /** How many messages this user deleted for themselves here: the mark a SYNC cursor names (`hidden`). */
+  hidden: z.number().int().nonnegative(),
 });
 export type Chat = z.infer<typeof Chat>;
 
@@ -170,6 +174,12 @@ export const HistoryPage = z.object({
   messages: z.array(Message),
   /** More messages exist beyond this page in the direction asked. */
   more: z.boolean(),
+  /**
+   * The highest seq this page accounts for. Messages the reader deleted for themselves are left
+   * out, so a page may end before the chat's last seq with nothing missing: the ones between are
+   * hidden. A client appends a live message right after `through`, not only after the last shown.
+   */
+  through: z.number().int().nonnegative(),
 });
 export type HistoryPage = z.infer<typeof HistoryPage>;
 
@@ -214,6 +224,18 @@ export const EditFrame = z
   .object({ type: z.literal("EDIT"), id: ClientId, messageId: MessageId, text: MessageText.refine((t) => t.trim().length > 0, "text cannot be empty") })
   .strict();
 export const DeleteFrame = z.object({ type: z.literal("DELETE"), id: ClientId, messageId: MessageId }).strict();
+/**
+ * Forwards a message (text and attachments, marked `forwarded`) to one chat: one frame per target,
+ * each with its own `id`, which works as a SEND's (the ACK carries the new message; resending the
+ * id answers it again). Attachments are not uploaded again: the new message's attachment rows
+ * point at the same stored files. A message the sender may not read is MESSAGE_NOT_FOUND.
+ */
+export const ForwardFrame = z.object({ type: z.literal("FORWARD"), id: ClientId, messageId: MessageId, chatId: ChatId }).strict();
+/**
+ * Deletes a message for this user only, on all their devices (any message of their chats, at any
+ * age). The peer keeps it. Hiding it again answers the same.
+ */
+export const HideFrame = z.object({ type: z.literal("HIDE"), id: ClientId, messageId: MessageId }).strict();
 /** `emoji: null` takes this user's reaction away. */
 export const ReactFrame = z.object({ type: z.literal("REACT"), id: ClientId, messageId: MessageId, emoji: Emoji.nullable() }).strict();
 
@@ -230,7 +252,13 @@ export const TypingFrame = z.object({ type: z.literal("TYPING"), chatId: ChatId,
  * chat, the peer read it), and a chat whose mark differs comes back in the answer too.
  */
 export const ChatCursor = z
-  .object({ chatId: ChatId, rev: z.number().int().nonnegative(), receipts: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional() })
+  .object({
+    chatId: ChatId,
+    rev: z.number().int().nonnegative(),
+    receipts: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+    /** The chat's `hidden` as the client holds it: the answer names the messages hidden after it. */
+    hidden: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+  })
   .strict();
 
 /**
@@ -250,7 +278,13 @@ export const SyncFrame = z.object({ type: z.literal("SYNC"), id: ClientId, chats
 // ---- Socket events, server → client -------------------------------------------------
 
 /** One chat in a SYNC answer. `resync`: too far behind (or unknown) — drop cached messages of this chat and load history. */
-export const ChatSync = z.object({ chat: Chat, changes: z.array(Message), resync: z.boolean() });
+export const ChatSync = z.object({
+  chat: Chat,
+  changes: z.array(Message),
+  resync: z.boolean(),
+  /** Messages this user deleted for themselves since the cursor's `hidden` (on another device, or this one before a crash): drop them. */
+  hidden: z.array(z.string()),
+});
 export type ChatSync = z.infer<typeof ChatSync>;
 export const SyncResult = z.object({ chats: z.array(ChatSync) });
 export type SyncResult = z.infer<typeof SyncResult>;
@@ -259,6 +293,19 @@ export type SyncResult = z.infer<typeof SyncResult>;
 export const MessageEvent = z.object({ type: z.literal("MESSAGE"), message: Message });
 /** A message changed: edited, deleted for everyone, or its reactions changed. */
 export const MessageUpdatedEvent = z.object({ type: z.literal("MESSAGE_UPDATED"), message: Message });
+/**
+ * What deleting a message for oneself changed (the HIDE ack, and MESSAGE_HIDDEN to the user's other
+ * sockets; never to the peer): the message to drop, the chat's new `hidden` count and its last
+ * message as this user now sees it (the chat list's preview).
+ */
+export const MessageHidden = z.object({
+  chatId: z.string(),
+  messageId: z.string(),
+  hidden: z.number().int().nonnegative(),
+  lastMessage: Message.nullable(),
+});
+export type MessageHidden = z.infer<typeof MessageHidden>;
+export const MessageHiddenEvent = MessageHidden.extend({ type: z.literal("MESSAGE_HIDDEN") });
 /** A member's watermarks moved. To the reader's own devices it also says their unread count. */
 export const ReceiptEvent = z.object({
   type: z.literal("RECEIPT"),

@@ -45,7 +45,7 @@ describe("sending", () => {
     assert.deepEqual((await otherA.next("MESSAGE")).message, message);
     assert.equal(socketA.count("MESSAGE"), 0);
     const page = await historyOf(server, b, chat.id);
-    assert.deepEqual(page, { messages: [message], more: false });
+    assert.deepEqual(page, { messages: [message], more: false, through: 1 });
     const seenByB = await chatOf(server, b, chat.id);
     assert.equal(seenByB.unread, 1);
     assert.equal(seenByB.lastSeq, 1);

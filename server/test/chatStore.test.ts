@@ -75,6 +75,7 @@ function message(chatId: string, senderId: string, seq: number, fields: Partial<
     editedAt: null,
     deletedAt: null,
     changedAt: null,
+    forwarded: 0,
     ...fields,
   };
 }
@@ -152,10 +153,10 @@ describe(`chat store (${engine})`, () => {
     );
     const seqs = (rows: MessageRow[]) => rows.map((r) => r.seq);
     await store.read(async (tx) => {
-      assert.deepEqual(seqs(await tx.history(chatId, {}, 2)), [4, 5]);
-      assert.deepEqual(seqs(await tx.history(chatId, { before: 4 }, 2)), [2, 3]);
-      assert.deepEqual(seqs(await tx.history(chatId, { after: 1 }, 2)), [2, 3]);
-      assert.deepEqual(seqs(await tx.history(randomUUID(), {}, 2)), []);
+      assert.deepEqual(seqs(await tx.history(chatId, chatId, {}, 2)), [4, 5]);
+      assert.deepEqual(seqs(await tx.history(chatId, chatId, { before: 4 }, 2)), [2, 3]);
+      assert.deepEqual(seqs(await tx.history(chatId, chatId, { after: 1 }, 2)), [2, 3]);
+      assert.deepEqual(seqs(await tx.history(randomUUID(), chatId, {}, 2)), []);
     });
   });
 
@@ -209,7 +210,7 @@ describe(`chat store (${engine})`, () => {
       assert.deepEqual(await tx.message(edited.id), edited);
       const changes = { chatId, rev: 2, lastSeq: 3, chatRev: 4 };
       assert.deepEqual(
-        (await tx.changedMessages(changes)).map((r) => [r.seq, r.rev]),
+        (await tx.changedMessages(changes, chatId)).map((r) => [r.seq, r.rev]),
         [
           [3, 3],
           [1, 4],
@@ -258,7 +259,7 @@ describe(`chat store (${engine})`, () => {
       }),
       /no/,
     );
-    assert.deepEqual(await store.read((tx) => tx.history(chatId, {}, 10)), []);
+    assert.deepEqual(await store.read((tx) => tx.history(chatId, chatId, {}, 10)), []);
   });
 });
 

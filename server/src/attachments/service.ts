@@ -95,6 +95,42 @@ export class AttachmentService {
   }
 
   /**
+   * Forwarding: copies of the attachment rows of message `messageId` for `chatId`, unsent and
+   * uploaded by `userId`, naming the same stored files (nothing is uploaded again); their ids, in
+   * the original's order. The caller checked that `userId` may read the original and write to
+   * `chatId`. Files are shared, so a file is deleted only once no row names it (`removeFiles`).
+   * No lock: the copies commit first, then the originals are looked for again. A deletion that
+   * removed them meanwhile either saw the copies (and kept the files) or deleted the files before
+   * the copies were made; then the copies are removed here, and the forward is refused.
+   */
+  async copyOfMessage(userId: string, messageId: string, chatId: string): Promise<string[]> {
+    const originals = await this.db.selectFrom("attachments").selectAll().where("messageId", "=", messageId).orderBy("position").execute();
+    if (originals.length === 0) return [];
+    const now = this.clock.now();
+    const copies = originals.map((row) => ({ ...row, id: randomUUID(), chatId, uploaderId: userId, messageId: null, position: 0, createdAt: now }));
+    await this.db.insertInto("attachments").values(copies).execute();
+    const still = await this.db
+      .selectFrom("attachments")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where(
+        "id",
+        "in",
+        originals.map((r) => r.id),
+      )
+      .where("messageId", "=", messageId)
+      .executeTakeFirstOrThrow();
+    if (Number(still.n) === originals.length) return copies.map((c) => c.id);
+    await this.removeWhere((db) =>
+      db.deleteFrom("attachments").where(
+        "id",
+        "in",
+        copies.map((c) => c.id),
+      ),
+    );
+    throw new AppError("MESSAGE_DELETED", "This message was deleted.");
+  }
+
+  /**
    * After a message was deleted for everyone (its tombstone shows no attachments): its rows, then
    * their files. A crash in between leaves rows the sweep removes.
    */
@@ -196,9 +232,27 @@ export class AttachmentService {
     return rows.length;
   }
 
-  /** Deletes stored files whose rows are gone. A failure is logged, not thrown: the rows are gone already. */
+  /**
+   * Deletes stored files whose rows are gone, but those another row still names (a forwarded copy
+   * shares its original's files; a copy always names both the file and its thumbnail). Runs after
+   * the rows' deletion committed, so a copy committed before it is seen here. A failure is logged,
+   * not thrown: the rows are gone already.
+   */
   private async removeFiles(rows: readonly AttachmentKeys[]): Promise<void> {
-    const keys = rows.flatMap((r) => (r.thumbKey ? [r.storageKey, r.thumbKey] : [r.storageKey]));
+    const named =
+      rows.length === 0
+        ? []
+        : await this.db
+            .selectFrom("attachments")
+            .select("storageKey")
+            .where(
+              "storageKey",
+              "in",
+              rows.map((r) => r.storageKey),
+            )
+            .execute();
+    const shared = new Set(named.map((r) => r.storageKey));
+    const keys = rows.filter((r) => !shared.has(r.storageKey)).flatMap((r) => (r.thumbKey ? [r.storageKey, r.thumbKey] : [r.storageKey]));
     const results = await Promise.allSettled(keys.map((key) => this.storage.delete(key)));
     for (const [i, result] of results.entries()) {
       if (result.status === "rejected") this.log.error({ err: result.reason, key: keys[i] }, "could not delete an attachment file");

@@ -1,10 +1,11 @@
 import type { BioVisibility } from "@easyqr/protocol";
-import type { AttachmentsTable, ChatMembersTable, ChatsTable, DeviceReceiptsTable, MessagesTable, ReactionsTable } from "../db/schema.ts";
+import type { AttachmentsTable, ChatMembersTable, ChatsTable, DeviceReceiptsTable, HiddenMessagesTable, MessagesTable, ReactionsTable } from "../db/schema.ts";
 
 // Rows of the chat tables as the chat store returns them: the schema's types (its statements name each column as these do).
 
 export type ChatRow = ChatsTable;
 export type MemberRow = Pick<ChatMembersTable, "chatId" | "userId" | "deliveredSeq" | "seenSeq" | "unread" | "activityAt">;
+export type HiddenRow = HiddenMessagesTable;
 export type MessageRow = MessagesTable;
 export type AttachmentRow = Omit<AttachmentsTable, "storageKey" | "createdAt">;
 export type ReactionRow = ReactionsTable;
@@ -32,6 +33,8 @@ export type ChatViewRow = ChatRow & {
   seenSeq: number;
   unread: number;
   activityAt: number;
+  /** How many messages the reader deleted for themselves here. */
+  hidden: number;
   theirDeliveredSeq: number;
   theirSeenSeq: number;
   peerId: string;

@@ -12,7 +12,7 @@ import type { Turn } from "./turns.ts";
 export type SendInput = z.output<typeof SendFrame>;
 
 /** One SEND waiting for its batch. `origin` is the socket it came on; `reply` runs after the commit. */
-export type SendItem = { userId: string; frame: SendInput; origin?: object; reply: (outcome: SendReply) => void };
+export type SendItem = { userId: string; frame: SendInput; origin?: object; reply: (outcome: SendReply) => void; forwarded?: boolean };
 
 /** A stored message (`duplicate`: stored before, under the same client id), or why not. */
 export type SendOutcome = { message: Message; peerId: string; duplicate: boolean } | { error: unknown };
@@ -81,7 +81,7 @@ async function readAll(q: ChatStatements, items: SendItem[], turn: Pick<Turn, "m
   return { chats, stored, replies, attachments };
 }
 
-async function sendOne(q: ChatStatements, { userId, frame }: SendItem, now: number, reads: Reads, writes: Writes): Promise<SendOutcome> {
+async function sendOne(q: ChatStatements, { userId, frame, forwarded }: SendItem, now: number, reads: Reads, writes: Writes): Promise<SendOutcome> {
   // A resend (lost ack, another socket, after a reconnect) answers the message stored the first time.
   const key = keyOf(userId, frame.id);
   const earlier = reads.stored.get(key);
@@ -137,6 +137,7 @@ async function sendOne(q: ChatStatements, { userId, frame }: SendItem, now: numb
     editedAt: null,
     deletedAt: null,
     changedAt: null,
+    forwarded: forwarded ? 1 : 0,
   };
   writes.rows.push(row);
   for (const [position, attachment] of attachments.entries()) {
@@ -157,6 +158,7 @@ async function sendOne(q: ChatStatements, { userId, frame }: SendItem, now: numb
     createdAt: now,
     editedAt: null,
     deletedAt: null,
+    forwarded: forwarded === true,
   };
   writes.fresh.set(key, { message, peerId });
   return { message, peerId, duplicate: false };

@@ -14,6 +14,7 @@ import {
   type HistoryPage,
   type HistoryQuery,
   type Message,
+  type MessageHidden,
   type MessageInfo,
   type SyncResult,
 } from "@easyqr/protocol";
@@ -29,7 +30,7 @@ import type { ChatLimits } from "./limits.ts";
 import { chatMarks, chatRows, chatView, deviceReceiptView, renderMessages } from "./view.ts";
 import type { LockedChat, MessageRow } from "./rows.ts";
 import { advance, type Receipt } from "./watermarks.ts";
-import { sendAll, type SendItem, type SendOutcome } from "./send.ts";
+import { sendAll, type SendInput, type SendItem, type SendOutcome } from "./send.ts";
 import type { ChatStatements, ChatStore } from "./store/store.ts";
 import { Turns, type Turn } from "./turns.ts";
 
@@ -56,7 +57,7 @@ export class ChatService {
     private readonly limits: ChatLimits,
     private readonly fanout: UserFanout,
     private readonly log: Logger,
-    private readonly attachments: Pick<AttachmentService, "removeOfMessage">,
+    private readonly attachments: Pick<AttachmentService, "removeOfMessage" | "copyOfMessage">,
   ) {}
 
   // ---- Chats --------------------------------------------------------------------
@@ -80,7 +81,7 @@ export class ChatService {
     return this.store.read(async (q) => {
       const row = await q.chatView(userId, chatId);
       if (!row) throw chatNotFound();
-      return chatView(q, row);
+      return chatView(q, row, userId);
     });
   }
 
@@ -88,7 +89,7 @@ export class ChatService {
   async listChats(userId: string, query: z.output<typeof ChatListQuery>): Promise<ChatList> {
     return this.store.read(async (q) => {
       const rows = await chatRows(q, userId, query.before ?? Number.MAX_SAFE_INTEGER, query.limit);
-      const chats = await Promise.all(rows.map((row) => chatView(q, row)));
+      const chats = await Promise.all(rows.map((row) => chatView(q, row, userId)));
       return { chats, next: rows.length >= query.limit ? (rows.at(-1)?.activityAt ?? null) : null };
     });
   }
@@ -96,15 +97,18 @@ export class ChatService {
   /** A page of history, oldest first: the newest page, the one before `before`, or the one after `after`. */
   async history(userId: string, chatId: string, query: z.output<typeof HistoryQuery>): Promise<HistoryPage> {
     return this.store.read(async (q) => {
-      readableChat(await q.chat(chatId), userId);
+      const { chat } = readableChat(await q.chat(chatId), userId);
       const { limit } = query;
-      let rows = await q.history(chatId, query, limit + 1);
+      let rows = await q.history(chatId, userId, query, limit + 1);
       const more = rows.length > limit;
       if (more) rows = query.after !== undefined ? rows.slice(0, limit) : rows.slice(1);
       const first = rows[0];
       const last = rows.at(-1);
       const messages = first && last ? await renderMessages(q, rows, { by: "seqRange", chatId, from: first.seq, to: last.seq }) : [];
-      return { messages, more };
+      // The chat was read first: what is past its last seq then is in `rows` (or came after, and will be announced).
+      const newest = query.before === undefined && !(more && query.after !== undefined);
+      const through = Math.max(last?.seq ?? 0, newest ? chat.lastSeq : query.before !== undefined ? query.before - 1 : 0);
+      return { messages, more, through };
     });
   }
 
@@ -156,6 +160,58 @@ export class ChatService {
         this.fanout(outcome.peerId, event);
       }
     });
+  }
+
+  /**
+   * What a FORWARD sends: the SEND it stands for (text of the original, copies of its attachments
+   * for the target chat; the caller queues it marked `forwarded`). A message `userId` may not read
+   * is MESSAGE_NOT_FOUND, as one that does not exist; one deleted for everyone, MESSAGE_DELETED;
+   * the target must be a chat they may write to. A resend of a stored forward (the same id) copies
+   * nothing: its SEND answers the stored message.
+   */
+  async forwardSend(userId: string, frame: { id: string; messageId: string; chatId: string }): Promise<SendInput> {
+    const send = { type: "SEND", id: frame.id, chatId: frame.chatId } as const;
+    const original = await this.store.read(async (q) => {
+      if ((await q.earlier([{ senderId: userId, clientId: frame.id }])).length > 0) return undefined;
+      const message = await q.message(frame.messageId);
+      if (!message) throw messageNotFound();
+      readableChat(await q.chat(message.chatId), userId, messageNotFound);
+      if (message.deletedAt !== null) throw new AppError("MESSAGE_DELETED", "This message was deleted.");
+      writableChat(await q.standing(frame.chatId), userId);
+      return message;
+    });
+    if (!original) return { ...send, text: "" };
+    const attachmentIds = await this.attachments.copyOfMessage(userId, original.id, frame.chatId);
+    const text = original.text ?? "";
+    if (text.trim().length === 0 && attachmentIds.length === 0) throw new AppError("MESSAGE_DELETED", "This message was deleted.");
+    return { ...send, text, ...(attachmentIds.length > 0 ? { attachmentIds } : {}) };
+  }
+
+  /**
+   * Deletes a message for `userId` only ("delete for me"): any message of a chat they are a member
+   * of, at any age. It leaves their history, SYNC and chat preview on every device; the peer keeps
+   * it. Counted per member (`hidden`), so a device that was away learns it at SYNC. No rev moves
+   * (the peer must not hear of it); the user's other sockets get MESSAGE_HIDDEN. Hiding a hidden
+   * message again answers the same and tells nobody.
+   */
+  async hide(userId: string, messageId: string, origin?: { socket: object; ack: (hidden: MessageHidden) => void }): Promise<MessageHidden> {
+    const result = await this.store.write(async (q) => {
+      const message = await q.message(messageId);
+      if (!message) throw messageNotFound();
+      readableChat(await q.chat(message.chatId), userId, messageNotFound);
+      const chatId = message.chatId;
+      // Adding 0 locks the member's row first: two devices hiding the same message at once take turns, and the second finds it hidden.
+      await q.countHide(chatId, userId, 0);
+      const fresh = !(await q.isHidden(userId, messageId));
+      if (fresh) await q.insertHidden({ userId, messageId, chatId, n: await q.countHide(chatId, userId, 1), hiddenAt: this.clock.now() });
+      const row = await q.chatView(userId, chatId);
+      if (!row) throw messageNotFound();
+      const chat = await chatView(q, row, userId);
+      return { fresh, hidden: { chatId, messageId, hidden: chat.hidden, lastMessage: chat.lastMessage } };
+    });
+    origin?.ack(result.hidden);
+    if (result.fresh) this.fanout(userId, { type: "MESSAGE_HIDDEN", ...result.hidden }, { except: origin?.socket });
+    return result.hidden;
   }
 
   /** Changes a message's text: its sender, within EDIT_WINDOW_MS, while connected, unless deleted. */
@@ -274,20 +330,31 @@ export class ChatService {
         const clientRev = cursor?.rev ?? 0;
         if (row.rev === clientRev) {
           // Only read state moved (another device of the user read the chat, or the peer did): the chat, no messages.
-          if (cursor?.receipts !== undefined && cursor.receipts !== receiptsMark(chatMarks(row)))
-            chats.push({ chat: await chatView(q, row), changes: [], resync: false });
+          const hidMore = cursor?.hidden !== undefined && cursor.hidden < Number(row.hidden);
+          if (hidMore || (cursor?.receipts !== undefined && cursor.receipts !== receiptsMark(chatMarks(row)))) {
+            const hidden = hidMore ? await q.hiddenAfter(row.id, userId, cursor.hidden ?? 0, SYNC_MAX_CHANGES + 1) : [];
+            const resync = hidden.length > SYNC_MAX_CHANGES;
+            chats.push({ chat: await chatView(q, row, userId), changes: [], resync, hidden: resync ? [] : hidden });
+          }
           continue;
         }
         const behind = row.rev - clientRev;
-        const chat = await chatView(q, row);
+        const chat = await chatView(q, row, userId);
         if (clientRev === 0 || behind < 0 || behind > Math.min(SYNC_MAX_CHANGES, budget)) {
-          chats.push({ chat, changes: [], resync: true });
+          chats.push({ chat, changes: [], resync: true, hidden: [] });
+          continue;
+        }
+        // Hidden since the client's mark: named (the client drops them); too many, and the chat starts over.
+        const hidden =
+          cursor?.hidden !== undefined && cursor.hidden < chat.hidden ? await q.hiddenAfter(row.id, userId, cursor.hidden, SYNC_MAX_CHANGES + 1) : [];
+        if (hidden.length > SYNC_MAX_CHANGES) {
+          chats.push({ chat, changes: [], resync: true, hidden: [] });
           continue;
         }
         const changes = { chatId: row.id, rev: clientRev, lastSeq: row.lastSeq, chatRev: row.rev };
-        const rows = await q.changedMessages(changes);
+        const rows = await q.changedMessages(changes, userId);
         budget -= rows.length;
-        chats.push({ chat, changes: await renderMessages(q, rows, { by: "changes", changes }), resync: false });
+        chats.push({ chat, changes: await renderMessages(q, rows, { by: "changes", changes }), resync: false, hidden });
       }
       return { chats };
     });

@@ -56,6 +56,7 @@ export function messageView(row: MessageRow, parts: Pick<Message, "attachments" 
     createdAt: row.createdAt,
     editedAt: row.editedAt,
     deletedAt: row.deletedAt,
+    forwarded: row.forwarded === 1,
   };
 }
 
@@ -83,7 +84,8 @@ export async function chatRows(q: ChatReads, userId: string, before: number, lim
   return [...rows, ...ties.filter((t) => !seen.has(t.id))];
 }
 
-export async function chatView(q: ChatReads, row: ChatViewRow): Promise<Chat> {
+/** The chat as its member `readerId` sees it: the preview is their newest message not deleted for themselves. */
+export async function chatView(q: ChatReads, row: ChatViewRow, readerId: string): Promise<Chat> {
   const { connected } = row;
   const peer = {
     id: row.peerId,
@@ -99,11 +101,20 @@ export async function chatView(q: ChatReads, row: ChatViewRow): Promise<Chat> {
     connected,
     lastSeq: row.lastSeq,
     rev: row.rev,
-    lastMessage: row.lastMessageId ? ((await messageById(q, row.lastMessageId)) ?? null) : null,
+    lastMessage: await lastMessage(q, row, readerId),
     unread: row.unread,
     ...chatMarks(row),
     activityAt: row.activityAt,
+    hidden: Number(row.hidden),
   };
+}
+
+async function lastMessage(q: ChatReads, row: ChatViewRow, readerId: string): Promise<Message | null> {
+  if (!row.lastMessageId) return null;
+  // Most members never hide one: then the chat's last message is theirs too, and no scan is needed.
+  if (Number(row.hidden) === 0) return (await messageById(q, row.lastMessageId)) ?? null;
+  const shown = await q.lastShown(row.id, readerId);
+  return shown ? ((await renderMessages(q, [shown], { by: "id", id: shown.id }))[0] ?? null) : null;
 }
 
 /** One device's receipts of a message: a session that was logged out, ran out, or whose row is gone, is no longer linked. */

@@ -147,6 +147,8 @@ export type ChatMembersTable = {
   pinnedAt: number | null;
   archivedAt: number | null;
   mutedUntil: number | null;
+  /** How many messages this member deleted for themselves here (the last `hidden_messages.n`; migration 0011). */
+  hidden: number;
 };
 
 export type MessagesTable = {
@@ -165,6 +167,8 @@ export type MessagesTable = {
   deletedAt: number | null;
   /** When it last changed after it was sent (edit, delete, reaction); null for one never changed. */
   changedAt: number | null;
+  /** 1 when it is a forwarded copy of another message (migration 0011). */
+  forwarded: number;
 };
 
 export type AttachmentsTable = {
@@ -208,6 +212,16 @@ export type Schema = {
   attachments: AttachmentsTable;
   reactions: ReactionsTable;
   deviceReceipts: DeviceReceiptsTable;
+  hiddenMessages: HiddenMessagesTable;
+};
+
+/** A message one member deleted for themselves (migration 0011): `n` counts their hides in the chat. */
+export type HiddenMessagesTable = {
+  userId: string;
+  messageId: string;
+  chatId: string;
+  n: number;
+  hiddenAt: number;
 };
 
 export type Db = Kysely<Schema>;

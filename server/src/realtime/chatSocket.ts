@@ -1,14 +1,15 @@
 import type { AckTo, ClientFrame, ErrorAck, ErrorBody } from "@easyqr/protocol";
 import type { Logger } from "pino";
 import type { ChatLimits } from "../chat/limits.ts";
+import type { SendInput } from "../chat/send.ts";
 import type { SendQueue } from "../chat/sendQueue.ts";
 import type { ChatService, Origin, Reader } from "../chat/service.ts";
 import type { Clock } from "../clock.ts";
 import { AppError, internalError } from "../errors.ts";
 import type { Peer } from "./peer.ts";
 
-const chatFrameTypes = new Set(["SEND", "EDIT", "DELETE", "REACT", "DELIVERED", "SEEN", "TYPING", "SYNC"] as const);
-export type ChatFrame = Extract<ClientFrame, { type: "SEND" | "EDIT" | "DELETE" | "REACT" | "DELIVERED" | "SEEN" | "TYPING" | "SYNC" }>;
+const chatFrameTypes = new Set(["SEND", "FORWARD", "EDIT", "DELETE", "REACT", "HIDE", "DELIVERED", "SEEN", "TYPING", "SYNC"] as const);
+export type ChatFrame = Extract<ClientFrame, { type: "SEND" | "FORWARD" | "EDIT" | "DELETE" | "REACT" | "HIDE" | "DELIVERED" | "SEEN" | "TYPING" | "SYNC" }>;
 
 export function isChatFrame(frame: ClientFrame): frame is ChatFrame {
   return chatFrameTypes.has(frame.type as ChatFrame["type"]);
@@ -40,6 +41,10 @@ export class ChatSocket {
       case "SEND":
         this.take(peer);
         return this.send(peer, userId, frame);
+      case "FORWARD":
+        // A SEND of the original's text and copied attachments: the same queue, ids, acks and resends.
+        this.take(peer);
+        return this.send(peer, userId, await this.chat.forwardSend(userId, frame), true);
       // The service answers a change in its turn, so a later change's events never overtake its ACK.
       case "EDIT":
         this.take(peer);
@@ -52,6 +57,13 @@ export class ChatSocket {
       case "REACT":
         this.take(peer);
         await this.chat.react(userId, frame.messageId, frame.emoji, origin(peer, frame.id));
+        return;
+      case "HIDE":
+        this.take(peer);
+        await this.chat.hide(userId, frame.messageId, {
+          socket: peer,
+          ack: (hidden) => peer.send({ type: "ACK", id: frame.id, hidden } satisfies AckTo<"HIDE">),
+        });
         return;
       case "DELIVERED":
       case "SEEN":
@@ -76,11 +88,12 @@ export class ChatSocket {
   }
 
   /** Resolves once the batch holding this SEND committed and the ACK went out. */
-  private send(peer: Peer, userId: string, frame: Extract<ChatFrame, { type: "SEND" }>): Promise<void> {
+  private send(peer: Peer, userId: string, frame: SendInput, forwarded = false): Promise<void> {
     return new Promise((resolve) => {
       this.sends.push({
         userId,
         frame,
+        forwarded,
         origin: peer,
         reply: (outcome) => {
           if ("message" in outcome) peer.send(outcome.frames.ack(frame.id));

@@ -98,6 +98,7 @@ export function seedChatHistory(env: Record<string, string>, a: string, b: strin
             unread: 0,
             activityAt: now,
             pinnedAt: null,
+            hidden: 0,
             archivedAt: null,
             mutedUntil: null,
           })),

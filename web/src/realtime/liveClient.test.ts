@@ -23,6 +23,7 @@ const message = (clientId: string): Message => ({
   createdAt: 1,
   editedAt: null,
   deletedAt: null,
+  forwarded: false,
 });
 const authenticated = { type: "AUTHENTICATED", userId: "me", sessionId: "s" } satisfies ServerEvent;
 const flush = () => new Promise((resolve) => setImmediate(resolve));

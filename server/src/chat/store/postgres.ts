@@ -78,9 +78,9 @@ function batchStatements(query: Query): BatchStatements {
           "send_insert",
           // In the unique index's (client id, sender) order: two batches in flight that carry the
           // same keys then take its locks in the same order and never deadlock.
-          `insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at)
-           select * from unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[])
-             as v(id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at)
+          `insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at, forwarded)
+           select * from unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::int[])
+             as v(id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at, forwarded)
            order by v.client_id, v.sender_id
            on conflict (client_id, sender_id) do nothing`,
           [
@@ -93,6 +93,7 @@ function batchStatements(query: Query): BatchStatements {
             messages.map((m) => m.text),
             messages.map((m) => m.replyToId),
             messages.map((m) => m.createdAt),
+            messages.map((m) => m.forwarded),
           ],
         )
       ).rowCount,

@@ -1,4 +1,4 @@
-import type { AttachmentRow, ChatRow, ChatViewRow, DeviceMarks, DeviceReachRow, LockedChat, MemberRow, MessageRow, ReactionRow } from "../rows.ts";
+import type { AttachmentRow, ChatRow, ChatViewRow, DeviceMarks, DeviceReachRow, HiddenRow, LockedChat, MemberRow, MessageRow, ReactionRow } from "../rows.ts";
 import type { ChangesAfter, ChatReads, ChatWrites, ReplyTarget, Selector } from "./store.ts";
 
 /** Runs SQL both engines read (`?` placeholders), each text prepared once by the engine's runner. */
@@ -15,7 +15,21 @@ function columns<Row>(alias: string, names: readonly (keyof Row & string)[]): st
 }
 
 export const messageColumns = (alias: string) =>
-  columns<MessageRow>(alias, ["id", "chatId", "seq", "rev", "senderId", "clientId", "text", "replyToId", "createdAt", "editedAt", "deletedAt", "changedAt"]);
+  columns<MessageRow>(alias, [
+    "id",
+    "chatId",
+    "seq",
+    "rev",
+    "senderId",
+    "clientId",
+    "text",
+    "replyToId",
+    "createdAt",
+    "editedAt",
+    "deletedAt",
+    "changedAt",
+    "forwarded",
+  ]);
 export const chatColumns = (alias: string) => columns<ChatRow>(alias, ["id", "userLow", "userHigh", "createdAt", "lastSeq", "rev", "lastMessageId"]);
 export const attachmentColumns = (alias: string) =>
   columns<AttachmentRow>(alias, ["id", "chatId", "uploaderId", "messageId", "position", "kind", "name", "mime", "size", "width", "height", "thumbKey"]);
@@ -51,7 +65,7 @@ function changesParams(c: ChangesAfter): unknown[] {
   return [c.chatId, Math.max(0, c.lastSeq - (c.chatRev - c.rev)), c.rev, c.chatId, c.rev];
 }
 
-const chatViewFrom = `${chatColumns("c")}, me.delivered_seq as "deliveredSeq", me.seen_seq as "seenSeq", me.unread, me.activity_at as "activityAt",
+const chatViewFrom = `${chatColumns("c")}, me.delivered_seq as "deliveredSeq", me.seen_seq as "seenSeq", me.unread, me.activity_at as "activityAt", me.hidden,
   them.delivered_seq as "theirDeliveredSeq", them.seen_seq as "theirSeenSeq",
   u.id as "peerId", u.name as "peerName", u.username as "peerUsername", u.bio as "peerBio", u.bio_visibility as "peerBioVisibility", u.avatar_id as "peerAvatarId",
   ${connectedColumn}
@@ -60,6 +74,9 @@ const chatViewFrom = `${chatColumns("c")}, me.delivered_seq as "deliveredSeq", m
   join users u on u.id = them.user_id`;
 
 const messagesOf = messageColumns("messages").replaceAll("messages.", "");
+
+/** The message `m` is not one `?` (a user) deleted for themselves. */
+const notHidden = "not exists (select 1 from hidden_messages h where h.user_id = ? and h.message_id = m.id)";
 
 /** The statements both engines read the same way. */
 export function sharedStatements(q: Runner): ChatReads & ChatWrites {
@@ -92,16 +109,31 @@ export function sharedStatements(q: Runner): ChatReads & ChatWrites {
     changedChatViews: (userId) => views(`select ${chatViewFrom} where me.user_id = ? and c.rev > 0 order by me.activity_at desc`, userId),
     message: (messageId) => q.get<MessageRow>(`select ${messageColumns("m")} from messages m where m.id = ?`, messageId),
     chatIdOf: async (messageId) => (await q.get<{ chatId: string }>(`select chat_id as "chatId" from messages where id = ?`, messageId))?.chatId,
-    history: async (chatId, { before, after }, limit) => {
-      const selected = `select ${messageColumns("m")} from messages m where m.chat_id = ?`;
-      if (after !== undefined) return q.all<MessageRow>(`${selected} and m.seq > ? order by m.seq limit ?`, chatId, after, limit);
+    history: async (chatId, readerId, { before, after }, limit) => {
+      const selected = `select ${messageColumns("m")} from messages m where m.chat_id = ? and ${notHidden}`;
+      if (after !== undefined) return q.all<MessageRow>(`${selected} and m.seq > ? order by m.seq limit ?`, chatId, readerId, after, limit);
       const rows =
         before !== undefined
-          ? await q.all<MessageRow>(`${selected} and m.seq < ? order by m.seq desc limit ?`, chatId, before, limit)
-          : await q.all<MessageRow>(`${selected} order by m.seq desc limit ?`, chatId, limit);
+          ? await q.all<MessageRow>(`${selected} and m.seq < ? order by m.seq desc limit ?`, chatId, readerId, before, limit)
+          : await q.all<MessageRow>(`${selected} order by m.seq desc limit ?`, chatId, readerId, limit);
       return rows.reverse();
     },
-    changedMessages: (changes) => q.all<MessageRow>(`${changesOf(messagesOf, "union")} order by "rev"`, ...changesParams(changes)),
+    changedMessages: (changes, readerId) =>
+      q.all<MessageRow>(`select * from (${changesOf(messagesOf, "union")}) m where ${notHidden} order by "rev"`, ...changesParams(changes), readerId),
+    lastShown: (chatId, readerId) =>
+      q.get<MessageRow>(`select ${messageColumns("m")} from messages m where m.chat_id = ? and ${notHidden} order by m.seq desc limit 1`, chatId, readerId),
+    isHidden: async (userId, messageId) =>
+      (await q.get("select 1 as one from hidden_messages where user_id = ? and message_id = ?", userId, messageId)) !== undefined,
+    hiddenAfter: async (chatId, userId, n, limit) =>
+      (
+        await q.all<{ messageId: string }>(
+          `select message_id as "messageId" from hidden_messages where chat_id = ? and user_id = ? and n > ? order by n limit ?`,
+          chatId,
+          userId,
+          n,
+          limit,
+        )
+      ).map((r) => r.messageId),
     attachmentsOf: (selector) => {
       const { where, params } = condition(selector);
       return q.all<AttachmentRow>(
@@ -199,5 +231,19 @@ export function sharedStatements(q: Runner): ChatReads & ChatWrites {
       )) > 0,
     removeReaction: async (messageId, userId) => (await q.run("delete from reactions where message_id = ? and user_id = ?", messageId, userId)) > 0,
     removeReactions: async (messageId) => void (await q.run("delete from reactions where message_id = ?", messageId)),
+    countHide: async (chatId, userId, by) =>
+      Number(
+        (await q.get<{ hidden: number }>("update chat_members set hidden = hidden + ? where chat_id = ? and user_id = ? returning hidden", by, chatId, userId))
+          ?.hidden ?? 0,
+      ),
+    insertHidden: async ({ userId, messageId, chatId, n, hiddenAt }: HiddenRow) =>
+      void (await q.run(
+        "insert into hidden_messages (user_id, message_id, chat_id, n, hidden_at) values (?, ?, ?, ?, ?)",
+        userId,
+        messageId,
+        chatId,
+        n,
+        hiddenAt,
+      )),
   };
 }

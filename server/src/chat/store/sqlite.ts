@@ -95,8 +95,8 @@ function batchStatements(prepare: (text: string) => SQLite.Statement): BatchStat
     insertMessages: (rows) =>
       Promise.resolve(
         runEach(
-          "insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (client_id, sender_id) do nothing",
-          rows.map((r) => [r.id, r.chatId, r.seq, r.rev, r.senderId, r.clientId, r.text, r.replyToId, r.createdAt]),
+          "insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at, forwarded) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (client_id, sender_id) do nothing",
+          rows.map((r) => [r.id, r.chatId, r.seq, r.rev, r.senderId, r.clientId, r.text, r.replyToId, r.createdAt, r.forwarded]),
         ),
       ),
     linkAttachments: (links) => {

@@ -6,6 +6,7 @@ import type {
   DeviceMarks,
   DeviceReachRow,
   DeviceReceiptRow,
+  HiddenRow,
   LockedChat,
   MemberRow,
   MessageRow,
@@ -53,9 +54,15 @@ export type ChatReads = {
   message(messageId: string): Promise<MessageRow | undefined>;
   chatIdOf(messageId: string): Promise<string | undefined>;
   /** A page of history, oldest first: the newest `limit`, or those just before `before`, or just after `after`. */
-  history(chatId: string, from: { before?: number | undefined; after?: number | undefined }, limit: number): Promise<MessageRow[]>;
-  /** The messages of a chat changed after a rev, in rev order (see ChangesAfter). */
-  changedMessages(changes: ChangesAfter): Promise<MessageRow[]>;
+  history(chatId: string, readerId: string, from: { before?: number | undefined; after?: number | undefined }, limit: number): Promise<MessageRow[]>;
+  /** The messages of a chat changed after a rev, in rev order (see ChangesAfter), but those `readerId` deleted for themselves. */
+  changedMessages(changes: ChangesAfter, readerId: string): Promise<MessageRow[]>;
+  /** The chat's newest message that `readerId` did not delete for themselves (their chat list preview). */
+  lastShown(chatId: string, readerId: string): Promise<MessageRow | undefined>;
+  /** Whether `userId` deleted the message for themselves. */
+  isHidden(userId: string, messageId: string): Promise<boolean>;
+  /** The messages `userId` deleted for themselves in the chat after their `n`-th, in order, at most `limit`. */
+  hiddenAfter(chatId: string, userId: string, n: number, limit: number): Promise<string[]>;
   /** What the selected messages carry: attachments (in position order), reactions, the messages they reply to. */
   attachmentsOf(selector: Selector): Promise<AttachmentRow[]>;
   reactionsOf(selector: Selector): Promise<ReactionRow[]>;
@@ -80,6 +87,9 @@ export type ChatWrites = {
   /** False when there was none. */
   removeReaction(messageId: string, userId: string): Promise<boolean>;
   removeReactions(messageId: string): Promise<void>;
+  /** Adds `by` (0 or 1) to the member's count of hides, locking their row until the commit; returns the count, 0 when not a member. */
+  countHide(chatId: string, userId: string, by: 0 | 1): Promise<number>;
+  insertHidden(row: HiddenRow): Promise<void>;
 };
 
 /**

@@ -5,6 +5,8 @@ import { BackLink } from "../../components/BackLink.tsx";
 import { errorMessage } from "../../api/errorText.ts";
 import { Avatar } from "../../components/Avatar.tsx";
 import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
+import { writeClipboard } from "../../components/CopyButton.tsx";
+import { Toast } from "../../components/Toast.tsx";
 import { BackIcon, DownIcon } from "../../components/icons.tsx";
 import { useNow } from "../../components/useNow.ts";
 import { useOnline } from "../../realtime/networkText.ts";
@@ -14,7 +16,8 @@ import { contactsAtom, presenceFreshAtom } from "../contacts/state.ts";
 import { paths } from "../../paths.ts";
 import { userAtom } from "../session/state.ts";
 import { displayName } from "./messageText.ts";
-import { Composer } from "./Composer.tsx";
+import { Composer, type ComposerHandle } from "./Composer.tsx";
+import { ForwardDialog } from "./ForwardDialog.tsx";
 import type { BubbleActions } from "./MessageBubble.tsx";
 import { MessageInfoDialog } from "./MessageInfoDialog.tsx";
 import { MessageList, type MessageListHandle } from "./MessageList.tsx";
@@ -38,6 +41,12 @@ export function ChatWindow({ chatId }: { chatId: string }) {
   const [editing, setEditing] = useState<Message>();
   const [deleting, setDeleting] = useState<Message>();
   const [infoOf, setInfoOf] = useState<Message>();
+  const [forwarding, setForwarding] = useState<Message>();
+  const [hiding, setHiding] = useState<Message>();
+  const [toast, setToast] = useState<{ text: string; id: number }>();
+  const [dragging, setDragging] = useState(false);
+  const composer = useRef<ComposerHandle>(null);
+  const say = useCallback((text: string) => setToast({ text, id: Date.now() }), []);
   const [highlighted, setHighlighted] = useState<number>();
   const [error, setError] = useState<string>();
   const [atBottom, setAtBottom] = useState(true);
@@ -98,13 +107,16 @@ export function ChatWindow({ chatId }: { chatId: string }) {
         setEditing(m);
       },
       remove: setDeleting,
+      copy: (m) => void writeClipboard(m.text ?? "").then((ok) => say(ok ? "Copied" : "Could not copy")),
+      forward: setForwarding,
+      hide: setHiding,
       info: setInfoOf,
       react: (m, emoji) => run(chats?.react(m.id, emoji)),
       jumpTo: (seq) => void jumpTo(seq),
       retry: (id) => chats?.retry(id),
       cancel: (id) => chats?.cancel(id),
     };
-  }, [chats, jumpTo]);
+  }, [chats, jumpTo, say]);
 
   if (missing)
     return (
@@ -146,7 +158,25 @@ export function ChatWindow({ chatId }: { chatId: string }) {
   };
 
   return (
-    <section className="chat" aria-label={`Chat with ${name}`}>
+    <section
+      className={`chat${dragging ? " chat--dropping" : ""}`}
+      aria-label={`Chat with ${name}`}
+      // Files dragged from the desktop onto the chat are attached, as in WhatsApp Web.
+      onDragOver={(event) => {
+        if (!chat.connected || !event.dataTransfer.types.includes("Files")) return;
+        event.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(event) => {
+        if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={(event) => {
+        if (!event.dataTransfer.types.includes("Files")) return;
+        event.preventDefault();
+        setDragging(false);
+        composer.current?.attach(Array.from(event.dataTransfer.files));
+      }}
+    >
       <header className="chat__header">
         <BackLink parent={paths.home} className="icon-button chat__back" label="Back to chats">
           <BackIcon />
@@ -210,6 +240,7 @@ export function ChatWindow({ chatId }: { chatId: string }) {
         </p>
       ) : null}
       <Composer
+        ref={composer}
         chatId={chatId}
         disabled={!chat.connected}
         replyTo={replyTo}
@@ -237,6 +268,34 @@ export function ChatWindow({ chatId }: { chatId: string }) {
         />
       ) : null}
       {infoOf ? <MessageInfoDialog message={infoOf} chat={chat} onClose={() => setInfoOf(undefined)} /> : null}
+      {forwarding ? (
+        <ForwardDialog
+          message={forwarding}
+          onCancel={() => setForwarding(undefined)}
+          onDone={(count) => {
+            setForwarding(undefined);
+            say(count > 1 ? `Forwarded to ${count} chats` : "Forwarded");
+          }}
+        />
+      ) : null}
+      {hiding ? (
+        <ConfirmDialog
+          title="Delete this message for you?"
+          body={`It goes from all your devices. ${name} still has it.`}
+          confirmLabel="Delete for me"
+          onCancel={() => setHiding(undefined)}
+          onConfirm={() => {
+            setHiding(undefined);
+            void chats?.hide(hiding.id).catch((failure: unknown) => setError(errorMessage(failure)));
+          }}
+        />
+      ) : null}
+      {dragging ? (
+        <p className="chat__drop" aria-hidden="true">
+          Drop files to attach them
+        </p>
+      ) : null}
+      {toast ? <Toast text={toast.text} id={toast.id} onGone={() => setToast(undefined)} /> : null}
     </section>
   );
 }

@@ -1,16 +1,34 @@
 import { MAX_ATTACHMENT_BYTES, type Attachment, type Message } from "@easyqr/protocol";
 import { useAtomValue } from "jotai";
-import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import {
+  useEffect,
+  useId,
+  useImperativeHandle,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type ClipboardEvent,
+  type FormEvent,
+  type KeyboardEvent,
+  type Ref,
+} from "react";
 import { errorMessage } from "../../api/errorText.ts";
 import { ApiError } from "../../api/http.ts";
 import { CloseIcon, PaperclipIcon, SendIcon } from "../../components/icons.tsx";
+import { useDismiss } from "../../components/useDismiss.ts";
 import { attachmentTransportAtom } from "./attachments.ts";
+import { insertAt } from "./emoji.ts";
+import { EmojiPicker } from "./EmojiPicker.tsx";
 import { quoteText } from "./messageText.ts";
 import { replyPreview } from "./outbox.ts";
 import { lengthNote } from "./textLimit.ts";
 import { TypingSender } from "./typing.ts";
 
-type Upload = { key: number; name: string; progress: number; controller: AbortController; done?: Attachment; error?: string };
+/** A file on its way: uploading as soon as it is chosen, pasted or dropped; `preview` is an object URL of a picked image, shown until sent or removed. */
+type Upload = { key: number; name: string; progress: number; controller: AbortController; done?: Attachment; error?: string; preview?: string };
+
+/** What the chat pane hands the composer: files dropped anywhere on it. */
+export type ComposerHandle = { attach: (files: readonly File[]) => void };
 
 type Props = {
   chatId: string;
@@ -23,10 +41,11 @@ type Props = {
   onCancelReply: () => void;
   onCancelEdit: () => void;
   onTyping: (typing: boolean) => void;
+  ref?: Ref<ComposerHandle>;
 };
 
 /** The message field (mounted per chat): grows with the text, counts near the limit; reply and edit bars, attachments with upload progress, typing sent as you type. */
-export function Composer({ chatId, disabled, replyTo, editing, names, onSend, onEdit, onCancelReply, onCancelEdit, onTyping }: Props) {
+export function Composer({ chatId, disabled, replyTo, editing, names, onSend, onEdit, onCancelReply, onCancelEdit, onTyping, ref }: Props) {
   const transport = useAtomValue(attachmentTransportAtom);
   const [text, setText] = useState("");
   const [uploads, setUploads] = useState<Upload[]>([]);
@@ -36,6 +55,16 @@ export function Composer({ chatId, disabled, replyTo, editing, names, onSend, on
   const field = useRef<HTMLTextAreaElement>(null);
   const file = useRef<HTMLInputElement>(null);
   const typing = useRef<TypingSender | null>(null);
+  const [picking, setPicking] = useState(false);
+  const emojiButton = useRef<HTMLButtonElement>(null);
+  const picker = useRef<HTMLDivElement>(null);
+  useDismiss(picking, emojiButton, picker, () => setPicking(false));
+  // Object URLs of previews still shown: revoked when the composer goes.
+  const previews = useRef(new Set<string>());
+  useEffect(() => {
+    const shown = previews.current;
+    return () => shown.forEach((url) => URL.revokeObjectURL(url));
+  }, []);
   const onTypingRef = useRef(onTyping);
   useEffect(() => {
     onTypingRef.current = onTyping;
@@ -84,7 +113,36 @@ export function Composer({ chatId, disabled, replyTo, editing, names, onSend, on
     }
     onSend(text.trim(), ready);
     setText("");
-    setUploads([]);
+    clearUploads();
+  };
+
+  const clearUploads = () => {
+    setUploads((list) => {
+      list.forEach(forgetPreview);
+      return [];
+    });
+  };
+
+  const forgetPreview = (upload: Upload) => {
+    if (!upload.preview) return;
+    URL.revokeObjectURL(upload.preview);
+    previews.current.delete(upload.preview);
+  };
+
+  const pickEmoji = (emoji: string) => {
+    const box = field.current;
+    const { text: next, caret } = insertAt(text, emoji, box?.selectionStart ?? text.length, box?.selectionEnd ?? text.length);
+    setText(next);
+    if (!editing) typing.current?.input(next);
+    requestAnimationFrame(() => box?.setSelectionRange(caret, caret));
+  };
+
+  // Pasted files (a screenshot, files copied in a file manager) are attached; pasted text stays text.
+  const onPaste = (event: ClipboardEvent<HTMLTextAreaElement>) => {
+    const files = Array.from(event.clipboardData.files);
+    if (files.length === 0 || !transport || editing || disabled) return;
+    event.preventDefault();
+    attach(files);
   };
 
   const onKey = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -92,8 +150,8 @@ export function Composer({ chatId, disabled, replyTo, editing, names, onSend, on
     if (event.key === "Escape") (editing ? onCancelEdit : onCancelReply)();
   };
 
-  const attach = (files: FileList | null) => {
-    if (!files || !transport) return;
+  const attach = (files: FileList | readonly File[] | null) => {
+    if (!files || !transport || editing || disabled) return;
     for (const chosen of Array.from(files)) {
       const key = ++uploadKey.current;
       const controller = new AbortController();
@@ -103,7 +161,9 @@ export function Composer({ chatId, disabled, replyTo, editing, names, onSend, on
         setUploads((list) => [...list, { key, name: chosen.name, progress: 0, controller, error }]);
         continue;
       }
-      setUploads((list) => [...list, { key, name: chosen.name, progress: 0, controller }]);
+      const preview = chosen.type.startsWith("image/") ? URL.createObjectURL(chosen) : undefined;
+      if (preview) previews.current.add(preview);
+      setUploads((list) => [...list, { key, name: chosen.name || "pasted image", progress: 0, controller, ...(preview ? { preview } : {}) }]);
       transport.upload(chatId, chosen, { signal: controller.signal, onProgress: (progress) => update({ progress }) }).then(
         (done) => update({ done, progress: 1 }),
         (failure: unknown) => {
@@ -114,8 +174,11 @@ export function Composer({ chatId, disabled, replyTo, editing, names, onSend, on
     if (file.current) file.current.value = "";
   };
 
+  useImperativeHandle(ref, () => ({ attach }));
+
   const drop = (upload: Upload) => {
     upload.controller.abort();
+    forgetPreview(upload);
     setUploads((list) => list.filter((u) => u.key !== upload.key));
   };
 
@@ -141,7 +204,14 @@ export function Composer({ chatId, disabled, replyTo, editing, names, onSend, on
       {uploads.length ? (
         <ul className="composer__uploads" aria-label="Attachments">
           {uploads.map((u) => (
-            <li key={u.key} className="upload">
+            <li key={u.key} className="upload" data-testid="upload">
+              {u.preview ? (
+                <img className="upload__preview" src={u.preview} alt="" />
+              ) : (
+                <span className="upload__file" aria-hidden="true">
+                  📄
+                </span>
+              )}
               <span className="upload__name">{u.name}</span>
               {u.error ? (
                 <span className="form-error" role="alert">
@@ -177,13 +247,38 @@ export function Composer({ chatId, disabled, replyTo, editing, names, onSend, on
             <input ref={file} type="file" multiple hidden onChange={(e) => attach(e.target.files)} data-testid="attach-input" />
           </>
         ) : null}
+        <span className="composer__emoji-anchor">
+          <button
+            ref={emojiButton}
+            type="button"
+            className="icon-button composer__emoji"
+            aria-label="Emoji"
+            aria-expanded={picking}
+            aria-haspopup="dialog"
+            disabled={disabled}
+            onClick={() => setPicking((p) => !p)}
+          >
+            🙂
+          </button>
+          {picking ? (
+            <div ref={picker}>
+              <EmojiPicker
+                onPick={pickEmoji}
+                onClose={() => {
+                  setPicking(false);
+                  field.current?.focus();
+                }}
+              />
+            </div>
+          ) : null}
+        </span>
         <textarea
           ref={field}
           className="composer__field"
           rows={1}
           value={text}
           disabled={disabled}
-          placeholder={disabled ? "You can only message your connections" : "Message"}
+          placeholder={disabled ? "You can only message your connections" : uploads.length ? "Add a caption" : "Message"}
           aria-label="Message"
           aria-describedby={length ? countId : undefined}
           aria-invalid={tooLong || undefined}
@@ -193,6 +288,7 @@ export function Composer({ chatId, disabled, replyTo, editing, names, onSend, on
           }}
           onBlur={() => typing.current?.stop()}
           onKeyDown={onKey}
+          onPaste={onPaste}
         />
         <button
           type="submit"

@@ -14,6 +14,12 @@ export type BubbleActions = {
   reply: (message: Message) => void;
   edit: (message: Message) => void;
   remove: (message: Message) => void;
+  /** Its text to the clipboard. */
+  copy: (message: Message) => void;
+  /** Choose chats to send a copy to. */
+  forward: (message: Message) => void;
+  /** Delete for me: gone from this person's devices only. */
+  hide: (message: Message) => void;
   /** Message info: per-device receipts of one's own message. */
   info: (message: Message) => void;
   react: (message: Message, emoji: string | null) => void;
@@ -98,6 +104,11 @@ export function MessageBubble({
     <div className={`bubble-row${mine ? " bubble-row--mine" : ""}`} data-testid="message" data-seq={message.seq}>
       <div className={`bubble${mine ? " bubble--mine" : ""}${highlighted ? " bubble--highlight" : ""}${deleted ? " bubble--deleted" : ""}`}>
         <span className="visually-hidden">{mine ? "You" : names(message.senderId)}: </span>
+        {message.forwarded && !deleted ? (
+          <span className="bubble__forwarded" data-testid="forwarded">
+            ↪ Forwarded
+          </span>
+        ) : null}
         {message.replyTo && !deleted ? <Quote reply={message.replyTo} names={names} onJump={() => actions.jumpTo(message.replyTo?.seq ?? 0)} /> : null}
         {!deleted && message.attachments.length ? (
           <span className="bubble__attachments">
@@ -117,7 +128,7 @@ export function MessageBubble({
           {mine ? <Ticks tick={tickOf(chat, message)} /> : null}
         </span>
       </div>
-      {deleted ? null : (
+      {
         <>
           <button
             ref={more}
@@ -130,8 +141,15 @@ export function MessageBubble({
           >
             ⋯
           </button>
-          {reactionsBlock}
-          {open ? (
+          {deleted ? null : reactionsBlock}
+          {open && deleted ? (
+            // A tombstone can still be cleared away from one's own devices.
+            <div ref={menu} className="bubble__menu" id={menuId} role="group" aria-label="Message actions">
+              <button type="button" className="button button--danger button--small" onClick={() => actions.hide(message)}>
+                Delete for me
+              </button>
+            </div>
+          ) : open ? (
             <div ref={menu} className="bubble__menu" id={menuId} role="group" aria-label="Message actions">
               <span className="bubble__emojis">
                 {QUICK_REACTIONS.map((emoji) => (
@@ -150,6 +168,14 @@ export function MessageBubble({
               <button type="button" className="button button--ghost button--small" onClick={act(() => actions.reply(message))}>
                 Reply
               </button>
+              {message.text ? (
+                <button type="button" className="button button--ghost button--small" onClick={act(() => actions.copy(message))}>
+                  Copy
+                </button>
+              ) : null}
+              <button type="button" className="button button--ghost button--small" onClick={act(() => actions.forward(message))}>
+                Forward
+              </button>
               {mine ? (
                 <button type="button" className="button button--ghost button--small" onClick={act(() => actions.info(message))}>
                   Message info
@@ -166,10 +192,13 @@ export function MessageBubble({
                   Delete for everyone
                 </button>
               ) : null}
+              <button type="button" className="button button--danger button--small" onClick={() => actions.hide(message)}>
+                Delete for me
+              </button>
             </div>
           ) : null}
         </>
-      )}
+      }
       {deleted ? reactionsBlock : null}
     </div>
   );

@@ -9,7 +9,12 @@ const unreadOf = (messages: Message[], seenSeq = 0) => messages.filter((m) => m.
 
 /** What a fresh fetch gives: the chat and its newest page. */
 const fetched = (messages: Message[], patch: Parameters<typeof chat>[1] = {}): ChatsState =>
-  applyPage(withChats(emptyChats(ME), [chat(messages, { unread: unreadOf(messages), ...patch })]), CHAT, { messages, more: false }, "newest");
+  applyPage(
+    withChats(emptyChats(ME), [chat(messages, { unread: unreadOf(messages), ...patch })]),
+    CHAT,
+    { messages, more: false, through: messages.at(-1)?.seq ?? 0 },
+    "newest",
+  );
 
 const apply = (state: ChatsState, events: ServerEvent[]) => events.reduce(applyEvent, state);
 const newMessage = (m: Message): ServerEvent => ({ type: "MESSAGE", message: m });
@@ -54,7 +59,7 @@ test("a skipped rev is not applied and asks for SYNC; the SYNC answer fills the 
   const truth = range(1, 4);
   const synced = applySync(
     { ...gapped, needsSync: false },
-    { chats: [{ chat: chat(truth, { unread: unreadOf(truth) }), changes: [message(4), message(3)], resync: false }] },
+    { chats: [{ chat: chat(truth, { unread: unreadOf(truth) }), changes: [message(4), message(3)], resync: false, hidden: [] }] },
   );
   assert.deepEqual(synced, fetched(truth));
 });
@@ -62,21 +67,24 @@ test("a skipped rev is not applied and asks for SYNC; the SYNC answer fills the 
 test("a message for a chat not known here asks for SYNC, which brings the chat", () => {
   const state = applyEvent(emptyChats(ME), newMessage(message(1)));
   assert.equal(state.needsSync, true);
-  const synced = applySync({ ...state, needsSync: false }, { chats: [{ chat: chat([message(1)], { unread: 1 }), changes: [message(1)], resync: false }] });
+  const synced = applySync(
+    { ...state, needsSync: false },
+    { chats: [{ chat: chat([message(1)], { unread: 1 }), changes: [message(1)], resync: false, hidden: [] }] },
+  );
   assert.equal(synced.chats[CHAT]?.lastMessage?.seq, 1);
   assert.equal(synced.windows[CHAT], undefined, "no window until the chat is opened");
 });
 
 test("resync drops the cached window (the chat reloads its newest page)", () => {
-  const state = applySync(fetched(range(1, 3)), { chats: [{ chat: chat(range(1, 2000)), changes: [], resync: true }] });
+  const state = applySync(fetched(range(1, 3)), { chats: [{ chat: chat(range(1, 2000)), changes: [], resync: true, hidden: [] }] });
   assert.equal(state.windows[CHAT], undefined);
   assert.equal(state.chats[CHAT]?.lastSeq, 2000);
 });
 
 test("older pages go before the window; history and live messages meet without doubles", () => {
-  let state = applyPage(withChats(emptyChats(ME), [chat(range(1, 100))]), CHAT, { messages: range(51, 100), more: true }, "newest");
-  state = applyPage(state, CHAT, { messages: range(1, 50), more: false }, "older");
-  state = applyPage(state, CHAT, { messages: range(1, 50), more: false }, "older");
+  let state = applyPage(withChats(emptyChats(ME), [chat(range(1, 100))]), CHAT, { messages: range(51, 100), more: true, through: 100 }, "newest");
+  state = applyPage(state, CHAT, { messages: range(1, 50), more: false, through: 50 }, "older");
+  state = applyPage(state, CHAT, { messages: range(1, 50), more: false, through: 50 }, "older");
   assert.deepEqual(
     state.windows[CHAT]?.messages.map((m) => m.seq),
     range(1, 100).map((m) => m.seq),

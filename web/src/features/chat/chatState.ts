@@ -1,11 +1,39 @@
-import { receiptsMark, type Chat, type HistoryPage, type Message, type Receipts, type ServerEvent, type SyncResult } from "@easyqr/protocol";
+import {
+  receiptsMark,
+  type Chat,
+  type HistoryPage,
+  type Message,
+  type MessageHidden,
+  type Receipts,
+  type ServerEvent,
+  type SyncResult,
+} from "@easyqr/protocol";
 
-/** The loaded part of a chat's history: contiguous seqs, oldest first, ending at the newest known message. */
+/**
+ * The loaded part of a chat's history, oldest first, ending at the newest known message. Seqs are
+ * contiguous but for messages this person deleted for themselves, which are left out: `through`
+ * says how far the window accounts for (hidden messages past the last one shown included).
+ */
 export type MessageWindow = {
   messages: Message[];
   /** Older messages exist on the server (load them on scroll). */
   hasOlder: boolean;
+  /** The highest seq accounted for, when past the last message shown. */
+  through?: number;
 };
+
+/** The highest seq a window accounts for: its last message, or past it when the ones after were hidden. */
+export function windowEnd(window: MessageWindow): number | undefined {
+  const last = window.messages[window.messages.length - 1]?.seq;
+  if (last === undefined) return window.through;
+  return Math.max(last, window.through ?? 0);
+}
+
+/** A window whose `through` is kept only while it says more than its last message does (so equal windows compare equal). */
+function windowWith(messages: Message[], hasOlder: boolean, through: number | undefined): MessageWindow {
+  const last = messages[messages.length - 1]?.seq ?? 0;
+  return through !== undefined && through > last ? { messages, hasOlder, through } : { messages, hasOlder };
+}
 
 /**
  * Everything the chat screens show. Chats are known with their `rev`; a live event that is the
@@ -52,15 +80,19 @@ function upsertWindow(windows: Record<string, MessageWindow>, message: Message):
   if (!window) return windows;
   const { messages } = window;
   const first = messages[0]?.seq;
-  const last = messages[messages.length - 1]?.seq;
-  if (first === undefined || last === undefined) {
-    return window.hasOlder ? windows : { ...windows, [message.chatId]: { ...window, messages: [message] } };
+  const end = windowEnd(window);
+  if (first === undefined || end === undefined) {
+    const starts = end === undefined ? !window.hasOlder : message.seq === end + 1;
+    return starts ? { ...windows, [message.chatId]: windowWith([message], window.hasOlder, undefined) } : windows;
   }
-  if (message.seq === last + 1) return { ...windows, [message.chatId]: { ...window, messages: [...messages, message] } };
-  if (message.seq < first || message.seq > last) return windows;
-  const index = message.seq - first;
+  if (message.seq === end + 1) return { ...windows, [message.chatId]: windowWith([...messages, message], window.hasOlder, undefined) };
+  if (message.seq < first || message.seq > end) return windows;
+  // Seqs are contiguous but for hidden ones: the message sits at seq - first or a little before it.
+  let index = Math.min(message.seq - first, messages.length - 1);
+  while (index > 0 && (messages[index]?.seq ?? 0) > message.seq) index -= 1;
   const current = messages[index];
-  if (current && current.rev >= message.rev) return windows;
+  // Not there: one this person hid (a change to it from the peer, or an event racing the hide).
+  if (!current || current.seq !== message.seq || current.rev >= message.rev) return windows;
   const copy = messages.slice();
   copy[index] = message;
   return { ...windows, [message.chatId]: { ...window, messages: copy } };
@@ -115,6 +147,8 @@ export function applyEvent(state: ChatsState, event: ServerEvent): ChatsState {
       for (const chat of changed) chats[chat.id] = { ...chat, peer: user };
       return { ...state, chats };
     }
+    case "MESSAGE_HIDDEN":
+      return applyHidden(state, event);
     case "TYPING": {
       if (event.userId === state.me) return state;
       if (event.typing) return state.typing[event.chatId] === event.until ? state : { ...state, typing: { ...state.typing, [event.chatId]: event.until } };
@@ -125,20 +159,47 @@ export function applyEvent(state: ChatsState, event: ServerEvent): ChatsState {
   }
 }
 
-/** A SYNC answer: each named chat's changes in rev order, its fresh state; `resync` drops the cached window. */
+/** A SYNC answer: each named chat's changes in rev order, its fresh state; `resync` drops the cached window; hidden messages leave. */
 export function applySync(state: ChatsState, result: SyncResult): ChatsState {
   const chats = { ...state.chats };
   let windows = state.windows;
-  for (const { chat, changes, resync } of result.chats) {
+  for (const { chat, changes, resync, hidden } of result.chats) {
     if (resync) {
       windows = withoutKey(windows, chat.id);
       chats[chat.id] = mergeChat(undefined, chat);
       continue;
     }
+    for (const messageId of hidden) windows = withoutMessage(windows, chat.id, messageId);
     for (const message of [...changes].sort((a, b) => a.rev - b.rev)) windows = upsertWindow(windows, message);
-    chats[chat.id] = mergeChat(chats[chat.id], chat);
+    // The hide count and the preview come with the chat: the server's are this person's view.
+    const merged = mergeChat(chats[chat.id], chat);
+    chats[chat.id] = { ...merged, hidden: chat.hidden, lastMessage: merged.rev === chat.rev ? chat.lastMessage : merged.lastMessage };
   }
   return { ...state, chats, windows };
+}
+
+/**
+ * A message this person deleted for themselves (HIDE ack or MESSAGE_HIDDEN): it leaves the window,
+ * the preview becomes what the server says. The hide count only moves by one: a skipped count
+ * (a hide this device missed) stays behind, so the next SYNC names the ones in between.
+ */
+export function applyHidden(state: ChatsState, hidden: MessageHidden): ChatsState {
+  const chat = state.chats[hidden.chatId];
+  const windows = withoutMessage(state.windows, hidden.chatId, hidden.messageId);
+  if (!chat) return windows === state.windows ? state : { ...state, windows };
+  const next: Chat = { ...chat, hidden: hidden.hidden === chat.hidden + 1 ? hidden.hidden : chat.hidden };
+  if (chat.lastMessage?.id === hidden.messageId || (hidden.lastMessage && hidden.lastMessage.seq >= (chat.lastMessage?.seq ?? 0)))
+    next.lastMessage = hidden.lastMessage;
+  const needsSync = state.needsSync || hidden.hidden > chat.hidden + 1;
+  return { ...state, windows, chats: { ...state.chats, [chat.id]: next }, needsSync };
+}
+
+function withoutMessage(windows: Record<string, MessageWindow>, chatId: string, messageId: string): Record<string, MessageWindow> {
+  const window = windows[chatId];
+  const index = window?.messages.findIndex((m) => m.id === messageId) ?? -1;
+  if (!window || index < 0) return windows;
+  const messages = window.messages.filter((_, i) => i !== index);
+  return { ...windows, [chatId]: windowWith(messages, window.hasOlder, windowEnd(window)) };
 }
 
 export type PageKind = "newest" | "older" | "newer";
@@ -147,25 +208,29 @@ export type PageKind = "newest" | "older" | "newer";
 export function applyPage(state: ChatsState, chatId: string, page: HistoryPage, kind: PageKind): ChatsState {
   const window = state.windows[chatId];
   if (kind === "newest" || !window || window.messages.length === 0) {
-    return {
-      ...state,
-      windows: { ...state.windows, [chatId]: { messages: page.messages, hasOlder: kind === "newer" ? (window?.hasOlder ?? false) : page.more } },
-    };
+    const hasOlder = kind === "newer" ? (window?.hasOlder ?? false) : page.more;
+    return { ...state, windows: { ...state.windows, [chatId]: windowWith(page.messages, hasOlder, page.through) } };
   }
   if (kind === "older") {
     const first = window.messages[0]?.seq ?? Infinity;
     const older = page.messages.filter((m) => m.seq < first);
-    return { ...state, windows: { ...state.windows, [chatId]: { messages: [...older, ...window.messages], hasOlder: page.more } } };
+    return { ...state, windows: { ...state.windows, [chatId]: windowWith([...older, ...window.messages], page.more, window.through) } };
   }
   let windows = state.windows;
   for (const message of page.messages) windows = upsertWindow(windows, message);
+  const loaded = windows[chatId];
+  const end = loaded ? windowEnd(loaded) : undefined;
+  // The page accounts for seqs past its last message (hidden ones): so does the window now.
+  if (loaded && end !== undefined && page.through > end) windows = { ...windows, [chatId]: windowWith(loaded.messages, loaded.hasOlder, page.through) };
   return windows === state.windows ? state : { ...state, windows };
 }
 
-/** What SYNC sends: every known chat's rev. */
-/** What SYNC is told of each chat: its rev and its read state (`receiptsMark`), which moves without the rev when another device reads. */
-export function syncCursors(state: ChatsState): { chatId: string; rev: number; receipts: number }[] {
-  return Object.values(state.chats).map((chat) => ({ chatId: chat.id, rev: chat.rev, receipts: receiptsMark(chat) }));
+/**
+ * What SYNC is told of each chat: its rev, its read state (`receiptsMark`, which moves without the
+ * rev when another device reads) and how many messages this person hid there (another device may have hidden more).
+ */
+export function syncCursors(state: ChatsState): { chatId: string; rev: number; receipts: number; hidden: number }[] {
+  return Object.values(state.chats).map((chat) => ({ chatId: chat.id, rev: chat.rev, receipts: receiptsMark(chat), hidden: chat.hidden }));
 }
 
 /** The chat list's order: latest activity first. */
@@ -178,8 +243,9 @@ export function windowBehind(state: ChatsState, chatId: string): number | undefi
   const window = state.windows[chatId];
   const chat = state.chats[chatId];
   const last = window?.messages[window.messages.length - 1]?.seq;
-  if (!window || !chat || last === undefined) return undefined;
-  return last < chat.lastSeq ? last : undefined;
+  const end = window ? windowEnd(window) : undefined;
+  if (!window || !chat || last === undefined || end === undefined) return undefined;
+  return end < chat.lastSeq ? last : undefined;
 }
 
 function withoutKey<T>(record: Record<string, T>, key: string): Record<string, T> {

@@ -22,7 +22,7 @@ const api: ChatsApi = {
   list: () => Promise.resolve({ chats, next: null } satisfies ChatList),
   open: () => Promise.reject(new Error("not used")),
   get: () => Promise.reject(new Error("not used")),
-  history: () => Promise.resolve({ messages: [], more: false }),
+  history: () => Promise.resolve({ messages: [], more: false, through: 0 }),
   info: () => Promise.reject(new Error("not used")),
 };
 
@@ -201,7 +201,7 @@ test("messages that reach this device through SYNC are marked delivered here, th
   const request = frames(socket).findLast((f) => f.type === "SYNC");
   const before = frames(socket).length;
   const caughtUp = chat([message(1), message(3, 2)], { mine: { deliveredSeq: 3, seenSeq: 0 }, unread: 2 });
-  socket.deliver({ type: "ACK", id: request?.id ?? "", sync: { chats: [{ chat: caughtUp, changes: [message(3, 2)], resync: false }] } });
+  socket.deliver({ type: "ACK", id: request?.id ?? "", sync: { chats: [{ chat: caughtUp, changes: [message(3, 2)], resync: false, hidden: [] }] } });
   await flush();
   mock.timers.tick(100);
   assert.deepEqual(
@@ -219,7 +219,7 @@ test("a skipped rev sends SYNC with the known cursors", async () => {
   await flush();
   const syncs = frames(socket).filter((f) => f.type === "SYNC");
   assert.equal(syncs.length, 2);
-  assert.deepEqual(syncs[1]?.chats, [{ chatId: CHAT, rev: 1, receipts: 0 }], "with the read state known, which moves without the rev");
+  assert.deepEqual(syncs[1]?.chats, [{ chatId: CHAT, rev: 1, receipts: 0, hidden: 0 }], "with the read state known, which moves without the rev");
   assert.equal(seen.state?.chats[CHAT]?.rev, 1);
 });
 

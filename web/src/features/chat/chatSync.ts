@@ -7,6 +7,7 @@ import { AckFailure, type Ack } from "../../realtime/acks.ts";
 import type { LiveClient, LiveFeature } from "../../realtime/liveClient.ts";
 import {
   applyEvent,
+  applyHidden,
   applyMessage,
   applyPage,
   applySync,
@@ -255,6 +256,27 @@ export class ChatSync implements LiveFeature {
     }
     if (ack.error) throw ackError(ack.error);
     if (this.state) this.publish(applyMessage(this.state, ack.message));
+  }
+
+  /**
+   * Forwards a message to each chat (one FORWARD per chat, each with its own id: the live client
+   * sends it again after a drop, and the server answers a resend with the message it stored).
+   * Resolves once every one is answered; the first refusal rejects.
+   */
+  async forward(messageId: string, chatIds: readonly string[]): Promise<void> {
+    if (!this.options.live.ready) throw new ApiError("NETWORK", "offline");
+    const acks = await Promise.all(chatIds.map((chatId) => this.options.live.deliver({ type: "FORWARD", id: uuidv7(), messageId, chatId })));
+    for (const ack of acks) if (!ack.error && this.state) this.publish(applyMessage(this.state, ack.message));
+    const refused = acks.find((ack) => ack.error);
+    if (refused?.error) throw ackError(refused.error);
+  }
+
+  /** Deletes a message for this person only; their other devices hear MESSAGE_HIDDEN. */
+  async hide(messageId: string): Promise<void> {
+    if (!this.options.live.ready) throw new ApiError("NETWORK", "offline");
+    const ack = await this.options.live.deliver({ type: "HIDE", id: uuidv7(), messageId });
+    if (ack.error) throw ackError(ack.error);
+    if (this.state) this.publish(applyHidden(this.state, ack.hidden));
   }
 
   // ---- chats and history -----------------------------------------------------------

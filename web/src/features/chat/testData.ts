@@ -18,6 +18,7 @@ export const message = (seq: number, rev = seq, patch: Partial<Message> = {}): M
   createdAt: 1_000 * seq,
   editedAt: null,
   deletedAt: null,
+  forwarded: false,
   ...patch,
 });
 
@@ -35,6 +36,7 @@ export const chat = (messages: Message[], patch: Partial<Chat> = {}): Chat => {
     mine: { deliveredSeq: 0, seenSeq: 0 },
     theirs: { deliveredSeq: 0, seenSeq: 0 },
     activityAt: last?.createdAt ?? 0,
+    hidden: 0,
     ...patch,
   };
 };
