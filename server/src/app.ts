@@ -199,7 +199,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const chat = new ChatService(openChatStore(database), clock, chatLimits, fanout, log, attachments);
   const sends = new SendQueue((items) => chat.sendBatch(items), chatLimits.batchSize, chatLimits.batchGapMs, sendBatches);
 
-  const linkLimits = { ...defaultLinkLimits, ...options.linkLimits };
+  const linkLimits = { ...defaultLinkLimits, ...config.linkLimits, ...options.linkLimits };
   const devices = new DeviceService(
     database.db,
     sessions,
