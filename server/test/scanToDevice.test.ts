@@ -10,7 +10,7 @@ import { startServer, type TestServer } from "./support/harness.ts";
 import { linkDesktop } from "./support/linking.ts";
 
 let server: TestServer;
-before(async () => (server = await startServer({ authLimits: { sendsPerIp: 10_000 }, scanRelayLimits: { confirmMs: 300, maxPending: 3 } })));
+before(async () => (server = await startServer({ authLimits: { sendsPerIp: 10_000 }, scanRelayLimits: { confirmMs: 1_500, maxPending: 3 } })));
 after(() => server.close());
 
 const scan = (text = "4006381333931") => ({ id: randomUUID(), text, format: "EAN13", scannedAt: 1_700_000_000_000 });
