@@ -26,11 +26,17 @@ export function ScanToDesktopPage() {
   const [chosenId, setChosenId] = useState<string>();
   const online = desktops?.filter((d) => d.online) ?? [];
   const target = desktops?.find((d) => d.id === chosenId) ?? (online.length === 1 ? online[0] : undefined);
+  // Chosen (by the person, or as the only one online) it stays the target while it is away: its scans wait.
+  if (target && target.id !== chosenId) setChosenId(target.id);
 
   return (
     <div className="phone" onPointerDown={unlockAudio}>
       <h1 className="visually-hidden">Scan to desktop</h1>
-      {target ? <TargetScanner key={target.id} target={target} /> : <div className="camera camera--off" />}
+      {target ? (
+        <TargetScanner key={target.id} target={target} onChange={online.length > 1 ? () => setChosenId(undefined) : undefined} />
+      ) : (
+        <div className="camera camera--off" />
+      )}
       <header className="phone__header">
         <Link to={paths.home} className="back-link" aria-label="Back to chats">
           <BackIcon />
@@ -103,7 +109,7 @@ function ChooseDesktop({
 }
 
 /** The camera and the outbox for one target computer. */
-function TargetScanner({ target }: { target: Device }) {
+function TargetScanner({ target, onChange }: { target: Device; onChange?: () => void }) {
   const live = useAtomValue(liveClientAtom);
   const liveState = useAtomValue(liveAtom);
   const scanner = useMemo(() => (live ? new DesktopScanner({ live, deviceId: target.id, storage: localStorage }) : undefined), [live, target.id]);
@@ -128,6 +134,11 @@ function TargetScanner({ target }: { target: Device }) {
       <CameraView videoRef={camera.videoRef} status={camera.status} onRetry={camera.retry} paired />
       <section className="sheet" aria-label="Scanner">
         {scanner ? <TargetStatus scanner={scanner} /> : null}
+        {onChange ? (
+          <button type="button" className="button button--ghost button--small" onClick={onChange}>
+            Choose another computer
+          </button>
+        ) : null}
       </section>
     </>
   );
