@@ -4,7 +4,7 @@ import { ErrorBody } from "./errors.ts";
 import type { ClientFrame } from "./socket.ts";
 
 /**
- * Every request frame (a client frame with an `id`; a SCAN's is its scan's id) gets exactly one ACK
+ * Every request frame (a client frame with an `id`; a SCAN's or SCAN_TO_DEVICE's is its scan's id) gets exactly one ACK
  * with that id: the answer named for its type in `AckOf`, or `ErrorAck` when it was refused. A
  * client parses an ACK with the schema of the request it sent (`parseAck`), never as a bag of
  * optional fields.
@@ -60,6 +60,9 @@ export const AckOf = {
   DELIVERED: OkAck,
   SEEN: OkAck,
   SYNC: SyncAck,
+  /** The target desktop has the scan (it confirmed); DEVICE_OFFLINE when it did not in time. */
+  SCAN_TO_DEVICE: OkAck,
+  DEVICE_SCAN_RECEIVED: OkAck,
 } as const satisfies Record<Exclude<ClientFrame["type"], "TYPING">, z.ZodType>;
 
 /** The client frames that are answered by an ACK. */
@@ -78,7 +81,7 @@ export const AckEnvelope = z.object({ type: z.literal("ACK"), id: z.string() });
 
 /** The id a request is answered under: its own `id`, or a SCAN's scan id; undefined for a frame sent without one. */
 export function requestId(frame: ClientFrame): string | undefined {
-  return frame.type === "SCAN" ? frame.scan.id : "id" in frame ? frame.id : undefined;
+  return frame.type === "SCAN" || frame.type === "SCAN_TO_DEVICE" ? frame.scan.id : "id" in frame ? frame.id : undefined;
 }
 
 /** An ACK parsed with the schema of the request it answers; undefined when it is not one. */

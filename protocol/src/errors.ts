@@ -75,6 +75,8 @@ export const ErrorCode = z.enum([
   "LINK_SIGNATURE_INVALID",
   "DEVICE_LIMIT",
   "DEVICE_NOT_FOUND",
+  "DEVICE_OFFLINE",
+  "SCAN_TARGET_INVALID",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

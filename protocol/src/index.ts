@@ -2,6 +2,7 @@ export * from "./acks.ts";
 export * from "./auth.ts";
 export * from "./chat.ts";
 export * from "./contacts.ts";
+export * from "./deviceScan.ts";
 export * from "./encode.ts";
 export * from "./errors.ts";
 export * from "./ids.ts";

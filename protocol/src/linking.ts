@@ -145,6 +145,8 @@ export const Device = z.object({
   ip: z.string().nullable(),
   /** The device asking. */
   current: z.boolean(),
+  /** It has a socket open now (on this server node): a target for "Scan to desktop". */
+  online: z.boolean(),
 });
 export type Device = z.infer<typeof Device>;
 

@@ -18,6 +18,7 @@ import {
   TypingFrame,
 } from "./chat.ts";
 import { Connection, ContactCard, ContactRequest, Presence, RequestEnd } from "./contacts.ts";
+import { DeviceScanEvent, DeviceScanReceivedFrame, ScanToDeviceFrame } from "./deviceScan.ts";
 import { ErrorBody } from "./errors.ts";
 import { Device, LinkPublicKey, LinkQr } from "./linking.ts";
 import { PairingQr, SessionId } from "./pairing.ts";
@@ -83,6 +84,8 @@ export const ClientFrame = z.discriminatedUnion("type", [
   SeenFrame,
   TypingFrame,
   SyncFrame,
+  ScanToDeviceFrame,
+  DeviceScanReceivedFrame,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
@@ -230,6 +233,7 @@ export const ServerEvent = z.discriminatedUnion("type", [
   MessageHiddenEvent,
   ReceiptEvent,
   TypingEvent,
+  DeviceScanEvent,
 ]);
 export type ServerEvent = z.infer<typeof ServerEvent>;
 export type ServerEventOf<T extends ServerEvent["type"]> = Extract<ServerEvent, { type: T }>;

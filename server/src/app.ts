@@ -58,6 +58,7 @@ import { ChatSocket } from "./realtime/chatSocket.ts";
 import { localFanout } from "./realtime/fanout.ts";
 import { defaultHeartbeatMs, Gateway } from "./realtime/gateway.ts";
 import { Hub } from "./realtime/hub.ts";
+import { defaultScanRelayLimits, ScanRelay } from "./realtime/scanRelay.ts";
 import { allowedOrigins } from "./realtime/origin.ts";
 import { defaultRefusalLimits, type RefusalLimits } from "./realtime/refusals.ts";
 import { createStorage, type Storage } from "./storage/index.ts";
@@ -71,6 +72,7 @@ export type AppOptions = {
   logger?: Logger;
   pairingLimits?: Partial<PairingLimits>;
   linkLimits?: Partial<LinkLimits>;
+  scanRelayLimits?: Partial<typeof defaultScanRelayLimits>;
   /** Replaces the in-process link store (tests share one between nodes, as Redis would be). */
   linkStore?: LinkStore;
   authLimits?: Partial<AuthLimits>;
@@ -197,8 +199,19 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const chat = new ChatService(openChatStore(database), clock, chatLimits, fanout, log, attachments);
   const sends = new SendQueue((items) => chat.sendBatch(items), chatLimits.batchSize, chatLimits.batchGapMs, sendBatches);
 
-  const linkLimits = { ...defaultLinkLimits, ...options.linkLimits };
-  const devices = new DeviceService(database.db, sessions, clock, { maxLinkedDevices: linkLimits.maxLinkedDevices, deviceIdleMs: authLimits.deviceIdleMs });
+  const linkLimits = { ...defaultLinkLimits, ...config.linkLimits, ...options.linkLimits };
+  const devices = new DeviceService(
+    database.db,
+    sessions,
+    clock,
+    { maxLinkedDevices: linkLimits.maxLinkedDevices, deviceIdleMs: authLimits.deviceIdleMs },
+    (sessionId) => hub.peersOfSessions([sessionId]).length > 0,
+  );
+  const scans = new ScanRelay(database.db, (sessionId) => hub.peersOfSessions([sessionId]), clock, {
+    ...defaultScanRelayLimits,
+    ...options.scanRelayLimits,
+    deviceIdleMs: authLimits.deviceIdleMs,
+  });
   const linkDesktops: LinkDesktops = {
     send: (linkId, event) => hub.linkPeer(linkId)?.send(event),
     end: (linkId, event) => {
@@ -217,6 +230,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     sessions,
     presence,
     chat: new ChatSocket(chat, sends, clock, chatLimits, log),
+    scans,
     clock,
     hub,
     log,

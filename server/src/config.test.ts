@@ -23,6 +23,13 @@ test("chat rate limits: unset keeps the defaults, set ones must be positive inte
   assert.throws(() => loadConfig({ ...base, CHAT_BATCH_CONCURRENCY: "0" }), /CHAT_BATCH_CONCURRENCY/);
 });
 
+test("LINK_TTL_MS: unset keeps the 5 minutes; set, it must be 5 s to 1 h", () => {
+  assert.deepEqual(loadConfig(base).linkLimits, {});
+  assert.deepEqual(loadConfig({ ...base, LINK_TTL_MS: "15000" }).linkLimits, { ttlMs: 15_000 });
+  assert.throws(() => loadConfig({ ...base, LINK_TTL_MS: "100" }), /LINK_TTL_MS/);
+  assert.throws(() => loadConfig({ ...base, LINK_TTL_MS: "soon" }), /LINK_TTL_MS/);
+});
+
 test("ALLOWED_ORIGINS: comma-separated origins, normalised; anything with a path or another scheme is refused", () => {
   assert.deepEqual(loadConfig(base).allowedOrigins, []);
   assert.deepEqual(loadConfig({ ...base, ALLOWED_ORIGINS: " http://localhost:5173, HTTPS://Chat.Example.com:443/ ," }).allowedOrigins, [

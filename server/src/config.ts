@@ -67,6 +67,13 @@ const Env = z.object({
   CHAT_BATCH_GAP_MS: z.coerce.number().min(0).optional(),
   /** PostgreSQL: send batches in flight at once (each holds a pool connection). Unset: 3. SQLite always writes one at a time. */
   CHAT_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(16).optional(),
+  /** How long a desktop's "Link with your phone" QR is shown before "New code". Unset: 5 minutes (LINK_TTL_MS). Browser tests shorten it. */
+  LINK_TTL_MS: z.coerce
+    .number()
+    .int()
+    .min(5_000)
+    .max(60 * 60_000)
+    .optional(),
 });
 
 /** `http(s)://host[:port]`, nothing after it but a slash. */
@@ -107,6 +114,8 @@ export type Config = Readonly<{
   storage: StorageConfig;
   /** Per-socket message rate and send batch overrides (the benchmark raises the rate); unset keys keep the defaults. */
   chatLimits: Readonly<{ messagesPerSecond?: number; messageBurst?: number; batchGapMs?: number; batchConcurrency?: number }>;
+  /** Overrides of the linking timings (LINK_TTL_MS); unset keys keep the defaults. */
+  linkLimits: Readonly<{ ttlMs?: number }>;
 }>;
 
 /** Parses the environment once. Throws a readable error naming every bad variable. */
@@ -137,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(e.CHAT_BATCH_GAP_MS !== undefined ? { batchGapMs: e.CHAT_BATCH_GAP_MS } : {}),
       ...(e.CHAT_BATCH_CONCURRENCY ? { batchConcurrency: e.CHAT_BATCH_CONCURRENCY } : {}),
     }),
+    linkLimits: Object.freeze(e.LINK_TTL_MS ? { ttlMs: e.LINK_TTL_MS } : {}),
   });
 }
 

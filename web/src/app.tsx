@@ -21,6 +21,7 @@ import "./styles/chat.css";
 import "./styles/linking.css";
 import "./styles/messageInfo.css";
 import "./styles/messageActions.css";
+import "./styles/scanToDesktop.css";
 
 // Each side loads only its own code: the desktop never fetches the decoder, the phone never the QR writer.
 const DesktopPage = lazy(() => import("./pages/DesktopPage.tsx").then((m) => ({ default: m.DesktopPage })));
@@ -34,6 +35,7 @@ const MyQrPage = lazy(() => import("./pages/MyQrPage.tsx").then((m) => ({ defaul
 const AddContactPage = lazy(() => import("./pages/AddContactPage.tsx").then((m) => ({ default: m.AddContactPage })));
 const AddLinkPage = lazy(() => import("./pages/AddLinkPage.tsx").then((m) => ({ default: m.AddLinkPage })));
 const LinkPage = lazy(() => import("./pages/LinkPage.tsx").then((m) => ({ default: m.LinkPage })));
+const ScanToDesktopPage = lazy(() => import("./pages/ScanToDesktopPage.tsx").then((m) => ({ default: m.ScanToDesktopPage })));
 const SettingsPage = lazy(() => import("./pages/SettingsPage.tsx").then((m) => ({ default: m.SettingsPage })));
 
 const root = document.getElementById("root");
@@ -96,6 +98,22 @@ createRoot(root).render(
               element={
                 <PrivateRoute>
                   <HomePage />
+                </PrivateRoute>
+              }
+            />
+            <Route
+              path={paths.receivedScans}
+              element={
+                <PrivateRoute>
+                  <HomePage />
+                </PrivateRoute>
+              }
+            />
+            <Route
+              path={paths.scanToDesktop}
+              element={
+                <PrivateRoute>
+                  <ScanToDesktopPage />
                 </PrivateRoute>
               }
             />

@@ -9,6 +9,10 @@ export const paths = {
   myQr: "/home/qr",
   addContact: "/home/add",
   chat: "/home/chat/:chatId",
+  /** A signed-in desktop's scans from the person's phones. */
+  receivedScans: "/home/scans",
+  /** A signed-in phone as the scanner of one of the person's linked computers. */
+  scanToDesktop: "/home/scan-to-desktop",
 } as const;
 
 export const chatPath = (chatId: string) => `/home/chat/${encodeURIComponent(chatId)}`;

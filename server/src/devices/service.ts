@@ -29,19 +29,21 @@ export class DeviceService {
     private readonly sessions: SessionService,
     private readonly clock: Clock,
     private readonly limits: { maxLinkedDevices: number; deviceIdleMs: number },
+    /** Whether a session has a socket open on this node. */
+    private readonly online: (sessionId: string) => boolean = () => false,
   ) {}
 
   /** Every live device of the account, the asking one first, then the most recently active. */
   async list(userId: string, currentSessionId: string): Promise<Device[]> {
     const rows = await this.live(this.db, userId).select(deviceColumns).orderBy("lastUsedAt", "desc").execute();
-    const devices = rows.map((row) => deviceOf(row, currentSessionId));
+    const devices = rows.map((row) => deviceOf(row, currentSessionId, this.online(row.id)));
     return [...devices.filter((d) => d.current), ...devices.filter((d) => !d.current)];
   }
 
   /** The account's live linked devices (what DEVICE_LIMIT names). */
   async linked(userId: string, db: Db = this.db): Promise<Device[]> {
     const rows = await this.live(db, userId).where("kind", "=", "linked").select(deviceColumns).orderBy("lastUsedAt", "desc").execute();
-    return rows.map((row) => deviceOf(row, ""));
+    return rows.map((row) => deviceOf(row, "", this.online(row.id)));
   }
 
   /** Throws DEVICE_LIMIT, naming the linked devices, when the account cannot link one more. */
@@ -75,7 +77,7 @@ export class DeviceService {
         userAgent: linked.userAgent,
       });
       const row = await trx.selectFrom("authSessions").select(deviceColumns).where("id", "=", tokens.sessionId).executeTakeFirstOrThrow();
-      return { tokens, device: deviceOf(row, "") };
+      return { tokens, device: deviceOf(row, "", false) };
     });
   }
 
@@ -107,7 +109,7 @@ export class DeviceService {
   }
 }
 
-function deviceOf(row: DeviceRow, currentSessionId: string): Device {
+function deviceOf(row: DeviceRow, currentSessionId: string, online: boolean): Device {
   return {
     id: row.id,
     name: row.deviceName ?? (row.kind === "linked" ? "Linked device" : "Unknown device"),
@@ -117,5 +119,6 @@ function deviceOf(row: DeviceRow, currentSessionId: string): Device {
     lastActiveAt: row.lastUsedAt,
     ip: row.ip,
     current: row.id === currentSessionId,
+    online,
   };
 }

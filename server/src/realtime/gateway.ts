@@ -18,6 +18,7 @@ import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import type { SessionService } from "../auth/sessions.ts";
 import type { Clock } from "../clock.ts";
 import { AppError, internalError } from "../errors.ts";
+import { isDeviceScanFrame, type ScanRelay } from "./scanRelay.ts";
 import type { LinkService } from "../linking/service.ts";
 import type { Identity as PairingIdentity, PairingService } from "../pairing/service.ts";
 import type { PresenceService } from "../presence/service.ts";
@@ -49,6 +50,8 @@ export type GatewayOptions = {
   sessions: SessionService;
   presence: PresenceService;
   chat: ChatSocket;
+  /** "Scan to desktop": scans from a signed-in phone to its person's linked desktop. */
+  scans: ScanRelay;
   hub: Hub;
   clock: Clock;
   log: Logger;
@@ -215,6 +218,10 @@ export class Gateway {
       if (isChatFrame(frame)) {
         if (who.role !== "user") throw new AppError("FRAME_INVALID", `${frame.type} is a chat frame; this socket is a pairing socket.`);
         return await this.o.chat.onFrame(peer, { userId: who.userId, sessionId: who.sessionId }, frame);
+      }
+      if (isDeviceScanFrame(frame)) {
+        if (who.role !== "user") throw new AppError("FRAME_INVALID", `${frame.type} needs a signed-in socket; this one is not.`);
+        return await this.o.scans.onFrame(peer, { userId: who.userId, sessionId: who.sessionId }, frame);
       }
       if (who.role === "user") throw new AppError("FRAME_INVALID", `${frame.type} is a pairing frame; this socket is signed in as a user.`);
       if (who.role === "link") throw new AppError("FRAME_INVALID", `${frame.type} is a pairing frame; this socket waits to be linked.`);

@@ -8,6 +8,7 @@ export class Hub {
   private readonly sessions = new Map<string, Map<Peer, string>>();
   private readonly users = new Map<string, Set<Peer>>();
   private readonly userPeers = new Map<Peer, { userId: string; sessionId: string }>();
+  private readonly sessionPeers = new Map<string, Set<Peer>>();
   /** Desktops waiting to be linked, by link id (one socket each). */
   private readonly linkPeers = new Map<string, Peer>();
 
@@ -28,6 +29,9 @@ export class Hub {
     if (!peers) this.users.set(userId, (peers = new Set<Peer>()));
     peers.add(peer);
     this.userPeers.set(peer, { userId, sessionId });
+    let ofSession = this.sessionPeers.get(sessionId);
+    if (!ofSession) this.sessionPeers.set(sessionId, (ofSession = new Set<Peer>()));
+    ofSession.add(peer);
   }
 
   removeUser(peer: Peer): void {
@@ -37,6 +41,9 @@ export class Hub {
     const peers = this.users.get(who.userId);
     peers?.delete(peer);
     if (peers?.size === 0) this.users.delete(who.userId);
+    const ofSession = this.sessionPeers.get(who.sessionId);
+    ofSession?.delete(peer);
+    if (ofSession?.size === 0) this.sessionPeers.delete(who.sessionId);
   }
 
   /** Sends to every socket of this user on this process (serialised once for all of them). */
@@ -53,8 +60,7 @@ export class Hub {
   }
 
   peersOfSessions(sessionIds: string[]): Peer[] {
-    const wanted = new Set(sessionIds);
-    return [...this.userPeers].filter(([, who]) => wanted.has(who.sessionId)).map(([peer]) => peer);
+    return sessionIds.flatMap((id) => [...(this.sessionPeers.get(id) ?? [])]);
   }
 
   add(sessionId: string, key: string, peer: Peer): void {

@@ -34,6 +34,8 @@ export const validFrames: Record<ClientFrame["type"], () => Record<string, unkno
   SEEN: () => ({ type: "SEEN", id: uuid(), chatId: uuid(), seq: 1 }),
   TYPING: () => ({ type: "TYPING", chatId: uuid(), typing: true }),
   SYNC: () => ({ type: "SYNC", id: uuid(), chats: [{ chatId: uuid(), rev: 0 }] }),
+  SCAN_TO_DEVICE: () => ({ type: "SCAN_TO_DEVICE", deviceId: uuid(), scan: { id: uuid(), text: "4006381333931", format: "EAN13", scannedAt: 1 } }),
+  DEVICE_SCAN_RECEIVED: () => ({ type: "DEVICE_SCAN_RECEIVED", id: uuid(), scanId: uuid() }),
 };
 
 /** Every path to a leaf of a plain JSON value: ["scan", "text"], ["chats", 0, "rev"] … */

@@ -78,6 +78,8 @@ const words: Record<ErrorCode, string> = {
   LINK_SIGNATURE_INVALID: "This browser could not prove it asked to be linked. Ask for a new code and scan it again.",
   DEVICE_LIMIT: "You already have 5 linked devices. Log one out to link this one.",
   DEVICE_NOT_FOUND: "That device is not signed in any more.",
+  DEVICE_OFFLINE: "That computer is not online. Open EasyQR on it; your scans wait here until then.",
+  SCAN_TARGET_INVALID: "Scans can go only to a computer linked to your account.",
 };
 
 const clientWords: Record<ClientErrorCode, string> = {

@@ -1,7 +1,7 @@
 import { useAtomValue } from "jotai";
 import { useRef, useState, type CSSProperties } from "react";
 import { onPhone } from "../features/pairing/device.ts";
-import { Link, useParams } from "react-router";
+import { Link, useMatch, useParams } from "react-router";
 import { SidebarResizer, useSidebarWidth } from "../components/SidebarResizer.tsx";
 import { Avatar } from "../components/Avatar.tsx";
 import { AddPersonIcon, ChatIcon, GearIcon, QrIcon } from "../components/icons.tsx";
@@ -13,6 +13,8 @@ import { requestCountAtom } from "../features/contacts/state.ts";
 import { Logo } from "../components/Layout.tsx";
 import { paths } from "../paths.ts";
 import { userAtom } from "../features/session/state.ts";
+import { receivedScansAtom } from "../features/scanToDesktop/receivedScans.ts";
+import { ReceivedScansPanel } from "../features/scanToDesktop/ReceivedScansPanel.tsx";
 
 /**
  * /home and /home/chat/:chatId: the app shell. The sidebar holds the user, the chats and the
@@ -26,6 +28,8 @@ export function HomePage() {
   const sidebar = useRef<HTMLElement>(null);
   const [phone] = useState(onPhone);
   const [width, setWidth] = useSidebarWidth();
+  const showScans = useMatch(paths.receivedScans) !== null;
+  const received = useAtomValue(receivedScansAtom).scans.length;
   if (!user) return null;
   return (
     <div className={`app${chatId ? " app--chat-open" : ""}`} style={width ? ({ "--sidebar-width": `${width}px` } as CSSProperties) : undefined}>
@@ -67,9 +71,13 @@ export function HomePage() {
         </section>
         <nav className="sidebar__tools" aria-label="Scanner tools">
           {phone ? (
-            <Link to="/scan">Scan a contact's QR, or use this phone as a scanner</Link>
+            <>
+              <Link to={paths.scanToDesktop}>Scan to desktop: use this phone as your computer's scanner</Link>
+              <Link to="/scan">Scan a contact's QR, or use this phone as a scanner</Link>
+            </>
           ) : (
             <>
+              <Link to={paths.receivedScans}>Scans from your phone{received > 0 ? ` (${received})` : ""}</Link>
               <Link to="/desktop">Use your phone as a barcode scanner for this computer</Link>
               <Link to="/scan">Scan a contact's QR with this computer's camera</Link>
             </>
@@ -79,6 +87,8 @@ export function HomePage() {
       <main className="chatwindow" aria-label="Chat">
         {chatId ? (
           <ChatWindow key={chatId} chatId={chatId} />
+        ) : showScans ? (
+          <ReceivedScansPanel />
         ) : (
           <div className="chatwindow__empty">
             <span className="chatwindow__icon">

@@ -21,7 +21,17 @@ test("a claim whose key is not the scanned one does not match; a typed code has 
 });
 
 test("each refusal gets its own screen: device limit with the devices, desktop gone, used, expired", () => {
-  const device = { id: "d1", name: "Chrome on Linux", platform: "Linux", kind: "linked", createdAt: 1, lastActiveAt: 2, ip: null, current: false };
+  const device = {
+    id: "d1",
+    name: "Chrome on Linux",
+    platform: "Linux",
+    kind: "linked",
+    createdAt: 1,
+    lastActiveAt: 2,
+    ip: null,
+    current: false,
+    online: false,
+  };
   const limit = failureView(new ApiError("DEVICE_LIMIT", "x", 409, { devices: [device], limit: 5 }), claim);
   assert.deepEqual(limit, { kind: "limit", devices: [device], claim });
   assert.deepEqual(failureView(new ApiError("LINK_GONE", "x", 410)), { kind: "gone" });

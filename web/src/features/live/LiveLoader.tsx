@@ -13,6 +13,8 @@ import { chats, chatsAtom, chatSyncAtom, outboxAtom } from "../chat/state.ts";
 import { ContactsSync } from "../contacts/contactsSync.ts";
 import { contacts, contactsAtom } from "../contacts/state.ts";
 import { offlineCache } from "../offline/state.ts";
+import { WindowPrefetch } from "../offline/prefetch.ts";
+import { ReceivedScans, receivedScansAtom } from "../scanToDesktop/receivedScans.ts";
 import { pageServer } from "../pairing/links.ts";
 import { authSession, sessionAtom } from "../session/state.ts";
 
@@ -75,7 +77,18 @@ function startLive(store: ReturnType<typeof useStore>, userId: string, outbox: O
   const contactsSync = new ContactsSync({ api: contacts, store });
   const chatSync = new ChatSync({ me: userId, api: chats, live: client, store, outbox: kept });
   const files = attachmentsApi(authSession);
-  const unsubscribe = [client.subscribe(contactsSync), client.subscribe(chatSync), offlineCache.follow(store, userId)];
+  const prefetch = new WindowPrefetch(offlineCache, (chatId, limit) => chats.history(chatId, { limit }), userId);
+  const unsubscribe = [client.subscribe(contactsSync), client.subscribe(chatSync), offlineCache.follow(store, userId), prefetch.follow(store)];
+  const sessionId = authSession.sessionId();
+  if (sessionId) {
+    const scans = new ReceivedScans({
+      storage: localStorage,
+      sessionId,
+      send: (frame) => client.send(frame),
+      onChange: (view) => store.set(receivedScansAtom, view),
+    });
+    unsubscribe.push(client.subscribe(scans), () => store.set(receivedScansAtom, { scans: [], names: {} }));
+  }
   store.set(attachmentTransportAtom, files);
   store.set(chatSyncAtom, chatSync);
   store.set(liveClientAtom, client);

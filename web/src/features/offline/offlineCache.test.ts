@@ -12,6 +12,7 @@ import { chatsAtom } from "../chat/state.ts";
 import { CHAT, chat, ME, message, PEER } from "../chat/testData.ts";
 import { contactsAtom } from "../contacts/state.ts";
 import { OfflineCache, WINDOW_KEPT } from "./offlineCache.ts";
+import { WindowPrefetch } from "./prefetch.ts";
 
 /** A fresh IndexedDB per test (fake-indexeddb: the real one is the browser's, tested end to end). */
 function freshDb() {
@@ -147,4 +148,55 @@ test("without IndexedDB (some private modes) the outbox stays in localStorage, a
   } finally {
     globalThis.indexedDB = saved;
   }
+});
+
+test("the prefetch keeps the newest page of the top chats not opened here, one at a time, and only again when a chat moved on", async () => {
+  const open = freshDb();
+  const store = createStore();
+  const cache = new OfflineCache(open);
+  // 25 chats, none opened in this tab; chat i's last activity grows with i.
+  const chats = Array.from({ length: 25 }, (_, i) => {
+    const id = `33333333-3333-4333-8333-${String(i).padStart(12, "0")}`;
+    return chat([message(3, 3, { chatId: id, createdAt: 1_000 + i })], { id, activityAt: 1_000 + i });
+  });
+  const state: ChatsState = { ...emptyChats(ME), chats: Object.fromEntries(chats.map((c) => [c.id, c])) };
+  const stopFollowing = cache.follow(store, ME);
+  store.set(chatsAtom, state);
+  const asked: string[] = [];
+  let inFlight = 0;
+  let most = 0;
+  const history = async (chatId: string, limit: number) => {
+    assert.equal(limit, WINDOW_KEPT);
+    asked.push(chatId);
+    most = Math.max(most, ++inFlight);
+    await wait(1);
+    inFlight--;
+    const last = store.get(chatsAtom)!.chats[chatId]!.lastSeq;
+    return { messages: [message(last - 1, last - 1, { chatId }), message(last, last, { chatId })], more: true };
+  };
+  const prefetch = new WindowPrefetch(cache, history, ME, { chats: 20, gapMs: 0, afterChangeMs: 0 });
+  await prefetch.pass(store);
+  const newest20 = chats
+    .slice(5)
+    .reverse()
+    .map((c) => c.id);
+  assert.deepEqual(asked, newest20, "the 20 most recent chats, most recent first");
+  assert.equal(most, 1, "one page at a time");
+
+  // A reload (offline): every one of them shows its last messages at once.
+  await wait(400);
+  stopFollowing();
+  const loaded = await cache.load(ME);
+  assert.deepEqual(Object.keys(loaded.chats!.windows).sort(), [...newest20].sort());
+  assert.equal(loaded.chats!.windows[newest20[0]!]!.messages.at(-1)!.seq, 3);
+
+  // Nothing changed: nothing fetched. One chat moved on: only that one.
+  asked.length = 0;
+  await prefetch.pass(store);
+  assert.deepEqual(asked, []);
+  const moved = chats[24]!;
+  store.set(chatsAtom, { ...state, chats: { ...state.chats, [moved.id]: { ...moved, lastSeq: 4 } } });
+  await prefetch.pass(store);
+  assert.deepEqual(asked, [moved.id]);
+  assert.equal((await cache.windowTops(ME)).get(moved.id), 4);
 });

@@ -125,6 +125,28 @@ export class OfflineCache {
     };
   }
 
+  /** The newest message seq of each chat window kept for `userId` (what a prefetch need not fetch again). */
+  async windowTops(userId: string): Promise<Map<string, number>> {
+    const db = await this.open();
+    const tops = new Map<string, number>();
+    if (!db) return tops;
+    try {
+      for (const row of await db.getAll("windows", IDBKeyRange.bound([userId], [userId, []]))) {
+        const window = parsed(CachedWindow, row);
+        if (window) tops.set(window.chatId, window.messages.at(-1)?.seq ?? 0);
+      }
+    } catch (error) {
+      warn("windows")(error);
+    }
+    return tops;
+  }
+
+  /** Keeps one chat's newest page (a chat not opened here: the prefetch's). */
+  async saveWindow(userId: string, chatId: string, window: MessageWindow): Promise<void> {
+    const db = await this.open();
+    await db?.put("windows", { userId, chatId, ...kept(window) }).catch(warn("a chat's messages"));
+  }
+
   /** Sign-out: nothing of the account stays in this browser. */
   async clear(): Promise<void> {
     const legacy = this.legacy;

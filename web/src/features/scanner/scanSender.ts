@@ -2,16 +2,16 @@ import type { ClientFrame, ErrorCode, ScanInput } from "@easyqr/protocol";
 import type { Ack } from "../../realtime/acks.ts";
 import type { Outbox } from "./outbox.ts";
 
-/** The connection as the sender needs it. */
+/** The connection as the sender needs it ("Scan to desktop" sends the scan as SCAN_TO_DEVICE, answered without a seq). */
 export type ScanTransport = {
   ready(): boolean;
-  request(frame: Extract<ClientFrame, { type: "SCAN" }>): Promise<Ack<"SCAN">>;
+  request(frame: Extract<ClientFrame, { type: "SCAN" }>): Promise<Ack<"SCAN"> | Ack<"SCAN_TO_DEVICE">>;
 };
 
 export type ScanOutcome = { scan: ScanInput; result: "sent"; seq?: number } | { scan: ScanInput; result: "rejected"; code: ErrorCode };
 
-/** Errors after which resending the same scan can never succeed. */
-const permanent = new Set<ErrorCode>(["BAD_REQUEST", "VALIDATION", "FRAME_INVALID", "FRAME_TOO_LARGE"]);
+/** Errors after which resending the same scan can never succeed (DEVICE_OFFLINE is not one: it waits). */
+const permanent = new Set<ErrorCode>(["BAD_REQUEST", "VALIDATION", "FRAME_INVALID", "FRAME_TOO_LARGE", "DEVICE_NOT_FOUND", "SCAN_TARGET_INVALID"]);
 
 /**
  * Sends the outbox in order and removes a scan only on its ACK. Anything that
