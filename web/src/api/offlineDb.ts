@@ -13,7 +13,13 @@ export const CACHE_DB = "easyqr";
 export const CachedProfile = z.object({ userId: z.string(), sessionId: z.string(), user: Me });
 export const CachedChats = z.object({ userId: z.string(), chats: z.array(Chat), moreChats: z.number().nullable() });
 /** The newest messages of one chat (what its window showed, cut to the newest page). */
-export const CachedWindow = z.object({ userId: z.string(), chatId: z.string(), messages: z.array(Message), hasOlder: z.boolean() });
+export const CachedWindow = z.object({
+  userId: z.string(),
+  chatId: z.string(),
+  messages: z.array(Message),
+  hasOlder: z.boolean(),
+  through: z.number().int().nonnegative().optional(),
+});
 export const CachedContacts = z.object({
   userId: z.string(),
   connections: z.array(Connection),

@@ -172,7 +172,7 @@ test("the prefetch keeps the newest page of the top chats not opened here, one a
     await wait(1);
     inFlight--;
     const last = store.get(chatsAtom)!.chats[chatId]!.lastSeq;
-    return { messages: [message(last - 1, last - 1, { chatId }), message(last, last, { chatId })], more: true };
+    return { messages: [message(last - 1, last - 1, { chatId }), message(last, last, { chatId })], more: true, through: last };
   };
   const prefetch = new WindowPrefetch(cache, history, ME, { chats: 20, gapMs: 0, afterChangeMs: 0 });
   await prefetch.pass(store);
@@ -199,4 +199,10 @@ test("the prefetch keeps the newest page of the top chats not opened here, one a
   await prefetch.pass(store);
   assert.deepEqual(asked, [moved.id]);
   assert.equal((await cache.windowTops(ME)).get(moved.id), 4);
+});
+
+test("a window whose newest messages this person hid keeps how far it accounts for", async () => {
+  const cache = new OfflineCache(freshDb());
+  await cache.saveWindow(ME, CHAT, { messages: [message(1, 1)], hasOlder: false, through: 3 });
+  assert.equal((await cache.windowTops(ME)).get(CHAT), 3, "seq 2 and 3 hidden: the window is current, nothing to fetch");
 });

@@ -1,6 +1,6 @@
 import type { createStore } from "jotai";
 import { z } from "zod";
-import { emptyChats, type ChatsState, type MessageWindow } from "../chat/chatState.ts";
+import { emptyChats, windowEnd, type ChatsState, type MessageWindow } from "../chat/chatState.ts";
 import { loadOutbox, outboxKey, OutboxItem, saveOutbox, type Outbox, type OutboxStore } from "../chat/outbox.ts";
 import { chatsAtom } from "../chat/state.ts";
 import type { ContactsState } from "../contacts/contactsState.ts";
@@ -133,7 +133,7 @@ export class OfflineCache {
     try {
       for (const row of await db.getAll("windows", IDBKeyRange.bound([userId], [userId, []]))) {
         const window = parsed(CachedWindow, row);
-        if (window) tops.set(window.chatId, window.messages.at(-1)?.seq ?? 0);
+        if (window) tops.set(window.chatId, windowEnd(window) ?? 0);
       }
     } catch (error) {
       warn("windows")(error);
@@ -189,8 +189,9 @@ export class OfflineCache {
 
 /** A window cut to its newest page. */
 function kept(window: MessageWindow): MessageWindow {
-  if (window.messages.length <= WINDOW_KEPT) return { messages: window.messages, hasOlder: window.hasOlder };
-  return { messages: window.messages.slice(-WINDOW_KEPT), hasOlder: true };
+  const through = window.through === undefined ? {} : { through: window.through };
+  if (window.messages.length <= WINDOW_KEPT) return { messages: window.messages, hasOlder: window.hasOlder, ...through };
+  return { messages: window.messages.slice(-WINDOW_KEPT), hasOlder: true, ...through };
 }
 
 function chatsState(userId: string, chats: CachedChats | undefined, rows: unknown[]): ChatsState | undefined {
@@ -199,7 +200,7 @@ function chatsState(userId: string, chats: CachedChats | undefined, rows: unknow
   for (const chat of chats.chats) state.chats[chat.id] = chat;
   for (const row of rows) {
     const window = parsed(CachedWindow, row);
-    if (window && state.chats[window.chatId]) state.windows[window.chatId] = { messages: window.messages, hasOlder: window.hasOlder };
+    if (window && state.chats[window.chatId]) state.windows[window.chatId] = kept(window);
   }
   return state;
 }

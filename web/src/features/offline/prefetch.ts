@@ -72,7 +72,7 @@ export class WindowPrefetch {
         const page = await this.history(chat.id, WINDOW_KEPT);
         // Opened meanwhile: the cache follows that window itself.
         if (this.stopped || store.get(chatsAtom)?.windows[chat.id]) continue;
-        await this.cache.saveWindow(this.userId, chat.id, { messages: page.messages, hasOlder: page.more });
+        await this.cache.saveWindow(this.userId, chat.id, { messages: page.messages, hasOlder: page.more, through: page.through });
         await new Promise((resolve) => setTimeout(resolve, this.options.gapMs));
       }
     } catch {
