@@ -36,9 +36,9 @@ export async function searchBench(o: SearchBenchOptions): Promise<string> {
   await withServer(
     o.engine,
     o.users,
-    async ({ server, users }) => {
+    async ({ server }) => {
       // Twenty people take turns searching: each sees ~0.1 % of the messages.
-      const tokens = users.slice(0, 20).map((u) => u.accessToken);
+      const tokens = corpus?.searcherTokens ?? [];
       timings = await runLoad<Timing[]>("bench/src/searchHttp.ts", [
         "--url",
         server.url,

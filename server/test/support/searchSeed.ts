@@ -3,12 +3,17 @@
 // straight into the database a server process will use, before it starts.
 import { randomUUID } from "node:crypto";
 import { uuidv7 } from "@easyqr/protocol";
+import { pino } from "pino";
 import { pairOf } from "../../src/access/checks.ts";
+import { defaultAuthLimits } from "../../src/auth/limits.ts";
+import { SessionService } from "../../src/auth/sessions.ts";
+import { accessTokens } from "../../src/auth/tokens.ts";
+import { systemClock } from "../../src/clock.ts";
 import * as messageSearch from "../../src/db/migrations/0009_message_search.ts";
 import type { Database } from "../../src/db/database.ts";
 import { withDatabase } from "./seed.ts";
 
-export type SearchCorpus = { messages: number; chats: number; indexSeconds: number; insertSeconds: number };
+export type SearchCorpus = { messages: number; chats: number; indexSeconds: number; insertSeconds: number; searcherTokens: string[] };
 
 /** Words by rank: the first are everyday words, then made-up ones (a long tail), so rank says how common a word is. */
 export function corpusWords(count = 30_000): string[] {
@@ -44,8 +49,8 @@ function random(seed: number): () => number {
  * `chatsPerUser` users, so everyone is in about twice that many), written in time order across
  * chats, then the search index built by migration 0009's own backfill.
  */
-export function seedSearchCorpus(env: Record<string, string>, users: string[], messages: number, chatsPerUser = 5): Promise<SearchCorpus> {
-  return withDatabase(env, async (database) => {
+export function seedSearchCorpus(env: Record<string, string>, users: string[], messages: number, searchers = 20, chatsPerUser = 5): Promise<SearchCorpus> {
+  return withDatabase(env, async (database, secret) => {
     const { db } = database;
     const now = Date.now();
     const start = now - messages;
@@ -109,7 +114,11 @@ export function seedSearchCorpus(env: Record<string, string>, users: string[], m
     const indexSeconds = (performance.now() - indexing) / 1000;
     const { raw } = database;
     if (raw.engine === "postgres") await raw.pool.query("analyze");
-    return { messages, chats: chats.length, indexSeconds, insertSeconds };
+    // Access tokens last 15 minutes: the searchers' are made once the corpus is in.
+    const sessions = new SessionService(db, accessTokens(secret, systemClock), systemClock, defaultAuthLimits, pino({ level: "silent" }));
+    const searcherTokens = [];
+    for (const userId of users.slice(0, searchers)) searcherTokens.push((await sessions.create(userId, { name: "bench", platform: "node" })).accessToken);
+    return { messages, chats: chats.length, indexSeconds, insertSeconds, searcherTokens };
   });
 }
 
