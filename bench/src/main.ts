@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { chatScenarios, chatUsage } from "./chatCli.ts";
 import { defaultHostile, hostileBench } from "./hostileBench.ts";
 import { linkBench } from "./linkBench.ts";
+import { defaultSearchBench, searchBench } from "./searchBench.ts";
 import { cpuSeconds, root, rssBytes, runLoad, startServer } from "./processes.ts";
 import { formatMs, table } from "./stats.ts";
 
@@ -25,6 +26,22 @@ type Flags = Record<string, string | undefined>;
 const scenarios: Record<string, (flags: Flags) => Promise<string>> = {
   ...chatScenarios,
   link: linkBench,
+  async search(flags) {
+    const parts = ["## search: GET /api/search/messages, first page (20 hits), newest first", ""];
+    const engines = flags.engine === "both" ? (["sqlite", "postgres"] as const) : flags.engine === "postgres" ? (["postgres"] as const) : (["sqlite"] as const);
+    for (const engine of engines) {
+      parts.push(
+        await searchBench({
+          engine,
+          messages: Number(flags.messages ?? defaultSearchBench.messages),
+          users: Number(flags.users ?? defaultSearchBench.users),
+          requests: Number(flags.requests ?? defaultSearchBench.requests),
+        }),
+        "",
+      );
+    }
+    return parts.join("\n");
+  },
   hostile: (flags) =>
     hostileBench({
       ...defaultHostile,

@@ -32,7 +32,8 @@ export async function startServer(env: Record<string, string> = {}, nodeArgs: st
     env: { ...inherited, PORT: String(port), HOST: "127.0.0.1", PUBLIC_URL: url, LOG_LEVEL: "warn", DATA_DIR: `${root}/data/bench`, ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
-  const deadline = Date.now() + 20_000;
+  // Generous: on a loaded machine, tsx compiling the server alone has taken over 20 s.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     try {
       if ((await fetch(`${url}/health`)).ok) break;

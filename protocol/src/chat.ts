@@ -159,20 +159,22 @@ export type ChatList = z.infer<typeof ChatList>;
 
 /**
  * `GET /api/chats/:chatId/messages`: without cursors the newest page; `before=<seq>` the page
- * older than seq; `after=<seq>` the page newer than seq. Messages are oldest first.
+ * older than seq; `after=<seq>` the page newer than seq; `around=<seq>` a page with seq in its
+ * middle (opening a chat at a search hit). Messages are oldest first.
  */
 export const HistoryQuery = z
   .object({
     before: z.coerce.number<number>().int().positive().optional(),
     after: z.coerce.number<number>().int().nonnegative().optional(),
+    around: z.coerce.number<number>().int().positive().optional(),
     limit: z.coerce.number<number>().int().min(1).max(MAX_PAGE).default(50),
   })
   .strict()
-  .refine((q) => q.before === undefined || q.after === undefined, "give before or after, not both");
+  .refine((q) => [q.before, q.after, q.around].filter((c) => c !== undefined).length <= 1, "give one of before, after or around");
 export type HistoryQuery = z.infer<typeof HistoryQuery>;
 export const HistoryPage = z.object({
   messages: z.array(Message),
-  /** More messages exist beyond this page in the direction asked. */
+  /** More messages exist beyond this page in the direction asked (`around`: older ones). */
   more: z.boolean(),
   /**
    * The highest seq this page accounts for. Messages the reader deleted for themselves are left
@@ -180,6 +182,8 @@ export const HistoryPage = z.object({
    * hidden. A client appends a live message right after `through`, not only after the last shown.
    */
   through: z.number().int().nonnegative(),
+  /** `around` only: newer messages exist after this page. */
+  moreAfter: z.boolean().optional(),
 });
 export type HistoryPage = z.infer<typeof HistoryPage>;
 

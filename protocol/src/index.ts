@@ -10,6 +10,7 @@ export * from "./linking.ts";
 export * from "./pairing.ts";
 export * from "./qr.ts";
 export * from "./scan.ts";
+export * from "./search.ts";
 export * from "./socket.ts";
 export * from "./users.ts";
 export * from "./text.ts";

@@ -20,6 +20,7 @@ import { AvatarService } from "./avatars/service.ts";
 import { defaultChatLimits, type ChatLimits } from "./chat/limits.ts";
 import { SendQueue } from "./chat/sendQueue.ts";
 import { ChatService } from "./chat/service.ts";
+import { SearchService } from "./search/service.ts";
 import { openChatStore } from "./chat/store/index.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { localAddresses, type Config } from "./config.ts";
@@ -36,6 +37,7 @@ import { registerJsonBodies } from "./http/jsonBodies.ts";
 import { registerOpenApi } from "./http/openapi.ts";
 import { deviceHandlers, linkHandlers } from "./http/linkHandlers.ts";
 import { pairingHandlers } from "./http/pairingHandlers.ts";
+import { searchHandlers } from "./http/searchHandlers.ts";
 import { Router } from "./http/route.ts";
 import { securityHeaders } from "./http/securityHeaders.ts";
 import { registerMultipart } from "./http/upload.ts";
@@ -252,6 +254,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     users: userHandlers(users, avatars),
     contacts: contactHandlers(contactQr, contacts),
     chats: chatHandlers(chat),
+    search: searchHandlers(new SearchService(database)),
     attachments: attachmentHandlers(attachments, spool, attachmentLimits),
     link: linkHandlers(links),
     devices: deviceHandlers(devices),

@@ -210,3 +210,44 @@ test(`0008_device_receipts (${engine}): one row per advance of a device's waterm
     await drop();
   }
 });
+
+test(`0009_message_search (${engine}): live messages sent before it are found, deleted ones are not; later writes keep the index in step; and back`, async () => {
+  const { db, migrator, drop } = await bareDatabase();
+  const found = async (word: string) => {
+    const query =
+      engine === "postgres"
+        ? sql<{ id: string }>`select id from messages where to_tsvector('simple', text) @@ to_tsquery('simple', ${word}) and deleted_at is null order by id`
+        : sql<{ id: string }>`select m.id from messages_fts f join messages m on m.rowid = f.rowid where messages_fts match ${word} order by m.id`;
+    return (await query.execute(db)).rows.map((r) => r.id);
+  };
+  try {
+    assert.equal((await migrator.migrateTo("0008_device_receipts")).error, undefined);
+    await sql`insert into users (id, created_at, updated_at) values ('ann', 1, 1), ('ben', 1, 1)`.execute(db);
+    await sql`insert into chats (id, user_low, user_high, created_at, last_seq, rev) values ('chat', 'ann', 'ben', 1, 3, 3)`.execute(db);
+    await sql`insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, created_at, deleted_at) values
+      ('m1', 'chat', 1, 1, 'ann', 'c1', 'Kiwi fruit', 100, null),
+      ('m2', 'chat', 2, 2, 'ben', 'c2', 'kiwi bird', 200, null),
+      ('m3', 'chat', 3, 3, 'ann', 'c3', null, 300, 350)`.execute(db);
+
+    assert.equal((await migrator.migrateTo("0009_message_search")).error, undefined);
+    assert.deepEqual(await found("kiwi"), ["m1", "m2"]);
+    await sql`update messages set text = 'mango fruit' where id = 'm1'`.execute(db);
+    await sql`update messages set text = null, deleted_at = 400 where id = 'm2'`.execute(db);
+    await sql`insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, created_at) values ('m4', 'chat', 4, 4, 'ben', 'c4', 'kiwi again', 500)`.execute(
+      db,
+    );
+    assert.deepEqual(await found("kiwi"), ["m4"]);
+    assert.deepEqual(await found("fruit"), ["m1"]);
+    await sql`delete from chats where id = 'chat'`.execute(db);
+    assert.deepEqual(await found("kiwi"), [], "a chat removed with its messages leaves nothing in the index");
+    if (engine === "sqlite") {
+      const check = sql`insert into messages_fts (messages_fts, rank) values ('integrity-check', 1)`;
+      await check.execute(db);
+    }
+
+    assert.equal((await migrator.migrateDown()).error, undefined);
+    if (engine === "sqlite") await assert.rejects(sql`select 1 from messages_fts`.execute(db));
+  } finally {
+    await drop();
+  }
+});

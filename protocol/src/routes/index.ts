@@ -4,6 +4,7 @@ import { chatsRoutes } from "./chats.ts";
 import { contactsRoutes } from "./contacts.ts";
 import { devicesRoutes, linkRoutes } from "./linking.ts";
 import { pairingRoutes } from "./pairing.ts";
+import { searchRoutes } from "./search.ts";
 import type { RouteTable } from "./route.ts";
 import { usersRoutes } from "./users.ts";
 
@@ -22,6 +23,7 @@ export const routes = {
   users: usersRoutes,
   contacts: contactsRoutes,
   chats: chatsRoutes,
+  search: searchRoutes,
   attachments: attachmentsRoutes,
   link: linkRoutes,
   devices: devicesRoutes,

@@ -98,7 +98,20 @@ export class ChatService {
   async history(userId: string, chatId: string, query: z.output<typeof HistoryQuery>): Promise<HistoryPage> {
     return this.store.read(async (q) => {
       const { chat } = readableChat(await q.chat(chatId), userId);
-      const { limit } = query;
+      const { limit, around } = query;
+      if (around !== undefined) {
+        // The hit and the older half up to it, then the newer half after it.
+        const older = await q.history(chatId, userId, { before: around + 1 }, Math.ceil(limit / 2) + 1);
+        const newer = await q.history(chatId, userId, { after: around }, Math.floor(limit / 2) + 1);
+        const more = older.length > Math.ceil(limit / 2);
+        const moreAfter = newer.length > Math.floor(limit / 2);
+        const rows = [...(more ? older.slice(1) : older), ...(moreAfter ? newer.slice(0, -1) : newer)];
+        const first = rows[0];
+        const last = rows.at(-1);
+        const messages = first && last ? await renderMessages(q, rows, { by: "seqRange", chatId, from: first.seq, to: last.seq }) : [];
+        const through = Math.max(last?.seq ?? 0, moreAfter ? 0 : chat.lastSeq);
+        return { messages, more, moreAfter, through };
+      }
       let rows = await q.history(chatId, userId, query, limit + 1);
       const more = rows.length > limit;
       if (more) rows = query.after !== undefined ? rows.slice(0, limit) : rows.slice(1);

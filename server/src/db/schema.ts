@@ -148,7 +148,7 @@ export type ChatMembersTable = {
   archivedAt: number | null;
   mutedUntil: number | null;
   /** How many messages this member deleted for themselves here (the last `hidden_messages.n`; migration 0011). */
-  hidden: number;
+  hidden: Generated<number>;
 };
 
 export type MessagesTable = {

@@ -4,3 +4,4 @@ export { hostileFrames } from "./hostile.ts";
 export { seedChatHistory, seedUsers, type SeededChat, type SeededUser } from "./seed.ts";
 export { freePort } from "./serverProcess.ts";
 export { freshStore, type EngineName, type Store } from "./store.ts";
+export { corpusWords, seedSearchCorpus, type SearchCorpus } from "./searchSeed.ts";

@@ -15,7 +15,7 @@ import type { UsersTable } from "../../src/db/schema.ts";
 
 export type SeededUser = { id: string; username: string; accessToken: string };
 
-async function withDatabase<T>(env: Record<string, string>, work: (database: Database, secret: string) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(env: Record<string, string>, work: (database: Database, secret: string) => Promise<T>): Promise<T> {
   const config = loadConfig({ LOG_LEVEL: "silent", ...env });
   const database = await openDatabase(config);
   try {

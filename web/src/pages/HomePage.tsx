@@ -8,6 +8,7 @@ import { AddPersonIcon, ChatIcon, GearIcon, QrIcon } from "../components/icons.t
 import { ChatList } from "../features/chat/ChatList.tsx";
 import { ChatWindow } from "../features/chat/ChatWindow.tsx";
 import { ContactsPanel } from "../features/contacts/ContactsPanel.tsx";
+import { ChatSearch } from "../features/search/ChatSearch.tsx";
 import { NetworkStatus } from "../features/live/NetworkStatus.tsx";
 import { requestCountAtom } from "../features/contacts/state.ts";
 import { Logo } from "../components/Layout.tsx";
@@ -66,8 +67,10 @@ export function HomePage() {
             Chats
           </h1>
           <NetworkStatus />
-          <ChatList activeId={chatId} />
-          <ContactsPanel />
+          <ChatSearch>
+            <ChatList activeId={chatId} />
+            <ContactsPanel />
+          </ChatSearch>
         </section>
         <nav className="sidebar__tools" aria-label="Scanner tools">
           {phone ? (

@@ -1,6 +1,7 @@
 import type { Attachment, Message } from "@easyqr/protocol";
 import { useAtomValue } from "jotai";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useSearchParams } from "react-router";
 import { BackLink } from "../../components/BackLink.tsx";
 import { errorMessage } from "../../api/errorText.ts";
 import { Avatar } from "../../components/Avatar.tsx";
@@ -94,6 +95,15 @@ export function ChatWindow({ chatId }: { chatId: string }) {
     },
     [chats, chatId],
   );
+
+  // Opened from a search hit (`?at=<seq>`): scrolled to that message, highlighted; the address then drops it.
+  const [params, setParams] = useSearchParams();
+  const at = Number(params.get("at"));
+  useEffect(() => {
+    if (!hasWindow || !Number.isSafeInteger(at) || at <= 0) return;
+    void jumpTo(at);
+    setParams({}, { replace: true });
+  }, [hasWindow, at, jumpTo, setParams]);
 
   const actions = useMemo<BubbleActions>(() => {
     const run = (action: Promise<void> | undefined) => void action?.catch((failure: unknown) => setError(errorMessage(failure)));

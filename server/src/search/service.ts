@@ -1,0 +1,32 @@
+import { searchTerms, type SearchPage, type SearchQuery } from "@easyqr/protocol";
+import type { z } from "zod";
+import type { Database } from "../db/database.ts";
+import { findMatches } from "./queries.ts";
+import { snippetOf } from "./snippet.ts";
+
+/**
+ * Message search: reads only. The index is kept by the database in the transaction of every
+ * write (migration 0009), so what a search finds is what is committed. Only chats the caller is a
+ * member of are searched (the chat rule: members read a chat, even after the connection ended).
+ */
+export class SearchService {
+  constructor(private readonly database: Database) {}
+
+  async messages(userId: string, query: z.output<typeof SearchQuery>): Promise<SearchPage> {
+    const terms = searchTerms(query.q);
+    const rows = await findMatches(this.database, { userId, terms, before: query.before, limit: query.limit + 1 });
+    const more = rows.length > query.limit;
+    const page = more ? rows.slice(0, query.limit) : rows;
+    return {
+      hits: page.map((row) => ({
+        chatId: row.chatId,
+        messageId: row.id,
+        seq: Number(row.seq),
+        senderId: row.senderId,
+        createdAt: Number(row.createdAt),
+        snippet: snippetOf(row.text, terms),
+      })),
+      next: more ? (page.at(-1)?.cursor ?? null) : null,
+    };
+  }
+}
