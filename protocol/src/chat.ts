@@ -252,7 +252,8 @@ export const SyncFrame = z.object({ type: z.literal("SYNC"), id: ClientId, chats
 /** One chat in a SYNC answer. `resync`: too far behind (or unknown) — drop cached messages of this chat and load history. */
 export const ChatSync = z.object({ chat: Chat, changes: z.array(Message), resync: z.boolean() });
 export type ChatSync = z.infer<typeof ChatSync>;
-export const SyncResult = z.object({ chats: z.array(ChatSync) });
+/** `removed`: chats the client named (with a rev) that are gone for it (the peer deleted their account): drop them. */
+export const SyncResult = z.object({ chats: z.array(ChatSync), removed: z.array(z.string()).optional() });
 export type SyncResult = z.infer<typeof SyncResult>;
 
 /** A new message in a chat (to every socket of both members except the one that sent it, which gets the ACK). */

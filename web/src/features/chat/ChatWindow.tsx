@@ -14,6 +14,7 @@ import { contactsAtom, presenceFreshAtom } from "../contacts/state.ts";
 import { paths } from "../../paths.ts";
 import { userAtom } from "../session/state.ts";
 import { displayName } from "./messageText.ts";
+import { isDeletedAccount } from "./chatState.ts";
 import { Composer } from "./Composer.tsx";
 import type { BubbleActions } from "./MessageBubble.tsx";
 import { MessageInfoDialog } from "./MessageInfoDialog.tsx";
@@ -136,7 +137,9 @@ export function ChatWindow({ chatId }: { chatId: string }) {
         ? presenceText(connection.presence, now)
         : chat.connected
           ? ""
-          : "not a contact any more";
+          : isDeletedAccount(peer)
+            ? "this account was deleted"
+            : "not a contact any more";
   const names = (id: string) => (id === me.id ? "You" : name);
 
   const send = (text: string, attachments: Attachment[]) => {
