@@ -55,8 +55,8 @@ describe("account: change the email, delete the account", { timeout: 2 * TEST_TI
         await page.getByLabel("Email address").fill("cal.new@example.com");
         const code = await nextCodeFor(server, "cal.new@example.com", () => page.getByRole("button", { name: "Send code" }).click());
         await page.getByLabel("6-digit code").fill(code);
-        await page.getByRole("heading", { level: 1, name: "Chats" }).waitFor();
-        await page.goto(`${server.url}/settings`);
+        // Back where the log-out left: Settings, signed in as the same person under the new address.
+        await page.waitForURL(/\/settings$/);
         await page.getByText("Cal Ng").first().waitFor();
         await page.getByTestId("account-email").getByText("cal.new@example.com").waitFor();
       } finally {

@@ -25,12 +25,12 @@ async function both(page: Page, device: Device, screen: string, options: { fullP
     await page.waitForFunction((want) => document.documentElement.dataset.theme === want, scheme);
     // Transitions (buttons, switches) finish before axe reads the colours.
     await page.waitForTimeout(200);
-    await checkA11y(page, `${screen} (${device}, ${scheme})`);
     const dir = process.env.E2E_SHOTS;
     if (dir) {
       mkdirSync(dir, { recursive: true });
       await page.screenshot({ path: join(dir, `${screen}-${device}-${scheme}.png`), fullPage: options.fullPage ?? false });
     }
+    await checkA11y(page, `${screen} (${device}, ${scheme})`);
   }
   await page.emulateMedia({ colorScheme: "light" });
 }

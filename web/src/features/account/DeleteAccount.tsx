@@ -3,7 +3,7 @@ import { useSetAtom } from "jotai";
 import { useState } from "react";
 import { errorMessage } from "../../api/errorText.ts";
 import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
-import { accounts, pendingSignInAtom, sessionAtom } from "../session/state.ts";
+import { accounts, deletingAccountAtom, pendingSignInAtom, sessionAtom } from "../session/state.ts";
 
 /**
  * Settings → Account: delete the account. As WhatsApp asks for the phone number, the dialog asks
@@ -13,6 +13,7 @@ import { accounts, pendingSignInAtom, sessionAtom } from "../session/state.ts";
 export function DeleteAccount({ user }: { user: Me }) {
   const setSession = useSetAtom(sessionAtom);
   const setPending = useSetAtom(pendingSignInAtom);
+  const setDeleting = useSetAtom(deletingAccountAtom);
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -21,6 +22,7 @@ export function DeleteAccount({ user }: { user: Me }) {
   const remove = async () => {
     setBusy(true);
     setError(undefined);
+    setDeleting(true);
     try {
       await accounts.deleteAccount();
       setPending(null);
@@ -28,6 +30,8 @@ export function DeleteAccount({ user }: { user: Me }) {
     } catch (failure) {
       setError(errorMessage(failure));
       setBusy(false);
+    } finally {
+      setDeleting(false);
     }
   };
 

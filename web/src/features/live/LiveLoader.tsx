@@ -1,7 +1,6 @@
 import { useAtomValue, useStore } from "jotai";
 import { useEffect } from "react";
 import { attachmentsApi } from "../../api/attachments.ts";
-import { errorText } from "../../api/errorText.ts";
 import { cacheProfile } from "../../api/offlineDb.ts";
 import { LiveClient } from "../../realtime/liveClient.ts";
 import { liveAtom, liveClientAtom } from "../../realtime/state.ts";
@@ -14,7 +13,7 @@ import { ContactsSync } from "../contacts/contactsSync.ts";
 import { contacts, contactsAtom } from "../contacts/state.ts";
 import { offlineCache } from "../offline/state.ts";
 import { pageServer } from "../pairing/links.ts";
-import { authSession, sessionAtom } from "../session/state.ts";
+import { authSession, sessionAtom, sessionEnded } from "../session/state.ts";
 
 /**
  * While someone is signed in (and onboarded): their one socket (the LiveClient) and the features
@@ -66,10 +65,7 @@ function startLive(store: ReturnType<typeof useStore>, userId: string, outbox: O
     accessToken: () => authSession.accessToken(),
     refresh: () => authSession.refresh(),
     onState: (state) => store.set(liveAtom, state),
-    onEnded: (code) => {
-      authSession.clear();
-      store.set(sessionAtom, { status: "signedOut", notice: errorText(code), ended: true });
-    },
+    onEnded: (code) => sessionEnded(code),
   });
   const kept = offlineCache.outbox(userId, outbox);
   const contactsSync = new ContactsSync({ api: contacts, store });
