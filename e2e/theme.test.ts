@@ -46,7 +46,7 @@ describe("dark mode: follows the system, or the switch in Settings, from the fir
         await page.goto(`${server.url}/settings`);
         const appearance = page.getByRole("group", { name: "Theme" });
         assert.equal(await appearance.getByRole("radio", { name: "System" }).isChecked(), true);
-        await appearance.getByText("Dark", { exact: true }).click();
+        await appearance.getByRole("radio", { name: "Dark" }).check();
         await page.waitForFunction(() => document.documentElement.dataset.theme === "dark");
         assert.deepEqual(await look(page), dark, "Dark wins over a light system");
 
@@ -62,12 +62,12 @@ describe("dark mode: follows the system, or the switch in Settings, from the fir
         await page.unroute(/\/assets\/.*\.js$/);
 
         await page.goto(`${server.url}/settings`);
-        await page.getByRole("group", { name: "Theme" }).getByText("Light", { exact: true }).click();
+        await page.getByRole("group", { name: "Theme" }).getByRole("radio", { name: "Light" }).check();
         await page.emulateMedia({ colorScheme: "dark" });
         await page.reload();
         await page.getByRole("heading", { name: "Appearance" }).waitFor();
         assert.deepEqual(await look(page), light, "Light wins over a dark system");
-        await page.getByRole("group", { name: "Theme" }).getByText("System", { exact: true }).click();
+        await page.getByRole("group", { name: "Theme" }).getByRole("radio", { name: "System" }).check();
         await page.waitForFunction(() => document.documentElement.dataset.theme === "dark");
       } finally {
         await closeAll();
@@ -83,7 +83,7 @@ describe("dark mode: follows the system, or the switch in Settings, from the fir
       await opened.page.goto(`${server.url}/settings`);
       const other = await opened.context.newPage();
       await other.goto(`${server.url}/`);
-      await opened.page.getByRole("group", { name: "Theme" }).getByText("Dark", { exact: true }).click();
+      await opened.page.getByRole("group", { name: "Theme" }).getByRole("radio", { name: "Dark" }).check();
       await other.waitForFunction(() => document.documentElement.dataset.theme === "dark");
     } finally {
       await closeAll();
