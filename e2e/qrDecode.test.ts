@@ -56,39 +56,41 @@ describe("every QR the app shows decodes at device pixel ratio 1 (zbarimg)", { t
     rmSync(shots, { recursive: true, force: true });
   });
 
-  test(
-    "pairing QR, 'Add another phone' QR and My QR",
-    { timeout: TEST_TIMEOUT, skip: zbar ? false : "zbarimg is not installed (apt-get install zbar-tools; .ci/run installs it)" },
-    async () => {
-      try {
-        const desktop = await track(launchDesktop());
-        const session = await createSession(desktop.page, server.url);
-        await checkQr(desktop.page.getByRole("img", { name: /Pairing QR code/ }), "pairing");
+  for (const scheme of ["light", "dark"] as const)
+    test(
+      `pairing QR, 'Add another phone' QR and My QR (${scheme} mode: codes stay dark on light)`,
+      { timeout: TEST_TIMEOUT, skip: zbar ? false : "zbarimg is not installed (apt-get install zbar-tools; .ci/run installs it)" },
+      async () => {
+        try {
+          const desktop = await track(launchDesktop(scheme));
+          const session = await createSession(desktop.page, server.url);
+          assert.equal(await desktop.page.evaluate(() => document.documentElement.dataset.theme), scheme);
+          await checkQr(desktop.page.getByRole("img", { name: /Pairing QR code/ }), `pairing-${scheme}`);
 
-        // A phone links by typing the code; then "Allow more phones" shows the join QR.
-        const phone = await track(launchPhone());
-        await phone.page.goto(`${server.url}/scan`);
-        await phone.page.locator(".camera:not([data-camera-status=starting]):not([data-camera-status=off])").waitFor();
-        const typeInstead = phone.page.getByRole("button", { name: "Type the code instead" });
-        if (await typeInstead.isVisible()) await typeInstead.click();
-        await phone.page.getByLabel("Pairing code").fill(session.code);
-        await phone.page.getByLabel("Pairing code").press("Enter");
-        await desktopConnected(desktop.page);
-        await desktop.page.getByRole("switch", { name: "Allow more phones" }).check();
-        const join = desktop.page.getByRole("img", { name: "QR code for adding another phone" });
-        await join.waitFor();
-        await shot(desktop.page, "desktop-add-another-phone");
-        assert.ok(Number(await join.getAttribute("data-qr-size")) >= 250, "a long join URL gets a larger code");
-        await checkQr(join, "join");
+          // A phone links by typing the code; then "Allow more phones" shows the join QR.
+          const phone = await track(launchPhone(undefined, scheme));
+          await phone.page.goto(`${server.url}/scan`);
+          await phone.page.locator(".camera:not([data-camera-status=starting]):not([data-camera-status=off])").waitFor();
+          const typeInstead = phone.page.getByRole("button", { name: "Type the code instead" });
+          if (await typeInstead.isVisible()) await typeInstead.click();
+          await phone.page.getByLabel("Pairing code").fill(session.code);
+          await phone.page.getByLabel("Pairing code").press("Enter");
+          await desktopConnected(desktop.page);
+          await desktop.page.getByRole("switch", { name: "Allow more phones" }).check();
+          const join = desktop.page.getByRole("img", { name: "QR code for adding another phone" });
+          await join.waitFor();
+          await shot(desktop.page, "desktop-add-another-phone");
+          assert.ok(Number(await join.getAttribute("data-qr-size")) >= 250, "a long join URL gets a larger code");
+          await checkQr(join, `join-${scheme}`);
 
-        const una = await makeUser(server, "una@example.com", { name: "Una Vale", username: "una" });
-        const me = await track(launchDesktop());
-        await signInAs(me.page, server, una);
-        await me.page.goto(`${server.url}/home/qr`);
-        await checkQr(me.page.getByRole("img", { name: /QR code to add Una Vale/ }), "myqr");
-      } finally {
-        await closeAll();
-      }
-    },
-  );
+          const una = await makeUser(server, `una-${scheme}@example.com`, { name: "Una Vale", username: `una_${scheme}` });
+          const me = await track(launchDesktop(scheme));
+          await signInAs(me.page, server, una);
+          await me.page.goto(`${server.url}/home/qr`);
+          await checkQr(me.page.getByRole("img", { name: /QR code to add Una Vale/ }), `myqr-${scheme}`);
+        } finally {
+          await closeAll();
+        }
+      },
+    );
 });

@@ -14,6 +14,24 @@ export async function codeFor(server: RunningServer, identifier: string): Promis
   return code;
 }
 
+/**
+ * The code sent by `send` (which asks for one): codeFor finds the first code ever logged for an
+ * identifier, this one the code logged after `send` started (a second sign-in, a change of address).
+ */
+export async function nextCodeFor(server: RunningServer, identifier: string, send: () => Promise<unknown>): Promise<string> {
+  const pattern = new RegExp(`OTP for ${escape(identifier)}: (\\d{6})`);
+  const before = server.lines.filter((line) => pattern.test(line)).length;
+  await send();
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const line = server.lines.filter((l) => pattern.test(l))[before];
+    const code = line ? pattern.exec(line)?.[1] : undefined;
+    if (code) return code;
+    assert.ok(Date.now() < deadline, `a new code for ${identifier}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 async function api(server: RunningServer, path: string, init: { method: string; body?: unknown; token?: string }): Promise<unknown> {
   const response = await fetch(`${server.url}${path}`, {
     method: init.method,
@@ -30,10 +48,12 @@ export type MadeUser = {
   tokens: { accessToken: string; refreshToken: string; refreshTokenExpiresAt: number; sessionId: string };
 };
 
-/** Another user, made over the API (no browser): signed up and onboarded. */
+/** Another user, made over the API (no browser): signed up and onboarded. Again with the same email: another session of that user. */
 export async function makeUser(server: RunningServer, email: string, profile: { name: string; username: string }): Promise<MadeUser> {
-  const { requestId } = (await api(server, "/api/auth/request-code", { method: "POST", body: { email } })) as { requestId: string };
-  const code = await codeFor(server, email);
+  let requestId = "";
+  const code = await nextCodeFor(server, email, async () => {
+    ({ requestId } = (await api(server, "/api/auth/request-code", { method: "POST", body: { email } })) as { requestId: string });
+  });
   const { tokens, user } = (await api(server, "/api/auth/verify-code", { method: "POST", body: { requestId, code } })) as MadeUser & { user: { id: string } };
   await api(server, "/api/users/me", { method: "PATCH", body: profile, token: tokens.accessToken });
   return { id: user.id, tokens };

@@ -21,16 +21,19 @@ async function open(args: string[], contextOptions: Parameters<Browser["newConte
   return { browser, context, page, errors };
 }
 
+/** What the operating system says about light and dark (prefers-color-scheme); light unless asked. */
+export type ColorScheme = "light" | "dark";
+
 /** A desktop browser window, 1280 × 800. */
-export function launchDesktop(): Promise<Opened> {
-  return open([], { viewport: { width: 1280, height: 800 } });
+export function launchDesktop(colorScheme: ColorScheme = "light"): Promise<Opened> {
+  return open([], { viewport: { width: 1280, height: 800 }, colorScheme });
 }
 
 /**
  * A phone, 390 × 844. With `video`, its camera is Chromium's fake device
  * playing that .y4m file (absolute path) and camera access is granted.
  */
-export function launchPhone(video?: string): Promise<Opened> {
+export function launchPhone(video?: string, colorScheme: ColorScheme = "light"): Promise<Opened> {
   const camera = video ? ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", `--use-file-for-fake-video-capture=${video}`] : [];
   return open(camera, {
     viewport: { width: 390, height: 844 },
@@ -38,6 +41,7 @@ export function launchPhone(video?: string): Promise<Opened> {
     isMobile: true,
     hasTouch: true,
     userAgent: phoneUserAgent,
+    colorScheme,
   });
 }
 

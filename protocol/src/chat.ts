@@ -290,7 +290,8 @@ export const ChatSync = z.object({
   hidden: z.array(z.string()),
 });
 export type ChatSync = z.infer<typeof ChatSync>;
-export const SyncResult = z.object({ chats: z.array(ChatSync) });
+/** `removed`: chats the client named (with a rev) that are gone for it (the peer deleted their account): drop them. */
+export const SyncResult = z.object({ chats: z.array(ChatSync), removed: z.array(z.string()).optional() });
 export type SyncResult = z.infer<typeof SyncResult>;
 
 /** A new message in a chat (to every socket of both members except the one that sent it, which gets the ACK). */

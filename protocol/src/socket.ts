@@ -186,7 +186,8 @@ export const ContactRequestRemovedEvent = z.object({
 /** You and someone are now connected. */
 export const ConnectionAddedEvent = z.object({ type: z.literal("CONNECTION_ADDED"), connection: Connection });
 /** A connection ended (either side removed it). */
-export const ConnectionRemovedEvent = z.object({ type: z.literal("CONNECTION_REMOVED"), userId: z.string() });
+/** `reason: "account_deleted"`: the other person deleted their account (their chats with you are gone too). */
+export const ConnectionRemovedEvent = z.object({ type: z.literal("CONNECTION_REMOVED"), userId: z.string(), reason: z.literal("account_deleted").optional() });
 /** A connection came online or went offline (only connections ever get this). */
 export const PresenceEvent = z.object({ type: z.literal("PRESENCE"), userId: z.string(), presence: Presence });
 /**

@@ -142,7 +142,8 @@ describe("who may touch a chat", () => {
     assert.equal(codeOf(await chatsOf(server, b).get(chat.id)), "CHAT_NOT_FOUND");
     assert.deepEqual(((await chatsOf(server, b).list()).body as { chats: unknown[] }).chats, []);
     assert.equal(errorOf(await request(socketB, { type: "SEND", chatId: chat.id, text: "hello?" })), "CHAT_NOT_FOUND");
-    assert.deepEqual((await request(socketB, { type: "SYNC", chats: [{ chatId: chat.id, rev: 1 }] })).sync, { chats: [] });
+    // A device that held the chat is told to drop it.
+    assert.deepEqual((await request(socketB, { type: "SYNC", chats: [{ chatId: chat.id, rev: 1 }] })).sync, { chats: [], removed: [chat.id] });
     socketA.close();
     socketB.close();
   });

@@ -23,6 +23,7 @@ import "./styles/messageInfo.css";
 import "./styles/messageActions.css";
 import "./styles/scanToDesktop.css";
 import "./styles/search.css";
+import "./styles/account.css";
 
 // Each side loads only its own code: the desktop never fetches the decoder, the phone never the QR writer.
 const DesktopPage = lazy(() => import("./pages/DesktopPage.tsx").then((m) => ({ default: m.DesktopPage })));

@@ -336,9 +336,13 @@ export class ChatService {
     return this.store.read(async (q) => {
       let budget = this.limits.syncMaxTotal;
       const chats: ChatSync[] = [];
+      const views = await q.changedChatViews(userId);
+      // Every chat of the user with a rev is in `views`: one the client knows with a rev and is not there is gone.
+      const mine = new Set(views.map((row) => row.id));
+      const removed = cursors.filter((c) => c.rev > 0 && !mine.has(c.chatId)).map((c) => c.chatId);
       // The chat is read before its messages: a change committed in between shows up in both the
       // changes and a later event, which clients apply idempotently by rev; none can be missed.
-      for (const row of await q.changedChatViews(userId)) {
+      for (const row of views) {
         const cursor = known.get(row.id);
         const clientRev = cursor?.rev ?? 0;
         if (row.rev === clientRev) {
@@ -369,7 +373,7 @@ export class ChatService {
         budget -= rows.length;
         chats.push({ chat, changes: await renderMessages(q, rows, { by: "changes", changes }), resync: false, hidden });
       }
-      return { chats };
+      return removed.length > 0 ? { chats, removed } : { chats };
     });
   }
 

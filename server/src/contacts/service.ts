@@ -264,7 +264,7 @@ export class ContactsService {
         .where((eb) => eb.or([eb("fromUserId", "=", userId), eb("toUserId", "=", userId)]))
         .execute();
     });
-    for (const { user } of connections) this.fanout(user.id, { type: "CONNECTION_REMOVED", userId });
+    for (const { user } of connections) this.fanout(user.id, { type: "CONNECTION_REMOVED", userId, reason: "account_deleted" });
     for (const r of requests) {
       const other = r.fromUserId === userId ? r.toUserId : r.fromUserId;
       if (other === r.fromUserId || r.hiddenAt === null)

@@ -1,6 +1,7 @@
 import { routes } from "@easyqr/protocol";
 import type {
   AuthTokens,
+  ConfirmIdentifierRequest,
   IdentifierInput,
   LogoutRequest,
   Me,
@@ -23,6 +24,11 @@ export type AccountsApi = {
   removeAvatar(): Promise<Me>;
   /** Ends the session on the server (best effort) and forgets it here in any case. */
   logout(options?: Partial<LogoutRequest>): Promise<void>;
+  /** Sends a code to a new email or phone; `confirmIdentifierChange` with it makes it the account's. */
+  requestIdentifierChange(input: IdentifierInput): Promise<RequestCodeResponse>;
+  confirmIdentifierChange(body: ConfirmIdentifierRequest): Promise<Me>;
+  /** Deletes the account (every device is signed out); this device forgets the session. */
+  deleteAccount(): Promise<void>;
 };
 
 /** The session the account calls run in: its client, and where the tokens of a sign-in go. */
@@ -43,6 +49,12 @@ export function accountsApi(session: AccountSession): AccountsApi {
     usernameAvailability: (username, signal) => api.call(routes.users.usernameAvailability, { query: { username }, signal }),
     uploadAvatar: (file) => api.call(routes.users.uploadAvatar, { file }),
     removeAvatar: () => api.call(routes.users.removeAvatar),
+    requestIdentifierChange: (input) => api.call(routes.users.requestIdentifierChange, { body: input }),
+    confirmIdentifierChange: (body) => api.call(routes.users.confirmIdentifierChange, { body }),
+    async deleteAccount() {
+      await api.call(routes.users.deleteAccount);
+      session.clear();
+    },
     async logout(options = {}) {
       try {
         await api.call(routes.auth.logout, { body: { everywhere: options.everywhere ?? false } });

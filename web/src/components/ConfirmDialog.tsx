@@ -1,15 +1,29 @@
-import { useId, useRef } from "react";
+import { useId, useRef, useState } from "react";
 import { useModalDialog } from "./useModalDialog.ts";
 
-type Props = { title: string; body: string; confirmLabel: string; onConfirm: () => void; onCancel: () => void };
+type Props = {
+  title: string;
+  body: string;
+  confirmLabel: string;
+  onConfirm: () => void;
+  onCancel: () => void;
+  /** For what cannot be taken back at all (deleting the account): the confirm button waits until this is typed. */
+  typeToConfirm?: { label: string; expected: string };
+  busy?: boolean;
+  error?: string;
+};
+
+const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 /**
  * Asks before something that cannot be undone, in the page instead of the browser's `confirm()`:
  * a modal dialog that keeps the focus inside. Cancel, Escape or a click beside it says no; the
  * focus then goes back to what opened it.
  */
-export function ConfirmDialog({ title, body, confirmLabel, onConfirm, onCancel }: Props) {
+export function ConfirmDialog({ title, body, confirmLabel, onConfirm, onCancel, typeToConfirm, busy = false, error }: Props) {
   const id = useId();
+  const [typed, setTyped] = useState("");
+  const ready = !busy && (!typeToConfirm || same(typed, typeToConfirm.expected));
   const cancel = useRef<HTMLButtonElement>(null);
   // The safe answer has the focus, so Enter right away does no harm.
   const { dialog, keepFocusInside } = useModalDialog(cancel);
@@ -36,11 +50,22 @@ export function ConfirmDialog({ title, body, confirmLabel, onConfirm, onCancel }
         <p id={`${id}-body`} className="confirm__body">
           {body}
         </p>
+        {typeToConfirm ? (
+          <div className="field confirm__field">
+            <label htmlFor={`${id}-typed`}>{typeToConfirm.label}</label>
+            <input id={`${id}-typed`} value={typed} onChange={(event) => setTyped(event.currentTarget.value)} autoComplete="off" spellCheck={false} />
+          </div>
+        ) : null}
+        {error ? (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        ) : null}
         <div className="confirm__actions">
           <button ref={cancel} type="button" className="button button--ghost" onClick={onCancel}>
             Cancel
           </button>
-          <button type="button" className="button button--danger" onClick={onConfirm}>
+          <button type="button" className="button button--danger" disabled={!ready} onClick={onConfirm}>
             {confirmLabel}
           </button>
         </div>

@@ -1,12 +1,21 @@
+import { useAtomValue } from "jotai";
 import { Link } from "react-router";
 import { Layout } from "../components/Layout.tsx";
+import { sessionAtom } from "../features/session/state.ts";
 import { paths } from "../paths.ts";
 
 /** /: sign in to the messenger, or use the scanner without an account. */
 export function LandingPage() {
+  const session = useAtomValue(sessionAtom);
+  const deleted = session.status === "signedOut" && session.deleted ? session.notice : undefined;
   return (
     <Layout>
       <section className="card landing" aria-labelledby="landing-title">
+        {deleted ? (
+          <p className="notice landing__notice" role="status">
+            {deleted}
+          </p>
+        ) : null}
         <h1 id="landing-title">Chat with people you add by QR code</h1>
         <p className="lead">Sign in with a one-time code to your email or phone. New here? Signing in creates your account.</p>
         <div className="landing__signin">

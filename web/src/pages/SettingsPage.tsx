@@ -5,9 +5,12 @@ import { SubPage } from "../components/SubPage.tsx";
 import { LinkedDevices } from "../features/linking/LinkedDevices.tsx";
 import { BioVisibilitySetting, BlockedList, LastSeenSetting } from "../features/contacts/PrivacySettings.tsx";
 import { ProfileForm } from "../features/profile/ProfileForm.tsx";
+import { ChangeIdentifier } from "../features/account/ChangeIdentifier.tsx";
+import { DeleteAccount } from "../features/account/DeleteAccount.tsx";
+import { ThemeSetting } from "../features/theme/ThemeSetting.tsx";
 import { accounts, pendingSignInAtom, sessionAtom, userAtom } from "../features/session/state.ts";
 
-/** /settings: profile (photo, name, username, bio), privacy, blocked people and signing out. */
+/** /settings: profile (photo, name, username, bio), appearance, privacy, blocked people, devices and the account. */
 export function SettingsPage() {
   const user = useAtomValue(userAtom);
   const setSession = useSetAtom(sessionAtom);
@@ -29,6 +32,10 @@ export function SettingsPage() {
         <h2 id="profile-title">Profile</h2>
         <ProfileForm key={user.id} user={user} onSaved={saved} />
       </section>
+      <section className="card settings__section" aria-labelledby="appearance-title">
+        <h2 id="appearance-title">Appearance</h2>
+        <ThemeSetting />
+      </section>
       <section className="card settings__section" aria-labelledby="privacy-title">
         <h2 id="privacy-title">Privacy</h2>
         <BioVisibilitySetting user={user} onSaved={saved} />
@@ -47,13 +54,17 @@ export function SettingsPage() {
         <p className="settings__signed-in">
           Signed in as <strong>{user.email ?? user.phone}</strong>
         </p>
-        <div className="button-row">
+        <ChangeIdentifier user={user} onSaved={saved} />
+        <div className="button-row settings__leave">
           <button type="button" className="button button--danger" disabled={leaving} onClick={() => void logout(false)}>
             Log out
           </button>
           <button type="button" className="button button--ghost" disabled={leaving} onClick={() => void logout(true)}>
             Log out on all devices
           </button>
+        </div>
+        <div className="settings__danger">
+          <DeleteAccount user={user} />
         </div>
       </section>
     </SubPage>

@@ -3,6 +3,7 @@ import { useAtomValue } from "jotai";
 import { useEffect, useRef } from "react";
 import { Link } from "react-router";
 import { Avatar } from "../../components/Avatar.tsx";
+import { arrowKeys } from "../../components/rovingFocus.ts";
 import { useNow } from "../../components/useNow.ts";
 import { contactsAtom, presenceFreshAtom } from "../contacts/state.ts";
 import { chatPath } from "../../paths.ts";
@@ -111,7 +112,7 @@ export function ChatList({ activeId }: { activeId: string | undefined }) {
       <h2 id="chatlist-title" className="visually-hidden">
         Conversations
       </h2>
-      <ul className="contacts__list" data-testid="chat-list">
+      <ul className="contacts__list" data-testid="chat-list" onKeyDown={arrowKeys("vertical", "a.chat-row")}>
         {list.map((chat) => (
           <ChatRow
             key={chat.id}

@@ -17,6 +17,7 @@ import { contactsAtom, presenceFreshAtom } from "../contacts/state.ts";
 import { paths } from "../../paths.ts";
 import { userAtom } from "../session/state.ts";
 import { displayName } from "./messageText.ts";
+import { isDeletedAccount } from "./chatState.ts";
 import { Composer, type ComposerHandle } from "./Composer.tsx";
 import { ForwardDialog } from "./ForwardDialog.tsx";
 import type { BubbleActions } from "./MessageBubble.tsx";
@@ -158,7 +159,9 @@ export function ChatWindow({ chatId }: { chatId: string }) {
         ? presenceText(connection.presence, now)
         : chat.connected
           ? ""
-          : "not a contact any more";
+          : isDeletedAccount(peer)
+            ? "this account was deleted"
+            : "not a contact any more";
   const names = (id: string) => (id === me.id ? "You" : name);
 
   const send = (text: string, attachments: Attachment[]) => {

@@ -1,5 +1,6 @@
 import type { Chat, Message } from "@easyqr/protocol";
 import { useId, useRef, useState } from "react";
+import { arrowKeys, useFocusFirst } from "../../components/rovingFocus.ts";
 import { useDismiss } from "../../components/useDismiss.ts";
 import { errorText } from "../../api/errorText.ts";
 import { ClockIcon, TickIcon } from "../../components/icons.tsx";
@@ -74,6 +75,7 @@ export function MessageBubble({
   const more = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
   useDismiss(open, more, menu, () => setOpen(false));
+  useFocusFirst(open, menu);
   const mine = message.senderId === me;
   const deleted = message.deletedAt !== null;
   // Mine that waited offline: when I wrote it, not when the server got it.
@@ -144,13 +146,13 @@ export function MessageBubble({
           {deleted ? null : reactionsBlock}
           {open && deleted ? (
             // A tombstone can still be cleared away from one's own devices.
-            <div ref={menu} className="bubble__menu" id={menuId} role="group" aria-label="Message actions">
+            <div ref={menu} className="bubble__menu" id={menuId} role="group" aria-label="Message actions" onKeyDown={arrowKeys("both", "button")}>
               <button type="button" className="button button--danger button--small" onClick={() => actions.hide(message)}>
                 Delete for me
               </button>
             </div>
           ) : open ? (
-            <div ref={menu} className="bubble__menu" id={menuId} role="group" aria-label="Message actions">
+            <div ref={menu} className="bubble__menu" id={menuId} role="group" aria-label="Message actions" onKeyDown={arrowKeys("both", "button")}>
               <span className="bubble__emojis">
                 {QUICK_REACTIONS.map((emoji) => (
                   <button

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Message, ServerEvent } from "@easyqr/protocol";
-import { applyEvent, applyPage, applySync, chatList, emptyChats, withChats, type ChatsState } from "./chatState.ts";
+import { applyEvent, applyPage, applySync, chatList, emptyChats, isDeletedAccount, withChats, type ChatsState } from "./chatState.ts";
 import { CHAT, ME, PEER, chat, message } from "./testData.ts";
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => message(from + i));
@@ -133,4 +133,18 @@ test("a changed card of the peer replaces the chat's peer; anyone else's changes
   const after = applyEvent(state, { type: "PROFILE_UPDATED", user: peer });
   assert.deepEqual(after, fetched(range(1, 2), { peer }));
   assert.equal(applyEvent(state, { type: "PROFILE_UPDATED", user: { ...peer, id: "someone-else" } }), state);
+});
+
+test("the peer deleting their account: the chat shows a deleted account with no messages; the next SYNC drops it", () => {
+  const state = fetched(range(1, 3));
+  const removedOnly = applyEvent(state, { type: "CONNECTION_REMOVED", userId: PEER });
+  assert.equal(removedOnly, state, "a removed connection alone leaves the chat as it is");
+  const deleted = applyEvent(state, { type: "CONNECTION_REMOVED", userId: PEER, reason: "account_deleted" });
+  const shown = deleted.chats[CHAT];
+  assert.ok(shown);
+  assert.equal(isDeletedAccount(shown.peer), true);
+  assert.deepEqual({ connected: shown.connected, lastMessage: shown.lastMessage, unread: shown.unread }, { connected: false, lastMessage: null, unread: 0 });
+  assert.deepEqual(deleted.windows[CHAT], { messages: [], hasOlder: false });
+  const synced = applySync({ ...deleted, typing: { [CHAT]: 1 } }, { chats: [], removed: [CHAT] });
+  assert.deepEqual([Object.keys(synced.chats), Object.keys(synced.windows), Object.keys(synced.typing)], [[], [], []]);
 });

@@ -149,6 +149,19 @@ export function applyEvent(state: ChatsState, event: ServerEvent): ChatsState {
     }
     case "MESSAGE_HIDDEN":
       return applyHidden(state, event);
+    case "CONNECTION_REMOVED": {
+      if (event.reason !== "account_deleted") return state;
+      const gone = Object.values(state.chats).filter((chat) => chat.peer.id === event.userId);
+      if (gone.length === 0) return state;
+      const chats = { ...state.chats };
+      let windows = state.windows;
+      for (const chat of gone) {
+        // Its messages are deleted with the account; the row stays until the next sync drops the chat.
+        chats[chat.id] = { ...chat, peer: deletedAccount(chat.peer.id), connected: false, lastMessage: null, unread: 0 };
+        windows = { ...windows, [chat.id]: { messages: [], hasOlder: false } };
+      }
+      return { ...state, chats, windows };
+    }
     case "TYPING": {
       if (event.userId === state.me) return state;
       if (event.typing) return state.typing[event.chatId] === event.until ? state : { ...state, typing: { ...state.typing, [event.chatId]: event.until } };
@@ -159,10 +172,24 @@ export function applyEvent(state: ChatsState, event: ServerEvent): ChatsState {
   }
 }
 
-/** A SYNC answer: each named chat's changes in rev order, its fresh state; `resync` drops the cached window; hidden messages leave. */
+/** How a chat shows a peer who deleted their account (as WhatsApp: no name, photo or username left). */
+export const DELETED_ACCOUNT_NAME = "Deleted account";
+export const deletedAccount = (id: string): Chat["peer"] => ({ id, name: DELETED_ACCOUNT_NAME, username: null, bio: null, avatar: null });
+export const isDeletedAccount = (peer: Chat["peer"]) => peer.name === DELETED_ACCOUNT_NAME && peer.username === null;
+
+/**
+ * A SYNC answer: each named chat's changes in rev order, its fresh state; `resync` drops the cached
+ * window; hidden messages leave; `removed` chats (the peer deleted their account) go.
+ */
 export function applySync(state: ChatsState, result: SyncResult): ChatsState {
   const chats = { ...state.chats };
   let windows = state.windows;
+  let typing = state.typing;
+  for (const chatId of result.removed ?? []) {
+    delete chats[chatId];
+    windows = withoutKey(windows, chatId);
+    typing = withoutKey(typing, chatId);
+  }
   for (const { chat, changes, resync, hidden } of result.chats) {
     if (resync) {
       windows = withoutKey(windows, chat.id);
@@ -175,7 +202,7 @@ export function applySync(state: ChatsState, result: SyncResult): ChatsState {
     const merged = mergeChat(chats[chat.id], chat);
     chats[chat.id] = { ...merged, hidden: chat.hidden, lastMessage: merged.rev === chat.rev ? chat.lastMessage : merged.lastMessage };
   }
-  return { ...state, chats, windows };
+  return { ...state, chats, windows, typing };
 }
 
 /**

@@ -4,6 +4,7 @@ import { useId, useRef, useState } from "react";
 import { useNavigate } from "react-router";
 import { errorMessage } from "../../api/errorText.ts";
 import { Avatar } from "../../components/Avatar.tsx";
+import { arrowKeys, useFocusFirst } from "../../components/rovingFocus.ts";
 import { useDismiss } from "../../components/useDismiss.ts";
 import { useNow } from "../../components/useNow.ts";
 import { chatsAtom, chatSyncAtom } from "../chat/state.ts";
@@ -99,6 +100,7 @@ function ConnectionRow({ connection, now }: { connection: Connection; now: numbe
   const more = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLSpanElement>(null);
   useDismiss(open && !confirming, more, menu, () => setOpen(false));
+  useFocusFirst(open, menu);
   const navigate = useNavigate();
   const name = who(connection.user);
   const chats = useAtomValue(chatSyncAtom);
@@ -144,7 +146,7 @@ function ConnectionRow({ connection, now }: { connection: Connection; now: numbe
         </button>
       </span>
       {open ? (
-        <span ref={menu} className="contact-row__menu" id={menuId}>
+        <span ref={menu} className="contact-row__menu" id={menuId} role="group" aria-label={`Actions for ${name}`} onKeyDown={arrowKeys("both", "button")}>
           <button
             type="button"
             className="button button--ghost button--small"

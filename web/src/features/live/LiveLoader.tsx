@@ -1,7 +1,6 @@
 import { useAtomValue, useStore } from "jotai";
 import { useEffect } from "react";
 import { attachmentsApi } from "../../api/attachments.ts";
-import { errorText } from "../../api/errorText.ts";
 import { cacheProfile } from "../../api/offlineDb.ts";
 import { LiveClient } from "../../realtime/liveClient.ts";
 import { liveAtom, liveClientAtom } from "../../realtime/state.ts";
@@ -16,7 +15,7 @@ import { offlineCache } from "../offline/state.ts";
 import { WindowPrefetch } from "../offline/prefetch.ts";
 import { ReceivedScans, receivedScansAtom } from "../scanToDesktop/receivedScans.ts";
 import { pageServer } from "../pairing/links.ts";
-import { authSession, sessionAtom } from "../session/state.ts";
+import { authSession, sessionAtom, sessionEnded } from "../session/state.ts";
 
 /**
  * While someone is signed in (and onboarded): their one socket (the LiveClient) and the features
@@ -68,10 +67,7 @@ function startLive(store: ReturnType<typeof useStore>, userId: string, outbox: O
     accessToken: () => authSession.accessToken(),
     refresh: () => authSession.refresh(),
     onState: (state) => store.set(liveAtom, state),
-    onEnded: (code) => {
-      authSession.clear();
-      store.set(sessionAtom, { status: "signedOut", notice: errorText(code), ended: true });
-    },
+    onEnded: (code) => sessionEnded(code),
   });
   const kept = offlineCache.outbox(userId, outbox);
   const contactsSync = new ContactsSync({ api: contacts, store });

@@ -88,3 +88,10 @@ test("no redirect loops: from every route and state, following redirects reaches
     }
   }
 });
+
+test("after deleting the account here, the app's pages lead to the start page, which renders", () => {
+  const deleted = { status: "signedOut", notice: "Your account was deleted.", deleted: true } as const;
+  assert.deepEqual(decide("private", deleted), { kind: "redirect", to: "/" });
+  assert.deepEqual(decide("landing", deleted), { kind: "render" });
+  assert.deepEqual(decide("onboarding", deleted), { kind: "redirect", to: "/" });
+});

@@ -8,8 +8,11 @@ import { paths } from "../../paths.ts";
 export type SessionState =
   | { status: "loading" }
   | { status: "unreachable"; message: string }
-  /** `notice`: words for the sign-in page; `ended`: the server ended the session (not a logout here). */
-  | { status: "signedOut"; notice?: string; ended?: boolean }
+  /**
+   * `notice`: words for the sign-in page; `ended`: the server ended the session (not a logout here);
+   * `deleted`: the account was deleted here, so the app's pages lead to the start page (which says so).
+   */
+  | { status: "signedOut"; notice?: string; ended?: boolean; deleted?: boolean }
   | { status: "signedIn"; user: Me };
 
 /**
@@ -37,7 +40,7 @@ export function decide(access: RouteAccess, session: SessionState, returnTo?: st
   if (session.status === "signedOut") {
     // A session the server ended is picked up on sign-in, where its notice says why, not on the start page.
     if (access === "public" || (access === "landing" && !session.ended)) return { kind: "render" };
-    return { kind: "redirect", to: paths.signIn };
+    return { kind: "redirect", to: session.deleted ? paths.landing : paths.signIn };
   }
   if (!session.user.onboarded) return access === "onboarding" ? { kind: "render" } : { kind: "redirect", to: paths.onboarding };
   if (access === "private") return { kind: "render" };

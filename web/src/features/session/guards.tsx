@@ -35,7 +35,7 @@ function Guard({ access, children }: { access: RouteAccess; children: ReactNode 
   const [pending, setPending] = useAtom(pendingSignInAtom);
   const location = useLocation();
   // A private page asked for while signed out is where sign-in (and onboarding) will end.
-  if (access === "private" && session.status === "signedOut") deepLink.keepDestination(location.pathname);
+  if (access === "private" && session.status === "signedOut" && !session.deleted) deepLink.keepDestination(location.pathname);
   const decision = decide(access, session, deepLink.destination());
   const signedInNow = decision.kind === "render" && (access === "private" || access === "onboarding");
   const arrived = decision.kind === "render" && access === "private";

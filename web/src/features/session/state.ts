@@ -16,13 +16,22 @@ const local = browserStorage("local");
 
 export const authSession = new AuthSession({ storage: local, signer: refreshSigner(deviceKeys), onEnded: (code) => sessionEnded(code) });
 
-/** The server ended the session (a dead refresh token, a revoked session): forget it and say why on the sign-in page. */
+/**
+ * The server ended the session (a dead refresh token, a revoked session): forget it and say why on
+ * the sign-in page. Not while this device deletes the account: the server revokes its sessions
+ * first, and the deletion's own ending (the start page) wins whichever answer comes first. A
+ * session already over here (signed out, deleted, another tab) stays as it ended.
+ */
 export function sessionEnded(code: ErrorCode): void {
+  if (appStore.get(deletingAccountAtom) || appStore.get(sessionAtom).status === "signedOut") return;
   authSession.clear();
   appStore.set(sessionAtom, { status: "signedOut", notice: errorText(code), ended: true });
 }
 
 export const accounts = accountsApi(authSession);
+
+/** This device is deleting the account (see `sessionEnded`). */
+export const deletingAccountAtom = atom(false);
 
 /** Known at once when nothing is stored (no flash of a splash); else `loading` until /api/users/me answers. */
 export const sessionAtom = atom<SessionState>(authSession.hasSession() ? { status: "loading" } : { status: "signedOut" });
