@@ -2,6 +2,7 @@ import type { Chat, DeviceReceipt, Message, ReplyPreview } from "@easyqr/protoco
 import { profileFor } from "../access/profiles.ts";
 import { attachmentView } from "../attachments/view.ts";
 import type { ChatViewRow, DeviceReachRow, MessageRow } from "./rows.ts";
+import { settingsView } from "./settings.ts";
 import type { ChatReads, Selector } from "./store/store.ts";
 
 /** The chat tables rendered as the protocol's views (from the store's rows); every change goes through ChatService. */
@@ -103,6 +104,7 @@ export async function chatView(q: ChatReads, row: ChatViewRow): Promise<Chat> {
     unread: row.unread,
     ...chatMarks(row),
     activityAt: row.activityAt,
+    settings: settingsView(row),
   };
 }
 

@@ -7,6 +7,7 @@ import * as m0005 from "./migrations/0005_client_id_first.ts";
 import * as m0006 from "./migrations/0006_bio_visibility.ts";
 import * as m0007 from "./migrations/0007_devices.ts";
 import * as m0008 from "./migrations/0008_device_receipts.ts";
+import * as m0010 from "./migrations/0010_chat_settings.ts";
 
 /**
  * The numbered migrations, in order. One set for SQLite and PostgreSQL: they use
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   "0006_bio_visibility": m0006,
   "0007_devices": m0007,
   "0008_device_receipts": m0008,
+  "0010_chat_settings": m0010,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -145,6 +145,10 @@ export type ChatMembersTable = {
   pinnedAt: number | null;
   archivedAt: number | null;
   mutedUntil: number | null;
+  /** "Mark as unread" (0 or 1: SQLite has no boolean). */
+  markedUnread: number;
+  /** Counts this member's changes to the four settings (SYNC's cursor for them). */
+  settingsRev: number;
 };
 
 export type MessagesTable = {
