@@ -6,6 +6,7 @@ import { LandingRoute, OnboardingRoute, PrivateRoute, PublicRoute, Splash } from
 import { paths } from "./paths.ts";
 import { LiveLoader } from "./features/live/LiveLoader.tsx";
 import { DesktopAppAlerts } from "./features/desktopApp/DesktopAppAlerts.tsx";
+import { BrowserAlerts } from "./features/notifications/BrowserAlerts.tsx";
 import { TabTitle } from "./features/chat/TabTitle.tsx";
 import { LinkingEvents } from "./features/linking/LinkingEvents.tsx";
 import { LinkedSignOut } from "./features/linking/LinkedSignOut.tsx";
@@ -48,6 +49,7 @@ createRoot(root).render(
       <LinkingEvents />
       <BrowserRouter>
         <LinkedSignOut />
+        <BrowserAlerts />
         <Suspense fallback={<Splash />}>
           <Routes>
             <Route

@@ -219,7 +219,11 @@ test("a skipped rev sends SYNC with the known cursors", async () => {
   await flush();
   const syncs = frames(socket).filter((f) => f.type === "SYNC");
   assert.equal(syncs.length, 2);
-  assert.deepEqual(syncs[1]?.chats, [{ chatId: CHAT, rev: 1, receipts: 0 }], "with the read state known, which moves without the rev");
+  assert.deepEqual(
+    syncs[1]?.chats,
+    [{ chatId: CHAT, rev: 1, receipts: 0, settings: 0 }],
+    "with the read state and settings rev known, which move without the rev",
+  );
   assert.equal(seen.state?.chats[CHAT]?.rev, 1);
 });
 

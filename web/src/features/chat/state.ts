@@ -1,7 +1,8 @@
 import { atom } from "jotai";
 import { chatsApi } from "../../api/chats.ts";
 import { authSession } from "../session/state.ts";
-import { chatList, type ChatsState } from "./chatState.ts";
+import { chatList } from "./chatFolders.ts";
+import type { ChatsState } from "./chatState.ts";
 import type { ChatSync } from "./chatSync.ts";
 import type { Outbox } from "./outbox.ts";
 
@@ -20,3 +21,6 @@ export const chatListAtom = atom((get) => {
 
 /** The running chat sync while someone is signed in, for the screens' actions (send, edit, load a page…). */
 export const chatSyncAtom = atom<ChatSync | undefined>(undefined);
+
+/** The chat on screen (ChatWindow sets it), so that it makes no notification while the window has the focus. */
+export const openChatAtom = atom<string | undefined>(undefined);
