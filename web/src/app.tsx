@@ -21,6 +21,7 @@ import "./styles/app.css";
 import "./styles/chat.css";
 import "./styles/linking.css";
 import "./styles/messageInfo.css";
+import "./styles/chatActions.css";
 
 // Each side loads only its own code: the desktop never fetches the decoder, the phone never the QR writer.
 const DesktopPage = lazy(() => import("./pages/DesktopPage.tsx").then((m) => ({ default: m.DesktopPage })));

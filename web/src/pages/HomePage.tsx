@@ -1,4 +1,5 @@
 import { useAtomValue } from "jotai";
+import { NotificationPrompt } from "../features/notifications/NotificationSettings.tsx";
 import { useRef, useState, type CSSProperties } from "react";
 import { onPhone } from "../features/pairing/device.ts";
 import { Link, useParams } from "react-router";
@@ -62,6 +63,7 @@ export function HomePage() {
             Chats
           </h1>
           <NetworkStatus />
+          <NotificationPrompt />
           <ChatList activeId={chatId} />
           <ContactsPanel />
         </section>

@@ -24,6 +24,7 @@ const api: ChatsApi = {
   get: () => Promise.reject(new Error("not used")),
   history: () => Promise.resolve({ messages: [], more: false }),
   info: () => Promise.reject(new Error("not used")),
+  settings: () => Promise.reject(new Error("not used")),
 };
 
 async function start() {

@@ -1,7 +1,6 @@
 import { atom } from "jotai";
 import { chatsApi } from "../../api/chats.ts";
 import { authSession } from "../session/state.ts";
-import { chatList } from "./chatFolders.ts";
 import type { ChatsState } from "./chatState.ts";
 import type { ChatSync } from "./chatSync.ts";
 import type { Outbox } from "./outbox.ts";
@@ -13,11 +12,6 @@ export const chatsAtom = atom<ChatsState | undefined>(undefined);
 
 /** Messages typed here and not yet acknowledged (pending or failed). */
 export const outboxAtom = atom<Outbox>([]);
-
-export const chatListAtom = atom((get) => {
-  const state = get(chatsAtom);
-  return state ? chatList(state) : undefined;
-});
 
 /** The running chat sync while someone is signed in, for the screens' actions (send, edit, load a page…). */
 export const chatSyncAtom = atom<ChatSync | undefined>(undefined);
