@@ -17,8 +17,10 @@ const row = (page: Page, name: string) => page.getByTestId("chat-row").filter({ 
 /** Another sign-in (device) of the user with this email: its code is the one after the first. */
 async function secondSignIn(email: string, id: string): Promise<MadeUser> {
   const first = await codeFor(server, email);
-  const post = async (path: string, body: unknown) =>
-    (await fetch(`${server.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })).json();
+  const post = async (path: string, body: unknown): Promise<unknown> =>
+    (
+      await fetch(`${server.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
+    ).json() as Promise<unknown>;
   const { requestId } = (await post("/api/auth/request-code", { email })) as { requestId: string };
   const pattern = new RegExp(`OTP for ${email.replace(/\./g, "\\.")}: (?!${first})(\\d{6})`);
   const code = pattern.exec(await server.waitForLog(pattern))?.[1];
