@@ -3,6 +3,7 @@ import { useAtomValue } from "jotai";
 import { useEffect, useRef, useState } from "react";
 import { Link } from "react-router";
 import { Avatar } from "../../components/Avatar.tsx";
+import { ArchiveIcon, MutedIcon, PinIcon } from "../../components/icons.tsx";
 import { useNow } from "../../components/useNow.ts";
 import { contactsAtom, presenceFreshAtom } from "../contacts/state.ts";
 import { chatPath } from "../../paths.ts";
@@ -65,12 +66,14 @@ function ChatRow({
             </span>
             {muted ? (
               <span className="chat-row__icon" data-testid="muted-icon" title="Muted">
-                🔇<span className="visually-hidden">, muted</span>
+                <MutedIcon />
+                <span className="visually-hidden">, muted</span>
               </span>
             ) : null}
             {pinned ? (
               <span className="chat-row__icon" data-testid="pinned-icon" title="Pinned">
-                📌<span className="visually-hidden">, pinned</span>
+                <PinIcon />
+                <span className="visually-hidden">, pinned</span>
               </span>
             ) : null}
             {chat.unread ? (
@@ -119,8 +122,8 @@ function ArchivedEntry({ chats, unread, onOpen }: { chats: number; unread: numbe
   return (
     <li>
       <button type="button" className="chat-row chat-row--archive" onClick={onOpen} data-testid="archived-entry">
-        <span className="chat-row__archive-icon" aria-hidden="true">
-          🗄
+        <span className="chat-row__archive-icon">
+          <ArchiveIcon />
         </span>
         <span className="chat-row__name">Archived</span>
         <span className="chat-row__time">{chats}</span>
