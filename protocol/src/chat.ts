@@ -107,6 +107,35 @@ export type Message = z.infer<typeof Message>;
 export const Receipts = z.object({ deliveredSeq: z.number().int().nonnegative(), seenSeq: z.number().int().nonnegative() });
 export type Receipts = z.infer<typeof Receipts>;
 
+/** Most chats one person may pin (as WhatsApp: 3); pinning one more answers CHAT_PIN_LIMIT. */
+export const MAX_PINNED_CHATS = 3;
+/** `mutedUntil` of a chat muted "always": the largest time a Date holds. */
+export const MUTED_ALWAYS = 8_640_000_000_000_000;
+/** How long each mute choice lasts. */
+export const MUTE_DURATIONS_MS = { "8h": 8 * 60 * 60_000, "1w": 7 * 24 * 60 * 60_000 } as const;
+
+/**
+ * One member's own settings for a chat; nobody else sees them. `rev` counts this member's changes
+ * to them (they move no chat `rev`): SYNC compares it as it compares `receiptsMark`.
+ */
+export const ChatSettings = z.object({
+  /** Pinned chats come first in the list, the latest pinned first. */
+  pinnedAt: z.number().int().nullable(),
+  /** Archived chats leave the list for its "Archived" entry; a new message keeps them there (WhatsApp's "Keep chats archived"). */
+  archivedAt: z.number().int().nullable(),
+  /** No notification, and not counted in the title or badge, until this time (`MUTED_ALWAYS`: for good). */
+  mutedUntil: z.number().int().nullable(),
+  /** "Mark as unread": a dot in the list until the chat is opened. */
+  markedUnread: z.boolean(),
+  rev: z.number().int().nonnegative(),
+});
+export type ChatSettings = z.infer<typeof ChatSettings>;
+
+/** Whether the chat is muted at `now`. */
+export function isMuted(settings: Pick<ChatSettings, "mutedUntil">, now: number): boolean {
+  return settings.mutedUntil !== null && settings.mutedUntil > now;
+}
+
 /** A chat as one member sees it. */
 export const Chat = z.object({
   id: z.string(),
@@ -127,6 +156,8 @@ export const Chat = z.object({
   activityAt: z.number().int(),
   /** How many messages this user deleted for themselves here: the mark a SYNC cursor names (`hidden`). */
   hidden: z.number().int().nonnegative(),
+  /** This member's pin, archive, mute and "mark as unread". */
+  settings: ChatSettings,
 });
 export type Chat = z.infer<typeof Chat>;
 
@@ -140,7 +171,24 @@ export const OpenChatRequest = z.object({ userId: UserId }).strict();
 export type OpenChatRequest = z.infer<typeof OpenChatRequest>;
 
 /**
- * `GET /api/chats?before=<activityAt>`: chats with messages, latest activity first. Query values
+ * `PATCH /api/chats/:chatId/settings`: any of pin, archive, mute and mark unread (at least one).
+ * Pinning unarchives and archiving unpins, as WhatsApp does. `mute: "off"` unmutes.
+ */
+export const ChatSettingsRequest = z
+  .object({
+    pinned: z.boolean().optional(),
+    archived: z.boolean().optional(),
+    mute: z.enum(["8h", "1w", "always", "off"]).optional(),
+    markedUnread: z.boolean().optional(),
+  })
+  .strict()
+  .refine((r) => Object.keys(r).length > 0, "name a setting to change")
+  .refine((r) => !(r.pinned === true && r.archived === true), "an archived chat cannot be pinned");
+export type ChatSettingsRequest = z.infer<typeof ChatSettingsRequest>;
+
+/**
+ * `GET /api/chats?before=<activityAt>`: chats with messages, latest activity first (the first page,
+ * without `before`, also brings every pinned chat, wherever its activity falls). Query values
  * arrive as text and are coerced; `<number>` makes a client's typed input a number, not `unknown`.
  */
 export const ChatListQuery = z
@@ -262,6 +310,8 @@ export const ChatCursor = z
     receipts: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
     /** The chat's `hidden` as the client holds it: the answer names the messages hidden after it. */
     hidden: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+    /** `settings.rev` as the client holds it: settings changed elsewhere move no `rev`, so a chat whose settings rev differs comes back too. */
+    settings: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
   })
   .strict();
 
@@ -319,5 +369,7 @@ export const ReceiptEvent = z.object({
   receipts: Receipts,
   unread: z.number().int().nonnegative().optional(),
 });
+/** This member changed a chat's settings (on any of their devices): to every socket of theirs, never to the peer. */
+export const ChatSettingsEvent = z.object({ type: z.literal("CHAT_SETTINGS"), chatId: z.string(), settings: ChatSettings });
 /** The peer is typing until `until` (ms since epoch) unless a later event says otherwise. */
 export const TypingEvent = z.object({ type: z.literal("TYPING"), chatId: z.string(), userId: z.string(), typing: z.boolean(), until: z.number().int() });

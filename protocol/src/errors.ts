@@ -62,6 +62,7 @@ export const ErrorCode = z.enum([
   "CONTACT_BLOCKED",
   "CHAT_NOT_FOUND",
   "CHAT_NOT_CONNECTED",
+  "CHAT_PIN_LIMIT",
   "MESSAGE_NOT_FOUND",
   "MESSAGE_NOT_YOURS",
   "MESSAGE_EDIT_EXPIRED",
@@ -99,6 +100,8 @@ export const ErrorDetails = {
       .regex(/^\d{1,3}$/)
       .optional(),
   }),
+  /** Pinning one more chat than this is refused. */
+  CHAT_PIN_LIMIT: z.object({ max: z.number().int().positive() }),
   /** Wrong code: how many tries this code request has left. */
   AUTH_CODE_INVALID: z.object({ attemptsLeft: z.number().int().nonnegative() }),
   /** Locked until the code request expires. */

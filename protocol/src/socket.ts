@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AnyAck } from "./acks.ts";
 import {
+  ChatSettingsEvent,
   DeleteFrame,
   DeliveredFrame,
   EditFrame,
@@ -235,6 +236,7 @@ export const ServerEvent = z.discriminatedUnion("type", [
   ReceiptEvent,
   TypingEvent,
   DeviceScanEvent,
+  ChatSettingsEvent,
 ]);
 export type ServerEvent = z.infer<typeof ServerEvent>;
 export type ServerEventOf<T extends ServerEvent["type"]> = Extract<ServerEvent, { type: T }>;

@@ -251,3 +251,27 @@ test(`0009_message_search (${engine}): live messages sent before it are found, d
     await drop();
   }
 });
+
+test(`0010_chat_settings (${engine}): existing members start unmarked at settings rev 0; and back`, async () => {
+  const { db, migrator, drop } = await bareDatabase();
+  try {
+    assert.equal((await migrator.migrateTo("0008_device_receipts")).error, undefined);
+    await sql`insert into users (id, created_at, updated_at) values ('ann', 1, 1), ('ben', 1, 1)`.execute(db);
+    await sql`insert into chats (id, user_low, user_high, created_at, last_seq, rev) values ('chat', 'ann', 'ben', 1, 0, 0)`.execute(db);
+    await sql`insert into chat_members (chat_id, user_id, activity_at, pinned_at) values ('chat', 'ann', 1, 5), ('chat', 'ben', 1, null)`.execute(db);
+    assert.equal((await migrator.migrateTo("0010_chat_settings")).error, undefined);
+    const rows = await sql<{ user_id: string; marked_unread: number; settings_rev: number; pinned_at: number | string | null }>`
+      select user_id, marked_unread, settings_rev, pinned_at from chat_members order by user_id`.execute(db);
+    assert.deepEqual(
+      rows.rows.map((r) => [r.user_id, Number(r.marked_unread), Number(r.settings_rev), r.pinned_at === null ? null : Number(r.pinned_at)]),
+      [
+        ["ann", 0, 0, 5],
+        ["ben", 0, 0, null],
+      ],
+    );
+    assert.equal((await migrator.migrateDown()).error, undefined);
+    await assert.rejects(sql`select settings_rev from chat_members`.execute(db));
+  } finally {
+    await drop();
+  }
+});

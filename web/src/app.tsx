@@ -6,6 +6,7 @@ import { LandingRoute, OnboardingRoute, PrivateRoute, PublicRoute, Splash } from
 import { paths } from "./paths.ts";
 import { LiveLoader } from "./features/live/LiveLoader.tsx";
 import { DesktopAppAlerts } from "./features/desktopApp/DesktopAppAlerts.tsx";
+import { BrowserAlerts } from "./features/notifications/BrowserAlerts.tsx";
 import { TabTitle } from "./features/chat/TabTitle.tsx";
 import { LinkingEvents } from "./features/linking/LinkingEvents.tsx";
 import { LinkedSignOut } from "./features/linking/LinkedSignOut.tsx";
@@ -24,6 +25,7 @@ import "./styles/messageActions.css";
 import "./styles/scanToDesktop.css";
 import "./styles/search.css";
 import "./styles/account.css";
+import "./styles/chatActions.css";
 
 // Each side loads only its own code: the desktop never fetches the decoder, the phone never the QR writer.
 const DesktopPage = lazy(() => import("./pages/DesktopPage.tsx").then((m) => ({ default: m.DesktopPage })));
@@ -53,6 +55,7 @@ createRoot(root).render(
       <LinkingEvents />
       <BrowserRouter>
         <LinkedSignOut />
+        <BrowserAlerts />
         <Suspense fallback={<Splash />}>
           <Routes>
             <Route

@@ -1,4 +1,15 @@
-import { Chat, ChatIdParams, ChatList, ChatListQuery, HistoryPage, HistoryQuery, MessageInfo, MessageInfoParams, OpenChatRequest } from "../chat.ts";
+import {
+  Chat,
+  ChatIdParams,
+  ChatSettingsRequest,
+  ChatList,
+  ChatListQuery,
+  HistoryPage,
+  HistoryQuery,
+  MessageInfo,
+  MessageInfoParams,
+  OpenChatRequest,
+} from "../chat.ts";
 import { authErrors } from "./common.ts";
 import type { RouteGroup } from "./route.ts";
 
@@ -35,6 +46,18 @@ export const chatsRoutes = {
     params: ChatIdParams,
     response: Chat,
     errors: [...authErrors, "CHAT_NOT_FOUND"],
+  },
+  chatSettings: {
+    method: "PATCH",
+    path: "/api/chats/:chatId/settings",
+    tag,
+    summary:
+      "Your own pin, archive, mute (8h, 1w, always, off) and mark-as-unread of a chat, sent to all your devices as CHAT_SETTINGS (more than MAX_PINNED_CHATS pinned: CHAT_PIN_LIMIT)",
+    auth: true,
+    params: ChatIdParams,
+    body: ChatSettingsRequest,
+    response: Chat,
+    errors: [...authErrors, "CHAT_NOT_FOUND", "CHAT_PIN_LIMIT"],
   },
   history: {
     method: "GET",

@@ -44,4 +44,7 @@ export type ChatViewRow = ChatRow & {
   peerBioVisibility: BioVisibility;
   peerAvatarId: string | null;
   connected: boolean;
-};
+} & MemberSettingsRow;
+
+/** A member's own settings of a chat (pin, archive, mute, marked unread) and the count of their changes. */
+export type MemberSettingsRow = Pick<ChatMembersTable, "pinnedAt" | "archivedAt" | "mutedUntil" | "markedUnread" | "settingsRev">;

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import {
   DELETE_WINDOW_MS,
   EDIT_WINDOW_MS,
+  MAX_PINNED_CHATS,
   messageFrames,
   receiptsMark,
   SYNC_MAX_CHANGES,
@@ -10,6 +11,7 @@ import {
   type ChatCursor,
   type ChatList,
   type ChatListQuery,
+  type ChatSettingsRequest,
   type ChatSync,
   type HistoryPage,
   type HistoryQuery,
@@ -30,6 +32,7 @@ import type { ChatLimits } from "./limits.ts";
 import { chatMarks, chatRows, chatView, deviceReceiptView, renderMessages } from "./view.ts";
 import type { LockedChat, MessageRow } from "./rows.ts";
 import { advance, type Receipt } from "./watermarks.ts";
+import { changedSettings } from "./settings.ts";
 import { sendAll, type SendInput, type SendItem, type SendOutcome } from "./send.ts";
 import type { ChatStatements, ChatStore } from "./store/store.ts";
 import { Turns, type Turn } from "./turns.ts";
@@ -85,13 +88,40 @@ export class ChatService {
     });
   }
 
-  /** Chats with messages, latest activity first. */
+  /** Chats with messages, latest activity first; the first page also brings the pinned chats (the list shows them first). */
   async listChats(userId: string, query: z.output<typeof ChatListQuery>): Promise<ChatList> {
     return this.store.read(async (q) => {
       const rows = await chatRows(q, userId, query.before ?? Number.MAX_SAFE_INTEGER, query.limit);
+      const next = rows.length >= query.limit ? (rows.at(-1)?.activityAt ?? null) : null;
+      if (query.before === undefined) {
+        const listed = new Set(rows.map((r) => r.id));
+        rows.push(...(await q.pinnedChatViews(userId)).filter((r) => !listed.has(r.id)));
+      }
       const chats = await Promise.all(rows.map((row) => chatView(q, row, userId)));
-      return { chats, next: rows.length >= query.limit ? (rows.at(-1)?.activityAt ?? null) : null };
+      return { chats, next };
     });
+  }
+
+  /**
+   * This member's own pin, archive, mute and "mark as unread" of a chat; at most MAX_PINNED_CHATS
+   * pinned. Moves no chat rev: `settings.rev` counts these changes (SYNC compares it), and every
+   * device of the member hears CHAT_SETTINGS; the peer hears nothing.
+   */
+  async updateSettings(userId: string, chatId: string, change: ChatSettingsRequest): Promise<Chat> {
+    const result = await this.store.write(async (q) => {
+      await q.lockPerson(userId);
+      readableChat(await q.chat(chatId), userId);
+      const row = await q.chatView(userId, chatId);
+      if (!row) throw chatNotFound();
+      const next = changedSettings(row, change, this.clock.now());
+      if (!next) return { chat: await chatView(q, row, userId), changed: false };
+      if (next.pinnedAt !== null && row.pinnedAt === null && (await q.pinnedCount(userId)) >= MAX_PINNED_CHATS)
+        throw new AppError("CHAT_PIN_LIMIT", `You can pin up to ${MAX_PINNED_CHATS} chats.`, { max: MAX_PINNED_CHATS });
+      await q.setSettings(chatId, userId, next);
+      return { chat: await chatView(q, { ...row, ...next }, userId), changed: true };
+    });
+    if (result.changed) this.fanout(userId, { type: "CHAT_SETTINGS", chatId, settings: result.chat.settings });
+    return result.chat;
   }
 
   /** A page of history, oldest first: the newest page, the one before `before`, or the one after `after`. */
@@ -346,9 +376,12 @@ export class ChatService {
         const cursor = known.get(row.id);
         const clientRev = cursor?.rev ?? 0;
         if (row.rev === clientRev) {
-          // Only read state moved (another device of the user read the chat, or the peer did): the chat, no messages.
+          // Only read state moved (another device of the user read the chat, or the peer did), this member
+          // hid messages on another device, or changed its settings there: the chat, no messages.
           const hidMore = cursor?.hidden !== undefined && cursor.hidden < Number(row.hidden);
-          if (hidMore || (cursor?.receipts !== undefined && cursor.receipts !== receiptsMark(chatMarks(row)))) {
+          const readMoved = cursor?.receipts !== undefined && cursor.receipts !== receiptsMark(chatMarks(row));
+          const settingsMoved = cursor?.settings !== undefined && cursor.settings !== row.settingsRev;
+          if (hidMore || readMoved || settingsMoved) {
             const hidden = hidMore ? await q.hiddenAfter(row.id, userId, cursor.hidden ?? 0, SYNC_MAX_CHANGES + 1) : [];
             const resync = hidden.length > SYNC_MAX_CHANGES;
             chats.push({ chat: await chatView(q, row, userId), changes: [], resync, hidden: resync ? [] : hidden });

@@ -2,6 +2,7 @@ import type { Chat, DeviceReceipt, Message, ReplyPreview } from "@easyqr/protoco
 import { profileFor } from "../access/profiles.ts";
 import { attachmentView } from "../attachments/view.ts";
 import type { ChatViewRow, DeviceReachRow, MessageRow } from "./rows.ts";
+import { settingsView } from "./settings.ts";
 import type { ChatReads, Selector } from "./store/store.ts";
 
 /** The chat tables rendered as the protocol's views (from the store's rows); every change goes through ChatService. */
@@ -106,6 +107,7 @@ export async function chatView(q: ChatReads, row: ChatViewRow, readerId: string)
     ...chatMarks(row),
     activityAt: row.activityAt,
     hidden: Number(row.hidden),
+    settings: settingsView(row),
   };
 }
 

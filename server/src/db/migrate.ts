@@ -8,6 +8,7 @@ import * as m0006 from "./migrations/0006_bio_visibility.ts";
 import * as m0007 from "./migrations/0007_devices.ts";
 import * as m0008 from "./migrations/0008_device_receipts.ts";
 import * as m0009 from "./migrations/0009_message_search.ts";
+import * as m0010 from "./migrations/0010_chat_settings.ts";
 import * as m0011 from "./migrations/0011_forward_and_hide.ts";
 import * as m0014 from "./migrations/0014_refresh_successor.ts";
 
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   "0007_devices": m0007,
   "0008_device_receipts": m0008,
   "0009_message_search": m0009,
+  "0010_chat_settings": m0010,
   "0011_forward_and_hide": m0011,
   "0014_refresh_successor": m0014,
 };

@@ -149,6 +149,10 @@ export type ChatMembersTable = {
   mutedUntil: number | null;
   /** How many messages this member deleted for themselves here (the last `hidden_messages.n`; migration 0011). */
   hidden: Generated<number>;
+  /** "Mark as unread" (0 or 1: SQLite has no boolean). */
+  markedUnread: number;
+  /** Counts this member's changes to the four settings (SYNC's cursor for them). */
+  settingsRev: number;
 };
 
 export type MessagesTable = {

@@ -8,6 +8,7 @@ export function chatHandlers(chat: ChatService): Handlers<Routes["chats"]> {
     listChats: ({ principal, query }) => chat.listChats(principal.userId, query),
     openChat: ({ principal, body }) => chat.openChat(principal.userId, body.userId),
     chat: ({ principal, params }) => chat.chat(principal.userId, params.chatId),
+    chatSettings: ({ principal, params, body }) => chat.updateSettings(principal.userId, params.chatId, body),
     history: ({ principal, params, query }) => chat.history(principal.userId, params.chatId, query),
     messageInfo: ({ principal, params }) => chat.messageInfo(principal.userId, params.chatId, params.messageId),
   };

@@ -70,6 +70,8 @@ export function seedSearchCorpus(env: Record<string, string>, users: string[], m
         pinnedAt: null,
         archivedAt: null,
         mutedUntil: null,
+        markedUnread: 0,
+        settingsRev: 0,
       })),
     );
     for (let i = 0; i < chatRows.length; i += 500)

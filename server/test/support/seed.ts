@@ -97,6 +97,8 @@ export function seedChatHistory(env: Record<string, string>, a: string, b: strin
             seenSeq: count,
             unread: 0,
             activityAt: now,
+            markedUnread: 0,
+            settingsRev: 0,
             pinnedAt: null,
             hidden: 0,
             archivedAt: null,

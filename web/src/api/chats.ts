@@ -1,5 +1,5 @@
 import { routes } from "@easyqr/protocol";
-import type { Chat, ChatList, HistoryPage, MessageInfo } from "@easyqr/protocol";
+import type { Chat, ChatList, ChatSettingsRequest, HistoryPage, MessageInfo } from "@easyqr/protocol";
 import type { ApiClient } from "./client.ts";
 
 export type HistoryCursor = { before?: number; after?: number; limit?: number };
@@ -14,6 +14,8 @@ export type ChatsApi = {
   history(chatId: string, cursor?: HistoryCursor): Promise<HistoryPage>;
   /** Per-device receipts of one's own message. */
   info(chatId: string, messageId: string): Promise<MessageInfo>;
+  /** This person's pin, archive, mute, mark unread of a chat: the chat with its new settings. */
+  settings(chatId: string, change: ChatSettingsRequest): Promise<Chat>;
 };
 
 /** The chat routes (`routes.chats`; docs/protocol.md). */
@@ -25,5 +27,6 @@ export function chatsApi(session: { readonly api: ApiClient }): ChatsApi {
     get: (chatId) => api.call(routes.chats.chat, { params: { chatId } }),
     history: (chatId, cursor = {}) => api.call(routes.chats.history, { params: { chatId }, query: cursor }),
     info: (chatId, messageId) => api.call(routes.chats.messageInfo, { params: { chatId, messageId } }),
+    settings: (chatId, change) => api.call(routes.chats.chatSettings, { params: { chatId }, body: change }),
   };
 }

@@ -65,6 +65,7 @@ const words: Record<ErrorCode, string> = {
   CONTACT_BLOCKED: "You blocked this person. Unblock them in Settings first.",
   CHAT_NOT_FOUND: "That chat is not available.",
   CHAT_NOT_CONNECTED: "You can only message your connections.",
+  CHAT_PIN_LIMIT: "You can only pin up to 3 chats. Unpin one to pin this one.",
   MESSAGE_NOT_FOUND: "That message is not available any more.",
   MESSAGE_NOT_YOURS: "You can only change your own messages.",
   MESSAGE_EDIT_EXPIRED: "It is too late to change this message.",

@@ -1,3 +1,5 @@
+import type { ReactNode } from "react";
+
 /** Small line icons; decorative (the control around them carries the name). */
 export function GearIcon() {
   return (
@@ -154,5 +156,55 @@ export function DownIcon() {
     >
       <path d="M6 9l6 6 6-6" />
     </svg>
+  );
+}
+
+function SmallIcon({ size = 16, children }: { size?: number; children: ReactNode }) {
+  return (
+    <svg
+      viewBox="0 0 24 24"
+      width={size}
+      height={size}
+      aria-hidden="true"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    >
+      {children}
+    </svg>
+  );
+}
+
+/** A pin (a pinned chat). */
+export function PinIcon() {
+  return (
+    <SmallIcon>
+      <path d="M12 17v5" />
+      <path d="M9 3h6l-1 6 4 4v2H6v-2l4-4z" />
+    </SmallIcon>
+  );
+}
+
+/** A crossed-out speaker (a muted chat). */
+export function MutedIcon() {
+  return (
+    <SmallIcon>
+      <path d="M11 5 6 9H2v6h4l5 4z" />
+      <path d="m22 9-6 6" />
+      <path d="m16 9 6 6" />
+    </SmallIcon>
+  );
+}
+
+/** A box with a lid (the archive). */
+export function ArchiveIcon() {
+  return (
+    <SmallIcon size={22}>
+      <rect x="2" y="3" width="20" height="5" rx="1" />
+      <path d="M4 8v11a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8" />
+      <path d="M10 12h4" />
+    </SmallIcon>
   );
 }

@@ -1,4 +1,5 @@
 import { useAtomValue } from "jotai";
+import { NotificationPrompt } from "../features/notifications/NotificationSettings.tsx";
 import { useRef, useState, type CSSProperties } from "react";
 import { onPhone } from "../features/pairing/device.ts";
 import { Link, useMatch, useParams } from "react-router";
@@ -67,6 +68,7 @@ export function HomePage() {
             Chats
           </h1>
           <NetworkStatus />
+          <NotificationPrompt />
           <ChatSearch>
             <ChatList activeId={chatId} />
             <ContactsPanel />

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { SubPage } from "../components/SubPage.tsx";
 import { LinkedDevices } from "../features/linking/LinkedDevices.tsx";
 import { BioVisibilitySetting, BlockedList, LastSeenSetting } from "../features/contacts/PrivacySettings.tsx";
+import { NotificationSettings } from "../features/notifications/NotificationSettings.tsx";
 import { ProfileForm } from "../features/profile/ProfileForm.tsx";
 import { ChangeIdentifier } from "../features/account/ChangeIdentifier.tsx";
 import { DeleteAccount } from "../features/account/DeleteAccount.tsx";
@@ -40,6 +41,10 @@ export function SettingsPage() {
         <h2 id="privacy-title">Privacy</h2>
         <BioVisibilitySetting user={user} onSaved={saved} />
         <LastSeenSetting user={user} onSaved={saved} />
+      </section>
+      <section className="card settings__section" aria-labelledby="notifications-title">
+        <h2 id="notifications-title">Notifications</h2>
+        <NotificationSettings />
       </section>
       <section className="card settings__section" aria-labelledby="blocked-title">
         <h2 id="blocked-title">Blocked</h2>

@@ -32,7 +32,11 @@ export function postgresChatStore(pool: pg.Pool): ChatStore {
       const result = await client.query({ name, text, values });
       return { rows: result.rows as unknown[], rowCount: result.rowCount ?? 0 };
     };
-    return { ...sharedStatements(runner), ...batchStatements(query) };
+    return {
+      ...sharedStatements(runner),
+      ...batchStatements(query),
+      lockPerson: async (userId) => void (await runner.get("select id from users where id = ? for update", userId)),
+    };
   };
   const pooled = over(pool);
   return {

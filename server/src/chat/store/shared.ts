@@ -66,6 +66,7 @@ function changesParams(c: ChangesAfter): unknown[] {
 }
 
 const chatViewFrom = `${chatColumns("c")}, me.delivered_seq as "deliveredSeq", me.seen_seq as "seenSeq", me.unread, me.activity_at as "activityAt", me.hidden,
+  me.pinned_at as "pinnedAt", me.archived_at as "archivedAt", me.muted_until as "mutedUntil", me.marked_unread as "markedUnread", me.settings_rev as "settingsRev",
   them.delivered_seq as "theirDeliveredSeq", them.seen_seq as "theirSeenSeq",
   u.id as "peerId", u.name as "peerName", u.username as "peerUsername", u.bio as "peerBio", u.bio_visibility as "peerBioVisibility", u.avatar_id as "peerAvatarId",
   ${connectedColumn}
@@ -106,6 +107,10 @@ export function sharedStatements(q: Runner): ChatReads & ChatWrites {
       ),
     chatViewsAt: (userId, activityAt) =>
       views(`select ${chatViewFrom} where me.user_id = ? and me.activity_at = ? and c.last_seq > 0 order by me.chat_id`, userId, activityAt),
+    pinnedChatViews: (userId) =>
+      views(`select ${chatViewFrom} where me.user_id = ? and me.pinned_at is not null order by me.pinned_at desc, me.chat_id`, userId),
+    pinnedCount: async (userId) =>
+      Number((await q.get<{ n: number }>("select count(*) as n from chat_members where user_id = ? and pinned_at is not null", userId))?.n ?? 0),
     changedChatViews: (userId) => views(`select ${chatViewFrom} where me.user_id = ? and c.rev > 0 order by me.activity_at desc`, userId),
     message: (messageId) => q.get<MessageRow>(`select ${messageColumns("m")} from messages m where m.id = ?`, messageId),
     chatIdOf: async (messageId) => (await q.get<{ chatId: string }>(`select chat_id as "chatId" from messages where id = ?`, messageId))?.chatId,
@@ -244,6 +249,17 @@ export function sharedStatements(q: Runner): ChatReads & ChatWrites {
         chatId,
         n,
         hiddenAt,
+      )),
+    setSettings: async (chatId, userId, s) =>
+      void (await q.run(
+        "update chat_members set pinned_at = ?, archived_at = ?, muted_until = ?, marked_unread = ?, settings_rev = ? where chat_id = ? and user_id = ?",
+        s.pinnedAt,
+        s.archivedAt,
+        s.mutedUntil,
+        s.markedUnread,
+        s.settingsRev,
+        chatId,
+        userId,
       )),
   };
 }

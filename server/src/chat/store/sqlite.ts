@@ -23,7 +23,7 @@ export function sqliteChatStore(file: SQLite.Database, lock: <T>(work: () => Pro
     get: <T>(text: string, ...params: unknown[]) => Promise.resolve(prepare(text).get(...params) as T | undefined),
     run: (text: string, ...params: unknown[]) => Promise.resolve(prepare(text).run(...params).changes),
   };
-  const tx: ChatStatements = { ...sharedStatements(runner), ...batchStatements(prepare) };
+  const tx: ChatStatements = { ...sharedStatements(runner), ...batchStatements(prepare), lockPerson: () => Promise.resolve() };
   const begin = file.prepare("BEGIN IMMEDIATE");
   const commit = file.prepare("COMMIT");
   const rollback = file.prepare("ROLLBACK");

@@ -9,6 +9,7 @@ import type {
   HiddenRow,
   LockedChat,
   MemberRow,
+  MemberSettingsRow,
   MessageRow,
   ReactionRow,
 } from "../rows.ts";
@@ -31,7 +32,7 @@ export type ChatStore = {
   read<T>(work: (tx: ChatStatements) => Promise<T>): Promise<T>;
 };
 
-export type ChatStatements = ChatReads & ChatWrites & BatchStatements;
+export type ChatStatements = ChatReads & ChatWrites & BatchStatements & SettingsStatements;
 
 export type ChatReads = {
   chat(chatId: string): Promise<ChatRow | undefined>;
@@ -49,6 +50,10 @@ export type ChatReads = {
   chatViewsBefore(userId: string, before: number, limit: number): Promise<ChatViewRow[]>;
   /** `userId`'s chats with messages whose activity is exactly `activityAt` (the ties of a page's last). */
   chatViewsAt(userId: string, activityAt: number): Promise<ChatViewRow[]>;
+  /** `userId`'s pinned chats (with messages or not), latest pinned first. */
+  pinnedChatViews(userId: string): Promise<ChatViewRow[]>;
+  /** How many chats `userId` has pinned. */
+  pinnedCount(userId: string): Promise<number>;
   /** Every chat of `userId` that changed after rev 0, latest activity first. */
   changedChatViews(userId: string): Promise<ChatViewRow[]>;
   message(messageId: string): Promise<MessageRow | undefined>;
@@ -90,6 +95,16 @@ export type ChatWrites = {
   /** Adds `by` (0 or 1) to the member's count of hides, locking their row until the commit; returns the count, 0 when not a member. */
   countHide(chatId: string, userId: string, by: 0 | 1): Promise<number>;
   insertHidden(row: HiddenRow): Promise<void>;
+  setSettings(chatId: string, userId: string, settings: MemberSettingsRow): Promise<void>;
+};
+
+/** A member's settings change: its own statement per engine. */
+export type SettingsStatements = {
+  /**
+   * Orders one person's settings changes until the commit (PostgreSQL locks their users row;
+   * SQLite's writer holds the only write lock already), so two pins at once cannot both pass the limit.
+   */
+  lockPerson(userId: string): Promise<void>;
 };
 
 /**

@@ -1,15 +1,18 @@
-import type { Chat } from "@easyqr/protocol";
+import { isMuted, type Chat } from "@easyqr/protocol";
 import { useAtomValue } from "jotai";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Link } from "react-router";
 import { Avatar } from "../../components/Avatar.tsx";
 import { arrowKeys } from "../../components/rovingFocus.ts";
+import { ArchiveIcon, MutedIcon, PinIcon } from "../../components/icons.tsx";
 import { useNow } from "../../components/useNow.ts";
 import { contactsAtom, presenceFreshAtom } from "../contacts/state.ts";
 import { chatPath } from "../../paths.ts";
 import { userAtom } from "../session/state.ts";
+import { archiveSummary, chatList, type Folder } from "./chatFolders.ts";
+import { ChatRowMenu } from "./ChatRowMenu.tsx";
 import { displayName, listTime, previewText } from "./messageText.ts";
-import { chatListAtom, chatsAtom, chatSyncAtom, outboxAtom } from "./state.ts";
+import { chatsAtom, chatSyncAtom, outboxAtom } from "./state.ts";
 import { myWrittenTimes } from "./writtenTimes.ts";
 
 function ChatRow({
@@ -31,14 +34,20 @@ function ChatRow({
 }) {
   const name = displayName(chat.peer);
   const preview = typing ? "typing…" : pending !== undefined ? `You: ${pending}` : chat.lastMessage ? previewText(chat.lastMessage, me) : "No messages yet";
+  const { settings } = chat;
+  const muted = isMuted(settings, now);
+  const pinned = settings.pinnedAt !== null && settings.archivedAt === null;
   return (
-    <li>
+    <li className="chat-row-item">
       <Link
         to={chatPath(chat.id)}
         className={`chat-row${active ? " chat-row--active" : ""}`}
         aria-current={active ? "page" : undefined}
         data-testid="chat-row"
         data-unread={chat.unread}
+        data-pinned={pinned}
+        data-muted={muted}
+        data-marked-unread={settings.markedUnread}
       >
         <span className="contact-row__avatar">
           <Avatar user={chat.peer} size={48} />
@@ -56,15 +65,32 @@ function ChatRow({
             <span className={`chat-row__preview${typing ? " chat-row__preview--typing" : ""}`} data-testid="chat-preview">
               {preview}
             </span>
+            {muted ? (
+              <span className="chat-row__icon" data-testid="muted-icon" title="Muted">
+                <MutedIcon />
+                <span className="visually-hidden">, muted</span>
+              </span>
+            ) : null}
+            {pinned ? (
+              <span className="chat-row__icon" data-testid="pinned-icon" title="Pinned">
+                <PinIcon />
+                <span className="visually-hidden">, pinned</span>
+              </span>
+            ) : null}
             {chat.unread ? (
-              <span className="badge" data-testid="unread-badge">
+              <span className={`badge${muted ? " badge--muted" : ""}`} data-testid="unread-badge">
                 {chat.unread}
                 <span className="visually-hidden"> unread</span>
+              </span>
+            ) : settings.markedUnread ? (
+              <span className={`badge badge--dot${muted ? " badge--muted" : ""}`} data-testid="unread-dot">
+                <span className="visually-hidden">marked unread</span>
               </span>
             ) : null}
           </span>
         </span>
       </Link>
+      <ChatRowMenu chat={chat} name={name} now={now} />
     </li>
   );
 }
@@ -92,10 +118,31 @@ function MoreChats({ cursor }: { cursor: number }) {
   );
 }
 
-/** The sidebar's chats, latest activity first, live: previews, unread badges, presence, typing. */
+/** The list's first row when chats are archived (as WhatsApp): opens the archive. */
+function ArchivedEntry({ chats, unread, onOpen }: { chats: number; unread: number; onOpen: () => void }) {
+  return (
+    <li>
+      <button type="button" className="chat-row chat-row--archive" onClick={onOpen} data-testid="archived-entry">
+        <span className="chat-row__archive-icon">
+          <ArchiveIcon />
+        </span>
+        <span className="chat-row__name">Archived</span>
+        <span className="chat-row__time">{chats}</span>
+        {unread > 0 ? (
+          <span className="badge badge--muted">
+            {unread}
+            <span className="visually-hidden"> with unread messages</span>
+          </span>
+        ) : null}
+      </button>
+    </li>
+  );
+}
+
+/** The sidebar's chats, pinned first then latest activity, live: previews, unread badges, presence, typing; archived chats behind "Archived". */
 export function ChatList({ activeId }: { activeId: string | undefined }) {
-  const list = useAtomValue(chatListAtom);
   const state = useAtomValue(chatsAtom);
+  const [chosen, setFolder] = useState<Folder>("chats");
   const outbox = useAtomValue(outboxAtom);
   const contacts = useAtomValue(contactsAtom);
   const fresh = useAtomValue(presenceFreshAtom);
@@ -103,16 +150,30 @@ export function ChatList({ activeId }: { activeId: string | undefined }) {
   const now = useNow(1_000);
   // The list is on screen whenever the app is: it notes when each queued message was written.
   useEffect(() => myWrittenTimes.remember(outbox), [outbox]);
-  if (!list || !state) return null;
-  if (list.length === 0) return null;
+  if (!state) return null;
+  const archive = archiveSummary(state, now);
+  // When the last archived chat leaves the archive, the list shows again.
+  const folder: Folder = archive.chats === 0 ? "chats" : chosen;
+  const list = chatList(state, folder);
+  if (list.length === 0 && archive.chats === 0) return null;
   const online = new Set(fresh ? contacts?.connections.filter((c) => c.presence.online).map((c) => c.user.id) : []);
   const lastPending = new Map(outbox.map((item) => [item.chatId, item.text || "Photo"]));
   return (
     <section className="contacts" aria-labelledby="chatlist-title">
-      <h2 id="chatlist-title" className="visually-hidden">
-        Conversations
-      </h2>
-      <ul className="contacts__list" data-testid="chat-list" onKeyDown={arrowKeys("vertical", "a.chat-row")}>
+      {folder === "archived" ? (
+        <div className="chat-list__folder">
+          <button type="button" className="button button--ghost button--small" onClick={() => setFolder("chats")} data-testid="archived-back">
+            ← Chats
+          </button>
+          <h2 id="chatlist-title">Archived</h2>
+        </div>
+      ) : (
+        <h2 id="chatlist-title" className="visually-hidden">
+          Conversations
+        </h2>
+      )}
+      <ul className="contacts__list" data-testid={folder === "archived" ? "archived-list" : "chat-list"} onKeyDown={arrowKeys("vertical", "a.chat-row")}>
+        {folder === "chats" && archive.chats > 0 ? <ArchivedEntry chats={archive.chats} unread={archive.unread} onOpen={() => setFolder("archived")} /> : null}
         {list.map((chat) => (
           <ChatRow
             key={chat.id}
@@ -125,7 +186,7 @@ export function ChatList({ activeId }: { activeId: string | undefined }) {
             now={now}
           />
         ))}
-        {state.moreChats !== null ? <MoreChats cursor={state.moreChats} /> : null}
+        {state.moreChats !== null && folder === "chats" ? <MoreChats cursor={state.moreChats} /> : null}
       </ul>
     </section>
   );

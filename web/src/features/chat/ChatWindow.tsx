@@ -1,5 +1,5 @@
 import type { Attachment, Message } from "@easyqr/protocol";
-import { useAtomValue } from "jotai";
+import { useAtomValue, useSetAtom } from "jotai";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useSearchParams } from "react-router";
 import { BackLink } from "../../components/BackLink.tsx";
@@ -24,7 +24,7 @@ import type { BubbleActions } from "./MessageBubble.tsx";
 import { MessageInfoDialog } from "./MessageInfoDialog.tsx";
 import { MessageList, type MessageListHandle } from "./MessageList.tsx";
 import { pendingIn } from "./outbox.ts";
-import { chatsAtom, chatSyncAtom, outboxAtom } from "./state.ts";
+import { chatsAtom, chatSyncAtom, openChatAtom, outboxAtom } from "./state.ts";
 import { useFocused } from "./useFocused.ts";
 
 /** One chat (mounted per chat: keyed by its id): header with presence, the virtualised history, and the composer. Marks what it shows as seen. */
@@ -69,6 +69,17 @@ export function ChatWindow({ chatId }: { chatId: string }) {
     if (!chat || hasWindow) return;
     chats?.load(chatId, "newest").catch((failure: unknown) => setError(errorMessage(failure)));
   }, [chats, chat, hasWindow, chatId]);
+
+  // Opening a chat ends its "mark as unread" (marking the open chat again keeps it until the next opening).
+  const loaded = chat !== undefined;
+  useEffect(() => {
+    if (loaded) chats?.opened(chatId);
+  }, [chats, loaded, chatId]);
+  const setOpenChat = useSetAtom(openChatAtom);
+  useEffect(() => {
+    setOpenChat(chatId);
+    return () => setOpenChat(undefined);
+  }, [setOpenChat, chatId]);
 
   // Seen: this window has the focus and the newest message is on screen (not while reading back).
   const lastSeq = chat?.lastSeq ?? 0;

@@ -5,7 +5,7 @@ import { errorMessage } from "../../api/errorText.ts";
 import { Avatar } from "../../components/Avatar.tsx";
 import { useModalDialog } from "../../components/useModalDialog.ts";
 import { contactsAtom } from "../contacts/state.ts";
-import { chatList } from "./chatState.ts";
+import { allChats } from "./chatFolders.ts";
 import { forwardTargets, type ForwardTarget } from "./forwardTargets.ts";
 import { quoteText } from "./messageText.ts";
 import { replyPreview } from "./outbox.ts";
@@ -25,7 +25,7 @@ export function ForwardDialog({ message, onDone, onCancel }: Props) {
   const [chosen, setChosen] = useState<ReadonlyMap<string, ForwardTarget>>(new Map());
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
-  const targets = forwardTargets(contacts?.connections ?? [], state ? chatList(state) : [], filter);
+  const targets = forwardTargets(contacts?.connections ?? [], state ? allChats(state) : [], filter);
 
   const toggle = (target: ForwardTarget) =>
     setChosen((current) => {

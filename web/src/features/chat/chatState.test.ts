@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Message, ServerEvent } from "@easyqr/protocol";
-import { applyEvent, applyPage, applySync, chatList, emptyChats, isDeletedAccount, withChats, type ChatsState } from "./chatState.ts";
+import { chatList } from "./chatFolders.ts";
+import { applyEvent, applyPage, applySync, emptyChats, isDeletedAccount, withChats, type ChatsState } from "./chatState.ts";
 import { CHAT, ME, PEER, chat, message } from "./testData.ts";
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => message(from + i));

@@ -59,11 +59,15 @@ const maxReceipts = (a: Receipts, b: Receipts): Receipts => ({
 });
 const sameReceipts = (a: Receipts, b: Receipts) => a.deliveredSeq === b.deliveredSeq && a.seenSeq === b.seenSeq;
 
-/** A chat as the server answered it, merged with what is known: the higher rev wins; watermarks never go back. */
+/**
+ * A chat as the server answered it, merged with what is known: the higher rev wins; watermarks
+ * never go back; the settings with the higher settings rev win (they move no chat rev).
+ */
 export function mergeChat(known: Chat | undefined, incoming: Chat): Chat {
   if (!known) return incoming;
   const base = incoming.rev >= known.rev ? incoming : known;
-  return { ...base, mine: maxReceipts(known.mine, incoming.mine), theirs: maxReceipts(known.theirs, incoming.theirs) };
+  const settings = incoming.settings.rev >= known.settings.rev ? incoming.settings : known.settings;
+  return { ...base, mine: maxReceipts(known.mine, incoming.mine), theirs: maxReceipts(known.theirs, incoming.theirs), settings };
 }
 
 /** Chats from the list call (or POST /api/chats) added to the state. */
@@ -162,6 +166,12 @@ export function applyEvent(state: ChatsState, event: ServerEvent): ChatsState {
       }
       return { ...state, chats, windows };
     }
+    case "CHAT_SETTINGS": {
+      const chat = state.chats[event.chatId];
+      if (!chat) return state.needsSync ? state : { ...state, needsSync: true };
+      if (event.settings.rev <= chat.settings.rev) return state;
+      return { ...state, chats: { ...state.chats, [chat.id]: { ...chat, settings: event.settings } } };
+    }
     case "TYPING": {
       if (event.userId === state.me) return state;
       if (event.typing) return state.typing[event.chatId] === event.until ? state : { ...state, typing: { ...state.typing, [event.chatId]: event.until } };
@@ -253,16 +263,12 @@ export function applyPage(state: ChatsState, chatId: string, page: HistoryPage, 
 }
 
 /**
- * What SYNC is told of each chat: its rev, its read state (`receiptsMark`, which moves without the
- * rev when another device reads) and how many messages this person hid there (another device may have hidden more).
+* What SYNC is told of each chat: its rev, its read state (`receiptsMark`), how many messages this
+ * person hid there and its settings rev; all but the rev move without it when another device reads,
+ * hides or changes a setting.
  */
-export function syncCursors(state: ChatsState): { chatId: string; rev: number; receipts: number; hidden: number }[] {
-  return Object.values(state.chats).map((chat) => ({ chatId: chat.id, rev: chat.rev, receipts: receiptsMark(chat), hidden: chat.hidden }));
-}
-
-/** The chat list's order: latest activity first. */
-export function chatList(state: ChatsState): Chat[] {
-  return Object.values(state.chats).sort((a, b) => b.activityAt - a.activityAt || a.id.localeCompare(b.id));
+export function syncCursors(state: ChatsState): { chatId: string; rev: number; receipts: number; hidden: number; settings: number }[] {
+  return Object.values(state.chats).map((chat) => ({ chatId: chat.id, rev: chat.rev, receipts: receiptsMark(chat), hidden: chat.hidden, settings: chat.settings.rev }));
 }
 
 /** A loaded window that stops short of the chat's newest message (a page loaded while messages arrived). */

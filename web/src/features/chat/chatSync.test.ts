@@ -24,6 +24,7 @@ const api: ChatsApi = {
   get: () => Promise.reject(new Error("not used")),
   history: () => Promise.resolve({ messages: [], more: false, through: 0 }),
   info: () => Promise.reject(new Error("not used")),
+  settings: () => Promise.reject(new Error("not used")),
 };
 
 async function start() {
@@ -219,7 +220,11 @@ test("a skipped rev sends SYNC with the known cursors", async () => {
   await flush();
   const syncs = frames(socket).filter((f) => f.type === "SYNC");
   assert.equal(syncs.length, 2);
-  assert.deepEqual(syncs[1]?.chats, [{ chatId: CHAT, rev: 1, receipts: 0, hidden: 0 }], "with the read state known, which moves without the rev");
+  assert.deepEqual(
+    syncs[1]?.chats,
+    [{ chatId: CHAT, rev: 1, receipts: 0, hidden: 0, settings: 0 }],
+    "with the read state, hide count and settings rev known, which move without the rev",
+  );
   assert.equal(seen.state?.chats[CHAT]?.rev, 1);
 });
 

@@ -1,5 +1,5 @@
 import { uuidv7 } from "@easyqr/protocol";
-import type { Chat, ClientFrame, ErrorBody, Message, ServerEvent } from "@easyqr/protocol";
+import type { Chat, ChatSettingsRequest, ClientFrame, ErrorBody, Message, ServerEvent } from "@easyqr/protocol";
 import type { createStore } from "jotai";
 import type { ChatsApi } from "../../api/chats.ts";
 import { ApiError } from "../../api/http.ts";
@@ -299,6 +299,17 @@ export class ChatSync implements LiveFeature {
     const chat = await this.options.api.open(userId);
     if (this.state) this.publish(withChats(this.state, [chat]));
     return chat;
+  }
+
+  /** Pin, archive, mute or mark unread: the answer is shown at once (every device hears CHAT_SETTINGS too). */
+  async updateSettings(chatId: string, change: ChatSettingsRequest): Promise<void> {
+    const chat = await this.options.api.settings(chatId, change);
+    if (this.state) this.publish(withChats(this.state, [chat]));
+  }
+
+  /** The chat was opened: a "mark as unread" on it is done with (on every device). */
+  opened(chatId: string): void {
+    if (this.state?.chats[chatId]?.settings.markedUnread) void this.updateSettings(chatId, { markedUnread: false }).catch(() => undefined);
   }
 
   /** A chat opened by its address that the list has not brought (yet). */

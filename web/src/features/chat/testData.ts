@@ -1,4 +1,4 @@
-import type { Chat, Message } from "@easyqr/protocol";
+import type { Chat, ChatSettings, Message } from "@easyqr/protocol";
 
 export const ME = "11111111-1111-4111-8111-111111111111";
 export const PEER = "22222222-2222-4222-8222-222222222222";
@@ -22,6 +22,8 @@ export const message = (seq: number, rev = seq, patch: Partial<Message> = {}): M
   ...patch,
 });
 
+export const noSettings: ChatSettings = { pinnedAt: null, archivedAt: null, mutedUntil: null, markedUnread: false, rev: 0 };
+
 /** The chat as the server would answer it after these messages. */
 export const chat = (messages: Message[], patch: Partial<Chat> = {}): Chat => {
   const last = messages.reduce<Message | null>((a, m) => (a && a.seq > m.seq ? a : m), null);
@@ -37,6 +39,7 @@ export const chat = (messages: Message[], patch: Partial<Chat> = {}): Chat => {
     theirs: { deliveredSeq: 0, seenSeq: 0 },
     activityAt: last?.createdAt ?? 0,
     hidden: 0,
+    settings: noSettings,
     ...patch,
   };
 };

@@ -1,10 +1,11 @@
+import { countsAsUnread } from "./chatFolders.ts";
 import type { ChatsState } from "./chatState.ts";
 
-/** Unread messages over the loaded chats: the tab title's and the desktop app icon's number. */
-export function unreadTotal(state: ChatsState | undefined): number {
+/** Unread messages over the loaded chats that are neither muted (at `now`) nor archived: the tab title's and the desktop app icon's number. */
+export function unreadTotal(state: ChatsState | undefined, now: number): number {
   if (!state) return 0;
   let total = 0;
-  for (const chat of Object.values(state.chats)) total += chat.unread;
+  for (const chat of Object.values(state.chats)) if (countsAsUnread(chat, now)) total += chat.unread;
   return total;
 }
 

@@ -1,6 +1,6 @@
 import type { HistoryPage } from "@easyqr/protocol";
 import type { createStore } from "jotai";
-import { chatList } from "../chat/chatState.ts";
+import { allChats } from "../chat/chatFolders.ts";
 import { chatsAtom } from "../chat/state.ts";
 import { WINDOW_KEPT, type OfflineCache } from "./offlineCache.ts";
 
@@ -64,7 +64,7 @@ export class WindowPrefetch {
       const state = store.get(chatsAtom);
       if (!state) return;
       const tops = await this.cache.windowTops(this.userId);
-      const wanted = chatList(state)
+      const wanted = allChats(state)
         .slice(0, this.options.chats)
         .filter((chat) => chat.lastSeq > 0 && !state.windows[chat.id] && (tops.get(chat.id) ?? -1) < chat.lastSeq);
       for (const chat of wanted) {

@@ -9,7 +9,8 @@ import { useNow } from "../../components/useNow.ts";
 import { chatPath } from "../../paths.ts";
 import { authSession } from "../session/state.ts";
 import { displayName, listTime } from "../chat/messageText.ts";
-import { chatListAtom, chatsAtom, chatSyncAtom } from "../chat/state.ts";
+import { allChats } from "../chat/chatFolders.ts";
+import { chatsAtom, chatSyncAtom } from "../chat/state.ts";
 import { contactsWithoutChat } from "../contacts/homeLists.ts";
 import { contactsAtom } from "../contacts/state.ts";
 import { MessageSearch, type MessageResults } from "./messageSearch.ts";
@@ -38,7 +39,6 @@ export function ChatSearch({ children }: { children: ReactNode }) {
   const listId = useId();
   const input = useRef<HTMLInputElement>(null);
 
-  const chatList = useAtomValue(chatListAtom);
   const state = useAtomValue(chatsAtom);
   const contacts = useAtomValue(contactsAtom);
   const sync = useAtomValue(chatSyncAtom);
@@ -46,7 +46,7 @@ export function ChatSearch({ children }: { children: ReactNode }) {
   const now = useNow(60_000);
 
   const query = text.trim();
-  const chats = query ? (chatList ?? []).filter((chat) => nameMatches(query, chat.peer)) : [];
+  const chats = query && state ? allChats(state).filter((chat) => nameMatches(query, chat.peer)) : [];
   const people = query ? contactsWithoutChat(contacts?.connections ?? [], state).filter((c) => nameMatches(query, c.user)) : [];
   const hits = results.status === "idle" ? [] : results.hits;
 
