@@ -263,12 +263,18 @@ export function applyPage(state: ChatsState, chatId: string, page: HistoryPage, 
 }
 
 /**
-* What SYNC is told of each chat: its rev, its read state (`receiptsMark`), how many messages this
+ * What SYNC is told of each chat: its rev, its read state (`receiptsMark`), how many messages this
  * person hid there and its settings rev; all but the rev move without it when another device reads,
  * hides or changes a setting.
  */
 export function syncCursors(state: ChatsState): { chatId: string; rev: number; receipts: number; hidden: number; settings: number }[] {
-  return Object.values(state.chats).map((chat) => ({ chatId: chat.id, rev: chat.rev, receipts: receiptsMark(chat), hidden: chat.hidden, settings: chat.settings.rev }));
+  return Object.values(state.chats).map((chat) => ({
+    chatId: chat.id,
+    rev: chat.rev,
+    receipts: receiptsMark(chat),
+    hidden: chat.hidden,
+    settings: chat.settings.rev,
+  }));
 }
 
 /** A loaded window that stops short of the chat's newest message (a page loaded while messages arrived). */
