@@ -18,7 +18,7 @@ function fakeFetch(status: number, body: unknown, seen?: Seen, headers?: Record<
 const headersOf = (seen: Seen) => (seen.init?.headers ?? {}) as Record<string, string>;
 
 const chatId = "5f0c6a0e-1b2c-4d3e-8f90-a1b2c3d4e5f6";
-const page = { messages: [], more: false };
+const page = { messages: [], more: false, through: 0 };
 const availability = { username: "ann", available: true };
 /** Signs with a fixed token, as the session would with a live one. */
 const signed: Authorizer = (attempt) => attempt("tok");

@@ -39,7 +39,7 @@ test("settings: a CHAT_SETTINGS event applies by its rev (an older one is ignore
   const merged = mergeChat(after.chats[CHAT], older);
   assert.equal(merged.rev, 2, "the newer rev of messages");
   assert.deepEqual(merged.settings, pinned, "the newer settings");
-  assert.deepEqual(syncCursors(after), [{ chatId: CHAT, rev: 1, receipts: 0, settings: 2 }], "SYNC is told the settings rev");
+  assert.deepEqual(syncCursors(after), [{ chatId: CHAT, rev: 1, receipts: 0, hidden: 0, settings: 2 }], "SYNC is told the settings rev");
   const unknown = applyEvent(after, { type: "CHAT_SETTINGS", chatId: id(9), settings: pinned });
   assert.equal(unknown.needsSync, true, "a chat not known here: catch up");
 });
