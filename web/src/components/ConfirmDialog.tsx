@@ -1,5 +1,5 @@
 import { useId, useRef, useState } from "react";
-import { useModalDialog } from "./useModalDialog.ts";
+import { ModalDialog } from "./ModalDialog.tsx";
 
 type Props = {
   title: string;
@@ -24,25 +24,10 @@ export function ConfirmDialog({ title, body, confirmLabel, onConfirm, onCancel, 
   const id = useId();
   const [typed, setTyped] = useState("");
   const ready = !busy && (!typeToConfirm || same(typed, typeToConfirm.expected));
-  const cancel = useRef<HTMLButtonElement>(null);
   // The safe answer has the focus, so Enter right away does no harm.
-  const { dialog, keepFocusInside } = useModalDialog(cancel);
+  const cancel = useRef<HTMLButtonElement>(null);
   return (
-    <dialog
-      ref={dialog}
-      className="confirm"
-      aria-modal="true"
-      aria-labelledby={`${id}-title`}
-      aria-describedby={`${id}-body`}
-      onKeyDown={keepFocusInside}
-      onCancel={(event) => {
-        event.preventDefault();
-        onCancel();
-      }}
-      onClick={(event) => {
-        if (event.target === event.currentTarget) onCancel();
-      }}
-    >
+    <ModalDialog className="confirm" labelledBy={`${id}-title`} describedBy={`${id}-body`} initialFocus={cancel} onDismiss={onCancel}>
       <div className="confirm__box">
         <h2 id={`${id}-title`} className="confirm__title">
           {title}
@@ -70,6 +55,6 @@ export function ConfirmDialog({ title, body, confirmLabel, onConfirm, onCancel, 
           </button>
         </div>
       </div>
-    </dialog>
+    </ModalDialog>
   );
 }

@@ -3,7 +3,7 @@ import { useAtomValue } from "jotai";
 import { useId, useRef, useState } from "react";
 import { errorMessage } from "../../api/errorText.ts";
 import { Avatar } from "../../components/Avatar.tsx";
-import { useModalDialog } from "../../components/useModalDialog.ts";
+import { ModalDialog } from "../../components/ModalDialog.tsx";
 import { contactsAtom } from "../contacts/state.ts";
 import { allChats } from "./chatFolders.ts";
 import { forwardTargets, type ForwardTarget } from "./forwardTargets.ts";
@@ -20,7 +20,6 @@ export function ForwardDialog({ message, onDone, onCancel }: Props) {
   const contacts = useAtomValue(contactsAtom);
   const sync = useAtomValue(chatSyncAtom);
   const filterBox = useRef<HTMLInputElement>(null);
-  const { dialog, keepFocusInside } = useModalDialog(filterBox);
   const [filter, setFilter] = useState("");
   const [chosen, setChosen] = useState<ReadonlyMap<string, ForwardTarget>>(new Map());
   const [busy, setBusy] = useState(false);
@@ -50,20 +49,7 @@ export function ForwardDialog({ message, onDone, onCancel }: Props) {
   };
 
   return (
-    <dialog
-      ref={dialog}
-      className="confirm forward"
-      aria-modal="true"
-      aria-labelledby={`${id}-title`}
-      onKeyDown={keepFocusInside}
-      onCancel={(event) => {
-        event.preventDefault();
-        onCancel();
-      }}
-      onClick={(event) => {
-        if (event.target === event.currentTarget) onCancel();
-      }}
-    >
+    <ModalDialog className="confirm forward" labelledBy={`${id}-title`} initialFocus={filterBox} onDismiss={onCancel}>
       <div className="confirm__box forward__box">
         <h2 id={`${id}-title`} className="confirm__title">
           Forward message
@@ -105,6 +91,6 @@ export function ForwardDialog({ message, onDone, onCancel }: Props) {
           </button>
         </div>
       </div>
-    </dialog>
+    </ModalDialog>
   );
 }

@@ -1,6 +1,7 @@
 import type { Chat, Message, MessageInfo } from "@easyqr/protocol";
 import { useEffect, useId, useRef, useState } from "react";
 import { errorMessage } from "../../api/errorText.ts";
+import { ModalDialog } from "../../components/ModalDialog.tsx";
 import { useNow } from "../../components/useNow.ts";
 import { deviceLines } from "./messageInfo.ts";
 import { displayName, quoteText } from "./messageText.ts";
@@ -16,24 +17,12 @@ type Props = { message: Message; chat: Chat; onClose: () => void };
  */
 export function MessageInfoDialog({ message, chat, onClose }: Props) {
   const id = useId();
-  const dialog = useRef<HTMLDialogElement>(null);
   const close = useRef<HTMLButtonElement>(null);
-  const [opener] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null));
   const [info, setInfo] = useState<MessageInfo>();
   const [error, setError] = useState<string>();
   // Also the pace at which it asks again: a second device of the peer catching up moves no ticks.
   const now = useNow(10_000);
   const { deliveredSeq, seenSeq } = chat.theirs;
-
-  useEffect(() => {
-    const element = dialog.current;
-    if (element && !element.open) element.showModal();
-    close.current?.focus();
-    return () => {
-      element?.close();
-      if (opener?.isConnected) opener.focus();
-    };
-  }, [opener]);
 
   useEffect(() => {
     let current = true;
@@ -53,20 +42,7 @@ export function MessageInfoDialog({ message, chat, onClose }: Props) {
   const lines = info ? deviceLines(info, now) : [];
   const peer = displayName(chat.peer);
   return (
-    <dialog
-      ref={dialog}
-      className="confirm message-info"
-      aria-modal="true"
-      aria-labelledby={`${id}-title`}
-      data-testid="message-info"
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
-      }}
-      onClick={(event) => {
-        if (event.target === event.currentTarget) onClose();
-      }}
-    >
+    <ModalDialog className="confirm message-info" labelledBy={`${id}-title`} initialFocus={close} onDismiss={onClose} testId="message-info">
       <div className="confirm__box">
         <h2 id={`${id}-title`} className="confirm__title">
           Message info
@@ -99,6 +75,6 @@ export function MessageInfoDialog({ message, chat, onClose }: Props) {
           </button>
         </div>
       </div>
-    </dialog>
+    </ModalDialog>
   );
 }

@@ -3,7 +3,7 @@ import { useAtomValue } from "jotai";
 import { useEffect, useId, useRef, useState } from "react";
 import { errorMessage } from "../../api/errorText.ts";
 import { Avatar } from "../../components/Avatar.tsx";
-import { useModalDialog } from "../../components/useModalDialog.ts";
+import { ModalDialog } from "../../components/ModalDialog.tsx";
 import { AttachmentView } from "../chat/AttachmentView.tsx";
 import { chatWith, sharedPhotos } from "../chat/sharedPhotos.ts";
 import { chatsAtom, chatSyncAtom } from "../chat/state.ts";
@@ -19,7 +19,6 @@ const who = (user: { name: string | null; username: string | null }) => user.nam
 export function ContactInfo({ user, onClose, onMessage }: { user: PublicUser; onClose: () => void; onMessage?: () => void }) {
   const id = useId();
   const close = useRef<HTMLButtonElement>(null);
-  const { dialog, keepFocusInside } = useModalDialog(close);
   const lists = useAtomValue(contactsAtom);
   const state = useAtomValue(chatsAtom);
   const sync = useAtomValue(chatSyncAtom);
@@ -53,21 +52,7 @@ export function ContactInfo({ user, onClose, onMessage }: { user: PublicUser; on
 
   return (
     <>
-      <dialog
-        ref={dialog}
-        className="info-sheet"
-        aria-modal="true"
-        aria-labelledby={`${id}-name`}
-        onKeyDown={keepFocusInside}
-        onCancel={(event) => {
-          event.preventDefault();
-          if (!confirming) onClose();
-        }}
-        onClick={(event) => {
-          if (event.target === event.currentTarget) onClose();
-        }}
-        data-testid="contact-info"
-      >
+      <ModalDialog className="info-sheet" labelledBy={`${id}-name`} initialFocus={close} onDismiss={() => !confirming && onClose()} testId="contact-info">
         <div className="info-sheet__box">
           <header className="info-sheet__header">
             <span className="info-sheet__heading">Contact info</span>
@@ -125,7 +110,7 @@ export function ContactInfo({ user, onClose, onMessage }: { user: PublicUser; on
             ) : null}
           </div>
         </div>
-      </dialog>
+      </ModalDialog>
       {confirming ? (
         <ContactConfirm change={confirming} name={name} onCancel={() => setConfirming(undefined)} onConfirm={() => void change(confirming)} />
       ) : null}
