@@ -13,7 +13,7 @@ import { ContactsSync } from "../contacts/contactsSync.ts";
 import { contacts, contactsAtom } from "../contacts/state.ts";
 import { offlineCache } from "../offline/state.ts";
 import { WindowPrefetch } from "../offline/prefetch.ts";
-import { ReceivedScans, receivedScansAtom } from "../scanToDesktop/receivedScans.ts";
+import { forgetDeviceScans, ReceivedScans, receivedScansAtom } from "../scanToDesktop/receivedScans.ts";
 import { pageServer } from "../pairing/links.ts";
 import { authSession, sessionAtom, sessionEnded } from "../session/state.ts";
 
@@ -49,11 +49,14 @@ export function LiveLoader() {
     };
   }, [userId, store]);
 
-  // The profile of this sign-in, for the next start (offline too); signing out empties the cache.
+  // The profile of this sign-in, for the next start (offline too); signing out empties the cache and the scans.
   useEffect(() => {
     const sessionId = authSession.sessionId();
     if (session.status === "signedIn" && sessionId) void cacheProfile(sessionId, session.user);
-    if (session.status === "signedOut") void offlineCache.clear();
+    if (session.status === "signedOut") {
+      void offlineCache.clear();
+      forgetDeviceScans(localStorage);
+    }
   }, [session]);
 
   useWakeRetry(live?.retryNow, live?.networkLost);

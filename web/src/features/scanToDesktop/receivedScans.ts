@@ -1,7 +1,7 @@
 import type { ClientFrame, Scan, ServerEvent } from "@easyqr/protocol";
 import { atom } from "jotai";
 import { z } from "zod";
-import { readJson, writeJson } from "../../api/storage.ts";
+import { readJson, removeItem, writeJson } from "../../api/storage.ts";
 import type { LiveFeature } from "../../realtime/liveClient.ts";
 import { ScanHistory } from "../scanner/history.ts";
 
@@ -59,4 +59,13 @@ export class ReceivedScans implements LiveFeature {
     this.history.clear();
     this.options.onChange(this.view);
   }
+}
+
+/** What this browser keeps of "Scan to desktop": the desktop's histories and phone names, the phone's waiting scans. */
+const KEPT_PREFIXES = ["easyqr.history.device.", "easyqr.deviceScanNames.", "easyqr.outbox.device."];
+
+/** Sign-out: the scans of the person's devices go with the account, like the offline cache. */
+export function forgetDeviceScans(storage: Storage): void {
+  const keys = Array.from({ length: storage.length }, (_, i) => storage.key(i));
+  for (const key of keys) if (key && KEPT_PREFIXES.some((prefix) => key.startsWith(prefix))) removeItem(storage, key);
 }

@@ -4,7 +4,7 @@ import type { ClientFrame, ServerEventOf } from "@easyqr/protocol";
 import { MemoryStorage } from "../../api/storage.ts";
 import type { Ack } from "../../realtime/acks.ts";
 import { DesktopScanner } from "./desktopScanner.ts";
-import { ReceivedScans } from "./receivedScans.ts";
+import { forgetDeviceScans, ReceivedScans } from "./receivedScans.ts";
 
 const deviceId = "0190f0a4-1b2c-7d3e-8f40-5a6b7c8d9e0f";
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -68,4 +68,16 @@ test("the phone keeps a scan while the desktop is offline and lets go only on th
   await tick();
   assert.deepEqual([again.snapshot.pending, again.snapshot.offline], [0, false]);
   assert.equal(new DesktopScanner({ live, deviceId, storage }).snapshot.pending, 0);
+});
+
+test("signing out forgets the scans of the person's devices, on the desktop and on the phone, and nothing else", () => {
+  const storage = new MemoryStorage();
+  const received = new ReceivedScans({ storage, sessionId: "desk", send: () => {}, onChange: () => {} });
+  received.event(deviceScan("a", "first"));
+  storage.setItem("easyqr.outbox.device.some-desktop", "[]");
+  storage.setItem("easyqr.history.pairing-session", "{}");
+  forgetDeviceScans(storage);
+  assert.equal(new ReceivedScans({ storage, sessionId: "desk", send: () => {}, onChange: () => {} }).view.scans.length, 0);
+  assert.equal(storage.getItem("easyqr.outbox.device.some-desktop"), null);
+  assert.equal(storage.getItem("easyqr.history.pairing-session"), "{}", "an anonymous pairing's history is not the account's");
 });
