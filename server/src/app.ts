@@ -199,7 +199,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // A deleted account's chats go by ON DELETE CASCADE (members, messages, reactions and attachment rows; the files go in the hook above).
   const fileSweep = new FileSweep(database.db, storage, [avatarFiles, attachmentFiles], clock, log);
   const chat = new ChatService(openChatStore(database), clock, chatLimits, fanout, log, attachments);
-  const sends = new SendQueue((items) => chat.sendBatch(items), chatLimits.batchSize, chatLimits.batchGapMs, sendBatches);
+  const sends = new SendQueue((items) => chat.sendBatch(items), chatLimits.batchSize, sendBatches);
 
   const linkLimits = { ...defaultLinkLimits, ...config.linkLimits, ...options.linkLimits };
   const devices = new DeviceService(

@@ -19,7 +19,7 @@ test("chat rate limits: unset keeps the defaults, set ones must be positive inte
     messageBurst: 2000,
   });
   assert.throws(() => loadConfig({ ...base, CHAT_MESSAGES_PER_SECOND: "0" }), /CHAT_MESSAGES_PER_SECOND/);
-  assert.deepEqual(loadConfig({ ...base, CHAT_BATCH_GAP_MS: "0", CHAT_BATCH_CONCURRENCY: "4" }).chatLimits, { batchGapMs: 0, batchConcurrency: 4 });
+  assert.deepEqual(loadConfig({ ...base, CHAT_BATCH_CONCURRENCY: "4" }).chatLimits, { batchConcurrency: 4 });
   assert.throws(() => loadConfig({ ...base, CHAT_BATCH_CONCURRENCY: "0" }), /CHAT_BATCH_CONCURRENCY/);
 });
 

@@ -63,8 +63,6 @@ const Env = z.object({
   /** Message frames (SEND, EDIT, DELETE, REACT) one socket may send per second, sustained, and in a burst. Unset: 30 and 60. */
   CHAT_MESSAGES_PER_SECOND: z.coerce.number().int().positive().optional(),
   CHAT_MESSAGE_BURST: z.coerce.number().int().positive().optional(),
-  /** Under load, send batches (group commits) start at most this often. Unset: 16 ms. */
-  CHAT_BATCH_GAP_MS: z.coerce.number().min(0).optional(),
   /** PostgreSQL: send batches in flight at once (each holds a pool connection). Unset: 3. SQLite always writes one at a time. */
   CHAT_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(16).optional(),
   /** How long a desktop's "Link with your phone" QR is shown before "New code". Unset: 5 minutes (LINK_TTL_MS). Browser tests shorten it. */
@@ -113,7 +111,7 @@ export type Config = Readonly<{
   defaultRegion: string | undefined;
   storage: StorageConfig;
   /** Per-socket message rate and send batch overrides (the benchmark raises the rate); unset keys keep the defaults. */
-  chatLimits: Readonly<{ messagesPerSecond?: number; messageBurst?: number; batchGapMs?: number; batchConcurrency?: number }>;
+  chatLimits: Readonly<{ messagesPerSecond?: number; messageBurst?: number; batchConcurrency?: number }>;
   /** Overrides of the linking timings (LINK_TTL_MS); unset keys keep the defaults. */
   linkLimits: Readonly<{ ttlMs?: number }>;
 }>;
@@ -143,7 +141,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chatLimits: Object.freeze({
       ...(e.CHAT_MESSAGES_PER_SECOND ? { messagesPerSecond: e.CHAT_MESSAGES_PER_SECOND } : {}),
       ...(e.CHAT_MESSAGE_BURST ? { messageBurst: e.CHAT_MESSAGE_BURST } : {}),
-      ...(e.CHAT_BATCH_GAP_MS !== undefined ? { batchGapMs: e.CHAT_BATCH_GAP_MS } : {}),
       ...(e.CHAT_BATCH_CONCURRENCY ? { batchConcurrency: e.CHAT_BATCH_CONCURRENCY } : {}),
     }),
     linkLimits: Object.freeze(e.LINK_TTL_MS ? { ttlMs: e.LINK_TTL_MS } : {}),

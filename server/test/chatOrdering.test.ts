@@ -19,7 +19,7 @@ before(
       authLimits: { sendsPerIp: 10_000 },
       contactLimits: { qrIssuesPerUser: 1000, requestsPerUser: 1000 },
       // Small batches without a gap: a long queue, so batches overlap with each other and with changes.
-      chatLimits: { ...roomyChatLimits, batchSize: 8, batchGapMs: 0, batchConcurrency: 3 },
+      chatLimits: { ...roomyChatLimits, batchSize: 8, batchConcurrency: 3 },
     })),
 );
 after(() => server.close());

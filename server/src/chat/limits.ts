@@ -6,8 +6,6 @@ export type ChatLimits = {
   messageBurst: number;
   /** Most SEND frames written in one transaction (one group commit). */
   batchSize: number;
-  /** Under load, batches start at most this often (one commit per gap); see SendQueue. */
-  batchGapMs: number;
   /** Most batches in flight at once on PostgreSQL (app.ts makes it 3 there); SQLite has one writer and always 1. */
   batchConcurrency: number;
   /** A socket forwards a renewed `typing: true` for a chat at most this often. */
@@ -20,7 +18,6 @@ export const defaultChatLimits: ChatLimits = {
   messagesPerSecond: 30,
   messageBurst: 60,
   batchSize: 256,
-  batchGapMs: 16,
   batchConcurrency: 1,
   typingEveryMs: 2_000,
   syncMaxTotal: 5_000,

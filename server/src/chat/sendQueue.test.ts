@@ -28,7 +28,7 @@ for (const concurrency of [1, 3]) {
   test(`concurrency ${concurrency}: never more batches in flight, every item answered, batches in push order`, async () => {
     const answered = new Set<number>();
     const r = recorder();
-    const queue = new SendQueue(r.write, 10, 0, concurrency);
+    const queue = new SendQueue(r.write, 10, concurrency);
     let n = 0;
     for (let turn = 0; turn < 200; turn++) {
       for (let k = Math.floor(Math.random() * 25); k > 0; k--) queue.push(item(n++, answered));
@@ -44,39 +44,104 @@ for (const concurrency of [1, 3]) {
   });
 }
 
-test("with a gap, batches start at most every gapMs unless a full one is waiting, even with slots free", async () => {
+/** A write that waits until the test finishes it, so the test decides when each commit ends. */
+function heldWrites() {
+  const writes: { ids: number[]; finish: () => void }[] = [];
+  const write = (items: SendItem[]) =>
+    new Promise<void>((resolve) => {
+      writes.push({
+        ids: items.map((i) => Number(i.frame.id)),
+        finish: () => {
+          for (const i of items) i.reply({ error: null });
+          resolve();
+        },
+      });
+    });
+  return { write, writes };
+}
+
+/** One turn of the event loop, without a timer (the tests below freeze timers). */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+test("adaptive: an idle queue commits a send in the same turn, with no timer involved", async (t) => {
+  // Frozen timers: a queue that waited on a batch window (setTimeout) would never write here.
+  t.mock.timers.enable({ apis: ["setTimeout", "setInterval"] });
   const answered = new Set<number>();
-  const r = recorder(() => 0);
-  const gapMs = 15;
-  const queue = new SendQueue(r.write, 10, gapMs, 3);
-  let n = 0;
-  for (let turn = 0; turn < 60; turn++) {
-    queue.push(item(n++, answered));
-    await sleep(2);
-  }
-  // A burst: full batches leave without waiting for the gap.
-  for (let k = 0; k < 30; k++) queue.push(item(n++, answered));
-  while (answered.size < n) await sleep(5);
-  r.batches.forEach((b, i) => {
-    const previous = r.batches[i - 1];
-    if (previous && b.ids.length < 10) assert.ok(b.at - previous.at >= gapMs, `batch ${i} started ${(b.at - previous.at).toFixed(1)} ms after the one before`);
-  });
-  assert.ok(
-    r.batches.some((b, i) => b.ids.length === 10 && i > 0 && b.at - (r.batches[i - 1]?.at ?? 0) < gapMs),
-    "a full batch did not wait",
-  );
+  const h = heldWrites();
+  const queue = new SendQueue(h.write, 10, 1);
+  queue.push(item(0, answered));
+  await nextTurn();
   assert.deepEqual(
-    r.batches.flatMap((b) => b.ids),
-    Array.from({ length: n }, (_, i) => i),
+    h.writes.map((w) => w.ids),
+    [[0]],
+  );
+  h.writes[0]?.finish();
+  await nextTurn();
+  assert.ok(answered.has(0));
+  // Idle again: the next send is again a commit of its own, at once.
+  queue.push(item(1, answered));
+  await nextTurn();
+  assert.deepEqual(
+    h.writes.map((w) => w.ids),
+    [[0], [1]],
   );
 });
 
-test("an idle queue writes a send at once", async () => {
+test("adaptive: while a commit is in flight sends gather, and the next commit takes them all the moment it ends", async (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout", "setInterval"] });
   const answered = new Set<number>();
-  const r = recorder();
-  const queue = new SendQueue(r.write, 10, 1_000, 3);
-  const before = performance.now();
+  const h = heldWrites();
+  const queue = new SendQueue(h.write, 10, 1);
   queue.push(item(0, answered));
-  while (answered.size < 1) await sleep(1);
-  assert.ok((r.batches[0]?.at ?? Infinity) - before < 50);
+  await nextTurn();
+  for (let n = 1; n <= 5; n++) {
+    queue.push(item(n, answered));
+    await nextTurn();
+  }
+  assert.equal(h.writes.length, 1, "a second commit started while the first was in flight");
+  assert.equal(queue.size, 5);
+  h.writes[0]?.finish();
+  await nextTurn();
+  assert.deepEqual(
+    h.writes.map((w) => w.ids),
+    [[0], [1, 2, 3, 4, 5]],
+  );
+  // A backlog larger than a batch leaves in full batches, one after another.
+  for (let n = 6; n < 30; n++) queue.push(item(n, answered));
+  h.writes[1]?.finish();
+  await nextTurn();
+  h.writes[2]?.finish();
+  await nextTurn();
+  h.writes[3]?.finish();
+  await nextTurn();
+  h.writes[4]?.finish();
+  await nextTurn();
+  assert.deepEqual(
+    h.writes.map((w) => w.ids.length),
+    [1, 5, 10, 10, 4],
+  );
+  assert.equal(answered.size, 30);
+});
+
+test("adaptive: sends pushed in one turn go in one commit; with three writers a batch waits only when all three are busy", async (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout", "setInterval"] });
+  const answered = new Set<number>();
+  const h = heldWrites();
+  const queue = new SendQueue(h.write, 10, 3);
+  for (let n = 0; n < 4; n++) queue.push(item(n, answered));
+  await nextTurn();
+  queue.push(item(4, answered));
+  await nextTurn();
+  queue.push(item(5, answered));
+  await nextTurn();
+  queue.push(item(6, answered));
+  queue.push(item(7, answered));
+  await nextTurn();
+  assert.deepEqual(
+    h.writes.map((w) => w.ids),
+    [[0, 1, 2, 3], [4], [5]],
+  );
+  h.writes[1]?.finish();
+  await nextTurn();
+  assert.deepEqual(h.writes[3]?.ids, [6, 7]);
 });
