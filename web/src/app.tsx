@@ -13,19 +13,7 @@ import { LinkedSignOut } from "./features/linking/LinkedSignOut.tsx";
 import { SessionLoader } from "./features/session/SessionLoader.tsx";
 import { appStore } from "./features/session/state.ts";
 import { LandingPage, NotFoundPage } from "./pages/LandingPage.tsx";
-import "./styles/base.css";
-import "./styles/desktop.css";
-import "./styles/phone.css";
-import "./styles/auth.css";
-import "./styles/app.css";
-import "./styles/chat.css";
-import "./styles/linking.css";
-import "./styles/messageInfo.css";
-import "./styles/messageActions.css";
-import "./styles/scanToDesktop.css";
-import "./styles/search.css";
-import "./styles/account.css";
-import "./styles/chatActions.css";
+import "./styles/all.ts";
 
 // Each side loads only its own code: the desktop never fetches the decoder, the phone never the QR writer.
 const DesktopPage = lazy(() => import("./pages/DesktopPage.tsx").then((m) => ({ default: m.DesktopPage })));
@@ -42,121 +30,121 @@ const LinkPage = lazy(() => import("./pages/LinkPage.tsx").then((m) => ({ defaul
 const ScanToDesktopPage = lazy(() => import("./pages/ScanToDesktopPage.tsx").then((m) => ({ default: m.ScanToDesktopPage })));
 const SettingsPage = lazy(() => import("./pages/SettingsPage.tsx").then((m) => ({ default: m.SettingsPage })));
 
-const root = document.getElementById("root");
-if (!root) throw new Error("#root is missing from index.html");
-
-createRoot(root).render(
-  <StrictMode>
-    <Provider store={appStore}>
-      <SessionLoader />
-      <LiveLoader />
-      <DesktopAppAlerts />
-      <TabTitle />
-      <LinkingEvents />
-      <BrowserRouter>
-        <LinkedSignOut />
-        <BrowserAlerts />
-        <Suspense fallback={<Splash />}>
-          <Routes>
-            <Route
-              path={paths.landing}
-              element={
-                <LandingRoute>
-                  <LandingPage />
-                </LandingRoute>
-              }
-            />
-            <Route
-              path={paths.signIn}
-              element={
-                <PublicRoute>
-                  <SignInPage />
-                </PublicRoute>
-              }
-            />
-            <Route
-              path={paths.code}
-              element={
-                <PublicRoute>
-                  <CodePage />
-                </PublicRoute>
-              }
-            />
-            <Route
-              path={paths.onboarding}
-              element={
-                <OnboardingRoute>
-                  <OnboardingPage />
-                </OnboardingRoute>
-              }
-            />
-            <Route
-              path={paths.home}
-              element={
-                <PrivateRoute>
-                  <HomePage />
-                </PrivateRoute>
-              }
-            />
-            <Route
-              path={paths.chat}
-              element={
-                <PrivateRoute>
-                  <HomePage />
-                </PrivateRoute>
-              }
-            />
-            <Route
-              path={paths.receivedScans}
-              element={
-                <PrivateRoute>
-                  <HomePage />
-                </PrivateRoute>
-              }
-            />
-            <Route
-              path={paths.scanToDesktop}
-              element={
-                <PrivateRoute>
-                  <ScanToDesktopPage />
-                </PrivateRoute>
-              }
-            />
-            <Route
-              path={paths.myQr}
-              element={
-                <PrivateRoute>
-                  <MyQrPage />
-                </PrivateRoute>
-              }
-            />
-            <Route
-              path={paths.addContact}
-              element={
-                <PrivateRoute>
-                  <AddContactPage />
-                </PrivateRoute>
-              }
-            />
-            <Route path="/add" element={<AddLinkPage />} />
-            <Route
-              path={paths.settings}
-              element={
-                <PrivateRoute>
-                  <SettingsPage />
-                </PrivateRoute>
-              }
-            />
-            {/* Pairing and the scanner need no account. */}
-            <Route path="/desktop" element={<DesktopPage />} />
-            <Route path="/scan" element={<ScanPage />} />
-            <Route path="/pair" element={<PairPage />} />
-            {/* Tells a signed-out phone to sign in first. */}
-            <Route path="/link" element={<LinkPage />} />
-            <Route path="*" element={<NotFoundPage />} />
-          </Routes>
-        </Suspense>
-      </BrowserRouter>
-    </Provider>
-  </StrictMode>,
-);
+/** Renders the whole app into `container` (main.ts decides when: at once, or on leaving the start page shown alone). */
+export function mountApp(container: HTMLElement): void {
+  createRoot(container).render(
+    <StrictMode>
+      <Provider store={appStore}>
+        <SessionLoader />
+        <LiveLoader />
+        <DesktopAppAlerts />
+        <TabTitle />
+        <LinkingEvents />
+        <BrowserRouter>
+          <LinkedSignOut />
+          <BrowserAlerts />
+          <Suspense fallback={<Splash />}>
+            <Routes>
+              <Route
+                path={paths.landing}
+                element={
+                  <LandingRoute>
+                    <LandingPage />
+                  </LandingRoute>
+                }
+              />
+              <Route
+                path={paths.signIn}
+                element={
+                  <PublicRoute>
+                    <SignInPage />
+                  </PublicRoute>
+                }
+              />
+              <Route
+                path={paths.code}
+                element={
+                  <PublicRoute>
+                    <CodePage />
+                  </PublicRoute>
+                }
+              />
+              <Route
+                path={paths.onboarding}
+                element={
+                  <OnboardingRoute>
+                    <OnboardingPage />
+                  </OnboardingRoute>
+                }
+              />
+              <Route
+                path={paths.home}
+                element={
+                  <PrivateRoute>
+                    <HomePage />
+                  </PrivateRoute>
+                }
+              />
+              <Route
+                path={paths.chat}
+                element={
+                  <PrivateRoute>
+                    <HomePage />
+                  </PrivateRoute>
+                }
+              />
+              <Route
+                path={paths.receivedScans}
+                element={
+                  <PrivateRoute>
+                    <HomePage />
+                  </PrivateRoute>
+                }
+              />
+              <Route
+                path={paths.scanToDesktop}
+                element={
+                  <PrivateRoute>
+                    <ScanToDesktopPage />
+                  </PrivateRoute>
+                }
+              />
+              <Route
+                path={paths.myQr}
+                element={
+                  <PrivateRoute>
+                    <MyQrPage />
+                  </PrivateRoute>
+                }
+              />
+              <Route
+                path={paths.addContact}
+                element={
+                  <PrivateRoute>
+                    <AddContactPage />
+                  </PrivateRoute>
+                }
+              />
+              <Route path="/add" element={<AddLinkPage />} />
+              <Route
+                path={paths.settings}
+                element={
+                  <PrivateRoute>
+                    <SettingsPage />
+                  </PrivateRoute>
+                }
+              />
+              {/* Pairing and the scanner need no account. */}
+              <Route path="/desktop" element={<DesktopPage />} />
+              <Route path="/scan" element={<ScanPage />} />
+              <Route path="/pair" element={<PairPage />} />
+              {/* Tells a signed-out phone to sign in first. */}
+              <Route path="/link" element={<LinkPage />} />
+              <Route path="*" element={<NotFoundPage />} />
+            </Routes>
+          </Suspense>
+        </BrowserRouter>
+      </Provider>
+    </StrictMode>,
+  );
+}

@@ -3,7 +3,8 @@ import { test } from "node:test";
 import { routes, type AuthTokens, type ErrorCode } from "@easyqr/protocol";
 import { ApiError } from "./http.ts";
 import { MemoryStorage } from "./storage.ts";
-import { AuthSession, SESSION_KEY } from "./authSession.ts";
+import { AuthSession } from "./authSession.ts";
+import { SESSION_KEY } from "./sessionKey.ts";
 
 /**
  * A fake server with the real rules: access tokens expire, refresh tokens are single-use and

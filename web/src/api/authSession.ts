@@ -3,6 +3,7 @@ import type { AuthTokens, ErrorCode } from "@easyqr/protocol";
 import { z } from "zod";
 import { apiClient, type ApiClient } from "./client.ts";
 import { ApiError, type Fetch } from "./http.ts";
+import { SESSION_KEY } from "./sessionKey.ts";
 import { readJson, removeItem, writeJson } from "./storage.ts";
 
 /** Runs `task` alone across this browser's tabs (Web Locks), so two tabs never spend one refresh token. */
@@ -24,7 +25,6 @@ function browserLock(): Lock {
  *   It is single-use and rotated on every refresh; a stolen copy that is used after us
  *   (or before us) makes the server end the whole session (reuse detection).
  */
-export const SESSION_KEY = "easyqr.session";
 const StoredSession = z.object({
   refreshToken: z.string().min(1),
   refreshTokenExpiresAt: z.number(),

@@ -32,3 +32,12 @@ export function Logo() {
     </svg>
   );
 }
+
+/** The app on its way: nothing but the logo, faded in late so a quick load shows nothing at all. */
+export function LoadingSplash() {
+  return (
+    <main className="splash splash--quiet" aria-busy="true" aria-label="Loading EasyQR">
+      <Logo />
+    </main>
+  );
+}

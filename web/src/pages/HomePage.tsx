@@ -1,13 +1,12 @@
 import { useAtomValue } from "jotai";
 import { NotificationPrompt } from "../features/notifications/NotificationSettings.tsx";
-import { useRef, useState, type CSSProperties } from "react";
+import { lazy, Suspense, useRef, useState, type CSSProperties } from "react";
 import { onPhone } from "../features/pairing/device.ts";
 import { Link, useMatch, useParams } from "react-router";
 import { SidebarResizer, useSidebarWidth } from "../components/SidebarResizer.tsx";
 import { Avatar } from "../components/Avatar.tsx";
 import { AddPersonIcon, ChatIcon, GearIcon, QrIcon } from "../components/icons.tsx";
 import { ChatList } from "../features/chat/ChatList.tsx";
-import { ChatWindow } from "../features/chat/ChatWindow.tsx";
 import { ContactsPanel } from "../features/contacts/ContactsPanel.tsx";
 import { ChatSearch } from "../features/search/ChatSearch.tsx";
 import { NetworkStatus } from "../features/live/NetworkStatus.tsx";
@@ -16,7 +15,11 @@ import { Logo } from "../components/Layout.tsx";
 import { paths } from "../paths.ts";
 import { userAtom } from "../features/session/state.ts";
 import { receivedScansAtom } from "../features/scanToDesktop/receivedScans.ts";
-import { ReceivedScansPanel } from "../features/scanToDesktop/ReceivedScansPanel.tsx";
+
+// Loaded when first shown: /home lists the chats, and a chat (its messages, composer, emoji picker)
+// is not part of that first screen's JavaScript.
+const ChatWindow = lazy(() => import("../features/chat/ChatWindow.tsx").then((m) => ({ default: m.ChatWindow })));
+const ReceivedScansPanel = lazy(() => import("../features/scanToDesktop/ReceivedScansPanel.tsx").then((m) => ({ default: m.ReceivedScansPanel })));
 
 /**
  * /home and /home/chat/:chatId: the app shell. The sidebar holds the user, the chats and the
@@ -91,9 +94,13 @@ export function HomePage() {
       </aside>
       <main className="chatwindow" aria-label="Chat">
         {chatId ? (
-          <ChatWindow key={chatId} chatId={chatId} />
+          <Suspense fallback={<div className="chatwindow__loading" role="status" aria-busy="true" aria-label="Loading the chat" />}>
+            <ChatWindow key={chatId} chatId={chatId} />
+          </Suspense>
         ) : showScans ? (
-          <ReceivedScansPanel />
+          <Suspense fallback={<div className="chatwindow__loading" role="status" aria-busy="true" aria-label="Loading the scans" />}>
+            <ReceivedScansPanel />
+          </Suspense>
         ) : (
           <div className="chatwindow__empty">
             <span className="chatwindow__icon">

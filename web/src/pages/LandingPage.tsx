@@ -2,44 +2,12 @@ import { useAtomValue } from "jotai";
 import { Link } from "react-router";
 import { Layout } from "../components/Layout.tsx";
 import { sessionAtom } from "../features/session/state.ts";
-import { paths } from "../paths.ts";
+import { StartPage } from "./StartPage.tsx";
 
-/** /: sign in to the messenger, or use the scanner without an account. */
+/** /: the start page, with the notice of an account just deleted here. */
 export function LandingPage() {
   const session = useAtomValue(sessionAtom);
-  const deleted = session.status === "signedOut" && session.deleted ? session.notice : undefined;
-  return (
-    <Layout>
-      <section className="card landing" aria-labelledby="landing-title">
-        {deleted ? (
-          <p className="notice landing__notice" role="status">
-            {deleted}
-          </p>
-        ) : null}
-        <h1 id="landing-title">Chat with people you add by QR code</h1>
-        <p className="lead">Sign in with a one-time code to your email or phone. New here? Signing in creates your account.</p>
-        <div className="landing__signin">
-          <Link className="button button--primary button--large" to={paths.signIn}>
-            Sign in
-          </Link>
-        </div>
-        <h2 className="landing__subtitle">Your phone, a wireless scanner for your computer</h2>
-        <p className="landing__text">
-          No account needed: open EasyQR on the computer, scan its QR code with the phone, and every barcode the phone reads appears on the computer at once.
-        </p>
-        <div className="landing__choices">
-          <Link className="choice" to="/desktop">
-            <span className="choice__title">Open desktop</span>
-            <span className="choice__text">Show the pairing QR code on this computer</span>
-          </Link>
-          <Link className="choice" to="/scan">
-            <span className="choice__title">Scan with phone</span>
-            <span className="choice__text">Use this phone&apos;s camera to link and scan</span>
-          </Link>
-        </div>
-      </section>
-    </Layout>
-  );
+  return <StartPage deleted={session.status === "signedOut" && session.deleted ? session.notice : undefined} />;
 }
 
 export function NotFoundPage() {

@@ -1,7 +1,7 @@
 import { useAtom, useAtomValue, useSetAtom } from "jotai";
 import { useEffect, type ReactNode } from "react";
 import { Navigate, useLocation } from "react-router";
-import { Logo } from "../../components/Layout.tsx";
+import { LoadingSplash, Logo } from "../../components/Layout.tsx";
 import { deepLink } from "./deepLink.ts";
 import { decide, type RouteAccess } from "./guard.ts";
 import { pendingSignInAtom, sessionAtom } from "./state.ts";
@@ -23,11 +23,7 @@ export function Splash() {
       </main>
     );
   }
-  return (
-    <main className="splash splash--quiet" aria-busy="true" aria-label="Loading EasyQR">
-      <Logo />
-    </main>
-  );
+  return <LoadingSplash />;
 }
 
 function Guard({ access, children }: { access: RouteAccess; children: ReactNode }) {

@@ -5,7 +5,8 @@ import { z } from "zod";
 import { accountsApi } from "../../api/accounts.ts";
 import { errorText } from "../../api/errorText.ts";
 import { browserStorage, readJson, removeItem, writeJson } from "../../api/storage.ts";
-import { AuthSession, SESSION_KEY } from "../../api/authSession.ts";
+import { AuthSession } from "../../api/authSession.ts";
+import { SESSION_KEY } from "../../api/sessionKey.ts";
 import { deviceKeys, refreshSigner } from "../../api/deviceKey.ts";
 import type { SessionState } from "./guard.ts";
 
