@@ -1,13 +1,19 @@
 import type { EngineName } from "@easyqr/server/test-support";
 import { chatHistory, defaultChatHistory } from "./chatHistory.ts";
 import { chatIdle, defaultChatIdle } from "./chatIdle.ts";
-import { chatLoad, defaultChatLoad } from "./chatLoad.ts";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { chatCompare, compareWithSaved } from "./chatCompare.ts";
+import { chatLoad, defaultChatLoad, type ChatLoadOptions } from "./chatLoad.ts";
+import { root } from "./processes.ts";
 
 type Flags = Record<string, string | undefined>;
 
 export const chatUsage = `chat scenarios:
   chat            all of the below, on SQLite and PostgreSQL (idle sockets on SQLite)
   chat-load       --engine=sqlite|postgres|both --users=1000 --rates=2000,5000,10000,20000 --step-s=10 --drain-s=5 --warmup-s=3 --workers=1 --window=32
+                  --baseline=DIR [--rounds=1]: also runs another checkout's server (DIR, with its node_modules), in turn with this one, and prints both and their ratio
+                  --compare=FILE: prints this run against a saved one (each run saves bench/results/chat-load-<engine>.json)
   chat-history    --engine=… --messages=1000000 --requests=2000
   chat-idle       --engine=… --sockets=10000 --processes=4
 PostgreSQL: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); each run uses a fresh schema and drops it.`;
@@ -31,19 +37,21 @@ async function load(flags: Flags, fallbackEngine = "both"): Promise<string> {
   const d = defaultChatLoad;
   const parts = ["## chat: SEND → ACK (after commit) and → MESSAGE at the peer, offered rates stepping up", ""];
   for (const engine of engines(flags, fallbackEngine)) {
-    parts.push(
-      await chatLoad({
-        engine,
-        users: num(flags, "users", d.users),
-        rates: flags.rates ? flags.rates.split(",").map(Number) : d.rates,
-        stepMs: num(flags, "step-s", d.stepMs / 1000) * 1000,
-        drainMs: num(flags, "drain-s", d.drainMs / 1000) * 1000,
-        workers: num(flags, "workers", d.workers),
-        window: num(flags, "window", d.window),
-        warmup: { rate: d.warmup.rate, ms: num(flags, "warmup-s", d.warmup.ms / 1000) * 1000 },
-      }),
-      "",
-    );
+    const options: ChatLoadOptions = {
+      engine,
+      users: num(flags, "users", d.users),
+      rates: flags.rates ? flags.rates.split(",").map(Number) : d.rates,
+      stepMs: num(flags, "step-s", d.stepMs / 1000) * 1000,
+      drainMs: num(flags, "drain-s", d.drainMs / 1000) * 1000,
+      workers: num(flags, "workers", d.workers),
+      window: num(flags, "window", d.window),
+      warmup: { rate: d.warmup.rate, ms: num(flags, "warmup-s", d.warmup.ms / 1000) * 1000 },
+    };
+    const result = flags.baseline ? await chatCompare(options, flags.baseline, num(flags, "rounds", 1)) : await chatLoad(options);
+    parts.push(result.report, "");
+    if (flags.compare) parts.push(compareWithSaved(result.steps, flags.compare), "");
+    mkdirSync(join(root, "bench", "results"), { recursive: true });
+    writeFileSync(join(root, "bench", "results", `chat-load-${engine}.json`), `${JSON.stringify(result.steps, null, 2)}\n`);
   }
   parts.push("Targets (SQLite, this 2-core machine): ≥ 10,000 delivered msgs/s with send→receive p99 ≤ 50 ms.");
   return parts.join("\n");

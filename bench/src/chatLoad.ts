@@ -21,7 +21,14 @@ export type ChatLoadOptions = {
   window: number;
   /** An unmeasured step first, so the server's code is compiled and its caches warm when measuring starts. */
   warmup: { rate: number; ms: number };
+  /** Another checkout's server (`--baseline`); this one by default. */
+  serverRoot?: string;
 };
+
+/** One step's figures as numbers, for comparing two runs (chatCompare.ts). */
+export type StepFigures = { offered: number; delivered: number; p50: number; p99: number; ackP99: number; serverCpuPct: number; peakRssMb: number };
+
+export type ChatLoadResult = { report: string; steps: StepFigures[] };
 
 export const defaultChatLoad: Omit<ChatLoadOptions, "engine"> = {
   users: 1000,
@@ -33,66 +40,74 @@ export const defaultChatLoad: Omit<ChatLoadOptions, "engine"> = {
   warmup: { rate: 2000, ms: 3000 },
 };
 
-export async function chatLoad(o: ChatLoadOptions): Promise<string> {
+export async function chatLoad(o: ChatLoadOptions): Promise<ChatLoadResult> {
   const rows: Record<string, string | number>[] = [];
+  const steps: StepFigures[] = [];
   let skipped: number[] = [];
-  await withServer(o.engine, o.users, async ({ server, users }) => {
-    const chatIds = await openChats(server.url, users);
-    const pid = server.child.pid ?? 0;
-    const workerUsers: WorkerUser[] = users.map((u, i) => ({ id: u.id, accessToken: u.accessToken, chatId: chatIds[Math.floor(i / 2)] }));
-    const workers = Array.from({ length: o.workers }, () => startWorker("bench/src/chatWorker.ts"));
-    try {
-      // Whole pairs per worker, so a message's sender and recipient share a clock.
-      const pairs = Math.floor(workerUsers.length / 2);
-      await Promise.all(
-        workers.map((w, k) => {
-          const from = Math.floor((pairs * k) / o.workers) * 2;
-          const to = Math.floor((pairs * (k + 1)) / o.workers) * 2;
-          return w.ask({ type: "init", url: server.url, users: workerUsers.slice(from, to), sourceIps: sourceIps(16) }, "ready", 120_000);
-        }),
-      );
-      const idleRss = rssBytes(pid);
-      await Promise.all(
-        workers.map((w) =>
-          w.ask(
-            { type: "step", rate: o.warmup.rate / o.workers, durationMs: o.warmup.ms, drainMs: o.drainMs, window: o.window },
-            "result",
-            o.warmup.ms + o.drainMs + 30_000,
-          ),
-        ),
-      );
-      for (const rate of o.rates) {
-        const cpuBefore = cpuSeconds(pid);
-        const began = performance.now();
-        let peakRss = rssBytes(pid);
-        const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssBytes(pid))), 100);
-        const results = await Promise.all(
+  await withServer(
+    o.engine,
+    o.users,
+    async ({ server, users }) => {
+      const chatIds = await openChats(server.url, users);
+      const pid = server.child.pid ?? 0;
+      const workerUsers: WorkerUser[] = users.map((u, i) => ({ id: u.id, accessToken: u.accessToken, chatId: chatIds[Math.floor(i / 2)] }));
+      const workers = Array.from({ length: o.workers }, () => startWorker("bench/src/chatWorker.ts"));
+      try {
+        // Whole pairs per worker, so a message's sender and recipient share a clock.
+        const pairs = Math.floor(workerUsers.length / 2);
+        await Promise.all(
+          workers.map((w, k) => {
+            const from = Math.floor((pairs * k) / o.workers) * 2;
+            const to = Math.floor((pairs * (k + 1)) / o.workers) * 2;
+            return w.ask({ type: "init", url: server.url, users: workerUsers.slice(from, to), sourceIps: sourceIps(16) }, "ready", 120_000);
+          }),
+        );
+        const idleRss = rssBytes(pid);
+        await Promise.all(
           workers.map((w) =>
             w.ask(
-              { type: "step", rate: rate / o.workers, durationMs: o.stepMs, drainMs: o.drainMs, window: o.window },
+              { type: "step", rate: o.warmup.rate / o.workers, durationMs: o.warmup.ms, drainMs: o.drainMs, window: o.window },
               "result",
-              o.stepMs + o.drainMs + 30_000,
+              o.warmup.ms + o.drainMs + 30_000,
             ),
           ),
         );
-        clearInterval(sampler);
-        const wallS = (performance.now() - began) / 1000;
-        const stepResults = results.map((r) => r.result);
-        rows.push(row(o, rate, stepResults, cpuSeconds(pid) - cpuBefore, wallS, peakRss, idleRss));
-        console.error(`chat ${o.engine} ${rate}/s: ${JSON.stringify(rows.at(-1))}`);
-        // Past saturation a higher rate only measures the backlog (and takes the drain time each step).
-        const behind = stepResults.reduce((n, r) => n + r.unacked + r.undelivered, 0);
-        const sent = stepResults.reduce((n, r) => n + r.sent, 0);
-        if (behind > sent / 100) {
-          skipped = o.rates.filter((r) => r > rate);
-          break;
+        for (const rate of o.rates) {
+          const cpuBefore = cpuSeconds(pid);
+          const began = performance.now();
+          let peakRss = rssBytes(pid);
+          const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssBytes(pid))), 100);
+          const results = await Promise.all(
+            workers.map((w) =>
+              w.ask(
+                { type: "step", rate: rate / o.workers, durationMs: o.stepMs, drainMs: o.drainMs, window: o.window },
+                "result",
+                o.stepMs + o.drainMs + 30_000,
+              ),
+            ),
+          );
+          clearInterval(sampler);
+          const wallS = (performance.now() - began) / 1000;
+          const stepResults = results.map((r) => r.result);
+          const serverCpu = cpuSeconds(pid) - cpuBefore;
+          rows.push(row(o, rate, stepResults, serverCpu, wallS, peakRss, idleRss));
+          steps.push(figures(o, rate, stepResults, serverCpu / wallS, peakRss));
+          console.error(`chat ${o.engine} ${rate}/s: ${JSON.stringify(rows.at(-1))}`);
+          // Past saturation a higher rate only measures the backlog (and takes the drain time each step).
+          const behind = stepResults.reduce((n, r) => n + r.unacked + r.undelivered, 0);
+          const sent = stepResults.reduce((n, r) => n + r.sent, 0);
+          if (behind > sent / 100) {
+            skipped = o.rates.filter((r) => r > rate);
+            break;
+          }
         }
+      } finally {
+        await Promise.all(workers.map((w) => w.stop()));
       }
-    } finally {
-      await Promise.all(workers.map((w) => w.stop()));
-    }
-  });
-  return [
+    },
+    o.serverRoot ? { serverRoot: o.serverRoot } : {},
+  );
+  const report = [
     `### ${o.engine}: ${o.users} users in ${o.users / 2} pairs, ${o.stepMs / 1000} s per step after ${o.warmup.ms / 1000} s unmeasured at ${o.warmup.rate}/s, ${o.workers} load process${o.workers > 1 ? "es" : ""} (server on core 0, load on core 1)`,
     "",
     table(rows),
@@ -103,6 +118,29 @@ export async function chatLoad(o: ChatLoadOptions): Promise<string> {
         ]
       : []),
   ].join("\n");
+  return { report, steps };
+}
+
+function figures(o: ChatLoadOptions, rate: number, results: StepResult[], cpuShare: number, peakRss: number): StepFigures {
+  const seconds = o.stepMs / 1000;
+  return {
+    offered: rate,
+    delivered: results.reduce((n, r) => n + r.deliveredInWindow, 0) / seconds,
+    p50: percentile(
+      results.flatMap((r) => r.deliveryLatencies),
+      50,
+    ),
+    p99: percentile(
+      results.flatMap((r) => r.deliveryLatencies),
+      99,
+    ),
+    ackP99: percentile(
+      results.flatMap((r) => r.ackLatencies),
+      99,
+    ),
+    serverCpuPct: cpuShare * 100,
+    peakRssMb: peakRss / 2 ** 20,
+  };
 }
 
 function row(

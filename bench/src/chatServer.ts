@@ -22,13 +22,15 @@ export async function withServer<T>(
     beforeStart?: (store: Store, users: SeededUser[]) => Promise<void>;
     env?: Record<string, string>;
     nodeArgs?: string[];
+    /** Another checkout's server (see startServer). */
+    serverRoot?: string;
   } = {},
 ): Promise<T> {
   const store = freshStore(engine);
   try {
     const seeded = await seedUsers(store.env, users, { prefix: "bench", connectPairs: options.connectPairs ?? true });
     await options.beforeStart?.(store, seeded);
-    const server = await startServer({ ...store.env, ...benchServerEnv, ...options.env }, options.nodeArgs);
+    const server = await startServer({ ...store.env, ...benchServerEnv, ...options.env }, options.nodeArgs, options.serverRoot);
     try {
       return await work({ server, users: seeded, store });
     } finally {

@@ -102,10 +102,24 @@ const scenarios: Record<string, (flags: Flags) => Promise<string>> = {
 const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: Object.fromEntries(
-    ["engine", "users", "rates", "step-s", "drain-s", "warmup-s", "workers", "window", "messages", "requests", "sockets", "processes", "links"].map((k) => [
-      k,
-      { type: "string" },
-    ]),
+    [
+      "engine",
+      "users",
+      "rates",
+      "step-s",
+      "drain-s",
+      "warmup-s",
+      "workers",
+      "window",
+      "messages",
+      "requests",
+      "sockets",
+      "processes",
+      "links",
+      "baseline",
+      "rounds",
+      "compare",
+    ].map((k) => [k, { type: "string" }]),
   ),
 });
 const name = positionals[0] ?? "";

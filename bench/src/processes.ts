@@ -18,8 +18,11 @@ export function profileFlags(): string[] {
 
 export type RunningServer = { url: string; child: ChildProcess; stop(): Promise<void> };
 
-/** Starts `npm run serve`'s entry point on a free port, pinned to core 0, and waits for /health. `nodeArgs` go before the entry point (e.g. `--import` of a probe). */
-export async function startServer(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<RunningServer> {
+/**
+ * Starts `npm run serve`'s entry point on a free port, pinned to core 0, and waits for /health. `nodeArgs` go before the entry point (e.g. `--import` of a probe).
+ * `serverRoot`: another checkout to run the server of (a baseline build for `--baseline`); this one by default.
+ */
+export async function startServer(env: Record<string, string> = {}, nodeArgs: string[] = [], serverRoot = root): Promise<RunningServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const [command, args] = pinned(0, process.execPath, [...profileFlags(), "--import", "tsx", ...nodeArgs, "server/src/main.ts"]);
@@ -28,7 +31,7 @@ export async function startServer(env: Record<string, string> = {}, nodeArgs: st
   delete inherited.DATABASE_URL;
   delete inherited.DATABASE_SCHEMA;
   const child = spawn(command, args, {
-    cwd: root,
+    cwd: serverRoot,
     env: { ...inherited, PORT: String(port), HOST: "127.0.0.1", PUBLIC_URL: url, LOG_LEVEL: "warn", DATA_DIR: `${root}/data/bench`, ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
