@@ -11,7 +11,7 @@ import type { BatchStatements, ChatStatements, ChatStore, ReplyTarget } from "./
  * connection: Kysely's lock is not first come first served, so a later turn could otherwise get
  * the connection first and wait on it for the earlier one, which waits for the connection.
  */
-export function sqliteChatStore(file: SQLite.Database, lock: <T>(work: () => Promise<T>) => Promise<T>): ChatStore {
+export function sqliteChatStore(file: SQLite.Database, lock: <T>(work: () => Promise<T>) => Promise<T>, syncWal: () => Promise<void>): ChatStore {
   const statements = new Map<string, SQLite.Statement>();
   const prepare = (text: string): SQLite.Statement => {
     let statement = statements.get(text);
@@ -27,21 +27,31 @@ export function sqliteChatStore(file: SQLite.Database, lock: <T>(work: () => Pro
   const begin = file.prepare("BEGIN IMMEDIATE");
   const commit = file.prepare("COMMIT");
   const rollback = file.prepare("ROLLBACK");
+  const syncLater = file.prepare("PRAGMA synchronous = NORMAL");
+  const syncNow = file.prepare("PRAGMA synchronous = FULL");
   return {
     read: (work) => lock(() => work(tx)),
+    // Acked means on disk: the commit leaves the WAL's sync to `syncWal`, which runs off the event
+    // loop (sockets are read meanwhile and the next batch gathers), and the write returns (so its
+    // sends are answered) only once it has. The connection's other writers (Kysely) keep FULL.
     write: async (work, turn) => {
       await turn?.mayLock;
-      return lock(async () => {
-        begin.run();
+      const result = await lock(async () => {
+        syncLater.run();
         try {
+          begin.run();
           const result = await work(tx);
           commit.run();
           return result;
         } catch (error) {
           if (file.inTransaction) rollback.run();
           throw error;
+        } finally {
+          syncNow.run();
         }
       });
+      await syncWal();
+      return result;
     },
   };
 }
