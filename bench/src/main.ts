@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { chatScenarios, chatUsage } from "./chatCli.ts";
 import { defaultHostile, hostileBench } from "./hostileBench.ts";
 import { linkBench } from "./linkBench.ts";
+import { walSyncBench } from "./walSyncBench.ts";
 import { defaultSearchBench, searchBench } from "./searchBench.ts";
 import { cpuSeconds, root, rssBytes, runLoad, startServer } from "./processes.ts";
 import { formatMs, table } from "./stats.ts";
@@ -26,6 +27,7 @@ type Flags = Record<string, string | undefined>;
 const scenarios: Record<string, (flags: Flags) => Promise<string>> = {
   ...chatScenarios,
   link: linkBench,
+  "wal-sync": () => walSyncBench(),
   async search(flags) {
     const parts = ["## search: GET /api/search/messages, first page (20 hits), newest first", ""];
     const engines = flags.engine === "both" ? (["sqlite", "postgres"] as const) : flags.engine === "postgres" ? (["postgres"] as const) : (["sqlite"] as const);
