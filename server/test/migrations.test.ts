@@ -275,3 +275,62 @@ test(`0010_chat_settings (${engine}): existing members start unmarked at setting
     await drop();
   }
 });
+
+test(`0015_search_by_chat (${engine}): messages before it are found by chat and word, later writes keep the index in step, a chat's id is no word; and back`, async () => {
+  const { db, migrator, drop } = await bareDatabase();
+  /** Ids of live messages of `chats` with `word`, through the index as the search uses it. */
+  const found = async (chats: string[], word: string) => {
+    const query =
+      engine === "postgres"
+        ? sql<{ id: string }>`select id from messages where deleted_at is null
+            and (to_tsvector('simple', text) || array_to_tsvector(array['#' || chat_id])) @@ (${`(${chats.map((c) => `'#${c}'`).join(" | ")})`}::tsquery && to_tsquery('simple', ${word}))
+            order by id`
+        : sql<{ id: string }>`select m.id from messages_chat_search f join messages m on m.rowid = f.rowid
+            where messages_chat_search match ${`chat : (${chats.map((c) => `"${c.replaceAll("-", "")}"`).join(" OR ")}) AND text : ${word}`} order by m.id`;
+    return (await query.execute(db)).rows.map((r) => r.id);
+  };
+  try {
+    assert.equal((await migrator.migrateTo("0014_refresh_successor")).error, undefined);
+    await sql`insert into users (id, created_at, updated_at) values ('ann', 1, 1), ('ben', 1, 1), ('cat', 1, 1)`.execute(db);
+    await sql`insert into chats (id, user_low, user_high, created_at, last_seq, rev) values ('chat-ab', 'ann', 'ben', 1, 3, 3), ('chat-bc', 'ben', 'cat', 1, 1, 1)`.execute(
+      db,
+    );
+    await sql`insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, created_at, deleted_at) values
+      ('m1', 'chat-ab', 1, 1, 'ann', 'c1', 'Kiwi fruit', 100, null),
+      ('m2', 'chat-ab', 2, 2, 'ben', 'c2', 'kiwi bird', 200, null),
+      ('m3', 'chat-ab', 3, 3, 'ann', 'c3', null, 300, 350),
+      ('m4', 'chat-bc', 1, 1, 'cat', 'c4', 'kiwi chatab', 400, null)`.execute(db);
+
+    assert.equal((await migrator.migrateTo("0015_search_by_chat")).error, undefined);
+    assert.deepEqual(await found(["chat-ab"], "kiwi"), ["m1", "m2"]);
+    assert.deepEqual(await found(["chat-bc"], "kiwi"), ["m4"]);
+    assert.deepEqual(await found(["chat-ab", "chat-bc"], "kiwi"), ["m1", "m2", "m4"]);
+    assert.deepEqual(await found(["chat-ab"], "chatab"), [], "a chat's token matches the chat, never a word");
+    await sql`update messages set text = 'mango fruit' where id = 'm1'`.execute(db);
+    await sql`update messages set text = null, deleted_at = 400 where id = 'm2'`.execute(db);
+    await sql`update messages set rev = 9 where id = 'm4'`.execute(db);
+    await sql`insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, created_at) values ('m5', 'chat-ab', 4, 4, 'ben', 'c5', 'kiwi again', 500)`.execute(
+      db,
+    );
+    assert.deepEqual(await found(["chat-ab"], "kiwi"), ["m5"]);
+    assert.deepEqual(await found(["chat-ab"], "fruit"), ["m1"]);
+    assert.deepEqual(await found(["chat-bc"], "kiwi"), ["m4"]);
+    await sql`delete from users where id = 'ann'`.execute(db);
+    assert.deepEqual(await found(["chat-ab", "chat-bc"], "kiwi"), ["m4"], "an account removed with its chats leaves nothing of them in the index");
+    if (engine === "sqlite") await sql`insert into messages_chat_search (messages_chat_search, rank) values ('integrity-check', 1)`.execute(db);
+
+    assert.equal((await migrator.migrateDown()).error, undefined);
+    const old =
+      engine === "postgres"
+        ? sql<{ id: string }>`select id from messages where to_tsvector('simple', text) @@ to_tsquery('simple', 'kiwi') and deleted_at is null`
+        : sql<{ id: string }>`select m.id from messages_fts f join messages m on m.rowid = f.rowid where messages_fts match 'kiwi'`;
+    assert.deepEqual(
+      (await old.execute(db)).rows.map((r) => r.id),
+      ["m4"],
+      "0009's index is back",
+    );
+    if (engine === "sqlite") await assert.rejects(sql`select 1 from messages_chat_search`.execute(db));
+  } finally {
+    await drop();
+  }
+});

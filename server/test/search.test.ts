@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { HistoryPage, SearchPage } from "@easyqr/protocol";
 import { call, codeOf, type SignedIn } from "./support/api.ts";
-import { chatPair, historyOf, request, roomyChatLimits, send } from "./support/chat.ts";
-import { ok } from "./support/contacts.ts";
+import { chatPair, historyOf, openChat, request, roomyChatLimits, send } from "./support/chat.ts";
+import type { TestSocket } from "./support/client.ts";
+import { connect, makeUsers, ok, userSocket } from "./support/contacts.ts";
 import { startServer, type TestServer } from "./support/harness.ts";
 
 let server: TestServer;
@@ -117,6 +118,65 @@ describe("message search", () => {
     assert.equal((await searchAs(mine.a, { q: word })).status, 200);
     const signedOut = await call(server, "GET", `/api/search/messages?q=${word}`);
     assert.equal(signedOut.status, 401);
+  });
+
+  test("a person in several chats finds each chat's hits, newest first across them, and no other chat's, even one whose text names their chat", async () => {
+    const [a, b, c, d, stranger] = (await makeUsers(server, 5, "srchn")) as [SignedIn, SignedIn, SignedIn, SignedIn, SignedIn];
+    const word = unique("gannet");
+    const sockets = new Map<SignedIn, TestSocket>();
+    const socketOf = async (user: SignedIn) => sockets.get(user) ?? sockets.set(user, await userSocket(server, user)).get(user)!;
+    const chats = [];
+    for (const peer of [b, c, d]) {
+      await connect(server, a, peer);
+      chats.push({ peer, chat: await openChat(server, a, peer) });
+    }
+    await connect(server, stranger, b);
+    const outside = await openChat(server, stranger, b);
+    const sent = [];
+    for (let round = 0; round < 2; round++)
+      for (const { peer, chat } of chats) {
+        server.clock.advance(1); // PostgreSQL orders by time (then chat): each message a millisecond apart
+        sent.push(await send(await socketOf(peer), chat.id, `${word} from ${peer.user.id} ${round}`));
+        // Another chat's message naming a's chats as the index writes them: never a's hit.
+        await send(await socketOf(stranger), outside.id, `${word} ${chat.id} ${chat.id.replaceAll("-", "")} #${chat.id}`);
+      }
+
+    const seen: string[] = [];
+    let before: string | undefined;
+    for (let guard = 0; guard < 10; guard++) {
+      const page = await hits(a, word, { limit: "4", ...(before ? { before } : {}) });
+      seen.push(...page.hits.map((h) => h.messageId));
+      if (page.next === null) break;
+      before = page.next;
+    }
+    assert.deepEqual(seen, sent.map((m) => m.id).reverse());
+    // A chat's id is never a word of its messages: searching it finds only texts that have it.
+    const [first] = chats;
+    assert.ok(first);
+    assert.deepEqual((await hits(a, first.chat.id.replaceAll("-", ""))).hits, []);
+    assert.equal((await hits(b, first.chat.id.replaceAll("-", ""))).hits.length, 2, "b is in the chat whose texts have it");
+    assert.equal((await hits(b, word)).hits.length, 2 + 6, "b's chat with a, and b's chat with the stranger");
+    assert.equal((await hits(c, word)).hits.length, 2);
+    for (const socket of sockets.values()) socket.close();
+  });
+
+  test("a deleted account's chats leave the other person's search", async () => {
+    const { a, b, chat, socketA, socketB } = await chatPair(server, "srchd");
+    const word = unique("skua");
+    await send(socketA, chat.id, `${word} one`);
+    await send(socketB, chat.id, `${word} two`);
+    assert.equal((await hits(b, word)).hits.length, 2);
+    assert.equal((await call(server, "DELETE", "/api/users/me", { token: a.tokens.accessToken })).status, 204);
+    assert.deepEqual((await hits(b, word)).hits, []);
+    // The index kept up: b's next chat is searched as before.
+    const [c] = (await makeUsers(server, 1, "srchd")) as [SignedIn];
+    await connect(server, b, c);
+    const next = await openChat(server, b, c);
+    const message = await send(socketB, next.id, `${word} three`);
+    assert.deepEqual(
+      (await hits(b, word)).hits.map((h) => h.messageId),
+      [message.id],
+    );
   });
 
   test("pages newest first with `next`, every hit once", async () => {

@@ -6,7 +6,7 @@ import { snippetOf } from "./snippet.ts";
 
 /**
  * Message search: reads only. The index is kept by the database in the transaction of every
- * write (migration 0009), so what a search finds is what is committed. Only chats the caller is a
+ * write (migration 0015), so what a search finds is what is committed. Only chats the caller is a
  * member of are searched (the chat rule: members read a chat, even after the connection ended).
  */
 export class SearchService {

@@ -9,7 +9,7 @@ import { defaultAuthLimits } from "../../src/auth/limits.ts";
 import { SessionService } from "../../src/auth/sessions.ts";
 import { accessTokens } from "../../src/auth/tokens.ts";
 import { systemClock } from "../../src/clock.ts";
-import * as messageSearch from "../../src/db/migrations/0009_message_search.ts";
+import * as messageSearch from "../../src/db/migrations/0015_search_by_chat.ts";
 import type { Database } from "../../src/db/database.ts";
 import { withDatabase } from "./seed.ts";
 
@@ -47,7 +47,7 @@ function random(seed: number): () => number {
 /**
  * `messages` messages over chats between `users` (each user starts a chat with the next
  * `chatsPerUser` users, so everyone is in about twice that many), written in time order across
- * chats, then the search index built by migration 0009's own backfill.
+ * chats, then the search index built by migration 0015's own backfill.
  */
 export function seedSearchCorpus(env: Record<string, string>, users: string[], messages: number, searchers = 20, chatsPerUser = 5): Promise<SearchCorpus> {
   return withDatabase(env, async (database, secret) => {
@@ -88,7 +88,7 @@ export function seedSearchCorpus(env: Record<string, string>, users: string[], m
         .execute();
 
     // The index is dropped and built again once the rows are in: that is the migration's backfill, and faster than keeping it row by row.
-    await messageSearch.down(db);
+    await messageSearch.dropIndex(db);
     const words = corpusWords();
     const next = random(42);
     const logV = Math.log(words.length + 1);
@@ -112,7 +112,7 @@ export function seedSearchCorpus(env: Record<string, string>, users: string[], m
     }
     const insertSeconds = (performance.now() - began) / 1000;
     const indexing = performance.now();
-    await messageSearch.up(db);
+    await messageSearch.buildIndex(db);
     const indexSeconds = (performance.now() - indexing) / 1000;
     const { raw } = database;
     if (raw.engine === "postgres") await raw.pool.query("analyze");

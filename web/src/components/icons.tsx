@@ -133,6 +133,16 @@ export function PaperclipIcon() {
   );
 }
 
+/** A smiling face for the emoji button: a line icon, since not every system has an emoji font. */
+export function SmileIcon() {
+  return (
+    <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" {...line}>
+      <circle cx="12" cy="12" r="9" />
+      <path d="M8 14.5a5 5 0 0 0 8 0M9 9.5h.01M15 9.5h.01" />
+    </svg>
+  );
+}
+
 export function CloseIcon() {
   return (
     <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" {...line}>

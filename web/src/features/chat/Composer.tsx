@@ -14,7 +14,7 @@ import {
 } from "react";
 import { errorMessage } from "../../api/errorText.ts";
 import { ApiError } from "../../api/http.ts";
-import { CloseIcon, PaperclipIcon, SendIcon } from "../../components/icons.tsx";
+import { CloseIcon, PaperclipIcon, SendIcon, SmileIcon } from "../../components/icons.tsx";
 import { useDismiss } from "../../components/useDismiss.ts";
 import { attachmentTransportAtom } from "./attachments.ts";
 import { insertAt } from "./emoji.ts";
@@ -251,14 +251,14 @@ export function Composer({ chatId, disabled, replyTo, editing, names, onSend, on
           <button
             ref={emojiButton}
             type="button"
-            className="icon-button composer__emoji"
+            className="icon-button"
             aria-label="Emoji"
             aria-expanded={picking}
             aria-haspopup="dialog"
             disabled={disabled}
             onClick={() => setPicking((p) => !p)}
           >
-            🙂
+            <SmileIcon />
           </button>
           {picking ? (
             <div ref={picker}>
