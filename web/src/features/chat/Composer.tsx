@@ -237,7 +237,7 @@ export function Composer({ chatId, disabled, replyTo, editing, names, onSend, on
           <>
             <button
               type="button"
-              className="icon-button composer__attach"
+              className="icon-button"
               onClick={() => file.current?.click()}
               aria-label="Attach a photo or file"
               disabled={disabled}
