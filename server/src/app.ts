@@ -30,6 +30,7 @@ import { ContactsService } from "./contacts/service.ts";
 import { openDatabase, type Database } from "./db/database.ts";
 import { attachmentHandlers } from "./http/attachmentHandlers.ts";
 import { authHandlers } from "./http/authHandlers.ts";
+import { groupHandlers } from "./http/groupHandlers.ts";
 import { chatHandlers } from "./http/chatHandlers.ts";
 import { contactHandlers } from "./http/contactHandlers.ts";
 import { clientErrorAnswer, registerErrorHandling, sendError } from "./http/errors.ts";
@@ -254,6 +255,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     users: userHandlers(users, avatars),
     contacts: contactHandlers(contactQr, contacts),
     chats: chatHandlers(chat),
+    groups: groupHandlers(),
     search: searchHandlers(new SearchService(database)),
     attachments: attachmentHandlers(attachments, spool, attachmentLimits),
     link: linkHandlers(links),

@@ -159,6 +159,8 @@ async function sendOne(q: ChatStatements, { userId, frame, forwarded }: SendItem
     editedAt: null,
     deletedAt: null,
     forwarded: forwarded === true,
+    system: null,
+    mentions: [],
   };
   writes.fresh.set(key, { message, peerId });
   return { message, peerId, duplicate: false };

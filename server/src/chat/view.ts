@@ -58,6 +58,8 @@ export function messageView(row: MessageRow, parts: Pick<Message, "attachments" 
     editedAt: row.editedAt,
     deletedAt: row.deletedAt,
     forwarded: row.forwarded === 1,
+    system: null,
+    mentions: [],
   };
 }
 
@@ -97,6 +99,7 @@ export async function chatView(q: ChatReads, row: ChatViewRow, readerId: string)
     avatarId: row.peerAvatarId,
   };
   return {
+    kind: "direct",
     id: row.id,
     peer: profileFor(peer, connected ? "connection" : "stranger"),
     connected,
