@@ -9,6 +9,7 @@ import { chatOf, chatsOf, errorOf, historyOf, received, request, send } from "./
 import { connect, makeUsers, ok, userSocket } from "./support/contacts.ts";
 import { asGroup, groupInfo, groupOf, groupsOf, makeGroup } from "./support/groups.ts";
 import { startServer, type TestServer } from "./support/harness.ts";
+import { solidImage } from "./support/images.ts";
 
 let server: TestServer;
 before(
@@ -308,6 +309,31 @@ describe("groups", () => {
     );
     assert.equal(codeOf(await call(server, "GET", `/api/chats/${group.id}/messages/${sent.id}/info`, { token: b.tokens.accessToken })), "MESSAGE_NOT_YOURS");
     for (const socket of [socketA, socketB, socketC]) socket.close();
+  });
+
+  test("a group's photo: set by a member (only admins with onlyAdminsEdit), a system line, removed again", async () => {
+    const { owner, members, group } = await groupOf(server, 1, "photo");
+    const [b] = members as [SignedIn];
+    const upload = async (user: SignedIn) => {
+      const form = new FormData();
+      form.append("file", new Blob([new Uint8Array(await solidImage("png"))], { type: "image/png" }), "photo.png");
+      const response = await fetch(`${server.url}/api/groups/${group.id}/photo`, {
+        method: "PUT",
+        headers: { authorization: `Bearer ${user.tokens.accessToken}` },
+        body: form,
+      });
+      return { status: response.status, body: await response.json() };
+    };
+    const set = await upload(b);
+    assert.equal(set.status, 200);
+    const card = GroupCard.parse(set.body);
+    assert.ok(card.avatar);
+    assert.equal((await fetch(`${server.url}${card.avatar.thumbUrl}`)).status, 200);
+    assert.equal((await chatAs(owner, group.id)).group.avatar?.url, card.avatar.url);
+    assert.equal((await historyOf(server, owner, group.id)).messages.at(-1)?.system?.event, "photo_changed");
+    assert.equal((await groupsOf(server, owner).update(group.id, { settings: { onlyAdminsEdit: true } })).status, 200);
+    assert.equal((await upload(b)).status, 403);
+    assert.equal(ok(await groupsOf(server, owner).removePhoto(group.id), GroupCard).avatar, null);
   });
 
   test("a member who deletes their account leaves their groups first: the count and the admins stay right", async () => {
