@@ -10,7 +10,7 @@ import { Avatar, PublicUser, UserId } from "./users.ts";
 
 /** Most members a group holds (its creator included). */
 export const MAX_GROUP_MEMBERS = 1_024;
-/** Groups one person may create per day (UTC); one more answers GROUP_LIMIT. */
+/** Groups one person may create in any 24 hours; one more answers GROUP_LIMIT. */
 export const MAX_GROUPS_PER_DAY = 20;
 /** Most people one create or add request names (a group is filled in several adds). */
 export const MAX_ADD_MEMBERS = 256;

@@ -349,6 +349,14 @@ describe("groups", () => {
     socketB.close();
   });
 
+  test("20 groups a person in any 24 hours; the 21st says when the next may be made", async () => {
+    const [maker] = (await makeUsers(server, 1, "limit20")) as [SignedIn];
+    for (let i = 0; i < 20; i++) assert.equal((await groupsOf(server, maker).create({ name: `G${i}`, memberIds: [] })).status, 200);
+    const refused = await groupsOf(server, maker).create({ name: "one more", memberIds: [] });
+    assert.equal(codeOf(refused), "GROUP_LIMIT");
+    assert.deepEqual((refused.body as { error: { data: unknown } }).error.data, { max: 20, retryAfterMs: 24 * 60 * 60_000 });
+  });
+
   test("a group holds at most 1,024 members; an add names at most 256", async () => {
     const { owner, group } = await groupOf(server, 0, "limit");
     const ids = Array.from({ length: 257 }, () => randomUUID());

@@ -84,8 +84,12 @@ export class GroupsService {
         await q.lockPerson(userId);
         const now = clock.now();
         const since = now - DAY_MS;
-        if ((await q.groupsCreatedSince(userId, since)) >= MAX_GROUPS_PER_DAY)
-          throw new AppError("GROUP_LIMIT", `You can create up to ${MAX_GROUPS_PER_DAY} groups a day.`, { max: MAX_GROUPS_PER_DAY, retryAfterMs: DAY_MS });
+        const created = await q.groupsCreatedSince(userId, since);
+        if (created.count >= MAX_GROUPS_PER_DAY) {
+          // The next one may be made once the first of the last 24 hours' is a day old.
+          const retryAfterMs = Math.max(0, (created.first ?? now) + DAY_MS - now);
+          throw new AppError("GROUP_LIMIT", `You can create up to ${MAX_GROUPS_PER_DAY} groups a day.`, { max: MAX_GROUPS_PER_DAY, retryAfterMs });
+        }
         await q.createGroupChat(chatId, now);
         await q.insertGroup({
           chatId,

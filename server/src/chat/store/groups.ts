@@ -32,8 +32,8 @@ export type GroupStatements = {
   createGroupChat(chatId: string, now: number): Promise<void>;
   insertGroup(row: GroupRow): Promise<void>;
   updateGroup(row: Pick<GroupRow, "chatId" | "name" | "description" | "avatarId" | "onlyAdminsSend" | "onlyAdminsEdit" | "memberCount">): Promise<void>;
-  /** How many groups `userId` created since `since`. */
-  groupsCreatedSince(userId: string, since: number): Promise<number>;
+  /** How many groups `userId` created since `since`, and when the first of them was. */
+  groupsCreatedSince(userId: string, since: number): Promise<{ count: number; first: number | null }>;
   /** Every person who is or was in the chats (role null: left), for the access rule. */
   standingsIn(chatIds: string[]): Promise<GroupMemberRow[]>;
   memberStanding(chatId: string, userId: string): Promise<GroupMemberRow | undefined>;
@@ -110,8 +110,14 @@ export function groupStatements(q: Runner): GroupStatements {
         g.memberCount,
         g.chatId,
       )),
-    groupsCreatedSince: async (userId, since) =>
-      num((await q.get<{ n: number }>("select count(*) as n from groups where created_by = ? and created_at >= ?", userId, since))?.n),
+    groupsCreatedSince: async (userId, since) => {
+      const row = await q.get<{ n: number; first: number | null }>(
+        "select count(*) as n, min(created_at) as first from groups where created_by = ? and created_at >= ?",
+        userId,
+        since,
+      );
+      return { count: num(row?.n), first: row?.first === null || row?.first === undefined ? null : num(row.first) };
+    },
     standingsIn: async (chatIds) => {
       const rows: GroupMemberRow[] = [];
       for (const chatId of chatIds)
