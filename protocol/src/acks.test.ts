@@ -20,6 +20,8 @@ const message: Message = {
   editedAt: null,
   deletedAt: null,
   forwarded: false,
+  system: null,
+  mentions: [],
 };
 const refusal = { type: "ACK", id: "r1", error: { code: "RATE_LIMITED", message: "slow down", data: { retryAfterMs: 40 } } };
 

@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { ContactCard } from "./contacts.ts";
+import { GroupCard, GroupRole, MAX_MENTIONS, MemberReceipt, SystemEvent } from "./groups.ts";
 import { ClientId } from "./scan.ts";
 import { bounded, personText } from "./text.ts";
 import { UserId } from "./users.ts";
 
 /**
- * 1-1 chats. Two counters per chat make every client able to catch up exactly:
+ * Chats: 1-1 (`kind: "direct"`) and groups (`kind: "group"`, groups.ts). Two counters per chat make every client able to catch up exactly:
  * - `seq` numbers the chat's messages 1, 2, 3 … with no gaps (receipts and unread count use it);
  * - `rev` counts every change in the chat (a new message, an edit, a delete, a reaction). Each
  *   message carries the `rev` of its last change, so "everything after rev R" is one indexed query.
@@ -100,6 +101,10 @@ export const Message = z.object({
   deletedAt: z.number().int().nullable(),
   /** A copy of another message (FORWARD): shown "Forwarded", nothing says whose or from where. */
   forwarded: z.boolean(),
+  /** Groups: a system line (a join, a leave, a rename …), with empty text; null for what a person wrote. */
+  system: SystemEvent.nullable(),
+  /** Groups: members the message mentions (`@name`); each is notified even when the group is muted. */
+  mentions: z.array(z.string()),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -136,13 +141,9 @@ export function isMuted(settings: Pick<ChatSettings, "mutedUntil">, now: number)
   return settings.mutedUntil !== null && settings.mutedUntil > now;
 }
 
-/** A chat as one member sees it. */
-export const Chat = z.object({
+/** What every chat has, as one member sees it. */
+const ChatBase = z.object({
   id: z.string(),
-  /** The other member. */
-  peer: ContactCard,
-  /** Whether they are still connected (only connections can send). */
-  connected: z.boolean(),
   lastSeq: z.number().int().nonnegative(),
   rev: z.number().int().nonnegative(),
   lastMessage: Message.nullable(),
@@ -150,7 +151,7 @@ export const Chat = z.object({
   unread: z.number().int().nonnegative(),
   /** This user's watermarks. */
   mine: Receipts,
-  /** The peer's watermarks: ticks on this user's messages. */
+  /** The peer's watermarks (a group: the lowest of the other members'): ticks on this user's messages. */
   theirs: Receipts,
   /** When the chat last had a new message (or was created); the chat list is ordered by it. */
   activityAt: z.number().int(),
@@ -159,6 +160,32 @@ export const Chat = z.object({
   /** This member's pin, archive, mute and "mark as unread". */
   settings: ChatSettings,
 });
+
+/** A 1-1 chat. */
+export const DirectChat = ChatBase.extend({
+  kind: z.literal("direct"),
+  /** The other member. */
+  peer: ContactCard,
+  /** Whether they are still connected (only connections can send). */
+  connected: z.boolean(),
+});
+export type DirectChat = z.infer<typeof DirectChat>;
+
+/**
+ * A group. `theirs` is the aggregate over the other current members (the lowest of their
+ * watermarks): a message is read by everyone once `theirs.seenSeq` reaches it. `unread` counts
+ * every message after `mine.seenSeq` but one's own, system lines included.
+ */
+export const GroupChat = ChatBase.extend({
+  kind: z.literal("group"),
+  group: GroupCard,
+  /** This person's role; null once they left or were removed (the chat stays, read-only, up to then). */
+  role: GroupRole.nullable(),
+});
+export type GroupChat = z.infer<typeof GroupChat>;
+
+/** A chat as one member sees it. */
+export const Chat = z.discriminatedUnion("kind", [DirectChat, GroupChat]);
 export type Chat = z.infer<typeof Chat>;
 
 // ---- REST ---------------------------------------------------------------------
@@ -252,8 +279,12 @@ export const DeviceReceipt = z.object({
 });
 export type DeviceReceipt = z.infer<typeof DeviceReceipt>;
 
-/** Per-device receipts of one's own message, first delivered first. */
-export const MessageInfo = z.object({ messageId: z.string(), devices: z.array(DeviceReceipt) });
+/**
+ * Receipts of one's own message. A 1-1 chat: per device of the peer, first delivered first. A
+ * group: `devices` is empty and `members` lists every other current member, read first, then
+ * delivered, then the rest.
+ */
+export const MessageInfo = z.object({ messageId: z.string(), devices: z.array(DeviceReceipt), members: z.array(MemberReceipt).optional() });
 export type MessageInfo = z.infer<typeof MessageInfo>;
 
 // ---- Socket frames, client → server -----------------------------------------------
@@ -268,6 +299,8 @@ export const SendFrame = z
     replyToId: MessageId.optional(),
     /** Uploaded with `POST /api/chats/:chatId/attachments` first. */
     attachmentIds: z.array(AttachmentId).max(MAX_ATTACHMENTS).optional(),
+    /** Groups: members this message mentions (others are dropped); ignored in 1-1 chats. */
+    mentions: z.array(UserId).max(MAX_MENTIONS).optional(),
   })
   .strict()
   .refine((f) => f.text.trim().length > 0 || (f.attachmentIds?.length ?? 0) > 0, "a message needs text or an attachment");
@@ -361,7 +394,10 @@ export const MessageHidden = z.object({
 });
 export type MessageHidden = z.infer<typeof MessageHidden>;
 export const MessageHiddenEvent = MessageHidden.extend({ type: z.literal("MESSAGE_HIDDEN") });
-/** A member's watermarks moved. To the reader's own devices it also says their unread count. */
+/**
+ * A member's watermarks moved. To the reader's own devices it also says their unread count. In a
+ * group it goes to the reader's own devices only; the others hear GROUP_RECEIPT when the aggregate moves.
+ */
 export const ReceiptEvent = z.object({
   type: z.literal("RECEIPT"),
   chatId: z.string(),
@@ -371,5 +407,23 @@ export const ReceiptEvent = z.object({
 });
 /** This member changed a chat's settings (on any of their devices): to every socket of theirs, never to the peer. */
 export const ChatSettingsEvent = z.object({ type: z.literal("CHAT_SETTINGS"), chatId: z.string(), settings: ChatSettings });
-/** The peer is typing until `until` (ms since epoch) unless a later event says otherwise. */
+/**
+ * `userId` is typing until `until` (ms since epoch) unless a later event says otherwise. In a group
+ * several may type at once: "Ada is typing…", "3 people are typing…".
+ */
 export const TypingEvent = z.object({ type: z.literal("TYPING"), chatId: z.string(), userId: z.string(), typing: z.boolean(), until: z.number().int() });
+
+// ---- Group events, server → client -------------------------------------------------
+
+/** A group's card changed (name, description, photo, settings, member count): to every current member, encoded once. */
+export const GroupUpdatedEvent = z.object({ type: z.literal("GROUP_UPDATED"), chatId: z.string(), group: GroupCard });
+/**
+ * This person's membership changed (created, added, joined, approved, removed, left, made or no
+ * longer admin): the chat as they now see it, to all their sockets. `role: null` means no longer
+ * a member: nothing more of the group reaches them.
+ */
+export const GroupMembershipEvent = z.object({ type: z.literal("GROUP_MEMBERSHIP"), chat: Chat });
+/** The group's aggregate ticks moved (the lowest watermarks of the members): to every current member, at most every 250 ms (keep the higher). */
+export const GroupReceiptEvent = z.object({ type: z.literal("GROUP_RECEIPT"), chatId: z.string(), theirs: Receipts });
+/** To a group's admins: how many join requests wait now (someone asked, or an admin answered one). */
+export const GroupJoinRequestsEvent = z.object({ type: z.literal("GROUP_JOIN_REQUESTS"), chatId: z.string(), pending: z.number().int().nonnegative() });

@@ -78,6 +78,17 @@ export const ErrorCode = z.enum([
   "DEVICE_NOT_FOUND",
   "DEVICE_OFFLINE",
   "SCAN_TARGET_INVALID",
+  "GROUP_NOT_MEMBER",
+  "NOT_GROUP_ADMIN",
+  "GROUP_FULL",
+  "GROUP_LIMIT",
+  "GROUP_NOT_CONNECTED",
+  "GROUP_MEMBER_NOT_FOUND",
+  "GROUP_LAST_ADMIN",
+  "GROUP_JOIN_REQUEST_NOT_FOUND",
+  "INVITE_INVALID",
+  "INVITE_EXPIRED",
+  "INVITE_REVOKED",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -102,6 +113,12 @@ export const ErrorDetails = {
   }),
   /** Pinning one more chat than this is refused. */
   CHAT_PIN_LIMIT: z.object({ max: z.number().int().positive() }),
+  /** The group holds at most this many members (or pending join requests). */
+  GROUP_FULL: z.object({ max: z.number().int().positive() }),
+  /** Groups one person may create per day, and when the next may be created. */
+  GROUP_LIMIT: z.object({ max: z.number().int().positive(), retryAfterMs: waitMs }),
+  /** The people named who are not the adder's connections (nobody was added). */
+  GROUP_NOT_CONNECTED: z.object({ userIds: z.array(z.string()) }),
   /** Wrong code: how many tries this code request has left. */
   AUTH_CODE_INVALID: z.object({ attemptsLeft: z.number().int().nonnegative() }),
   /** Locked until the code request expires. */

@@ -5,6 +5,7 @@ export * from "./contacts.ts";
 export * from "./deviceScan.ts";
 export * from "./encode.ts";
 export * from "./errors.ts";
+export * from "./groups.ts";
 export * from "./ids.ts";
 export * from "./linking.ts";
 export * from "./pairing.ts";

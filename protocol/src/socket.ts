@@ -6,6 +6,10 @@ import {
   DeliveredFrame,
   EditFrame,
   ForwardFrame,
+  GroupJoinRequestsEvent,
+  GroupMembershipEvent,
+  GroupReceiptEvent,
+  GroupUpdatedEvent,
   HideFrame,
   MessageEvent,
   MessageHiddenEvent,
@@ -237,6 +241,10 @@ export const ServerEvent = z.discriminatedUnion("type", [
   TypingEvent,
   DeviceScanEvent,
   ChatSettingsEvent,
+  GroupUpdatedEvent,
+  GroupMembershipEvent,
+  GroupReceiptEvent,
+  GroupJoinRequestsEvent,
 ]);
 export type ServerEvent = z.infer<typeof ServerEvent>;
 export type ServerEventOf<T extends ServerEvent["type"]> = Extract<ServerEvent, { type: T }>;

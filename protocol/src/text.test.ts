@@ -91,7 +91,7 @@ function audit(schema: z.ZodType, path: string, input: boolean, problems: string
 /** What clients send: socket frames, handshakes, REST bodies, queries and params, QR payloads. */
 const isInput = (name: string) => /(Request|Query|Params|Frame|Hello|Handshake|Input|Payload)$/.test(name) && !serverMade.has(name);
 /** Named like inputs, but only the server makes them. */
-const serverMade = new Set(["ContactRequest"]);
+const serverMade = new Set(["ContactRequest", "JoinRequest"]);
 
 test("no schema in the protocol runs a regex, refinement or transform on a string before bounding its length", () => {
   const problems: string[] = [];

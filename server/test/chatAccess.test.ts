@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { MAX_TEXT_CHARS, type ServerEventOf } from "@easyqr/protocol";
 import { call, codeOf, type SignedIn } from "./support/api.ts";
-import { chatOf, chatPair, chatsOf, errorOf, historyOf, openChat, request, send } from "./support/chat.ts";
+import { asDirect, chatOf, chatPair, chatsOf, errorOf, historyOf, openChat, request, send } from "./support/chat.ts";
 import { connect, contactsOf, makeUsers, userSocket } from "./support/contacts.ts";
 import { startServer, type TestServer } from "./support/harness.ts";
 
@@ -115,7 +115,7 @@ describe("who may touch a chat", () => {
       assert.equal(errorOf(await request(socketB, { type: "SEEN", chatId: chat.id, seq: 1 })), undefined, "receipts still work");
       for (const user of [a, b]) {
         assert.equal((await historyOf(server, user, chat.id)).messages.length, 1);
-        const seen = await chatOf(server, user, chat.id);
+        const seen = asDirect(await chatOf(server, user, chat.id));
         assert.equal(seen.connected, false);
       }
       assert.equal((await openChat(server, b, a)).id, chat.id, "the old chat is still there to read");

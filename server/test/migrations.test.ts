@@ -334,3 +334,31 @@ test(`0015_search_by_chat (${engine}): messages before it are found by chat and 
     await drop();
   }
 });
+
+test(`0016_groups (${engine}): 1-1 chats, their members and messages survive the chats table being made again; a group's pair may be null`, async () => {
+  const { db, migrator, drop } = await bareDatabase();
+  try {
+    // As the server runs SQLite: with foreign keys on, a careless rebuild would cascade-delete every message.
+    if (engine === "sqlite") await sql`pragma foreign_keys = on`.execute(db);
+    assert.equal((await migrator.migrateTo("0014_refresh_successor")).error, undefined);
+    await sql`insert into users (id, created_at, updated_at) values ('ann', 1, 1), ('ben', 1, 1)`.execute(db);
+    await sql`insert into chats (id, user_low, user_high, created_at, last_seq, rev) values ('chat', 'ann', 'ben', 1, 1, 1)`.execute(db);
+    await sql`insert into chat_members (chat_id, user_id, activity_at) values ('chat', 'ann', 1), ('chat', 'ben', 1)`.execute(db);
+    await sql`insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, created_at) values ('m1', 'chat', 1, 1, 'ann', 'c1', 'hi', 1)`.execute(
+      db,
+    );
+    assert.equal((await migrator.migrateToLatest()).error, undefined);
+    const chats = await sql<{ id: string; kind: string; user_low: string }>`select id, kind, user_low from chats`.execute(db);
+    assert.deepEqual(chats.rows, [{ id: "chat", kind: "direct", user_low: "ann" }]);
+    assert.equal((await sql<{ n: number }>`select count(*) as n from chat_members`.execute(db)).rows.map((r) => Number(r.n))[0], 2);
+    assert.equal((await sql<{ n: number }>`select count(*) as n from messages`.execute(db)).rows.map((r) => Number(r.n))[0], 1);
+    await sql`insert into chats (id, user_low, user_high, created_at, kind) values ('g1', null, null, 2, 'group'), ('g2', null, null, 2, 'group')`.execute(db);
+    await assert.rejects(
+      sql`insert into chats (id, user_low, user_high, created_at) values ('again', 'ann', 'ben', 3)`.execute(db),
+      "one 1-1 chat per pair still",
+    );
+    if (engine === "sqlite") assert.deepEqual((await sql`pragma foreign_key_check`.execute(db)).rows, []);
+  } finally {
+    await drop();
+  }
+});

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { Blocks, type BioVisibility, Connection, type ContactCard, Me, PublicUser, QrPreview, SendContactRequestResponse } from "@easyqr/protocol";
 import { call, type SignedIn } from "./support/api.ts";
-import { chatList, chatOf, openChat, send } from "./support/chat.ts";
+import { asDirect, chatList, chatOf, openChat, send } from "./support/chat.ts";
 import type { TestSocket } from "./support/client.ts";
 import { connect, connectionsOf, contactsOf, makeUsers, myQr, ok, requestByQr, requestsOf, userSocket } from "./support/contacts.ts";
 import { startServer, type TestServer } from "./support/harness.ts";
@@ -124,13 +124,13 @@ describe("who sees the bio", () => {
       const socket = await userSocket(server, peer);
       await send(socket, chat.id, "hello");
       assert.equal(chat.peer.bio, BIO);
-      assert.equal((await chatList(server, peer)).chats.find((c) => c.id === chat.id)?.peer.bio, BIO);
+      assert.equal(asDirect((await chatList(server, peer)).chats.find((c) => c.id === chat.id)).peer.bio, BIO);
       assert.equal((await contactsOf(server, owner).remove(peer.user.id)).status, 204);
       const expected = visibility === "everyone" ? BIO : null;
-      const after = await chatOf(server, peer, chat.id);
+      const after = asDirect(await chatOf(server, peer, chat.id));
       assert.equal(after.connected, false);
       assert.equal(after.peer.bio, expected, `one chat (${visibility})`);
-      assert.equal((await chatList(server, peer)).chats.find((c) => c.id === chat.id)?.peer.bio, expected, `the chat list (${visibility})`);
+      assert.equal(asDirect((await chatList(server, peer)).chats.find((c) => c.id === chat.id)).peer.bio, expected, `the chat list (${visibility})`);
       socket.close();
     }
   });

@@ -2,6 +2,7 @@ import { attachmentsRoutes } from "./attachments.ts";
 import { authRoutes } from "./auth.ts";
 import { chatsRoutes } from "./chats.ts";
 import { contactsRoutes } from "./contacts.ts";
+import { groupsRoutes } from "./groups.ts";
 import { devicesRoutes, linkRoutes } from "./linking.ts";
 import { pairingRoutes } from "./pairing.ts";
 import { searchRoutes } from "./search.ts";
@@ -23,6 +24,7 @@ export const routes = {
   users: usersRoutes,
   contacts: contactsRoutes,
   chats: chatsRoutes,
+  groups: groupsRoutes,
   search: searchRoutes,
   attachments: attachmentsRoutes,
   link: linkRoutes,

@@ -12,6 +12,7 @@ import * as m0010 from "./migrations/0010_chat_settings.ts";
 import * as m0011 from "./migrations/0011_forward_and_hide.ts";
 import * as m0014 from "./migrations/0014_refresh_successor.ts";
 import * as m0015 from "./migrations/0015_search_by_chat.ts";
+import * as m0016 from "./migrations/0016_groups.ts";
 
 /**
  * The numbered migrations, in order. One set for SQLite and PostgreSQL: they use
@@ -32,6 +33,7 @@ export const migrations: Record<string, Migration> = {
   "0011_forward_and_hide": m0011,
   "0014_refresh_successor": m0014,
   "0015_search_by_chat": m0015,
+  "0016_groups": m0016,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -21,6 +21,10 @@ export async function findMatches(database: Database, query: MatchQuery): Promis
   return database.engine === "postgres" ? postgresMatches(database, query, chatIds) : sqliteMatches(database, query, chatIds);
 }
 
+/** In a group, only what was sent during one of the searcher's stays (ADR 0008); every message of a 1-1 chat. */
+const visibleTo = (userId: string) => sql`not exists (select 1 from chats vc where vc.id = m.chat_id and vc.kind = 'group' and not exists (
+  select 1 from chat_memberships s where s.chat_id = m.chat_id and s.user_id = ${userId} and s.from_seq < m.seq and (s.to_seq is null or m.seq <= s.to_seq)))`;
+
 /** A one-character prefix would expand to a large part of the vocabulary: it is matched as a whole word. */
 const isPrefix = (term: string) => [...term].length >= 2;
 
@@ -40,6 +44,7 @@ async function sqliteMatches(database: Database, { userId, terms, before, limit 
     where messages_chat_search match ${match} and f.rowid < ${beforeRowid} and m.deleted_at is null
       and m.chat_id in (select chat_id from chat_members where user_id = ${userId})
       and not exists (select 1 from hidden_messages h where h.user_id = ${userId} and h.message_id = m.id)
+      and ${visibleTo(userId)}
     order by f.rowid desc limit ${limit}`.execute(database.db);
   return rows;
 }
@@ -64,6 +69,7 @@ async function postgresMatches(database: Database, { userId, terms, before, limi
     where (to_tsvector('simple', m.text) || array_to_tsvector(array['#' || m.chat_id])) @@ (${chats}::tsquery && to_tsquery('simple', ${words}))
       and m.deleted_at is null and m.chat_id = any(array(select chat_id from chat_members where user_id = ${userId})) and ${after}
       and not exists (select 1 from hidden_messages h where h.user_id = ${userId} and h.message_id = m.id)
+      and ${visibleTo(userId)}
     order by m.created_at desc, m.chat_id desc, m.seq desc limit ${limit}`.execute(database.db);
   return rows;
 }

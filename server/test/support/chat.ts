@@ -1,5 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { AckOf, Chat, ChatList, HistoryPage, parseAck, type AckOutcome, type Message, type RequestType, type ServerEventOf } from "@easyqr/protocol";
+import {
+  AckOf,
+  Chat,
+  ChatList,
+  DirectChat,
+  HistoryPage,
+  parseAck,
+  type AckOutcome,
+  type Message,
+  type RequestType,
+  type ServerEventOf,
+} from "@easyqr/protocol";
 import { call, type SignedIn } from "./api.ts";
 import type { TestSocket } from "./client.ts";
 import { connect, makeUsers, ok, userSocket } from "./contacts.ts";
@@ -19,12 +30,18 @@ export function chatsOf(server: TestServer, user: SignedIn) {
   };
 }
 
-export async function openChat(server: TestServer, user: SignedIn, peer: SignedIn): Promise<Chat> {
-  return ok(await chatsOf(server, user).open(peer.user.id), Chat);
+export async function openChat(server: TestServer, user: SignedIn, peer: SignedIn): Promise<DirectChat> {
+  return ok(await chatsOf(server, user).open(peer.user.id), DirectChat);
 }
 
 export async function chatOf(server: TestServer, user: SignedIn, chatId: string): Promise<Chat> {
   return ok(await chatsOf(server, user).get(chatId), Chat);
+}
+
+/** A 1-1 chat (the test fails on a group or on none). */
+export function asDirect(chat: Chat | undefined): DirectChat {
+  if (chat?.kind !== "direct") throw new Error(`expected a 1-1 chat, got ${chat ? chat.kind : "none"}`);
+  return chat;
 }
 
 export async function chatList(server: TestServer, user: SignedIn, query = ""): Promise<ChatList> {

@@ -81,6 +81,17 @@ const words: Record<ErrorCode, string> = {
   DEVICE_NOT_FOUND: "That device is not signed in any more.",
   DEVICE_OFFLINE: "That computer is not online. Open EasyQR on it; your scans wait here until then.",
   SCAN_TARGET_INVALID: "Scans can go only to a computer linked to your account.",
+  GROUP_NOT_MEMBER: "You are no longer a member of this group.",
+  NOT_GROUP_ADMIN: "Only the group's admins can do that.",
+  GROUP_FULL: "This group is full.",
+  GROUP_LIMIT: "You have created as many groups as you can today. Try again tomorrow.",
+  GROUP_NOT_CONNECTED: "You can add only your contacts to a group.",
+  GROUP_MEMBER_NOT_FOUND: "That person is not in this group any more.",
+  GROUP_LAST_ADMIN: "A group needs an admin. Make someone else an admin first.",
+  GROUP_JOIN_REQUEST_NOT_FOUND: "That request to join was already answered.",
+  INVITE_INVALID: "This is not a valid group invite. Ask for the group's QR code again.",
+  INVITE_EXPIRED: "This group invite has expired. Ask an admin for a new one.",
+  INVITE_REVOKED: "This group invite was reset. Ask an admin for the new one.",
 };
 
 const clientWords: Record<ClientErrorCode, string> = {

@@ -24,6 +24,8 @@ const message = (clientId: string): Message => ({
   editedAt: null,
   deletedAt: null,
   forwarded: false,
+  system: null,
+  mentions: [],
 });
 const authenticated = { type: "AUTHENTICATED", userId: "me", sessionId: "s" } satisfies ServerEvent;
 const flush = () => new Promise((resolve) => setImmediate(resolve));

@@ -14,6 +14,7 @@ import { ChatRowMenu } from "./ChatRowMenu.tsx";
 import { displayName, listTime, previewText } from "./messageText.ts";
 import { chatsAtom, chatSyncAtom, outboxAtom } from "./state.ts";
 import { myWrittenTimes } from "./writtenTimes.ts";
+import { chatCard } from "./chatKinds.ts";
 
 function ChatRow({
   chat,
@@ -32,7 +33,7 @@ function ChatRow({
   pending: string | undefined;
   now: number;
 }) {
-  const name = displayName(chat.peer);
+  const name = displayName(chatCard(chat));
   const preview = typing ? "typing…" : pending !== undefined ? `You: ${pending}` : chat.lastMessage ? previewText(chat.lastMessage, me) : "No messages yet";
   const { settings } = chat;
   const muted = isMuted(settings, now);
@@ -50,7 +51,7 @@ function ChatRow({
         data-marked-unread={settings.markedUnread}
       >
         <span className="contact-row__avatar">
-          <Avatar user={chat.peer} size={48} />
+          <Avatar user={chatCard(chat)} size={48} />
           {online ? <span className="presence-dot" aria-hidden="true" /> : null}
         </span>
         <span className="chat-row__text">
@@ -181,7 +182,7 @@ export function ChatList({ activeId }: { activeId: string | undefined }) {
             me={me}
             active={chat.id === activeId}
             typing={(state.typing[chat.id] ?? 0) > now}
-            online={online.has(chat.peer.id)}
+            online={chat.kind === "direct" && online.has(chat.peer.id)}
             pending={lastPending.get(chat.id)}
             now={now}
           />

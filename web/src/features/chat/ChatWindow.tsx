@@ -26,6 +26,7 @@ import { MessageList, type MessageListHandle } from "./MessageList.tsx";
 import { pendingIn } from "./outbox.ts";
 import { chatsAtom, chatSyncAtom, openChatAtom, outboxAtom } from "./state.ts";
 import { useFocused } from "./useFocused.ts";
+import { canWrite, chatCard } from "./chatKinds.ts";
 
 /** One chat (mounted per chat: keyed by its id): header with presence, the virtualised history, and the composer. Marks what it shows as seen. */
 export function ChatWindow({ chatId }: { chatId: string }) {
@@ -153,7 +154,7 @@ export function ChatWindow({ chatId }: { chatId: string }) {
       </p>
     );
 
-  const peer = chat.peer;
+  const peer = chatCard(chat);
   const name = displayName(peer);
   // Presence and typing are only as fresh as our socket: while it is away, say so instead.
   const away = !fresh;
@@ -168,7 +169,7 @@ export function ChatWindow({ chatId }: { chatId: string }) {
       ? "typing…"
       : connection
         ? presenceText(connection.presence, now)
-        : chat.connected
+        : canWrite(chat)
           ? ""
           : isDeletedAccount(peer)
             ? "this account was deleted"
@@ -187,7 +188,7 @@ export function ChatWindow({ chatId }: { chatId: string }) {
       aria-label={`Chat with ${name}`}
       // Files dragged from the desktop onto the chat are attached, as in WhatsApp Web.
       onDragOver={(event) => {
-        if (!chat.connected || !event.dataTransfer.types.includes("Files")) return;
+        if (!canWrite(chat) || !event.dataTransfer.types.includes("Files")) return;
         event.preventDefault();
         setDragging(true);
       }}
@@ -266,7 +267,7 @@ export function ChatWindow({ chatId }: { chatId: string }) {
       <Composer
         ref={composer}
         chatId={chatId}
-        disabled={!chat.connected}
+        disabled={!canWrite(chat)}
         replyTo={replyTo}
         editing={editing}
         names={names}

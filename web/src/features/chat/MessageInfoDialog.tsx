@@ -7,6 +7,7 @@ import { deviceLines } from "./messageInfo.ts";
 import { displayName, quoteText } from "./messageText.ts";
 import { replyPreview } from "./outbox.ts";
 import { chats } from "./state.ts";
+import { chatCard } from "./chatKinds.ts";
 
 type Props = { message: Message; chat: Chat; onClose: () => void };
 
@@ -40,7 +41,7 @@ export function MessageInfoDialog({ message, chat, onClose }: Props) {
   }, [message.chatId, message.id, deliveredSeq, seenSeq, now]);
 
   const lines = info ? deviceLines(info, now) : [];
-  const peer = displayName(chat.peer);
+  const peer = displayName(chatCard(chat));
   return (
     <ModalDialog className="confirm message-info" labelledBy={`${id}-title`} initialFocus={close} onDismiss={onClose} testId="message-info">
       <div className="confirm__box">

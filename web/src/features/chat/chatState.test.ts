@@ -142,7 +142,7 @@ test("the peer deleting their account: the chat shows a deleted account with no 
   assert.equal(removedOnly, state, "a removed connection alone leaves the chat as it is");
   const deleted = applyEvent(state, { type: "CONNECTION_REMOVED", userId: PEER, reason: "account_deleted" });
   const shown = deleted.chats[CHAT];
-  assert.ok(shown);
+  assert.equal(shown?.kind, "direct");
   assert.equal(isDeletedAccount(shown.peer), true);
   assert.deepEqual({ connected: shown.connected, lastMessage: shown.lastMessage, unread: shown.unread }, { connected: false, lastMessage: null, unread: 0 });
   assert.deepEqual(deleted.windows[CHAT], { messages: [], hasOlder: false });

@@ -1,6 +1,7 @@
 import {
   receiptsMark,
   type Chat,
+  type ContactCard,
   type HistoryPage,
   type Message,
   type MessageHidden,
@@ -145,21 +146,22 @@ export function applyEvent(state: ChatsState, event: ServerEvent): ChatsState {
     }
     case "PROFILE_UPDATED": {
       const { user } = event;
-      const changed = Object.values(state.chats).filter((chat) => chat.peer.id === user.id);
+      const changed = Object.values(state.chats).filter((chat) => chat.kind === "direct" && chat.peer.id === user.id);
       if (changed.length === 0) return state;
       const chats = { ...state.chats };
-      for (const chat of changed) chats[chat.id] = { ...chat, peer: user };
+      for (const chat of changed) if (chat.kind === "direct") chats[chat.id] = { ...chat, peer: user };
       return { ...state, chats };
     }
     case "MESSAGE_HIDDEN":
       return applyHidden(state, event);
     case "CONNECTION_REMOVED": {
       if (event.reason !== "account_deleted") return state;
-      const gone = Object.values(state.chats).filter((chat) => chat.peer.id === event.userId);
+      const gone = Object.values(state.chats).filter((chat) => chat.kind === "direct" && chat.peer.id === event.userId);
       if (gone.length === 0) return state;
       const chats = { ...state.chats };
       let windows = state.windows;
       for (const chat of gone) {
+        if (chat.kind !== "direct") continue;
         // Its messages are deleted with the account; the row stays until the next sync drops the chat.
         chats[chat.id] = { ...chat, peer: deletedAccount(chat.peer.id), connected: false, lastMessage: null, unread: 0 };
         windows = { ...windows, [chat.id]: { messages: [], hasOlder: false } };
@@ -184,8 +186,8 @@ export function applyEvent(state: ChatsState, event: ServerEvent): ChatsState {
 
 /** How a chat shows a peer who deleted their account (as WhatsApp: no name, photo or username left). */
 export const DELETED_ACCOUNT_NAME = "Deleted account";
-export const deletedAccount = (id: string): Chat["peer"] => ({ id, name: DELETED_ACCOUNT_NAME, username: null, bio: null, avatar: null });
-export const isDeletedAccount = (peer: Chat["peer"]) => peer.name === DELETED_ACCOUNT_NAME && peer.username === null;
+export const deletedAccount = (id: string): ContactCard => ({ id, name: DELETED_ACCOUNT_NAME, username: null, bio: null, avatar: null });
+export const isDeletedAccount = (peer: ContactCard) => peer.name === DELETED_ACCOUNT_NAME && peer.username === null;
 
 /**
  * A SYNC answer: each named chat's changes in rev order, its fresh state; `resync` drops the cached

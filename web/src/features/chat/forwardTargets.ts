@@ -9,7 +9,7 @@ export type ForwardTarget = { userId: string; name: string; username: string | n
  * then the rest by name; filtered by the start of a word of the name or the username.
  */
 export function forwardTargets(connections: readonly Connection[], chats: readonly Chat[], filter: string): ForwardTarget[] {
-  const chatOf = new Map(chats.filter((c) => c.connected).map((c) => [c.peer.id, c]));
+  const chatOf = new Map(chats.flatMap((c) => (c.kind === "direct" && c.connected ? [[c.peer.id, c] as const] : [])));
   const words = filter.toLowerCase().trim().split(/\s+/).filter(Boolean);
   return connections
     .map((c) => ({ userId: c.user.id, name: displayName(c.user), username: c.user.username, chatId: chatOf.get(c.user.id)?.id, user: c.user }))

@@ -1,5 +1,6 @@
 import type { Attachment, Message } from "@easyqr/protocol";
 import type { ChatsState } from "./chatState.ts";
+import { peerOf } from "./chatKinds.ts";
 
 /** The photos of the loaded history, newest first (deleted messages have none left to show). */
 export function sharedPhotos(messages: readonly Message[], max = 24): Attachment[] {
@@ -14,5 +15,5 @@ export function sharedPhotos(messages: readonly Message[], max = 24): Attachment
 
 /** The id of the chat with this person, if there is one. */
 export function chatWith(state: ChatsState | undefined, userId: string): string | undefined {
-  return state ? Object.values(state.chats).find((c) => c.peer.id === userId)?.id : undefined;
+  return state ? Object.values(state.chats).find((c) => peerOf(c)?.id === userId)?.id : undefined;
 }

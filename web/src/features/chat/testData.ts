@@ -1,4 +1,4 @@
-import type { Chat, ChatSettings, Message } from "@easyqr/protocol";
+import type { ChatSettings, DirectChat, Message } from "@easyqr/protocol";
 
 export const ME = "11111111-1111-4111-8111-111111111111";
 export const PEER = "22222222-2222-4222-8222-222222222222";
@@ -19,15 +19,18 @@ export const message = (seq: number, rev = seq, patch: Partial<Message> = {}): M
   editedAt: null,
   deletedAt: null,
   forwarded: false,
+  system: null,
+  mentions: [],
   ...patch,
 });
 
 export const noSettings: ChatSettings = { pinnedAt: null, archivedAt: null, mutedUntil: null, markedUnread: false, rev: 0 };
 
 /** The chat as the server would answer it after these messages. */
-export const chat = (messages: Message[], patch: Partial<Chat> = {}): Chat => {
+export const chat = (messages: Message[], patch: Partial<DirectChat> = {}): DirectChat => {
   const last = messages.reduce<Message | null>((a, m) => (a && a.seq > m.seq ? a : m), null);
   return {
+    kind: "direct",
     id: CHAT,
     peer: { id: PEER, name: "Bob", username: "bob", bio: null, avatar: null },
     connected: true,

@@ -4,6 +4,7 @@ import type { ChatsState } from "../chat/chatState.ts";
 import { displayName, previewText } from "../chat/messageText.ts";
 import { unreadTotal } from "../chat/unread.ts";
 import type { DesktopBridge, DesktopNotification } from "./bridge.ts";
+import { chatCard } from "../chat/chatKinds.ts";
 
 /** What a notification may say, and when. */
 export type AlertOptions = {
@@ -37,7 +38,7 @@ export function newMessageNotifications(
     if (isMuted(chat.settings, options.now)) continue;
     const known = before.chats[chat.id];
     if (known ? message.seq <= known.lastSeq : message.createdAt <= newestBefore) continue;
-    notifications.push({ tag: chat.id, title: displayName(chat.peer), body: options.previews ? previewText(message, after.me) : HIDDEN_PREVIEW });
+    notifications.push({ tag: chat.id, title: displayName(chatCard(chat)), body: options.previews ? previewText(message, after.me) : HIDDEN_PREVIEW });
   }
   return notifications;
 }

@@ -16,6 +16,7 @@ import { contactsAtom } from "../contacts/state.ts";
 import { MessageSearch, type MessageResults } from "./messageSearch.ts";
 import { nameMatches } from "./nameFilter.ts";
 import { SnippetText } from "./SnippetText.tsx";
+import { chatCard } from "../chat/chatKinds.ts";
 
 const search = searchApi(authSession);
 
@@ -46,7 +47,7 @@ export function ChatSearch({ children }: { children: ReactNode }) {
   const now = useNow(60_000);
 
   const query = text.trim();
-  const chats = query && state ? allChats(state).filter((chat) => nameMatches(query, chat.peer)) : [];
+  const chats = query && state ? allChats(state).filter((chat) => nameMatches(query, chatCard(chat))) : [];
   const people = query ? contactsWithoutChat(contacts?.connections ?? [], state).filter((c) => nameMatches(query, c.user)) : [];
   const hits = results.status === "idle" ? [] : results.hits;
 
@@ -107,7 +108,7 @@ export function ChatSearch({ children }: { children: ReactNode }) {
   };
   const nameOf = (hit: SearchHit) => {
     const chat = state?.chats[hit.chatId];
-    return chat ? displayName(chat.peer) : "…";
+    return chat ? displayName(chatCard(chat)) : "…";
   };
 
   return (
@@ -151,8 +152,8 @@ export function ChatSearch({ children }: { children: ReactNode }) {
             {chats.map((chat) =>
               option(
                 `chat-${chat.id}`,
-                <NameRow person={chat.peer} sub={chat.peer.username ? `@${chat.peer.username}` : ""} />,
-                `Chat with ${displayName(chat.peer)}`,
+                <NameRow person={chatCard(chat)} sub={chatCard(chat).username ? `@${chatCard(chat).username}` : ""} />,
+                `Chat with ${displayName(chatCard(chat))}`,
               ),
             )}
             {people.map((c: Connection) => option(`person-${c.user.id}`, <NameRow person={c.user} sub="Contact" />, `Contact ${displayName(c.user)}`))}
