@@ -356,9 +356,7 @@ export function Composer({
           disabled={disabled}
           placeholder={disabled ? disabledText : uploads.length ? "Add a caption" : "Message"}
           aria-label="Message"
-          role={members ? "combobox" : undefined}
           aria-autocomplete={members ? "list" : undefined}
-          aria-expanded={members ? suggestions.length > 0 : undefined}
           aria-controls={suggestions.length ? listId : undefined}
           aria-activedescendant={active ? `${listId}-${active.id}` : undefined}
           onSelect={(e) => setCaret(e.currentTarget.selectionStart)}

@@ -1,0 +1,194 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import type { Locator, Page } from "playwright-core";
+import { checkA11y, connectUsers, makeUser, signInAs, type MadeUser } from "./support/accounts.ts";
+import { closeAll, launchDesktop, launchPhone, shot, track } from "./support/browsers.ts";
+import { startServer, type RunningServer } from "./support/server.ts";
+import { lumaFromPng, writeY4m } from "./support/y4m.ts";
+
+const TEST_TIMEOUT = 240_000;
+/** A loaded machine (2 cores, several engineers): live changes get this long to show. */
+const LIVE = { timeout: 20_000 };
+
+let server: RunningServer;
+let videos: string;
+let ann: MadeUser;
+let ben: MadeUser;
+let cy: MadeUser;
+
+const messageWith = (page: Page | Locator, text: string) => page.getByTestId("message").filter({ hasText: text });
+const systemLine = (page: Page | Locator, text: string | RegExp) => page.getByTestId("system-line").filter({ hasText: text });
+const groupRow = (page: Page, name: string) => page.getByTestId("chat-row").filter({ hasText: name });
+const field = (page: Page | Locator) => page.getByRole("textbox", { name: "Message" });
+
+async function say(page: Page | Locator, text: string): Promise<void> {
+  await field(page).fill(text);
+  await field(page).press("Enter");
+  await messageWith(page, text).getByTestId("tick").and(page.locator("[data-tick='sent'], [data-tick='delivered'], [data-tick='seen']")).waitFor(LIVE);
+}
+
+function zbarRead(png: Buffer): string | undefined {
+  try {
+    execFileSync("zbarimg", ["--version"], { stdio: "ignore" });
+  } catch {
+    return undefined;
+  }
+  const file = join(videos, "invite.png");
+  writeFileSync(file, png);
+  try {
+    return execFileSync("zbarimg", ["--raw", "-q", "-Sdisable", "-Sqrcode.enable", file], { encoding: "utf8" }).trim();
+  } catch {
+    return "";
+  }
+}
+
+describe("a group run by three people in real browsers", { timeout: 2 * TEST_TIMEOUT }, () => {
+  before(async () => {
+    server = await startServer();
+    videos = mkdtempSync(join(tmpdir(), "easyqr-group-y4m-"));
+    ann = await makeUser(server, "ann@example.com", { name: "Ann Lee", username: "ann" });
+    ben = await makeUser(server, "ben@example.com", { name: "Ben Okafor", username: "ben" });
+    // Cy is nobody's connection: she comes in through the group's QR.
+    cy = await makeUser(server, "cy@example.com", { name: "Cy Park", username: "cy" });
+    await connectUsers(server, ann, ben, "ann");
+  });
+
+  after(async () => {
+    await closeAll();
+    await server?.stop();
+    if (videos) rmSync(videos, { recursive: true, force: true });
+  });
+
+  test("create → invite by QR through the camera → chat with mentions → reactions → message info → leave", { timeout: TEST_TIMEOUT }, async () => {
+    try {
+      // Ann on her desktop makes the group with Ben.
+      const a = await track(launchDesktop());
+      await signInAs(a.page, server, ann);
+      await a.page.goto(`${server.url}/home`);
+      await a.page.getByRole("button", { name: "New group" }).click();
+      const dialog = a.page.getByTestId("new-group");
+      await dialog.getByRole("heading", { name: "New group" }).waitFor();
+      await dialog.getByRole("searchbox", { name: "Search contacts" }).fill("ben");
+      await dialog.getByRole("checkbox", { name: /Ben Okafor/ }).check();
+      await dialog.getByRole("textbox", { name: "Group name" }).fill("Climbing");
+      await dialog.getByRole("textbox", { name: "Description (optional)" }).fill("Sundays at the crag");
+      await shot(a.page, "groups-new-desktop");
+      await checkA11y(a.page, "new group (desktop)");
+      await dialog.getByRole("button", { name: "Create group" }).click();
+      const aChat = a.page.getByRole("region", { name: "Chat with Climbing" });
+      await systemLine(aChat, "You created the group “Climbing”").waitFor(LIVE);
+      await systemLine(aChat, "You added Ben Okafor").waitFor(LIVE);
+      await groupRow(a.page, "Climbing").and(a.page.locator("[data-kind='group']")).waitFor();
+
+      // Ben's phone has the group, live, with what happened.
+      const b = await track(launchPhone());
+      await signInAs(b.page, server, ben);
+      await b.page.goto(`${server.url}/home`);
+      await groupRow(b.page, "Climbing").click();
+      const bChat = b.page.getByRole("region", { name: "Chat with Climbing" });
+      await systemLine(bChat, "Ann Lee added you").waitFor(LIVE);
+      await shot(b.page, "groups-chat-phone-new");
+
+      // Ann shows the group's QR; its text decodes at device pixel ratio 1.
+      await aChat.getByRole("button", { name: "Group info for Climbing" }).click();
+      const info = a.page.getByTestId("group-info");
+      await info.getByRole("heading", { name: "Climbing" }).waitFor();
+      await info.getByTestId("group-member").filter({ hasText: "You" }).getByText("Admin").waitFor();
+      await info.getByRole("button", { name: "Make an invite link" }).click();
+      const qr = info.getByRole("img", { name: "QR code to join Climbing on EasyQR" });
+      await qr.waitFor();
+      const url = (await qr.getAttribute("data-qr-text")) ?? "";
+      assert.match(url, new RegExp(`^${server.url}/join#t=[\\w-]{16,64}$`));
+      await shot(a.page, "groups-info-admin-desktop");
+      await checkA11y(a.page, "group info (admin, desktop)");
+      await qr.scrollIntoViewIfNeeded();
+      assert.equal(await qr.evaluate(() => window.devicePixelRatio), 1);
+      const png = await qr.screenshot();
+      const read = zbarRead(png);
+      if (read !== undefined) assert.equal(read, url, "zbarimg reads the invite QR");
+      const video = join(videos, "invite.y4m");
+      writeY4m(video, await lumaFromPng(a.page, png));
+      await info.getByRole("button", { name: "Close group info" }).click();
+
+      // Cy scans it with the in-app scanner (the fake camera plays the QR), sees the group, joins.
+      const c = await track(launchPhone(video));
+      await signInAs(c.page, server, cy);
+      await c.page.goto(`${server.url}/home`);
+      await c.page.getByRole("link", { name: /Scan a contact's QR/ }).click();
+      await c.page.waitForURL(/\/home\/join$/, LIVE);
+      const preview = c.page.getByTestId("group-preview");
+      await preview.getByRole("heading", { name: "Climbing" }).waitFor(LIVE);
+      await preview.getByText("Group · 2 members").waitFor();
+      await shot(c.page, "groups-join-preview-phone");
+      await checkA11y(c.page, "join preview (phone)");
+      await preview.getByRole("button", { name: "Join group" }).click();
+      await c.page.waitForURL(/\/home\/chat\//, LIVE);
+      const cChat = c.page.getByRole("region", { name: "Chat with Climbing" });
+      await systemLine(cChat, "You joined using the group’s invite link").waitFor(LIVE);
+      await systemLine(aChat, "Cy Park joined using the group’s invite link").waitFor(LIVE);
+      await systemLine(bChat, "Cy Park joined using the group’s invite link").waitFor(LIVE);
+
+      // Ben mentions Cy: @ offers the members, the message highlights her and names Ben on her side.
+      await field(bChat).fill("Welcome @C");
+      await b.page.getByTestId("mention-list").getByRole("option", { name: "@Cy Park" }).waitFor();
+      await shot(b.page, "groups-mention-phone");
+      await field(bChat).press("Enter");
+      await field(bChat).pressSequentially("! Bring a rope");
+      await field(bChat).press("Enter");
+      const welcome = messageWith(cChat, "Welcome @Cy Park! Bring a rope");
+      await welcome.waitFor(LIVE);
+      await welcome.getByTestId("mention").filter({ hasText: "@Cy Park" }).waitFor();
+      await welcome.getByTestId("bubble-sender").filter({ hasText: "Ben Okafor" }).waitFor();
+      await groupRow(a.page, "Climbing").getByTestId("chat-preview").filter({ hasText: "Ben Okafor: Welcome @Cy Park! Bring a rope" }).waitFor(LIVE);
+
+      // Typing in a group names the typist.
+      await field(cChat).pressSequentially("Thanks", { delay: 30 });
+      await aChat.getByTestId("typing").filter({ hasText: "Cy Park is typing…" }).waitFor(LIVE);
+      await field(cChat).press("Enter");
+      await messageWith(aChat, "Thanks").waitFor(LIVE);
+
+      // Cy reacts to Ben's message; Ben and Ann see it.
+      await welcome.getByRole("button", { name: "Message actions" }).click();
+      await c.page.getByRole("button", { name: "React 👍" }).click();
+      await messageWith(bChat, "Welcome @Cy Park").getByTestId("reactions").getByText("👍").waitFor(LIVE);
+      await messageWith(aChat, "Welcome @Cy Park").getByTestId("reactions").getByText("👍").waitFor(LIVE);
+
+      // Ann writes; both read it (their chats are open): her ticks turn blue, message info lists each.
+      await say(aChat, "Meet at 9 at the car park");
+      await messageWith(bChat, "Meet at 9 at the car park").waitFor(LIVE);
+      await messageWith(cChat, "Meet at 9 at the car park").waitFor(LIVE);
+      await messageWith(aChat, "Meet at 9 at the car park").locator("[data-tick='seen']").waitFor(LIVE);
+      await messageWith(aChat, "Meet at 9 at the car park").getByRole("button", { name: "Message actions" }).click();
+      await a.page.getByRole("button", { name: "Message info" }).click();
+      const receipts = a.page.getByTestId("message-info");
+      for (const name of ["Ben Okafor", "Cy Park"])
+        await receipts.getByTestId("member-receipt").filter({ hasText: name }).filter({ hasText: /Read / }).waitFor(LIVE);
+      assert.equal(await receipts.getByTestId("member-receipt").count(), 2);
+      await shot(a.page, "groups-message-info-desktop");
+      await checkA11y(a.page, "group message info (desktop)");
+      await receipts.getByRole("button", { name: "Close" }).click();
+
+      // Cy leaves: asked first; her composer says why it is closed; the others see the line.
+      await cChat.getByRole("button", { name: "Group info for Climbing" }).click();
+      const cInfo = c.page.getByTestId("group-info");
+      await cInfo.getByTestId("group-member").first().waitFor();
+      await shot(c.page, "groups-info-member-phone");
+      await checkA11y(c.page, "group info (member, phone)");
+      await cInfo.getByRole("button", { name: "Leave group" }).click();
+      await c.page.getByRole("dialog", { name: "Leave “Climbing”?" }).getByRole("button", { name: "Leave group" }).click();
+      await systemLine(aChat, "Cy Park left").waitFor(LIVE);
+      await systemLine(bChat, "Cy Park left").waitFor(LIVE);
+      await field(cChat).and(c.page.locator("[placeholder*='no longer a member']")).waitFor(LIVE);
+      assert.equal(await field(cChat).isDisabled(), true);
+      await shot(c.page, "groups-left-phone");
+      await shot(a.page, "groups-chat-desktop");
+      await shot(b.page, "groups-chat-phone");
+    } finally {
+      await closeAll();
+    }
+  });
+});
