@@ -46,6 +46,39 @@ function zbarRead(png: Buffer): string | undefined {
   }
 }
 
+/** A REST call of the groups contract as `user`. */
+async function call(user: MadeUser, method: string, path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${user.tokens.accessToken}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`);
+  return text ? (JSON.parse(text) as unknown) : undefined;
+}
+
+/** `user` writes in a chat over their own socket, from `page` (which speaks WebSocket). */
+async function writes(page: Page, user: MadeUser, chatId: string, text: string, mentions: string[] = []): Promise<void> {
+  const params = JSON.stringify({ url: server.url.replace("http", "ws") + "/ws", token: user.tokens.accessToken, chatId, text, mentions });
+  // A string, not a function: the test runner's transpiler would add helpers the page does not have.
+  const acked = await page.evaluate(`(async ({ url, token, chatId, text, mentions }) => {
+    const socket = new WebSocket(url);
+    const acked = new Promise((resolve) => {
+      socket.onmessage = (e) => {
+        const event = JSON.parse(String(e.data));
+        if (event.type === "AUTHENTICATED") socket.send(JSON.stringify({ type: "SEND", id: crypto.randomUUID(), chatId, text, mentions }));
+        if (event.type === "ACK") resolve(Boolean(event.message));
+      };
+    });
+    socket.onopen = () => socket.send(JSON.stringify({ accessToken: token }));
+    const ok = await acked;
+    socket.close();
+    return ok;
+  })(${params})`);
+  assert.equal(acked, true, "the message was stored");
+}
+
 describe("a group run by three people in real browsers", { timeout: 2 * TEST_TIMEOUT }, () => {
   before(async () => {
     server = await startServer();
@@ -187,6 +220,77 @@ describe("a group run by three people in real browsers", { timeout: 2 * TEST_TIM
       await shot(c.page, "groups-left-phone");
       await shot(a.page, "groups-chat-desktop");
       await shot(b.page, "groups-chat-phone");
+    } finally {
+      await closeAll();
+    }
+  });
+
+  test("every group screen in light and dark, on a phone and a desktop, passes axe", { timeout: TEST_TIMEOUT }, async () => {
+    try {
+      let k = 0;
+      for (const scheme of ["light", "dark"] as const)
+        for (const phone of [true, false]) {
+          k += 1;
+          const where = `${phone ? "phone" : "desktop"}-${scheme}`;
+          const viewer = await makeUser(server, `viewer${k}@example.com`, { name: `Vera Lind`, username: `vera${k}` });
+          await connectUsers(server, viewer, ben, `vera${k}`);
+          const group = (await call(viewer, "POST", "/api/groups", {
+            name: "Weekend hike",
+            description: "Saturday, 8:00 at the station",
+            memberIds: [ben.id],
+          })) as { id: string };
+          const elsewhere = (await call(ben, "POST", "/api/groups", { name: "Book club" })) as { id: string };
+          const invite = (await call(ben, "POST", `/api/groups/${elsewhere.id}/invite`, { needsApproval: true })) as { url: string };
+
+          const o = await track(phone ? launchPhone(undefined, scheme) : launchDesktop(scheme));
+          await signInAs(o.page, server, viewer);
+          await o.page.goto(`${server.url}/home`);
+          await writes(o.page, ben, group.id, "Who brings the map, @Vera Lind?", [viewer.id]);
+          await groupRow(o.page, "Weekend hike").getByTestId("chat-preview").filter({ hasText: "Ben Okafor: Who brings the map" }).waitFor(LIVE);
+          await shot(o.page, `groups-list-${where}`);
+          await groupRow(o.page, "Weekend hike").click();
+          const chat = o.page.getByRole("region", { name: "Chat with Weekend hike" });
+          await messageWith(chat, "Who brings the map").getByTestId("mention").waitFor(LIVE);
+          await say(chat, "I do");
+          await shot(o.page, `groups-chat-${where}`);
+          await checkA11y(o.page, `group chat (${where})`);
+
+          await chat.getByRole("button", { name: "Group info for Weekend hike" }).click();
+          const info = o.page.getByTestId("group-info");
+          await info.getByTestId("group-member").filter({ hasText: "Ben Okafor" }).waitFor(LIVE);
+          await info.getByRole("button", { name: "Make an invite link" }).click();
+          await info.getByRole("img", { name: /QR code to join Weekend hike/ }).waitFor(LIVE);
+          await shot(o.page, `groups-info-${where}`);
+          await checkA11y(o.page, `group info (${where})`);
+          await info.getByRole("button", { name: "Actions for Ben Okafor" }).click();
+          await info.getByRole("button", { name: "Make admin" }).click();
+          await systemLine(chat, "You made Ben Okafor an admin").waitFor(LIVE);
+          await info.getByRole("button", { name: "Close group info" }).click();
+
+          await messageWith(chat, "I do").getByRole("button", { name: "Message actions" }).click();
+          await o.page.getByRole("button", { name: "Message info" }).click();
+          await o.page.getByTestId("member-receipt").filter({ hasText: "Ben Okafor" }).waitFor(LIVE);
+          await shot(o.page, `groups-message-info-${where}`);
+          await o.page.getByTestId("message-info").getByRole("button", { name: "Close" }).click();
+
+          if (phone) await o.page.goto(`${server.url}/home`);
+          await o.page.getByRole("button", { name: "New group" }).click();
+          await o.page
+            .getByTestId("new-group")
+            .getByRole("checkbox", { name: /Ben Okafor/ })
+            .check();
+          await shot(o.page, `groups-new-${where}`);
+          await checkA11y(o.page, `new group (${where})`);
+          await o.page.keyboard.press("Escape");
+
+          await o.page.goto(invite.url);
+          const preview = o.page.getByTestId("group-preview");
+          await preview.getByRole("button", { name: "Request to join" }).click();
+          await preview.getByTestId("join-waiting").waitFor(LIVE);
+          await shot(o.page, `groups-join-requested-${where}`);
+          await checkA11y(o.page, `join preview (${where})`);
+          await o.browser.close();
+        }
     } finally {
       await closeAll();
     }
