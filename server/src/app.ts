@@ -31,6 +31,7 @@ import { openDatabase, type Database } from "./db/database.ts";
 import { attachmentHandlers } from "./http/attachmentHandlers.ts";
 import { authHandlers } from "./http/authHandlers.ts";
 import { groupHandlers } from "./http/groupHandlers.ts";
+import { GroupsService } from "./groups/service.ts";
 import { chatHandlers } from "./http/chatHandlers.ts";
 import { contactHandlers } from "./http/contactHandlers.ts";
 import { clientErrorAnswer, registerErrorHandling, sendError } from "./http/errors.ts";
@@ -199,7 +200,19 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   // A deleted account's chats go by ON DELETE CASCADE (members, messages, reactions and attachment rows; the files go in the hook above).
   const fileSweep = new FileSweep(database.db, storage, [avatarFiles, attachmentFiles], clock, log);
-  const chat = new ChatService(openChatStore(database), clock, chatLimits, fanout, log, attachments);
+  const chatStore = openChatStore(database);
+  const chat = new ChatService(chatStore, clock, chatLimits, fanout, log, attachments);
+  const groups = new GroupsService({
+    db: database.db,
+    store: chatStore,
+    chat,
+    avatars,
+    fanout,
+    rateLimiter,
+    clock,
+    secret: config.secret,
+    publicUrl: () => publicUrl,
+  });
   const sends = new SendQueue((items) => chat.sendBatch(items), chatLimits.batchSize, chatLimits.batchGapMs, sendBatches);
 
   const linkLimits = { ...defaultLinkLimits, ...config.linkLimits, ...options.linkLimits };
@@ -255,7 +268,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     users: userHandlers(users, avatars),
     contacts: contactHandlers(contactQr, contacts),
     chats: chatHandlers(chat),
-    groups: groupHandlers(),
+    groups: groupHandlers(groups),
     search: searchHandlers(new SearchService(database)),
     attachments: attachmentHandlers(attachments, spool, attachmentLimits),
     link: linkHandlers(links),

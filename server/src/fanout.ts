@@ -1,4 +1,4 @@
-import type { EncodedFrame, ServerEvent } from "@easyqr/protocol";
+import { encodeFrame, type EncodedFrame, type ServerEvent } from "@easyqr/protocol";
 
 /**
  * Delivers an event to every open socket of a user (phone, desktop, tabs). In process it is this
@@ -9,3 +9,12 @@ import type { EncodedFrame, ServerEvent } from "@easyqr/protocol";
  */
 export type FanoutOptions = { droppable?: boolean; except?: object | undefined };
 export type UserFanout = (userId: string, event: ServerEvent | EncodedFrame, options?: FanoutOptions) => void;
+
+/**
+ * Sends one event to many users (a group's members): serialised once, the same text to every
+ * socket (ADR 0008 decision 5).
+ */
+export function fanoutToAll(fanout: UserFanout, userIds: Iterable<string>, event: ServerEvent | EncodedFrame, options?: FanoutOptions): void {
+  const frame = "encoded" in event ? event : encodeFrame(event);
+  for (const userId of userIds) fanout(userId, frame, options);
+}

@@ -76,6 +76,8 @@ function message(chatId: string, senderId: string, seq: number, fields: Partial<
     deletedAt: null,
     changedAt: null,
     forwarded: 0,
+    system: null,
+    mentions: null,
     ...fields,
   };
 }

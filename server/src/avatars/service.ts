@@ -21,10 +21,7 @@ export class AvatarService {
   }
 
   async set(userId: string, upload: Buffer): Promise<Me> {
-    const images = await processAvatar(upload);
-    const id = randomBytes(16).toString("base64url");
-    await this.storage.put(mainKey(id), images.main, "image/webp");
-    await this.storage.put(thumbKey(id), images.thumb, "image/webp");
+    const id = await this.store(upload);
     let result: Awaited<ReturnType<UsersService["setAvatar"]>>;
     try {
       result = await this.users.setAvatar(userId, id);
@@ -40,6 +37,20 @@ export class AvatarService {
     const { me, previous } = await this.users.setAvatar(userId, null);
     if (previous) await this.deleteFiles(previous);
     return me;
+  }
+
+  /** Processes and stores an image as an avatar's two files (a person's, or a group's photo); returns its id. */
+  async store(upload: Buffer): Promise<string> {
+    const images = await processAvatar(upload);
+    const id = randomBytes(16).toString("base64url");
+    await this.storage.put(mainKey(id), images.main, "image/webp");
+    await this.storage.put(thumbKey(id), images.thumb, "image/webp");
+    return id;
+  }
+
+  /** Deletes an avatar's files (replaced or never used); failures are logged, not thrown. */
+  discard(id: string): Promise<void> {
+    return this.deleteFiles(id);
   }
 
   /** The stored file for a public avatar name (`<id>.webp` or `<id>-thumb.webp`), or undefined. */

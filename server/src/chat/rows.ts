@@ -1,12 +1,16 @@
 import type { BioVisibility } from "@easyqr/protocol";
+import type { Selectable } from "kysely";
 import type { AttachmentsTable, ChatMembersTable, ChatsTable, DeviceReceiptsTable, HiddenMessagesTable, MessagesTable, ReactionsTable } from "../db/schema.ts";
 
 // Rows of the chat tables as the chat store returns them: the schema's types (its statements name each column as these do).
 
-export type ChatRow = ChatsTable;
-export type MemberRow = Pick<ChatMembersTable, "chatId" | "userId" | "deliveredSeq" | "seenSeq" | "unread" | "activityAt">;
+export type ChatRow = Selectable<ChatsTable>;
+export type MemberRow = Pick<
+  Selectable<ChatMembersTable>,
+  "chatId" | "userId" | "deliveredSeq" | "seenSeq" | "unread" | "activityAt" | "role" | "fromSeq" | "leftSeq" | "leftRev"
+>;
 export type HiddenRow = HiddenMessagesTable;
-export type MessageRow = MessagesTable;
+export type MessageRow = Selectable<MessagesTable>;
 export type AttachmentRow = Omit<AttachmentsTable, "storageKey" | "createdAt">;
 export type ReactionRow = ReactionsTable;
 export type DeviceReceiptRow = DeviceReceiptsTable;
@@ -24,8 +28,11 @@ export type DeviceReachRow = {
   known: boolean;
 };
 
-/** A chat with whether its pair is connected: what the access rule (access/chats.ts) needs to let a member write. */
-export type LockedChat = ChatRow & { connected: boolean };
+/** A chat with whether its pair is connected (and a group's "only admins send"): what the access rule (access/chats.ts) needs to let a member write. */
+export type LockedChat = ChatRow & { connected: boolean; onlyAdminsSend: boolean };
+
+/** A person's current (or last) stay in a group, as the send path and the access rule need it. */
+export type GroupMemberRow = Pick<Selectable<ChatMembersTable>, "chatId" | "userId" | "role" | "fromSeq">;
 
 /** A chat with both members' state and the peer's card, as one member sees it. */
 export type ChatViewRow = ChatRow & {
@@ -37,13 +44,26 @@ export type ChatViewRow = ChatRow & {
   hidden: number;
   theirDeliveredSeq: number;
   theirSeenSeq: number;
-  peerId: string;
+  /** The peer of a 1-1 chat (null in a group). */
+  peerId: string | null;
   peerName: string | null;
   peerUsername: string | null;
   peerBio: string | null;
-  peerBioVisibility: BioVisibility;
+  peerBioVisibility: BioVisibility | null;
   peerAvatarId: string | null;
   connected: boolean;
+  /** A group's card and the reader's place in it (null in a 1-1 chat). */
+  role: "member" | "admin" | null;
+  fromSeq: number;
+  leftSeq: number | null;
+  leftRev: number | null;
+  groupName: string | null;
+  groupDescription: string | null;
+  groupAvatarId: string | null;
+  onlyAdminsSend: number | null;
+  onlyAdminsEdit: number | null;
+  groupCreatedBy: string | null;
+  memberCount: number | null;
 } & MemberSettingsRow;
 
 /** A member's own settings of a chat (pin, archive, mute, marked unread) and the count of their changes. */

@@ -1,11 +1,11 @@
 import { uuidv7, type Message, type MessageFrames, type SendFrame } from "@easyqr/protocol";
 import type { z } from "zod";
-import { messageNotFound, readableChat, writableChat } from "../access/chats.ts";
+import { chatNotFound, messageNotFound, readableChat, sendableChat } from "../access/chats.ts";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
 import { attachmentView } from "../attachments/view.ts";
 import { messageById, replyPreview } from "./view.ts";
-import type { AttachmentRow, LockedChat, MessageRow } from "./rows.ts";
+import type { AttachmentRow, GroupMemberRow, LockedChat, MessageRow } from "./rows.ts";
 import type { AttachmentLink, ChatStatements, ChatUpdate, ReplyTarget } from "./store/store.ts";
 import type { Turn } from "./turns.ts";
 
@@ -14,14 +14,21 @@ export type SendInput = z.output<typeof SendFrame>;
 /** One SEND waiting for its batch. `origin` is the socket it came on; `reply` runs after the commit. */
 export type SendItem = { userId: string; frame: SendInput; origin?: object; reply: (outcome: SendReply) => void; forwarded?: boolean };
 
-/** A stored message (`duplicate`: stored before, under the same client id), or why not. */
-export type SendOutcome = { message: Message; peerId: string; duplicate: boolean } | { error: unknown };
+/**
+ * A stored message (`duplicate`: stored before, under the same client id), or why not. `audience`:
+ * who else hears it (the peer; a group's other current members, read in the send's transaction).
+ */
+export type SendOutcome = { message: Message; audience: string[]; duplicate: boolean } | { error: unknown };
+/** A group whose lowest watermarks moved with the batch (a sender had held them back): its members hear GROUP_RECEIPT. */
+export type GroupTicks = { chatId: string; theirs: { deliveredSeq: number; seenSeq: number }; members: string[] };
 
 /** What a SEND's socket hears after the commit: the message and its frames, serialised once (ACK and events share it). */
 export type SendReply = { message: Message; frames: MessageFrames } | { error: unknown };
 
 type Reads = {
   chats: Map<string, LockedChat>;
+  /** Per group chat of the batch: everyone who is or was in it, by user id. */
+  standings: Map<string, Map<string, GroupMemberRow>>;
   stored: Map<string, MessageRow>;
   replies: Map<string, ReplyTarget>;
   attachments: Map<string, AttachmentRow>;
@@ -33,8 +40,10 @@ type Writes = {
   links: AttachmentLink[];
   chats: Map<string, ChatUpdate>;
   /** Sends written in this batch by (sender, client id): a resend in the same batch answers the first. */
-  fresh: Map<string, { message: Message; peerId: string }>;
+  fresh: Map<string, { message: Message; audience: string[] }>;
   linked: Set<string>;
+  /** Group chats: their new counters (one chat row write each), and each sender's last message there (their own read mark). */
+  groups: Map<string, { chatId: string; lastSeq: number; rev: number; lastMessageId: string; senders: Map<string, number> }>;
 };
 
 /**
@@ -43,11 +52,16 @@ type Writes = {
  * before this one in `turn` holds its own), each send is checked on its own in memory (a refused
  * one, an AppError, is answered alone), then the rows are written.
  */
-export async function sendAll(q: ChatStatements, items: SendItem[], clock: Clock, turn: Pick<Turn, "mayLock" | "locked">): Promise<SendOutcome[]> {
+export async function sendAll(
+  q: ChatStatements,
+  items: SendItem[],
+  clock: Clock,
+  turn: Pick<Turn, "mayLock" | "locked">,
+): Promise<{ outcomes: SendOutcome[]; ticks: GroupTicks[] }> {
   const reads = await readAll(q, items, turn);
   // Read under the chats' locks, so a chat's times never go back as its seq goes up.
   const now = clock.now();
-  const writes: Writes = { rows: [], links: [], chats: new Map(), fresh: new Map(), linked: new Set() };
+  const writes: Writes = { rows: [], links: [], chats: new Map(), fresh: new Map(), linked: new Set(), groups: new Map() };
   const outcomes: SendOutcome[] = [];
   for (const item of items) {
     try {
@@ -63,9 +77,33 @@ export async function sendAll(q: ChatStatements, items: SendItem[], clock: Clock
     // sendBatch retries it one send at a time, when the resend finds the stored message.
     if ((await q.insertMessages(writes.rows)) !== writes.rows.length) throw new Error("a message of the batch was stored meanwhile");
     await q.linkAttachments(writes.links);
-    await q.updateChats(now, [...writes.chats.values()]);
+    if (writes.chats.size > 0) await q.updateChats(now, [...writes.chats.values()]);
   }
-  return outcomes;
+  const ticks: GroupTicks[] = [];
+  for (const group of writes.groups.values()) {
+    // ADR 0008 decision 2: a group message writes its row and the chat's; the sender's own read mark moves too.
+    await q.setGroupCounters({ ...group, activityAt: now });
+    for (const [senderId, seq] of group.senders) await q.markOwn(group.chatId, senderId, seq);
+    const before = reads.chats.get(group.chatId);
+    const theirs = await q.refreshMins(group.chatId);
+    if (before && (theirs.seenSeq !== before.minSeenSeq || theirs.deliveredSeq !== before.minDeliveredSeq))
+      ticks.push({ chatId: group.chatId, theirs, members: currentMembers(reads, group.chatId) });
+  }
+  return { outcomes, ticks };
+}
+
+function currentMembers(reads: Reads, chatId: string): string[] {
+  return [...(reads.standings.get(chatId)?.values() ?? [])].filter((m) => m.role !== null).map((m) => m.userId);
+}
+
+function standingOf(reads: Reads, chatId: string, userId: string): GroupMemberRow | undefined {
+  return reads.standings.get(chatId)?.get(userId);
+}
+
+/** Who besides the sender hears a message of `chat`: the peer, or a group's other current members. */
+function audienceOf(reads: Reads, chat: LockedChat, userId: string, peerId: string | undefined): string[] {
+  if (chat.kind === "group") return currentMembers(reads, chat.id).filter((id) => id !== userId);
+  return peerId ? [peerId] : [];
 }
 
 async function readAll(q: ChatStatements, items: SendItem[], turn: Pick<Turn, "mayLock" | "locked">): Promise<Reads> {
@@ -73,12 +111,20 @@ async function readAll(q: ChatStatements, items: SendItem[], turn: Pick<Turn, "m
   await turn.mayLock;
   const locked = await q.lockChats(chatIds).finally(turn.locked);
   const chats = new Map(locked.map((c) => [c.id, c]));
+  const standings = new Map<string, Map<string, GroupMemberRow>>();
+  const groupIds = locked.filter((c) => c.kind === "group").map((c) => c.id);
+  if (groupIds.length > 0)
+    for (const row of await q.standingsIn(groupIds)) {
+      let ofChat = standings.get(row.chatId);
+      if (!ofChat) standings.set(row.chatId, (ofChat = new Map<string, GroupMemberRow>()));
+      ofChat.set(row.userId, row);
+    }
   const stored = new Map((await q.earlier(items.map((i) => ({ senderId: i.userId, clientId: i.frame.id })))).map((m) => [keyOf(m.senderId, m.clientId), m]));
   const replyIds = [...new Set(items.flatMap((i) => (i.frame.replyToId === undefined ? [] : [i.frame.replyToId])))];
   const attachmentIds = [...new Set(items.flatMap((i) => i.frame.attachmentIds ?? []))];
   const replies = new Map((await q.replyTargets(replyIds)).map((m) => [m.id, m]));
   const attachments = new Map((await q.attachments(attachmentIds)).map((a) => [a.id, a]));
-  return { chats, stored, replies, attachments };
+  return { chats, standings, stored, replies, attachments };
 }
 
 async function sendOne(q: ChatStatements, { userId, frame, forwarded }: SendItem, now: number, reads: Reads, writes: Writes): Promise<SendOutcome> {
@@ -86,20 +132,26 @@ async function sendOne(q: ChatStatements, { userId, frame, forwarded }: SendItem
   const key = keyOf(userId, frame.id);
   const earlier = reads.stored.get(key);
   if (earlier) {
-    const { peerId } = readableChat(reads.chats.get(earlier.chatId) ?? (await q.chat(earlier.chatId)), userId);
+    const chat = reads.chats.get(earlier.chatId) ?? (await q.standing(earlier.chatId));
+    const member = reads.standings.has(earlier.chatId) ? standingOf(reads, earlier.chatId, userId) : await q.memberStanding(earlier.chatId, userId);
+    readableChat(chat, userId, chatNotFound, member);
     const message = await messageById(q, earlier.id);
     if (!message) throw new Error(`message ${earlier.id} vanished inside its transaction`);
-    return { message, peerId, duplicate: true };
+    // A resend sends no events: nobody else needs to hear of it again.
+    return { message, audience: [], duplicate: true };
   }
   const same = writes.fresh.get(key);
   if (same) return { ...same, duplicate: true };
 
-  const { chat, peerId } = writableChat(reads.chats.get(frame.chatId), userId);
+  const member = standingOf(reads, frame.chatId, userId);
+  const { chat, peerId } = sendableChat(reads.chats.get(frame.chatId), userId, member);
+  const group = chat.kind === "group";
 
   let replyTo: Message["replyTo"] = null;
   if (frame.replyToId !== undefined) {
     const original = reads.replies.get(frame.replyToId);
-    if (!original || original.chatId !== chat.id) throw messageNotFound();
+    // In a group only what the sender may see: a message of one of their stays is after their current one's start or it is not theirs to quote.
+    if (!original || original.chatId !== chat.id || (group && original.seq <= (member?.fromSeq ?? 0)) || original.system !== null) throw messageNotFound();
     replyTo = replyPreview(original, original.kind);
   }
 
@@ -112,18 +164,26 @@ async function sendOne(q: ChatStatements, { userId, frame, forwarded }: SendItem
     attachments.push(row);
   }
 
+  const audience = audienceOf(reads, chat, userId, peerId);
+  const present = new Set(audience);
+  const mentions = group ? [...new Set(frame.mentions ?? [])].filter((m) => present.has(m)) : [];
+
   // Checks are done: from here on only what the batch will write.
   const id = uuidv7(now);
-  let counters = writes.chats.get(chat.id);
-  if (!counters) {
-    counters = { id: chat.id, lastSeq: chat.lastSeq, rev: chat.rev, lastMessageId: id, userLow: chat.userLow, lowUnread: 0, highUnread: 0 };
-    writes.chats.set(chat.id, counters);
+  let counters: { lastSeq: number; rev: number; lastMessageId: string };
+  if (group) {
+    const groupCounts = groupCounters(writes, chat, id);
+    groupCounts.senders.set(userId, groupCounts.lastSeq + 1);
+    counters = groupCounts;
+  } else {
+    const direct = directCounters(writes, chat, id);
+    if (userId === chat.userLow) direct.highUnread += 1;
+    else direct.lowUnread += 1;
+    counters = direct;
   }
   counters.lastSeq += 1;
   counters.rev += 1;
   counters.lastMessageId = id;
-  if (userId === chat.userLow) counters.highUnread += 1;
-  else counters.lowUnread += 1;
   const row: MessageRow = {
     id,
     chatId: chat.id,
@@ -138,6 +198,8 @@ async function sendOne(q: ChatStatements, { userId, frame, forwarded }: SendItem
     deletedAt: null,
     changedAt: null,
     forwarded: forwarded ? 1 : 0,
+    system: null,
+    mentions: mentions.length > 0 ? JSON.stringify(mentions) : null,
   };
   writes.rows.push(row);
   for (const [position, attachment] of attachments.entries()) {
@@ -160,10 +222,28 @@ async function sendOne(q: ChatStatements, { userId, frame, forwarded }: SendItem
     deletedAt: null,
     forwarded: forwarded === true,
     system: null,
-    mentions: [],
+    mentions,
   };
-  writes.fresh.set(key, { message, peerId });
-  return { message, peerId, duplicate: false };
+  writes.fresh.set(key, { message, audience });
+  return { message, audience, duplicate: false };
+}
+
+function directCounters(writes: Writes, chat: LockedChat, id: string): ChatUpdate {
+  let counters = writes.chats.get(chat.id);
+  if (!counters) {
+    counters = { id: chat.id, lastSeq: chat.lastSeq, rev: chat.rev, lastMessageId: id, userLow: chat.userLow ?? "", lowUnread: 0, highUnread: 0 };
+    writes.chats.set(chat.id, counters);
+  }
+  return counters;
+}
+
+function groupCounters(writes: Writes, chat: LockedChat, id: string) {
+  let counters = writes.groups.get(chat.id);
+  if (!counters) {
+    counters = { chatId: chat.id, lastSeq: chat.lastSeq, rev: chat.rev, lastMessageId: id, senders: new Map() };
+    writes.groups.set(chat.id, counters);
+  }
+  return counters;
 }
 
 function keyOf(senderId: string, clientId: string): string {

@@ -19,21 +19,23 @@ import {
   type MessageHidden,
   type MessageInfo,
   type SyncResult,
+  type SystemEvent,
+  uuidv7,
 } from "@easyqr/protocol";
 import type { Logger } from "pino";
 import type { z } from "zod";
 import type { AttachmentService } from "../attachments/service.ts";
 import { pairOf } from "../access/checks.ts";
-import { chatNotFound, mayStartChat, messageNotFound, peerOf, readableChat, writableChat } from "../access/chats.ts";
+import { chatNotFound, mayStartChat, messageNotFound, notMember, readableChat, writableChat, type GroupStanding } from "../access/chats.ts";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
-import type { UserFanout } from "../fanout.ts";
+import { fanoutToAll, type UserFanout } from "../fanout.ts";
 import type { ChatLimits } from "./limits.ts";
-import { chatMarks, chatRows, chatView, deviceReceiptView, renderMessages } from "./view.ts";
-import type { LockedChat, MessageRow } from "./rows.ts";
+import { chatMarks, chatRows, chatView, deviceReceiptView, messageView, renderMessages } from "./view.ts";
+import type { ChatRow, LockedChat, MessageRow } from "./rows.ts";
 import { advance, type Receipt } from "./watermarks.ts";
 import { changedSettings } from "./settings.ts";
-import { sendAll, type SendInput, type SendItem, type SendOutcome } from "./send.ts";
+import { sendAll, type GroupTicks, type SendInput, type SendItem, type SendOutcome } from "./send.ts";
 import type { ChatStatements, ChatStore } from "./store/store.ts";
 import { Turns, type Turn } from "./turns.ts";
 
@@ -42,6 +44,15 @@ export type Reader = { userId: string; sessionId: string };
 /** The socket a change came from: `ack` answers it in the change's turn (so before any later change's events), and events skip it. */
 export type Origin = { socket: object; ack: (message: Message) => void };
 type ChatCursorIn = z.output<typeof ChatCursor>;
+
+/** What a group change (groups/service.ts) works with inside its transaction, the group's chat locked. */
+export type GroupChangeContext = {
+  q: ChatStatements;
+  chat: LockedChat;
+  now: number;
+  /** Writes a system line by `actorId` (the next seq and rev, in this transaction) and returns it. */
+  line: (actorId: string, event: SystemEvent) => Promise<Message>;
+};
 
 /**
  * The only code that changes chats and messages. Each change is one transaction that bumps the
@@ -110,7 +121,7 @@ export class ChatService {
   async updateSettings(userId: string, chatId: string, change: ChatSettingsRequest): Promise<Chat> {
     const result = await this.store.write(async (q) => {
       await q.lockPerson(userId);
-      readableChat(await q.chat(chatId), userId);
+      await readable(q, chatId, userId);
       const row = await q.chatView(userId, chatId);
       if (!row) throw chatNotFound();
       const next = changedSettings(row, change, this.clock.now());
@@ -127,7 +138,10 @@ export class ChatService {
   /** A page of history, oldest first: the newest page, the one before `before`, or the one after `after`. */
   async history(userId: string, chatId: string, query: z.output<typeof HistoryQuery>): Promise<HistoryPage> {
     return this.store.read(async (q) => {
-      const { chat } = readableChat(await q.chat(chatId), userId);
+      const { chat: row } = await readable(q, chatId, userId);
+      // A former group member's history ends at their leaving (the rows past it are not theirs to see).
+      const view = await q.chatView(userId, chatId);
+      const chat = { lastSeq: view?.lastSeq ?? row.lastSeq };
       const { limit, around } = query;
       if (around !== undefined) {
         // The hit and the older half up to it, then the newer half after it.
@@ -173,8 +187,9 @@ export class ChatService {
     const turn = this.turns.take();
     try {
       let outcomes: SendOutcome[];
+      let ticks: GroupTicks[] = [];
       try {
-        outcomes = await this.store.write((q) => sendAll(q, items, this.clock, turn), turn);
+        ({ outcomes, ticks } = await this.store.write((q) => sendAll(q, items, this.clock, turn), turn));
       } catch (error) {
         if (!alone) {
           this.log.error({ err: error, size: items.length }, "send batch failed; retrying one by one");
@@ -185,6 +200,7 @@ export class ChatService {
       }
       await turn.mayAnswer;
       this.answer(items, outcomes);
+      for (const tick of ticks) fanoutToAll(this.fanout, tick.members, { type: "GROUP_RECEIPT", chatId: tick.chatId, theirs: tick.theirs });
       return true;
     } finally {
       turn.leave();
@@ -200,7 +216,7 @@ export class ChatService {
       if (!outcome.duplicate) {
         const event = frames.event();
         this.fanout(item.userId, event, { except: item.origin });
-        this.fanout(outcome.peerId, event);
+        fanoutToAll(this.fanout, outcome.audience, event);
       }
     });
   }
@@ -218,9 +234,11 @@ export class ChatService {
       if ((await q.earlier([{ senderId: userId, clientId: frame.id }])).length > 0) return undefined;
       const message = await q.message(frame.messageId);
       if (!message) throw messageNotFound();
-      readableChat(await q.chat(message.chatId), userId, messageNotFound);
+      await readableMessage(q, message, userId);
+      if (message.system !== null) throw messageNotFound();
       if (message.deletedAt !== null) throw new AppError("MESSAGE_DELETED", "This message was deleted.");
-      writableChat(await q.standing(frame.chatId), userId);
+      const target = await q.standing(frame.chatId);
+      writableChat(target, userId, chatNotFound, target?.kind === "group" ? await memberOf(q, frame.chatId, userId) : undefined);
       return message;
     });
     if (!original) return { ...send, text: "" };
@@ -241,7 +259,7 @@ export class ChatService {
     const result = await this.store.write(async (q) => {
       const message = await q.message(messageId);
       if (!message) throw messageNotFound();
-      readableChat(await q.chat(message.chatId), userId, messageNotFound);
+      await readableMessage(q, message, userId);
       const chatId = message.chatId;
       // Adding 0 locks the member's row first: two devices hiding the same message at once take turns, and the second finds it hidden.
       await q.countHide(chatId, userId, 0);
@@ -259,10 +277,10 @@ export class ChatService {
 
   /** Changes a message's text: its sender, within EDIT_WINDOW_MS, while connected, unless deleted. */
   async edit(userId: string, messageId: string, text: string, origin?: Origin): Promise<Message> {
-    return this.change(userId, messageId, origin, (_q, message, chat, now) => {
+    return this.change(userId, messageId, origin, (_q, message, chat, now, member) => {
       mustBeSender(message, userId);
       if (message.deletedAt !== null) throw new AppError("MESSAGE_DELETED", "This message was deleted.");
-      writableChat(chat, userId, messageNotFound);
+      writableChat(chat, userId, messageNotFound, member);
       if (now - message.createdAt > EDIT_WINDOW_MS)
         throw new AppError("MESSAGE_EDIT_EXPIRED", "It is too late to edit this message.", { windowMs: EDIT_WINDOW_MS });
       return message.text === text ? undefined : { ...message, text, editedAt: now };
@@ -277,8 +295,9 @@ export class ChatService {
    * needed to take one's own words back.
    */
   async delete(userId: string, messageId: string, origin?: Origin): Promise<Message> {
-    const message = await this.change(userId, messageId, origin, async (q, message, _chat, now) => {
+    const message = await this.change(userId, messageId, origin, async (q, message, chat, now, member) => {
       mustBeSender(message, userId);
+      if (chat.kind === "group" && !member?.role) throw notMember();
       if (message.deletedAt !== null) return undefined;
       if (now - message.createdAt > DELETE_WINDOW_MS)
         throw new AppError("MESSAGE_EDIT_EXPIRED", "It is too late to delete this message for everyone.", { windowMs: DELETE_WINDOW_MS });
@@ -291,9 +310,9 @@ export class ChatService {
 
   /** Sets (or with null takes away) this user's one reaction to a message. */
   async react(userId: string, messageId: string, emoji: string | null, origin?: Origin): Promise<Message> {
-    return this.change(userId, messageId, origin, async (q, message, chat, now) => {
+    return this.change(userId, messageId, origin, async (q, message, chat, now, member) => {
       if (message.deletedAt !== null) throw new AppError("MESSAGE_DELETED", "This message was deleted.");
-      writableChat(chat, userId, messageNotFound);
+      writableChat(chat, userId, messageNotFound, member);
       // The same emoji again writes nothing, and then nothing changed.
       const changed =
         emoji === null ? await q.removeReaction(message.id, userId) : await q.setReaction({ messageId: message.id, userId, emoji, createdAt: now });
@@ -313,22 +332,37 @@ export class ChatService {
   async markReceipt(reader: Reader, chatId: string, seq: number, kind: Receipt): Promise<void> {
     const { userId, sessionId } = reader;
     const moved = await this.store.write(async (q) => {
-      const { chat, peerId } = readableChat(await q.chat(chatId), userId);
+      const { chat, peerId, member: standing } = await readable(q, chatId, userId);
+      const group = chat.kind === "group";
+      // A group's lowest marks are recomputed under its lock: two readers at once cannot both miss the other's move.
+      const locked = group ? (await q.lockChats([chatId]))[0] : undefined;
       const member = await q.member(chatId, userId);
       if (!member) throw chatNotFound();
+      // A former member's receipts are accepted and change nothing.
+      if (group && !standing?.role) return undefined;
       const upTo = Math.min(seq, chat.lastSeq);
       const device = await q.deviceMarks(chatId, sessionId);
       const deviceMarks = advance(device ?? { deliveredSeq: 0, seenSeq: 0 }, upTo, kind);
       if (deviceMarks) await q.addDeviceReceipt({ chatId, userId, sessionId, ...deviceMarks, at: this.clock.now() });
       const marks = advance(member, upTo, kind);
       if (!marks) return undefined;
-      const unread = marks.seenSeq > member.seenSeq ? await q.unreadAfter(chatId, marks.seenSeq, userId) : member.unread;
+      const unread = group
+        ? Math.max(0, chat.lastSeq - marks.seenSeq)
+        : marks.seenSeq > member.seenSeq
+          ? await q.unreadAfter(chatId, marks.seenSeq, userId)
+          : member.unread;
       await q.setReceipts({ chatId, userId, ...marks, unread });
-      return { receipts: marks, unread, peerId };
+      if (!locked) return { receipts: marks, unread, peerId, ticks: undefined };
+      // The reader held the group's lowest mark: one indexed lookup finds the new one (ADR 0008 decision 3).
+      const held = member.seenSeq === locked.minSeenSeq || member.deliveredSeq === locked.minDeliveredSeq;
+      const theirs = held ? await q.refreshMins(chatId) : undefined;
+      const ticksMoved = theirs && (theirs.seenSeq !== locked.minSeenSeq || theirs.deliveredSeq !== locked.minDeliveredSeq);
+      return { receipts: marks, unread, peerId, ticks: ticksMoved ? { theirs, members: await q.memberIds(chatId) } : undefined };
     });
     if (!moved) return;
     this.fanout(userId, { type: "RECEIPT", chatId, userId, receipts: moved.receipts, unread: moved.unread });
-    this.fanout(moved.peerId, { type: "RECEIPT", chatId, userId, receipts: moved.receipts });
+    if (moved.peerId) this.fanout(moved.peerId, { type: "RECEIPT", chatId, userId, receipts: moved.receipts });
+    if (moved.ticks) fanoutToAll(this.fanout, moved.ticks.members, { type: "GROUP_RECEIPT", chatId, theirs: moved.ticks.theirs });
   }
 
   /**
@@ -337,11 +371,21 @@ export class ChatService {
    */
   async messageInfo(userId: string, chatId: string, messageId: string): Promise<MessageInfo> {
     return this.store.read(async (q) => {
-      const { peerId } = readableChat(await q.chat(chatId), userId);
+      const { chat, peerId } = await readable(q, chatId, userId);
       const message = await q.message(messageId);
       if (!message || message.chatId !== chatId) throw messageNotFound();
+      await readableMessage(q, message, userId);
       mustBeSender(message, userId);
-      const rows = await q.devicesReaching(chatId, peerId, message.seq);
+      if (chat.kind === "group") {
+        // Every other current member, read first, then delivered, then the rest.
+        const reach = new Map((await q.memberReach(chatId, message.seq)).map((r) => [r.userId, r]));
+        const members = (await q.memberIds(chatId))
+          .filter((id) => id !== userId)
+          .map((id) => ({ userId: id, deliveredAt: reach.get(id)?.deliveredAt ?? null, readAt: reach.get(id)?.readAt ?? null }))
+          .sort((a, b) => rank(a) - rank(b) || (a.readAt ?? a.deliveredAt ?? 0) - (b.readAt ?? b.deliveredAt ?? 0) || a.userId.localeCompare(b.userId));
+        return { messageId, devices: [], members };
+      }
+      const rows = peerId ? await q.devicesReaching(chatId, peerId, message.seq) : [];
       const now = this.clock.now();
       return { messageId, devices: rows.map((row) => deviceReceiptView(row, now)) };
     });
@@ -351,9 +395,14 @@ export class ChatService {
 
   /** Tells the peer this user is typing (or stopped); members who are connected only. */
   async typing(userId: string, chatId: string, typing: boolean): Promise<void> {
-    const peerId = await this.store.read(async (q) => writableChat(await q.standing(chatId), userId).peerId);
+    const audience = await this.store.read(async (q) => {
+      const chat = await q.standing(chatId);
+      if (chat?.kind !== "group") return [writableChat(chat, userId).peerId ?? ""];
+      writableChat(chat, userId, chatNotFound, await memberOf(q, chatId, userId));
+      return (await q.memberIds(chatId)).filter((id) => id !== userId);
+    });
     const now = this.clock.now();
-    this.fanout(peerId, { type: "TYPING", chatId, userId, typing, until: typing ? now + TYPING_TTL_MS : now }, { droppable: true });
+    fanoutToAll(this.fanout, audience, { type: "TYPING", chatId, userId, typing, until: typing ? now + TYPING_TTL_MS : now }, { droppable: true });
   }
 
   /**
@@ -410,6 +459,57 @@ export class ChatService {
     });
   }
 
+  // ---- Groups ---------------------------------------------------------------------
+
+  /**
+   * One change to a group (ADR 0008): `work` runs in a transaction holding the group's chat lock,
+   * in a turn like a batch of sends, and writes system lines with `line` (each a message with the
+   * next seq and rev). After the commit, in turn, every line goes as MESSAGE to everyone who was
+   * or is a member around the change (a removed member hears of their removal), and GROUP_RECEIPT
+   * when the lowest marks moved (a member left or came). `create` makes the chat first (a new group).
+   */
+  async groupChange<T>(chatId: string, work: (context: GroupChangeContext) => Promise<T>, create?: (q: ChatStatements) => Promise<void>): Promise<T> {
+    const turn = this.turns.take();
+    try {
+      const result = await this.store.write(async (q) => {
+        if (create) await create(q);
+        await turn.mayLock;
+        const [locked] = await q.lockChats([chatId]).finally(() => turn.locked());
+        if (locked?.kind !== "group") throw chatNotFound();
+        const before = await q.memberIds(chatId);
+        const now = this.clock.now();
+        const lines: Message[] = [];
+        const counters = { seq: locked.lastSeq, rev: locked.rev };
+        const line = async (actorId: string, event: SystemEvent): Promise<Message> => {
+          counters.seq += 1;
+          counters.rev += 1;
+          const id = uuidv7(now);
+          const row: MessageRow = {
+            ...{ id, chatId, seq: counters.seq, rev: counters.rev, senderId: actorId, clientId: id, text: "", replyToId: null },
+            ...{ createdAt: now, editedAt: null, deletedAt: null, changedAt: null, forwarded: 0, system: JSON.stringify(event), mentions: null },
+          };
+          await q.insertMessages([row]);
+          await q.setGroupCounters({ chatId, lastSeq: row.seq, rev: row.rev, lastMessageId: id, activityAt: now });
+          await q.markOwn(chatId, actorId, row.seq);
+          const message = messageView(row, { attachments: [], reactions: [], replyTo: null });
+          lines.push(message);
+          return message;
+        };
+        const value = await work({ q, chat: locked, now, line });
+        const after = await q.memberIds(chatId);
+        const theirs = await q.refreshMins(chatId);
+        const ticksMoved = theirs.seenSeq !== locked.minSeenSeq || theirs.deliveredSeq !== locked.minDeliveredSeq;
+        return { value, lines, audience: [...new Set([...before, ...after])], members: after, theirs: ticksMoved ? theirs : undefined };
+      }, turn);
+      await turn.mayAnswer;
+      for (const message of result.lines) fanoutToAll(this.fanout, result.audience, { type: "MESSAGE", message });
+      if (result.theirs) fanoutToAll(this.fanout, result.members, { type: "GROUP_RECEIPT", chatId, theirs: result.theirs });
+      return result.value;
+    } finally {
+      turn.leave();
+    }
+  }
+
   // ---- Inside -----------------------------------------------------------------------
 
   /**
@@ -423,14 +523,20 @@ export class ChatService {
     userId: string,
     messageId: string,
     origin: Origin | undefined,
-    apply: (q: ChatStatements, message: MessageRow, chat: LockedChat, now: number) => MessageRow | undefined | Promise<MessageRow | undefined>,
+    apply: (
+      q: ChatStatements,
+      message: MessageRow,
+      chat: LockedChat,
+      now: number,
+      member: GroupStanding,
+    ) => MessageRow | undefined | Promise<MessageRow | undefined>,
   ): Promise<Message> {
     const turn = this.turns.take();
     try {
       const result = await this.store.write(async (q) => {
-        const { message, chat } = await lockedMessage(q, userId, messageId, turn);
+        const { message, chat, member } = await lockedMessage(q, userId, messageId, turn);
         const now = this.clock.now();
-        const applied = await apply(q, message, chat, now);
+        const applied = await apply(q, message, chat, now, member);
         const row = applied ? { ...applied, rev: chat.rev + 1, changedAt: now } : message;
         if (applied) {
           await q.updateMessage(row);
@@ -438,14 +544,15 @@ export class ChatService {
         }
         const [view] = await renderMessages(q, [row], { by: "id", id: row.id });
         if (!view) throw new Error(`message ${row.id} not rendered`);
-        return { message: view, changed: applied !== undefined, peerId: peerOf(chat, userId) };
+        const audience = chat.kind === "group" ? (await q.memberIds(chat.id)).filter((id) => id !== userId) : [readableChat(chat, userId).peerId ?? ""];
+        return { message: view, changed: applied !== undefined, audience };
       }, turn);
       await turn.mayAnswer;
       origin?.ack(result.message);
       if (result.changed) {
         const event = { type: "MESSAGE_UPDATED", message: result.message } as const;
         this.fanout(userId, event, { except: origin?.socket });
-        this.fanout(result.peerId, event);
+        fanoutToAll(this.fanout, result.audience, event);
       }
       return result.message;
     } finally {
@@ -463,16 +570,50 @@ async function lockedMessage(
   userId: string,
   messageId: string,
   turn: Pick<Turn, "mayLock" | "locked">,
-): Promise<{ message: MessageRow; chat: LockedChat }> {
+): Promise<{ message: MessageRow; chat: LockedChat; member: GroupStanding }> {
   const chatId = await q.chatIdOf(messageId);
   if (!chatId) throw messageNotFound();
   await turn.mayLock;
   // The lock a batch of sends takes on its chats (with whether the pair is connected).
   const [locked] = await q.lockChats([chatId]).finally(turn.locked);
-  const { chat } = readableChat(locked, userId, messageNotFound);
+  const member = locked?.kind === "group" ? await memberOf(q, chatId, userId) : undefined;
+  const { chat } = readableChat(locked, userId, messageNotFound, member);
   const message = await q.message(messageId);
   if (!message) throw messageNotFound();
-  return { message, chat };
+  // A system line is nobody's to change; a group message from outside the person's stays is not theirs to see.
+  if (message.system !== null) throw messageNotFound();
+  await readableMessage(q, message, userId, chat);
+  return { message, chat, member };
+}
+
+/** A person's standing in a group (undefined: never in it). */
+async function memberOf(q: ChatStatements, chatId: string, userId: string): Promise<GroupStanding> {
+  const row = await q.memberStanding(chatId, userId);
+  return row ? { role: row.role } : undefined;
+}
+
+/** Reading a chat: its row and the peer, or a group member's standing; else CHAT_NOT_FOUND (`notFound`). */
+async function readable(
+  q: ChatStatements,
+  chatId: string,
+  userId: string,
+  notFound: () => AppError = chatNotFound,
+): Promise<{ chat: ChatRow; peerId: string | undefined; member: GroupStanding }> {
+  const row = await q.chat(chatId);
+  const member = row?.kind === "group" ? await memberOf(q, chatId, userId) : undefined;
+  const { chat, peerId } = readableChat(row, userId, notFound, member);
+  return { chat, peerId, member };
+}
+
+/** A message `userId` may read: of a chat they are in and, in a group, sent during one of their stays; else MESSAGE_NOT_FOUND. */
+async function readableMessage(q: ChatStatements, message: MessageRow, userId: string, known?: ChatRow): Promise<void> {
+  const chat = known ?? (await readable(q, message.chatId, userId, messageNotFound)).chat;
+  if (chat.kind === "group" && !(await q.sees(chat.id, userId, message.seq))) throw messageNotFound();
+}
+
+/** Message info's order: read, then delivered, then not yet. */
+function rank(receipt: { deliveredAt: number | null; readAt: number | null }): number {
+  return receipt.readAt !== null ? 0 : receipt.deliveredAt !== null ? 1 : 2;
 }
 
 function mustBeSender(message: MessageRow, userId: string): void {

@@ -1,4 +1,4 @@
-import type { Chat, DeviceReceipt, Message, ReplyPreview } from "@easyqr/protocol";
+import { avatarOf, SystemEvent, type Chat, type DeviceReceipt, type GroupCard, type Message, type ReplyPreview } from "@easyqr/protocol";
 import { profileFor } from "../access/profiles.ts";
 import { attachmentView } from "../attachments/view.ts";
 import type { ChatViewRow, DeviceReachRow, MessageRow } from "./rows.ts";
@@ -58,8 +58,8 @@ export function messageView(row: MessageRow, parts: Pick<Message, "attachments" 
     editedAt: row.editedAt,
     deletedAt: row.deletedAt,
     forwarded: row.forwarded === 1,
-    system: null,
-    mentions: [],
+    system: row.system === null ? null : SystemEvent.parse(JSON.parse(row.system)),
+    mentions: row.mentions === null ? [] : (JSON.parse(row.mentions) as string[]),
   };
 }
 
@@ -89,7 +89,22 @@ export async function chatRows(q: ChatReads, userId: string, before: number, lim
 
 /** The chat as its member `readerId` sees it: the preview is their newest message not deleted for themselves. */
 export async function chatView(q: ChatReads, row: ChatViewRow, readerId: string): Promise<Chat> {
+  const common = {
+    id: row.id,
+    lastSeq: row.lastSeq,
+    rev: row.rev,
+    lastMessage: await lastMessage(q, row, readerId),
+    ...chatMarks(row),
+    activityAt: row.activityAt,
+    hidden: Number(row.hidden),
+    settings: settingsView(row),
+  };
+  if (row.kind === "group") {
+    // Derived, not counted (ADR 0008): sending moves one's own seen mark, so what is after it is others'.
+    return { ...common, kind: "group", group: groupCard(row), role: row.role, unread: Math.max(0, row.lastSeq - row.seenSeq) };
+  }
   const { connected } = row;
+  if (row.peerId === null || row.peerBioVisibility === null) throw new Error(`chat ${row.id} has no peer`);
   const peer = {
     id: row.peerId,
     name: row.peerName,
@@ -98,26 +113,27 @@ export async function chatView(q: ChatReads, row: ChatViewRow, readerId: string)
     bioVisibility: row.peerBioVisibility,
     avatarId: row.peerAvatarId,
   };
+  return { ...common, kind: "direct", peer: profileFor(peer, connected ? "connection" : "stranger"), connected, unread: row.unread };
+}
+
+/** A group's card from its chat view row. */
+export function groupCard(row: ChatViewRow): GroupCard {
   return {
-    kind: "direct",
-    id: row.id,
-    peer: profileFor(peer, connected ? "connection" : "stranger"),
-    connected,
-    lastSeq: row.lastSeq,
-    rev: row.rev,
-    lastMessage: await lastMessage(q, row, readerId),
-    unread: row.unread,
-    ...chatMarks(row),
-    activityAt: row.activityAt,
-    hidden: Number(row.hidden),
-    settings: settingsView(row),
+    name: row.groupName ?? "",
+    description: row.groupDescription,
+    avatar: avatarOf(row.groupAvatarId),
+    memberCount: Number(row.memberCount ?? 0),
+    settings: { onlyAdminsSend: row.onlyAdminsSend === 1, onlyAdminsEdit: row.onlyAdminsEdit === 1 },
+    createdBy: row.groupCreatedBy ?? "",
+    createdAt: Number(row.createdAt),
   };
 }
 
 async function lastMessage(q: ChatReads, row: ChatViewRow, readerId: string): Promise<Message | null> {
   if (!row.lastMessageId) return null;
-  // Most members never hide one: then the chat's last message is theirs too, and no scan is needed.
-  if (Number(row.hidden) === 0) return (await messageById(q, row.lastMessageId)) ?? null;
+  // Most members never hide one: then the chat's last message is theirs too, and no scan is needed
+  // (a former group member's is their last before leaving).
+  if (Number(row.hidden) === 0 && row.leftSeq === null) return (await messageById(q, row.lastMessageId)) ?? null;
   const shown = await q.lastShown(row.id, readerId);
   return shown ? ((await renderMessages(q, [shown], { by: "id", id: shown.id }))[0] ?? null) : null;
 }

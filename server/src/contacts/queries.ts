@@ -150,8 +150,12 @@ export async function cardHoldersOf(db: Db, userId: string, now: number): Promis
     .unionAll(
       db.selectFrom("contactRequests").select("toUserId as other").where("fromUserId", "=", userId).where("hiddenAt", "is", null).where("expiresAt", ">", now),
     )
-    .unionAll(db.selectFrom("chats").select("userHigh as other").where("userLow", "=", userId))
-    .unionAll(db.selectFrom("chats").select("userLow as other").where("userHigh", "=", userId))
+    .unionAll(
+      db.selectFrom("chats").select("userHigh as other").where("userLow", "=", userId).where("userHigh", "is not", null).$narrowType<{ other: string }>(),
+    )
+    .unionAll(
+      db.selectFrom("chats").select("userLow as other").where("userHigh", "=", userId).where("userLow", "is not", null).$narrowType<{ other: string }>(),
+    )
     .execute();
   return [...new Set(rows.map((r) => r.other))];
 }

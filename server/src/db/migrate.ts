@@ -11,6 +11,7 @@ import * as m0009 from "./migrations/0009_message_search.ts";
 import * as m0010 from "./migrations/0010_chat_settings.ts";
 import * as m0011 from "./migrations/0011_forward_and_hide.ts";
 import * as m0014 from "./migrations/0014_refresh_successor.ts";
+import * as m0015 from "./migrations/0015_groups.ts";
 
 /**
  * The numbered migrations, in order. One set for SQLite and PostgreSQL: they use
@@ -30,6 +31,7 @@ export const migrations: Record<string, Migration> = {
   "0010_chat_settings": m0010,
   "0011_forward_and_hide": m0011,
   "0014_refresh_successor": m0014,
+  "0015_groups": m0015,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -128,13 +128,58 @@ export type BlocksTable = { blockerId: string; blockedId: string; createdAt: num
 /** A 1-1 chat: `userLow` < `userHigh`, unique. `lastSeq` numbers messages without gaps; `rev` counts every change. */
 export type ChatsTable = {
   id: string;
-  userLow: string;
-  userHigh: string;
+  /** The pair of a 1-1 chat; null for a group (migration 0015). */
+  userLow: string | null;
+  userHigh: string | null;
   createdAt: number;
   lastSeq: number;
   rev: number;
   lastMessageId: string | null;
+  kind: Generated<"direct" | "group">;
+  /** A group's last activity (1-1 chats keep it per member). */
+  activityAt: Generated<number | null>;
+  /** A group's lowest watermarks over its current members: the ticks. */
+  minDeliveredSeq: Generated<number>;
+  minSeenSeq: Generated<number>;
 };
+
+export type GroupsTable = {
+  chatId: string;
+  name: string;
+  description: string | null;
+  avatarId: string | null;
+  onlyAdminsSend: number;
+  onlyAdminsEdit: number;
+  createdBy: string;
+  memberCount: number;
+  createdAt: number;
+};
+
+/** One stay of a person in a group (an epoch): they see messages with fromSeq < seq <= toSeq (toSeq null while in). */
+export type ChatMembershipsTable = {
+  chatId: string;
+  userId: string;
+  epoch: number;
+  fromSeq: number;
+  toSeq: number | null;
+  toRev: number | null;
+  joinedAt: number;
+  leftAt: number | null;
+  leftReason: "left" | "removed" | null;
+};
+
+export type GroupInvitesTable = {
+  tokenHash: string;
+  chatId: string;
+  nonce: string;
+  createdBy: string;
+  createdAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+  needsApproval: number;
+};
+
+export type GroupJoinRequestsTable = { chatId: string; userId: string; requestedAt: number };
 
 /** A member's receipts (watermarks that only move forward; seen ≤ delivered), unread count and the chat's last activity. */
 export type ChatMembersTable = {
@@ -153,6 +198,13 @@ export type ChatMembersTable = {
   markedUnread: number;
   /** Counts this member's changes to the four settings (SYNC's cursor for them). */
   settingsRev: number;
+  /** A group member's role; null in 1-1 chats and once they left the group (migration 0015). */
+  role: Generated<"member" | "admin" | null>;
+  /** A group member's current (or last) stay: they see messages after this seq … */
+  fromSeq: Generated<number>;
+  /** … up to this one once they left (null while in), and no change after `leftRev`. */
+  leftSeq: Generated<number | null>;
+  leftRev: Generated<number | null>;
 };
 
 export type MessagesTable = {
@@ -173,6 +225,10 @@ export type MessagesTable = {
   changedAt: number | null;
   /** 1 when it is a forwarded copy of another message (migration 0011). */
   forwarded: number;
+  /** A group's system line: its SystemEvent as JSON (migration 0015). */
+  system: Generated<string | null>;
+  /** The user ids a group message mentions, as a JSON array; null when none. */
+  mentions: Generated<string | null>;
 };
 
 export type AttachmentsTable = {
@@ -217,6 +273,10 @@ export type Schema = {
   reactions: ReactionsTable;
   deviceReceipts: DeviceReceiptsTable;
   hiddenMessages: HiddenMessagesTable;
+  groups: GroupsTable;
+  chatMemberships: ChatMembershipsTable;
+  groupInvites: GroupInvitesTable;
+  groupJoinRequests: GroupJoinRequestsTable;
 };
 
 /** A message one member deleted for themselves (migration 0011): `n` counts their hides in the chat. */

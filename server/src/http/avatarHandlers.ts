@@ -26,7 +26,7 @@ export function avatarHandlers(avatars: AvatarService): Pick<Handlers<Routes["us
 }
 
 /** The avatar, read into memory (5 MB at most); decoded only once the request proved to be one file. */
-const avatarUpload: SoleFile<Buffer> = {
+export const avatarUpload: SoleFile<Buffer> = {
   maxBytes: AVATAR_MAX_BYTES,
   async take(file) {
     const data = await file.toBuffer();

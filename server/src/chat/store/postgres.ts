@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { AttachmentRow, LockedChat, MessageRow } from "../rows.ts";
 import { attachmentColumns, messageColumns, replyTargetFrom, sharedStatements, standingColumns, type Runner } from "./shared.ts";
+import { groupStatements } from "./groups.ts";
 import type { BatchStatements, ChatStatements, ChatStore, ReplyTarget } from "./store.ts";
 
 type Query = (name: string, text: string, values: unknown[]) => Promise<{ rows: unknown[]; rowCount: number }>;
@@ -34,6 +35,7 @@ export function postgresChatStore(pool: pg.Pool): ChatStore {
     };
     return {
       ...sharedStatements(runner),
+      ...groupStatements(runner),
       ...batchStatements(query),
       lockPerson: async (userId) => void (await runner.get("select id from users where id = ? for update", userId)),
     };
@@ -82,9 +84,9 @@ function batchStatements(query: Query): BatchStatements {
           "send_insert",
           // In the unique index's (client id, sender) order: two batches in flight that carry the
           // same keys then take its locks in the same order and never deadlock.
-          `insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at, forwarded)
-           select * from unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::int[])
-             as v(id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at, forwarded)
+          `insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at, forwarded, system, mentions)
+           select * from unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::int[], $11::text[], $12::text[])
+             as v(id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at, forwarded, system, mentions)
            order by v.client_id, v.sender_id
            on conflict (client_id, sender_id) do nothing`,
           [
@@ -98,6 +100,8 @@ function batchStatements(query: Query): BatchStatements {
             messages.map((m) => m.replyToId),
             messages.map((m) => m.createdAt),
             messages.map((m) => m.forwarded),
+            messages.map((m) => m.system),
+            messages.map((m) => m.mentions),
           ],
         )
       ).rowCount,

@@ -29,28 +29,44 @@ export const messageColumns = (alias: string) =>
     "deletedAt",
     "changedAt",
     "forwarded",
+    "system",
+    "mentions",
   ]);
-export const chatColumns = (alias: string) => columns<ChatRow>(alias, ["id", "userLow", "userHigh", "createdAt", "lastSeq", "rev", "lastMessageId"]);
+export const chatColumns = (alias: string) =>
+  columns<ChatRow>(alias, ["id", "userLow", "userHigh", "createdAt", "lastSeq", "rev", "lastMessageId", "kind", "activityAt", "minDeliveredSeq", "minSeenSeq"]);
 export const attachmentColumns = (alias: string) =>
   columns<AttachmentRow>(alias, ["id", "chatId", "uploaderId", "messageId", "position", "kind", "name", "mime", "size", "width", "height", "thumbKey"]);
 const reactionColumns = (alias: string) => columns<ReactionRow>(alias, ["messageId", "userId", "emoji", "createdAt"]);
-const memberColumns = (alias: string) => columns<MemberRow>(alias, ["chatId", "userId", "deliveredSeq", "seenSeq", "unread", "activityAt"]);
+const memberColumns = (alias: string) =>
+  columns<MemberRow>(alias, ["chatId", "userId", "deliveredSeq", "seenSeq", "unread", "activityAt", "role", "fromSeq", "leftSeq", "leftRev"]);
 
 /** Whether the chat `c`'s pair is connected: the fact the access rule needs to let a member write. */
 export const connectedColumn = "exists(select 1 from connections k where k.user_low = c.user_low and k.user_high = c.user_high) as connected";
 
+/** Whether only admins may send in the group `c` (0 for a 1-1 chat). */
+const onlyAdminsSendColumn = `coalesce((select g.only_admins_send from groups g where g.chat_id = c.id), 0) as "onlyAdminsSend"`;
+
 /** The chat `c` with whether its pair is connected (a LockedChat, before any lock). */
-export const standingColumns = `${chatColumns("c")}, ${connectedColumn}`;
+export const standingColumns = `${chatColumns("c")}, ${connectedColumn}, ${onlyAdminsSendColumn}`;
 
 /** A message `o` with its first attachment's kind (what a reply quotes). */
 export const replyTargetFrom = `select ${messageColumns("o")}, (select a.kind from attachments a where a.message_id = o.id order by a.position limit 1) as kind from messages o`;
 
 /** SQLite answers `exists` with 0 or 1; the rows say true or false on both engines. */
 export function withConnected<T extends { connected: boolean }>(row: T): T {
-  const fact: { connected: boolean } = row;
+  const fact: { connected: boolean; onlyAdminsSend?: boolean } = row;
   fact.connected = Boolean(fact.connected);
+  if ("onlyAdminsSend" in fact) fact.onlyAdminsSend = Boolean(fact.onlyAdminsSend);
   return row;
 }
+
+/**
+ * The message `m` is one `?` (a user) may see: any message of a 1-1 chat; in a group, one sent
+ * during one of their stays (ADR 0008: `from_seq < seq <= to_seq`).
+ */
+export const visibleAs = (chatId: string, seq: string) => `not exists (select 1 from chats vc where vc.id = ${chatId} and vc.kind = 'group' and not exists (
+  select 1 from chat_memberships s where s.chat_id = ${chatId} and s.user_id = ? and s.from_seq < ${seq} and (s.to_seq is null or ${seq} <= s.to_seq)))`;
+const visibleTo = visibleAs("m.chat_id", "m.seq");
 
 function condition(s: Selector): { where: string; params: unknown[] } {
   if (s.by === "seqRange") return { where: "m.chat_id = ? and m.seq between ? and ?", params: [s.chatId, s.from, s.to] };
@@ -65,23 +81,39 @@ function changesParams(c: ChangesAfter): unknown[] {
   return [c.chatId, Math.max(0, c.lastSeq - (c.chatRev - c.rev)), c.rev, c.chatId, c.rev];
 }
 
-const chatViewFrom = `${chatColumns("c")}, me.delivered_seq as "deliveredSeq", me.seen_seq as "seenSeq", me.unread, me.activity_at as "activityAt", me.hidden,
+/** A chat's activity as a member sees it: a group's is on the chat (one write per message), a 1-1 chat's on each member's row. */
+const activity = "coalesce(c.activity_at, me.activity_at)";
+
+const chatViewFrom = `${chatColumns("c").replace('c.activity_at as "activityAt", ', "")}, me.delivered_seq as "deliveredSeq", me.seen_seq as "seenSeq", me.unread,
+  ${activity} as "activityAt", me.hidden,
   me.pinned_at as "pinnedAt", me.archived_at as "archivedAt", me.muted_until as "mutedUntil", me.marked_unread as "markedUnread", me.settings_rev as "settingsRev",
-  them.delivered_seq as "theirDeliveredSeq", them.seen_seq as "theirSeenSeq",
+  coalesce(them.delivered_seq, c.min_delivered_seq) as "theirDeliveredSeq", coalesce(them.seen_seq, c.min_seen_seq) as "theirSeenSeq",
   u.id as "peerId", u.name as "peerName", u.username as "peerUsername", u.bio as "peerBio", u.bio_visibility as "peerBioVisibility", u.avatar_id as "peerAvatarId",
+  me.role, me.from_seq as "fromSeq", me.left_seq as "leftSeq", me.left_rev as "leftRev",
+  g.name as "groupName", g.description as "groupDescription", g.avatar_id as "groupAvatarId", g.only_admins_send as "onlyAdminsSend",
+  g.only_admins_edit as "onlyAdminsEdit", g.created_by as "groupCreatedBy", g.member_count as "memberCount",
   ${connectedColumn}
   from chat_members me join chats c on c.id = me.chat_id
-  join chat_members them on them.chat_id = c.id and them.user_id <> me.user_id
-  join users u on u.id = them.user_id`;
+  left join chat_members them on c.kind = 'direct' and them.chat_id = c.id and them.user_id <> me.user_id
+  left join users u on u.id = them.user_id
+  left join groups g on g.chat_id = c.id`;
 
 const messagesOf = messageColumns("messages").replaceAll("messages.", "");
 
 /** The message `m` is not one `?` (a user) deleted for themselves. */
 const notHidden = "not exists (select 1 from hidden_messages h where h.user_id = ? and h.message_id = m.id)";
 
+/** A chat view row as its member sees it: a former group member's chat ends at their leaving (ADR 0008). */
+function asMemberSees(row: ChatViewRow): ChatViewRow {
+  withConnected(row);
+  row.activityAt = Number(row.activityAt);
+  if (row.leftSeq === null || row.leftRev === null) return row;
+  return { ...row, lastSeq: row.leftSeq, rev: row.leftRev, lastMessageId: null };
+}
+
 /** The statements both engines read the same way. */
 export function sharedStatements(q: Runner): ChatReads & ChatWrites {
-  const views = async (text: string, ...params: unknown[]) => (await q.all<ChatViewRow>(text, ...params)).map(withConnected);
+  const views = async (text: string, ...params: unknown[]) => (await q.all<ChatViewRow>(text, ...params)).map(asMemberSees);
   return {
     chat: (chatId) => q.get<ChatRow>(`select ${chatColumns("c")} from chats c where c.id = ?`, chatId),
     standing: async (chatId) => {
@@ -96,37 +128,49 @@ export function sharedStatements(q: Runner): ChatReads & ChatWrites {
       (await q.get<{ n: number }>("select count(*) as n from messages where chat_id = ? and seq > ? and sender_id <> ?", chatId, seq, userId))?.n ?? 0,
     chatView: async (userId, chatId) => {
       const row = await q.get<ChatViewRow>(`select ${chatViewFrom} where me.user_id = ? and me.chat_id = ?`, userId, chatId);
-      return row && withConnected(row);
+      return row && asMemberSees(row);
     },
     chatViewsBefore: (userId, before, limit) =>
       views(
-        `select ${chatViewFrom} where me.user_id = ? and me.activity_at < ? and c.last_seq > 0 order by me.activity_at desc, me.chat_id limit ?`,
+        `select ${chatViewFrom} where me.user_id = ? and ${activity} < ? and c.last_seq > 0 order by ${activity} desc, me.chat_id limit ?`,
         userId,
         before,
         limit,
       ),
     chatViewsAt: (userId, activityAt) =>
-      views(`select ${chatViewFrom} where me.user_id = ? and me.activity_at = ? and c.last_seq > 0 order by me.chat_id`, userId, activityAt),
+      views(`select ${chatViewFrom} where me.user_id = ? and ${activity} = ? and c.last_seq > 0 order by me.chat_id`, userId, activityAt),
     pinnedChatViews: (userId) =>
       views(`select ${chatViewFrom} where me.user_id = ? and me.pinned_at is not null order by me.pinned_at desc, me.chat_id`, userId),
     pinnedCount: async (userId) =>
       Number((await q.get<{ n: number }>("select count(*) as n from chat_members where user_id = ? and pinned_at is not null", userId))?.n ?? 0),
-    changedChatViews: (userId) => views(`select ${chatViewFrom} where me.user_id = ? and c.rev > 0 order by me.activity_at desc`, userId),
+    changedChatViews: (userId) => views(`select ${chatViewFrom} where me.user_id = ? and c.rev > 0 order by ${activity} desc`, userId),
     message: (messageId) => q.get<MessageRow>(`select ${messageColumns("m")} from messages m where m.id = ?`, messageId),
     chatIdOf: async (messageId) => (await q.get<{ chatId: string }>(`select chat_id as "chatId" from messages where id = ?`, messageId))?.chatId,
     history: async (chatId, readerId, { before, after }, limit) => {
-      const selected = `select ${messageColumns("m")} from messages m where m.chat_id = ? and ${notHidden}`;
-      if (after !== undefined) return q.all<MessageRow>(`${selected} and m.seq > ? order by m.seq limit ?`, chatId, readerId, after, limit);
+      const selected = `select ${messageColumns("m")} from messages m where m.chat_id = ? and ${notHidden} and ${visibleTo}`;
+      if (after !== undefined) return q.all<MessageRow>(`${selected} and m.seq > ? order by m.seq limit ?`, chatId, readerId, readerId, after, limit);
       const rows =
         before !== undefined
-          ? await q.all<MessageRow>(`${selected} and m.seq < ? order by m.seq desc limit ?`, chatId, readerId, before, limit)
-          : await q.all<MessageRow>(`${selected} order by m.seq desc limit ?`, chatId, readerId, limit);
+          ? await q.all<MessageRow>(`${selected} and m.seq < ? order by m.seq desc limit ?`, chatId, readerId, readerId, before, limit)
+          : await q.all<MessageRow>(`${selected} order by m.seq desc limit ?`, chatId, readerId, readerId, limit);
       return rows.reverse();
     },
+    // Bounded by the chat's rev as the reader sees it: a former member hears of no change after their leaving.
     changedMessages: (changes, readerId) =>
-      q.all<MessageRow>(`select * from (${changesOf(messagesOf, "union")}) m where ${notHidden} order by "rev"`, ...changesParams(changes), readerId),
+      q.all<MessageRow>(
+        `select * from (${changesOf(messagesOf, "union")}) m where ${notHidden} and ${visibleAs('m."chatId"', 'm."seq"')} and m."rev" <= ? order by "rev"`,
+        ...changesParams(changes),
+        readerId,
+        readerId,
+        changes.chatRev,
+      ),
     lastShown: (chatId, readerId) =>
-      q.get<MessageRow>(`select ${messageColumns("m")} from messages m where m.chat_id = ? and ${notHidden} order by m.seq desc limit 1`, chatId, readerId),
+      q.get<MessageRow>(
+        `select ${messageColumns("m")} from messages m where m.chat_id = ? and ${notHidden} and ${visibleTo} order by m.seq desc limit 1`,
+        chatId,
+        readerId,
+        readerId,
+      ),
     isHidden: async (userId, messageId) =>
       (await q.get("select 1 as one from hidden_messages where user_id = ? and message_id = ?", userId, messageId)) !== undefined,
     hiddenAfter: async (chatId, userId, n, limit) =>

@@ -1,6 +1,7 @@
 import type SQLite from "better-sqlite3";
 import type { AttachmentRow, LockedChat, MessageRow } from "../rows.ts";
 import { attachmentColumns, messageColumns, replyTargetFrom, sharedStatements, standingColumns, withConnected, type Runner } from "./shared.ts";
+import { groupStatements } from "./groups.ts";
 import type { BatchStatements, ChatStatements, ChatStore, ReplyTarget } from "./store.ts";
 
 /**
@@ -23,7 +24,7 @@ export function sqliteChatStore(file: SQLite.Database, lock: <T>(work: () => Pro
     get: <T>(text: string, ...params: unknown[]) => Promise.resolve(prepare(text).get(...params) as T | undefined),
     run: (text: string, ...params: unknown[]) => Promise.resolve(prepare(text).run(...params).changes),
   };
-  const tx: ChatStatements = { ...sharedStatements(runner), ...batchStatements(prepare), lockPerson: () => Promise.resolve() };
+  const tx: ChatStatements = { ...sharedStatements(runner), ...groupStatements(runner), ...batchStatements(prepare), lockPerson: () => Promise.resolve() };
   const begin = file.prepare("BEGIN IMMEDIATE");
   const commit = file.prepare("COMMIT");
   const rollback = file.prepare("ROLLBACK");
@@ -95,8 +96,8 @@ function batchStatements(prepare: (text: string) => SQLite.Statement): BatchStat
     insertMessages: (rows) =>
       Promise.resolve(
         runEach(
-          "insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at, forwarded) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (client_id, sender_id) do nothing",
-          rows.map((r) => [r.id, r.chatId, r.seq, r.rev, r.senderId, r.clientId, r.text, r.replyToId, r.createdAt, r.forwarded]),
+          "insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at, forwarded, system, mentions) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (client_id, sender_id) do nothing",
+          rows.map((r) => [r.id, r.chatId, r.seq, r.rev, r.senderId, r.clientId, r.text, r.replyToId, r.createdAt, r.forwarded, r.system, r.mentions]),
         ),
       ),
     linkAttachments: (links) => {

@@ -1,4 +1,5 @@
 import type { Turn } from "../turns.ts";
+import type { GroupStatements } from "./groups.ts";
 import type {
   AttachmentRow,
   ChatRow,
@@ -32,7 +33,7 @@ export type ChatStore = {
   read<T>(work: (tx: ChatStatements) => Promise<T>): Promise<T>;
 };
 
-export type ChatStatements = ChatReads & ChatWrites & BatchStatements & SettingsStatements;
+export type ChatStatements = ChatReads & ChatWrites & BatchStatements & SettingsStatements & GroupStatements;
 
 export type ChatReads = {
   chat(chatId: string): Promise<ChatRow | undefined>;
