@@ -18,7 +18,7 @@ import { chatCard } from "./chatKinds.ts";
 import { typistsIn } from "./chatState.ts";
 import { groupPreview, typingText } from "../groups/groupText.ts";
 import { peopleNames } from "../groups/names.ts";
-import { useGroupInfo } from "../groups/state.ts";
+import { knownPeopleAtom, useGroupInfo } from "../groups/state.ts";
 import type { Connection } from "@easyqr/protocol";
 
 function ChatRow({
@@ -42,7 +42,8 @@ function ChatRow({
 }) {
   const name = displayName(chatCard(chat));
   const info = useGroupInfo(chat);
-  const names = peopleNames(me, info, connections);
+  const seen = useAtomValue(knownPeopleAtom);
+  const names = peopleNames(me, info, connections, [], seen);
   const typing = typists.length > 0;
   const last = chat.lastMessage;
   const preview = typing

@@ -32,7 +32,7 @@ import type { SenderOf } from "./MessageList.tsx";
 import { GroupInfoPanel } from "../groups/GroupInfoPanel.tsx";
 import { groupComposerLock, listNames, typingText } from "../groups/groupText.ts";
 import { peopleNames } from "../groups/names.ts";
-import { useGroupInfo } from "../groups/state.ts";
+import { knownPeopleAtom, useGroupInfo } from "../groups/state.ts";
 
 /** One chat (mounted per chat: keyed by its id): header with presence, the virtualised history, and the composer. Marks what it shows as seen. */
 export function ChatWindow({ chatId }: { chatId: string }) {
@@ -65,6 +65,7 @@ export function ChatWindow({ chatId }: { chatId: string }) {
   const chat = state?.chats[chatId];
   const history = state?.windows[chatId];
   const info = useGroupInfo(chat);
+  const seen = useAtomValue(knownPeopleAtom);
   const known = state !== undefined;
 
   useEffect(() => {
@@ -169,7 +170,7 @@ export function ChatWindow({ chatId }: { chatId: string }) {
   const online = !away && connection?.presence.online === true;
   const group = chat.kind === "group" ? chat : undefined;
   const connections = contacts?.connections ?? [];
-  const names = group ? peopleNames(me.id, info, connections, history?.messages) : (id: string) => (id === me.id ? "You" : name);
+  const names = group ? peopleNames(me.id, info, connections, history?.messages, seen) : (id: string) => (id === me.id ? "You" : name);
   const typists = away ? [] : typistsIn(state, chatId, now);
   const typing = typists.length > 0;
   const typingLine = group ? typingText(typists, names) : `${name} is typing…`;
@@ -182,10 +183,12 @@ export function ChatWindow({ chatId }: { chatId: string }) {
         ? typingLine
         : "typing…"
       : group
-        ? memberLine(
-            group.group.memberCount,
-            info?.members.map((m) => names(m.user.id)),
-          )
+        ? group.role === null
+          ? "you are no longer a member"
+          : memberLine(
+              group.group.memberCount,
+              info?.members.map((m) => names(m.user.id)),
+            )
         : connection
           ? presenceText(connection.presence, now)
           : canWrite(chat)
@@ -197,7 +200,7 @@ export function ChatWindow({ chatId }: { chatId: string }) {
   const senderOf: SenderOf | undefined = group
     ? (id) => ({
         name: names(id),
-        avatar: (info?.members.find((m) => m.user.id === id)?.user ?? connections.find((c) => c.user.id === id)?.user)?.avatar ?? null,
+        avatar: (info?.members.find((m) => m.user.id === id)?.user ?? connections.find((c) => c.user.id === id)?.user ?? seen[id])?.avatar ?? null,
       })
     : undefined;
   const mentionable = group && info ? info.members.filter((m) => m.user.id !== me.id).map((m) => ({ id: m.user.id, name: displayName(m.user) })) : undefined;
@@ -303,24 +306,30 @@ export function ChatWindow({ chatId }: { chatId: string }) {
           {typingLine}
         </p>
       ) : null}
-      <Composer
-        ref={composer}
-        chatId={chatId}
-        disabled={!canWrite(chat)}
-        disabledText={lock}
-        members={mentionable}
-        replyTo={replyTo}
-        editing={editing}
-        names={names}
-        onSend={send}
-        onEdit={async (m, text) => {
-          await chats?.edit(m.id, text);
-          setEditing(undefined);
-        }}
-        onCancelReply={() => setReplyTo(undefined)}
-        onCancelEdit={() => setEditing(undefined)}
-        onTyping={(t) => chats?.typing(chatId, t)}
-      />
+      {lock ? (
+        // A group one may not write in says why where the field would be.
+        <p className="chat__locked" role="status" data-testid="composer-locked">
+          {lock}
+        </p>
+      ) : (
+        <Composer
+          ref={composer}
+          chatId={chatId}
+          disabled={!canWrite(chat)}
+          members={mentionable}
+          replyTo={replyTo}
+          editing={editing}
+          names={names}
+          onSend={send}
+          onEdit={async (m, text) => {
+            await chats?.edit(m.id, text);
+            setEditing(undefined);
+          }}
+          onCancelReply={() => setReplyTo(undefined)}
+          onCancelEdit={() => setEditing(undefined)}
+          onTyping={(t) => chats?.typing(chatId, t)}
+        />
+      )}
       {deleting ? (
         <ConfirmDialog
           title="Delete this message for everyone?"

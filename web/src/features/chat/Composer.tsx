@@ -34,8 +34,6 @@ export type ComposerHandle = { attach: (files: readonly File[]) => void };
 type Props = {
   chatId: string;
   disabled: boolean;
-  /** What the field says while disabled (why one cannot write here). */
-  disabledText?: string;
   /** Groups: the members one may @mention. */
   members?: readonly Mentionable[];
   replyTo: Message | undefined;
@@ -50,21 +48,7 @@ type Props = {
 };
 
 /** The message field (mounted per chat): grows with the text, counts near the limit; reply and edit bars, attachments with upload progress, typing sent as you type. */
-export function Composer({
-  chatId,
-  disabled,
-  disabledText = "You can only message your connections",
-  members,
-  replyTo,
-  editing,
-  names,
-  onSend,
-  onEdit,
-  onCancelReply,
-  onCancelEdit,
-  onTyping,
-  ref,
-}: Props) {
+export function Composer({ chatId, disabled, members, replyTo, editing, names, onSend, onEdit, onCancelReply, onCancelEdit, onTyping, ref }: Props) {
   const transport = useAtomValue(attachmentTransportAtom);
   const [text, setText] = useState("");
   const [uploads, setUploads] = useState<Upload[]>([]);
@@ -354,7 +338,7 @@ export function Composer({
           rows={1}
           value={text}
           disabled={disabled}
-          placeholder={disabled ? disabledText : uploads.length ? "Add a caption" : "Message"}
+          placeholder={disabled ? "You can only message your connections" : uploads.length ? "Add a caption" : "Message"}
           aria-label="Message"
           aria-autocomplete={members ? "list" : undefined}
           aria-controls={suggestions.length ? listId : undefined}

@@ -1,4 +1,4 @@
-import type { Chat, GroupInfo } from "@easyqr/protocol";
+import type { Chat, GroupInfo, PublicUser } from "@easyqr/protocol";
 import { atom, useAtomValue, useSetAtom } from "jotai";
 import { useEffect } from "react";
 import { groupsApi } from "../../api/groups.ts";
@@ -19,12 +19,19 @@ export function membersMark(chat: Chat): string {
   return `${chat.group.memberCount}:${chat.role ?? "out"}:${system}`;
 }
 
+/**
+ * Everyone seen in a group's member list this session (id → name and photo), kept after they leave:
+ * a message names only its sender's id, and a `left` line not even their name.
+ */
+export const knownPeopleAtom = atom<Record<string, PublicUser>>({});
+
 const inFlight = new Map<string, Promise<GroupInfo>>();
 
 /** The members of a group chat, fetched when first needed and again when its mark moves; undefined for a 1-1 chat or while loading. */
 export function useGroupInfo(chat: Chat | undefined): GroupInfo | undefined {
   const infos = useAtomValue(groupInfosAtom);
   const setInfos = useSetAtom(groupInfosAtom);
+  const setKnown = useSetAtom(knownPeopleAtom);
   const group = chat?.kind === "group" ? chat : undefined;
   const mark = group ? membersMark(group) : "";
   const known = group ? infos[group.id] : undefined;
@@ -36,9 +43,12 @@ export function useGroupInfo(chat: Chat | undefined): GroupInfo | undefined {
     const request = inFlight.get(key) ?? groups.info(chatId);
     inFlight.set(key, request);
     request
-      .then((info) => setInfos((all) => ({ ...all, [chatId]: { info, mark } })))
+      .then((info) => {
+        setInfos((all) => ({ ...all, [chatId]: { info, mark } }));
+        setKnown((known) => ({ ...known, ...Object.fromEntries(info.members.map((m) => [m.user.id, m.user])) }));
+      })
       .catch(() => undefined)
       .finally(() => inFlight.delete(key));
-  }, [stale, chatId, mark, setInfos]);
+  }, [stale, chatId, mark, setInfos, setKnown]);
   return known?.info;
 }
