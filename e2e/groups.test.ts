@@ -97,9 +97,11 @@ describe("a group run by three people in real browsers", { timeout: 2 * TEST_TIM
   });
 
   test("create → invite by QR through the camera → chat with mentions → reactions → message info → leave", { timeout: TEST_TIMEOUT }, async () => {
+    const pages: Page[] = [];
     try {
       // Ann on her desktop makes the group with Ben.
       const a = await track(launchDesktop());
+      pages.push(a.page);
       await signInAs(a.page, server, ann);
       await a.page.goto(`${server.url}/home`);
       await a.page.getByRole("button", { name: "New group" }).click();
@@ -119,6 +121,7 @@ describe("a group run by three people in real browsers", { timeout: 2 * TEST_TIM
 
       // Ben's phone has the group, live, with what happened.
       const b = await track(launchPhone());
+      pages.push(b.page);
       await signInAs(b.page, server, ben);
       await b.page.goto(`${server.url}/home`);
       await groupRow(b.page, "Climbing").click();
@@ -149,6 +152,7 @@ describe("a group run by three people in real browsers", { timeout: 2 * TEST_TIM
 
       // Cy scans it with the in-app scanner (the fake camera plays the QR), sees the group, joins.
       const c = await track(launchPhone(video));
+      pages.push(c.page);
       await signInAs(c.page, server, cy);
       await c.page.goto(`${server.url}/home`);
       await c.page.getByRole("link", { name: /Scan a contact's QR/ }).click();
@@ -218,8 +222,20 @@ describe("a group run by three people in real browsers", { timeout: 2 * TEST_TIM
       await cChat.getByTestId("composer-locked").filter({ hasText: "no longer a member" }).waitFor(LIVE);
       assert.equal(await field(cChat).count(), 0, "no field to write in");
       await shot(c.page, "groups-left-phone");
+
+      // Ann lets only admins send: Ben's composer gives way to the reason, live; both see the line.
+      await aChat.getByRole("button", { name: "Group info for Climbing" }).click();
+      await info.getByRole("checkbox", { name: "Only admins can send messages" }).check();
+      await bChat.getByTestId("composer-locked").filter({ hasText: "Only admins can send messages." }).waitFor(LIVE);
+      await systemLine(bChat, "Ann Lee changed the settings: only admins can send messages").waitFor(LIVE);
+      await info.getByRole("button", { name: "Close group info" }).click();
+      await systemLine(aChat, "You changed the settings: only admins can send messages").waitFor(LIVE);
       await shot(a.page, "groups-chat-desktop");
       await shot(b.page, "groups-chat-phone");
+    } catch (failure) {
+      // What each person saw when it failed (with E2E_SHOTS).
+      for (const [i, page] of pages.entries()) await shot(page, `groups-failed-${"abc"[i] ?? i}`).catch(() => undefined);
+      throw failure;
     } finally {
       await closeAll();
     }

@@ -1,4 +1,4 @@
-import type { GroupChat, GroupMember, GroupSettings } from "@easyqr/protocol";
+import type { GroupCard, GroupChat, GroupMember, GroupSettings } from "@easyqr/protocol";
 import { useAtomValue, useSetAtom } from "jotai";
 import { useId, useRef, useState, type FormEvent } from "react";
 import { errorMessage, errorText } from "../../api/errorText.ts";
@@ -10,7 +10,8 @@ import { displayName } from "../chat/messageText.ts";
 import { chatsAtom } from "../chat/state.ts";
 import { contactsAtom } from "../contacts/state.ts";
 import { avatarFileProblem } from "../profile/avatarFile.ts";
-import { userAtom } from "../session/state.ts";
+import { appStore, userAtom } from "../session/state.ts";
+import { applyEvent } from "../chat/chatState.ts";
 import { InviteSection } from "./InviteSection.tsx";
 import { PeoplePicker, toggled } from "./PeoplePicker.tsx";
 import { groupInfosAtom, groups, membersMark, useGroupInfo } from "./state.ts";
@@ -54,7 +55,13 @@ export function GroupInfoPanel({ chat, onClose }: { chat: GroupChat; onClose: ()
       setBusy(false);
     }
   };
-  const changeSettings = (change: Partial<GroupSettings>) => void act(() => groups.update(chat.id, { settings: change }));
+  // A setting shows its new value at once; the card the server answers (or the error) settles it.
+  const [draft, setDraft] = useState<Partial<GroupSettings>>({});
+  const settings = { ...group.settings, ...draft };
+  const changeSettings = (change: Partial<GroupSettings>) => {
+    setDraft((d) => ({ ...d, ...change }));
+    void act(async () => showCard(chat.id, await groups.update(chat.id, { settings: change }))).finally(() => setDraft({}));
+  };
   const memberAction = (run: () => Promise<void>) => {
     setOpenMember(undefined);
     void act(run);
@@ -177,7 +184,7 @@ export function GroupInfoPanel({ chat, onClose }: { chat: GroupChat; onClose: ()
               <label className="toggle-row">
                 <input
                   type="checkbox"
-                  checked={group.settings.onlyAdminsSend}
+                  checked={settings.onlyAdminsSend}
                   disabled={busy}
                   onChange={(e) => changeSettings({ onlyAdminsSend: e.currentTarget.checked })}
                 />
@@ -186,7 +193,7 @@ export function GroupInfoPanel({ chat, onClose }: { chat: GroupChat; onClose: ()
               <label className="toggle-row">
                 <input
                   type="checkbox"
-                  checked={group.settings.onlyAdminsEdit}
+                  checked={settings.onlyAdminsEdit}
                   disabled={busy}
                   onChange={(e) => changeSettings({ onlyAdminsEdit: e.currentTarget.checked })}
                 />
@@ -242,6 +249,12 @@ export function GroupInfoPanel({ chat, onClose }: { chat: GroupChat; onClose: ()
       ) : null}
     </>
   );
+}
+
+/** A card the server answered a change with, shown at once (GROUP_UPDATED brings the same to every member). */
+function showCard(chatId: string, group: GroupCard): void {
+  const state = appStore.get(chatsAtom);
+  if (state) appStore.set(chatsAtom, applyEvent(state, { type: "GROUP_UPDATED", chatId, group }));
 }
 
 /** Admins add more of their connections. */
@@ -318,7 +331,7 @@ function EditGroup({ chat, onDone }: { chat: GroupChat; onDone: () => void }) {
       ...(description.trim() !== (chat.group.description ?? "") ? { description: description.trim() || null } : {}),
     };
     if (Object.keys(change).length === 0) return onDone();
-    void run(() => groups.update(chat.id, change), true);
+    void run(async () => showCard(chat.id, await groups.update(chat.id, change)), true);
   };
   return (
     <form className="info-sheet__section group-edit" onSubmit={save} noValidate aria-label="Edit the group">
@@ -343,7 +356,7 @@ function EditGroup({ chat, onDone }: { chat: GroupChat; onDone: () => void }) {
             if (!file) return;
             const problem = avatarFileProblem(file);
             if (problem) return setError(errorText(problem));
-            void run(() => groups.setPhoto(chat.id, file));
+            void run(async () => showCard(chat.id, await groups.setPhoto(chat.id, file)));
           }}
         />
       </div>
@@ -354,7 +367,12 @@ function EditGroup({ chat, onDone }: { chat: GroupChat; onDone: () => void }) {
       ) : null}
       <div className="info-sheet__actions">
         {chat.group.avatar ? (
-          <button type="button" className="button button--ghost" disabled={busy} onClick={() => void run(() => groups.removePhoto(chat.id))}>
+          <button
+            type="button"
+            className="button button--ghost"
+            disabled={busy}
+            onClick={() => void run(async () => showCard(chat.id, await groups.removePhoto(chat.id)))}
+          >
             Remove photo
           </button>
         ) : null}
