@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Locator, Page } from "playwright-core";
-import { checkA11y, connectUsers, makeUser, signInAs, type MadeUser } from "./support/accounts.ts";
+import { checkA11y, codeFor, connectUsers, makeUser, signInAs, type MadeUser } from "./support/accounts.ts";
 import { closeAll, launchDesktop, launchPhone, shot, track } from "./support/browsers.ts";
 import { startServer, type RunningServer } from "./support/server.ts";
 import { lumaFromPng, writeY4m } from "./support/y4m.ts";
@@ -236,6 +236,35 @@ describe("a group run by three people in real browsers", { timeout: 2 * TEST_TIM
       // What each person saw when it failed (with E2E_SHOTS).
       for (const [i, page] of pages.entries()) await shot(page, `groups-failed-${"abc"[i] ?? i}`).catch(() => undefined);
       throw failure;
+    } finally {
+      await closeAll();
+    }
+  });
+
+  test("a group's /join link opened signed out survives sign-up and onboarding, then joins", { timeout: TEST_TIMEOUT }, async () => {
+    try {
+      const group = (await call(ben, "POST", "/api/groups", { name: "Choir" })) as { id: string };
+      const invite = (await call(ben, "POST", `/api/groups/${group.id}/invite`, { needsApproval: false })) as { url: string };
+      const { page } = await track(launchPhone());
+      await page.goto(invite.url);
+      await page.getByRole("heading", { level: 1, name: "Sign in to EasyQR" }).waitFor();
+      assert.equal(new URL(page.url()).hash, "", "the token left the address bar");
+      await page.getByLabel("Email address").fill("ida@example.com");
+      await page.getByRole("button", { name: "Send code" }).click();
+      await page.getByLabel("6-digit code").fill(await codeFor(server, "ida@example.com"));
+      await page.getByRole("heading", { level: 1, name: "Set up your profile" }).waitFor();
+      await page.getByLabel("Your name").fill("Ida Berg");
+      await page.getByLabel("Username").fill("idaberg");
+      await page.getByRole("status").filter({ hasText: "@idaberg is available." }).waitFor();
+      await page.getByRole("button", { name: "Continue" }).click();
+
+      const preview = page.getByTestId("group-preview");
+      await preview.getByRole("heading", { name: "Choir" }).waitFor(LIVE);
+      assert.equal(new URL(page.url()).pathname, "/home/join");
+      await preview.getByRole("button", { name: "Join group" }).click();
+      const chat = page.getByRole("region", { name: "Chat with Choir" });
+      await systemLine(chat, "You joined using the group’s invite link").waitFor(LIVE);
+      await field(chat).waitFor();
     } finally {
       await closeAll();
     }
