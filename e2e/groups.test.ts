@@ -241,34 +241,58 @@ describe("a group run by three people in real browsers", { timeout: 2 * TEST_TIM
     }
   });
 
-  test("a group's /join link opened signed out survives sign-up and onboarding, then joins", { timeout: TEST_TIMEOUT }, async () => {
-    try {
-      const group = (await call(ben, "POST", "/api/groups", { name: "Choir" })) as { id: string };
-      const invite = (await call(ben, "POST", `/api/groups/${group.id}/invite`, { needsApproval: false })) as { url: string };
-      const { page } = await track(launchPhone());
-      await page.goto(invite.url);
-      await page.getByRole("heading", { level: 1, name: "Sign in to EasyQR" }).waitFor();
-      assert.equal(new URL(page.url()).hash, "", "the token left the address bar");
-      await page.getByLabel("Email address").fill("ida@example.com");
-      await page.getByRole("button", { name: "Send code" }).click();
-      await page.getByLabel("6-digit code").fill(await codeFor(server, "ida@example.com"));
-      await page.getByRole("heading", { level: 1, name: "Set up your profile" }).waitFor();
-      await page.getByLabel("Your name").fill("Ida Berg");
-      await page.getByLabel("Username").fill("idaberg");
-      await page.getByRole("status").filter({ hasText: "@idaberg is available." }).waitFor();
-      await page.getByRole("button", { name: "Continue" }).click();
+  test(
+    "a group's /join link opened signed out survives sign-up and onboarding; the admin approves the request in the group info",
+    { timeout: TEST_TIMEOUT },
+    async () => {
+      try {
+        const jo = await makeUser(server, "jo@example.com", { name: "Jo Admin", username: "joadmin" });
+        const group = (await call(jo, "POST", "/api/groups", { name: "Choir" })) as { id: string };
+        const invite = (await call(jo, "POST", `/api/groups/${group.id}/invite`, { needsApproval: true })) as { url: string };
+        const { page } = await track(launchPhone());
+        await page.goto(invite.url);
+        await page.getByRole("heading", { level: 1, name: "Sign in to EasyQR" }).waitFor();
+        assert.equal(new URL(page.url()).hash, "", "the token left the address bar");
+        await page.getByLabel("Email address").fill("ida@example.com");
+        await page.getByRole("button", { name: "Send code" }).click();
+        await page.getByLabel("6-digit code").fill(await codeFor(server, "ida@example.com"));
+        await page.getByRole("heading", { level: 1, name: "Set up your profile" }).waitFor();
+        await page.getByLabel("Your name").fill("Ida Berg");
+        await page.getByLabel("Username").fill("idaberg");
+        await page.getByRole("status").filter({ hasText: "@idaberg is available." }).waitFor();
+        await page.getByRole("button", { name: "Continue" }).click();
 
-      const preview = page.getByTestId("group-preview");
-      await preview.getByRole("heading", { name: "Choir" }).waitFor(LIVE);
-      assert.equal(new URL(page.url()).pathname, "/home/join");
-      await preview.getByRole("button", { name: "Join group" }).click();
-      const chat = page.getByRole("region", { name: "Chat with Choir" });
-      await systemLine(chat, "You joined using the group’s invite link").waitFor(LIVE);
-      await field(chat).waitFor();
-    } finally {
-      await closeAll();
-    }
-  });
+        const preview = page.getByTestId("group-preview");
+        await preview.getByRole("heading", { name: "Choir" }).waitFor(LIVE);
+        assert.equal(new URL(page.url()).pathname, "/home/join");
+        await preview.getByRole("button", { name: "Request to join" }).click();
+        await preview.getByTestId("join-waiting").waitFor(LIVE);
+
+        // Jo, on her desktop, finds the request in the group's info and lets Ida in.
+        const admin = await track(launchDesktop());
+        await signInAs(admin.page, server, jo);
+        await admin.page.goto(`${server.url}/home`);
+        await groupRow(admin.page, "Choir").click();
+        const joChat = admin.page.getByRole("region", { name: "Chat with Choir" });
+        await joChat.getByRole("button", { name: "Group info for Choir" }).click();
+        const requests = admin.page.getByTestId("join-requests");
+        await requests.getByText("Ida Berg").waitFor(LIVE);
+        await checkA11y(admin.page, "join requests (desktop)");
+        await shot(admin.page, "groups-join-requests-desktop");
+        await requests.getByRole("button", { name: "Approve" }).click();
+        await systemLine(joChat, "Ida Berg joined, approved by you").waitFor(LIVE);
+
+        // Ida's chats now have the group, live.
+        await page.getByRole("link", { name: "Back to chats" }).click();
+        await groupRow(page, "Choir").click();
+        const chat = page.getByRole("region", { name: "Chat with Choir" });
+        await systemLine(chat, "You joined, approved by Jo Admin").waitFor(LIVE);
+        await field(chat).waitFor();
+      } finally {
+        await closeAll();
+      }
+    },
+  );
 
   test("every group screen in light and dark, on a phone and a desktop, passes axe", { timeout: TEST_TIMEOUT }, async () => {
     try {

@@ -111,7 +111,9 @@ export function GroupInfoPanel({ chat, onClose }: { chat: GroupChat; onClose: ()
             </p>
           ) : (
             <section className="info-sheet__section" aria-labelledby={`${id}-members`}>
-              <h3 id={`${id}-members`}>{group.memberCount} members</h3>
+              <h3 id={`${id}-members`}>
+                {group.memberCount} {group.memberCount === 1 ? "member" : "members"}
+              </h3>
               {admin ? (
                 adding ? (
                   <AddMembers chatId={chat.id} already={new Set(info?.members.map((m) => m.user.id))} onDone={() => setAdding(false)} />
@@ -178,6 +180,7 @@ export function GroupInfoPanel({ chat, onClose }: { chat: GroupChat; onClose: ()
               )}
             </section>
           )}
+          {admin ? <InviteSection chatId={chat.id} groupName={group.name} pending={pending} now={now} /> : null}
           {admin ? (
             <section className="info-sheet__section" aria-labelledby={`${id}-settings`}>
               <h3 id={`${id}-settings`}>Group settings</h3>
@@ -201,7 +204,6 @@ export function GroupInfoPanel({ chat, onClose }: { chat: GroupChat; onClose: ()
               </label>
             </section>
           ) : null}
-          {admin ? <InviteSection chatId={chat.id} groupName={group.name} pending={pending} now={now} /> : null}
           {error ? (
             <p className="form-error" role="alert">
               {error}

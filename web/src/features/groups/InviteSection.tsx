@@ -8,9 +8,9 @@ import { receiptTime } from "../chat/messageInfo.ts";
 import { groups } from "./state.ts";
 
 /**
- * An admin's invite link: its QR (anyone signed in who scans it may join, or ask when admins
- * approve joins), when it runs out, Reset (a new link, the old one stops) and Revoke; and the
- * join requests waiting, to let in or turn down. `pending` (GROUP_JOIN_REQUESTS) reloads them.
+ * The join requests waiting, first (to let in or turn down), then an admin's invite link: its QR (anyone signed in who scans it may join, or ask when admins
+ * approve joins), when it runs out, Reset (a new link, the old one stops) and Revoke.
+ * `pending` (GROUP_JOIN_REQUESTS) reloads the requests.
  */
 export function InviteSection({ chatId, groupName, pending, now }: { chatId: string; groupName: string; pending: number; now: number }) {
   const id = useId();
@@ -63,6 +63,27 @@ export function InviteSection({ chatId, groupName, pending, now }: { chatId: str
 
   return (
     <>
+      {requests.length ? (
+        <section className="info-sheet__section" aria-labelledby={`${id}-requests`} data-testid="join-requests">
+          <h3 id={`${id}-requests`}>Asking to join ({requests.length})</h3>
+          <ul className="group-members">
+            {requests.map((r) => (
+              <li key={r.user.id} className="group-member">
+                <Avatar user={r.user} size={36} />
+                <span className="group-member__name">{displayName(r.user)}</span>
+                <span className="group-member__actions">
+                  <button type="button" className="button button--primary button--small" disabled={busy} onClick={() => void answer(r.user.id, true)}>
+                    Approve
+                  </button>
+                  <button type="button" className="button button--ghost button--small" disabled={busy} onClick={() => void answer(r.user.id, false)}>
+                    Deny
+                  </button>
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <section className="info-sheet__section group-invite" aria-labelledby={`${id}-invite`} data-testid="group-invite">
         <h3 id={`${id}-invite`}>Invite by QR code</h3>
         {invite === undefined && !error ? <p className="info-sheet__muted">Loading…</p> : null}
@@ -114,27 +135,6 @@ export function InviteSection({ chatId, groupName, pending, now }: { chatId: str
           </p>
         ) : null}
       </section>
-      {requests.length ? (
-        <section className="info-sheet__section" aria-labelledby={`${id}-requests`} data-testid="join-requests">
-          <h3 id={`${id}-requests`}>Asking to join ({requests.length})</h3>
-          <ul className="group-members">
-            {requests.map((r) => (
-              <li key={r.user.id} className="group-member">
-                <Avatar user={r.user} size={36} />
-                <span className="group-member__name">{displayName(r.user)}</span>
-                <span className="group-member__actions">
-                  <button type="button" className="button button--primary button--small" disabled={busy} onClick={() => void answer(r.user.id, true)}>
-                    Approve
-                  </button>
-                  <button type="button" className="button button--ghost button--small" disabled={busy} onClick={() => void answer(r.user.id, false)}>
-                    Deny
-                  </button>
-                </span>
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
     </>
   );
 }
