@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { chatScenarios, chatUsage } from "./chatCli.ts";
+import { defaultGroupBench, groupBench } from "./groupBench.ts";
 import { defaultHostile, hostileBench } from "./hostileBench.ts";
 import { linkBench } from "./linkBench.ts";
 import { defaultSearchBench, searchBench } from "./searchBench.ts";
@@ -26,6 +27,13 @@ type Flags = Record<string, string | undefined>;
 const scenarios: Record<string, (flags: Flags) => Promise<string>> = {
   ...chatScenarios,
   link: linkBench,
+  group: (flags) =>
+    groupBench({
+      engine: flags.engine === "postgres" ? "postgres" : "sqlite",
+      users: Number(flags.users ?? defaultGroupBench.users),
+      messages: Number(flags.messages ?? defaultGroupBench.messages),
+      window: Number(flags.window ?? defaultGroupBench.window),
+    }),
   async search(flags) {
     const parts = ["## search: GET /api/search/messages, first page (20 hits), newest first", ""];
     const engines = flags.engine === "both" ? (["sqlite", "postgres"] as const) : flags.engine === "postgres" ? (["postgres"] as const) : (["sqlite"] as const);

@@ -423,7 +423,7 @@ export const GroupUpdatedEvent = z.object({ type: z.literal("GROUP_UPDATED"), ch
  * a member: nothing more of the group reaches them.
  */
 export const GroupMembershipEvent = z.object({ type: z.literal("GROUP_MEMBERSHIP"), chat: Chat });
-/** The group's aggregate ticks moved (the lowest watermarks of the other members): to every current member. */
+/** The group's aggregate ticks moved (the lowest watermarks of the members): to every current member, at most every 250 ms (keep the higher). */
 export const GroupReceiptEvent = z.object({ type: z.literal("GROUP_RECEIPT"), chatId: z.string(), theirs: Receipts });
 /** To a group's admins: how many join requests wait now (someone asked, or an admin answered one). */
 export const GroupJoinRequestsEvent = z.object({ type: z.literal("GROUP_JOIN_REQUESTS"), chatId: z.string(), pending: z.number().int().nonnegative() });

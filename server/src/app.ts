@@ -195,6 +195,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     if (changed.lastSeen) await presence.lastSeenVisibilityChanged(userId);
   });
   users.onBeforeDelete(async (userId) => {
+    await groups.leaveAll(userId);
     await contacts.forget(userId);
     await attachments.removeOfUser(userId);
   });

@@ -106,9 +106,24 @@ describe(`chat store (${engine})`, () => {
     await store.read(async (tx) => {
       assert.equal(await tx.chatOfPair(low, high), chatId);
       assert.equal(await tx.pairConnected(low, high), true);
-      assert.deepEqual(await tx.chat(chatId), { id: chatId, userLow: low, userHigh: high, createdAt: now, lastSeq: 0, rev: 0, lastMessageId: null });
+      assert.deepEqual(await tx.chat(chatId), {
+        id: chatId,
+        userLow: low,
+        userHigh: high,
+        createdAt: now,
+        lastSeq: 0,
+        rev: 0,
+        lastMessageId: null,
+        kind: "direct",
+        activityAt: null,
+        minDeliveredSeq: 0,
+        minSeenSeq: 0,
+      });
       assert.equal((await tx.standing(chatId))?.connected, true);
-      assert.deepEqual(await tx.member(chatId, low), { chatId, userId: low, deliveredSeq: 0, seenSeq: 0, unread: 0, activityAt: now });
+      assert.deepEqual(await tx.member(chatId, low), {
+        ...{ chatId, userId: low, deliveredSeq: 0, seenSeq: 0, unread: 0, activityAt: now },
+        ...{ role: null, fromSeq: 0, leftSeq: null, leftRev: null },
+      });
       assert.equal(await tx.chat(randomUUID()), undefined);
     });
     await database.db.deleteFrom("connections").where("userLow", "=", low).execute();
@@ -133,6 +148,10 @@ describe(`chat store (${engine})`, () => {
         lastSeq: 3,
         rev: 3,
         lastMessageId: rows[2]?.id ?? null,
+        kind: "direct",
+        activityAt: null,
+        minDeliveredSeq: 0,
+        minSeenSeq: 0,
       });
       assert.equal((await tx.member(chatId, low))?.unread, 1);
       assert.equal((await tx.member(chatId, high))?.unread, 2);

@@ -310,6 +310,19 @@ describe("groups", () => {
     for (const socket of [socketA, socketB, socketC]) socket.close();
   });
 
+  test("a member who deletes their account leaves their groups first: the count and the admins stay right", async () => {
+    const { owner, members, group } = await groupOf(server, 2, "gone");
+    const [b] = members as [SignedIn, SignedIn];
+    assert.equal((await call(server, "DELETE", "/api/users/me", { token: owner.tokens.accessToken })).status, 204);
+    const info = await groupInfo(server, b, group.id);
+    assert.equal(info.group.memberCount, 2);
+    assert.equal(info.members.length, 2);
+    assert.equal(info.members.filter((m) => m.role === "admin").length, 1, "the longest member took over");
+    const socketB = await userSocket(server, b);
+    assert.ok(await send(socketB, group.id, "still here"));
+    socketB.close();
+  });
+
   test("a group holds at most 1,024 members; an add names at most 256", async () => {
     const { owner, group } = await groupOf(server, 0, "limit");
     const ids = Array.from({ length: 257 }, () => randomUUID());

@@ -45,6 +45,9 @@ export type Reader = { userId: string; sessionId: string };
 export type Origin = { socket: object; ack: (message: Message) => void };
 type ChatCursorIn = z.output<typeof ChatCursor>;
 
+/** How often a group's aggregate ticks go out at most (the last move always goes out). */
+const TICKS_EVERY_MS = 250;
+
 /** What a group change (groups/service.ts) works with inside its transaction, the group's chat locked. */
 export type GroupChangeContext = {
   q: ChatStatements;
@@ -64,6 +67,8 @@ export type GroupChangeContext = {
  */
 export class ChatService {
   private readonly turns = new Turns();
+  /** Groups whose GROUP_RECEIPT went out less than TICKS_EVERY_MS ago, with the newest aggregate waiting to follow. */
+  private readonly tickWindows = new Map<string, { latest?: GroupTicks }>();
 
   constructor(
     private readonly store: ChatStore,
@@ -140,8 +145,7 @@ export class ChatService {
     return this.store.read(async (q) => {
       const { chat: row } = await readable(q, chatId, userId);
       // A former group member's history ends at their leaving (the rows past it are not theirs to see).
-      const view = await q.chatView(userId, chatId);
-      const chat = { lastSeq: view?.lastSeq ?? row.lastSeq };
+      const chat = row.kind === "group" ? { lastSeq: (await q.chatView(userId, chatId))?.lastSeq ?? row.lastSeq } : row;
       const { limit, around } = query;
       if (around !== undefined) {
         // The hit and the older half up to it, then the newer half after it.
@@ -200,7 +204,7 @@ export class ChatService {
       }
       await turn.mayAnswer;
       this.answer(items, outcomes);
-      for (const tick of ticks) fanoutToAll(this.fanout, tick.members, { type: "GROUP_RECEIPT", chatId: tick.chatId, theirs: tick.theirs });
+      for (const tick of ticks) this.publishTicks(tick);
       return true;
     } finally {
       turn.leave();
@@ -362,7 +366,7 @@ export class ChatService {
     if (!moved) return;
     this.fanout(userId, { type: "RECEIPT", chatId, userId, receipts: moved.receipts, unread: moved.unread });
     if (moved.peerId) this.fanout(moved.peerId, { type: "RECEIPT", chatId, userId, receipts: moved.receipts });
-    if (moved.ticks) fanoutToAll(this.fanout, moved.ticks.members, { type: "GROUP_RECEIPT", chatId, theirs: moved.ticks.theirs });
+    if (moved.ticks) this.publishTicks({ chatId, ...moved.ticks });
   }
 
   /**
@@ -503,11 +507,31 @@ export class ChatService {
       }, turn);
       await turn.mayAnswer;
       for (const message of result.lines) fanoutToAll(this.fanout, result.audience, { type: "MESSAGE", message });
-      if (result.theirs) fanoutToAll(this.fanout, result.members, { type: "GROUP_RECEIPT", chatId, theirs: result.theirs });
+      if (result.theirs) this.publishTicks({ chatId, theirs: result.theirs, members: result.members });
       return result.value;
     } finally {
       turn.leave();
     }
+  }
+
+  /**
+   * GROUP_RECEIPT to a group's members: at once, then at most every TICKS_EVERY_MS with the newest
+   * aggregate, so "everyone reads at once" in a large group is a handful of frames, not one per
+   * reader who held the lowest mark (clients keep the higher of what they hold and what comes).
+   */
+  private publishTicks(tick: GroupTicks): void {
+    const open = this.tickWindows.get(tick.chatId);
+    if (open) {
+      open.latest = tick;
+      return;
+    }
+    fanoutToAll(this.fanout, tick.members, { type: "GROUP_RECEIPT", chatId: tick.chatId, theirs: tick.theirs });
+    const window: { latest?: GroupTicks } = {};
+    this.tickWindows.set(tick.chatId, window);
+    setTimeout(() => {
+      this.tickWindows.delete(tick.chatId);
+      if (window.latest) this.publishTicks(window.latest);
+    }, TICKS_EVERY_MS).unref();
   }
 
   // ---- Inside -----------------------------------------------------------------------

@@ -228,6 +228,12 @@ export class GroupsService {
     await this.announceMembership(chatId, result.heir ? [userId, result.heir] : [userId]);
   }
 
+  /** Before an account is deleted: it leaves each of its groups (the heir rule included), so the groups' counts and admins stay right. */
+  async leaveAll(userId: string): Promise<void> {
+    const rows = await this.deps.db.selectFrom("chatMembers").select("chatId").where("userId", "=", userId).where("role", "is not", null).execute();
+    for (const { chatId } of rows) await this.leave(userId, chatId);
+  }
+
   async setAdmin(userId: string, chatId: string, targetId: string, admin: boolean): Promise<void> {
     const names = await this.namesOf([targetId]);
     const changed = await this.change(chatId, userId, async ({ q, line }, _group, member) => {

@@ -15,6 +15,10 @@ export function findMatches(database: Database, query: MatchQuery): Promise<Matc
   return database.engine === "postgres" ? postgresMatches(database, query) : sqliteMatches(database, query);
 }
 
+/** In a group, only what was sent during one of the searcher's stays (ADR 0008); every message of a 1-1 chat. */
+const visibleTo = (userId: string) => sql`not exists (select 1 from chats vc where vc.id = m.chat_id and vc.kind = 'group' and not exists (
+  select 1 from chat_memberships s where s.chat_id = m.chat_id and s.user_id = ${userId} and s.from_seq < m.seq and (s.to_seq is null or m.seq <= s.to_seq)))`;
+
 /** A one-character prefix would expand to a large part of the vocabulary: it is matched as a whole word. */
 const isPrefix = (term: string) => [...term].length >= 2;
 
@@ -29,6 +33,7 @@ async function sqliteMatches(database: Database, { userId, terms, before, limit 
     where messages_fts match ${match} and f.rowid < ${beforeRowid} and m.deleted_at is null
       and m.chat_id in (select chat_id from chat_members where user_id = ${userId})
       and not exists (select 1 from hidden_messages h where h.user_id = ${userId} and h.message_id = m.id)
+      and ${visibleTo(userId)}
     order by f.rowid desc limit ${limit}`.execute(database.db);
   return rows;
 }
@@ -47,6 +52,7 @@ async function postgresMatches(database: Database, { userId, terms, before, limi
     where to_tsvector('simple', m.text) @@ to_tsquery('simple', ${query}) and m.deleted_at is null
       and m.chat_id in (select chat_id from chat_members where user_id = ${userId}) and ${after}
       and not exists (select 1 from hidden_messages h where h.user_id = ${userId} and h.message_id = m.id)
+      and ${visibleTo(userId)}
     order by m.created_at desc, m.chat_id desc, m.seq desc limit ${limit}`.execute(database.db);
   return rows;
 }
