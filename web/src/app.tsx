@@ -25,6 +25,8 @@ const OnboardingPage = lazy(() => import("./pages/OnboardingPage.tsx").then((m) 
 const HomePage = lazy(() => import("./pages/HomePage.tsx").then((m) => ({ default: m.HomePage })));
 const MyQrPage = lazy(() => import("./pages/MyQrPage.tsx").then((m) => ({ default: m.MyQrPage })));
 const AddContactPage = lazy(() => import("./pages/AddContactPage.tsx").then((m) => ({ default: m.AddContactPage })));
+const JoinGroupPage = lazy(() => import("./pages/JoinGroupPage.tsx").then((m) => ({ default: m.JoinGroupPage })));
+const JoinLinkPage = lazy(() => import("./pages/JoinLinkPage.tsx").then((m) => ({ default: m.JoinLinkPage })));
 const AddLinkPage = lazy(() => import("./pages/AddLinkPage.tsx").then((m) => ({ default: m.AddLinkPage })));
 const LinkPage = lazy(() => import("./pages/LinkPage.tsx").then((m) => ({ default: m.LinkPage })));
 const ScanToDesktopPage = lazy(() => import("./pages/ScanToDesktopPage.tsx").then((m) => ({ default: m.ScanToDesktopPage })));
@@ -126,6 +128,15 @@ export function mountApp(container: HTMLElement): void {
                 }
               />
               <Route path="/add" element={<AddLinkPage />} />
+              <Route
+                path={paths.joinGroup}
+                element={
+                  <PrivateRoute>
+                    <JoinGroupPage />
+                  </PrivateRoute>
+                }
+              />
+              <Route path="/join" element={<JoinLinkPage />} />
               <Route
                 path={paths.settings}
                 element={

@@ -8,6 +8,8 @@ export const paths = {
   settings: "/settings",
   myQr: "/home/qr",
   addContact: "/home/add",
+  /** The preview of a group invite (opened `/join#…` link or scanned QR), then Join. */
+  joinGroup: "/home/join",
   chat: "/home/chat/:chatId",
   /** A signed-in desktop's scans from the person's phones. */
   receivedScans: "/home/scans",

@@ -5,7 +5,8 @@ import { onPhone } from "../features/pairing/device.ts";
 import { Link, useMatch, useParams } from "react-router";
 import { SidebarResizer, useSidebarWidth } from "../components/SidebarResizer.tsx";
 import { Avatar } from "../components/Avatar.tsx";
-import { AddPersonIcon, ChatIcon, GearIcon, QrIcon } from "../components/icons.tsx";
+import { AddPersonIcon, ChatIcon, GearIcon, GroupIcon, QrIcon } from "../components/icons.tsx";
+import { NewGroupDialog } from "../features/groups/NewGroupDialog.tsx";
 import { ChatList } from "../features/chat/ChatList.tsx";
 import { ContactsPanel } from "../features/contacts/ContactsPanel.tsx";
 import { ChatSearch } from "../features/search/ChatSearch.tsx";
@@ -35,6 +36,7 @@ export function HomePage() {
   const [width, setWidth] = useSidebarWidth();
   const showScans = useMatch(paths.receivedScans) !== null;
   const received = useAtomValue(receivedScansAtom).scans.length;
+  const [newGroup, setNewGroup] = useState(false);
   if (!user) return null;
   return (
     <div className={`app${chatId ? " app--chat-open" : ""}`} style={width ? ({ "--sidebar-width": `${width}px` } as CSSProperties) : undefined}>
@@ -61,6 +63,9 @@ export function HomePage() {
             >
               <AddPersonIcon />
             </Link>
+            <button type="button" className="icon-button" aria-label="New group" title="New group" aria-haspopup="dialog" onClick={() => setNewGroup(true)}>
+              <GroupIcon />
+            </button>
             <Link to={paths.settings} className="icon-button" aria-label="Settings" title="Settings">
               <GearIcon />
             </Link>
@@ -92,6 +97,7 @@ export function HomePage() {
           )}
         </nav>
       </aside>
+      {newGroup ? <NewGroupDialog onClose={() => setNewGroup(false)} /> : null}
       <main className="chatwindow" aria-label="Chat">
         {chatId ? (
           <Suspense fallback={<div className="chatwindow__loading" role="status" aria-busy="true" aria-label="Loading the chat" />}>

@@ -19,6 +19,8 @@ import { RecentScans } from "../features/scanner/RecentScans.tsx";
 import { RepeatFilter } from "../features/scanner/repeatFilter.ts";
 import { useBarcodeScanner } from "../features/scanner/useBarcodeScanner.ts";
 import { PhoneHeader } from "./PhoneHeader.tsx";
+import { keepJoinToken, parseGroupInvite } from "../features/groups/inviteLink.ts";
+import { paths } from "../paths.ts";
 
 const PAIRING_FORMATS = ["QRCode"] as const;
 
@@ -53,6 +55,12 @@ export function ScanPage() {
       else setHint("That computer wants to link to an account. Sign in on this phone first, then scan it again.");
       return;
     }
+    const invite = !paired && signedIn ? parseGroupInvite(text) : null;
+    if (invite) {
+      if (invite.server === pageServer() && keepJoinToken(text)) void navigate(paths.joinGroup);
+      else setHint("That group invite belongs to another EasyQR server.");
+      return;
+    }
     const contact = !paired && signedIn ? parseContactQr(text) : null;
     if (contact) {
       if (contact.server === pageServer()) setContactToken(contact.token);
@@ -68,7 +76,7 @@ export function ScanPage() {
     } else if (action.kind === "not-pairing") {
       setHint(
         signedIn
-          ? "That is not an EasyQR code. Scan a contact's QR code, or the one on your computer's screen."
+          ? "That is not an EasyQR code. Scan a contact's or a group's QR code, or the one on your computer's screen."
           : "That is not an EasyQR code. Scan the QR code on the desktop's screen.",
       );
     } else if (action.kind === "scan" && link.scan(text, format)) {

@@ -12,3 +12,4 @@ import "./scanToDesktop.css";
 import "./search.css";
 import "./account.css";
 import "./chatActions.css";
+import "./groups.css";

@@ -15,26 +15,48 @@ import { displayName, listTime, previewText } from "./messageText.ts";
 import { chatsAtom, chatSyncAtom, outboxAtom } from "./state.ts";
 import { myWrittenTimes } from "./writtenTimes.ts";
 import { chatCard } from "./chatKinds.ts";
+import { typistsIn } from "./chatState.ts";
+import { groupPreview, typingText } from "../groups/groupText.ts";
+import { peopleNames } from "../groups/names.ts";
+import { knownPeopleAtom, useGroupInfo } from "../groups/state.ts";
+import type { Connection } from "@easyqr/protocol";
 
 function ChatRow({
   chat,
   me,
   active,
-  typing,
+  typists,
   online,
   pending,
+  connections,
   now,
 }: {
   chat: Chat;
   me: string;
   active: boolean;
-  typing: boolean;
+  typists: string[];
   online: boolean;
   pending: string | undefined;
+  connections: readonly Connection[];
   now: number;
 }) {
   const name = displayName(chatCard(chat));
-  const preview = typing ? "typing…" : pending !== undefined ? `You: ${pending}` : chat.lastMessage ? previewText(chat.lastMessage, me) : "No messages yet";
+  const info = useGroupInfo(chat);
+  const seen = useAtomValue(knownPeopleAtom);
+  const names = peopleNames(me, info, connections, [], seen);
+  const typing = typists.length > 0;
+  const last = chat.lastMessage;
+  const preview = typing
+    ? chat.kind === "group"
+      ? typingText(typists, names)
+      : "typing…"
+    : pending !== undefined
+      ? `You: ${pending}`
+      : last
+        ? chat.kind === "group"
+          ? groupPreview(last, previewText(last, me), names, me)
+          : previewText(last, me)
+        : "No messages yet";
   const { settings } = chat;
   const muted = isMuted(settings, now);
   const pinned = settings.pinnedAt !== null && settings.archivedAt === null;
@@ -45,6 +67,7 @@ function ChatRow({
         className={`chat-row${active ? " chat-row--active" : ""}`}
         aria-current={active ? "page" : undefined}
         data-testid="chat-row"
+        data-kind={chat.kind}
         data-unread={chat.unread}
         data-pinned={pinned}
         data-muted={muted}
@@ -181,9 +204,10 @@ export function ChatList({ activeId }: { activeId: string | undefined }) {
             chat={chat}
             me={me}
             active={chat.id === activeId}
-            typing={(state.typing[chat.id] ?? 0) > now}
+            typists={typistsIn(state, chat.id, now)}
             online={chat.kind === "direct" && online.has(chat.peer.id)}
             pending={lastPending.get(chat.id)}
+            connections={contacts?.connections ?? []}
             now={now}
           />
         ))}

@@ -27,6 +27,12 @@ import { pendingIn } from "./outbox.ts";
 import { chatsAtom, chatSyncAtom, openChatAtom, outboxAtom } from "./state.ts";
 import { useFocused } from "./useFocused.ts";
 import { canWrite, chatCard } from "./chatKinds.ts";
+import { typistsIn } from "./chatState.ts";
+import type { SenderOf } from "./MessageList.tsx";
+import { GroupInfoPanel } from "../groups/GroupInfoPanel.tsx";
+import { groupComposerLock, listNames, typingText } from "../groups/groupText.ts";
+import { peopleNames } from "../groups/names.ts";
+import { knownPeopleAtom, useGroupInfo } from "../groups/state.ts";
 
 /** One chat (mounted per chat: keyed by its id): header with presence, the virtualised history, and the composer. Marks what it shows as seen. */
 export function ChatWindow({ chatId }: { chatId: string }) {
@@ -58,6 +64,8 @@ export function ChatWindow({ chatId }: { chatId: string }) {
 
   const chat = state?.chats[chatId];
   const history = state?.windows[chatId];
+  const info = useGroupInfo(chat);
+  const seen = useAtomValue(knownPeopleAtom);
   const known = state !== undefined;
 
   useEffect(() => {
@@ -160,24 +168,46 @@ export function ChatWindow({ chatId }: { chatId: string }) {
   const away = !fresh;
   const connection = contacts?.connections.find((c) => c.user.id === peer.id);
   const online = !away && connection?.presence.online === true;
-  const typing = !away && (state?.typing[chatId] ?? 0) > now;
+  const group = chat.kind === "group" ? chat : undefined;
+  const connections = contacts?.connections ?? [];
+  const names = group ? peopleNames(me.id, info, connections, history?.messages, seen) : (id: string) => (id === me.id ? "You" : name);
+  const typists = away ? [] : typistsIn(state, chatId, now);
+  const typing = typists.length > 0;
+  const typingLine = group ? typingText(typists, names) : `${name} is typing…`;
   const status = away
     ? networkOnline
       ? "connecting…"
       : "waiting for network…"
     : typing
-      ? "typing…"
-      : connection
-        ? presenceText(connection.presence, now)
-        : canWrite(chat)
-          ? ""
-          : isDeletedAccount(peer)
-            ? "this account was deleted"
-            : "not a contact any more";
-  const names = (id: string) => (id === me.id ? "You" : name);
+      ? group
+        ? typingLine
+        : "typing…"
+      : group
+        ? group.role === null
+          ? "you are no longer a member"
+          : memberLine(
+              group.group.memberCount,
+              info?.members.map((m) => names(m.user.id)),
+            )
+        : connection
+          ? presenceText(connection.presence, now)
+          : canWrite(chat)
+            ? ""
+            : isDeletedAccount(peer)
+              ? "this account was deleted"
+              : "not a contact any more";
+  const mentionName = (id: string) => (id === me.id ? displayName(me) : names(id));
+  const senderOf: SenderOf | undefined = group
+    ? (id) => ({
+        name: names(id),
+        avatar: (info?.members.find((m) => m.user.id === id)?.user ?? connections.find((c) => c.user.id === id)?.user ?? seen[id])?.avatar ?? null,
+      })
+    : undefined;
+  const mentionable = group && info ? info.members.filter((m) => m.user.id !== me.id).map((m) => ({ id: m.user.id, name: displayName(m.user) })) : undefined;
+  const lock = groupComposerLock(chat);
 
-  const send = (text: string, attachments: Attachment[]) => {
-    chats?.send(chatId, { text, replyTo, attachments });
+  const send = (text: string, attachments: Attachment[], mentions: string[]) => {
+    chats?.send(chatId, { text, replyTo, attachments, mentions });
     setReplyTo(undefined);
     requestAnimationFrame(() => list.current?.scrollToEnd());
   };
@@ -207,7 +237,13 @@ export function ChatWindow({ chatId }: { chatId: string }) {
           <BackIcon />
         </BackLink>
         <h2 className="visually-hidden">{name}</h2>
-        <button type="button" className="chat__who" aria-label={`Contact info for ${name}`} aria-haspopup="dialog" onClick={() => setShowingInfo(true)}>
+        <button
+          type="button"
+          className="chat__who"
+          aria-label={`${group ? "Group" : "Contact"} info for ${name}`}
+          aria-haspopup="dialog"
+          onClick={() => setShowingInfo(true)}
+        >
           <span className="contact-row__avatar">
             <Avatar user={peer} size={40} />
             {online ? <span className="presence-dot" aria-hidden="true" /> : null}
@@ -220,7 +256,11 @@ export function ChatWindow({ chatId }: { chatId: string }) {
           </span>
         </button>
       </header>
-      {showingInfo ? <ContactInfo user={connection?.user ?? peer} onClose={() => setShowingInfo(false)} /> : null}
+      {showingInfo && group ? (
+        <GroupInfoPanel chat={group} onClose={() => setShowingInfo(false)} />
+      ) : showingInfo ? (
+        <ContactInfo user={connection?.user ?? peer} onClose={() => setShowingInfo(false)} />
+      ) : null}
       {error ? (
         <p className="form-error chat__error" role="alert">
           {error}
@@ -236,6 +276,8 @@ export function ChatWindow({ chatId }: { chatId: string }) {
           me={me.id}
           now={now}
           names={names}
+          senderOf={senderOf}
+          mentionName={mentionName}
           actions={actions}
           highlighted={highlighted}
           onStartReached={() => void chats?.load(chatId, "older")}
@@ -261,29 +303,37 @@ export function ChatWindow({ chatId }: { chatId: string }) {
       ) : null}
       {typing ? (
         <p className="chat__typing" data-testid="typing">
-          {name} is typing…
+          {typingLine}
         </p>
       ) : null}
-      <Composer
-        ref={composer}
-        chatId={chatId}
-        disabled={!canWrite(chat)}
-        replyTo={replyTo}
-        editing={editing}
-        names={names}
-        onSend={send}
-        onEdit={async (m, text) => {
-          await chats?.edit(m.id, text);
-          setEditing(undefined);
-        }}
-        onCancelReply={() => setReplyTo(undefined)}
-        onCancelEdit={() => setEditing(undefined)}
-        onTyping={(t) => chats?.typing(chatId, t)}
-      />
+      {lock ? (
+        // A group one may not write in says why where the field would be.
+        <p className="chat__locked" role="status" data-testid="composer-locked">
+          {lock}
+        </p>
+      ) : (
+        <Composer
+          ref={composer}
+          chatId={chatId}
+          disabled={!canWrite(chat)}
+          members={mentionable}
+          replyTo={replyTo}
+          editing={editing}
+          names={names}
+          onSend={send}
+          onEdit={async (m, text) => {
+            await chats?.edit(m.id, text);
+            setEditing(undefined);
+          }}
+          onCancelReply={() => setReplyTo(undefined)}
+          onCancelEdit={() => setEditing(undefined)}
+          onTyping={(t) => chats?.typing(chatId, t)}
+        />
+      )}
       {deleting ? (
         <ConfirmDialog
           title="Delete this message for everyone?"
-          body={`${name} will see “This message was deleted” in its place.`}
+          body={`${group ? "Everyone in the group" : name} will see “This message was deleted” in its place.`}
           confirmLabel="Delete"
           onCancel={() => setDeleting(undefined)}
           onConfirm={() => {
@@ -292,7 +342,7 @@ export function ChatWindow({ chatId }: { chatId: string }) {
           }}
         />
       ) : null}
-      {infoOf ? <MessageInfoDialog message={infoOf} chat={chat} onClose={() => setInfoOf(undefined)} /> : null}
+      {infoOf ? <MessageInfoDialog message={infoOf} chat={chat} names={names} onClose={() => setInfoOf(undefined)} /> : null}
       {forwarding ? (
         <ForwardDialog
           message={forwarding}
@@ -306,7 +356,7 @@ export function ChatWindow({ chatId }: { chatId: string }) {
       {hiding ? (
         <ConfirmDialog
           title="Delete this message for you?"
-          body={`It goes from all your devices. ${name} still has it.`}
+          body={`It goes from all your devices. ${group ? "The others in the group still have it." : `${name} still has it.`}`}
           confirmLabel="Delete for me"
           onCancel={() => setHiding(undefined)}
           onConfirm={() => {
@@ -323,4 +373,11 @@ export function ChatWindow({ chatId }: { chatId: string }) {
       {toast ? <Toast text={toast.text} id={toast.id} onGone={() => setToast(undefined)} /> : null}
     </section>
   );
+}
+
+/** A group header's second line: who is in it ("Ada, Bob, You"), or how many once that is too long. */
+function memberLine(count: number, memberNames: string[] | undefined): string {
+  if (!memberNames || memberNames.length > 6) return `${count} members`;
+  const others = memberNames.filter((n) => n !== "You");
+  return listNames([...others, ...(others.length < memberNames.length ? ["You"] : [])]);
 }

@@ -15,6 +15,7 @@ import {
 import { errorMessage } from "../../api/errorText.ts";
 import { ApiError } from "../../api/http.ts";
 import { CloseIcon, PaperclipIcon, SendIcon, SmileIcon } from "../../components/icons.tsx";
+import { insertMention, mentionCandidates, mentionQuery, mentionsIn, type Mentionable } from "../groups/mentions.ts";
 import { useDismiss } from "../../components/useDismiss.ts";
 import { attachmentTransportAtom } from "./attachments.ts";
 import { insertAt } from "./emoji.ts";
@@ -33,10 +34,12 @@ export type ComposerHandle = { attach: (files: readonly File[]) => void };
 type Props = {
   chatId: string;
   disabled: boolean;
+  /** Groups: the members one may @mention. */
+  members?: readonly Mentionable[];
   replyTo: Message | undefined;
   editing: Message | undefined;
   names: (id: string) => string;
-  onSend: (text: string, attachments: Attachment[]) => void;
+  onSend: (text: string, attachments: Attachment[], mentions: string[]) => void;
   onEdit: (message: Message, text: string) => Promise<void>;
   onCancelReply: () => void;
   onCancelEdit: () => void;
@@ -45,7 +48,7 @@ type Props = {
 };
 
 /** The message field (mounted per chat): grows with the text, counts near the limit; reply and edit bars, attachments with upload progress, typing sent as you type. */
-export function Composer({ chatId, disabled, replyTo, editing, names, onSend, onEdit, onCancelReply, onCancelEdit, onTyping, ref }: Props) {
+export function Composer({ chatId, disabled, members, replyTo, editing, names, onSend, onEdit, onCancelReply, onCancelEdit, onTyping, ref }: Props) {
   const transport = useAtomValue(attachmentTransportAtom);
   const [text, setText] = useState("");
   const [uploads, setUploads] = useState<Upload[]>([]);
@@ -56,6 +59,10 @@ export function Composer({ chatId, disabled, replyTo, editing, names, onSend, on
   const file = useRef<HTMLInputElement>(null);
   const typing = useRef<TypingSender | null>(null);
   const [picking, setPicking] = useState(false);
+  const [caret, setCaret] = useState(0);
+  const [chosen, setChosen] = useState(0);
+  const [mentionsOff, setMentionsOff] = useState(false);
+  const listId = useId();
   const emojiButton = useRef<HTMLButtonElement>(null);
   const picker = useRef<HTMLDivElement>(null);
   useDismiss(picking, emojiButton, picker, () => setPicking(false));
@@ -95,6 +102,9 @@ export function Composer({ chatId, disabled, replyTo, editing, names, onSend, on
   const uploading = uploads.some((u) => !u.done && !u.error);
   const length = lengthNote(text.length);
   const tooLong = (length?.over ?? 0) > 0;
+  const query = members && !mentionsOff ? mentionQuery(text, caret) : undefined;
+  const suggestions = query && members ? mentionCandidates(members, query.query) : [];
+  const active = suggestions[Math.min(chosen, suggestions.length - 1)];
   const canSend = !disabled && !uploading && !tooLong && (text.trim().length > 0 || ready.length > 0);
 
   const submit = async (event?: FormEvent) => {
@@ -111,7 +121,7 @@ export function Composer({ chatId, disabled, replyTo, editing, names, onSend, on
       }
       return;
     }
-    onSend(text.trim(), ready);
+    onSend(text.trim(), ready, members ? mentionsIn(text, members) : []);
     setText("");
     clearUploads();
   };
@@ -145,7 +155,37 @@ export function Composer({ chatId, disabled, replyTo, editing, names, onSend, on
     attach(files);
   };
 
+  const pickMention = (member: Mentionable) => {
+    if (!query) return;
+    const next = insertMention(text, query.start, caret, member.name);
+    setText(next.text);
+    setCaret(next.caret);
+    setChosen(0);
+    requestAnimationFrame(() => {
+      field.current?.focus();
+      field.current?.setSelectionRange(next.caret, next.caret);
+    });
+  };
+
   const onKey = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (active) {
+      const step = event.key === "ArrowDown" ? 1 : event.key === "ArrowUp" ? -1 : 0;
+      if (step) {
+        event.preventDefault();
+        setChosen((i) => (Math.min(i, suggestions.length - 1) + step + suggestions.length) % suggestions.length);
+        return;
+      }
+      if ((event.key === "Enter" || event.key === "Tab") && !event.shiftKey) {
+        event.preventDefault();
+        pickMention(active);
+        return;
+      }
+      if (event.key === "Escape") {
+        event.preventDefault();
+        setMentionsOff(true);
+        return;
+      }
+    }
     if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) void submit(event);
     if (event.key === "Escape") (editing ? onCancelEdit : onCancelReply)();
   };
@@ -232,6 +272,26 @@ export function Composer({ chatId, disabled, replyTo, editing, names, onSend, on
           {error}
         </p>
       ) : null}
+      {suggestions.length ? (
+        <ul className="mentions" id={listId} role="listbox" aria-label="Mention a member" data-testid="mention-list">
+          {suggestions.map((member) => (
+            <li
+              key={member.id}
+              id={`${listId}-${member.id}`}
+              role="option"
+              aria-selected={member === active}
+              className={`mentions__option${member === active ? " mentions__option--active" : ""}`}
+              // The field keeps the focus: a press picks without blurring it.
+              onMouseDown={(e) => {
+                e.preventDefault();
+                pickMention(member);
+              }}
+            >
+              @{member.name}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <div className="composer__row">
         {transport && !editing ? (
           <>
@@ -280,10 +340,16 @@ export function Composer({ chatId, disabled, replyTo, editing, names, onSend, on
           disabled={disabled}
           placeholder={disabled ? "You can only message your connections" : uploads.length ? "Add a caption" : "Message"}
           aria-label="Message"
+          aria-autocomplete={members ? "list" : undefined}
+          aria-controls={suggestions.length ? listId : undefined}
+          aria-activedescendant={active ? `${listId}-${active.id}` : undefined}
+          onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
           aria-describedby={length ? countId : undefined}
           aria-invalid={tooLong || undefined}
           onChange={(e) => {
             setText(e.target.value);
+            setCaret(e.target.selectionStart);
+            setMentionsOff(false);
             if (!editing) typing.current?.input(e.target.value);
           }}
           onBlur={() => typing.current?.stop()}

@@ -1,4 +1,6 @@
-import type { Chat, Message } from "@easyqr/protocol";
+import type { Avatar as AvatarImage, Chat, Message } from "@easyqr/protocol";
+import { Avatar } from "../../components/Avatar.tsx";
+import { mentionParts } from "../groups/mentions.ts";
 import { useId, useRef, useState } from "react";
 import { arrowKeys, useFocusFirst } from "../../components/rovingFocus.ts";
 import { useDismiss } from "../../components/useDismiss.ts";
@@ -59,6 +61,8 @@ export function MessageBubble({
   me,
   now,
   names,
+  sender,
+  mentionName,
   actions,
   highlighted,
 }: {
@@ -67,6 +71,10 @@ export function MessageBubble({
   me: string;
   now: number;
   names: (id: string) => string;
+  /** Groups: the first of a run of someone else's bubbles shows who wrote it. */
+  sender?: { name: string; avatar: AvatarImage | null };
+  /** Groups: a member's name as `@Name` writes it (oneself included, whom names() calls "You"). */
+  mentionName?: (id: string) => string;
   actions: BubbleActions;
   highlighted: boolean;
 }) {
@@ -103,8 +111,22 @@ export function MessageBubble({
     run();
   };
   return (
-    <div className={`bubble-row${mine ? " bubble-row--mine" : ""}`} data-testid="message" data-seq={message.seq}>
+    <div
+      className={`bubble-row${mine ? " bubble-row--mine" : ""}${chat.kind === "group" && !mine ? " bubble-row--member" : ""}`}
+      data-testid="message"
+      data-seq={message.seq}
+    >
+      {chat.kind === "group" && !mine ? (
+        <span className="bubble-row__avatar" aria-hidden="true">
+          {sender ? <Avatar user={{ name: sender.name, username: null, avatar: sender.avatar }} size={28} /> : null}
+        </span>
+      ) : null}
       <div className={`bubble${mine ? " bubble--mine" : ""}${highlighted ? " bubble--highlight" : ""}${deleted ? " bubble--deleted" : ""}`}>
+        {sender ? (
+          <span className="bubble__sender" aria-hidden="true" data-testid="bubble-sender">
+            {sender.name}
+          </span>
+        ) : null}
         <span className="visually-hidden">{mine ? "You" : names(message.senderId)}: </span>
         {message.forwarded && !deleted ? (
           <span className="bubble__forwarded" data-testid="forwarded">
@@ -122,7 +144,19 @@ export function MessageBubble({
         {deleted ? (
           <span className="bubble__text bubble__text--deleted">{mine ? "You deleted this message" : "This message was deleted"}</span>
         ) : message.text ? (
-          <span className="bubble__text">{message.text}</span>
+          <span className="bubble__text">
+            {message.mentions.length
+              ? mentionParts(message.text, message.mentions.map(mentionName ?? names)).map((part, i) =>
+                  part.mention ? (
+                    <mark key={i} className="mention" data-testid="mention">
+                      {part.text}
+                    </mark>
+                  ) : (
+                    part.text
+                  ),
+                )
+              : message.text}
+          </span>
         ) : null}
         <span className="bubble__meta">
           {message.editedAt && !deleted ? <span>edited</span> : null}

@@ -1,12 +1,22 @@
-import type { Chat, Message } from "@easyqr/protocol";
+import type { Avatar as AvatarImage, Chat, Message } from "@easyqr/protocol";
 import { forwardRef, useImperativeHandle, useRef } from "react";
 import { Virtuoso, type VirtuosoHandle } from "react-virtuoso";
 import { MessageBubble, PendingBubble, type BubbleActions } from "./MessageBubble.tsx";
 import { dayLabel, sameDay } from "./messageText.ts";
 import type { OutboxItem } from "./outbox.ts";
+import { systemText } from "../groups/groupText.ts";
 
 type Item = { kind: "message"; message: Message } | { kind: "pending"; item: OutboxItem };
+/** A bubble that follows one of the same sender's (no system line between) does not name them again. */
+const sameSender = (previous: Item | undefined, item: Item & { kind: "message" }) =>
+  previous?.kind === "message" &&
+  !previous.message.system &&
+  previous.message.senderId === item.message.senderId &&
+  sameDay(previous.message.createdAt, item.message.createdAt);
 const at = (item: Item) => (item.kind === "message" ? item.message.createdAt : item.item.createdAt);
+
+/** Groups: who wrote a message, as its bubble shows them. */
+export type SenderOf = (userId: string) => { name: string; avatar: AvatarImage | null };
 
 export type MessageListHandle = { scrollToSeq(seq: number): void; scrollToEnd(): void };
 
@@ -18,6 +28,10 @@ type Props = {
   me: string;
   now: number;
   names: (id: string) => string;
+  /** Groups only: others' bubbles show their name and photo; system lines say what happened. */
+  senderOf?: SenderOf;
+  /** Groups: a member's name as `@Name` writes it. */
+  mentionName?: (id: string) => string;
   actions: BubbleActions;
   highlighted: number | undefined;
   onStartReached: () => void;
@@ -31,7 +45,7 @@ type Props = {
  * prepended lowers it by the page's length and the view stays where it was.
  */
 export const MessageList = forwardRef<MessageListHandle, Props>(function MessageList(
-  { chat, messages, pending, hasOlder, me, now, names, actions, highlighted, onStartReached, onAtBottom },
+  { chat, messages, pending, hasOlder, me, now, names, senderOf, mentionName, actions, highlighted, onStartReached, onAtBottom },
   ref,
 ) {
   const virtuoso = useRef<VirtuosoHandle>(null);
@@ -62,7 +76,7 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
               Loading earlier messages…
             </p>
           ) : (
-            <p className="messages__start">This is the start of your chat.</p>
+            <p className="messages__start">{chat.kind === "group" ? "This is the start of the group." : "This is the start of your chat."}</p>
           ),
       }}
       itemContent={(index, item) => {
@@ -75,13 +89,19 @@ export const MessageList = forwardRef<MessageListHandle, Props>(function Message
                 <span>{dayLabel(at(item), now)}</span>
               </p>
             ) : null}
-            {item.kind === "message" ? (
+            {item.kind === "message" && item.message.system ? (
+              <p className="system-line" data-testid="system-line" data-seq={item.message.seq}>
+                <span>{systemText(item.message.system, item.message.senderId, names, me)}</span>
+              </p>
+            ) : item.kind === "message" ? (
               <MessageBubble
                 message={item.message}
                 chat={chat}
                 me={me}
                 now={now}
                 names={names}
+                sender={senderOf && item.message.senderId !== me && !sameSender(previous, item) ? senderOf(item.message.senderId) : undefined}
+                mentionName={mentionName}
                 actions={actions}
                 highlighted={highlighted === item.message.seq}
               />

@@ -14,7 +14,8 @@ export function peerOf(chat: Chat): ContactCard | undefined {
   return chat.kind === "direct" ? chat.peer : undefined;
 }
 
-/** Whether this person may write in the chat: a 1-1 chat while connected, a group while a member. */
+/** Whether this person may write in the chat: a 1-1 chat while connected, a group while a member (an admin, when only admins send). */
 export function canWrite(chat: Chat): boolean {
-  return chat.kind === "direct" ? chat.connected : chat.role !== null;
+  if (chat.kind === "direct") return chat.connected;
+  return chat.role === "admin" || (chat.role === "member" && !chat.group.settings.onlyAdminsSend);
 }

@@ -99,7 +99,7 @@ test("receipts never move back; typing shows until a message from them arrives",
   const same = applyEvent(state, { type: "RECEIPT", chatId: CHAT, userId: PEER, receipts: { deliveredSeq: 2, seenSeq: 1 } });
   assert.equal(same, state);
   state = applyEvent(state, { type: "TYPING", chatId: CHAT, userId: PEER, typing: true, until: 50_000 });
-  assert.equal(state.typing[CHAT], 50_000);
+  assert.deepEqual(state.typing[CHAT], { [PEER]: 50_000 });
   assert.equal(applyEvent(state, { type: "TYPING", chatId: CHAT, userId: ME, typing: true, until: 60_000 }), state, "my own typing is not shown");
   state = applyEvent(state, newMessage(message(5)));
   assert.equal(state.typing[CHAT], undefined);
@@ -146,6 +146,6 @@ test("the peer deleting their account: the chat shows a deleted account with no 
   assert.equal(isDeletedAccount(shown.peer), true);
   assert.deepEqual({ connected: shown.connected, lastMessage: shown.lastMessage, unread: shown.unread }, { connected: false, lastMessage: null, unread: 0 });
   assert.deepEqual(deleted.windows[CHAT], { messages: [], hasOlder: false });
-  const synced = applySync({ ...deleted, typing: { [CHAT]: 1 } }, { chats: [], removed: [CHAT] });
+  const synced = applySync({ ...deleted, typing: { [CHAT]: { [PEER]: 1 } } }, { chats: [], removed: [CHAT] });
   assert.deepEqual([Object.keys(synced.chats), Object.keys(synced.windows), Object.keys(synced.typing)], [[], [], []]);
 });

@@ -45,14 +45,33 @@ export type ChatsState = {
   me: string;
   chats: Record<string, Chat>;
   windows: Record<string, MessageWindow>;
-  /** chatId → the peer types until this time (ms since epoch). */
-  typing: Record<string, number>;
+  /** chatId → who types there (the peer; in a group, any member) → until when (ms since epoch). */
+  typing: Record<string, Record<string, number>>;
+  /** Groups this person administers: how many join requests wait (GROUP_JOIN_REQUESTS). */
+  joinRequests: Record<string, number>;
   needsSync: boolean;
   /** The list's next page (GET /api/chats `before`), null when the list has no more. */
   moreChats: number | null;
 };
 
-export const emptyChats = (me: string): ChatsState => ({ me, chats: {}, windows: {}, typing: {}, needsSync: false, moreChats: null });
+export const emptyChats = (me: string): ChatsState => ({ me, chats: {}, windows: {}, typing: {}, joinRequests: {}, needsSync: false, moreChats: null });
+
+/** Who types in a chat now (the peer, or members of a group), in the order they started. */
+export function typistsIn(state: ChatsState | undefined, chatId: string, now: number): string[] {
+  const typists = state?.typing[chatId];
+  if (!typists) return [];
+  return Object.entries(typists)
+    .filter(([, until]) => until > now)
+    .map(([userId]) => userId);
+}
+
+/** The typing map without one typist (their message arrived, or they stopped). */
+function withoutTypist(typing: ChatsState["typing"], chatId: string, userId: string): ChatsState["typing"] {
+  const typists = typing[chatId];
+  if (typists?.[userId] === undefined) return typing;
+  const rest = withoutKey(typists, userId);
+  return Object.keys(rest).length ? { ...typing, [chatId]: rest } : withoutKey(typing, chatId);
+}
 
 const maxReceipts = (a: Receipts, b: Receipts): Receipts => ({
   deliveredSeq: Math.max(a.deliveredSeq, b.deliveredSeq, a.seenSeq, b.seenSeq),
@@ -117,7 +136,7 @@ export function applyMessage(state: ChatsState, message: Message): ChatsState {
     next.activityAt = Math.max(chat.activityAt, message.createdAt);
     if (message.senderId !== state.me) {
       if (message.seq > chat.mine.seenSeq) next.unread = chat.unread + 1;
-      if (typing[chat.id] !== undefined) typing = withoutKey(typing, chat.id);
+      typing = withoutTypist(typing, chat.id, message.senderId);
     }
   } else if (chat.lastMessage?.seq === message.seq) {
     next.lastMessage = message;
@@ -176,9 +195,38 @@ export function applyEvent(state: ChatsState, event: ServerEvent): ChatsState {
     }
     case "TYPING": {
       if (event.userId === state.me) return state;
-      if (event.typing) return state.typing[event.chatId] === event.until ? state : { ...state, typing: { ...state.typing, [event.chatId]: event.until } };
-      return state.typing[event.chatId] === undefined ? state : { ...state, typing: withoutKey(state.typing, event.chatId) };
+      const typists = state.typing[event.chatId] ?? {};
+      if (event.typing)
+        return typists[event.userId] === event.until
+          ? state
+          : { ...state, typing: { ...state.typing, [event.chatId]: { ...typists, [event.userId]: event.until } } };
+      const typing = withoutTypist(state.typing, event.chatId, event.userId);
+      return typing === state.typing ? state : { ...state, typing };
     }
+    case "GROUP_UPDATED": {
+      const chat = state.chats[event.chatId];
+      if (chat?.kind !== "group") return state;
+      return { ...state, chats: { ...state.chats, [chat.id]: { ...chat, group: event.group } } };
+    }
+    case "GROUP_MEMBERSHIP": {
+      // The chat as this person now sees it: its role and card are the news. Its messages (the
+      // system line among them) come by the rev rule: a rev past ours asks SYNC for them.
+      const incoming = event.chat;
+      const known = state.chats[incoming.id];
+      if (!known) return { ...state, chats: { ...state.chats, [incoming.id]: incoming } };
+      const next = known.kind === "group" && incoming.kind === "group" ? { ...known, role: incoming.role, group: incoming.group } : known;
+      const typing = incoming.kind === "group" && incoming.role === null ? withoutKey(state.typing, incoming.id) : state.typing;
+      const needsSync = state.needsSync || incoming.rev > known.rev;
+      return { ...state, chats: { ...state.chats, [incoming.id]: next }, typing, needsSync };
+    }
+    case "GROUP_RECEIPT": {
+      const chat = state.chats[event.chatId];
+      if (!chat) return state;
+      const theirs = maxReceipts(chat.theirs, event.theirs);
+      return sameReceipts(theirs, chat.theirs) ? state : { ...state, chats: { ...state.chats, [chat.id]: { ...chat, theirs } } };
+    }
+    case "GROUP_JOIN_REQUESTS":
+      return state.joinRequests[event.chatId] === event.pending ? state : { ...state, joinRequests: { ...state.joinRequests, [event.chatId]: event.pending } };
     default:
       return state;
   }

@@ -38,7 +38,7 @@ export type ChatSyncOptions = {
 
 type ChangeFrame = Extract<ClientFrame, { type: "EDIT" | "DELETE" | "REACT" }>;
 
-export type Draft = { text: string; replyTo?: Message; attachments?: OutboxItem["attachments"] };
+export type Draft = { text: string; replyTo?: Message; attachments?: OutboxItem["attachments"]; mentions?: string[] };
 
 const ackError = (error: ErrorBody) => new ApiError(error.code, error.message, 0, error.data);
 
@@ -193,6 +193,7 @@ export class ChatSync implements LiveFeature {
       text: draft.text,
       replyTo: draft.replyTo ? replyPreview(draft.replyTo) : null,
       attachments: draft.attachments ?? [],
+      ...(draft.mentions?.length ? { mentions: draft.mentions } : {}),
       createdAt: this.now,
       status: "pending",
     };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { deviceLine, deviceLines, GONE_DEVICE, receiptTime, UNNAMED_DEVICE } from "./messageInfo.ts";
+import { deviceLine, deviceLines, GONE_DEVICE, memberLines, receiptTime, UNNAMED_DEVICE } from "./messageInfo.ts";
 
 const at = (iso: string) => new Date(iso).getTime();
 const now = at("2026-12-07T15:00:00");
@@ -47,4 +47,27 @@ test("times older than today carry their day", () => {
   assert.equal(receiptTime(at("2026-12-06T22:15:00"), now, "en-GB"), "Yesterday 22:15");
   assert.equal(receiptTime(at("2026-11-30T08:00:00"), now, "en-GB"), "30 Nov 08:00");
   assert.equal(receiptTime(at("2025-11-30T08:00:00"), now, "en-GB"), "30 Nov 2025 08:00");
+});
+
+test("a group message's info has one line per member: read, delivered, or not yet", () => {
+  const sent = new Date(2026, 2, 3, 10, 2).getTime();
+  const info = {
+    messageId: "m",
+    devices: [],
+    members: [
+      { userId: "a", deliveredAt: sent, readAt: sent + 3 * 60_000 },
+      { userId: "b", deliveredAt: sent, readAt: null },
+      { userId: "c", deliveredAt: null, readAt: null },
+    ],
+  };
+  const names = (id: string) => ({ a: "Ada", b: "Bob" })[id] ?? "Former member";
+  const lines = memberLines(info, names, sent + 60 * 60_000, "en-GB");
+  assert.deepEqual(
+    lines.map((l) => [l.name, l.times, l.read, l.delivered]),
+    [
+      ["Ada", "Delivered 10:02 · Read 10:05", true, true],
+      ["Bob", "Delivered 10:02 · Not read yet", false, true],
+      ["Former member", "Not delivered yet", false, false],
+    ],
+  );
 });

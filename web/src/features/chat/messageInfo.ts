@@ -43,3 +43,16 @@ export function deviceLine(device: DeviceReceipt, now: number, locale?: string):
 export function deviceLines(info: MessageInfo, now: number, locale?: string): DeviceLine[] {
   return info.devices.map((device) => deviceLine(device, now, locale));
 }
+
+/** One member of a group as Message info shows them. */
+export type MemberLine = { userId: string; name: string; times: string; read: boolean; delivered: boolean };
+
+/** A group message's receipts per member (the server's order: read first, then delivered, then the rest). */
+export function memberLines(info: MessageInfo, names: (userId: string) => string, now: number, locale?: string): MemberLine[] {
+  return (info.members ?? []).map((m) => {
+    const delivered = m.deliveredAt === null ? null : receiptTime(m.deliveredAt, now, locale);
+    const read = m.readAt === null ? null : receiptTime(m.readAt, now, locale);
+    const times = delivered === null ? "Not delivered yet" : `Delivered ${delivered} · ${read === null ? "Not read yet" : `Read ${read}`}`;
+    return { userId: m.userId, name: names(m.userId), times, read: read !== null, delivered: delivered !== null };
+  });
+}

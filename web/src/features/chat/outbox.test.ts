@@ -51,6 +51,13 @@ test("the SEND frame carries the client id, the reply and the attachment ids", (
   assert.deepEqual(sendFrame(item("x", 1)), { type: "SEND", id: "x", chatId: CHAT, text: "x" });
 });
 
+test("a group message's mentions go with it, and survive a retry", () => {
+  const mentioning = item("m", 1, { text: "@Ada look", mentions: ["ada"] });
+  assert.deepEqual(sendFrame(mentioning), { type: "SEND", id: "m", chatId: CHAT, text: "@Ada look", mentions: ["ada"] });
+  const retried = retryItem(failItem([mentioning], "m", "RATE_LIMITED"), "m")[0];
+  assert.deepEqual(retried?.mentions, ["ada"]);
+});
+
 test("stored per user and read back through the schema; anything unreadable counts as empty", () => {
   const storage = new MemoryStorage();
   saveOutbox(storage, ME, [item("a", 1)]);

@@ -14,6 +14,8 @@ export const OutboxItem = z.object({
   text: z.string(),
   replyTo: ReplyPreview.nullable(),
   attachments: z.array(Attachment),
+  /** Groups: the members it mentions. */
+  mentions: z.array(z.string()).optional(),
   createdAt: z.number(),
   /** pending: goes out whenever the socket is up; failed: the server refused it (retry or cancel). */
   status: z.enum(["pending", "failed"]),
@@ -76,6 +78,7 @@ export function retryItem(outbox: Outbox, clientId: string): OutboxItem[] {
           text: i.text,
           replyTo: i.replyTo,
           attachments: i.attachments,
+          ...(i.mentions?.length ? { mentions: i.mentions } : {}),
           createdAt: i.createdAt,
           status: "pending" as const,
         }
@@ -96,6 +99,7 @@ export function sendFrame(item: OutboxItem): Extract<ClientFrame, { type: "SEND"
     text: item.text,
     ...(item.replyTo ? { replyToId: item.replyTo.id } : {}),
     ...(item.attachments.length ? { attachmentIds: item.attachments.map((a) => a.id) } : {}),
+    ...(item.mentions?.length ? { mentions: item.mentions } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { ChatSettings, DirectChat, Message } from "@easyqr/protocol";
+import type { ChatSettings, DirectChat, GroupChat, Message } from "@easyqr/protocol";
 
 export const ME = "11111111-1111-4111-8111-111111111111";
 export const PEER = "22222222-2222-4222-8222-222222222222";
@@ -43,6 +43,30 @@ export const chat = (messages: Message[], patch: Partial<DirectChat> = {}): Dire
     activityAt: last?.createdAt ?? 0,
     hidden: 0,
     settings: noSettings,
+    ...patch,
+  };
+};
+
+export const GROUP = "44444444-4444-4444-8444-444444444444";
+export const ADA = "55555555-5555-4555-8555-555555555555";
+
+/** A group this person is in, as the server would answer it. */
+export const groupChat = (messages: Message[], patch: Partial<GroupChat> = {}): GroupChat => {
+  const { kind: _kind, peer: _peer, connected: _connected, ...base } = chat(messages);
+  return {
+    ...base,
+    id: GROUP,
+    kind: "group",
+    group: {
+      name: "Climbing",
+      description: null,
+      avatar: null,
+      memberCount: 3,
+      settings: { onlyAdminsSend: false, onlyAdminsEdit: false },
+      createdBy: ME,
+      createdAt: 1,
+    },
+    role: "member",
     ...patch,
   };
 };

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { MUTED_ALWAYS, type Attachment, type Chat, type Message, type ServerEvent } from "@easyqr/protocol";
 import { atom, createStore } from "jotai";
 import { applyEvent, emptyChats, withChats, type ChatsState } from "../chat/chatState.ts";
-import { CHAT, ME, PEER, chat, message, noSettings } from "../chat/testData.ts";
+import { ADA, CHAT, GROUP, ME, PEER, chat, groupChat, message, noSettings } from "../chat/testData.ts";
 import type { DesktopBridge, DesktopNotification } from "./bridge.ts";
 import { unreadTotal } from "../chat/unread.ts";
 import { followChats, HIDDEN_PREVIEW, newMessageNotifications } from "./chatAlerts.ts";
@@ -148,4 +148,16 @@ test("followChats: the policy keeps a chat quiet (the open, focused one) while o
   store.set(chats, arrives(one, message(3, 2, { chatId: OTHER_CHAT })));
   stop();
   assert.deepEqual(shown, [{ tag: OTHER_CHAT, title: "Bob", body: HIDDEN_PREVIEW }]);
+});
+
+test("a muted group stays quiet but for a message that mentions me; system lines never notify", () => {
+  const muted = { ...noSettings, mutedUntil: MUTED_ALWAYS };
+  const before = state(groupChat([message(1, 1, { chatId: GROUP })], { settings: muted }));
+  const plain = arrives(before, message(2, 2, { chatId: GROUP, senderId: ADA, text: "hi all" }));
+  assert.deepEqual(newMessageNotifications(before, plain), []);
+  const mention = arrives(before, message(2, 2, { chatId: GROUP, senderId: ADA, text: "@Me look", mentions: [ME] }));
+  assert.deepEqual(newMessageNotifications(before, mention), [{ tag: GROUP, title: "Climbing", body: "@Me look" }]);
+  const open = state(groupChat([message(1, 1, { chatId: GROUP })]));
+  const line = arrives(open, message(2, 2, { chatId: GROUP, senderId: ADA, text: "", system: { event: "left" } }));
+  assert.deepEqual(newMessageNotifications(open, line), []);
 });

@@ -22,7 +22,8 @@ export const HIDDEN_PREVIEW = "New message";
  * yet, and in a chat that is not muted. A chat that was not known before counts only when its
  * message is newer than all that was (a first message, not a chat list page loading older chats).
  * The first state after sign-in (no `before`) announces nothing: that is the backlog, which the
- * badge shows. An archived chat still notifies unless muted (as WhatsApp).
+ * badge shows. An archived chat still notifies unless muted (as WhatsApp). In a group, a message
+ * that mentions the person notifies even when the group is muted; system lines never notify.
  */
 export function newMessageNotifications(
   before: ChatsState | undefined,
@@ -34,8 +35,8 @@ export function newMessageNotifications(
   const notifications: DesktopNotification[] = [];
   for (const chat of Object.values(after.chats)) {
     const message = chat.lastMessage;
-    if (!message || message.senderId === after.me || message.deletedAt !== null || chat.unread === 0) continue;
-    if (isMuted(chat.settings, options.now)) continue;
+    if (!message || message.senderId === after.me || message.deletedAt !== null || message.system || chat.unread === 0) continue;
+    if (isMuted(chat.settings, options.now) && !message.mentions.includes(after.me)) continue;
     const known = before.chats[chat.id];
     if (known ? message.seq <= known.lastSeq : message.createdAt <= newestBefore) continue;
     notifications.push({ tag: chat.id, title: displayName(chatCard(chat)), body: options.previews ? previewText(message, after.me) : HIDDEN_PREVIEW });

@@ -9,7 +9,7 @@ import { MemoryStorage } from "../../api/storage.ts";
 import { emptyChats, type ChatsState } from "../chat/chatState.ts";
 import { outboxKey, saveOutbox, type OutboxItem } from "../chat/outbox.ts";
 import { chatsAtom } from "../chat/state.ts";
-import { CHAT, chat, ME, message, PEER } from "../chat/testData.ts";
+import { ADA, CHAT, chat, GROUP, groupChat, ME, message, PEER } from "../chat/testData.ts";
 import { contactsAtom } from "../contacts/state.ts";
 import { OfflineCache, WINDOW_KEPT } from "./offlineCache.ts";
 import { WindowPrefetch } from "./prefetch.ts";
@@ -71,6 +71,23 @@ test("the chats, each chat's newest page and the contacts it follows come back o
   assert.deepEqual(again.chats?.windows[CHAT], { messages: messages.slice(-WINDOW_KEPT), hasOlder: true }, "the newest page, and older ones exist");
   assert.equal(again.contacts?.connections[0]?.user.id, PEER);
   assert.deepEqual(await new OfflineCache(open).load("someone-else"), { chats: undefined, contacts: undefined, outbox: [] }, "kept per user");
+});
+
+test("group chats are kept too: card, role and system lines come back", async () => {
+  const open = freshDb();
+  const store = createStore();
+  const stop = new OfflineCache(open).follow(store, ME);
+  const messages = [
+    message(1, 1, { chatId: GROUP, text: "", system: { event: "created", name: "Climbing" } }),
+    message(2, 2, { chatId: GROUP, senderId: ADA, mentions: [ME] }),
+  ];
+  const group = groupChat(messages, { role: "admin" });
+  store.set(chatsAtom, { ...emptyChats(ME), chats: { [GROUP]: group }, windows: { [GROUP]: { messages, hasOlder: false } } });
+  await wait(400);
+  stop();
+  const again = await new OfflineCache(open).load(ME);
+  assert.deepEqual(again.chats?.chats[GROUP], group);
+  assert.deepEqual(again.chats?.windows[GROUP]?.messages, messages);
 });
 
 test("after stop nothing more is written", async () => {
