@@ -295,13 +295,7 @@ export function Composer({ chatId, disabled, members, replyTo, editing, names, o
       <div className="composer__row">
         {transport && !editing ? (
           <>
-            <button
-              type="button"
-              className="icon-button"
-              onClick={() => file.current?.click()}
-              aria-label="Attach a photo or file"
-              disabled={disabled}
-            >
+            <button type="button" className="icon-button" onClick={() => file.current?.click()} aria-label="Attach a photo or file" disabled={disabled}>
               <PaperclipIcon />
             </button>
             <input ref={file} type="file" multiple hidden onChange={(e) => attach(e.target.files)} data-testid="attach-input" />
