@@ -136,10 +136,22 @@ test("a changed card of the peer replaces the chat's peer; anyone else's changes
   assert.equal(applyEvent(state, { type: "PROFILE_UPDATED", user: { ...peer, id: "someone-else" } }), state);
 });
 
+test("a removed or blocked connection keeps the chat and its history but no longer lets it send; connecting again does", () => {
+  const state = fetched(range(1, 3));
+  const removed = applyEvent(state, { type: "CONNECTION_REMOVED", userId: PEER });
+  const shown = removed.chats[CHAT];
+  assert.equal(shown?.kind, "direct");
+  assert.equal(shown.connected, false);
+  assert.equal(removed.windows[CHAT], state.windows[CHAT], "the history stays");
+  assert.equal(applyEvent(removed, { type: "CONNECTION_REMOVED", userId: "someone-else" }), removed);
+  const again = applyEvent(removed, { type: "CONNECTION_ADDED", connection: { user: shown.peer, since: 1, presence: { online: false, lastSeen: null } } });
+  const back = again.chats[CHAT];
+  assert.equal(back?.kind, "direct");
+  assert.equal(back.connected, true);
+});
+
 test("the peer deleting their account: the chat shows a deleted account with no messages; the next SYNC drops it", () => {
   const state = fetched(range(1, 3));
-  const removedOnly = applyEvent(state, { type: "CONNECTION_REMOVED", userId: PEER });
-  assert.equal(removedOnly, state, "a removed connection alone leaves the chat as it is");
   const deleted = applyEvent(state, { type: "CONNECTION_REMOVED", userId: PEER, reason: "account_deleted" });
   const shown = deleted.chats[CHAT];
   assert.equal(shown?.kind, "direct");

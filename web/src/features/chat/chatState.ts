@@ -173,8 +173,11 @@ export function applyEvent(state: ChatsState, event: ServerEvent): ChatsState {
     }
     case "MESSAGE_HIDDEN":
       return applyHidden(state, event);
+    case "CONNECTION_ADDED":
+      return withConnected(state, event.connection.user.id, true);
     case "CONNECTION_REMOVED": {
-      if (event.reason !== "account_deleted") return state;
+      // Removed or blocked: the chat and its history stay, and only connections can send.
+      if (event.reason !== "account_deleted") return withConnected(state, event.userId, false);
       const gone = Object.values(state.chats).filter((chat) => chat.kind === "direct" && chat.peer.id === event.userId);
       if (gone.length === 0) return state;
       const chats = { ...state.chats };
@@ -230,6 +233,13 @@ export function applyEvent(state: ChatsState, event: ServerEvent): ChatsState {
     default:
       return state;
   }
+}
+
+/** The 1-1 chat with `userId`, if any, marked as (no longer) a chat of connections. */
+function withConnected(state: ChatsState, userId: string, connected: boolean): ChatsState {
+  const chat = Object.values(state.chats).find((c) => c.kind === "direct" && c.peer.id === userId);
+  if (!chat || chat.kind !== "direct" || chat.connected === connected) return state;
+  return { ...state, chats: { ...state.chats, [chat.id]: { ...chat, connected } } };
 }
 
 /** How a chat shows a peer who deleted their account (as WhatsApp: no name, photo or username left). */
