@@ -14,10 +14,12 @@ import { startServer, type RunningServer } from "./support/server.ts";
 const BUDGET_BYTES = 100_000;
 /**
  * Signed in, home needs the libraries (React and its DOM ~66 kB, the router ~14 kB, zod and the
- * protocol's schemas ~33 kB) before any of its own code: 171 kB in all at issue 18. A ceiling, so
- * it does not grow unseen; under 100 kB takes a smaller schema library (zod/mini) or renderer.
+ * protocol's schemas ~35 kB) before any of its own code: 171 kB in all at issue 18, 176 kB with
+ * groups (their schemas and the list's group rows; the new-group dialog loads when opened). A
+ * ceiling, so it does not grow unseen; under 100 kB takes a smaller schema library (zod/mini) or
+ * renderer.
  */
-const HOME_CEILING_BYTES = 175_000;
+const HOME_CEILING_BYTES = 180_000;
 const TEST_TIMEOUT = 120_000;
 let server: RunningServer;
 

@@ -6,7 +6,6 @@ import { Link, useMatch, useParams } from "react-router";
 import { SidebarResizer, useSidebarWidth } from "../components/SidebarResizer.tsx";
 import { Avatar } from "../components/Avatar.tsx";
 import { AddPersonIcon, ChatIcon, GearIcon, GroupIcon, QrIcon } from "../components/icons.tsx";
-import { NewGroupDialog } from "../features/groups/NewGroupDialog.tsx";
 import { ChatList } from "../features/chat/ChatList.tsx";
 import { ContactsPanel } from "../features/contacts/ContactsPanel.tsx";
 import { ChatSearch } from "../features/search/ChatSearch.tsx";
@@ -20,6 +19,7 @@ import { receivedScansAtom } from "../features/scanToDesktop/receivedScans.ts";
 // Loaded when first shown: /home lists the chats, and a chat (its messages, composer, emoji picker)
 // is not part of that first screen's JavaScript.
 const ChatWindow = lazy(() => import("../features/chat/ChatWindow.tsx").then((m) => ({ default: m.ChatWindow })));
+const NewGroupDialog = lazy(() => import("../features/groups/NewGroupDialog.tsx").then((m) => ({ default: m.NewGroupDialog })));
 const ReceivedScansPanel = lazy(() => import("../features/scanToDesktop/ReceivedScansPanel.tsx").then((m) => ({ default: m.ReceivedScansPanel })));
 
 /**
@@ -97,7 +97,11 @@ export function HomePage() {
           )}
         </nav>
       </aside>
-      {newGroup ? <NewGroupDialog onClose={() => setNewGroup(false)} /> : null}
+      {newGroup ? (
+        <Suspense fallback={null}>
+          <NewGroupDialog onClose={() => setNewGroup(false)} />
+        </Suspense>
+      ) : null}
       <main className="chatwindow" aria-label="Chat">
         {chatId ? (
           <Suspense fallback={<div className="chatwindow__loading" role="status" aria-busy="true" aria-label="Loading the chat" />}>
