@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { PairingCode } from "./pairing.ts";
-import { httpBase } from "./qr.ts";
+import { httpBase, parseAppUrl } from "./qr.ts";
 import { bounded } from "./text.ts";
 
 /**
@@ -67,18 +67,9 @@ export function parseLinkFragment(fragment: string): { ref: string; fingerprint:
 
 /** Reads a scanned link QR (`https://host/link#<ref>.<fp>`). Returns null for anything else, never throws. */
 export function parseLinkQr(text: string): LinkQrPayload | null {
-  if (text.length > 4096) return null;
-  let url: URL;
-  try {
-    url = new URL(text.trim());
-  } catch {
-    return null;
-  }
-  if (!["http:", "https:"].includes(url.protocol)) return null;
-  const path = url.pathname.replace(/\/+$/, "");
-  if (!path.endsWith("/link")) return null;
-  const fragment = parseLinkFragment(url.hash);
-  return fragment ? { server: url.origin + path.slice(0, -"/link".length), ...fragment } : null;
+  const link = parseAppUrl(text, "link");
+  const fragment = link && parseLinkFragment(link.fragment);
+  return fragment ? { server: link.server, ...fragment } : null;
 }
 
 // ---- The desktop's QR (LINK_CODE event) --------------------------------------

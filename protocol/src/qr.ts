@@ -67,20 +67,29 @@ export function contactUrl(server: string, token: string): string {
 
 /** Reads a scanned "My QR" (`https://host/add#t=…`). Returns null for anything else, never throws. */
 export function parseContactQr(text: string): ContactQrPayload | null {
+  const link = parseAppUrl(text, "add");
+  if (!link) return null;
+  const parsed = ContactQrPayload.safeParse({ token: new URLSearchParams(link.fragment).get("t"), server: link.server });
+  return parsed.success ? parsed.data : null;
+}
+
+/**
+ * A scanned text read as a page of an EasyQR server, `http(s)://host[/base]/<page>#<fragment>`:
+ * the server (`http(s)://host[/base]`) and the fragment without its `#`. Null for anything else
+ * (too long, not a URL, another page); never throws.
+ */
+export function parseAppUrl(text: string, page: string): { server: string; fragment: string } | null {
   if (text.length > MAX_QR_TEXT) return null;
-  const trimmed = text.trim();
   let url: URL;
   try {
-    url = new URL(trimmed);
+    url = new URL(text.trim());
   } catch {
     return null;
   }
   if (!["http:", "https:"].includes(url.protocol)) return null;
   const path = url.pathname.replace(/\/+$/, "");
-  if (!path.endsWith("/add")) return null;
-  const token = new URLSearchParams(url.hash.slice(1)).get("t");
-  const parsed = ContactQrPayload.safeParse({ token, server: url.origin + path.slice(0, -"/add".length) });
-  return parsed.success ? parsed.data : null;
+  if (!path.endsWith(`/${page}`)) return null;
+  return { server: url.origin + path.slice(0, -(page.length + 1)), fragment: url.hash.slice(1) };
 }
 
 /** `ws://h:1/` and `http://h:1` both become `http://h:1`. */

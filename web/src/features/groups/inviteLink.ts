@@ -1,4 +1,4 @@
-import { InviteToken } from "@easyqr/protocol";
+import { InviteToken, parseAppUrl } from "@easyqr/protocol";
 import { paths } from "../../paths.ts";
 import { deepLink } from "../session/deepLink.ts";
 
@@ -7,18 +7,9 @@ export type GroupInviteLink = { token: string; server: string };
 
 /** Reads a group invite QR or link (`https://host/join#t=…`); null for anything else, never throws. */
 export function parseGroupInvite(text: string): GroupInviteLink | null {
-  if (text.length > 4096) return null;
-  let url: URL;
-  try {
-    url = new URL(text.trim());
-  } catch {
-    return null;
-  }
-  if (!["http:", "https:"].includes(url.protocol)) return null;
-  const path = url.pathname.replace(/\/+$/, "");
-  if (!path.endsWith("/join")) return null;
-  const token = InviteToken.safeParse(new URLSearchParams(url.hash.slice(1)).get("t"));
-  return token.success ? { token: token.data, server: url.origin + path.slice(0, -"/join".length) } : null;
+  const link = parseAppUrl(text, "join");
+  const token = InviteToken.safeParse(link && new URLSearchParams(link.fragment).get("t"));
+  return link && token.success ? { token: token.data, server: link.server } : null;
 }
 
 /** An opened `/join#t=…` link: its token is kept as the payload of a deep link to the join screen (through sign-in and onboarding). */
