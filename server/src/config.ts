@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { networkInterfaces } from "node:os";
+import { hostname, networkInterfaces } from "node:os";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 
@@ -35,6 +35,21 @@ const Env = z.object({
   DATABASE_SCHEMA: z
     .string()
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, "a lower-case SQL identifier")
+    .optional(),
+  /** Redis (cluster mode): events between nodes, presence, pairing and link sessions, rate limits. Unset: all in process. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "a redis:// or rediss:// URL")
+    .optional(),
+  /** Prefix of every Redis key and channel, so several deployments (or tests) can share one Redis. */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_:.-]{1,64}$/, "letters, digits and _:.- (up to 64)")
+    .default("easyqr:"),
+  /** This node's name in logs, /health and /metrics. Unset: host name and process id. */
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, "letters, digits and _.- (up to 64)")
     .optional(),
   OTP_DRIVER: z.enum(["console", "smtp", "sms"]).default("console"),
   SMTP_URL: z
@@ -107,6 +122,10 @@ export type Config = Readonly<{
   https: boolean;
   secret: string;
   database: Readonly<{ url: string | undefined; schema: string | undefined }>;
+  /** Redis for cluster mode; undefined keeps every shared state in this process. */
+  redis: Readonly<{ url: string; prefix: string }> | undefined;
+  /** This node's name (logs, /health, /metrics). */
+  nodeId: string;
   otp: OtpDriverConfig;
   defaultRegion: string | undefined;
   storage: StorageConfig;
@@ -135,6 +154,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     https: e.HTTPS,
     secret: e.APP_SECRET ?? persistentSecret(dataDir),
     database: Object.freeze({ url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA }),
+    redis: e.REDIS_URL ? Object.freeze({ url: e.REDIS_URL, prefix: e.REDIS_PREFIX }) : undefined,
+    nodeId: e.NODE_ID ?? `${hostname()}-${process.pid}`,
     otp: otpDriver(e),
     defaultRegion: e.DEFAULT_REGION,
     storage: storage(e, dataDir),
@@ -210,6 +231,7 @@ export function redacted(config: Config): Record<string, unknown> {
     ...config,
     secret: hidden,
     database: { ...config.database, url: config.database.url ? withoutPassword(config.database.url) : undefined },
+    redis: config.redis ? { ...config.redis, url: withoutPassword(config.redis.url) } : undefined,
     otp:
       config.otp.kind === "sms"
         ? { ...config.otp, token: hidden }
