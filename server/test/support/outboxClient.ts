@@ -2,8 +2,8 @@ import { HistoryPage, ServerEvent, type Message, type SyncResult } from "@easyqr
 import WebSocket from "ws";
 import type { SeededUser } from "./seed.ts";
 
-/** What a client holds of a message: enough to check order, identity and origin. */
-export type Held = { id: string; seq: number; rev: number; senderId: string; clientId: string };
+/** What a client holds of a message: enough to check order, identity and origin (`system`: a group's system line, by its event). */
+export type Held = { id: string; seq: number; rev: number; senderId: string; clientId: string; system: string | null };
 
 /** Most SENDs a client has on the wire without their ACK. */
 const WINDOW = 20;
@@ -175,7 +175,7 @@ export class OutboxClient {
     const before = this.acked.get(id);
     if (before && before.id !== message.id) this.conflicts.push(`client id ${id} acknowledged as ${before.id} and as ${message.id}`);
     if (message.clientId !== id) this.conflicts.push(`ACK ${id} carries client id ${message.clientId}`);
-    this.acked.set(id, held(message));
+    this.acked.set(id, heldOf(message));
     // Sent before a drop, stored before it, acknowledged only after: the resend found the original.
     const item = this.outbox[index];
     if (item && item.firstSentOn < connection && message.createdAt < this.droppedAt) this.counts.storedBeforeDrop++;
@@ -213,6 +213,9 @@ export class OutboxClient {
           headers: { authorization: `Bearer ${this.user.accessToken}` },
         });
         const page = HistoryPage.parse(await response.json());
+        // A group member sees from their own joining on: the first message they may read starts the gapless prefix.
+        const first = page.messages[0];
+        if (this.contiguous === 0 && first && first.seq > 1) this.contiguous = first.seq - 1;
         for (const message of page.messages) {
           this.counts.syncChanges++;
           this.apply(message);
@@ -269,7 +272,7 @@ export class OutboxClient {
     }
     const seqBefore = this.seqOfId.get(message.id);
     if (seqBefore !== undefined) this.conflicts.push(`message ${message.id} at seq ${seqBefore} and ${message.seq}`);
-    this.held.set(message.seq, held(message));
+    this.held.set(message.seq, heldOf(message));
     this.seqOfId.set(message.id, message.seq);
     while (this.held.has(this.contiguous + 1)) this.contiguous++;
   }
@@ -280,6 +283,7 @@ export class OutboxClient {
   }
 }
 
-function held(m: Message): Held {
-  return { id: m.id, seq: m.seq, rev: m.rev, senderId: m.senderId, clientId: m.clientId };
+/** What the checker keeps of a message. */
+export function heldOf(m: Message): Held {
+  return { id: m.id, seq: m.seq, rev: m.rev, senderId: m.senderId, clientId: m.clientId, system: m.system?.event ?? null };
 }
