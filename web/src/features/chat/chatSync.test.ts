@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, mock, test } from "node:test";
-import type { Chat, ChatList } from "@easyqr/protocol";
+import type { Chat, ChatList, HistoryPage } from "@easyqr/protocol";
 import { createStore } from "jotai";
 import type { ChatsApi } from "../../api/chats.ts";
 import { MemoryStorage } from "../../api/storage.ts";
@@ -9,7 +9,7 @@ import { LiveClient } from "../../realtime/liveClient.ts";
 import { ChatSync } from "./chatSync.ts";
 import { loadOutbox, storageOutbox } from "./outbox.ts";
 import { chatsAtom, outboxAtom } from "./state.ts";
-import { CHAT, ME, chat, message } from "./testData.ts";
+import { CHAT, GROUP, ME, chat, groupChat, message } from "./testData.ts";
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 type Frame = { type: string; id?: string; text?: string; chats?: unknown };
@@ -247,5 +247,36 @@ test("the chat list loads its next pages on request, once at a time, until `next
     assert.equal(asked.length, 2, "nothing more to load");
   } finally {
     api.list = () => Promise.resolve({ chats, next: null });
+  }
+});
+
+test("joining a group: a SYNC answer that says resync while its first page is on the way does not leave the chat without history", async () => {
+  const joined = message(5, 5, { chatId: GROUP, senderId: ME, text: "", system: { event: "joined", approvedBy: null } });
+  const pages: ((page: HistoryPage) => void)[] = [];
+  api.history = () => new Promise((resolve) => pages.push(resolve));
+  try {
+    const { sync, seen, connect } = await start();
+    const socket = await connect();
+    // The join's system line reaches this device before the chat does: a SYNC goes out without the group's cursor.
+    socket.deliver({ type: "MESSAGE", message: joined });
+    socket.deliver({ type: "GROUP_MEMBERSHIP", chat: groupChat([joined]) });
+    await flush();
+    const request = frames(socket).findLast((f) => f.type === "SYNC");
+    // The chat opens and asks for its newest page; the SYNC answer (the group as new: resync) comes while it is on its way.
+    const loaded = sync.load(GROUP, "newest");
+    socket.deliver({ type: "ACK", id: request?.id ?? "", sync: { chats: [{ chat: groupChat([joined]), changes: [], resync: true, hidden: [] }] } });
+    await flush();
+    for (let i = 0; i < 5 && pages.length > 0; i++) {
+      pages.shift()?.({ messages: [joined], more: true, through: 5 });
+      await flush();
+    }
+    await loaded;
+    assert.deepEqual(
+      seen.state?.windows[GROUP]?.messages.map((m) => m.seq),
+      [5],
+      "the join line is shown",
+    );
+  } finally {
+    api.history = () => Promise.resolve({ messages: [], more: false, through: 0 });
   }
 });

@@ -334,7 +334,7 @@ export class ChatSync implements LiveFeature {
     return promise;
   }
 
-  private async loadPage(chatId: string, kind: PageKind): Promise<void> {
+  private async loadPage(chatId: string, kind: PageKind, attempt = 1): Promise<void> {
     const window = this.state?.windows[chatId];
     const first = window?.messages[0]?.seq;
     const last = window?.messages[window.messages.length - 1]?.seq;
@@ -344,6 +344,11 @@ export class ChatSync implements LiveFeature {
     this.pageLoads.add(listener);
     const page = await this.options.api.history(chatId, { ...cursor, limit: 50 }).finally(() => this.pageLoads.delete(listener));
     if (!this.state) return;
+    // A SYNC answer that came meanwhile started this chat over (`resync`: a chat new here, e.g. a group just
+    // joined); applied on top it would drop this page and leave the chat with no window and nothing to load one.
+    // The page may be older than the chat that answer brought: the newest page again.
+    const startedOver = events.some((e) => e.type === "ACK" && e.sync?.chats.some((c) => c.resync && c.chat.id === chatId));
+    if (startedOver && attempt < 3) return this.loadPage(chatId, "newest", attempt + 1);
     // Events that came while the page was on its way may be newer than it: apply them again on top (they are idempotent).
     const withPage = applyPage(this.state, chatId, page, window ? kind : "newest");
     this.publish(events.reduce(applyEvent, withPage));
