@@ -120,7 +120,7 @@ describe(`chat store (${engine})`, () => {
         minSeenSeq: 0,
       });
       assert.equal((await tx.standing(chatId))?.connected, true);
-      assert.deepEqual(await tx.member(chatId, low), {
+      assert.deepEqual((await tx.membersOf(chatId, [low, randomUUID()]))[0], {
         ...{ chatId, userId: low, deliveredSeq: 0, seenSeq: 0, unread: 0, activityAt: now },
         ...{ role: null, fromSeq: 0, leftSeq: null, leftRev: null },
       });
@@ -153,8 +153,8 @@ describe(`chat store (${engine})`, () => {
         minDeliveredSeq: 0,
         minSeenSeq: 0,
       });
-      assert.equal((await tx.member(chatId, low))?.unread, 1);
-      assert.equal((await tx.member(chatId, high))?.unread, 2);
+      assert.equal((await tx.membersOf(chatId, [low]))[0]?.unread, 1);
+      assert.equal((await tx.membersOf(chatId, [high]))[0]?.unread, 2);
       assert.deepEqual(await tx.message(rows[1]?.id ?? ""), rows[1]);
       assert.equal(await tx.chatIdOf(rows[0]?.id ?? ""), chatId);
     });
@@ -247,7 +247,7 @@ describe(`chat store (${engine})`, () => {
     await sendAll(chatId, low, [message(chatId, high, 1), message(chatId, high, 2), message(chatId, low, 3)]);
     await store.write(async (tx) => {
       assert.equal(await tx.unreadAfter(chatId, 1, low), 1);
-      await tx.setReceipts({ chatId, userId: low, deliveredSeq: 3, seenSeq: 1, unread: 1 });
+      await tx.setReceipts(chatId, [{ userId: low, deliveredSeq: 3, seenSeq: 1, unread: 1 }]);
     });
     await store.read(async (tx) => {
       const view = await tx.chatView(high, chatId);
@@ -309,11 +309,13 @@ describe("device receipts", () => {
       { sessionId: `${low}-own`, deliveredSeq: 6, seenSeq: 6, at: 50 },
     ];
     await store.write(async (tx) => {
-      for (const a of advances) await tx.addDeviceReceipt({ chatId, userId: a.sessionId.startsWith(low) ? low : high, ...a });
+      await tx.addDeviceReceipts(advances.map((a) => ({ chatId, userId: a.sessionId.startsWith(low) ? low : high, ...a })));
     });
     await store.read(async (q) => {
-      assert.deepEqual(await q.deviceMarks(chatId, `${high}-phone`), { deliveredSeq: 5, seenSeq: 4 });
-      assert.equal(await q.deviceMarks(chatId, "never"), undefined);
+      const latest = await q.deviceMarksOf(chatId, [`${high}-phone`, `${high}-desk`, "never"]);
+      assert.deepEqual(latest.get(`${high}-phone`), { deliveredSeq: 5, seenSeq: 4 });
+      assert.deepEqual(latest.get(`${high}-desk`), { deliveredSeq: 6, seenSeq: 6 });
+      assert.equal(latest.has("never"), false);
       const seen = async (seq: number) =>
         (await q.devicesReaching(chatId, high, seq)).map((r) => [r.sessionId, r.deliveredAt, r.readAt, r.deviceName, r.known]);
       assert.deepEqual(await seen(3), [

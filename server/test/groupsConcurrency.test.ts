@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import { uuidv7, type Message } from "@easyqr/protocol";
 import type { SignedIn } from "./support/api.ts";
-import { ackOf, allMessages, chatOf, roomyChatLimits } from "./support/chat.ts";
+import { ackOf, allMessages, chatOf, errorOf, request, roomyChatLimits, send } from "./support/chat.ts";
 import type { TestSocket } from "./support/client.ts";
 import { connect, makeUsers, userSocket } from "./support/contacts.ts";
 import { asGroup, groupsOf, makeGroup } from "./support/groups.ts";
@@ -131,4 +131,40 @@ test("a member's unread in a group is derived from the chat's last seq and their
     assert.equal(view.unread, view.lastSeq - view.mine.seenSeq, "unread is derived from the chat's last seq");
   }
   socket.close();
+});
+
+test("everyone reads at once: each reader's own count, a stranger refused alone, a former member changes nothing, blue only when the last one read", async () => {
+  const [owner, stranger, ...members] = (await makeUsers(server, 10, "storm")) as [SignedIn, SignedIn, ...SignedIn[]];
+  const group = await makeGroup(server, owner, members);
+  const former = members.pop() as SignedIn;
+  await groupsOf(server, former).leave(group.id);
+  const last = members.pop() as SignedIn;
+  const sockets = new Map<SignedIn, TestSocket>();
+  for (const user of [owner, stranger, former, last, ...members]) sockets.set(user, await userSocket(server, user));
+  const socketOf = (user: SignedIn) => sockets.get(user) as TestSocket;
+  const sent = await send(socketOf(owner), group.id, "read me");
+
+  // Sent in one turn: the group's receipts go to the database together (a batch), a stranger's among them.
+  const seen = (user: SignedIn) => request(socketOf(user), { type: "SEEN", chatId: group.id, seq: sent.seq });
+  const answers = await Promise.all([...members, stranger, former].map(seen));
+  assert.deepEqual(
+    answers.map(errorOf),
+    [...members.map(() => undefined), "CHAT_NOT_FOUND", undefined],
+    "the stranger is refused alone; the former member's receipt is accepted",
+  );
+  for (const member of members) {
+    const own = await socketOf(member).next("RECEIPT", 3000, (e) => e.chatId === group.id);
+    assert.deepEqual([own.userId, own.unread, own.receipts.seenSeq], [member.user.id, 0, sent.seq], "each reader's devices hear their own marks");
+  }
+  assert.equal(
+    socketOf(former).events.some((e) => e.type === "RECEIPT"),
+    false,
+    "a former member's receipt moves nothing",
+  );
+  assert.ok((await chatOf(server, owner, group.id)).theirs.seenSeq < sent.seq, "not blue while one member has not read");
+
+  assert.equal(errorOf(await seen(last)), undefined);
+  await socketOf(owner).next("GROUP_RECEIPT", 3000, (e) => e.theirs.seenSeq >= sent.seq);
+  assert.equal((await chatOf(server, owner, group.id)).theirs.seenSeq, sent.seq, "blue once every current member read");
+  for (const socket of sockets.values()) socket.close();
 });

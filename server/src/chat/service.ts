@@ -33,8 +33,10 @@ import { fanoutToAll, type UserFanout } from "../fanout.ts";
 import type { ChatLimits } from "./limits.ts";
 import { chatMarks, chatRows, chatView, deviceReceiptView, messageView, renderMessages } from "./view.ts";
 import type { ChatRow, LockedChat, MessageRow } from "./rows.ts";
-import { advance, type Receipt } from "./watermarks.ts";
+import type { Receipt } from "./watermarks.ts";
 import { changedSettings } from "./settings.ts";
+import { markAll, type ReceiptItem } from "./receipts.ts";
+import { ReceiptQueue } from "./receiptQueue.ts";
 import { sendAll, type GroupTicks, type SendInput, type SendItem, type SendOutcome } from "./send.ts";
 import type { ChatStatements, ChatStore } from "./store/store.ts";
 import { Turns, type Turn } from "./turns.ts";
@@ -47,6 +49,8 @@ type ChatCursorIn = z.output<typeof ChatCursor>;
 
 /** How often a group's aggregate ticks go out at most (the last move always goes out). */
 const TICKS_EVERY_MS = 250;
+/** Most receipts of one chat in one transaction: a full group's "everyone reads at once" in one. */
+const RECEIPT_BATCH_SIZE = 1_024;
 
 /** What a group change (groups/service.ts) works with inside its transaction, the group's chat locked. */
 export type GroupChangeContext = {
@@ -69,6 +73,7 @@ export class ChatService {
   private readonly turns = new Turns();
   /** Groups whose GROUP_RECEIPT went out less than TICKS_EVERY_MS ago, with the newest aggregate waiting to follow. */
   private readonly tickWindows = new Map<string, { latest?: GroupTicks }>();
+  private readonly receipts = new ReceiptQueue<ReceiptItem>((chatId, items) => this.receiptBatch(chatId, items), RECEIPT_BATCH_SIZE);
 
   constructor(
     private readonly store: ChatStore,
@@ -328,45 +333,44 @@ export class ChatService {
 
   /**
    * Moves the reader's watermarks up to `seq` (never back, never past the chat's last message);
-   * seen implies delivered. Two sets move: the device's own (a device_receipts row per advance, in
-   * the same transaction: per-device receipts cost nothing on the send path) and the member's, the
-   * furthest any of their devices got (seeing recounts unread; every device of the reader hears the
-   * new count, the peer's devices the new ticks). Members may do this after disconnection too.
+   * seen implies delivered. Resolves once the receipt's batch (receipts.ts: a chat's receipts at
+   * once go in one transaction) committed: every device of the reader hears the new marks and
+   * unread count, the 1-1 peer's devices the new ticks, a group the moved aggregate.
+   * Members may do this after disconnection too.
    */
-  async markReceipt(reader: Reader, chatId: string, seq: number, kind: Receipt): Promise<void> {
-    const { userId, sessionId } = reader;
-    const moved = await this.store.write(async (q) => {
-      const { chat, peerId, member: standing } = await readable(q, chatId, userId);
-      const group = chat.kind === "group";
-      // A group's lowest marks are recomputed under its lock: two readers at once cannot both miss the other's move.
-      const locked = group ? (await q.lockChats([chatId]))[0] : undefined;
-      const member = await q.member(chatId, userId);
-      if (!member) throw chatNotFound();
-      // A former member's receipts are accepted and change nothing.
-      if (group && !standing?.role) return undefined;
-      const upTo = Math.min(seq, chat.lastSeq);
-      const device = await q.deviceMarks(chatId, sessionId);
-      const deviceMarks = advance(device ?? { deliveredSeq: 0, seenSeq: 0 }, upTo, kind);
-      if (deviceMarks) await q.addDeviceReceipt({ chatId, userId, sessionId, ...deviceMarks, at: this.clock.now() });
-      const marks = advance(member, upTo, kind);
-      if (!marks) return undefined;
-      const unread = group
-        ? Math.max(0, chat.lastSeq - marks.seenSeq)
-        : marks.seenSeq > member.seenSeq
-          ? await q.unreadAfter(chatId, marks.seenSeq, userId)
-          : member.unread;
-      await q.setReceipts({ chatId, userId, ...marks, unread });
-      if (!locked) return { receipts: marks, unread, peerId, ticks: undefined };
-      // The reader held the group's lowest mark: one indexed lookup finds the new one (ADR 0008 decision 3).
-      const held = member.seenSeq === locked.minSeenSeq || member.deliveredSeq === locked.minDeliveredSeq;
-      const theirs = held ? await q.refreshMins(chatId) : undefined;
-      const ticksMoved = theirs && (theirs.seenSeq !== locked.minSeenSeq || theirs.deliveredSeq !== locked.minDeliveredSeq);
-      return { receipts: marks, unread, peerId, ticks: ticksMoved ? { theirs, members: await q.memberIds(chatId) } : undefined };
+  markReceipt(reader: Reader, chatId: string, seq: number, kind: Receipt): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.receipts.push({
+        ...reader,
+        chatId,
+        seq,
+        kind,
+        done: (error) => (error === undefined ? resolve() : reject(error)),
+      });
     });
-    if (!moved) return;
-    this.fanout(userId, { type: "RECEIPT", chatId, userId, receipts: moved.receipts, unread: moved.unread });
-    if (moved.peerId) this.fanout(moved.peerId, { type: "RECEIPT", chatId, userId, receipts: moved.receipts });
-    if (moved.ticks) this.publishTicks({ chatId, ...moved.ticks });
+  }
+
+  /** One transaction for a batch of one chat's receipts; something the checks did not foresee fails it, and then each goes alone. */
+  private async receiptBatch(chatId: string, items: ReceiptItem[]): Promise<void> {
+    let result: Awaited<ReturnType<typeof markAll>>;
+    try {
+      result = await this.store.write((q) => markAll(q, chatId, items, this.clock.now()));
+    } catch (error) {
+      if (items.length === 1) return items[0]?.done(error instanceof Error ? error : new Error("the receipt failed", { cause: error }));
+      this.log.error({ err: error, size: items.length }, "receipt batch failed; retrying one by one");
+      for (const item of items) await this.receiptBatch(chatId, [item]);
+      return;
+    }
+    items.forEach((item, i) => {
+      const moved = result.outcomes[i];
+      if (moved && "error" in moved) return item.done(moved.error);
+      if (moved) {
+        this.fanout(item.userId, { type: "RECEIPT", chatId, userId: item.userId, receipts: moved.receipts, unread: moved.unread });
+        if (moved.peerId) this.fanout(moved.peerId, { type: "RECEIPT", chatId, userId: item.userId, receipts: moved.receipts });
+      }
+      item.done();
+    });
+    if (result.ticks) this.publishTicks(result.ticks);
   }
 
   /**

@@ -1,6 +1,6 @@
 import type pg from "pg";
-import type { AttachmentRow, LockedChat, MessageRow } from "../rows.ts";
-import { attachmentColumns, messageColumns, replyTargetFrom, sharedStatements, standingColumns, type Runner } from "./shared.ts";
+import type { AttachmentRow, DeviceMarks, LockedChat, MemberRow, MessageRow } from "../rows.ts";
+import { attachmentColumns, memberColumns, messageColumns, replyTargetFrom, sharedStatements, standingColumns, type Runner } from "./shared.ts";
 import { groupStatements } from "./groups.ts";
 import type { BatchStatements, ChatStatements, ChatStore, ReplyTarget } from "./store.ts";
 
@@ -128,6 +128,45 @@ function batchStatements(query: Query): BatchStatements {
           chats.map((c) => c.userLow),
           chats.map((c) => c.lowUnread),
           chats.map((c) => c.highUnread),
+        ],
+      );
+    },
+    membersOf: (chatId, userIds) =>
+      rows<MemberRow>("receipt_members", `select ${memberColumns("m")} from chat_members m where m.chat_id = $1 and m.user_id = any($2::text[])`, [
+        chatId,
+        userIds,
+      ]),
+    deviceMarksOf: async (chatId, sessionIds) => {
+      // A device's advances only go forward, so its newest row holds the highest of both marks.
+      const found = await rows<DeviceMarks & { sessionId: string }>(
+        "receipt_device_marks",
+        `select session_id as "sessionId", max(delivered_seq) as "deliveredSeq", max(seen_seq) as "seenSeq" from device_receipts
+         where chat_id = $1 and session_id = any($2::text[]) group by session_id`,
+        [chatId, sessionIds],
+      );
+      return new Map(found.map((r) => [r.sessionId, { deliveredSeq: Number(r.deliveredSeq), seenSeq: Number(r.seenSeq) }]));
+    },
+    setReceipts: async (chatId, members) => {
+      await query(
+        "receipt_set",
+        `update chat_members m set delivered_seq = v.d, seen_seq = v.s, unread = v.u
+         from unnest($2::text[], $3::int[], $4::int[], $5::int[]) v(id, d, s, u) where m.chat_id = $1 and m.user_id = v.id`,
+        [chatId, members.map((m) => m.userId), members.map((m) => m.deliveredSeq), members.map((m) => m.seenSeq), members.map((m) => m.unread)],
+      );
+    },
+    addDeviceReceipts: async (receipts) => {
+      await query(
+        "receipt_devices",
+        // Two frames of one device (two tabs share a session) may record the same advance at once: once is enough.
+        `insert into device_receipts (chat_id, user_id, session_id, delivered_seq, seen_seq, at)
+         select * from unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::bigint[]) on conflict do nothing`,
+        [
+          receipts.map((r) => r.chatId),
+          receipts.map((r) => r.userId),
+          receipts.map((r) => r.sessionId),
+          receipts.map((r) => r.deliveredSeq),
+          receipts.map((r) => r.seenSeq),
+          receipts.map((r) => r.at),
         ],
       );
     },

@@ -1,4 +1,4 @@
-import type { AttachmentRow, ChatRow, ChatViewRow, DeviceMarks, DeviceReachRow, HiddenRow, LockedChat, MemberRow, MessageRow, ReactionRow } from "../rows.ts";
+import type { AttachmentRow, ChatRow, ChatViewRow, DeviceReachRow, HiddenRow, LockedChat, MemberRow, MessageRow, ReactionRow } from "../rows.ts";
 import type { ChangesAfter, ChatReads, ChatWrites, ReplyTarget, Selector } from "./store.ts";
 
 /** Runs SQL both engines read (`?` placeholders), each text prepared once by the engine's runner. */
@@ -37,7 +37,7 @@ export const chatColumns = (alias: string) =>
 export const attachmentColumns = (alias: string) =>
   columns<AttachmentRow>(alias, ["id", "chatId", "uploaderId", "messageId", "position", "kind", "name", "mime", "size", "width", "height", "thumbKey"]);
 const reactionColumns = (alias: string) => columns<ReactionRow>(alias, ["messageId", "userId", "emoji", "createdAt"]);
-const memberColumns = (alias: string) =>
+export const memberColumns = (alias: string) =>
   columns<MemberRow>(alias, ["chatId", "userId", "deliveredSeq", "seenSeq", "unread", "activityAt", "role", "fromSeq", "leftSeq", "leftRev"]);
 
 /** Whether the chat `c`'s pair is connected: the fact the access rule needs to let a member write. */
@@ -123,7 +123,6 @@ export function sharedStatements(q: Runner): ChatReads & ChatWrites {
     chatOfPair: async (userLow, userHigh) => (await q.get<{ id: string }>("select id from chats where user_low = ? and user_high = ?", userLow, userHigh))?.id,
     pairConnected: async (userLow, userHigh) =>
       (await q.get("select 1 as one from connections where user_low = ? and user_high = ?", userLow, userHigh)) !== undefined,
-    member: (chatId, userId) => q.get<MemberRow>(`select ${memberColumns("m")} from chat_members m where m.chat_id = ? and m.user_id = ?`, chatId, userId),
     unreadAfter: async (chatId, seq, userId) =>
       (await q.get<{ n: number }>("select count(*) as n from messages where chat_id = ? and seq > ? and sender_id <> ?", chatId, seq, userId))?.n ?? 0,
     chatView: async (userId, chatId) => {
@@ -201,13 +200,6 @@ export function sharedStatements(q: Runner): ChatReads & ChatWrites {
       const { where, params } = condition(selector);
       return q.all<ReplyTarget>(`${replyTargetFrom} join messages m on o.id = m.reply_to_id where ${where}`, ...params);
     },
-    deviceMarks: (chatId, sessionId) =>
-      q.get<DeviceMarks>(
-        `select delivered_seq as "deliveredSeq", seen_seq as "seenSeq" from device_receipts
-         where chat_id = ? and session_id = ? order by delivered_seq desc, seen_seq desc limit 1`,
-        chatId,
-        sessionId,
-      ),
     devicesReaching: async (chatId, userId, seq) =>
       (
         await q.all<DeviceReachRow>(
@@ -238,27 +230,6 @@ export function sharedStatements(q: Runner): ChatReads & ChatWrites {
       return true;
     },
     setChatRev: async (chatId, rev) => void (await q.run("update chats set rev = ? where id = ?", rev, chatId)),
-    setReceipts: async ({ chatId, userId, deliveredSeq, seenSeq, unread }) =>
-      void (await q.run(
-        "update chat_members set delivered_seq = ?, seen_seq = ?, unread = ? where chat_id = ? and user_id = ?",
-        deliveredSeq,
-        seenSeq,
-        unread,
-        chatId,
-        userId,
-      )),
-    addDeviceReceipt: async ({ chatId, userId, sessionId, deliveredSeq, seenSeq, at }) =>
-      void (await q.run(
-        // Two frames of one device (two tabs share a session) may record the same advance at once on PostgreSQL: once is enough.
-        // Rows are never wrong, only sometimes one too many: each is a state the device reported, and reads take the first at or past a seq.
-        "insert into device_receipts (chat_id, user_id, session_id, delivered_seq, seen_seq, at) values (?, ?, ?, ?, ?, ?) on conflict do nothing",
-        chatId,
-        userId,
-        sessionId,
-        deliveredSeq,
-        seenSeq,
-        at,
-      )),
     updateMessage: async (m) =>
       void (await q.run(
         "update messages set text = ?, edited_at = ?, deleted_at = ?, rev = ?, changed_at = ? where id = ?",

@@ -1,6 +1,6 @@
 import type SQLite from "better-sqlite3";
-import type { AttachmentRow, LockedChat, MessageRow } from "../rows.ts";
-import { attachmentColumns, messageColumns, replyTargetFrom, sharedStatements, standingColumns, withConnected, type Runner } from "./shared.ts";
+import type { AttachmentRow, DeviceMarks, LockedChat, MemberRow, MessageRow } from "../rows.ts";
+import { attachmentColumns, memberColumns, messageColumns, replyTargetFrom, sharedStatements, standingColumns, withConnected, type Runner } from "./shared.ts";
 import { groupStatements } from "./groups.ts";
 import type { BatchStatements, ChatStatements, ChatStore, ReplyTarget } from "./store.ts";
 
@@ -125,6 +125,39 @@ function batchStatements(prepare: (text: string) => SQLite.Statement): BatchStat
       runEach(
         "update chat_members set activity_at = ?, unread = unread + (case when user_id = ? then ? else ? end) where chat_id = ?",
         rows.map((r) => [now, r.userLow, r.lowUnread, r.highUnread, r.id]),
+      );
+      return Promise.resolve();
+    },
+    membersOf: (chatId, userIds) =>
+      Promise.resolve(
+        each<MemberRow>(
+          `select ${memberColumns("m")} from chat_members m where m.chat_id = ? and m.user_id = ?`,
+          userIds.map((id) => [chatId, id]),
+        ),
+      ),
+    deviceMarksOf: (chatId, sessionIds) => {
+      const statement = prepare(
+        `select delivered_seq as "deliveredSeq", seen_seq as "seenSeq" from device_receipts
+         where chat_id = ? and session_id = ? order by delivered_seq desc, seen_seq desc limit 1`,
+      );
+      const latest = new Map<string, DeviceMarks>();
+      for (const id of sessionIds) {
+        const row = statement.get(chatId, id) as DeviceMarks | undefined;
+        if (row) latest.set(id, row);
+      }
+      return Promise.resolve(latest);
+    },
+    setReceipts: (chatId, members) => {
+      runEach(
+        "update chat_members set delivered_seq = ?, seen_seq = ?, unread = ? where chat_id = ? and user_id = ?",
+        members.map((m) => [m.deliveredSeq, m.seenSeq, m.unread, chatId, m.userId]),
+      );
+      return Promise.resolve();
+    },
+    addDeviceReceipts: (rows) => {
+      runEach(
+        "insert into device_receipts (chat_id, user_id, session_id, delivered_seq, seen_seq, at) values (?, ?, ?, ?, ?, ?) on conflict do nothing",
+        rows.map((r) => [r.chatId, r.userId, r.sessionId, r.deliveredSeq, r.seenSeq, r.at]),
       );
       return Promise.resolve();
     },

@@ -42,7 +42,6 @@ export type ChatReads = {
   /** The id of the pair's chat. */
   chatOfPair(userLow: string, userHigh: string): Promise<string | undefined>;
   pairConnected(userLow: string, userHigh: string): Promise<boolean>;
-  member(chatId: string, userId: string): Promise<MemberRow | undefined>;
   /** Messages of the chat after `seq` that `userId` did not send. */
   unreadAfter(chatId: string, seq: number, userId: string): Promise<number>;
   /** The chat as `userId` (a member) sees it. */
@@ -73,8 +72,6 @@ export type ChatReads = {
   attachmentsOf(selector: Selector): Promise<AttachmentRow[]>;
   reactionsOf(selector: Selector): Promise<ReactionRow[]>;
   repliedTo(selector: Selector): Promise<ReplyTarget[]>;
-  /** This device's latest watermarks in the chat (its newest device_receipts row). */
-  deviceMarks(chatId: string, sessionId: string): Promise<DeviceMarks | undefined>;
   /** Each device of `userId` whose watermarks reached `seq`: its first advance at or past it (delivered) and at or past it as seen (read). */
   devicesReaching(chatId: string, userId: string, seq: number): Promise<DeviceReachRow[]>;
 };
@@ -83,9 +80,6 @@ export type ChatWrites = {
   /** The pair's chat with both members; false when the pair had one already (two first messages at once: one insert wins). */
   createChat(chat: Pick<ChatRow, "id" | "userLow" | "userHigh" | "createdAt">): Promise<boolean>;
   setChatRev(chatId: string, rev: number): Promise<void>;
-  setReceipts(member: Pick<MemberRow, "chatId" | "userId" | "deliveredSeq" | "seenSeq" | "unread">): Promise<void>;
-  /** Records one advance of a device's watermarks (the same one twice: once). */
-  addDeviceReceipt(row: DeviceReceiptRow): Promise<void>;
   /** Writes a changed message (text, edited, deleted, rev, changed at). */
   updateMessage(message: MessageRow): Promise<void>;
   /** Sets `userId`'s one reaction; false when it was that emoji already (nothing changed). */
@@ -127,6 +121,15 @@ export type BatchStatements = {
   linkAttachments(links: AttachmentLink[]): Promise<void>;
   /** Sets counters computed under the chats' locks; both members: activity `now`, unread up by what the other member sent. */
   updateChats(now: number, rows: ChatUpdate[]): Promise<void>;
+  // A batch of one chat's receipts (receipts.ts):
+  /** These people's rows in the chat (those who never were in it are not there). */
+  membersOf(chatId: string, userIds: string[]): Promise<MemberRow[]>;
+  /** Each of these devices' latest watermarks in the chat (its newest device_receipts row), by session id; a device with none is not there. */
+  deviceMarksOf(chatId: string, sessionIds: string[]): Promise<Map<string, DeviceMarks>>;
+  /** Members' new watermarks and unread counts (each member at most once). */
+  setReceipts(chatId: string, members: Pick<MemberRow, "userId" | "deliveredSeq" | "seenSeq" | "unread">[]): Promise<void>;
+  /** Records advances of devices' watermarks (the same one twice: once). */
+  addDeviceReceipts(rows: DeviceReceiptRow[]): Promise<void>;
 };
 
 export type SendKey = { senderId: string; clientId: string };
