@@ -35,6 +35,8 @@ const scenarios: Record<string, (flags: Flags) => Promise<string>> = {
       users: Number(flags.users ?? defaultGroupBench.users),
       messages: Number(flags.messages ?? defaultGroupBench.messages),
       window: Number(flags.window ?? defaultGroupBench.window),
+      workers: Number(flags.workers ?? defaultGroupBench.workers),
+      ...(flags.baseline ? { baseline: flags.baseline } : {}),
     }),
   async search(flags) {
     const parts = ["## search: GET /api/search/messages, first page (20 hits), newest first", ""];

@@ -2,14 +2,20 @@ import { spawn, type ChildProcess } from "node:child_process";
 import type { WorkerCommand, WorkerReply } from "./chatMessages.ts";
 import { pinned, profileFlags, root } from "./processes.ts";
 
-/** A load-generator process driven over IPC: one command at a time, each answered by one reply. */
-export type Worker = {
+/**
+ * A load-generator process driven over IPC: one command at a time, each answered by one reply.
+ * The chat workers' messages by default; the group bench's are its own (every command set has `stop`).
+ */
+export type Worker<Command extends { type: string } = WorkerCommand, Reply extends { type: string } = WorkerReply> = {
   child: ChildProcess;
-  ask<T extends WorkerReply["type"]>(command: WorkerCommand, expect: T, timeoutMs: number): Promise<Extract<WorkerReply, { type: T }>>;
+  ask<T extends Reply["type"]>(command: Command, expect: T, timeoutMs: number): Promise<Extract<Reply, { type: T }>>;
   stop(): Promise<void>;
 };
 
-export function startWorker(module: string, core = 1): Worker {
+export function startWorker<Command extends { type: string } = WorkerCommand, Reply extends { type: string; error?: string } = WorkerReply>(
+  module: string,
+  core = 1,
+): Worker<Command, Reply> {
   const [command, args] = pinned(core, process.execPath, [...profileFlags(), "--import", "tsx", module]);
   const child = spawn(command, args, { cwd: root, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -22,9 +28,9 @@ export function startWorker(module: string, core = 1): Worker {
           child.off("message", onMessage);
           child.off("exit", onExit);
         };
-        const onMessage = (answer: WorkerReply) => {
+        const onMessage = (answer: Reply) => {
           cleanup();
-          if (answer.type === expect) resolve(answer as Extract<WorkerReply, { type: typeof expect }>);
+          if (answer.type === expect) resolve(answer as Extract<Reply, { type: typeof expect }>);
           else reject(new Error(`${module}: ${answer.type === "failed" ? answer.error : `unexpected ${answer.type}`}`));
         };
         const onExit = (code: number | null) => {
@@ -41,7 +47,7 @@ export function startWorker(module: string, core = 1): Worker {
       });
     },
     async stop() {
-      if (child.exitCode === null && child.connected) child.send({ type: "stop" } satisfies WorkerCommand);
+      if (child.exitCode === null && child.connected) child.send({ type: "stop" });
       const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
       await exited;
       clearTimeout(timer);
