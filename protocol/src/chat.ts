@@ -181,6 +181,8 @@ export const GroupChat = ChatBase.extend({
   group: GroupCard,
   /** This person's role; null once they left or were removed (the chat stays, read-only, up to then). */
   role: GroupRole.nullable(),
+  /** The name now of who wrote `lastMessage` (the list's "Ada: see you"); null for one's own, none, or a person with no name. */
+  lastSenderName: z.string().nullable(),
 });
 export type GroupChat = z.infer<typeof GroupChat>;
 

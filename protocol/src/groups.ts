@@ -77,23 +77,30 @@ export const SystemUser = z.object({ id: z.string(), name: z.string().nullable()
 export type SystemUser = z.infer<typeof SystemUser>;
 
 /**
- * What a system line says. Its message's `senderId` is who did it (the joiner for `joined`, the
- * leaver for `left`); `users` are the people it was done to.
+ * Who did what a system line says: the message's `senderId`, with their name then (so a `left` line
+ * still names a person nobody sees any more). Lines written before the server added it have none.
+ */
+const byActor = { actor: SystemUser.optional() };
+
+/**
+ * What a system line says. Its message's `senderId` is who did it, `actor` with their name (the
+ * joiner for `joined`, the leaver for `left`, the admin for `removed`); `users` are the people it
+ * was done to.
  */
 export const SystemEvent = z.discriminatedUnion("event", [
-  z.object({ event: z.literal("created"), name: z.string() }),
+  z.object({ event: z.literal("created"), name: z.string(), ...byActor }),
   /** Joined through the invite link (or was approved: `approvedBy`). */
-  z.object({ event: z.literal("joined"), approvedBy: SystemUser.nullable() }),
-  z.object({ event: z.literal("added"), users: z.array(SystemUser) }),
-  z.object({ event: z.literal("left") }),
-  z.object({ event: z.literal("removed"), users: z.array(SystemUser) }),
-  z.object({ event: z.literal("renamed"), name: z.string() }),
-  z.object({ event: z.literal("photo_changed"), removed: z.boolean() }),
-  z.object({ event: z.literal("description_changed") }),
+  z.object({ event: z.literal("joined"), approvedBy: SystemUser.nullable(), ...byActor }),
+  z.object({ event: z.literal("added"), users: z.array(SystemUser), ...byActor }),
+  z.object({ event: z.literal("left"), ...byActor }),
+  z.object({ event: z.literal("removed"), users: z.array(SystemUser), ...byActor }),
+  z.object({ event: z.literal("renamed"), name: z.string(), ...byActor }),
+  z.object({ event: z.literal("photo_changed"), removed: z.boolean(), ...byActor }),
+  z.object({ event: z.literal("description_changed"), ...byActor }),
   /** `users` became admins; `automatic`: the last admin left and the longest member took over. */
-  z.object({ event: z.literal("admin_added"), users: z.array(SystemUser), automatic: z.boolean() }),
-  z.object({ event: z.literal("admin_removed"), users: z.array(SystemUser) }),
-  z.object({ event: z.literal("settings_changed"), settings: GroupSettings }),
+  z.object({ event: z.literal("admin_added"), users: z.array(SystemUser), automatic: z.boolean(), ...byActor }),
+  z.object({ event: z.literal("admin_removed"), users: z.array(SystemUser), ...byActor }),
+  z.object({ event: z.literal("settings_changed"), settings: GroupSettings, ...byActor }),
 ]);
 export type SystemEvent = z.infer<typeof SystemEvent>;
 

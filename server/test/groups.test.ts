@@ -75,6 +75,8 @@ describe("groups", () => {
     assert.deepEqual(sent.mentions, [b.user.id], "a non-member mentioned is dropped");
     for (const socket of [socketB, socketC]) assert.equal((await socket.next("MESSAGE", 3000, (e) => e.message.id === sent.id)).message.text, "hello @b");
     assert.equal((await chatAs(b, group.id)).unread, 3);
+    assert.equal((await chatAs(b, group.id)).lastSenderName, owner.user.name, "the list names who wrote the last message");
+    assert.equal((await chatAs(owner, group.id)).lastSenderName, null, "one's own is not named");
 
     assert.equal(errorOf(await request(socketB, { type: "SEEN", chatId: group.id, seq: sent.seq })), undefined);
     const own = await socketB.next("RECEIPT");
@@ -162,6 +164,7 @@ describe("groups", () => {
     assert.equal(seenByC.role, null);
     const historyC = await historyOf(server, c, group.id);
     assert.equal(historyC.messages.at(-1)?.system?.event, "removed");
+    assert.deepEqual(historyC.messages.at(-1)?.system?.actor, { id: owner.user.id, name: owner.user.name }, "the line names the admin who removed");
     assert.equal(historyC.through, seenByC.lastSeq);
     for (const frame of [{ type: "SEND", chatId: group.id, text: "still here?" }]) assert.equal(errorOf(await request(socketC, frame)), "GROUP_NOT_MEMBER");
     for (const frame of [
@@ -202,6 +205,7 @@ describe("groups", () => {
     assert.deepEqual([after.lastSeq, after.rev], [left.lastSeq, left.rev], "the chat stops at the leaving");
     const history = await historyOf(server, c, group.id);
     assert.equal(history.messages.at(-1)?.system?.event, "left");
+    assert.deepEqual(history.messages.at(-1)?.system?.actor, { id: c.user.id, name: c.user.name }, "the line names the leaver (nobody else may know them)");
     assert.equal(
       history.messages.some((m) => m.id === whileAway.id),
       false,

@@ -488,7 +488,8 @@ export class ChatService {
         const now = this.clock.now();
         const lines: Message[] = [];
         const counters = { seq: locked.lastSeq, rev: locked.rev };
-        const line = async (actorId: string, event: SystemEvent): Promise<Message> => {
+        const line = async (actorId: string, said: SystemEvent): Promise<Message> => {
+          const event: SystemEvent = { ...said, actor: { id: actorId, name: await q.personName(actorId) } };
           counters.seq += 1;
           counters.rev += 1;
           const id = uuidv7(now);

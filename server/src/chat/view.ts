@@ -3,6 +3,7 @@ import { profileFor } from "../access/profiles.ts";
 import { attachmentView } from "../attachments/view.ts";
 import type { ChatViewRow, DeviceReachRow, MessageRow } from "./rows.ts";
 import { settingsView } from "./settings.ts";
+import type { GroupStatements } from "./store/groups.ts";
 import type { ChatReads, Selector } from "./store/store.ts";
 
 /** The chat tables rendered as the protocol's views (from the store's rows); every change goes through ChatService. */
@@ -88,12 +89,13 @@ export async function chatRows(q: ChatReads, userId: string, before: number, lim
 }
 
 /** The chat as its member `readerId` sees it: the preview is their newest message not deleted for themselves. */
-export async function chatView(q: ChatReads, row: ChatViewRow, readerId: string): Promise<Chat> {
+export async function chatView(q: ChatReads & Pick<GroupStatements, "personName">, row: ChatViewRow, readerId: string): Promise<Chat> {
+  const last = await lastMessage(q, row, readerId);
   const common = {
     id: row.id,
     lastSeq: row.lastSeq,
     rev: row.rev,
-    lastMessage: await lastMessage(q, row, readerId),
+    lastMessage: last,
     ...chatMarks(row),
     activityAt: row.activityAt,
     hidden: Number(row.hidden),
@@ -101,7 +103,8 @@ export async function chatView(q: ChatReads, row: ChatViewRow, readerId: string)
   };
   if (row.kind === "group") {
     // Derived, not counted (ADR 0008): sending moves one's own seen mark, so what is after it is others'.
-    return { ...common, kind: "group", group: groupCard(row), role: row.role, unread: Math.max(0, row.lastSeq - row.seenSeq) };
+    const lastSenderName = last && last.senderId !== readerId ? await q.personName(last.senderId) : null;
+    return { ...common, kind: "group", group: groupCard(row), role: row.role, unread: Math.max(0, row.lastSeq - row.seenSeq), lastSenderName };
   }
   const { connected } = row;
   if (row.peerId === null || row.peerBioVisibility === null) throw new Error(`chat ${row.id} has no peer`);

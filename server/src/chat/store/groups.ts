@@ -39,6 +39,8 @@ export type GroupStatements = {
   memberStanding(chatId: string, userId: string): Promise<GroupMemberRow | undefined>;
   /** The current members' ids. */
   memberIds(chatId: string): Promise<string[]>;
+  /** A person's name now (null when they set none or the account is gone): system lines and previews name people with it. */
+  personName(userId: string): Promise<string | null>;
   memberCards(chatId: string): Promise<MemberCardRow[]>;
   /** Starts a stay: the member sees messages after `fromSeq` and has seen up to `seenSeq` (their join line). */
   startStay(row: { chatId: string; userId: string; role: "member" | "admin"; fromSeq: number; seenSeq: number; now: number }): Promise<void>;
@@ -195,6 +197,7 @@ export function groupStatements(q: Runner): GroupStatements {
           except,
         )
       )?.userId,
+    personName: async (userId) => (await q.get<{ name: string | null }>("select name from users where id = ?", userId))?.name ?? null,
     adminCount: async (chatId) => num((await q.get<{ n: number }>("select count(*) as n from chat_members where chat_id = ? and role = 'admin'", chatId))?.n),
     setGroupCounters: async ({ chatId, lastSeq, rev, lastMessageId, activityAt }) =>
       void (await q.run(

@@ -43,9 +43,11 @@ function ChatRow({
   const name = displayName(chatCard(chat));
   const info = useGroupInfo(chat);
   const seen = useAtomValue(knownPeopleAtom);
-  const names = peopleNames(me, info, connections, [], seen);
-  const typing = typists.length > 0;
   const last = chat.lastMessage;
+  // The server names the last sender (a member this device may know nothing else of); the line itself names who did it.
+  const lastSender = chat.kind === "group" && last && chat.lastSenderName ? [{ id: last.senderId, name: chat.lastSenderName }] : [];
+  const names = peopleNames(me, info, connections, last ? [last] : [], seen, lastSender);
+  const typing = typists.length > 0;
   const preview = typing
     ? chat.kind === "group"
       ? typingText(typists, names)

@@ -131,6 +131,8 @@ export function applyMessage(state: ChatsState, message: Message): ChatsState {
   const next: Chat = { ...chat, rev: message.rev };
   let typing = state.typing;
   if (message.seq > chat.lastSeq) {
+    // The server's name of the last sender goes with the message it named.
+    if (next.kind === "group" && message.senderId !== chat.lastMessage?.senderId) next.lastSenderName = null;
     next.lastSeq = message.seq;
     next.lastMessage = message;
     next.activityAt = Math.max(chat.activityAt, message.createdAt);

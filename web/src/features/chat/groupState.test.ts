@@ -56,3 +56,12 @@ test("join requests waiting are counted per group", () => {
   assert.equal(state.joinRequests[GROUP], 2);
   assert.equal(applyEvent(state, { type: "GROUP_JOIN_REQUESTS", chatId: GROUP, pending: 2 }), state);
 });
+
+test("the server's name of a group's last sender stays with their message: another sender's message clears it", () => {
+  const first = message(1, 1, { chatId: GROUP, senderId: ADA });
+  let state = withChats(emptyChats(ME), [groupChat([first], { lastSenderName: "Ada" })]);
+  state = applyEvent(state, { type: "MESSAGE", message: message(2, 2, { chatId: GROUP, senderId: ADA }) });
+  assert.equal(state.chats[GROUP]?.kind === "group" && state.chats[GROUP].lastSenderName, "Ada", "Ada again: still her name");
+  state = applyEvent(state, { type: "MESSAGE", message: message(3, 3, { chatId: GROUP, senderId: PEER }) });
+  assert.equal(state.chats[GROUP]?.kind === "group" && state.chats[GROUP].lastSenderName, null);
+});

@@ -67,6 +67,7 @@ export const groupChat = (messages: Message[], patch: Partial<GroupChat> = {}): 
       createdAt: 1,
     },
     role: "member",
+    lastSenderName: null,
     ...patch,
   };
 };

@@ -12,3 +12,12 @@ test("people are named by the member list, then connections, then earlier lists,
   const names = peopleNames(ME, info, connections, lines, { dee: user("dee", "Dee") });
   assert.deepEqual([ME, ADA, PEER, "dee", "cy", "nobody"].map(names), ["You", "Ada", "Bob", "Dee", "Cy", "Former member"]);
 });
+
+test("a system line names who did it (a leaver nobody sees any more); the server's last-sender name comes last", () => {
+  const lines = [message(2, 2, { chatId: GROUP, senderId: "eve", system: { event: "left", actor: { id: "eve", name: "Eve" } } })];
+  const names = peopleNames(ME, undefined, [], lines, {}, [
+    { id: "fay", name: "Fay" },
+    { id: "eve", name: "Eve Old" },
+  ]);
+  assert.deepEqual(["eve", "fay", "nobody"].map(names), ["Eve", "Fay", "Former member"]);
+});
