@@ -38,8 +38,10 @@ export class ClusterBus {
   private flushing = false;
   /** Set when a batch could not be published: the others must resync once Redis is back. */
   private lostSince: number | undefined;
-  /** Set while the subscription is down: this node's sockets must resync once it is back. */
-  private deaf = true;
+  /** Whether this node hears the channel now; and whether it ever did (then a new subscription means events were missed). */
+  private subscribed = false;
+  private everSubscribed = false;
+  private resubscribing: Promise<void> | undefined;
   private closed = false;
 
   private constructor(
@@ -60,9 +62,7 @@ export class ClusterBus {
     this.subscriber.on("message", (channel: string, message: string) => {
       if (channel === this.channel) this.receive(message);
     });
-    this.subscriber.on("close", () => {
-      if (!this.closed) this.deaf = true;
-    });
+    this.subscriber.on("close", () => (this.subscribed = false));
     this.subscriber.on("ready", () => void this.subscriptionBack());
     this.publisher.on("ready", () => this.publisherBack());
     this.sockets = this.clusterSockets();
@@ -73,8 +73,7 @@ export class ClusterBus {
     const bus = new ClusterBus(local, hub, handlers, config, nodeId, log);
     try {
       await Promise.all([redisReady(bus.publisher, 5_000), redisReady(bus.subscriber, 5_000)]);
-      await bus.subscriber.subscribe(bus.channel);
-      bus.deaf = false;
+      await bus.subscriptionBack();
     } catch (error) {
       log.error({ err: (error as Error).message }, "cluster fan-out degraded at start: Redis is not reachable; events stay on this node until it is");
     }
@@ -82,7 +81,7 @@ export class ClusterBus {
   }
 
   status(): BusStatus {
-    return this.publisher.status === "ready" && this.subscriber.status === "ready" && !this.deaf ? "ok" : "degraded";
+    return this.publisher.status === "ready" && this.subscribed ? "ok" : "degraded";
   }
 
   async close(): Promise<void> {
@@ -175,18 +174,26 @@ export class ClusterBus {
     );
   }
 
-  /** Ready again: once subscribed (ioredis resubscribes too; twice is harmless), the sockets here catch up on what was missed. */
-  private async subscriptionBack(): Promise<void> {
-    if (!this.deaf || this.closed) return;
+  /** The subscriber is ready (at start or again): subscribe (ioredis resubscribes too; twice is harmless), once at a time. */
+  private subscriptionBack(): Promise<void> {
+    this.resubscribing ??= this.resubscribe().finally(() => (this.resubscribing = undefined));
+    return this.resubscribing;
+  }
+
+  private async resubscribe(): Promise<void> {
+    if (this.subscribed || this.closed) return;
     try {
       await this.subscriber.subscribe(this.channel);
     } catch {
       return; // down again: the next "ready" tries again
     }
-    if (!this.deaf) return;
-    this.deaf = false;
-    this.hub.publishToAllUsers({ type: "RESYNC" });
-    this.log.warn({ node: this.origin }, "cluster fan-out restored: this node's clients are told to resync");
+    this.subscribed = true;
+    if (this.everSubscribed) {
+      // Events of the other nodes published while this one did not listen are lost to its sockets.
+      this.hub.publishToAllUsers({ type: "RESYNC" });
+      this.log.warn({ node: this.origin }, "cluster fan-out restored: this node's clients are told to resync");
+    }
+    this.everSubscribed = true;
   }
 
   private receive(message: string): void {

@@ -14,7 +14,8 @@ export async function roundRobin(ports: () => number[]): Promise<RoundRobin> {
     const targets = ports();
     const port = targets[next++ % targets.length];
     if (port === undefined) return client.destroy();
-    const upstream = connect(port, "127.0.0.1");
+    // From the client's own loopback address (127.0.0.2, …: tests choose it), so each node sees the client's IP as it would behind a proxy that passes it on.
+    const upstream = connect({ port, host: "127.0.0.1", ...(client.remoteAddress ? { localAddress: client.remoteAddress } : {}) });
     for (const socket of [client, upstream]) {
       open.add(socket);
       socket.on("close", () => open.delete(socket));
