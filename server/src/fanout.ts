@@ -7,7 +7,13 @@ import { encodeFrame, type EncodedFrame, type ServerEvent } from "@easyqr/protoc
  * type, not the sockets. `droppable` events (presence, typing) may be skipped for a reader that is
  * far behind; `except` is the socket that made the change (it gets an ACK instead).
  */
-export type FanoutOptions = { droppable?: boolean; except?: object | undefined };
+export type FanoutOptions = {
+  droppable?: boolean;
+  except?: object | undefined;
+  /** A chat change (MESSAGE, MESSAGE_UPDATED): its chat and rev, by which cluster mode keeps a chat's changes in order across nodes. */
+  order?: ChangeOrder | undefined;
+};
+export type ChangeOrder = { chatId: string; rev: number };
 export type UserFanout = (userId: string, event: ServerEvent | EncodedFrame, options?: FanoutOptions) => void;
 
 /**

@@ -29,7 +29,7 @@ before(async () => {
 after(() => a.close());
 
 /** How many batches each node published so far. */
-const published = () => nodes.map((node) => node.app.realtime.counts.published);
+const published = () => nodes.map((node) => node.app.realtime.counts().published);
 
 describe("cluster fan-out over Redis", () => {
   test("two people on different nodes chat: messages in seq order, receipts and typing", async () => {
@@ -88,6 +88,45 @@ describe("cluster fan-out over Redis", () => {
     const mine = await desktop.next("RECEIPT", 3000, (r) => r.userId === ann.user.id && r.receipts.seenSeq === fromPhone.seq);
     assert.equal(mine.chatId, chat.id);
     for (const socket of [phone, desktop, benSocket]) socket.close();
+  });
+
+  test("two nodes write one chat at once: a reader on a third node gets every change once; an interleaving shows as a rev gap the client fills by SYNC", async (t) => {
+    const [ann, ben] = (await makeUsers(a, 2, "race")) as [SignedIn, SignedIn];
+    await connect(a, ann, ben);
+    const chat = await openChat(a, ann, ben);
+    const annPhone = await userSocket(a, ann);
+    const benSocket = await userSocket(b, ben);
+    const reader = await userSocket(c, await signInDevice(a, ann, { name: "Desktop", platform: "Linux" }));
+    const sendAll = async (socket: TestSocket, who: string) => {
+      const sent: Message[] = [];
+      for (let i = 0; i < 40; i++) sent.push(await send(socket, chat.id, `${who} ${i}`));
+      return sent;
+    };
+    const sent = (await Promise.all([sendAll(annPhone, "ann"), sendAll(benSocket, "ben")])).flat();
+    await eventually(() => received(reader, chat.id).length === sent.length, "the reader has all 80", 10_000);
+    const revs = received(reader, chat.id).map((m) => m.rev);
+    assert.deepEqual(
+      [...revs].sort((x, y) => x - y),
+      sent.map((m) => m.rev).sort((x, y) => x - y),
+      "every change once",
+    );
+    // What the client does with a rev gap: SYNC from the last rev it applied in order (and later events by the rev rule).
+    let applied = Math.min(...revs) - 1;
+    for (const rev of revs) if (rev === applied + 1) applied = rev;
+    const inversions = revs.filter((rev, i) => i > 0 && rev < (revs[i - 1] ?? 0)).length;
+    const sync = await request(reader, { type: "SYNC", chats: [{ chatId: chat.id, rev: applied }] });
+    const changes = sync.sync?.chats.find((entry) => entry.chat.id === chat.id)?.changes ?? [];
+    assert.equal(applied + changes.length, Math.max(...revs), "the SYNC brings every rev after the last one in order");
+    const holds = c.app.realtime.counts();
+    assert.ok(
+      inversions <= holds.holdsTimedOut + 1,
+      `${inversions} out of order: each one a hold that ran out (${holds.holdsTimedOut}) or the chat's first change seen here`,
+    );
+    t.diagnostic(`${holds.held} changes held for a predecessor on the reader's node, ${holds.holdsTimedOut} holds ran out`);
+    t.diagnostic(
+      `${inversions} events came after a later rev, among ${revs.length} from two writers on two nodes; in order up to rev ${applied} of ${Math.max(...revs)}`,
+    );
+    for (const socket of [annPhone, benSocket, reader]) socket.close();
   });
 
   test("a group with members on three nodes: one publish per group event, each member gets it once", async () => {

@@ -1,12 +1,13 @@
 import type { EncodedFrame } from "@easyqr/protocol";
+import type { ChangeOrder } from "../fanout.ts";
 
 /**
  * What one node asks the others to deliver, in the order it asked. A frame is named by its index
  * in the batch's frame list, so a group event names its text once with its member list.
  */
 export type Delivery =
-  /** Every socket of these users. */
-  | { kind: "users"; frame: number; droppable: boolean; userIds: string[] }
+  /** Every socket of these users; `order`: a chat change, delivered in rev order (chatOrder.ts). */
+  | { kind: "users"; frame: number; droppable: boolean; userIds: string[]; order?: ChangeOrder }
   /** A pairing session's desktop or phone (`key`: `keyOf(target)`). */
   | { kind: "pairing"; frame: number; sessionId: string; key: string }
   /** A desktop waiting to be linked; `close`: the socket is then closed with this reason (no frame: only closed). */
@@ -44,11 +45,11 @@ export class BatchBuilder {
     return at;
   }
 
-  toUser(userId: string, frame: EncodedFrame, droppable: boolean): void {
+  toUser(userId: string, frame: EncodedFrame, droppable: boolean, order?: ChangeOrder): void {
     const at = this.frame(frame);
     const last = this.deliveries.at(-1);
     if (last?.kind === "users" && last.frame === at && last.droppable === droppable) last.userIds.push(userId);
-    else this.deliveries.push({ kind: "users", frame: at, droppable, userIds: [userId] });
+    else this.deliveries.push({ kind: "users", frame: at, droppable, userIds: [userId], ...(order ? { order } : {}) });
   }
 
   add(delivery: Delivery): void {

@@ -7,7 +7,8 @@ import type { Target } from "../pairing/service.ts";
 import { keyOf, type Hub } from "../realtime/hub.ts";
 import { closeReason, toLinkPeer, type LocalHandlers, type Sockets } from "../realtime/sockets.ts";
 import { connectRedis, redisReady, type RedisConfig } from "../redis/connect.ts";
-import { BatchBuilder, decodeBatch, encodeBatch, type Batch } from "./batch.ts";
+import { BatchBuilder, decodeBatch, encodeBatch, type Batch, type Delivery } from "./batch.ts";
+import { ChatOrder } from "./chatOrder.ts";
 import { SocketDirectory } from "./directory.ts";
 
 export type BusStatus = "ok" | "degraded";
@@ -35,6 +36,8 @@ export class ClusterBus {
   private readonly subscriber: Redis;
   private readonly directory: SocketDirectory;
   private readonly queue = new BatchBuilder();
+  /** Every chat change this node delivers, its own and the others', passes here (per-chat rev order). */
+  readonly order = new ChatOrder();
   private flushing = false;
   /** Set when a batch could not be published: the others must resync once Redis is back. */
   private lostSince: number | undefined;
@@ -87,6 +90,7 @@ export class ClusterBus {
   async close(): Promise<void> {
     this.closed = true;
     this.directory.close();
+    this.order.close();
     this.flush();
     this.subscriber.disconnect();
     await this.publisher.quit().catch(() => this.publisher.disconnect());
@@ -97,8 +101,10 @@ export class ClusterBus {
     return {
       toUser: (userId: string, event: ServerEvent | EncodedFrame, options?: FanoutOptions) => {
         const frame = "encoded" in event ? event : encodeFrame(event);
-        local.toUser(userId, frame, options);
-        queue.toUser(userId, frame, options?.droppable ?? false);
+        const order = options?.order;
+        if (order) this.order.deliver(order.chatId, order.rev, () => local.toUser(userId, frame, options));
+        else local.toUser(userId, frame, options);
+        queue.toUser(userId, frame, options?.droppable ?? false, order);
         this.schedule();
       },
       toPairing: (sessionId: string, target: Target, event: ServerEvent) => {
@@ -196,6 +202,18 @@ export class ClusterBus {
     this.everSubscribed = true;
   }
 
+  private deliverToUsers(d: Extract<Delivery, { kind: "users" }>, frame: EncodedFrame | undefined): void {
+    if (!frame) return;
+    const here = d.userIds.filter((userId) => this.hub.hasUser(userId));
+    const options = d.droppable ? { droppable: true } : undefined;
+    const run = () => {
+      for (const userId of here) this.hub.publishToUser(userId, frame, options);
+    };
+    if (!d.order) return run();
+    if (here.length === 0) return this.order.skip(d.order.chatId, d.order.rev);
+    this.order.deliver(d.order.chatId, d.order.rev, run);
+  }
+
   private receive(message: string): void {
     let batch: Batch;
     try {
@@ -210,13 +228,9 @@ export class ClusterBus {
     for (const d of batch.deliveries) {
       try {
         switch (d.kind) {
-          case "users": {
-            const frame = batch.frames[d.frame];
-            if (!frame) break;
-            const options = d.droppable ? { droppable: true } : undefined;
-            for (const userId of d.userIds) hub.publishToUser(userId, frame, options);
+          case "users":
+            this.deliverToUsers(d, batch.frames[d.frame]);
             break;
-          }
           case "pairing": {
             const frame = batch.frames[d.frame];
             if (frame) hub.publishToKey(d.sessionId, d.key, frame);

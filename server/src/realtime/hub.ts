@@ -64,6 +64,10 @@ export class Hub {
     }
   }
 
+  hasUser(userId: string): boolean {
+    return this.users.has(userId);
+  }
+
   /** Sends to every socket of this user on this process (serialised once for all of them). */
   publishToUser(userId: string, event: ServerEvent | EncodedFrame, options?: FanoutOptions): void {
     const peers = this.users.get(userId);
