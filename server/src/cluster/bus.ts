@@ -163,6 +163,8 @@ export class ClusterBus {
     this.counts.lost += 1;
     if (this.lostSince !== undefined) return;
     this.lostSince = Date.now();
+    // A publish that failed in flight while the connection came back: "ready" has passed already.
+    if (this.publisher.status === "ready") setImmediate(() => this.publisherBack());
     this.log.error(
       { node: this.origin, deliveries: batch.deliveries.length },
       "cluster fan-out degraded: this node's events do not reach the other nodes; their clients resync when Redis is back",
