@@ -30,7 +30,7 @@ export class DeviceService {
     private readonly clock: Clock,
     private readonly limits: { maxLinkedDevices: number; deviceIdleMs: number },
     /** Which of these sessions have a socket open (on any node in cluster mode). */
-    private readonly online: (sessionIds: readonly string[]) => Promise<Set<string>> = async () => new Set(),
+    private readonly online: (sessionIds: readonly string[]) => Promise<Set<string>> = () => Promise.resolve(new Set()),
   ) {}
 
   /** Every live device of the account, the asking one first, then the most recently active. */
