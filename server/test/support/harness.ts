@@ -72,9 +72,11 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
 async function startCluster(options: TestServerOptions, count: number): Promise<TestServer> {
   let ports: number[] = [];
   const proxy = await roundRobin(() => ports);
+  // TLS passes through the TCP proxy: with `tls` the nodes, and so the proxy's URL, are https.
+  const url = options.tls ? proxy.url.replace(/^http:/, "https:") : proxy.url;
   let started: TestServer[];
   try {
-    started = await startNodes(count, { ...options, env: { PUBLIC_URL: proxy.url, ...options.env } });
+    started = await startNodes(count, { ...options, env: { PUBLIC_URL: url, ...options.env } });
   } catch (error) {
     await proxy.close();
     throw error;
@@ -83,7 +85,7 @@ async function startCluster(options: TestServerOptions, count: number): Promise<
   const [first] = started as [TestServer, ...TestServer[]];
   return {
     ...first,
-    url: proxy.url,
+    url,
     tick: () => first.tick(),
     async close() {
       await proxy.close();
