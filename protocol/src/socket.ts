@@ -207,6 +207,11 @@ export const BlockRemovedEvent = z.object({ type: z.literal("BLOCK_REMOVED"), us
 export const LinkAbortedEvent = z.object({ type: z.literal("LINK_ABORTED"), linkId: z.string() });
 /** A device was linked to this account (`current` is false). */
 export const DeviceLinkedEvent = z.object({ type: z.literal("DEVICE_LINKED"), device: Device });
+/**
+ * Live events may have been missed (in cluster mode, the nodes lost each other for a while): run
+ * every feature's catch-up (SYNC, contacts) as after a reconnect. The socket stays open.
+ */
+export const ResyncEvent = z.object({ type: z.literal("RESYNC") });
 
 export const ServerEvent = z.discriminatedUnion("type", [
   WaitingEvent,
@@ -234,6 +239,7 @@ export const ServerEvent = z.discriminatedUnion("type", [
   LinkApprovedEvent,
   LinkAbortedEvent,
   DeviceLinkedEvent,
+  ResyncEvent,
   MessageEvent,
   MessageUpdatedEvent,
   MessageHiddenEvent,

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
-import { CloseCode, routes } from "@easyqr/protocol";
+import { routes } from "@easyqr/protocol";
 import { pino, type Logger } from "pino";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import { attachmentFiles } from "./attachments/files.ts";
@@ -23,6 +23,7 @@ import { ChatService } from "./chat/service.ts";
 import { SearchService } from "./search/service.ts";
 import { openChatStore } from "./chat/store/index.ts";
 import { systemClock, type Clock } from "./clock.ts";
+import { openRealtime, type Realtime } from "./cluster/index.ts";
 import { localAddresses, type Config } from "./config.ts";
 import { defaultContactLimits, type ContactLimits } from "./contacts/limits.ts";
 import { ContactQrService } from "./contacts/qr.ts";
@@ -59,11 +60,11 @@ import { PresenceService } from "./presence/service.ts";
 import { MemoryPresenceStore, type PresenceStore } from "./presence/store.ts";
 import { RateLimiter } from "./rateLimiter.ts";
 import { ChatSocket } from "./realtime/chatSocket.ts";
-import { localFanout } from "./realtime/fanout.ts";
 import { defaultHeartbeatMs, Gateway } from "./realtime/gateway.ts";
 import { Hub } from "./realtime/hub.ts";
 import { defaultScanRelayLimits, ScanRelay } from "./realtime/scanRelay.ts";
 import { allowedOrigins } from "./realtime/origin.ts";
+import type { LocalHandlers } from "./realtime/sockets.ts";
 import { defaultRefusalLimits, type RefusalLimits } from "./realtime/refusals.ts";
 import { createStorage, type Storage } from "./storage/index.ts";
 import { FILE_SWEEP_EVERY_MS, FileSweep } from "./storage/sweep.ts";
@@ -120,6 +121,8 @@ export type App = {
   fileSweep: FileSweep;
   chat: ChatService;
   gateway: Gateway;
+  /** How events reach sockets: this node's, and in cluster mode (REDIS_URL) every node's; `status()` for /health. */
+  realtime: Realtime;
   router: Router;
   /** Listens, and returns the URL it listens on. */
   listen(): Promise<string>;
@@ -163,11 +166,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
   http.addHook("onSend", async (_request, reply) => withSecurityHeaders(reply));
 
   const hub = new Hub();
+  // The gateway's and scan relay's parts, set once they exist (the services below need the sockets first).
+  const handlers: LocalHandlers = { dropSessions: () => undefined, scanConfirmed: () => undefined };
+  const realtime = await openRealtime(config, hub, handlers, log);
+  const { sockets } = realtime;
   const pairing = new PairingService(
     new MemoryPairingStore(),
     pairTokens(config.secret, clock),
     clock,
-    (sessionId, target, event) => hub.publish(sessionId, target, event),
+    sockets.toPairing,
     log,
     { ...defaultPairingLimits, ...options.pairingLimits },
     () => publicUrl,
@@ -181,7 +188,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const auth = new AuthService(otp, sessions, users, config.defaultRegion);
   const storage = options.storage ?? createStorage(config.storage);
   const avatars = new AvatarService(storage, users, log);
-  const fanout = localFanout(hub);
+  const fanout = sockets.toUser;
   const presenceLimits = { ...defaultPresenceLimits, ...options.presenceLimits };
   const presence = new PresenceService(options.presenceStore ?? new MemoryPresenceStore(), database.db, users, clock, presenceLimits, fanout, log);
   const contactLimits = { ...defaultContactLimits, ...options.contactLimits };
@@ -222,22 +229,17 @@ export async function buildApp(options: AppOptions): Promise<App> {
     sessions,
     clock,
     { maxLinkedDevices: linkLimits.maxLinkedDevices, deviceIdleMs: authLimits.deviceIdleMs },
-    (sessionId) => hub.peersOfSessions([sessionId]).length > 0,
+    sockets.online,
   );
-  const scans = new ScanRelay(database.db, (sessionId) => hub.peersOfSessions([sessionId]), clock, {
+  const scans = new ScanRelay(database.db, sockets, clock, {
     ...defaultScanRelayLimits,
     ...options.scanRelayLimits,
     deviceIdleMs: authLimits.deviceIdleMs,
   });
   const linkDesktops: LinkDesktops = {
-    send: (linkId, event) => hub.linkPeer(linkId)?.send(event),
-    end: (linkId, event) => {
-      const peer = hub.linkPeer(linkId);
-      if (!peer) return;
-      if (event) peer.send(event);
-      peer.socket.close(CloseCode.normal, event?.type ?? "LINKED");
-    },
-    connected: (linkId) => hub.linkPeer(linkId) !== undefined,
+    send: (linkId, event) => sockets.toLink(linkId, event, false),
+    end: (linkId, event) => sockets.toLink(linkId, event, true),
+    connected: async (linkId) => (await sockets.online([linkId])).has(linkId),
   };
   const links = new LinkService(options.linkStore ?? new MemoryLinkStore(), devices, users, linkDesktops, fanout, clock, linkLimits, () => publicUrl, log);
 
@@ -259,6 +261,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     heartbeatMs: options.heartbeatMs ?? defaultHeartbeatMs,
     sessionCheckMs: authLimits.sessionCheckMs,
   });
+  handlers.dropSessions = (sessionIds) => gateway.dropSessions(sessionIds);
+  handlers.scanConfirmed = (targetSessionId, scanId) => scans.confirmed(targetSessionId, scanId);
+  sessions.onRevoked((sessionIds) => sockets.dropSessions(sessionIds));
   http.server.on("upgrade", (request, socket, head) => gateway.handleUpgrade(request, socket, head));
 
   await registerMultipart(http);
@@ -327,6 +332,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     fileSweep,
     chat,
     gateway,
+    realtime,
     router,
     publicUrl: () => publicUrl,
     allowedOrigins: () => origins,
@@ -343,6 +349,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       for (const stop of stopJobs) stop();
       gateway.close();
       await http.close();
+      await realtime.close();
       delivery.close();
       await database.close();
       await spool.close();

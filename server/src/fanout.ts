@@ -1,13 +1,19 @@
 import { encodeFrame, type EncodedFrame, type ServerEvent } from "@easyqr/protocol";
 
 /**
- * Delivers an event to every open socket of a user (phone, desktop, tabs). In process it is this
- * node's Hub (`realtime/fanout.ts`); cluster mode puts Redis pub/sub behind the same function so
- * every node's sockets get it. The services that publish (chat, contacts, presence) know only this
+ * Delivers an event to every open socket of a user (phone, desktop, tabs): `Sockets.toUser`, this
+ * node's Hub in process (`realtime/sockets.ts`), and in cluster mode also every other node's
+ * (`cluster/bus.ts`, one Redis publish per event-loop turn). The services that publish (chat, contacts, presence) know only this
  * type, not the sockets. `droppable` events (presence, typing) may be skipped for a reader that is
  * far behind; `except` is the socket that made the change (it gets an ACK instead).
  */
-export type FanoutOptions = { droppable?: boolean; except?: object | undefined };
+export type FanoutOptions = {
+  droppable?: boolean;
+  except?: object | undefined;
+  /** A chat change (MESSAGE, MESSAGE_UPDATED): its chat and rev, by which cluster mode keeps a chat's changes in order across nodes. */
+  order?: ChangeOrder | undefined;
+};
+export type ChangeOrder = { chatId: string; rev: number };
 export type UserFanout = (userId: string, event: ServerEvent | EncodedFrame, options?: FanoutOptions) => void;
 
 /**

@@ -224,8 +224,9 @@ export class ChatService {
       item.reply({ message: outcome.message, frames });
       if (!outcome.duplicate) {
         const event = frames.event();
-        this.fanout(item.userId, event, { except: item.origin });
-        fanoutToAll(this.fanout, outcome.audience, event);
+        const order = { chatId: outcome.message.chatId, rev: outcome.message.rev };
+        this.fanout(item.userId, event, { except: item.origin, order });
+        fanoutToAll(this.fanout, outcome.audience, event, { order });
       }
     });
   }
@@ -511,7 +512,8 @@ export class ChatService {
         return { value, lines, audience: [...new Set([...before, ...after])], members: after, theirs: ticksMoved ? theirs : undefined };
       }, turn);
       await turn.mayAnswer;
-      for (const message of result.lines) fanoutToAll(this.fanout, result.audience, { type: "MESSAGE", message });
+      for (const message of result.lines)
+        fanoutToAll(this.fanout, result.audience, { type: "MESSAGE", message }, { order: { chatId: message.chatId, rev: message.rev } });
       if (result.theirs) this.publishTicks({ chatId, theirs: result.theirs, members: result.members });
       return result.value;
     } finally {
@@ -580,8 +582,9 @@ export class ChatService {
       origin?.ack(result.message);
       if (result.changed) {
         const event = { type: "MESSAGE_UPDATED", message: result.message } as const;
-        this.fanout(userId, event, { except: origin?.socket });
-        fanoutToAll(this.fanout, result.audience, event);
+        const order = { chatId: result.message.chatId, rev: result.message.rev };
+        this.fanout(userId, event, { except: origin?.socket, order });
+        fanoutToAll(this.fanout, result.audience, event, { order });
       }
       return result.message;
     } finally {

@@ -29,21 +29,23 @@ export class DeviceService {
     private readonly sessions: SessionService,
     private readonly clock: Clock,
     private readonly limits: { maxLinkedDevices: number; deviceIdleMs: number },
-    /** Whether a session has a socket open on this node. */
-    private readonly online: (sessionId: string) => boolean = () => false,
+    /** Which of these sessions have a socket open (on any node in cluster mode). */
+    private readonly online: (sessionIds: readonly string[]) => Promise<Set<string>> = () => Promise.resolve(new Set()),
   ) {}
 
   /** Every live device of the account, the asking one first, then the most recently active. */
   async list(userId: string, currentSessionId: string): Promise<Device[]> {
     const rows = await this.live(this.db, userId).select(deviceColumns).orderBy("lastUsedAt", "desc").execute();
-    const devices = rows.map((row) => deviceOf(row, currentSessionId, this.online(row.id)));
+    const online = await this.online(rows.map((row) => row.id));
+    const devices = rows.map((row) => deviceOf(row, currentSessionId, online.has(row.id)));
     return [...devices.filter((d) => d.current), ...devices.filter((d) => !d.current)];
   }
 
   /** The account's live linked devices (what DEVICE_LIMIT names). */
   async linked(userId: string, db: Db = this.db): Promise<Device[]> {
     const rows = await this.live(db, userId).where("kind", "=", "linked").select(deviceColumns).orderBy("lastUsedAt", "desc").execute();
-    return rows.map((row) => deviceOf(row, "", this.online(row.id)));
+    const online = await this.online(rows.map((row) => row.id));
+    return rows.map((row) => deviceOf(row, "", online.has(row.id)));
   }
 
   /** Throws DEVICE_LIMIT, naming the linked devices, when the account cannot link one more. */

@@ -17,7 +17,7 @@ async function setup() {
   const desktops: LinkDesktops = {
     send: (linkId, event) => void sent.push({ linkId, event, end: false }),
     end: (linkId, event) => void sent.push({ linkId, event, end: true }),
-    connected: () => true,
+    connected: () => Promise.resolve(true),
   };
   const room = { assertRoom: () => Promise.resolve() } as unknown as DeviceService;
   const store = new MemoryLinkStore();

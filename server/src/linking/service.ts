@@ -24,12 +24,12 @@ import type { LinkLimits } from "./limits.ts";
 import { sameNetwork } from "./network.ts";
 import type { LinkStore } from "./store.ts";
 
-/** The desktop sockets of links on this node: the gateway's side of linking. */
+/** The desktop sockets of links (on any node in cluster mode): the gateway's side of linking. */
 export type LinkDesktops = {
   send(linkId: string, event: ServerEvent): void;
   /** Sends `event` (if any) as the last frame and closes the socket normally. */
   end(linkId: string, event?: ServerEvent): void;
-  connected(linkId: string): boolean;
+  connected(linkId: string): Promise<boolean>;
 };
 
 /** What a desktop sends to be linked (the LinkHello handshake) and where it came from. */
@@ -140,7 +140,7 @@ export class LinkService {
     const link = await this.claimedBy(userId, linkId);
     if (link.state === "approved") return;
     if (link.state !== "claimed" && link.state !== "aborted") throw notFound();
-    if (link.state === "aborted" || !this.desktops.connected(linkId)) {
+    if (link.state === "aborted" || !(await this.desktops.connected(linkId))) {
       await this.abort(linkId);
       throw new AppError("LINK_GONE", "The computer closed the page before it was linked; ask for a new code there.");
     }

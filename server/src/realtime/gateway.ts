@@ -83,8 +83,7 @@ export class Gateway {
     this.heartbeat.unref();
     this.sessionCheck = setInterval(() => void this.checkSessions(), o.sessionCheckMs);
     this.sessionCheck.unref();
-    // Revocations made by this process close their sockets at once; the periodic check catches the rest.
-    o.sessions.onRevoked((sessionIds) => this.dropSessions(sessionIds));
+    // Revocations close their sockets at once through `Sockets.dropSessions` (wired in app.ts, every node in cluster mode); the periodic check catches the rest.
   }
 
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -281,7 +280,7 @@ export class Gateway {
   }
 
   /** Closes every socket of these sign-in sessions. */
-  dropSessions(sessionIds: string[]): void {
+  dropSessions(sessionIds: readonly string[]): void {
     for (const peer of this.o.hub.peersOfSessions(sessionIds)) {
       peer.fail({ code: "AUTH_SESSION_REVOKED", message: "This session has ended; sign in again." }, CloseCode.sessionRevoked);
     }

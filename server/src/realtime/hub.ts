@@ -3,8 +3,12 @@ import type { Target } from "../pairing/service.ts";
 import type { FanoutOptions } from "../fanout.ts";
 import type { Peer } from "./peer.ts";
 
+/** Told when a sign-in session or a link gets its first socket here, and when its last one closes (cluster mode's directory). */
+export type HubWatch = (id: string, here: boolean) => void;
+
 /** The sockets of this process: pairing sockets by session and role, user sockets by user and sign-in session. */
 export class Hub {
+  private watcher: HubWatch | undefined;
   private readonly sessions = new Map<string, Map<Peer, string>>();
   private readonly users = new Map<string, Set<Peer>>();
   private readonly userPeers = new Map<Peer, { userId: string; sessionId: string }>();
@@ -12,12 +16,20 @@ export class Hub {
   /** Desktops waiting to be linked, by link id (one socket each). */
   private readonly linkPeers = new Map<string, Peer>();
 
+  watch(watcher: HubWatch): void {
+    this.watcher = watcher;
+  }
+
   addLink(linkId: string, peer: Peer): void {
+    const fresh = !this.linkPeers.has(linkId);
     this.linkPeers.set(linkId, peer);
+    if (fresh) this.watcher?.(linkId, true);
   }
 
   removeLink(linkId: string, peer: Peer): void {
-    if (this.linkPeers.get(linkId) === peer) this.linkPeers.delete(linkId);
+    if (this.linkPeers.get(linkId) !== peer) return;
+    this.linkPeers.delete(linkId);
+    this.watcher?.(linkId, false);
   }
 
   linkPeer(linkId: string): Peer | undefined {
@@ -30,7 +42,10 @@ export class Hub {
     peers.add(peer);
     this.userPeers.set(peer, { userId, sessionId });
     let ofSession = this.sessionPeers.get(sessionId);
-    if (!ofSession) this.sessionPeers.set(sessionId, (ofSession = new Set<Peer>()));
+    if (!ofSession) {
+      this.sessionPeers.set(sessionId, (ofSession = new Set<Peer>()));
+      this.watcher?.(sessionId, true);
+    }
     ofSession.add(peer);
   }
 
@@ -43,7 +58,14 @@ export class Hub {
     if (peers?.size === 0) this.users.delete(who.userId);
     const ofSession = this.sessionPeers.get(who.sessionId);
     ofSession?.delete(peer);
-    if (ofSession?.size === 0) this.sessionPeers.delete(who.sessionId);
+    if (ofSession?.size === 0) {
+      this.sessionPeers.delete(who.sessionId);
+      this.watcher?.(who.sessionId, false);
+    }
+  }
+
+  hasUser(userId: string): boolean {
+    return this.users.has(userId);
   }
 
   /** Sends to every socket of this user on this process (serialised once for all of them). */
@@ -56,10 +78,21 @@ export class Hub {
 
   /** The sign-in sessions with a socket here. */
   userSessionIds(): string[] {
-    return [...new Set([...this.userPeers.values()].map((w) => w.sessionId))];
+    return [...this.sessionPeers.keys()];
   }
 
-  peersOfSessions(sessionIds: string[]): Peer[] {
+  /** The sign-in sessions and links with a socket here (what the hub's watcher was told of). */
+  watchedIds(): string[] {
+    return [...this.sessionPeers.keys(), ...this.linkPeers.keys()];
+  }
+
+  /** Sends to every signed-in socket here (RESYNC after the nodes lost each other). */
+  publishToAllUsers(event: ServerEvent): void {
+    const frame = encodeFrame(event);
+    for (const peer of this.userPeers.keys()) peer.send(frame);
+  }
+
+  peersOfSessions(sessionIds: readonly string[]): Peer[] {
     return sessionIds.flatMap((id) => [...(this.sessionPeers.get(id) ?? [])]);
   }
 
@@ -75,8 +108,12 @@ export class Hub {
     if (peers?.size === 0) this.sessions.delete(sessionId);
   }
 
-  publish(sessionId: string, target: Target, event: ServerEvent): void {
-    const key = keyOf(target);
+  publish(sessionId: string, target: Target, event: ServerEvent | EncodedFrame): void {
+    this.publishToKey(sessionId, keyOf(target), event);
+  }
+
+  /** `key`: a target as `keyOf` names it. */
+  publishToKey(sessionId: string, key: string, event: ServerEvent | EncodedFrame): void {
     for (const [peer, peerKey] of this.sessions.get(sessionId) ?? []) if (peerKey === key) peer.send(event);
   }
 

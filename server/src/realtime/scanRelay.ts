@@ -11,6 +11,7 @@ import type { Clock } from "../clock.ts";
 import type { Db } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import type { Peer } from "./peer.ts";
+import type { Sockets } from "./sockets.ts";
 
 export type DeviceScanFrame = Extract<ClientFrame, { type: "SCAN_TO_DEVICE" | "DEVICE_SCAN_RECEIVED" }>;
 
@@ -18,8 +19,8 @@ export function isDeviceScanFrame(frame: ClientFrame): frame is DeviceScanFrame 
   return frame.type === "SCAN_TO_DEVICE" || frame.type === "DEVICE_SCAN_RECEIVED";
 }
 
-/** The sockets of one sign-in session on this node (the Hub's). */
-export type SessionPeers = (sessionId: string) => Peer[];
+/** How the relay reaches a device's sockets and the phone waiting for its confirmation, on any node. */
+export type RelaySockets = Pick<Sockets, "online" | "toSession" | "scanConfirmed">;
 
 type Sender = { userId: string; sessionId: string };
 type Waiter = { peer: Peer; senderSessionId: string; timer: NodeJS.Timeout };
@@ -39,14 +40,14 @@ export class ScanRelay {
 
   constructor(
     private readonly db: Db,
-    private readonly peersOf: SessionPeers,
+    private readonly sockets: RelaySockets,
     private readonly clock: Clock,
     private readonly limits: ScanRelayLimits,
   ) {}
 
   async onFrame(peer: Peer, sender: Sender, frame: DeviceScanFrame): Promise<void> {
     if (frame.type === "DEVICE_SCAN_RECEIVED") {
-      this.confirmed(sender.sessionId, frame.scanId);
+      this.sockets.scanConfirmed(sender.sessionId, frame.scanId);
       if (frame.id) peer.send({ type: "ACK", id: frame.id } satisfies AckTo<"DEVICE_SCAN_RECEIVED">);
       return;
     }
@@ -60,8 +61,8 @@ export class ScanRelay {
 
   private async relay(peer: Peer, sender: Sender, deviceId: string, scan: ScanInput): Promise<void> {
     const fromDeviceName = await this.assertTarget(sender, deviceId);
-    const targets = this.peersOf(deviceId);
-    if (targets.length === 0) throw new AppError("DEVICE_OFFLINE", "That computer is not online; the scan waits on the phone.");
+    if (!(await this.sockets.online([deviceId])).has(deviceId))
+      throw new AppError("DEVICE_OFFLINE", "That computer is not online; the scan waits on the phone.");
     const pending = this.pendingBySender.get(sender.sessionId) ?? 0;
     if (pending >= this.limits.maxPending) {
       throw new AppError("RATE_LIMITED", "Too many scans wait for the computer; try again shortly.", { retryAfterMs: 1_000 });
@@ -72,7 +73,7 @@ export class ScanRelay {
     this.waiting.set(key, [...(this.waiting.get(key) ?? []), waiter]);
     this.pendingBySender.set(sender.sessionId, pending + 1);
     const event = { type: "DEVICE_SCAN", scan: { ...scan, fromDeviceId: sender.sessionId, fromDeviceName, receivedAt: this.clock.now() } } as const;
-    for (const target of targets) target.send(event);
+    this.sockets.toSession(deviceId, event);
   }
 
   /** The target must be a live linked device of the sender's own account, and not the sender. Returns the sender's device name. */
@@ -95,7 +96,8 @@ export class ScanRelay {
     return rows.find((r) => r.id === sender.sessionId)?.deviceName ?? "Your phone";
   }
 
-  private confirmed(targetSessionId: string, scanId: string): void {
+  /** The target device kept the scan (its confirmation reached this node): answer the phone waiting here, if any. */
+  confirmed(targetSessionId: string, scanId: string): void {
     this.settle(`${targetSessionId}:${scanId}`, undefined);
   }
 

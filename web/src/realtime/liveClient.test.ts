@@ -101,6 +101,28 @@ test("after each handshake every feature resyncs, and the outbox goes only once 
   assert.equal(ack.message.clientId, "m1", "parsed as the answer to a SEND: the stored message");
 });
 
+test("RESYNC (the server's nodes lost each other for a while) makes every feature catch up on the open socket", async () => {
+  const { live, sockets } = client();
+  const chats = recorder();
+  live.subscribe(chats.feature);
+  await live.start();
+  const socket = sockets.last();
+  socket.open();
+  socket.deliver(authenticated);
+  chats.finish();
+  await flush();
+  socket.deliver({ type: "RESYNC" });
+  assert.deepEqual(chats.heard, ["resync", "resync"]);
+  chats.finish();
+  await flush();
+  assert.equal(sockets.last(), socket, "the same socket: no reconnect");
+  const answer = live.deliver({ type: "SEND", id: "m2", chatId: CHAT, text: "still going" });
+  await flush();
+  assert.deepEqual(frames(socket).at(-1), { type: "SEND", id: "m2", chatId: CHAT, text: "still going" }, "the outbox still flows");
+  socket.deliver({ type: "ACK", id: "m2", message: message("m2") });
+  assert.ok(!(await answer).error);
+});
+
 test("a delivery is resent with the same id after a drop, and settles once", async () => {
   const { live, sockets, states } = client();
   await live.start();

@@ -314,6 +314,7 @@ export class LiveClient {
       for (const delivery of this.outbox.values()) delivery.pausing = false;
       return void this.resync();
     }
+    if (event.type === "RESYNC") return void this.resync();
     if (event.type === "ERROR") this.failed(event.error.code);
     for (const feature of this.features) feature.event?.(event);
   }
