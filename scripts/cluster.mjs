@@ -65,6 +65,7 @@ let stopping = false;
 const nodes = nodePorts.map((nodePort, i) => ({ id: `node-${i + 1}`, port: nodePort }));
 // The first node alone applies the migrations; the others start once it answers.
 const [first, ...rest] = nodes;
+writeNginxConfig();
 await startNode(first);
 await Promise.all(rest.map(startNode));
 const balancer = startNginx();
@@ -115,14 +116,21 @@ function startNode(node) {
   return waitFor(`http://127.0.0.1:${node.port}/health`, 60_000, child);
 }
 
-function startNginx() {
+/** nginx's files under DATA_DIR/nginx: deploy/nginx's two as they are, but this cluster's nodes and port. */
+function writeNginxConfig() {
   const prefix = join(dataDir, "nginx");
-  const site = readFileSync(join(root, "deploy", "nginx", "easyqr.conf"), "utf8")
-    // The example's node lines (3001, 3002, …) become one line per node of this cluster.
-    .replace(/^([ \t]*)server 127\.0\.0\.1:(\d+) (.*)\n/gm, (_, indent, nodePort, rest) =>
-      nodePort === "3001" ? nodes.map((n) => `${indent}server 127.0.0.1:${n.port} ${rest}\n`).join("") : "",
-    )
-    .replace(/^(\s*)listen 3000;$/m, `$1listen ${flags.host === "0.0.0.0" ? "" : `${flags.host}:`}${port};`);
+  const deploy = join(root, "deploy", "nginx");
+  // The example's node lines (3001, 3002, …) become one line per node of this cluster, with the same settings.
+  const upstream = readFileSync(join(deploy, "easyqr-nodes.conf"), "utf8").replace(
+    /^([ \t]*)server 127\.0\.0\.1:(\d+) (.*)\n/gm,
+    (_, indent, nodePort, rest) => (nodePort === "3001" ? nodes.map((n) => `${indent}server 127.0.0.1:${n.port} ${rest}\n`).join("") : ""),
+  );
+  const site = readFileSync(join(deploy, "easyqr.conf"), "utf8").replace(
+    /^(\s*)listen 3000;$/m,
+    `$1listen ${flags.host === "0.0.0.0" ? "" : `${flags.host}:`}${port};`,
+  );
+  if (!upstream.includes(`:${nodes[0].port} `) || !site.includes(`${port};`)) fail("deploy/nginx/*.conf changed shape: update scripts/cluster.mjs.");
+  writeFileSync(join(prefix, "easyqr-nodes.conf"), upstream);
   writeFileSync(join(prefix, "easyqr.conf"), site);
   writeFileSync(
     join(prefix, "nginx.conf"),
@@ -142,6 +150,10 @@ function startNginx() {
     ].join("\n"),
   );
   mkdirSync(join(prefix, "tmp"), { recursive: true });
+}
+
+function startNginx() {
+  const prefix = join(dataDir, "nginx");
   const child = spawn(nginx, ["-p", prefix, "-c", "nginx.conf", "-e", "stderr"], { stdio: ["ignore", "pipe", "pipe"] });
   watch(child, "nginx", () => {
     console.error("[cluster] nginx exited; stopping the nodes.");
