@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
-import { HealthResponse, type ServerEvent } from "@easyqr/protocol";
+import { request as httpRequest } from "node:http";
+import { DeviceList, HealthResponse, VerifyCodeResponse, type ServerEvent } from "@easyqr/protocol";
 import pg from "pg";
 import { createSession, TestSocket } from "./support/client.ts";
 import { freePort } from "./support/serverProcess.ts";
@@ -46,7 +47,8 @@ describe("npm run cluster: two nodes behind nginx", { skip, timeout: 180_000 }, 
         `--schema=${schema}`,
         `--redis-prefix=test-${schema}:`,
       ],
-      { cwd: repoRoot, env: { ...process.env, LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "pipe"] },
+      // info: the console driver's sign-in codes are info lines.
+      { cwd: repoRoot, env: { ...process.env, LOG_LEVEL: "info" }, stdio: ["ignore", "pipe", "pipe"] },
     );
     const ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the cluster did not start within 120 s:\n${output.slice(-4000)}`)), 120_000);
@@ -115,6 +117,23 @@ describe("npm run cluster: two nodes behind nginx", { skip, timeout: 180_000 }, 
     phone.close();
   });
 
+  test("a client's own address reaches the node through nginx (X-Forwarded-For, TRUST_PROXY)", async () => {
+    // Called from 127.0.0.2: nginx connects to the node from 127.0.0.1 and forwards 127.0.0.2.
+    const from = "127.0.0.2";
+    const email = `cluster.${schema}@example.com`;
+    const requested = await callFrom(from, `${url}/api/auth/request-code`, "POST", { email });
+    const { requestId } = requested.body as { requestId: string };
+    let code: string | undefined;
+    const deadline = Date.now() + 5_000;
+    while (!(code = new RegExp(`OTP for ${email.replace(/\./g, "\\.")}: (\\d{6})`).exec(output)?.[1]) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const verified = await callFrom(from, `${url}/api/auth/verify-code`, "POST", { requestId, code });
+    const { tokens } = VerifyCodeResponse.parse(verified.body);
+    const devices = await callFrom(from, `${url}/api/devices`, "GET", undefined, tokens.accessToken);
+    assert.equal(DeviceList.parse(devices.body).devices.find((d) => d.current)?.ip, from);
+  });
+
   test("/metrics: hidden by nginx, served by each node to its token", async () => {
     const hidden = await fetch(`${url}/metrics`);
     assert.equal(hidden.status, 404);
@@ -142,4 +161,22 @@ async function helloUntil(url: string, handshake: object, expected: ServerEvent[
     socket.close();
   }
   throw new Error(`no ${expected} after 4 sockets`);
+}
+
+/** An HTTP call from a chosen loopback source address (fetch cannot choose it). */
+function callFrom(localAddress: string, target: string, method: string, body?: unknown, token?: string): Promise<{ status: number; body: unknown }> {
+  const headers: Record<string, string> = {
+    ...(body !== undefined ? { "content-type": "application/json" } : {}),
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+  };
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(target, { method, headers, localAddress, agent: false }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("error", reject);
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()) as unknown }));
+    });
+    request.on("error", reject);
+    request.end(body !== undefined ? JSON.stringify(body) : undefined);
+  });
 }
