@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { AckOf, parseAck, requestId } from "./acks.ts";
 import type { Message } from "./chat.ts";
-import { encodeFrame, messageFrames } from "./encode.ts";
+import { encodeFrame, isMessageFrame, messageFrames } from "./encode.ts";
 import { ServerEvent } from "./socket.ts";
 
 const message: Message = {
@@ -84,4 +84,11 @@ test("messageFrames: the same text encodeFrame makes, the message serialised onc
   assert.equal(frames.event().encoded, encodeFrame({ type: "MESSAGE", message }).encoded);
   assert.deepEqual(parseAck("SEND", JSON.parse(frames.ack("c1").encoded)), { type: "ACK", id: "c1", message });
   assert.deepEqual(ServerEvent.parse(JSON.parse(frames.event().encoded)), { type: "MESSAGE", message });
+});
+
+test("isMessageFrame: a MESSAGE from either encoder, nothing else (not the ACK that carries a message)", () => {
+  assert.equal(isMessageFrame(messageFrames(message).event()), true);
+  assert.equal(isMessageFrame(encodeFrame({ type: "MESSAGE", message })), true);
+  assert.equal(isMessageFrame(messageFrames(message).ack("c1")), false);
+  assert.equal(isMessageFrame(encodeFrame({ type: "TYPING", chatId: message.chatId, userId: "u2", typing: true, until: 1 })), false);
 });

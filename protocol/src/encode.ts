@@ -33,6 +33,13 @@ export class MessageFrames {
   }
 }
 
+const MESSAGE_PREFIX = '{"type":"MESSAGE",';
+
+/** Whether an encoded frame is a MESSAGE (both encoders write `type` first): counted as a delivery without parsing it. */
+export function isMessageFrame(frame: EncodedFrame): boolean {
+  return frame.encoded.startsWith(MESSAGE_PREFIX);
+}
+
 export function messageFrames(message: Message): MessageFrames {
   return new MessageFrames(message);
 }

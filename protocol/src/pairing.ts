@@ -55,8 +55,19 @@ export const CreateSessionResponse = z.object({
 });
 export type CreateSessionResponse = z.infer<typeof CreateSessionResponse>;
 
+/**
+ * A node's health. `status`: `ok`; `degraded` (still 200, so a load balancer keeps the node: Redis
+ * is down, sends still commit and other nodes catch up by resync); `down` (503: the database is
+ * down). `checks` keeps the seed's readiness words; `latencyMs` is how long each check's round trip
+ * took (absent for a check that failed or is not configured).
+ */
 export const HealthResponse = z.object({
-  status: z.enum(["ok", "down"]),
-  checks: z.record(z.string(), z.enum(["ok", "down"])).optional(),
+  status: z.enum(["ok", "degraded", "down"]),
+  node: z.string().max(64),
+  uptimeSeconds: z.number().int().nonnegative(),
+  checks: z.object({ database: z.enum(["ok", "down"]), redis: z.enum(["ok", "down", "absent"]) }),
+  latencyMs: z.object({ database: z.number().nonnegative().optional(), redis: z.number().nonnegative().optional() }),
+  /** Open sockets on this node: signed-in people's, pairing (desktop and phone) and desktops waiting to be linked. */
+  sockets: z.object({ users: z.number().int().nonnegative(), pairing: z.number().int().nonnegative(), link: z.number().int().nonnegative() }),
 });
 export type HealthResponse = z.infer<typeof HealthResponse>;

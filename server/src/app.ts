@@ -22,6 +22,7 @@ import { SendQueue } from "./chat/sendQueue.ts";
 import { ChatService } from "./chat/service.ts";
 import { SearchService } from "./search/service.ts";
 import { openChatStore } from "./chat/store/index.ts";
+import { clientAddress, proxyTrust } from "./clientIp.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { openRealtime, type Realtime } from "./cluster/index.ts";
 import { localAddresses, type Config } from "./config.ts";
@@ -37,6 +38,7 @@ import { chatHandlers } from "./http/chatHandlers.ts";
 import { contactHandlers } from "./http/contactHandlers.ts";
 import { clientErrorAnswer, registerErrorHandling, sendError } from "./http/errors.ts";
 import { registerJsonBodies } from "./http/jsonBodies.ts";
+import { registerMetrics } from "./http/metricsRoute.ts";
 import { registerOpenApi } from "./http/openapi.ts";
 import { deviceHandlers, linkHandlers } from "./http/linkHandlers.ts";
 import { pairingHandlers } from "./http/pairingHandlers.ts";
@@ -57,6 +59,7 @@ import { MemoryPairingStore } from "./pairing/store.ts";
 import { pairTokens } from "./pairing/tokens.ts";
 import { defaultPresenceLimits, type PresenceLimits } from "./presence/limits.ts";
 import { PresenceService } from "./presence/service.ts";
+import { operations, PROBE_EVERY_MS, type Operations } from "./ops/index.ts";
 import { MemoryPresenceStore, type PresenceStore } from "./presence/store.ts";
 import { RateLimiter } from "./rateLimiter.ts";
 import { ChatSocket } from "./realtime/chatSocket.ts";
@@ -124,6 +127,8 @@ export type App = {
   /** How events reach sockets: this node's, and in cluster mode (REDIS_URL) every node's; `status()` for /health. */
   realtime: Realtime;
   router: Router;
+  /** /health and /metrics. */
+  operations: Operations;
   /** Listens, and returns the URL it listens on. */
   listen(): Promise<string>;
   /** The URL phones use (PUBLIC_URL, or derived from the address the server listens on). */
@@ -144,11 +149,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
   let publicUrl = config.publicUrl ?? "";
   let origins: ReadonlySet<string> = new Set();
   const withSecurityHeaders = securityHeaders(() => origins);
+  const trust = proxyTrust(config.trustProxy);
   const http = Fastify({
     loggerInstance: fastifyLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
-    trustProxy: false,
+    trustProxy: trust,
     frameworkErrors: (error, request, reply) => {
       withSecurityHeaders(reply);
       void sendError(error, request, reply);
@@ -170,6 +176,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const handlers: LocalHandlers = { dropSessions: () => undefined, scanConfirmed: () => undefined };
   const realtime = await openRealtime(config, hub, handlers, log);
   const { sockets } = realtime;
+  const ops = operations({ ...config, database: () => database.ping(), sockets: () => hub.counts(), messagesDelivered: () => hub.messagesDelivered, log });
   const pairing = new PairingService(
     new MemoryPairingStore(),
     pairTokens(config.secret, clock),
@@ -208,7 +215,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   // A deleted account's chats go by ON DELETE CASCADE (members, messages, reactions and attachment rows; the files go in the hook above).
   const fileSweep = new FileSweep(database.db, storage, [avatarFiles, attachmentFiles], clock, log);
-  const chatStore = openChatStore(database);
+  const chatStore = ops.metrics.timeWrites(openChatStore(database));
   const chat = new ChatService(chatStore, clock, chatLimits, fanout, log, attachments);
   const groups = new GroupsService({
     db: database.db,
@@ -248,12 +255,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
     links,
     sessions,
     presence,
-    chat: new ChatSocket(chat, sends, clock, chatLimits, log),
+    chat: new ChatSocket(chat, sends, clock, chatLimits, log, ops.metrics.sends),
     scans,
     clock,
     hub,
     log,
     publicUrl: () => publicUrl,
+    clientIp: (request) => clientAddress(request, trust),
     allowedOrigins: () => origins,
     handshakeFailures: new RateLimiterMemory({ points: options.handshakeFailuresPerMinute ?? 30, duration: 60 }),
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
@@ -269,7 +277,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await registerMultipart(http);
   const router = new Router(http, (token) => sessions.authenticate(token));
   router.registerAll(routes, {
-    pairing: pairingHandlers(pairing, database),
+    pairing: pairingHandlers(pairing, ops.health),
     auth: authHandlers(auth),
     users: userHandlers(users, avatars),
     contacts: contactHandlers(contactQr, contacts),
@@ -281,6 +289,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     devices: deviceHandlers(devices),
   });
   registerOpenApi(http, routes);
+  registerMetrics(http, ops.metrics, config.metricsToken);
   await registerWebClient(http, options.webDist ?? defaultWebDist);
 
   const tickMs = options.tickMs ?? 1_000;
@@ -313,6 +322,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
           every(attachmentLimits.sweepEveryMs, "attachments sweep", () => attachments.sweep(), log),
           every(FILE_SWEEP_EVERY_MS, "file sweep", () => fileSweep.run(), log, { atStart: true }),
           every(60 * 60_000, "idle devices", () => sessions.expireIdle(), log),
+          every(PROBE_EVERY_MS, "latency probes", () => ops.metrics.probe(), log, { atStart: true }),
         ]
       : [];
 
@@ -334,6 +344,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     gateway,
     realtime,
     router,
+    operations: ops,
     publicUrl: () => publicUrl,
     allowedOrigins: () => origins,
     async listen() {
@@ -350,6 +361,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       gateway.close();
       await http.close();
       await realtime.close();
+      ops.close();
       delivery.close();
       await database.close();
       await spool.close();

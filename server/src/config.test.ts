@@ -70,3 +70,17 @@ test("secrets never reach the log", () => {
   const smtp = JSON.stringify(redacted(loadConfig({ ...base, OTP_DRIVER: "smtp", SMTP_URL: "smtps://u:mail-password@smtp.example" })));
   assert.ok(!smtp.includes("mail-password"));
 });
+
+test("TRUST_PROXY: addresses, CIDR ranges and proxy-addr's names; anything else is refused by name", () => {
+  assert.deepEqual(loadConfig(base).trustProxy, []);
+  assert.deepEqual(loadConfig({ ...base, TRUST_PROXY: "127.0.0.1, 10.0.0.0/8,loopback" }).trustProxy, ["127.0.0.1", "10.0.0.0/8", "loopback"]);
+  assert.throws(() => loadConfig({ ...base, TRUST_PROXY: "everyone" }), /TRUST_PROXY/);
+  assert.throws(() => loadConfig({ ...base, TRUST_PROXY: "10.0.0.0/99" }), /TRUST_PROXY/);
+});
+
+test("METRICS_TOKEN: off when unset, at least 16 characters, never logged", () => {
+  assert.equal(loadConfig(base).metricsToken, undefined);
+  assert.throws(() => loadConfig({ ...base, METRICS_TOKEN: "short" }), /METRICS_TOKEN/);
+  const config = loadConfig({ ...base, METRICS_TOKEN: "m".repeat(20) });
+  assert.equal(redacted(config).metricsToken, "[redacted]");
+});

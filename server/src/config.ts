@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname, networkInterfaces } from "node:os";
 import { join, resolve } from "node:path";
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
 const flag = z.enum(["1", "0", "true", "false", "on", "off", "yes", "no", ""]).transform((v) => ["1", "true", "on", "yes"].includes(v));
@@ -51,6 +52,24 @@ const Env = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, "letters, digits and _.- (up to 64)")
     .optional(),
+  /**
+   * Proxies (a load balancer) whose X-Forwarded-For is believed, comma-separated: addresses, CIDR
+   * ranges, or proxy-addr's names loopback, linklocal, uniquelocal. Unset: none; the client's address
+   * is the connection's, so behind a proxy every rate limit would see the proxy's one address.
+   */
+  TRUST_PROXY: z
+    .string()
+    .max(1_000)
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((p) => p.trim())
+        .filter((p) => p !== ""),
+    )
+    .pipe(z.array(z.string().refine(isProxyAddress, "addresses, CIDR ranges, loopback, linklocal or uniquelocal, comma-separated"))),
+  /** Serves /metrics (Prometheus text) to `Authorization: Bearer <METRICS_TOKEN>`. Unset: /metrics is off. */
+  METRICS_TOKEN: z.string().min(16, "at least 16 characters").max(256).optional(),
   OTP_DRIVER: z.enum(["console", "smtp", "sms"]).default("console"),
   SMTP_URL: z
     .string()
@@ -89,6 +108,11 @@ const Env = z.object({
     .optional(),
 });
 
+function isProxyAddress(value: string): boolean {
+  if (["loopback", "linklocal", "uniquelocal"].includes(value)) return true;
+  return ipaddr.isValid(value) || (value.includes("/") && ipaddr.isValidCIDR(value));
+}
+
 /** `http(s)://host[:port]`, nothing after it but a slash. */
 function isOrigin(value: string): boolean {
   if (!/^https?:\/\/[^/?#\s@]+\/?$/i.test(value)) return false;
@@ -126,6 +150,10 @@ export type Config = Readonly<{
   redis: Readonly<{ url: string; prefix: string }> | undefined;
   /** This node's name (logs, /health, /metrics). */
   nodeId: string;
+  /** Proxies whose X-Forwarded-For names the client (TRUST_PROXY); empty: none. */
+  trustProxy: readonly string[];
+  /** The bearer token /metrics asks for; undefined turns /metrics off. */
+  metricsToken: string | undefined;
   otp: OtpDriverConfig;
   defaultRegion: string | undefined;
   storage: StorageConfig;
@@ -156,6 +184,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     database: Object.freeze({ url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA }),
     redis: e.REDIS_URL ? Object.freeze({ url: e.REDIS_URL, prefix: e.REDIS_PREFIX }) : undefined,
     nodeId: e.NODE_ID ?? `${hostname()}-${process.pid}`,
+    trustProxy: Object.freeze(e.TRUST_PROXY),
+    metricsToken: e.METRICS_TOKEN,
     otp: otpDriver(e),
     defaultRegion: e.DEFAULT_REGION,
     storage: storage(e, dataDir),
@@ -230,6 +260,7 @@ export function redacted(config: Config): Record<string, unknown> {
   return {
     ...config,
     secret: hidden,
+    metricsToken: config.metricsToken ? hidden : undefined,
     database: { ...config.database, url: config.database.url ? withoutPassword(config.database.url) : undefined },
     redis: config.redis ? { ...config.redis, url: withoutPassword(config.redis.url) } : undefined,
     otp:

@@ -22,8 +22,8 @@ export type SendOutcome = { message: Message; audience: string[]; duplicate: boo
 /** A group whose lowest watermarks moved with the batch (a sender had held them back): its members hear GROUP_RECEIPT. */
 export type GroupTicks = { chatId: string; theirs: { deliveredSeq: number; seenSeq: number }; members: string[] };
 
-/** What a SEND's socket hears after the commit: the message and its frames, serialised once (ACK and events share it). */
-export type SendReply = { message: Message; frames: MessageFrames } | { error: unknown };
+/** What a SEND's socket hears after the commit: the message and its frames, serialised once (ACK and events share it); `duplicate` as in SendOutcome. */
+export type SendReply = { message: Message; frames: MessageFrames; duplicate: boolean } | { error: unknown };
 
 type Reads = {
   chats: Map<string, LockedChat>;

@@ -221,7 +221,7 @@ export class ChatService {
       const outcome = outcomes[i] ?? { error: new Error("no outcome") };
       if (!("message" in outcome)) return item.reply(outcome);
       const frames = messageFrames(outcome.message);
-      item.reply({ message: outcome.message, frames });
+      item.reply({ message: outcome.message, frames, duplicate: outcome.duplicate });
       if (!outcome.duplicate) {
         const event = frames.event();
         const order = { chatId: outcome.message.chatId, rev: outcome.message.rev };

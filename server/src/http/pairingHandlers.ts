@@ -1,14 +1,14 @@
 import type { Routes } from "@easyqr/protocol";
-import type { Database } from "../db/database.ts";
+import type { HealthAnswer } from "../ops/health.ts";
 import type { PairingService } from "../pairing/service.ts";
 import type { Handlers } from "./route.ts";
 
-export function pairingHandlers(pairing: PairingService, database: Database): Handlers<Routes["pairing"]> {
+export function pairingHandlers(pairing: PairingService, health: () => Promise<HealthAnswer>): Handlers<Routes["pairing"]> {
   return {
     health: async ({ reply }) => {
-      const up = await database.ping();
-      void reply.status(up ? 200 : 503);
-      return { status: up ? "ok" : "down", checks: { database: up ? "ok" : "down" } };
+      const { httpStatus, body } = await health();
+      void reply.status(httpStatus);
+      return body;
     },
     createSession: ({ body, request }) => pairing.createSession(request.ip, body),
   };

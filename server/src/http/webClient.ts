@@ -7,7 +7,7 @@ import { AppError } from "../errors.ts";
 import { notFound } from "./errors.ts";
 
 /** First path segments that belong to the server, never to the single-page app: the API, the socket, and every route of the table. */
-const serverRoots: ReadonlySet<string> = new Set(["api", "ws", ...routeList(routes).map(({ route }) => route.path.split("/")[1] ?? "")]);
+const serverRoots: ReadonlySet<string> = new Set(["api", "ws", "metrics", ...routeList(routes).map(({ route }) => route.path.split("/")[1] ?? "")]);
 
 /**
  * A browser navigating to a page of the app (`/home`, `/desktop`, a reload anywhere):

@@ -15,6 +15,10 @@ export function isChatFrame(frame: ClientFrame): frame is ChatFrame {
   return chatFrameTypes.has(frame.type as ChatFrame["type"]);
 }
 
+/** What the send path reports (metrics): each SEND acknowledged with its message, `ms` after it was queued; `fresh`: stored now, not a resend. */
+export type SendStats = { acked(ms: number, fresh: boolean): void };
+const noStats: SendStats = { acked: () => undefined };
+
 type Bucket = { tokens: number; at: number };
 type Typing = { userId: string; typing: boolean; at: number };
 
@@ -33,6 +37,7 @@ export class ChatSocket {
     private readonly clock: Clock,
     private readonly limits: ChatLimits,
     private readonly log: Logger,
+    private readonly stats: SendStats = noStats,
   ) {}
 
   async onFrame(peer: Peer, reader: Reader, frame: ChatFrame): Promise<void> {
@@ -89,6 +94,7 @@ export class ChatSocket {
 
   /** Resolves once the batch holding this SEND committed and the ACK went out. */
   private send(peer: Peer, userId: string, frame: SendInput, forwarded = false): Promise<void> {
+    const queuedAt = performance.now();
     return new Promise((resolve) => {
       this.sends.push({
         userId,
@@ -96,8 +102,10 @@ export class ChatSocket {
         forwarded,
         origin: peer,
         reply: (outcome) => {
-          if ("message" in outcome) peer.send(outcome.frames.ack(frame.id));
-          else if (outcome.error instanceof AppError) refuse(peer, frame.id, outcome.error.toBody());
+          if ("message" in outcome) {
+            peer.send(outcome.frames.ack(frame.id));
+            this.stats.acked(performance.now() - queuedAt, !outcome.duplicate);
+          } else if (outcome.error instanceof AppError) refuse(peer, frame.id, outcome.error.toBody());
           else {
             this.log.error({ err: outcome.error }, "send failed");
             refuse(peer, frame.id, internalError);

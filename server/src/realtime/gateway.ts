@@ -56,6 +56,8 @@ export type GatewayOptions = {
   clock: Clock;
   log: Logger;
   publicUrl: () => string;
+  /** The client's address (behind a trusted proxy, the one it forwards), as Fastify's `request.ip` reads it. */
+  clientIp: (request: IncomingMessage) => string;
   /** Origins whose pages may connect (known once the server listens). */
   allowedOrigins: () => ReadonlySet<string>;
   /** Counts failed handshakes per IP: guessing codes or tokens gets slowed down. */
@@ -103,7 +105,7 @@ export class Gateway {
       return;
     }
     const userAgent = request.headers["user-agent"]?.slice(0, 256) ?? "";
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, socket, request.socket.remoteAddress ?? "unknown", userAgent));
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, socket, this.o.clientIp(request), userAgent));
   }
 
   private accept(ws: WebSocket, stream: Duplex, ip: string, userAgent: string): void {

@@ -1,4 +1,4 @@
-import { encodeFrame, type EncodedFrame, type ServerEvent } from "@easyqr/protocol";
+import { encodeFrame, isMessageFrame, type EncodedFrame, type ServerEvent } from "@easyqr/protocol";
 import type { Target } from "../pairing/service.ts";
 import type { FanoutOptions } from "../fanout.ts";
 import type { Peer } from "./peer.ts";
@@ -68,12 +68,27 @@ export class Hub {
     return this.users.has(userId);
   }
 
+  /** MESSAGE frames handed to sockets of this process so far, one per socket (metrics). */
+  messagesDelivered = 0;
+
   /** Sends to every socket of this user on this process (serialised once for all of them). */
   publishToUser(userId: string, event: ServerEvent | EncodedFrame, options?: FanoutOptions): void {
     const peers = this.users.get(userId);
     if (!peers) return;
     const frame = "encoded" in event ? event : encodeFrame(event);
-    for (const peer of peers) if (peer !== options?.except) peer.send(frame, options);
+    const message = isMessageFrame(frame);
+    for (const peer of peers) {
+      if (peer === options?.except) continue;
+      peer.send(frame, options);
+      if (message) this.messagesDelivered += 1;
+    }
+  }
+
+  /** Open sockets by kind: signed-in people's, pairing (desktops and phones), desktops waiting to be linked. */
+  counts(): { users: number; pairing: number; link: number } {
+    let pairing = 0;
+    for (const peers of this.sessions.values()) pairing += peers.size;
+    return { users: this.userPeers.size, pairing, link: this.linkPeers.size };
   }
 
   /** The sign-in sessions with a socket here. */
@@ -115,12 +130,6 @@ export class Hub {
   /** `key`: a target as `keyOf` names it. */
   publishToKey(sessionId: string, key: string, event: ServerEvent | EncodedFrame): void {
     for (const [peer, peerKey] of this.sessions.get(sessionId) ?? []) if (peerKey === key) peer.send(event);
-  }
-
-  get size(): number {
-    let count = this.userPeers.size + this.linkPeers.size;
-    for (const peers of this.sessions.values()) count += peers.size;
-    return count;
   }
 }
 

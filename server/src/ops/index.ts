@@ -1,0 +1,27 @@
+import type { Logger } from "pino";
+import { redisPinger } from "../redis/probe.ts";
+import type { RedisConfig } from "../redis/connect.ts";
+import { healthReport, type HealthAnswer, type SocketCounts } from "./health.ts";
+import { Metrics } from "./metrics.ts";
+
+export { PROBE_EVERY_MS } from "./metrics.ts";
+
+/** What an operator sees of a node: /health and /metrics. */
+export type Operations = { health: () => Promise<HealthAnswer>; metrics: Metrics; close(): void };
+
+export function operations(o: {
+  nodeId: string;
+  redis: RedisConfig | undefined;
+  database: () => Promise<boolean>;
+  sockets: () => SocketCounts;
+  messagesDelivered: () => number;
+  log: Logger;
+}): Operations {
+  const pinger = o.redis ? redisPinger(o.redis, o.log) : undefined;
+  const sources = { nodeId: o.nodeId, database: o.database, redis: pinger && (() => pinger.ping()), sockets: o.sockets };
+  return {
+    health: healthReport(sources),
+    metrics: new Metrics({ ...sources, messagesDelivered: o.messagesDelivered }),
+    close: () => pinger?.close(),
+  };
+}

@@ -1,0 +1,21 @@
+import type { Logger } from "pino";
+import { connectRedis, type RedisConfig } from "./connect.ts";
+
+export type RedisPinger = { ping(): Promise<boolean>; close(): void };
+
+/**
+ * PINGs Redis on a connection of its own, for /health and the latency metric. While Redis is away a
+ * PING fails at once (the connection queues nothing). When the bus between nodes lands, /health can
+ * read the bus's own status instead.
+ */
+export function redisPinger(config: RedisConfig, log: Logger): RedisPinger {
+  const redis = connectRedis(config, "probe", log);
+  return {
+    ping: () =>
+      redis.ping().then(
+        (answer) => answer === "PONG",
+        () => false,
+      ),
+    close: () => redis.disconnect(),
+  };
+}
