@@ -88,7 +88,7 @@ process.stdout.write(
   ].join("\n"),
 );
 
-for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, () => void stop(0));
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.once(signal, () => void stop(0));
 
 function startNode(node) {
   const child = spawn(process.execPath, ["--import", "tsx", "server/src/main.ts"], {
