@@ -11,7 +11,7 @@ import { connect, connectionsOf, contactsOf, eventually, makeUsers, ok, userSock
 import { startServer, type TestServer } from "./support/harness.ts";
 
 const GRACE = 5_000;
-const LEASE = 60_000;
+const LEASE = defaultPresenceLimits.leaseTtlMs;
 let server: TestServer;
 before(async () => (server = await startServer({ authLimits: { sendsPerIp: 10_000 }, contactLimits: { requestsPerPair: 1000, requestsPerUser: 1000 } })));
 after(() => server.close());
@@ -317,6 +317,7 @@ describe("presence with heartbeats and nodes", () => {
       const onDeadNode = await userSocket(node2, b);
       await eventually(async () => (await connectionsOf(node1, a))[0]?.presence.online === true, "node 1 to see b online through the store");
       // Node 2 "dies": it never ticks again, so b's lease is never renewed, though its socket is open.
+      assert.ok(LEASE + defaultPresenceLimits.tickMs <= 45_000, "a dead node's users go offline within 45 s");
       node1.clock.advance(LEASE);
       await ping(watcher, "n1");
       await node1.app.presence.tick();
