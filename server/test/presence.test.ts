@@ -3,7 +3,7 @@ import { after, before, describe, test } from "node:test";
 import { Me, type ServerEventOf } from "@easyqr/protocol";
 import type { ClientOptions } from "ws";
 import { defaultPresenceLimits } from "../src/presence/limits.ts";
-import { MemoryPresenceStore } from "../src/presence/store.ts";
+import { MemoryPresenceStore, type PresenceStore } from "../src/presence/store.ts";
 import { defaultHeartbeatMs } from "../src/realtime/gateway.ts";
 import { call, type SignedIn } from "./support/api.ts";
 import { TestSocket } from "./support/client.ts";
@@ -301,6 +301,36 @@ describe("presence with heartbeats and nodes", () => {
       clearInterval(clock);
       clearInterval(ticks);
       await beating.close();
+    }
+  });
+
+  test("a tick writes only the leases of sockets heard since they were stored (the rest would not change)", async () => {
+    const store = new MemoryPresenceStore();
+    const written: string[][] = [];
+    const counting: PresenceStore = {
+      put: (leases, now) => {
+        written.push(leases.map((l) => l.userId));
+        return store.put(leases, now);
+      },
+      expire: (now) => store.expire(now),
+      online: (userIds, now) => store.online(userIds, now),
+    };
+    const node = await startServer({ authLimits: { sendsPerIp: 10_000 }, presenceStore: counting });
+    try {
+      const [a] = await makeUsers(node, 1, "quiet");
+      if (!a) throw new Error("users");
+      const socket = await online(node, a);
+      written.length = 0;
+      await node.app.presence.tick();
+      assert.deepEqual(written, [[]], "nothing heard since the handshake stored it");
+      node.clock.advance(1_000);
+      await ping(socket, "heard");
+      await node.app.presence.tick();
+      await node.app.presence.tick();
+      assert.deepEqual(written, [[], [a.user.id], []], "heard again: written once");
+      socket.close();
+    } finally {
+      await node.close();
     }
   });
 
