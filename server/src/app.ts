@@ -3,7 +3,6 @@ import { fileURLToPath } from "node:url";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { routes } from "@easyqr/protocol";
 import { pino, type Logger } from "pino";
-import { RateLimiterMemory } from "rate-limiter-flexible";
 import { attachmentFiles } from "./attachments/files.ts";
 import { defaultAttachmentLimits, type AttachmentLimits } from "./attachments/limits.ts";
 import { AttachmentService } from "./attachments/service.ts";
@@ -52,15 +51,14 @@ import { every } from "./jobs.ts";
 import { DeviceService } from "./devices/service.ts";
 import { defaultLinkLimits, type LinkLimits } from "./linking/limits.ts";
 import { LinkService, type LinkDesktops } from "./linking/service.ts";
-import { MemoryLinkStore, type LinkStore } from "./linking/store.ts";
+import type { LinkStore } from "./linking/store.ts";
 import { defaultPairingLimits, type PairingLimits } from "./pairing/limits.ts";
 import { PairingService } from "./pairing/service.ts";
-import { MemoryPairingStore } from "./pairing/store.ts";
 import { pairTokens } from "./pairing/tokens.ts";
 import { defaultPresenceLimits, type PresenceLimits } from "./presence/limits.ts";
 import { PresenceService } from "./presence/service.ts";
 import { operations, PROBE_EVERY_MS, type Operations } from "./ops/index.ts";
-import { MemoryPresenceStore, type PresenceStore } from "./presence/store.ts";
+import type { PresenceStore } from "./presence/store.ts";
 import { RateLimiter } from "./rateLimiter.ts";
 import { ChatSocket } from "./realtime/chatSocket.ts";
 import { defaultHeartbeatMs, Gateway } from "./realtime/gateway.ts";
@@ -69,6 +67,7 @@ import { defaultScanRelayLimits, ScanRelay } from "./realtime/scanRelay.ts";
 import { allowedOrigins } from "./realtime/origin.ts";
 import type { LocalHandlers } from "./realtime/sockets.ts";
 import { defaultRefusalLimits, type RefusalLimits } from "./realtime/refusals.ts";
+import { sharedState, type SharedState } from "./sharedState.ts";
 import { createStorage, type Storage } from "./storage/index.ts";
 import { FILE_SWEEP_EVERY_MS, FileSweep } from "./storage/sweep.ts";
 import type { TlsFiles } from "./tls.ts";
@@ -129,6 +128,8 @@ export type App = {
   router: Router;
   /** /health and /metrics. */
   operations: Operations;
+  /** Presence, pairing and link sessions, rate limits: in process, or in Redis for all nodes. */
+  shared: SharedState;
   /** Listens, and returns the URL it listens on. */
   listen(): Promise<string>;
   /** The URL phones use (PUBLIC_URL, or derived from the address the server listens on). */
@@ -169,6 +170,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // SQLite has one writer, and better-sqlite3 writes a whole batch in one turn: a second batch in flight would only wait for it.
   const sendBatches = postgres ? chatLimits.batchConcurrency : 1;
   const database = await openDatabase(config, { sendBatches });
+  const shared = await sharedState(config, log);
   http.addHook("onSend", async (_request, reply) => withSecurityHeaders(reply));
 
   const hub = new Hub();
@@ -178,13 +180,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const { sockets } = realtime;
   const ops = operations({ ...config, database: () => database.ping(), sockets: () => hub.counts(), messagesDelivered: () => hub.messagesDelivered, log });
   const pairing = new PairingService(
-    new MemoryPairingStore(),
+    shared.pairing,
     pairTokens(config.secret, clock),
     clock,
     sockets.toPairing,
     log,
     { ...defaultPairingLimits, ...options.pairingLimits },
     () => publicUrl,
+    shared.limiter,
   );
   const authLimits = { ...defaultAuthLimits, ...options.authLimits };
   const delivery = options.otpDelivery ?? otpDelivery(config.otp, log);
@@ -197,7 +200,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const avatars = new AvatarService(storage, users, log);
   const fanout = sockets.toUser;
   const presenceLimits = { ...defaultPresenceLimits, ...options.presenceLimits };
-  const presence = new PresenceService(options.presenceStore ?? new MemoryPresenceStore(), database.db, users, clock, presenceLimits, fanout, log);
+  const presence = new PresenceService(options.presenceStore ?? shared.presence, database.db, users, clock, presenceLimits, fanout, log);
   const contactLimits = { ...defaultContactLimits, ...options.contactLimits };
   const contactQr = new ContactQrService(database.db, clock, contactLimits, rateLimiter, () => publicUrl);
   const contacts = new ContactsService(database.db, contactQr, clock, contactLimits, rateLimiter, presence, fanout, log);
@@ -248,7 +251,18 @@ export async function buildApp(options: AppOptions): Promise<App> {
     end: (linkId, event) => sockets.toLink(linkId, event, true),
     connected: async (linkId) => (await sockets.online([linkId])).has(linkId),
   };
-  const links = new LinkService(options.linkStore ?? new MemoryLinkStore(), devices, users, linkDesktops, fanout, clock, linkLimits, () => publicUrl, log);
+  const links = new LinkService(
+    options.linkStore ?? shared.links,
+    devices,
+    users,
+    linkDesktops,
+    fanout,
+    clock,
+    linkLimits,
+    () => publicUrl,
+    log,
+    shared.limiter,
+  );
 
   const gateway = new Gateway({
     pairing,
@@ -263,7 +277,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     publicUrl: () => publicUrl,
     clientIp: (request) => clientAddress(request, trust),
     allowedOrigins: () => origins,
-    handshakeFailures: new RateLimiterMemory({ points: options.handshakeFailuresPerMinute ?? 30, duration: 60 }),
+    handshakeFailures: shared.limiter({ keyPrefix: "handshake-fail", points: options.handshakeFailuresPerMinute ?? 30, duration: 60 }),
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
     refusalLimits: { ...defaultRefusalLimits, ...options.refusalLimits },
     heartbeatMs: options.heartbeatMs ?? defaultHeartbeatMs,
@@ -345,6 +359,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     realtime,
     router,
     operations: ops,
+    shared,
     publicUrl: () => publicUrl,
     allowedOrigins: () => origins,
     async listen() {
@@ -364,6 +379,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       ops.close();
       delivery.close();
       await database.close();
+      await shared.close();
       await spool.close();
     },
   };

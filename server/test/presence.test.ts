@@ -3,7 +3,7 @@ import { after, before, describe, test } from "node:test";
 import { Me, type ServerEventOf } from "@easyqr/protocol";
 import type { ClientOptions } from "ws";
 import { defaultPresenceLimits } from "../src/presence/limits.ts";
-import { MemoryPresenceStore } from "../src/presence/store.ts";
+import { MemoryPresenceStore, type PresenceStore } from "../src/presence/store.ts";
 import { defaultHeartbeatMs } from "../src/realtime/gateway.ts";
 import { call, type SignedIn } from "./support/api.ts";
 import { TestSocket } from "./support/client.ts";
@@ -11,7 +11,7 @@ import { connect, connectionsOf, contactsOf, eventually, makeUsers, ok, userSock
 import { startServer, type TestServer } from "./support/harness.ts";
 
 const GRACE = 5_000;
-const LEASE = 60_000;
+const LEASE = defaultPresenceLimits.leaseTtlMs;
 let server: TestServer;
 before(async () => (server = await startServer({ authLimits: { sendsPerIp: 10_000 }, contactLimits: { requestsPerPair: 1000, requestsPerUser: 1000 } })));
 after(() => server.close());
@@ -304,6 +304,36 @@ describe("presence with heartbeats and nodes", () => {
     }
   });
 
+  test("a tick writes only the leases of sockets heard since they were stored (the rest would not change)", async () => {
+    const store = new MemoryPresenceStore();
+    const written: string[][] = [];
+    const counting: PresenceStore = {
+      put: (leases, now) => {
+        written.push(leases.map((l) => l.userId));
+        return store.put(leases, now);
+      },
+      expire: (now) => store.expire(now),
+      online: (userIds, now) => store.online(userIds, now),
+    };
+    const node = await startServer({ authLimits: { sendsPerIp: 10_000 }, presenceStore: counting });
+    try {
+      const [a] = await makeUsers(node, 1, "quiet");
+      if (!a) throw new Error("users");
+      const socket = await online(node, a);
+      written.length = 0;
+      await node.app.presence.tick();
+      assert.deepEqual(written, [[]], "nothing heard since the handshake stored it");
+      node.clock.advance(1_000);
+      await ping(socket, "heard");
+      await node.app.presence.tick();
+      await node.app.presence.tick();
+      assert.deepEqual(written, [[], [a.user.id], []], "heard again: written once");
+      socket.close();
+    } finally {
+      await node.close();
+    }
+  });
+
   test("a node that dies stops renewing: its users go offline on their own, seen from another node", async () => {
     const store = new MemoryPresenceStore();
     const node1 = await startServer({ authLimits: { sendsPerIp: 10_000 }, presenceStore: store });
@@ -317,6 +347,7 @@ describe("presence with heartbeats and nodes", () => {
       const onDeadNode = await userSocket(node2, b);
       await eventually(async () => (await connectionsOf(node1, a))[0]?.presence.online === true, "node 1 to see b online through the store");
       // Node 2 "dies": it never ticks again, so b's lease is never renewed, though its socket is open.
+      assert.ok(LEASE + defaultPresenceLimits.tickMs <= 45_000, "a dead node's users go offline within 45 s");
       node1.clock.advance(LEASE);
       await ping(watcher, "n1");
       await node1.app.presence.tick();

@@ -8,6 +8,7 @@ import type { UsersService } from "../users/service.ts";
 import { defaultLinkLimits } from "./limits.ts";
 import { LinkService, type LinkDesktops } from "./service.ts";
 import { MemoryLinkStore } from "./store.ts";
+import { memoryLimiter } from "../limiters.ts";
 
 // The link state machine with the clock in hand; the routes, database and sockets around it are
 // exercised by server/test/linking.test.ts.
@@ -31,6 +32,7 @@ async function setup() {
     defaultLinkLimits,
     () => "https://chat.example",
     pino({ level: "silent" }),
+    memoryLimiter,
   );
   const pair = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"]);
   const publicKey = Buffer.from(await crypto.subtle.exportKey("spki", pair.publicKey)).toString("base64url");

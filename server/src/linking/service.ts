@@ -10,13 +10,14 @@ import {
   type VerifyCodeResponse,
 } from "@easyqr/protocol";
 import type { Logger } from "pino";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { keyFingerprint, parseDeviceKey, signatureValid } from "../auth/deviceKeys.ts";
 import { displayIp } from "../clientIp.ts";
 import type { Clock } from "../clock.ts";
 import type { DeviceService } from "../devices/service.ts";
 import { AppError } from "../errors.ts";
 import type { UserFanout } from "../fanout.ts";
+import type { MakeLimiter } from "../limiters.ts";
 import { hashSecret, newPairingCode, secretMatches } from "../pairing/tokens.ts";
 import type { UsersService } from "../users/service.ts";
 import { isEnded, type IssuedRef, type Link } from "./link.ts";
@@ -44,8 +45,8 @@ const ticketInvalid = () => new AppError("LINK_TICKET_INVALID", "This link ticke
  * never logged; only link ids and user ids are.
  */
 export class LinkService {
-  private readonly wrongClaims: RateLimiterMemory;
-  private readonly claims: RateLimiterMemory;
+  private readonly wrongClaims: RateLimiterAbstract;
+  private readonly claims: RateLimiterAbstract;
 
   constructor(
     private readonly store: LinkStore,
@@ -57,9 +58,10 @@ export class LinkService {
     private readonly limits: LinkLimits,
     private readonly publicUrl: () => string,
     private readonly log: Logger,
+    limiter: MakeLimiter,
   ) {
-    this.wrongClaims = new RateLimiterMemory({ keyPrefix: "link-wrong", points: limits.wrongClaimsPerIpPerMinute, duration: 60 });
-    this.claims = new RateLimiterMemory({ keyPrefix: "link-claims", points: limits.claimsPerAccountPerMinute, duration: 60 });
+    this.wrongClaims = limiter({ keyPrefix: "link-wrong", points: limits.wrongClaimsPerIpPerMinute, duration: 60 });
+    this.claims = limiter({ keyPrefix: "link-claims", points: limits.claimsPerAccountPerMinute, duration: 60 });
   }
 
   /** A desktop's LinkHello: a new pending link. Throws HANDSHAKE_INVALID for a key that is not P-256. */
@@ -302,7 +304,7 @@ export class LinkService {
     return { type: "LINK_CODE", linkId: link.id, qr, linkExpiresAt: link.linkExpiresAt };
   }
 
-  private async take(limiter: RateLimiterMemory, key: string, message: string): Promise<void> {
+  private async take(limiter: RateLimiterAbstract, key: string, message: string): Promise<void> {
     try {
       await limiter.consume(key);
     } catch (error) {

@@ -9,7 +9,11 @@ import type { Link } from "./link.ts";
 export type LinkStore = {
   create(link: Link): Promise<void>;
   get(id: string): Promise<Link | undefined>;
-  /** Applies `change` to the stored link; returns its result, or undefined when the link is gone. If `change` throws, nothing is stored. */
+  /**
+   * Applies `change` to the stored link; returns its result, or undefined when the link is gone. If `change` throws,
+   * nothing is stored. `change` may run more than once (a store shared by nodes runs it again after a
+   * conflicting write), so it changes only its draft and says the rest in its result.
+   */
   update<T>(id: string, change: (link: Link) => T): Promise<T | undefined>;
   delete(id: string): Promise<void>;
   idByRef(ref: string): Promise<string | undefined>;

@@ -13,6 +13,7 @@ import {
 import type { Logger } from "pino";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
+import type { MakeLimiter } from "../limiters.ts";
 import type { PairingLimits } from "./limits.ts";
 import { currentToken, phoneInfos, takesNewPhones, type PairingSession } from "./session.ts";
 import type { PairingStore } from "./store.ts";
@@ -38,8 +39,9 @@ export class PairingService {
     private readonly log: Logger,
     private readonly limits: PairingLimits,
     private readonly publicUrl: () => string,
+    limiter: MakeLimiter,
   ) {
-    this.wrongCodes = new WrongCodeGuard(limits, log);
+    this.wrongCodes = new WrongCodeGuard(limits, log, limiter);
   }
 
   async createSession(ip: string, request: CreateSessionRequest): Promise<CreateSessionResponse> {
@@ -266,20 +268,20 @@ export class PairingService {
     if (!draft || (!force && draft.rotatesAt > now)) return;
     const fresh = takesNewPhones(draft) ? newPairToken(this.tokens, sessionId, now + this.limits.tokenTtlMs) : undefined;
     const code = fresh ? await this.uniqueCode() : undefined;
-    const dropped: string[] = [];
-    const session = await this.store.update(sessionId, (s) => {
+    const rotated = await this.store.update(sessionId, (s) => {
       for (const t of s.tokens) if (t.state === "current") Object.assign(t, { state: "rotated", retiredAt: now });
       // Tokens past their lifetime are refused by their own expiry; forget them.
-      for (const t of s.tokens) if (t.expiresAt <= now) dropped.push(t.code);
+      const dropped = s.tokens.filter((t) => t.expiresAt <= now).map((t) => t.code);
       s.tokens = s.tokens.filter((t) => t.expiresAt > now);
       if (fresh && code && takesNewPhones(s)) {
         s.tokens.push({ jti: fresh.jti, code, token: fresh.token, expiresAt: fresh.expiresAt, state: "current" });
       }
       s.rotatesAt = now + this.limits.rotateEveryMs;
-      return s;
+      return { session: s, dropped };
     });
+    if (!rotated) return;
+    const { session, dropped } = rotated;
     for (const c of dropped) await this.store.unindexCode(c);
-    if (!session) return;
     if (code && currentToken(session)?.code === code) await this.store.indexCode(code, sessionId);
     if (announce && (force || code)) this.announceToDesktop(session);
   }

@@ -9,7 +9,11 @@ import type { PairingSession } from "./session.ts";
 export type PairingStore = {
   create(session: PairingSession): Promise<void>;
   get(id: string): Promise<PairingSession | undefined>;
-  /** Applies `change` to the stored session; returns its result, or undefined when the session is gone. If `change` throws, nothing is stored. */
+  /**
+   * Applies `change` to the stored session; returns its result, or undefined when the session is gone. If `change` throws,
+   * nothing is stored. `change` may run more than once (a store shared by nodes runs it again after a
+   * conflicting write), so it changes only its draft and says the rest in its result.
+   */
   update<T>(id: string, change: (session: PairingSession) => T): Promise<T | undefined>;
   delete(id: string): Promise<void>;
   /** Sessions with a deadline (expiry or rotation) at or before `now`: what the sweeper must look at. */

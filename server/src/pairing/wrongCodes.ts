@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
-import { RateLimiterMemory } from "rate-limiter-flexible";
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { AppError } from "../errors.ts";
+import type { MakeLimiter } from "../limiters.ts";
 
 export type WrongCodeLimits = {
   /** Wrong typed codes a minute from all addresses together; more is a guessing burst. */
@@ -14,18 +15,20 @@ export type WrongCodeLimits = {
  * limit; when wrong codes from all addresses together pass `wrongCodesPerMinute`, every address is
  * held to `wrongCodesPerIpInBurst` a minute until the burst's minute ends, which slows the whole
  * burst about tenfold. A right code is never counted, and is refused only from an address that has
- * itself typed that many wrong ones this minute. In process, like the pairing store it guards.
+ * itself typed that many wrong ones this minute. Counted where the pairing store it guards lives
+ * (in process, or in Redis for all nodes).
  */
 export class WrongCodeGuard {
-  private readonly all: RateLimiterMemory;
-  private readonly perIp: RateLimiterMemory;
+  private readonly all: RateLimiterAbstract;
+  private readonly perIp: RateLimiterAbstract;
 
   constructor(
     private readonly limits: WrongCodeLimits,
     private readonly log: Logger,
+    limiter: MakeLimiter,
   ) {
-    this.all = new RateLimiterMemory({ keyPrefix: "pair-wrong-all", points: limits.wrongCodesPerMinute, duration: 60 });
-    this.perIp = new RateLimiterMemory({ keyPrefix: "pair-wrong-ip", points: limits.wrongCodesPerIpInBurst, duration: 60 });
+    this.all = limiter({ keyPrefix: "pair-wrong-all", points: limits.wrongCodesPerMinute, duration: 60 });
+    this.perIp = limiter({ keyPrefix: "pair-wrong-ip", points: limits.wrongCodesPerIpInBurst, duration: 60 });
   }
 
   /** Throws RATE_LIMITED when a burst is on and this address has used its share. */

@@ -13,6 +13,9 @@ import { presenceFor, type PresenceSubject, type PresenceViewer } from "./view.t
 /** A user's open socket as presence sees it: when it was last heard from (handshake, pong, frame, clean close). */
 export type LiveSocket = { readonly heardAt: number };
 
+/** This node's lease for a socket, and the end it was last stored with. */
+type Held = { userId: string; leaseId: string; storedUntil: number | undefined };
+
 /**
  * The only code that changes presence. Each open socket holds a lease in the store that this node
  * renews on every tick from when the socket was last heard; a socket that stops answering pings
@@ -21,7 +24,7 @@ export type LiveSocket = { readonly heardAt: number };
  * their connections (and only they) are told.
  */
 export class PresenceService {
-  private readonly local = new Map<LiveSocket, { userId: string; leaseId: string }>();
+  private readonly local = new Map<LiveSocket, Held>();
   private readonly nodeId = randomUUID();
   private leases = 0;
 
@@ -37,9 +40,11 @@ export class PresenceService {
 
   /** A user's socket passed its handshake. */
   async attach(userId: string, socket: LiveSocket): Promise<void> {
-    const entry = { userId, leaseId: `${this.nodeId}:${++this.leases}` };
+    const entry: Held = { userId, leaseId: `${this.nodeId}:${++this.leases}`, storedUntil: undefined };
     this.local.set(socket, entry);
-    const came = await this.store.put([this.leaseOf(entry, socket)], this.clock.now());
+    const lease = this.leaseOf(entry, socket);
+    const came = await this.store.put([lease], this.clock.now());
+    entry.storedUntil = lease.expiresAt;
     // Closed while we stored it: end it like any closed socket.
     if (!this.local.has(socket)) await this.endLease(entry, socket);
     for (const id of came) await this.announce(id);
@@ -53,13 +58,22 @@ export class PresenceService {
     await this.endLease(entry, socket);
   }
 
-  /** Every `tickMs` on every node: renews this node's leases, then ends expired ones (whichever node held them). */
+  /**
+   * Every `tickMs` on every node: renews this node's leases, then ends expired ones (whichever node
+   * held them). Only leases whose socket was heard since they were stored are written: the others
+   * would be stored unchanged (in Redis, that is most of them: a socket is heard about every 15 s).
+   */
   async tick(): Promise<void> {
     const now = this.clock.now();
+    const renewed = [...this.local].flatMap(([socket, entry]) => {
+      const lease = this.leaseOf(entry, socket);
+      return lease.expiresAt === entry.storedUntil ? [] : [{ entry, lease }];
+    });
     const came = await this.store.put(
-      [...this.local].map(([socket, entry]) => this.leaseOf(entry, socket)),
+      renewed.map((r) => r.lease),
       now,
     );
+    for (const { entry, lease } of renewed) entry.storedUntil = lease.expiresAt;
     for (const id of came) await this.announce(id);
     for (const { userId, lastSeen } of await this.store.expire(now)) {
       await this.users.recordLastSeen(userId, lastSeen);
@@ -81,14 +95,14 @@ export class PresenceService {
     return this.local.size;
   }
 
-  private leaseOf(entry: { userId: string; leaseId: string }, socket: LiveSocket): Lease {
-    return { ...entry, expiresAt: socket.heardAt + this.limits.leaseTtlMs, seenAt: socket.heardAt };
+  private leaseOf(entry: Held, socket: LiveSocket): Lease {
+    return { userId: entry.userId, leaseId: entry.leaseId, expiresAt: socket.heardAt + this.limits.leaseTtlMs, seenAt: socket.heardAt };
   }
 
-  private async endLease(entry: { userId: string; leaseId: string }, socket: LiveSocket): Promise<void> {
+  private async endLease(entry: Held, socket: LiveSocket): Promise<void> {
     const now = this.clock.now();
     const expiresAt = Math.min(now + this.limits.graceMs, socket.heardAt + this.limits.leaseTtlMs);
-    await this.store.put([{ ...entry, expiresAt, seenAt: socket.heardAt }], now);
+    await this.store.put([{ userId: entry.userId, leaseId: entry.leaseId, expiresAt, seenAt: socket.heardAt }], now);
   }
 
   /**
