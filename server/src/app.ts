@@ -169,7 +169,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
   http.addHook("onSend", async (_request, reply) => withSecurityHeaders(reply));
 
   const hub = new Hub();
-  const ops = operations({ ...config, database: () => database.ping(), sockets: () => hub.counts(), messagesDelivered: () => hub.messagesDelivered, log });
+  const ops = operations({
+    nodeId: config.nodeId,
+    redis: config.redis,
+    database: () => database.ping(),
+    sockets: () => hub.counts(),
+    messagesDelivered: () => hub.messagesDelivered,
+    log,
+  });
   const pairing = new PairingService(
     new MemoryPairingStore(),
     pairTokens(config.secret, clock),
