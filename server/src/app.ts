@@ -178,7 +178,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const handlers: LocalHandlers = { dropSessions: () => undefined, scanConfirmed: () => undefined };
   const realtime = await openRealtime(config, hub, handlers, log);
   const { sockets } = realtime;
-  const ops = operations({ ...config, database: () => database.ping(), sockets: () => hub.counts(), messagesDelivered: () => hub.messagesDelivered, log });
+  const ops = operations({
+    nodeId: config.nodeId,
+    redis: config.redis,
+    database: () => database.ping(),
+    sockets: () => hub.counts(),
+    messagesDelivered: () => hub.messagesDelivered,
+    log,
+  });
   const pairing = new PairingService(
     shared.pairing,
     pairTokens(config.secret, clock),
