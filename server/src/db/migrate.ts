@@ -45,7 +45,13 @@ const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migra
  */
 export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Promise<string[]> {
   const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw new Error(`database migration failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`, { cause: error });
-  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (!error) return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+    const message = error instanceof Error ? error.message : JSON.stringify(error);
+    // Kysely looks for its tables across every schema of the database first; another schema dropped
+    // meanwhile (several test runs or nodes sharing one PostgreSQL) fails that look, not a migration.
+    if (schema && attempt < 3 && /^schema "[^"]+" does not exist$/.test(message) && !message.includes(`"${schema}"`)) continue;
+    throw new Error(`database migration failed: ${message}`, { cause: error });
+  }
 }
