@@ -226,7 +226,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // A deleted account's chats go by ON DELETE CASCADE (members, messages, reactions and attachment rows; the files go in the hook above).
   const fileSweep = new FileSweep(database.db, storage, [avatarFiles, attachmentFiles], clock, log);
   const chatStore = ops.metrics.timeWrites(openChatStore(database));
-  const chat = new ChatService(chatStore, clock, chatLimits, fanout, log, attachments);
+  const chat = new ChatService(chatStore, clock, chatLimits, fanout, log, attachments, sockets.inOrder);
   const groups = new GroupsService({
     db: database.db,
     store: chatStore,

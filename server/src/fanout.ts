@@ -14,6 +14,12 @@ export type FanoutOptions = {
   order?: ChangeOrder | undefined;
 };
 export type ChangeOrder = { chatId: string; rev: number };
+/**
+ * Runs what answers a chat change (its ACK to the socket that made it) in the chat's rev order on
+ * this node: in process at once; in cluster mode after the changes before it, which may still be on
+ * their way from another node, so an ACK of rev 7 never reaches a socket before rev 6.
+ */
+export type InOrder = (order: ChangeOrder, run: () => void) => void;
 export type UserFanout = (userId: string, event: ServerEvent | EncodedFrame, options?: FanoutOptions) => void;
 
 /**

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type WebSocket from "ws";
-import { startServer, type TestServer } from "./support/harness.ts";
+import { startServer, testNodes, type TestServer } from "./support/harness.ts";
 import { createSession, TestSocket } from "./support/client.ts";
 
 let server: TestServer;
@@ -43,7 +43,8 @@ describe("the socket's Origin check takes allowed origins from configuration, ne
     assert.equal(await desktopHello({ origin: "http://localhost:5173" }), "WAITING");
   });
 
-  test("the server's own port on loopback passes (the URL it prints, the desktop app, the tests' pages)", async () => {
+  const ownPort = testNodes() > 1 && "each node allows its own listening port; the cluster suite's URL is its proxy's";
+  test("the server's own port on loopback passes (the URL it prints, the desktop app, the tests' pages)", { skip: ownPort }, async () => {
     const { port } = new URL(server.url);
     for (const hostname of ["localhost", "127.0.0.1", "[::1]"]) {
       assert.equal(await desktopHello({ origin: `http://${hostname}:${port}` }), "WAITING", hostname);

@@ -25,17 +25,17 @@ async function pair(base: string): Promise<[SignedIn, SignedIn]> {
 
 /** Closes a socket and waits until the server has let go of it (presence detached). */
 async function closeSocket(on: TestServer, socket: TestSocket): Promise<void> {
-  const before = on.app.presence.sockets;
+  const before = socketsOf(on);
   socket.close();
-  await eventually(() => on.app.presence.sockets === before - 1, "the server to drop the socket");
+  await eventually(() => socketsOf(on) === before - 1, "the server to drop the socket");
 }
 
 /** A user's socket, once presence holds it. */
 async function online(on: TestServer, user: SignedIn, options?: ClientOptions): Promise<TestSocket> {
-  const before = on.app.presence.sockets;
+  const before = socketsOf(on);
   const socket = await TestSocket.hello(on.url, { accessToken: user.tokens.accessToken }, options);
   await socket.next("AUTHENTICATED");
-  await eventually(() => on.app.presence.sockets > before, "presence to hold the socket");
+  await eventually(() => socketsOf(on) > before, "presence to hold the socket");
   return socket;
 }
 
@@ -65,13 +65,13 @@ describe("presence", () => {
     await closeSocket(server, phone);
     await closeSocket(server, tab);
     server.clock.advance(GRACE);
-    await server.app.presence.tick();
+    await tickPresence(server);
     assert.equal((await connectionsOf(server, a))[0]?.presence.online, true, "the desktop is still there");
 
     const leftAt = server.clock.now();
     await closeSocket(server, desktop);
     server.clock.advance(GRACE);
-    await server.app.presence.tick();
+    await tickPresence(server);
     const offline = await watcher.next("PRESENCE");
     assert.deepEqual(offline.presence, { online: false, lastSeen: leftAt });
     assert.equal(await lastSeenInDb(server, b.user.id), leftAt);
@@ -87,12 +87,12 @@ describe("presence", () => {
     await watcher.next("PRESENCE");
     await closeSocket(server, first);
     server.clock.advance(GRACE - 1_000);
-    await server.app.presence.tick();
+    await tickPresence(server);
     const again = await online(server, b);
     server.clock.advance(10_000);
-    await server.app.presence.tick();
+    await tickPresence(server);
     server.clock.advance(10_000);
-    await server.app.presence.tick();
+    await tickPresence(server);
     assert.equal((await connectionsOf(server, a))[0]?.presence.online, true);
     assert.deepEqual(
       about(watcher, b.user.id).map((e) => e.presence.online),
@@ -112,13 +112,13 @@ describe("presence", () => {
     await watcher.next("PRESENCE");
     server.clock.advance(LEASE);
     await ping(watcher, "w1");
-    await server.app.presence.tick();
+    await tickPresence(server);
     const offline = await watcher.next("PRESENCE");
     assert.deepEqual(offline.presence, { online: false, lastSeen: heardAt });
     assert.equal(quiet.closed, undefined, "the socket itself is still open: only its lease ran out");
     // Heard again (a frame): online again.
     await ping(quiet, "q1");
-    await server.app.presence.tick();
+    await tickPresence(server);
     assert.equal((await watcher.next("PRESENCE")).presence.online, true);
     await closeSocket(server, quiet);
     await closeSocket(server, watcher);
@@ -136,7 +136,7 @@ describe("presence", () => {
     server.clock.advance(GRACE);
     await ping(watcher, "p1");
     await ping(outsider, "p2");
-    await server.app.presence.tick();
+    await tickPresence(server);
     // A marker: a presence change the watcher may see, after everything above.
     const [c] = await makeUsers(server, 1, "marker");
     if (!c) throw new Error("users");
@@ -159,7 +159,7 @@ describe("presence", () => {
     const visit = async (user: SignedIn) => {
       await closeSocket(server, await online(server, user));
       server.clock.advance(GRACE);
-      await server.app.presence.tick();
+      await tickPresence(server);
     };
     const seenBy = async (viewer: SignedIn) => (await connectionsOf(server, viewer))[0]?.presence;
 
@@ -174,13 +174,13 @@ describe("presence", () => {
     await closeSocket(server, bSocket);
     server.clock.advance(GRACE);
     await ping(watcher, "h1");
-    await server.app.presence.tick();
+    await tickPresence(server);
     assert.deepEqual((await watcher.next("PRESENCE")).presence, { online: false, lastSeen: null }, "the event hides it");
     assert.deepEqual(await seenBy(a), { online: false, lastSeen: null }, "so does the list");
     assert.equal(typeof (await lastSeenInDb(server, b.user.id)), "number", "it is still recorded");
     await closeSocket(server, watcher);
     server.clock.advance(GRACE);
-    await server.app.presence.tick();
+    await tickPresence(server);
 
     await hide(b, false);
     await hide(a, true);
@@ -201,7 +201,7 @@ describe("presence", () => {
     const leftAt = server.clock.now();
     await closeSocket(server, await online(server, b));
     server.clock.advance(GRACE);
-    await server.app.presence.tick();
+    await tickPresence(server);
 
     const [socketA, socketC] = [await online(server, a), await online(server, c)];
     const nextAbout = (socket: TestSocket, userId: string) => socket.next("PRESENCE", 3000, (e) => e.userId === userId);
@@ -254,9 +254,9 @@ describe("presence with heartbeats and nodes", () => {
       const dead = await online(beating, b, { autoPong: false });
       await watcher.next("PRESENCE");
       await dead.waitClosed(2_000);
-      await eventually(() => beating.app.presence.sockets === 1, "the dead socket to be let go");
+      await eventually(() => socketsOf(beating) === 1, "the dead socket to be let go");
       beating.clock.advance(GRACE);
-      await beating.app.presence.tick();
+      await tickPresence(beating);
       assert.deepEqual((await watcher.next("PRESENCE")).presence, { online: false, lastSeen: heardAt });
       assert.equal(watcher.closed, undefined, "the live client answered every ping");
       watcher.close();
@@ -281,7 +281,7 @@ describe("presence with heartbeats and nodes", () => {
       beating.clock.advance(now - last);
       last = now;
     }, 5);
-    const ticks = setInterval(() => void beating.app.presence.tick(), defaultPresenceLimits.tickMs / scale);
+    const ticks = setInterval(() => void tickPresence(beating), defaultPresenceLimits.tickMs / scale);
     try {
       const [a, b] = await makeUsers(beating, 2, "halfopen");
       if (!a || !b) throw new Error("users");
@@ -321,12 +321,12 @@ describe("presence with heartbeats and nodes", () => {
       if (!a) throw new Error("users");
       const socket = await online(node, a);
       written.length = 0;
-      await node.app.presence.tick();
+      await tickPresence(node);
       assert.deepEqual(written, [[]], "nothing heard since the handshake stored it");
       node.clock.advance(1_000);
       await ping(socket, "heard");
-      await node.app.presence.tick();
-      await node.app.presence.tick();
+      await tickPresence(node);
+      await tickPresence(node);
       assert.deepEqual(written, [[], [a.user.id], []], "heard again: written once");
       socket.close();
     } finally {
@@ -350,7 +350,7 @@ describe("presence with heartbeats and nodes", () => {
       assert.ok(LEASE + defaultPresenceLimits.tickMs <= 45_000, "a dead node's users go offline within 45 s");
       node1.clock.advance(LEASE);
       await ping(watcher, "n1");
-      await node1.app.presence.tick();
+      await tickPresence(node1);
       assert.deepEqual((await watcher.next("PRESENCE", 3000, (e) => !e.presence.online)).presence, { online: false, lastSeen: heardAt });
       assert.equal(await lastSeenInDb(node1, b.user.id), heardAt);
       onDeadNode.close();
@@ -361,3 +361,13 @@ describe("presence with heartbeats and nodes", () => {
     }
   });
 });
+
+/** Sockets presence holds on every node of this server (one in process; TEST_NODES in the cluster suite). */
+function socketsOf(server: TestServer): number {
+  return server.nodes.reduce((count, app) => count + app.presence.sockets, 0);
+}
+
+/** A presence tick on every node, one after the other, as each node's timer would. */
+async function tickPresence(server: TestServer): Promise<void> {
+  for (const app of server.nodes) await app.presence.tick();
+}

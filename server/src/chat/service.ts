@@ -29,7 +29,7 @@ import { pairOf } from "../access/checks.ts";
 import { chatNotFound, mayStartChat, messageNotFound, notMember, readableChat, writableChat, type GroupStanding } from "../access/chats.ts";
 import type { Clock } from "../clock.ts";
 import { AppError } from "../errors.ts";
-import { fanoutToAll, type UserFanout } from "../fanout.ts";
+import { fanoutToAll, type InOrder, type UserFanout } from "../fanout.ts";
 import type { ChatLimits } from "./limits.ts";
 import { chatMarks, chatRows, chatView, deviceReceiptView, messageView, renderMessages } from "./view.ts";
 import type { ChatRow, LockedChat, MessageRow } from "./rows.ts";
@@ -82,6 +82,7 @@ export class ChatService {
     private readonly fanout: UserFanout,
     private readonly log: Logger,
     private readonly attachments: Pick<AttachmentService, "removeOfMessage" | "copyOfMessage">,
+    private readonly inOrder: InOrder = (_order, run) => run(),
   ) {}
 
   // ---- Chats --------------------------------------------------------------------
@@ -221,10 +222,10 @@ export class ChatService {
       const outcome = outcomes[i] ?? { error: new Error("no outcome") };
       if (!("message" in outcome)) return item.reply(outcome);
       const frames = messageFrames(outcome.message);
-      item.reply({ message: outcome.message, frames, duplicate: outcome.duplicate });
+      const order = { chatId: outcome.message.chatId, rev: outcome.message.rev };
+      this.inOrder(order, () => item.reply({ message: outcome.message, frames, duplicate: outcome.duplicate }));
       if (!outcome.duplicate) {
         const event = frames.event();
-        const order = { chatId: outcome.message.chatId, rev: outcome.message.rev };
         this.fanout(item.userId, event, { except: item.origin, order });
         fanoutToAll(this.fanout, outcome.audience, event, { order });
       }
@@ -579,10 +580,10 @@ export class ChatService {
         return { message: view, changed: applied !== undefined, audience };
       }, turn);
       await turn.mayAnswer;
-      origin?.ack(result.message);
+      const order = { chatId: result.message.chatId, rev: result.message.rev };
+      if (origin) this.inOrder(order, () => origin.ack(result.message));
       if (result.changed) {
         const event = { type: "MESSAGE_UPDATED", message: result.message } as const;
-        const order = { chatId: result.message.chatId, rev: result.message.rev };
         this.fanout(userId, event, { except: origin?.socket, order });
         fanoutToAll(this.fanout, result.audience, event, { order });
       }

@@ -107,6 +107,7 @@ export class ClusterBus {
         queue.toUser(userId, frame, options?.droppable ?? false, order);
         this.schedule();
       },
+      inOrder: (order, run) => this.order.deliver(order.chatId, order.rev, run),
       toPairing: (sessionId: string, target: Target, event: ServerEvent) => {
         const frame = encodeFrame(event);
         const key = keyOf(target);

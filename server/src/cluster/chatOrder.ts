@@ -5,7 +5,7 @@ const FORGET_AFTER_MS = 30_000;
 /** More changes than this waiting in one chat: released at once (a writer far ahead, or a lost predecessor). */
 const MAX_HELD = 256;
 
-type ChatState = { last: number; held: Map<number, (() => void)[]>; timer: NodeJS.Timeout | undefined; seenAt: number };
+type ChatState = { last: number; held: Map<number, (() => void)[]>; timer: NodeJS.Timeout | undefined; seenAt: number; draining: boolean };
 
 /**
  * Per-chat order across nodes (ADR 0009): a chat's changes are numbered by `rev` in the database,
@@ -30,7 +30,7 @@ export class ChatOrder {
     const now = Date.now();
     const state = this.chats.get(chatId);
     if (!state) {
-      this.chats.set(chatId, { last: rev, held: new Map(), timer: undefined, seenAt: now });
+      this.chats.set(chatId, { last: rev, held: new Map(), timer: undefined, seenAt: now, draining: false });
       return run();
     }
     state.seenAt = now;
@@ -38,7 +38,16 @@ export class ChatOrder {
     if (rev === state.last + 1) {
       state.last = rev;
       run();
-      return this.drain(state);
+      // One change goes out as several calls (the ACK, the author's other devices, each reader), all
+      // in this turn: what waits behind it goes after the last of them, not after the first.
+      if (state.held.size > 0 && !state.draining) {
+        state.draining = true;
+        queueMicrotask(() => {
+          state.draining = false;
+          this.drain(state);
+        });
+      }
+      return;
     }
     this.counts.held += 1;
     const waiting = state.held.get(rev);
@@ -51,12 +60,12 @@ export class ChatOrder {
     }, ORDER_HOLD_MS);
   }
 
-  /** Nobody here hears this chat: forget it, unless changes wait in it (then `rev` may be the one they wait for). */
+  /**
+   * A change nobody here hears: it still moves the chat on (what waits for it goes), and the chat
+   * stays known, so a later change that overtakes one still on its way is held for it.
+   */
   skip(chatId: string, rev: number): void {
-    const state = this.chats.get(chatId);
-    if (!state) return;
-    if (state.held.size === 0) this.chats.delete(chatId);
-    else this.deliver(chatId, rev, () => undefined);
+    this.deliver(chatId, rev, () => undefined);
   }
 
   close(): void {

@@ -1,5 +1,5 @@
 import { CloseCode, type EncodedFrame, type ServerEvent } from "@easyqr/protocol";
-import type { FanoutOptions, UserFanout } from "../fanout.ts";
+import type { FanoutOptions, InOrder, UserFanout } from "../fanout.ts";
 import type { Publish, Target } from "../pairing/service.ts";
 import type { Hub } from "./hub.ts";
 
@@ -10,6 +10,8 @@ import type { Hub } from "./hub.ts";
 export type Sockets = {
   /** Every socket of a user (phone, desktop, tabs). */
   toUser: UserFanout;
+  /** The answer to a chat change, in the chat's rev order with the changes `toUser` delivers. */
+  inOrder: InOrder;
   /** A pairing session's desktop or one of its phones. */
   toPairing: Publish;
   /** A desktop waiting to be linked; `end` closes its socket after `event`. */
@@ -34,6 +36,7 @@ export type LocalHandlers = {
 export function localSockets(hub: Hub, handlers: LocalHandlers): Sockets {
   return {
     toUser: (userId: string, event: ServerEvent | EncodedFrame, options?: FanoutOptions) => hub.publishToUser(userId, event, options),
+    inOrder: (_order, run) => run(),
     toPairing: (sessionId: string, target: Target, event: ServerEvent) => hub.publish(sessionId, target, event),
     toLink: (linkId, event, end) => toLinkPeer(hub, linkId, event, end ? closeReason(event) : undefined),
     toSession(sessionId, event) {

@@ -3,13 +3,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import { Redis } from "ioredis";
 import pg from "pg";
 import { pino } from "pino";
 import { buildApp, type App, type AppOptions } from "../../src/app.ts";
 import { ManualClock } from "../../src/clock.ts";
 import { loadConfig } from "../../src/config.ts";
-import { MemoryLinkStore } from "../../src/linking/store.ts";
-import { MemoryPresenceStore } from "../../src/presence/store.ts";
+import { keysUnder } from "./redis.ts";
 import { roundRobin } from "./roundRobin.ts";
 
 export type LogLine = { level: number; msg: string; [key: string]: unknown };
@@ -65,9 +65,9 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
 }
 
 /**
- * `count` in-process nodes behind a round-robin proxy: one database, clock and Redis prefix, the
- * in-process presence and link stores shared as Redis would share them, every node's log lines in
- * one list. `app` is the first node; `tick` and `close` go to all.
+ * `count` in-process nodes behind a round-robin proxy: one database, clock and Redis prefix (their
+ * shared state), every node's log lines in one list. `app` is the first node; `tick` and `close`
+ * go to all.
  */
 async function startCluster(options: TestServerOptions, count: number): Promise<TestServer> {
   let ports: number[] = [];
@@ -96,8 +96,8 @@ async function startCluster(options: TestServerOptions, count: number): Promise<
 
 /**
  * `count` nodes of one cluster, each with its own URL (tests that place each client on a chosen
- * node): one database, clock and fresh Redis prefix, the in-process presence and link stores
- * shared as Redis would share them, every node's log lines in one list. The first one's `nodes`
+ * node): one database, clock and fresh Redis prefix (their shared state; its keys deleted at
+ * close), every node's log lines in one list. The first one's `nodes`
  * are all of them, its `tick` and `close` go to all (close it alone; the others' close only
  * theirs).
  */
@@ -105,12 +105,11 @@ export async function startNodes(count: number, options: TestServerOptions = {})
   const started: TestServer[] = [];
   const logs: LogLine[] = [];
   const redisEnv = freshRedisEnv();
-  const shared = { presenceStore: options.presenceStore ?? new MemoryPresenceStore(), linkStore: options.linkStore ?? new MemoryLinkStore() };
   try {
     for (let i = 1; i <= count; i++) {
       const nodeOf = started[0];
       const env = { ...redisEnv, ...options.env, NODE_ID: `node-${i}` };
-      started.push(await startNode({ ...options, ...shared, env, ...(nodeOf ? { nodeOf } : {}) }, logs, redisEnv));
+      started.push(await startNode({ ...options, env, ...(nodeOf ? { nodeOf } : {}) }, logs, redisEnv));
     }
   } catch (error) {
     for (const node of started.reverse()) await node.close();
@@ -127,6 +126,7 @@ export async function startNodes(count: number, options: TestServerOptions = {})
       // The first node last: it drops the schema and data the others share.
       for (const node of others.reverse()) await node.close();
       await first.close();
+      await dropRedisKeys(redisEnv);
     },
   };
   return [all, ...others];
@@ -176,6 +176,19 @@ async function startNode(options: TestServerOptions, logs: LogLine[], clusterEnv
       if (databaseUrl && schema) await dropSchema(databaseUrl, schema);
     },
   };
+}
+
+/** Deletes every key of this cluster's Redis prefix (the stores' safety TTLs would, in an hour). */
+async function dropRedisKeys(env: Record<string, string>): Promise<void> {
+  const { REDIS_URL: url, REDIS_PREFIX: prefix } = env;
+  if (!url || !prefix) return;
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    const keys = await keysUnder(redis, prefix);
+    if (keys.length > 0) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 async function dropSchema(url: string, schema: string): Promise<void> {
