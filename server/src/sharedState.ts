@@ -35,10 +35,11 @@ export async function sharedState(config: Config, log: Logger): Promise<SharedSt
   }
   const { prefix } = config.redis;
   const redis = connectRedis(config.redis, "state", log);
-  await redisReady(redis).catch((error: unknown) => {
-    redis.disconnect();
-    throw error;
-  });
+  // Redis away at start: the node starts degraded (as the bus does) and the client keeps trying;
+  // until it answers, what lives there (presence, pairing and link sessions) is refused with an error.
+  await redisReady(redis, 5_000).catch((error: unknown) =>
+    log.error({ err: (error as Error).message }, "shared state degraded at start: Redis is not reachable; retrying"),
+  );
   return {
     presence: new RedisPresenceStore(redis, prefix),
     pairing: new RedisPairingStore(redis, prefix),

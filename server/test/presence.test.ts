@@ -8,7 +8,7 @@ import { defaultHeartbeatMs } from "../src/realtime/gateway.ts";
 import { call, type SignedIn } from "./support/api.ts";
 import { TestSocket } from "./support/client.ts";
 import { connect, connectionsOf, contactsOf, eventually, makeUsers, ok, userSocket } from "./support/contacts.ts";
-import { startServer, type TestServer } from "./support/harness.ts";
+import { startServer, testNodes, type TestServer } from "./support/harness.ts";
 
 const GRACE = 5_000;
 const LEASE = defaultPresenceLimits.leaseTtlMs;
@@ -304,7 +304,8 @@ describe("presence with heartbeats and nodes", () => {
     }
   });
 
-  test("a tick writes only the leases of sockets heard since they were stored (the rest would not change)", async () => {
+  const oneNode = testNodes() > 1 && "counts the writes of one node's ticks";
+  test("a tick writes only the leases of sockets heard since they were stored (the rest would not change)", { skip: oneNode }, async () => {
     const store = new MemoryPresenceStore();
     const written: string[][] = [];
     const counting: PresenceStore = {
