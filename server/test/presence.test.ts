@@ -281,7 +281,9 @@ describe("presence with heartbeats and nodes", () => {
       beating.clock.advance(now - last);
       last = now;
     }, 5);
-    const ticks = setInterval(() => void tickPresence(beating), defaultPresenceLimits.tickMs / scale);
+    // One tick at a time, and the last one awaited before the server closes (its store may be Redis).
+    let ticking: Promise<void> = Promise.resolve();
+    const ticks = setInterval(() => (ticking = ticking.then(() => tickPresence(beating))), defaultPresenceLimits.tickMs / scale);
     try {
       const [a, b] = await makeUsers(beating, 2, "halfopen");
       if (!a || !b) throw new Error("users");
@@ -300,6 +302,7 @@ describe("presence with heartbeats and nodes", () => {
     } finally {
       clearInterval(clock);
       clearInterval(ticks);
+      await ticking;
       await beating.close();
     }
   });

@@ -1,4 +1,4 @@
-import { createServer, connect, type Socket } from "node:net";
+import { tcpProxy } from "./tcpProxy.ts";
 
 export type RoundRobin = { url: string; close(): Promise<void> };
 
@@ -8,32 +8,13 @@ export type RoundRobin = { url: string; close(): Promise<void> };
  * different nodes. `ports()` is read per connection, so the nodes may start after the proxy.
  */
 export async function roundRobin(ports: () => number[]): Promise<RoundRobin> {
-  const open = new Set<Socket>();
   let next = 0;
-  const server = createServer((client) => {
+  const proxy = await tcpProxy((client) => {
     const targets = ports();
     const port = targets[next++ % targets.length];
-    if (port === undefined) return client.destroy();
+    if (port === undefined) return undefined;
     // From the client's own loopback address (127.0.0.2, …: tests choose it), so each node sees the client's IP as it would behind a proxy that passes it on.
-    const upstream = connect({ port, host: "127.0.0.1", ...(client.remoteAddress ? { localAddress: client.remoteAddress } : {}) });
-    for (const socket of [client, upstream]) {
-      open.add(socket);
-      socket.on("close", () => open.delete(socket));
-      socket.on("error", () => undefined);
-    }
-    client.on("close", () => upstream.destroy());
-    upstream.on("close", () => client.destroy());
-    client.pipe(upstream).pipe(client);
+    return { port, host: "127.0.0.1", ...(client.remoteAddress ? { localAddress: client.remoteAddress } : {}) };
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  if (!address || typeof address === "string") throw new Error("proxy has no port");
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of open) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: `http://127.0.0.1:${proxy.port}`, close: () => proxy.close() };
 }
