@@ -103,7 +103,10 @@ const waitMs = z.number().nonnegative();
 export const ErrorDetails = {
   /** When to try again (also the `Retry-After` header of an HTTP answer, in seconds). */
   RATE_LIMITED: z.object({ retryAfterMs: waitMs }),
-  /** The server cannot reach its database for now: nothing was done; the same request may go again after this. */
+  /**
+   * The server cannot reach its database (or Redis) for now: send the same request again after this.
+   * A SEND may have been stored just before the connection broke; its resend under the same id answers it.
+   */
   UNAVAILABLE: z.object({ retryAfterMs: waitMs }),
   /** What is wrong with a phone number as typed (an email that is not one is VALIDATION). */
   IDENTIFIER_INVALID: z.object({

@@ -151,7 +151,7 @@ export function knownError(error: unknown): AppError | undefined {
   if (!store) return undefined;
   return new AppError(
     "UNAVAILABLE",
-    `The server cannot reach its ${store} for the moment, so this was not done. Try again shortly.`,
+    `The server cannot reach its ${store} for the moment. Try again shortly.`,
     { retryAfterMs: UNAVAILABLE_RETRY_MS },
     { cause: error },
   );

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
+import { testNodes } from "./harness.ts";
 import { keysUnder, testRedisUrl } from "./redis.ts";
 import { freePort, spawnServer, type ServerProcess } from "./serverProcess.ts";
 
@@ -15,14 +16,16 @@ export type ClusterProcesses = {
 };
 
 /**
- * Whether the fault tests of cluster mode can run here, or why not: they need PostgreSQL and Redis
- * (the cluster suite, `npm run test:integration:cluster`, sets both).
+ * Whether the fault tests of cluster mode run here, or why not: in the cluster suite only
+ * (`npm run test:integration:cluster`), which sets PostgreSQL, Redis and TEST_NODES; the SQLite and
+ * PostgreSQL runs of the same files skip them, so they run once per `npm test`.
  */
 export function clusterFaultsSkip(): string | false {
   const database = process.env.DATABASE_URL ?? "";
-  if (!/^postgres(ql)?:/.test(database) || !process.env.REDIS_URL?.startsWith("redis:"))
-    return "needs DATABASE_URL=postgres://… and REDIS_URL=redis://… (npm run test:integration:cluster)";
-  return false;
+  const clusterSuite = /^postgres(ql)?:/.test(database) && process.env.REDIS_URL?.startsWith("redis:") && testNodes() > 1;
+  return clusterSuite
+    ? false
+    : "runs in the cluster suite only: DATABASE_URL=postgres://…, REDIS_URL=redis://…, TEST_NODES=3 (npm run test:integration:cluster)";
 }
 
 /**
