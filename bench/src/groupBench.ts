@@ -8,7 +8,7 @@
 // the figures are the server's and not one receiving event loop's. `--baseline=DIR` runs another
 // checkout's server first, then this one, and prints both.
 import { uuidv7 } from "@easyqr/protocol";
-import type { EngineName, SeededUser } from "@easyqr/server/test-support";
+import { apiAs, sleep, type EngineName, type SeededUser } from "@easyqr/server/test-support";
 import WebSocket from "ws";
 import { withServer } from "./chatServer.ts";
 import { sharedNow, type GroupWorkerCommand, type GroupWorkerReply } from "./groupMessages.ts";
@@ -20,17 +20,6 @@ export type GroupBenchOptions = { engine: EngineName; users: number; messages: n
 export const defaultGroupBench = { users: 1024, messages: 300, window: 8, workers: 4 };
 
 type GroupWorker = Worker<GroupWorkerCommand, GroupWorkerReply>;
-
-async function api<T>(url: string, user: SeededUser, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${user.accessToken}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
 
 function connect(url: string, user: SeededUser, onFrame: (frame: { type: string; [k: string]: unknown }) => void): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
@@ -44,8 +33,6 @@ function connect(url: string, user: SeededUser, onFrame: (frame: { type: string;
     });
   });
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Per client id: how many receivers got it, and when the last did (over every worker). */
 async function collect(workers: GroupWorker[]): Promise<{ arrivals: Map<string, { count: number; lastAt: number }>; cpuSeconds: number }> {
@@ -77,11 +64,11 @@ async function groupRun(o: GroupBenchOptions, serverRoot?: string): Promise<stri
       const pid = server.child.pid ?? 0;
       const [owner, ...rest] = users as [SeededUser, ...SeededUser[]];
       const setupBegan = performance.now();
-      const chat = await api<{ id: string }>(server.url, owner, "POST", "/api/groups", { name: "Bench", memberIds: [] });
-      const invite = await api<{ token: string }>(server.url, owner, "POST", `/api/groups/${chat.id}/invite`, { needsApproval: false });
+      const chat = await apiAs<{ id: string }>(server.url, owner, "POST", "/api/groups", { name: "Bench", memberIds: [] });
+      const invite = await apiAs<{ token: string }>(server.url, owner, "POST", `/api/groups/${chat.id}/invite`, { needsApproval: false });
       let next = 0;
       const lane = async () => {
-        for (let i = next++; i < rest.length; i = next++) await api(server.url, rest[i]!, "POST", "/api/groups/join", { token: invite.token });
+        for (let i = next++; i < rest.length; i = next++) await apiAs(server.url, rest[i]!, "POST", "/api/groups/join", { token: invite.token });
       };
       await Promise.all(Array.from({ length: 8 }, lane));
       const joinS = (performance.now() - setupBegan) / 1000;

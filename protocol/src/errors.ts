@@ -12,6 +12,7 @@ export const ErrorCode = z.enum([
   "NOT_FOUND",
   "RATE_LIMITED",
   "INTERNAL",
+  "UNAVAILABLE",
   "ORIGIN_FORBIDDEN",
   "HANDSHAKE_INVALID",
   "HANDSHAKE_TIMEOUT",
@@ -102,6 +103,11 @@ const waitMs = z.number().nonnegative();
 export const ErrorDetails = {
   /** When to try again (also the `Retry-After` header of an HTTP answer, in seconds). */
   RATE_LIMITED: z.object({ retryAfterMs: waitMs }),
+  /**
+   * The server cannot reach its database (or Redis) for now: send the same request again after this.
+   * A SEND may have been stored just before the connection broke; its resend under the same id answers it.
+   */
+  UNAVAILABLE: z.object({ retryAfterMs: waitMs }),
   /** What is wrong with a phone number as typed (an email that is not one is VALIDATION). */
   IDENTIFIER_INVALID: z.object({
     problem: z.enum(["too_short", "too_long", "unknown_country_code", "needs_country_code", "invalid_number"]),
@@ -176,6 +182,21 @@ const sessionEndingCodes = [
 ] as const satisfies readonly ErrorCode[];
 export type SessionEndingCode = (typeof sessionEndingCodes)[number];
 const sessionEnding: ReadonlySet<string> = new Set(sessionEndingCodes);
+
+/** Codes that mean "not now": the same request goes again after `retryAfterMs`, it is not an answer. */
+const retryableCodes = ["RATE_LIMITED", "UNAVAILABLE"] as const satisfies readonly DetailedErrorCode[];
+type RetryableCode = (typeof retryableCodes)[number];
+const retryable: ReadonlySet<string> = new Set(retryableCodes);
+
+function isRetryable(code: string): code is RetryableCode {
+  return retryable.has(code);
+}
+
+/** How long to wait before sending the same request again, when the refusal is a "not now"; undefined when it is an answer. */
+export function retryAfterMs(error: { code: string; data?: unknown }, fallbackMs = 1_000): number | undefined {
+  if (!isRetryable(error.code)) return undefined;
+  return errorDetails(error.code, error.data)?.retryAfterMs ?? fallbackMs;
+}
 
 /** Whether a refusal is only about the access token: refresh it once and try again. */
 export function refusesOnlyAccess(code: string): boolean {

@@ -47,7 +47,7 @@ import { securityHeaders } from "./http/securityHeaders.ts";
 import { registerMultipart } from "./http/upload.ts";
 import { userHandlers } from "./http/userHandlers.ts";
 import { registerWebClient } from "./http/webClient.ts";
-import { every } from "./jobs.ts";
+import { every, jobFailed } from "./jobs.ts";
 import { DeviceService } from "./devices/service.ts";
 import { defaultLinkLimits, type LinkLimits } from "./linking/limits.ts";
 import { LinkService, type LinkDesktops } from "./linking/service.ts";
@@ -321,8 +321,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
           if (ticking) return;
           ticking = true;
           void Promise.all([
-            pairing.tick(gateway.pairingSessionIds()).catch((error: unknown) => log.error({ err: error }, "pairing sweep failed")),
-            links.tick().catch((error: unknown) => log.error({ err: error }, "link sweep failed")),
+            pairing.tick(gateway.pairingSessionIds()).catch((error: unknown) => jobFailed(log, "pairing sweep", error)),
+            links.tick().catch((error: unknown) => jobFailed(log, "link sweep", error)),
           ]).finally(() => (ticking = false));
         }, tickMs)
       : undefined;
@@ -331,7 +331,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     tickMs > 0
       ? setInterval(() => {
           const day = 24 * 60 * 60_000;
-          Promise.all([otp.sweep(day), rateLimiter.sweep(day)]).catch((error: unknown) => log.error({ err: error }, "auth sweep failed"));
+          Promise.all([otp.sweep(day), rateLimiter.sweep(day)]).catch((error: unknown) => jobFailed(log, "auth sweep", error));
         }, 10 * 60_000)
       : undefined;
   sweeper?.unref();

@@ -1,4 +1,6 @@
 import type { DetailedErrorCode, ErrorBody, ErrorCode, ErrorDetails, PlainErrorCode } from "@easyqr/protocol";
+import { databaseUnreachable } from "./db/errors.ts";
+import { redisUnreachable } from "./redis/errors.ts";
 
 /** Every code has its status: a new code without one does not compile, so nothing meant as 4xx falls to 500. */
 const statuses = {
@@ -86,6 +88,7 @@ const statuses = {
   AUTH_CODE_LOCKED: 429,
   HEADERS_TOO_LARGE: 431,
   INTERNAL: 500,
+  UNAVAILABLE: 503,
   AUTH_DELIVERY_FAILED: 503,
   SLOW_CONSUMER: 503,
 } satisfies Record<ErrorCode, number>;
@@ -122,6 +125,36 @@ export class AppError extends Error {
   toBody(): ErrorBody {
     return this.data ? { code: this.code, message: this.message, data: this.data } : { code: this.code, message: this.message };
   }
+}
+
+/**
+ * How long a client waits before sending again while the database or Redis is away: the pool tries
+ * a new connection per request, and ioredis reconnects every ≤ 2 s, so a retry every 2 s finds it
+ * back within about that much of its return.
+ */
+export const UNAVAILABLE_RETRY_MS = 2_000;
+
+/** Which store an error says is out of reach (its connection refused, reset, timed out), if any. */
+export function unreachableStore(error: unknown): "database" | "Redis" | undefined {
+  if (databaseUnreachable(error)) return "database";
+  return redisUnreachable(error) ? "Redis" : undefined;
+}
+
+/**
+ * An error as a client hears it: an AppError as it is, the database or Redis out of reach as
+ * UNAVAILABLE (a "not now", not an answer); undefined for anything else, which leaves as INTERNAL
+ * and is logged.
+ */
+export function knownError(error: unknown): AppError | undefined {
+  if (error instanceof AppError) return error;
+  const store = unreachableStore(error);
+  if (!store) return undefined;
+  return new AppError(
+    "UNAVAILABLE",
+    `The server cannot reach its ${store} for the moment. Try again shortly.`,
+    { retryAfterMs: UNAVAILABLE_RETRY_MS },
+    { cause: error },
+  );
 }
 
 export const internalError: ErrorBody = { code: "INTERNAL", message: "Something went wrong on our side." };

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { unreachableStore } from "./errors.ts";
 
 /**
  * Runs `job` every `everyMs` (`atStart`: also once right away), never two runs at once; a failure
@@ -12,11 +13,22 @@ export function every(everyMs: number, name: string, job: () => Promise<unknown>
     if (running) return;
     running = true;
     job()
-      .catch((error: unknown) => log.error({ err: error }, `${name} failed`))
+      .catch((error: unknown) => jobFailed(log, name, error))
       .finally(() => (running = false));
   };
   const timer = setInterval(run, everyMs);
   timer.unref();
   if (options.atStart) run();
   return () => clearInterval(timer);
+}
+
+/**
+ * Logs a periodic job's failure. The database or Redis being away is logged once by the node (the
+ * health watcher, the Redis connections); each job run meanwhile is a line at info level, without a
+ * stack, rather than an error every tick.
+ */
+export function jobFailed(log: Logger, name: string, error: unknown): void {
+  const store = unreachableStore(error);
+  if (store) log.info(`${name} skipped: the ${store} is unavailable`);
+  else log.error({ err: error }, `${name} failed`);
 }

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { checkChat } from "./support/faultChecker.ts";
-import { apiAs, historyOf, killMidBurst, sleep, stormSummary, until } from "./support/faultStorm.ts";
+import { historyOf, pairChats, killMidBurst, settle, sleep, storm, stormSummary, until } from "./support/faultStorm.ts";
 import { OutboxClient } from "./support/outboxClient.ts";
 import { seedUsers } from "./support/seed.ts";
 import { freePort, spawnServer, type ServerProcess } from "./support/serverProcess.ts";
@@ -30,23 +30,14 @@ test("kill -9 twice during a message storm: every acknowledged message arrives e
     const users = await seedUsers(store.env, PAIRS * 2, { prefix: "storm", connectPairs: true });
     server = await spawnServer(store.env, port);
     const url = server.url;
-    for (let p = 0; p < PAIRS; p++) {
-      const a = users[2 * p]!;
-      const b = users[2 * p + 1]!;
-      const { id: chatId } = await apiAs<{ id: string }>(url, a, "POST", "/api/chats", { userId: b.id });
+    for (const { a, b, chatId } of await pairChats(url, users)) {
       // The second of each pair is slow to come back: its peer's outbox is sent while it is away, so it must catch up by SYNC.
       clients.push(new OutboxClient(a, chatId, () => url), new OutboxClient(b, chatId, () => url, SLOW_RECONNECT_MS));
     }
     for (const c of clients) c.start();
     await until(() => clients.every((c) => c.connected), "every client to connect", 15_000);
 
-    let storming = true;
-    const storm = (async () => {
-      while (storming) {
-        for (const c of clients) c.compose();
-        await sleep(COMPOSE_EVERY_MS);
-      }
-    })();
+    const composing = storm(() => clients, COMPOSE_EVERY_MS);
     const kills: string[] = [];
     for (let round = 1; round <= 2; round++) {
       await until(() => clients.every((c) => c.connected), "every client to reconnect", 15_000);
@@ -56,11 +47,8 @@ test("kill -9 twice during a message storm: every acknowledged message arrives e
       kills.push(`kill ${round}: ${kill.line}`);
     }
     await sleep(LIVE_MS);
-    storming = false;
-    await storm;
-
-    await until(() => clients.every((c) => c.connected && c.pending === 0), "every outbox to empty", 30_000);
-    for (const c of clients) await c.sync();
+    await composing.stop();
+    await settle(clients);
 
     const problems: string[] = [];
     for (let p = 0; p < PAIRS; p++) {

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { checkChat } from "./support/faultChecker.ts";
-import { apiAs, historyOf, killMidBurst, sleep, stormSummary, until } from "./support/faultStorm.ts";
+import { apiAs, historyOf, stormGroup, killMidBurst, settle, sleep, storm, stormSummary, until } from "./support/faultStorm.ts";
 import { OutboxClient } from "./support/outboxClient.ts";
 import { seedUsers } from "./support/seed.ts";
 import { freePort, spawnServer, type ServerProcess } from "./support/serverProcess.ts";
@@ -38,9 +38,7 @@ test(
       assert.ok(owner && newcomer);
       server = await spawnServer(store.env, port);
       const url = server.url;
-      const { id: chatId } = await apiAs<{ id: string }>(url, owner, "POST", "/api/groups", { name: "Storm", memberIds: [] });
-      const { token } = await apiAs<{ token: string }>(url, owner, "POST", `/api/groups/${chatId}/invite`, { needsApproval: false });
-      for (const member of members) await apiAs(url, member, "POST", "/api/groups/join", { token });
+      const { chatId, token } = await stormGroup(url, owner, members);
 
       // Three members are slow to come back: the others' outboxes are sent while they are away, so they must catch up by SYNC.
       clients.push(...[owner, ...members].map((user, i) => new OutboxClient(user, chatId, () => url, i >= 1 && i <= 3 ? SLOW_RECONNECT_MS : undefined)));
@@ -49,13 +47,7 @@ test(
       await until(() => clients.every((c) => c.connected), "every client to connect", 15_000);
 
       const composers = new Set(clients);
-      let storming = true;
-      const storm = (async () => {
-        while (storming) {
-          for (const c of composers) c.compose();
-          await sleep(COMPOSE_EVERY_MS);
-        }
-      })();
+      const composing = storm(() => composers, COMPOSE_EVERY_MS);
       const kills: string[] = [];
       for (let round = 1; round <= 2; round++) {
         await until(() => clients.every((c) => c.connected), "every client to reconnect", 15_000);
@@ -78,11 +70,8 @@ test(
         kills.push(`kill ${round}: ${kill.line}`);
       }
       await sleep(LIVE_MS);
-      storming = false;
-      await storm;
-
-      await until(() => clients.every((c) => c.connected && c.pending === 0), "every outbox to empty", 30_000);
-      for (const c of clients) await c.sync();
+      await composing.stop();
+      await settle(clients);
 
       const problems = checkChat(clients, await historyOf(url, owner, chatId));
       t.diagnostic(kills.join("; "));

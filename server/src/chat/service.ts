@@ -28,7 +28,7 @@ import type { AttachmentService } from "../attachments/service.ts";
 import { pairOf } from "../access/checks.ts";
 import { chatNotFound, mayStartChat, messageNotFound, notMember, readableChat, writableChat, type GroupStanding } from "../access/chats.ts";
 import type { Clock } from "../clock.ts";
-import { AppError } from "../errors.ts";
+import { AppError, knownError } from "../errors.ts";
 import { fanoutToAll, type InOrder, type UserFanout } from "../fanout.ts";
 import type { ChatLimits } from "./limits.ts";
 import { chatMarks, chatRows, chatView, deviceReceiptView, messageView, renderMessages } from "./view.ts";
@@ -201,12 +201,17 @@ export class ChatService {
       try {
         ({ outcomes, ticks } = await this.store.write((q) => sendAll(q, items, this.clock, turn), turn));
       } catch (error) {
-        if (!alone) {
+        if (knownError(error)?.code === "UNAVAILABLE") {
+          // The database is out of reach: each send alone would fail the same way. Every sender hears
+          // UNAVAILABLE and sends again (a commit that did happen is found by its client id then).
+          outcomes = items.map(() => ({ error }));
+        } else if (!alone) {
           this.log.error({ err: error, size: items.length }, "send batch failed; retrying one by one");
           return false;
+        } else {
+          this.log.error({ err: error }, "send failed");
+          outcomes = [{ error }];
         }
-        this.log.error({ err: error }, "send failed");
-        outcomes = [{ error }];
       }
       await turn.mayAnswer;
       this.answer(items, outcomes);

@@ -31,6 +31,13 @@ const NUMERIC = 1700;
 const SHARED_CONNECTIONS = 10;
 
 /**
+ * A connection attempt to PostgreSQL that has not succeeded by then fails: a server that does not
+ * answer at all (a network partition drops packets rather than refusing them) must not hold a
+ * request past the bound a client waits for (it gets UNAVAILABLE instead).
+ */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/**
  * Opens the database the config names (PostgreSQL when DATABASE_URL is set,
  * else the SQLite file DATA_DIR/easyqr.sqlite) and applies pending migrations.
  */
@@ -103,7 +110,17 @@ async function openPostgres(url: string, schema: string | undefined, connections
     max: connections,
     ...(schema ? { options: `-c search_path="${schema}"` } : {}),
     types: { getTypeParser: typeParser },
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // TCP keep-alive notices a connection whose server vanished while it sat in the pool.
+    keepAlive: true,
   });
+  // A connection that breaks (PostgreSQL restarting, the network cut) emits "error": the pool's own
+  // listener on an idle one, nobody's on one checked out between two queries of a transaction, and
+  // unheard it would end the process. The query in flight, or the next one, fails instead; the pool
+  // drops the broken connection when it comes back and opens a new one for the next request. While
+  // none can be opened, requests are answered UNAVAILABLE and the health watcher logs it once.
+  pool.on("error", () => undefined);
+  pool.on("connect", (client) => client.on("error", () => undefined));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
   return { db, engine: "postgres", raw: { engine: "postgres", pool }, ping: () => ping(db), close: () => db.destroy() };
 }

@@ -19,3 +19,22 @@ export function uniqueViolation(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** Node's socket errors for a server that refuses, resets or cannot be reached. */
+const unreachable = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN"]);
+/** SQLSTATE: class 08 (connection exception); 57P01–57P03 (shut down by the admin, a crash, or not yet accepting connections); 53300 (too many connections). */
+const unavailableStates = /^(08...|57P0[123]|53300)$/;
+/** What `pg` throws, with no code, when its connection ends under a query or a connect attempt gives up. */
+const unavailableMessages = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+
+/**
+ * Whether an error says the database cannot be reached right now (PostgreSQL away, restarting or
+ * cut off): the work was not done and the same request may succeed later. Anything else (a broken
+ * constraint, a bug) is not this.
+ */
+export function databaseUnreachable(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const e = error as { code?: unknown; message?: unknown };
+  if (typeof e.code === "string" && (unreachable.has(e.code) || unavailableStates.test(e.code))) return true;
+  return typeof e.message === "string" && unavailableMessages.test(e.message);
+}

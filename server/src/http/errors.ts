@@ -2,7 +2,7 @@ import { STATUS_CODES, type IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ErrorBody, ErrorEnvelope } from "@easyqr/protocol";
-import { AppError, internalError, statusOf } from "../errors.ts";
+import { AppError, internalError, knownError, statusOf } from "../errors.ts";
 
 /** Every HTTP error leaves as `{error: {code, message}}`; no stack trace reaches a client. */
 export function registerErrorHandling(app: FastifyInstance): void {
@@ -10,7 +10,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
 }
 
 /** Answers any error in the one shape. Also Fastify's `frameworkErrors`: a bad URL encoding, a path parameter too long. */
-export function sendError(error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function sendError(thrown: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const error = knownError(thrown) ?? thrown;
   // Refused before its body was read (an upload too large, not signed in, not a member): close
   // the connection after the answer rather than read the rest of the body to keep it alive.
   if (!request.raw.complete) void reply.header("connection", "close");

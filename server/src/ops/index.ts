@@ -18,10 +18,29 @@ export function operations(o: {
   log: Logger;
 }): Operations {
   const pinger = o.redis ? redisPinger(o.redis, o.log) : undefined;
-  const sources = { nodeId: o.nodeId, database: o.database, redis: pinger && (() => pinger.ping()), sockets: o.sockets };
+  const database = watched(o.database, o.log);
+  const sources = { nodeId: o.nodeId, database, redis: pinger && (() => pinger.ping()), sockets: o.sockets };
   return {
     health: healthReport(sources),
     metrics: new Metrics({ ...sources, messagesDelivered: o.messagesDelivered }),
     close: () => pinger?.close(),
+  };
+}
+
+/**
+ * The database check, logging each change between up and down once: the one line an operator reads
+ * for an outage (requests meanwhile are refused as UNAVAILABLE without a line each). The probe asks
+ * every PROBE_EVERY_MS, so a change is logged within that.
+ */
+function watched(ping: () => Promise<boolean>, log: Logger): () => Promise<boolean> {
+  let up = true;
+  return async () => {
+    const answered = await ping();
+    if (answered !== up) {
+      up = answered;
+      if (answered) log.warn("database is back: requests are served again");
+      else log.error("database unavailable: sends and requests are refused with UNAVAILABLE (retryable) until it answers");
+    }
+    return answered;
   };
 }

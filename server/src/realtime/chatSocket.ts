@@ -5,7 +5,7 @@ import type { SendInput } from "../chat/send.ts";
 import type { SendQueue } from "../chat/sendQueue.ts";
 import type { ChatService, Origin, Reader } from "../chat/service.ts";
 import type { Clock } from "../clock.ts";
-import { AppError, internalError } from "../errors.ts";
+import { AppError, internalError, knownError } from "../errors.ts";
 import type { Peer } from "./peer.ts";
 
 const chatFrameTypes = new Set(["SEND", "FORWARD", "EDIT", "DELETE", "REACT", "HIDE", "DELIVERED", "SEEN", "TYPING", "SYNC"] as const);
@@ -105,11 +105,11 @@ export class ChatSocket {
           if ("message" in outcome) {
             peer.send(outcome.frames.ack(frame.id));
             this.stats.acked(performance.now() - queuedAt, !outcome.duplicate);
-          } else if (outcome.error instanceof AppError) refuse(peer, frame.id, outcome.error.toBody());
-          else {
-            this.log.error({ err: outcome.error }, "send failed");
-            refuse(peer, frame.id, internalError);
+            return resolve();
           }
+          const known = knownError(outcome.error);
+          if (!known) this.log.error({ err: outcome.error }, "send failed");
+          refuse(peer, frame.id, known?.toBody() ?? internalError);
           resolve();
         },
       });

@@ -17,7 +17,8 @@ import type { RateLimiterAbstract } from "rate-limiter-flexible";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import type { SessionService } from "../auth/sessions.ts";
 import type { Clock } from "../clock.ts";
-import { AppError, internalError } from "../errors.ts";
+import { AppError, internalError, knownError } from "../errors.ts";
+import { jobFailed } from "../jobs.ts";
 import { isDeviceScanFrame, type ScanRelay } from "./scanRelay.ts";
 import type { LinkService } from "../linking/service.ts";
 import type { Identity as PairingIdentity, PairingService } from "../pairing/service.ts";
@@ -257,15 +258,16 @@ export class Gateway {
    * A refused frame is logged on the 1st, 2nd, 4th, 8th … refusal of its socket, with the count:
    * a client sending thousands of bad frames costs a dozen log lines, not thousands.
    */
-  private toErrorBody(error: unknown, context: Record<string, unknown>, peer?: Peer): ErrorBody {
-    if (error instanceof AppError) {
+  private toErrorBody(thrown: unknown, context: Record<string, unknown>, peer?: Peer): ErrorBody {
+    const error = knownError(thrown);
+    if (error) {
       const refusals = peer ? ++peer.refusals : 1;
       if ((refusals & (refusals - 1)) === 0) {
         this.o.log.info({ ...context, code: error.code, refusals }, `socket request refused: ${error.message.slice(0, 200)}`);
       }
       return error.toBody();
     }
-    this.o.log.error({ ...context, err: error }, "socket request failed");
+    this.o.log.error({ ...context, err: thrown }, "socket request failed");
     return internalError;
   }
 
@@ -294,7 +296,7 @@ export class Gateway {
     try {
       this.dropSessions(await this.o.sessions.deadAmong(this.o.hub.userSessionIds()));
     } catch (error) {
-      this.o.log.error({ err: error }, "session check failed");
+      jobFailed(this.o.log, "session check", error);
     } finally {
       this.checking = false;
     }

@@ -1,21 +1,31 @@
 import { tcpProxy } from "./tcpProxy.ts";
 
 export type CuttableProxy = {
-  /** A redis:// URL through the proxy. */
+  /** The target's URL (redis://, postgres://: scheme, credentials, path and query kept) through the proxy. */
   url: string;
-  /** Drops every connection and refuses new ones, as a Redis that went away. */
+  /** Drops every connection and refuses new ones, as a server that went away. */
   cut(): void;
   /** Accepts connections again (on the same port). */
   restore(): void;
   close(): Promise<void>;
 };
 
-/** A TCP proxy on 127.0.0.1 to `target` that a test can cut and restore: a network fault between a node and Redis. */
+const defaultPorts: Record<string, number> = { "redis:": 6379, "postgres:": 5432, "postgresql:": 5432 };
+
+/**
+ * A TCP proxy on 127.0.0.1 to the server `target` names that a test can cut and restore: a network
+ * fault between a node and Redis or PostgreSQL.
+ */
 export async function cuttableProxy(target: URL): Promise<CuttableProxy> {
+  const port = Number(target.port || defaultPorts[target.protocol]);
+  if (!port) throw new Error(`no port for ${target.protocol}`);
   let cutOff = false;
-  const proxy = await tcpProxy(() => (cutOff ? undefined : { port: Number(target.port || 6379), host: target.hostname }));
+  const proxy = await tcpProxy(() => (cutOff ? undefined : { port, host: target.hostname }));
+  const through = new URL(target);
+  through.hostname = "127.0.0.1";
+  through.port = String(proxy.port);
   return {
-    url: `redis://127.0.0.1:${proxy.port}`,
+    url: through.toString(),
     cut() {
       cutOff = true;
       proxy.dropAll();

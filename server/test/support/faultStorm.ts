@@ -1,5 +1,6 @@
-// What the fault tests (chatFault, groupFault) share: bounded waits, the server's history of a
-// chat as the checker reads it, and one diagnostics line over the clients' counts.
+// What the fault tests (chatFault, groupFault, clusterKill, clusterOutage) share: bounded waits,
+// the storm of composes, a kill in the middle of a burst, settling the outboxes, the server's
+// history of a chat as the checker reads it, and one diagnostics line over the clients' counts.
 import { HistoryPage } from "@easyqr/protocol";
 import { heldOf, type Held, type OutboxClient } from "./outboxClient.ts";
 import type { SeededUser } from "./seed.ts";
@@ -27,32 +28,63 @@ export async function apiAs<T>(url: string, user: SeededUser, method: string, pa
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
+export type Storm = { stop(): Promise<void> };
+
+/** Every client `composers()` names composes a message every `everyMs` until `stop()`. */
+export function storm(composers: () => Iterable<OutboxClient>, everyMs: number): Storm {
+  let storming = true;
+  const done = (async () => {
+    while (storming) {
+      for (const c of composers()) c.compose();
+      await sleep(everyMs);
+    }
+  })();
+  return {
+    stop() {
+      storming = false;
+      return done;
+    },
+  };
+}
+
 /** How long before each kill the clients drop their ACKs unread. */
 const ACKS_LOST_MS = 300;
 
 /**
- * One kill: the clients' last ACKs are lost on the way (stored, never acknowledged: the resend must
- * find the original), a burst is composed just before the SIGKILL (in flight: some committed, some
- * not), and the server is restarted on the same data and port. Returns the new process and a line
- * for the diagnostics.
+ * A burst, then the SIGKILL: the cut-off clients' last ACKs are lost on the way (stored, never
+ * acknowledged: the resend must find the original), and a burst is composed just before the kill (in
+ * flight: some committed, some not). `cutOff` are the clients whose socket dies with the process.
+ * Returns a line for the diagnostics.
  */
+export async function burstThenKill(cutOff: OutboxClient[], composers: OutboxClient[], server: ServerProcess): Promise<string> {
+  for (const c of cutOff) c.loseAcksUntilReconnect();
+  for (const c of composers) c.compose();
+  await sleep(ACKS_LOST_MS);
+  for (const c of composers) c.compose();
+  await sleep(3);
+  const acked = cutOff.reduce((n, c) => n + c.acked.size, 0);
+  const pending = cutOff.reduce((n, c) => n + c.pending, 0);
+  await server.kill9();
+  return `${acked} acked, ${pending} unacknowledged on the killed node's clients`;
+}
+
+/** One kill of the only server, restarted on the same data and port: every client is cut off. */
 export async function killMidBurst(
   clients: OutboxClient[],
   composers: OutboxClient[],
   server: ServerProcess,
   restart: () => Promise<ServerProcess>,
 ): Promise<{ server: ServerProcess; line: string }> {
-  for (const c of clients) c.loseAcksUntilReconnect();
-  for (const c of composers) c.compose();
-  await sleep(ACKS_LOST_MS);
-  for (const c of composers) c.compose();
-  await sleep(3);
-  const acked = clients.reduce((n, c) => n + c.acked.size, 0);
-  const pending = clients.reduce((n, c) => n + c.pending, 0);
-  await server.kill9();
+  const line = await burstThenKill(clients, composers, server);
   const killedAt = Date.now();
   const restarted = await restart();
-  return { server: restarted, line: `${acked} acked, ${pending} unacknowledged; back after ${Date.now() - killedAt} ms` };
+  return { server: restarted, line: `${line}; back after ${Date.now() - killedAt} ms` };
+}
+
+/** After the storm: every client connected with an empty outbox, then a SYNC each, so what they hold is final. */
+export async function settle(clients: OutboxClient[], timeoutMs = 30_000): Promise<void> {
+  await until(() => clients.every((c) => c.connected && c.pending === 0), "every outbox to empty", timeoutMs);
+  for (const c of clients) await c.sync();
 }
 
 /** Every message of the chat `user` may read, oldest first, by paging the history API. */
@@ -76,6 +108,27 @@ export function stormSummary(clients: OutboxClient[]): string {
     `${sum((c) => c.counts.syncChanges)} changes from SYNC, ${sum((c) => c.counts.duplicatesDropped)} duplicates dropped by seq, ` +
     `${sum((c) => c.counts.resends)} resends (${sum((c) => c.counts.storedBeforeDrop)} of them stored before the kill, acknowledged after; ` +
     `${sum((c) => c.counts.acksLost)} ACKs dropped unread), ${sum((c) => c.counts.connections)} connections, ${sum((c) => c.counts.rateLimited)} rate-limited, ` +
-    `${sum((c) => c.counts.resyncs)} resyncs, ${sum((c) => c.counts.handshakeTimeouts)} handshake time-outs`
+    `${sum((c) => c.counts.resyncs)} resyncs, ${sum((c) => c.counts.resyncFrames)} RESYNC frames, ${sum((c) => c.counts.unavailable)} UNAVAILABLE, ` +
+    `${sum((c) => c.counts.handshakeTimeouts)} handshake time-outs`
   );
+}
+
+/** The 1-1 chat of each seeded pair (users 2i and 2i+1, connected by `seedUsers`' `connectPairs`), made by the first. */
+export async function pairChats(url: string, users: SeededUser[]): Promise<{ a: SeededUser; b: SeededUser; chatId: string }[]> {
+  const chats = [];
+  for (let i = 0; i + 1 < users.length; i += 2) {
+    const a = users[i]!;
+    const b = users[i + 1]!;
+    const { id: chatId } = await apiAs<{ id: string }>(url, a, "POST", "/api/chats", { userId: b.id });
+    chats.push({ a, b, chatId });
+  }
+  return chats;
+}
+
+/** A group made by `owner` that every one of `members` joins by its invite link (no approval); its id and the link's token. */
+export async function stormGroup(url: string, owner: SeededUser, members: SeededUser[]): Promise<{ chatId: string; token: string }> {
+  const { id: chatId } = await apiAs<{ id: string }>(url, owner, "POST", "/api/groups", { name: "Storm", memberIds: [] });
+  const { token } = await apiAs<{ token: string }>(url, owner, "POST", `/api/groups/${chatId}/invite`, { needsApproval: false });
+  for (const member of members) await apiAs(url, member, "POST", "/api/groups/join", { token });
+  return { chatId, token };
 }

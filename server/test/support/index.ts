@@ -1,5 +1,6 @@
 // `@easyqr/server/test-support`: what code outside the server (bench/, e2e/) uses of its test
 // support. The server's own tests import the files beside this one directly.
+export { apiAs, sleep } from "./faultStorm.ts";
 export { hostileFrames } from "./hostile.ts";
 export { seedChatHistory, seedUsers, type SeededChat, type SeededUser } from "./seed.ts";
 export { freePort } from "./serverProcess.ts";

@@ -36,6 +36,10 @@ export class OutboxClient {
     handshakeTimeouts: 0,
     storedBeforeDrop: 0,
     acksLost: 0,
+    /** RESYNC frames: the server says live events may have been missed (Redis was away). */
+    resyncFrames: 0,
+    /** SENDs refused as UNAVAILABLE (the database was away) and sent again after `retryAfterMs`. */
+    unavailable: 0,
   };
   readonly errors: string[] = [];
   private readonly outbox: Outgoing[] = [];
@@ -46,6 +50,8 @@ export class OutboxClient {
   private connection = 0;
   private stopped = false;
   private syncing: string | undefined;
+  /** A SYNC was asked for while one was in flight (whose answer may predate what it was asked for). */
+  private syncAgain = false;
   private syncWaiters: (() => void)[] = [];
   private next = 0;
   private droppedAt = 0;
@@ -65,6 +71,11 @@ export class OutboxClient {
 
   get connected(): boolean {
     return this.ready;
+  }
+
+  /** The local port of the socket (which node a load balancer gave it), while it is open. */
+  get localPort(): number | undefined {
+    return this.ready ? (this.ws as unknown as { _socket?: { localPort?: number } } | undefined)?._socket?.localPort : undefined;
   }
 
   start(): void {
@@ -118,6 +129,7 @@ export class OutboxClient {
       if (this.ready) this.droppedAt = Date.now();
       this.ready = false;
       this.syncing = undefined;
+      this.syncAgain = false;
       this.ws = undefined;
       if (!this.stopped) setTimeout(() => this.connect(), this.reconnectDelayMs + Math.random() * 100);
     });
@@ -145,8 +157,12 @@ export class OutboxClient {
           this.counts.acksLost++;
           return;
         }
-        if (event.id === this.syncing) return this.onSync(event.sync, event.error?.code);
+        if (event.id === this.syncing) return this.onSync(event.sync, event.error);
         return this.onAck(event.id, event.message, event.error, connection);
+      case "RESYNC":
+        this.counts.resyncFrames++;
+        this.sendSync();
+        return;
       case "ERROR":
         // A server too busy to read the handshake in time closes the socket; the client just reconnects.
         if (event.error.code === "HANDSHAKE_TIMEOUT") this.counts.handshakeTimeouts++;
@@ -160,11 +176,13 @@ export class OutboxClient {
   private onAck(id: string, message: Message | undefined, error: { code: string; data?: unknown } | undefined, connection: number): void {
     const index = this.outbox.findIndex((o) => o.clientId === id);
     if (error) {
-      if (error.code !== "RATE_LIMITED") return void this.errors.push(`SEND ${id} refused: ${error.code}`);
-      this.counts.rateLimited++;
+      // Both mean "again after retryAfterMs", as the web client's outbox treats them.
+      if (error.code === "RATE_LIMITED") this.counts.rateLimited++;
+      else if (error.code === "UNAVAILABLE") this.counts.unavailable++;
+      else return void this.errors.push(`SEND ${id} refused: ${error.code}`);
       const item = this.outbox[index];
       if (item && item.sentOnConnection === connection) {
-        const retryAfterMs = (error.data as { retryAfterMs?: number } | undefined)?.retryAfterMs ?? 200;
+        const retryAfterMs = retryAfterOf(error);
         item.sentOnConnection = -1;
         item.notBefore = Date.now() + retryAfterMs;
         setTimeout(() => this.flush(), retryAfterMs + 5);
@@ -184,10 +202,16 @@ export class OutboxClient {
     this.flush();
   }
 
-  private onSync(result: SyncResult | undefined, errorCode: string | undefined): void {
+  private onSync(result: SyncResult | undefined, error: { code: string; data?: unknown } | undefined): void {
     this.syncing = undefined;
+    if (error?.code === "UNAVAILABLE") {
+      // The database is away: ask again after the pause; whoever waits for this sync waits for that one.
+      this.counts.unavailable++;
+      setTimeout(() => this.sendSync(), retryAfterOf(error));
+      return;
+    }
     if (!result) {
-      this.errors.push(`SYNC refused: ${errorCode ?? "no answer"}`);
+      this.errors.push(`SYNC refused: ${error?.code ?? "no answer"}`);
     } else {
       for (const chat of result.chats) {
         if (chat.chat.id !== this.chatId) continue;
@@ -209,7 +233,7 @@ export class OutboxClient {
   private async pageFromCursor(): Promise<void> {
     try {
       for (;;) {
-        const response = await fetch(`${this.url()}/api/chats/${this.chatId}/messages?after=${this.contiguous}&limit=100`, {
+        const response = await fetchRetrying(`${this.url()}/api/chats/${this.chatId}/messages?after=${this.contiguous}&limit=100`, {
           headers: { authorization: `Bearer ${this.user.accessToken}` },
         });
         const page = HistoryPage.parse(await response.json());
@@ -230,10 +254,16 @@ export class OutboxClient {
 
   private settleSync(): void {
     if (this.syncing) return;
+    if (this.syncAgain) {
+      this.syncAgain = false;
+      this.sendSync();
+      if (this.syncing) return;
+    }
     for (const waiter of this.syncWaiters.splice(0)) waiter();
   }
 
   private sendSync(): void {
+    if (this.syncing) this.syncAgain = true;
     if (!this.ready || this.syncing || !this.ws) return;
     this.counts.syncs++;
     this.syncing = `sync-${this.connection}-${this.counts.syncs}`;
@@ -280,6 +310,28 @@ export class OutboxClient {
   /** The rev of the last message of the gapless prefix held: everything up to it is here. */
   private cursorRev(): number {
     return this.held.get(this.contiguous)?.rev ?? 0;
+  }
+}
+
+function retryAfterOf(error: { data?: unknown }): number {
+  return (error.data as { retryAfterMs?: number } | undefined)?.retryAfterMs ?? 200;
+}
+
+/**
+ * A GET that tries again, as an app would, on a network error (a load balancer's node just died) or
+ * a 503 (the database is away), for at most a minute.
+ */
+async function fetchRetrying(url: string, init: RequestInit): Promise<Response> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const response = await fetch(url, init);
+      if (response.status !== 503 || Date.now() > deadline) return response;
+      await response.body?.cancel();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 

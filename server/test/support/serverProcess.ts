@@ -10,6 +10,10 @@ export type ServerProcess = {
   pid: number;
   /** The process's last output lines, for failure messages. */
   output(): string;
+  /** How many of its output lines (all of them since it started) match `pattern`. */
+  linesMatching(pattern: RegExp): number;
+  /** Whether the process is still running (it did not exit or crash). */
+  running(): boolean;
   /** SIGKILL: no shutdown code runs, as in a crash or an OOM kill. */
   kill9(): Promise<void>;
   /** SIGTERM and wait for the exit. */
@@ -41,9 +45,12 @@ export async function spawnServer(env: Record<string, string>, port: number, tim
     stdio: ["ignore", "pipe", "pipe"],
   });
   const lines: string[] = [];
+  const all: string[] = [];
   const keep = (chunk: Buffer) => {
-    lines.push(...chunk.toString().split("\n").filter(Boolean));
+    const text = chunk.toString().split("\n").filter(Boolean);
+    lines.push(...text);
     if (lines.length > 200) lines.splice(0, lines.length - 200);
+    if (all.length < 100_000) all.push(...text);
   };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
@@ -66,6 +73,8 @@ export async function spawnServer(env: Record<string, string>, port: number, tim
     url,
     pid: child.pid ?? 0,
     output: () => lines.join("\n"),
+    linesMatching: (pattern) => all.filter((line) => pattern.test(line)).length,
+    running: () => child.exitCode === null && child.signalCode === null,
     kill9: () => end(child, "SIGKILL", exited),
     stop: () => end(child, "SIGTERM", exited),
   };

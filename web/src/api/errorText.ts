@@ -15,6 +15,7 @@ const words: Record<ErrorCode, string> = {
   NOT_FOUND: "That was not found on the server.",
   RATE_LIMITED: "Too many attempts. Wait a minute, then try again.",
   INTERNAL: "Something went wrong on the server. Please try again.",
+  UNAVAILABLE: "The server cannot reach its database right now. Try again in a moment.",
   ORIGIN_FORBIDDEN: "This page may not connect to that server. Open EasyQR from the server's own address.",
   HANDSHAKE_INVALID: "The connection request was not understood. Scan the code on the desktop again.",
   HANDSHAKE_TIMEOUT: "The connection took too long to start. Trying again…",

@@ -39,14 +39,15 @@ export function jsonOf(text: string): unknown {
 
 /**
  * The ApiError a refused answer stands for: the code of its error envelope (BAD_RESPONSE when it has
- * none). A `Retry-After` header fills in a RATE_LIMITED error's missing `retryAfterMs`.
+ * none). A `Retry-After` header fills in a RATE_LIMITED or UNAVAILABLE error's missing `retryAfterMs`.
  */
 export function errorOf(status: number, text: string, retryAfter: string | null): ApiError {
   const envelope = ErrorEnvelope.safeParse(jsonOf(text));
   if (!envelope.success) return new ApiError("BAD_RESPONSE", `The server answered ${status}.`, status);
   const { code, message, data } = envelope.data.error;
   const seconds = Number(retryAfter);
-  const withRetry = code === "RATE_LIMITED" && data?.retryAfterMs === undefined && seconds > 0 ? { ...data, retryAfterMs: seconds * 1000 } : data;
+  const retryable = code === "RATE_LIMITED" || code === "UNAVAILABLE";
+  const withRetry = retryable && data?.retryAfterMs === undefined && seconds > 0 ? { ...data, retryAfterMs: seconds * 1000 } : data;
   return new ApiError(code, message, status, withRetry);
 }
 

@@ -259,37 +259,39 @@ test("without a token (offline after a reload) it keeps trying, and at once on r
   assert.equal(sockets.sockets.length, 1, "the network is back: it connects");
 });
 
-test("RATE_LIMITED is a pause, not an answer: the refused SEND goes again first, and nothing after it before its answer", async () => {
-  let now = 0;
-  const { live, sockets } = client({ now: () => now, pacing: { burst: 100, perSecond: 100, window: 3 } });
-  await live.start();
-  sockets.last().open();
-  sockets.last().deliver(authenticated);
-  await flush();
-  const answers = ["a", "b", "c", "d"].map((id) => live.deliver({ type: "SEND", id, chatId: CHAT, text: id }));
-  const sends = () =>
-    frames(sockets.last())
-      .filter((f) => f.type === "SEND")
-      .map((f) => f.id);
-  assert.deepEqual(sends(), ["a", "b", "c"], "a window of three");
-  sockets.last().deliver({ type: "ACK", id: "a", error: { code: "RATE_LIMITED", message: "slow down", data: { retryAfterMs: 500 } } });
-  sockets.last().deliver({ type: "ACK", id: "b", error: { code: "RATE_LIMITED", message: "slow down", data: { retryAfterMs: 500 } } });
-  await flush();
-  assert.deepEqual(sends(), ["a", "b", "c"], "nothing during the pause");
-  sockets.last().deliver({ type: "ACK", id: "c", message: message("c") });
-  await flush();
-  now = 500;
-  mock.timers.tick(500);
-  await flush();
-  assert.deepEqual(sends(), ["a", "b", "c", "a"], "the refused one first, alone");
-  sockets.last().deliver({ type: "ACK", id: "a", message: message("a") });
-  await flush();
-  assert.deepEqual(sends(), ["a", "b", "c", "a", "b"]);
-  sockets.last().deliver({ type: "ACK", id: "b", message: message("b") });
-  await flush();
-  sockets.last().deliver({ type: "ACK", id: "d", message: message("d") });
-  for (const answer of answers) assert.equal((await answer).error, undefined, "none failed");
-});
+// RATE_LIMITED: too fast for the server; UNAVAILABLE: its database is away for the moment. Both mean "again after retryAfterMs".
+for (const code of ["RATE_LIMITED", "UNAVAILABLE"] as const)
+  test(`${code} is a pause, not an answer: the refused SEND goes again first, and nothing after it before its answer`, async () => {
+    let now = 0;
+    const { live, sockets } = client({ now: () => now, pacing: { burst: 100, perSecond: 100, window: 3 } });
+    await live.start();
+    sockets.last().open();
+    sockets.last().deliver(authenticated);
+    await flush();
+    const answers = ["a", "b", "c", "d"].map((id) => live.deliver({ type: "SEND", id, chatId: CHAT, text: id }));
+    const sends = () =>
+      frames(sockets.last())
+        .filter((f) => f.type === "SEND")
+        .map((f) => f.id);
+    assert.deepEqual(sends(), ["a", "b", "c"], "a window of three");
+    sockets.last().deliver({ type: "ACK", id: "a", error: { code, message: "not now", data: { retryAfterMs: 500 } } });
+    sockets.last().deliver({ type: "ACK", id: "b", error: { code, message: "not now", data: { retryAfterMs: 500 } } });
+    await flush();
+    assert.deepEqual(sends(), ["a", "b", "c"], "nothing during the pause");
+    sockets.last().deliver({ type: "ACK", id: "c", message: message("c") });
+    await flush();
+    now = 500;
+    mock.timers.tick(500);
+    await flush();
+    assert.deepEqual(sends(), ["a", "b", "c", "a"], "the refused one first, alone");
+    sockets.last().deliver({ type: "ACK", id: "a", message: message("a") });
+    await flush();
+    assert.deepEqual(sends(), ["a", "b", "c", "a", "b"]);
+    sockets.last().deliver({ type: "ACK", id: "b", message: message("b") });
+    await flush();
+    sockets.last().deliver({ type: "ACK", id: "d", message: message("d") });
+    for (const answer of answers) assert.equal((await answer).error, undefined, "none failed");
+  });
 
 test("the outbox leaves paced: a burst, then the rate, never more than the window without answers", async () => {
   let now = 0;

@@ -1,5 +1,5 @@
-import { endsSession, errorDetails, requestId, socketUrl, uuidv7 } from "@easyqr/protocol";
-import type { ClientFrame, ErrorBody, ErrorCode, RequestFrame, ServerEvent } from "@easyqr/protocol";
+import { endsSession, requestId, retryAfterMs, socketUrl, uuidv7 } from "@easyqr/protocol";
+import type { ClientFrame, ErrorCode, RequestFrame, ServerEvent } from "@easyqr/protocol";
 import { AckFailure, type Ack } from "./acks.ts";
 import { backoffDelay, defaultBackoff } from "./backoff.ts";
 import { Connection, type ConnectionOptions, type ConnectionState } from "./connection.ts";
@@ -64,7 +64,7 @@ type Delivery = {
  * The signed-in user's one socket, and the only code that holds it. It connects with the access
  * token (refreshing it when the server refuses it), reconnects with backoff, pings, and after
  * every (re)connect runs each feature's resync, then sends the outbox, in order and paced (a
- * RATE_LIMITED answer means "again after retryAfterMs", never a failure). Features subscribe
+ * RATE_LIMITED or UNAVAILABLE answer means "again after retryAfterMs", never a failure). Features subscribe
  * here; none of them opens a socket.
  */
 export class LiveClient {
@@ -186,7 +186,8 @@ export class LiveClient {
     try {
       if (!this.connection) throw new AckFailure("stopped", requestId(frame) ?? frame.type);
       const ack = await this.connection.request(frame);
-      if (ack.error?.code === "RATE_LIMITED") this.pacer.refused(retryAfter(ack.error));
+      const wait = ack.error && retryAfterMs(ack.error);
+      if (wait !== undefined) this.pacer.refused(wait);
       return ack;
     } finally {
       release();
@@ -269,10 +270,11 @@ export class LiveClient {
     connection.request(delivery.frame).then(
       (ack) => {
         release();
-        if (ack.error?.code === "RATE_LIMITED") {
-          // Not a failure: the server asks for a pause. It goes again first, before anything after it.
+        const wait = ack.error && retryAfterMs(ack.error);
+        if (wait !== undefined) {
+          // Not a failure: the server asks for a pause (too fast, or its database is away). It goes again first, before anything after it.
           delivery.sending = false;
-          this.pacer.refused(retryAfter(ack.error));
+          this.pacer.refused(wait);
         } else {
           if (this.outbox.get(id) === delivery) this.outbox.delete(id);
           delivery.resolve(ack);
@@ -346,9 +348,4 @@ export class LiveClient {
       () => this.stop(),
     );
   }
-}
-
-/** How long the server asked to wait (RATE_LIMITED carries it; a second when it does not say). */
-function retryAfter(error: ErrorBody): number {
-  return errorDetails("RATE_LIMITED", error.data)?.retryAfterMs ?? 1_000;
 }
