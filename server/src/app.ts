@@ -321,7 +321,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
           if (ticking) return;
           ticking = true;
           void Promise.all([
-            pairing.tick().catch((error: unknown) => log.error({ err: error }, "pairing sweep failed")),
+            pairing.tick(gateway.pairingSessionIds()).catch((error: unknown) => log.error({ err: error }, "pairing sweep failed")),
             links.tick().catch((error: unknown) => log.error({ err: error }, "link sweep failed")),
           ]).finally(() => (ticking = false));
         }, tickMs)

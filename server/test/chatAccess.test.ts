@@ -4,7 +4,7 @@ import { after, before, describe, test } from "node:test";
 import { MAX_TEXT_CHARS, type ServerEventOf } from "@easyqr/protocol";
 import { call, codeOf, type SignedIn } from "./support/api.ts";
 import { asDirect, chatOf, chatPair, chatsOf, errorOf, historyOf, openChat, request, send } from "./support/chat.ts";
-import { connect, contactsOf, makeUsers, userSocket } from "./support/contacts.ts";
+import { connect, contactsOf, makeUsers, roomyContactLimits, userSocket } from "./support/contacts.ts";
 import { startServer, type TestServer } from "./support/harness.ts";
 
 let server: TestServer;
@@ -12,7 +12,7 @@ before(
   async () =>
     (server = await startServer({
       authLimits: { sendsPerIp: 10_000 },
-      contactLimits: { qrIssuesPerUser: 1000, requestsPerUser: 1000 },
+      contactLimits: roomyContactLimits,
       chatLimits: { messagesPerSecond: 5, messageBurst: 10 },
     })),
 );

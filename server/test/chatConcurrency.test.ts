@@ -7,7 +7,7 @@ import type { Message, ServerEventOf } from "@easyqr/protocol";
 import type { SignedIn } from "./support/api.ts";
 import { allMessages, openChat, received, roomyChatLimits } from "./support/chat.ts";
 import type { TestSocket } from "./support/client.ts";
-import { connect, eventually, makeUsers, userSocket } from "./support/contacts.ts";
+import { connect, eventually, makeUsers, roomyContactLimits, userSocket } from "./support/contacts.ts";
 import { startServer, type TestServer } from "./support/harness.ts";
 
 let server: TestServer;
@@ -15,7 +15,7 @@ before(
   async () =>
     (server = await startServer({
       authLimits: { sendsPerIp: 10_000 },
-      contactLimits: { qrIssuesPerUser: 1000, requestsPerUser: 1000 },
+      contactLimits: roomyContactLimits,
       // Small batches without a gap: a long queue, so batches overlap and share chats.
       chatLimits: { ...roomyChatLimits, batchSize: 8, batchConcurrency: 3 },
     })),

@@ -5,7 +5,7 @@ import { MessageInfo, receiptsMark, type Message } from "@easyqr/protocol";
 import { call, codeOf, type SignedIn } from "./support/api.ts";
 import { ackOf, chatOf, chatPair, openChat, request, roomyChatLimits, send } from "./support/chat.ts";
 import type { TestSocket } from "./support/client.ts";
-import { connect, eventually, makeUsers, ok, userSocket } from "./support/contacts.ts";
+import { connect, eventually, makeUsers, ok, roomyContactLimits, userSocket } from "./support/contacts.ts";
 import { twoDevices, type TwoDevices } from "./support/devices.ts";
 import { startServer, type TestServer } from "./support/harness.ts";
 
@@ -14,7 +14,7 @@ before(
   async () =>
     (server = await startServer({
       authLimits: { sendsPerIp: 10_000, sendsPerIdentifierIp: 100, sendsPerIdentifier: 100 },
-      contactLimits: { qrIssuesPerUser: 1000, requestsPerUser: 1000 },
+      contactLimits: roomyContactLimits,
       chatLimits: roomyChatLimits,
     })),
 );

@@ -7,7 +7,7 @@ import type { SignedIn } from "./support/api.ts";
 import { download, filesUnder, uploaded } from "./support/attachments.ts";
 import { allMessages, chatOf, chatPair, errorOf, historyOf, openChat, request, roomyChatLimits, send } from "./support/chat.ts";
 import type { TestSocket } from "./support/client.ts";
-import { connect, eventually, makeUsers, userSocket } from "./support/contacts.ts";
+import { connect, eventually, makeUsers, roomyContactLimits, userSocket } from "./support/contacts.ts";
 import { startServer, type TestServer } from "./support/harness.ts";
 import { solidImage } from "./support/images.ts";
 
@@ -16,7 +16,7 @@ before(
   async () =>
     (server = await startServer({
       authLimits: { sendsPerIp: 10_000 },
-      contactLimits: { qrIssuesPerUser: 1000, requestsPerUser: 1000 },
+      contactLimits: roomyContactLimits,
       chatLimits: roomyChatLimits,
     })),
 );

@@ -18,7 +18,7 @@ import {
   roomyChatLimits,
   send,
 } from "./support/chat.ts";
-import { eventually, userSocket } from "./support/contacts.ts";
+import { eventually, roomyContactLimits, userSocket } from "./support/contacts.ts";
 import { startServer, type TestServer } from "./support/harness.ts";
 
 let server: TestServer;
@@ -26,7 +26,7 @@ before(
   async () =>
     (server = await startServer({
       authLimits: { sendsPerIp: 10_000 },
-      contactLimits: { qrIssuesPerUser: 1000, requestsPerUser: 1000 },
+      contactLimits: roomyContactLimits,
       chatLimits: roomyChatLimits,
     })),
 );

@@ -6,7 +6,7 @@ import type { MessageRow } from "../src/chat/rows.ts";
 import { openChatStore, type ChatStore } from "../src/chat/store/index.ts";
 import { loadConfig } from "../src/config.ts";
 import { openDatabase, type Database } from "../src/db/database.ts";
-import type { UsersTable } from "../src/db/schema.ts";
+import { userRow } from "./support/rows.ts";
 import { freshStore, type Store } from "./support/store.ts";
 
 // One suite for every engine's ChatStore: the integration runs give it SQLite, then PostgreSQL
@@ -30,24 +30,9 @@ after(async () => {
 const now = Date.now();
 
 async function user(): Promise<string> {
-  const id = randomUUID();
-  const row: UsersTable = {
-    id,
-    email: `${id}@store.invalid`,
-    phone: null,
-    username: null,
-    usernameKey: null,
-    name: "N",
-    bio: null,
-    bioVisibility: "connections",
-    avatarId: null,
-    createdAt: now,
-    updatedAt: now,
-    lastSeenAt: null,
-    lastSeenHiddenAt: null,
-  };
+  const row = userRow({}, now);
   await database.db.insertInto("users").values(row).execute();
-  return id;
+  return row.id;
 }
 
 /** Two connected users and their chat (members in the `chats` order). */

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { Blocks, QrPreview, SendContactRequestResponse } from "@easyqr/protocol";
 import { codeOf, type SignedIn } from "./support/api.ts";
-import { connect, connectionsOf, contactsOf, makeUsers, myQr, ok, requestByQr, requestsOf, userSocket } from "./support/contacts.ts";
+import { connect, connectionsOf, contactsOf, makeUsers, myQr, ok, requestByQr, requestsOf, roomyContactLimits, userSocket } from "./support/contacts.ts";
 import { startServer, type TestServer } from "./support/harness.ts";
 
 let server: TestServer;
@@ -11,7 +11,7 @@ before(
   async () =>
     (server = await startServer({
       authLimits: { sendsPerIp: 10_000 },
-      contactLimits: { qrIssuesPerUser: 1000, previewsPerUser: 1000, requestsPerUser: 1000, requestsPerPair: 1000 },
+      contactLimits: roomyContactLimits,
     })),
 );
 after(() => server.close());

@@ -3,10 +3,10 @@ import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { Connection, ContactRequests, parseContactQr, QrPreview, SendContactRequestResponse } from "@easyqr/protocol";
 import { call, codeOf } from "./support/api.ts";
-import { connectionsOf, contactsOf, makeUsers, myQr, ok, requestsOf, userSocket } from "./support/contacts.ts";
+import { connectionsOf, contactsOf, makeUsers, myQr, ok, requestsOf, roomyContactLimits, userSocket } from "./support/contacts.ts";
 import { startServer, type TestServer } from "./support/harness.ts";
 
-const limits = { qrMaxUses: 3, qrIssuesPerUser: 1000, previewsPerUser: 1000, requestsPerUser: 1000, requestsPerPair: 1000 };
+const limits = { ...roomyContactLimits, qrMaxUses: 3 };
 let server: TestServer;
 before(async () => (server = await startServer({ authLimits: { sendsPerIp: 10_000 }, contactLimits: limits })));
 after(() => server.close());

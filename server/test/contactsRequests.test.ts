@@ -4,12 +4,11 @@ import { after, before, describe, test } from "node:test";
 import { Connection, SendContactRequestResponse } from "@easyqr/protocol";
 import { pairOf } from "../src/access/checks.ts";
 import { call, codeOf, type SignedIn } from "./support/api.ts";
-import { connect, connectionsOf, contactsOf, makeUsers, myQr, ok, requestByQr, requestsOf, userSocket } from "./support/contacts.ts";
+import { connect, connectionsOf, contactsOf, makeUsers, myQr, ok, requestByQr, requestsOf, roomyContactLimits, userSocket } from "./support/contacts.ts";
 import { startServer, type TestServer } from "./support/harness.ts";
 
-const roomy = { qrIssuesPerUser: 1000, previewsPerUser: 1000, requestsPerUser: 1000, requestsPerPair: 1000 };
 let server: TestServer;
-before(async () => (server = await startServer({ authLimits: { sendsPerIp: 10_000 }, contactLimits: roomy })));
+before(async () => (server = await startServer({ authLimits: { sendsPerIp: 10_000 }, contactLimits: roomyContactLimits })));
 after(() => server.close());
 
 async function two(base: string): Promise<[SignedIn, SignedIn]> {
@@ -201,7 +200,7 @@ describe("rate limits", () => {
   test("requests per user and per pair are limited (429 RATE_LIMITED with Retry-After)", async () => {
     const limited = await startServer({
       authLimits: { sendsPerIp: 10_000 },
-      contactLimits: { ...roomy, requestsPerUser: 3, requestsPerUserWindowMs: 10 * 60_000, requestsPerPair: 2 },
+      contactLimits: { ...roomyContactLimits, requestsPerUser: 3, requestsPerUserWindowMs: 10 * 60_000, requestsPerPair: 2 },
     });
     try {
       const [sender, target, ...others] = await makeUsers(limited, 5, "limit");

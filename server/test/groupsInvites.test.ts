@@ -3,12 +3,12 @@ import { after, before, describe, test } from "node:test";
 import { INVITE_TTL_MS, InvitePreview, InviteState, JoinRequests, SearchPage } from "@easyqr/protocol";
 import { call, codeOf, type SignedIn } from "./support/api.ts";
 import { historyOf, send } from "./support/chat.ts";
-import { makeUsers, ok, userSocket } from "./support/contacts.ts";
+import { makeUsers, ok, roomyContactLimits, userSocket } from "./support/contacts.ts";
 import { asGroup, groupInfo, groupOf, groupsOf, inviteOf, joinBy } from "./support/groups.ts";
 import { startServer, type TestServer } from "./support/harness.ts";
 
 let server: TestServer;
-before(async () => (server = await startServer({ authLimits: { sendsPerIp: 10_000 }, contactLimits: { qrIssuesPerUser: 1000, requestsPerUser: 1000 } })));
+before(async () => (server = await startServer({ authLimits: { sendsPerIp: 10_000 }, contactLimits: roomyContactLimits })));
 after(() => server.close());
 
 describe("joining a group by its QR", () => {

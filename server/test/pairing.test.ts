@@ -153,6 +153,25 @@ describe("rotation and expiry (controlled clock)", () => {
     assert.equal(await afterSweep.failure(), "PAIR_DESKTOP_TOKEN_INVALID");
     desktop.close();
   });
+  test("a connected session lasts while a socket is open, and closes once idle for 10 minutes", async () => {
+    const { session, desktop, phone, phoneToken } = await pair(server.url);
+    for (let elapsed = 0; elapsed < 30 * 60_000; elapsed += 60_000) {
+      server.clock.advance(60_000);
+      await server.tick();
+    }
+    assert.equal(desktop.count("CLOSED"), 0, "closed while both sockets were open");
+    phone.close();
+    await desktop.next("PEER_LEFT");
+    desktop.close();
+    const heldAnywhere = () => server.nodes.some((node) => node.gateway.pairingSessionIds().includes(session.sessionId));
+    while (heldAnywhere()) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let elapsed = 0; elapsed <= 10 * 60_000; elapsed += 60_000) {
+      server.clock.advance(60_000);
+      await server.tick();
+    }
+    const back = await TestSocket.hello(server.url, { sessionId: session.sessionId, phoneToken });
+    assert.equal(await back.failure(), "PAIR_SESSION_CLOSED");
+  });
 });
 
 describe("pairing code", () => {

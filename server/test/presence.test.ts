@@ -244,7 +244,7 @@ describe("presence", () => {
 
 describe("presence with heartbeats and nodes", () => {
   test("a client that stops answering pings is dropped by the heartbeat and goes offline", async () => {
-    const beating = await startServer({ authLimits: { sendsPerIp: 10_000 }, heartbeatMs: 50 });
+    const beating = await startServer({ authLimits: { sendsPerIp: 10_000 }, heartbeatMs: 250 });
     try {
       const [a, b] = await makeUsers(beating, 2, "dead");
       if (!a || !b) throw new Error("users");
@@ -253,7 +253,7 @@ describe("presence with heartbeats and nodes", () => {
       const heardAt = beating.clock.now();
       const dead = await online(beating, b, { autoPong: false });
       await watcher.next("PRESENCE");
-      await dead.waitClosed(2_000);
+      await dead.waitClosed(3_000);
       await eventually(() => socketsOf(beating) === 1, "the dead socket to be let go");
       beating.clock.advance(GRACE);
       await tickPresence(beating);

@@ -4,7 +4,7 @@ import { Blocks, type BioVisibility, Connection, type ContactCard, Me, PublicUse
 import { call, type SignedIn } from "./support/api.ts";
 import { asDirect, chatList, chatOf, openChat, send } from "./support/chat.ts";
 import type { TestSocket } from "./support/client.ts";
-import { connect, connectionsOf, contactsOf, makeUsers, myQr, ok, requestByQr, requestsOf, userSocket } from "./support/contacts.ts";
+import { connect, connectionsOf, contactsOf, makeUsers, myQr, ok, requestByQr, requestsOf, roomyContactLimits, userSocket } from "./support/contacts.ts";
 import { startServer, type TestServer } from "./support/harness.ts";
 
 const BIO = "Collects antique compasses";
@@ -13,7 +13,7 @@ before(
   async () =>
     (server = await startServer({
       authLimits: { sendsPerIp: 10_000 },
-      contactLimits: { qrIssuesPerUser: 1000, previewsPerUser: 1000, requestsPerUser: 1000, requestsPerPair: 1000 },
+      contactLimits: roomyContactLimits,
     })),
 );
 after(() => server.close());

@@ -120,7 +120,11 @@ describe("scan to desktop", () => {
 
     const burst = [scan("1"), scan("2"), scan("3"), scan("4")].map((s) => scanTo(phoneSocket, deviceId, s));
     assert.equal((await ackOf(phoneSocket, burst[3]!.id)).error?.code, "RATE_LIMITED");
-    for (const s of burst.slice(0, 3)) desktopSocket.send({ type: "DEVICE_SCAN_RECEIVED", scanId: s.id });
+    for (const s of burst.slice(0, 3)) {
+      // The desktop confirms what it received, as the web client does.
+      await desktopSocket.next("DEVICE_SCAN", 3000, (event) => event.scan.id === s.id);
+      desktopSocket.send({ type: "DEVICE_SCAN_RECEIVED", scanId: s.id });
+    }
     for (const s of burst.slice(0, 3)) assert.equal((await ackOf(phoneSocket, s.id)).error, undefined);
     phoneSocket.close();
     desktopSocket.close();

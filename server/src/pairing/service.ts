@@ -30,6 +30,7 @@ export type Identity = { role: "desktop"; sessionId: string } | { role: "phone";
 /** The only code that changes pairing sessions: each change is stored, then announced. */
 export class PairingService {
   private readonly wrongCodes: WrongCodeGuard;
+  private keptAliveAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly store: PairingStore,
@@ -228,9 +229,16 @@ export class PairingService {
     return (await this.store.get(sessionId)) !== undefined;
   }
 
-  /** Runs every second: rotates codes that are due, expires and sweeps sessions. */
-  async tick(): Promise<void> {
+  /**
+   * Runs every second: keeps connected sessions with a socket on this node alive, rotates codes
+   * that are due, expires and sweeps sessions. `heldHere` are the sessions with a socket here.
+   */
+  async tick(heldHere: readonly string[] = []): Promise<void> {
     const now = this.clock.now();
+    if (now - this.keptAliveAt >= this.limits.idleTtlMs / 4) {
+      this.keptAliveAt = now;
+      await this.keepAlive(heldHere, now);
+    }
     // Only sessions with a deadline now are read: the sweeper runs every second and must not copy every session.
     for (const id of await this.store.dueIds(now)) {
       const session = await this.store.get(id);
@@ -242,6 +250,17 @@ export class PairingService {
       } else if (session.rotatesAt <= now) {
         await this.rotate(id, false);
       }
+    }
+  }
+
+  /** A connected session ends only once idle: while a socket is open its deadline moves on (a node that dies stops moving it). */
+  private async keepAlive(sessionIds: readonly string[], now: number): Promise<void> {
+    for (const id of sessionIds) {
+      await this.store.update(id, (s) => {
+        if (s.status !== "CONNECTED" || s.expiresAt - now > this.limits.idleTtlMs / 2) return undefined;
+        s.expiresAt = now + this.limits.idleTtlMs;
+        return s;
+      });
     }
   }
 

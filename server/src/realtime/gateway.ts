@@ -300,6 +300,11 @@ export class Gateway {
     }
   }
 
+  /** Pairing sessions with a desktop's or phone's socket on this node. */
+  pairingSessionIds(): string[] {
+    return this.o.hub.pairingSessionIds();
+  }
+
   get connections(): number {
     return this.peers.size;
   }
@@ -307,6 +312,7 @@ export class Gateway {
   close(): void {
     clearInterval(this.heartbeat);
     clearInterval(this.sessionCheck);
+    this.o.scans.close();
     for (const peer of this.peers) peer.socket.close(CloseCode.goingAway, "server shutting down");
     this.wss.close();
   }

@@ -91,6 +91,11 @@ export class Hub {
     return { users: this.userPeers.size, pairing, link: this.linkPeers.size };
   }
 
+  /** The pairing sessions with a socket here. */
+  pairingSessionIds(): string[] {
+    return [...this.sessions.keys()];
+  }
+
   /** The sign-in sessions with a socket here. */
   userSessionIds(): string[] {
     return [...this.sessionPeers.keys()];

@@ -60,20 +60,33 @@ export class ScanRelay {
   }
 
   private async relay(peer: Peer, sender: Sender, deviceId: string, scan: ScanInput): Promise<void> {
-    const fromDeviceName = await this.assertTarget(sender, deviceId);
-    if (!(await this.sockets.online([deviceId])).has(deviceId))
-      throw new AppError("DEVICE_OFFLINE", "That computer is not online; the scan waits on the phone.");
+    // The slot is taken before any lookup, so a burst is capped in the order it arrived and costs no queries.
     const pending = this.pendingBySender.get(sender.sessionId) ?? 0;
     if (pending >= this.limits.maxPending) {
       throw new AppError("RATE_LIMITED", "Too many scans wait for the computer; try again shortly.", { retryAfterMs: 1_000 });
+    }
+    this.pendingBySender.set(sender.sessionId, pending + 1);
+    let fromDeviceName: string;
+    try {
+      fromDeviceName = await this.assertTarget(sender, deviceId);
+      if (!(await this.sockets.online([deviceId])).has(deviceId))
+        throw new AppError("DEVICE_OFFLINE", "That computer is not online; the scan waits on the phone.");
+    } catch (error) {
+      this.release(sender.sessionId);
+      throw error;
     }
     const key = `${deviceId}:${scan.id}`;
     const waiter: Waiter = { peer, senderSessionId: sender.sessionId, timer: setTimeout(() => this.expire(key, waiter), this.limits.confirmMs) };
     waiter.timer.unref();
     this.waiting.set(key, [...(this.waiting.get(key) ?? []), waiter]);
-    this.pendingBySender.set(sender.sessionId, pending + 1);
     const event = { type: "DEVICE_SCAN", scan: { ...scan, fromDeviceId: sender.sessionId, fromDeviceName, receivedAt: this.clock.now() } } as const;
     this.sockets.toSession(deviceId, event);
+  }
+
+  private release(senderSessionId: string): void {
+    const left = (this.pendingBySender.get(senderSessionId) ?? 1) - 1;
+    if (left > 0) this.pendingBySender.set(senderSessionId, left);
+    else this.pendingBySender.delete(senderSessionId);
   }
 
   /** The target must be a live linked device of the sender's own account, and not the sender. Returns the sender's device name. */
@@ -120,9 +133,7 @@ export class ScanRelay {
     const scanId = key.slice(key.indexOf(":") + 1);
     for (const waiter of waiters) {
       clearTimeout(waiter.timer);
-      const left = (this.pendingBySender.get(waiter.senderSessionId) ?? 1) - 1;
-      if (left > 0) this.pendingBySender.set(waiter.senderSessionId, left);
-      else this.pendingBySender.delete(waiter.senderSessionId);
+      this.release(waiter.senderSessionId);
       waiter.peer.send(error ? ({ type: "ACK", id: scanId, error } satisfies ErrorAck) : ({ type: "ACK", id: scanId } satisfies AckTo<"SCAN_TO_DEVICE">));
     }
   }

@@ -10,6 +10,9 @@ export function newUsername(base = "user"): string {
 }
 
 /** `count` signed-in users with names and usernames. */
+/** Contact limits no test reaches unless it means to. */
+export const roomyContactLimits = { qrIssuesPerUser: 1000, previewsPerUser: 1000, requestsPerUser: 1000, requestsPerPair: 1000 };
+
 export function makeUsers(server: TestServer, count: number, base = "user"): Promise<SignedIn[]> {
   return Promise.all(Array.from({ length: count }, (_, i) => makeUser(server, newUsername(`${base}${i}`), `${base} ${i}`)));
 }

@@ -166,7 +166,7 @@ async function startNode(options: TestServerOptions, logs: LogLine[], clusterEnv
     schema,
     redisEnv,
     tick: async () => {
-      await app.pairing.tick();
+      await app.pairing.tick(app.gateway.pairingSessionIds());
       await app.links.tick();
     },
     async close() {

@@ -11,7 +11,7 @@ import { accessTokens } from "../../src/auth/tokens.ts";
 import { systemClock } from "../../src/clock.ts";
 import { loadConfig } from "../../src/config.ts";
 import { openDatabase, type Database } from "../../src/db/database.ts";
-import type { UsersTable } from "../../src/db/schema.ts";
+import { userRow } from "./rows.ts";
 
 export type SeededUser = { id: string; username: string; accessToken: string };
 
@@ -33,21 +33,9 @@ export function seedUsers(env: Record<string, string>, count: number, options: {
   const prefix = options.prefix ?? "seed";
   return withDatabase(env, async ({ db }, secret) => {
     const now = Date.now();
-    const rows: UsersTable[] = Array.from({ length: count }, (_, i) => ({
-      id: randomUUID(),
-      email: `${prefix}${i}@seed.invalid`,
-      phone: null,
-      username: `${prefix}${i}`,
-      usernameKey: `${prefix}${i}`,
-      name: `${prefix} ${i}`,
-      bio: null,
-      bioVisibility: "connections",
-      avatarId: null,
-      createdAt: now,
-      updatedAt: now,
-      lastSeenAt: null,
-      lastSeenHiddenAt: null,
-    }));
+    const rows = Array.from({ length: count }, (_, i) =>
+      userRow({ email: `${prefix}${i}@seed.invalid`, username: `${prefix}${i}`, usernameKey: `${prefix}${i}`, name: `${prefix} ${i}` }, now),
+    );
     for (let i = 0; i < rows.length; i += 500)
       await db
         .insertInto("users")

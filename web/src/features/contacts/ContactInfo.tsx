@@ -1,9 +1,8 @@
 import type { PublicUser } from "@easyqr/protocol";
 import { useAtomValue } from "jotai";
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import { errorMessage } from "../../api/errorText.ts";
-import { Avatar } from "../../components/Avatar.tsx";
-import { ModalDialog } from "../../components/ModalDialog.tsx";
+import { InfoSheet } from "../../components/InfoSheet.tsx";
 import { AttachmentView } from "../chat/AttachmentView.tsx";
 import { chatWith, sharedPhotos } from "../chat/sharedPhotos.ts";
 import { chatsAtom, chatSyncAtom } from "../chat/state.ts";
@@ -18,7 +17,6 @@ const who = (user: { name: string | null; username: string | null }) => user.nam
  */
 export function ContactInfo({ user, onClose, onMessage }: { user: PublicUser; onClose: () => void; onMessage?: () => void }) {
   const id = useId();
-  const close = useRef<HTMLButtonElement>(null);
   const lists = useAtomValue(contactsAtom);
   const state = useAtomValue(chatsAtom);
   const sync = useAtomValue(chatSyncAtom);
@@ -52,65 +50,59 @@ export function ContactInfo({ user, onClose, onMessage }: { user: PublicUser; on
 
   return (
     <>
-      <ModalDialog className="info-sheet" labelledBy={`${id}-name`} initialFocus={close} onDismiss={() => !confirming && onClose()} testId="contact-info">
-        <div className="info-sheet__box">
-          <header className="info-sheet__header">
-            <span className="info-sheet__heading">Contact info</span>
-            <button ref={close} type="button" className="icon-button" aria-label="Close contact info" onClick={onClose}>
-              ✕
+      <InfoSheet
+        heading="Contact info"
+        subject={current}
+        name={name}
+        subtitle={current.username ? `@${current.username}` : undefined}
+        idBase={id}
+        onClose={onClose}
+        dismissable={!confirming}
+        testId="contact-info"
+      >
+        {current.bio ? (
+          <section className="info-sheet__section" aria-labelledby={`${id}-about`}>
+            <h3 id={`${id}-about`}>About</h3>
+            <p className="profile-card__bio">{current.bio}</p>
+          </section>
+        ) : null}
+        {chatId ? (
+          <section className="info-sheet__section" aria-labelledby={`${id}-photos`}>
+            <h3 id={`${id}-photos`}>Shared photos</h3>
+            {photos.length ? (
+              <div className="photo-grid" data-testid="shared-photos">
+                {photos.map((photo) => (
+                  <AttachmentView key={photo.id} attachment={photo} />
+                ))}
+              </div>
+            ) : (
+              <p className="info-sheet__muted">{history ? "No photos yet." : "Loading…"}</p>
+            )}
+          </section>
+        ) : null}
+        {error ? (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <div className="info-sheet__actions">
+          {onMessage ? (
+            <button type="button" className="button button--primary" onClick={onMessage}>
+              Message
             </button>
-          </header>
-          <div className="profile-card">
-            <Avatar user={current} size={120} />
-            <h2 id={`${id}-name`} className="profile-card__name">
-              {name}
-            </h2>
-            {current.username ? <p className="profile-card__username">@{current.username}</p> : null}
-          </div>
-          {current.bio ? (
-            <section className="info-sheet__section" aria-labelledby={`${id}-about`}>
-              <h3 id={`${id}-about`}>About</h3>
-              <p className="profile-card__bio">{current.bio}</p>
-            </section>
           ) : null}
-          {chatId ? (
-            <section className="info-sheet__section" aria-labelledby={`${id}-photos`}>
-              <h3 id={`${id}-photos`}>Shared photos</h3>
-              {photos.length ? (
-                <div className="photo-grid" data-testid="shared-photos">
-                  {photos.map((photo) => (
-                    <AttachmentView key={photo.id} attachment={photo} />
-                  ))}
-                </div>
-              ) : (
-                <p className="info-sheet__muted">{history ? "No photos yet." : "Loading…"}</p>
-              )}
-            </section>
-          ) : null}
-          {error ? (
-            <p className="form-error" role="alert">
-              {error}
-            </p>
-          ) : null}
-          <div className="info-sheet__actions">
-            {onMessage ? (
-              <button type="button" className="button button--primary" onClick={onMessage}>
-                Message
+          {connected ? (
+            <>
+              <button type="button" className="button button--ghost" disabled={busy} onClick={() => setConfirming("remove")}>
+                Remove contact
               </button>
-            ) : null}
-            {connected ? (
-              <>
-                <button type="button" className="button button--ghost" disabled={busy} onClick={() => setConfirming("remove")}>
-                  Remove contact
-                </button>
-                <button type="button" className="button button--danger" disabled={busy} onClick={() => setConfirming("block")}>
-                  Block {name}
-                </button>
-              </>
-            ) : null}
-          </div>
+              <button type="button" className="button button--danger" disabled={busy} onClick={() => setConfirming("block")}>
+                Block {name}
+              </button>
+            </>
+          ) : null}
         </div>
-      </ModalDialog>
+      </InfoSheet>
       {confirming ? (
         <ContactConfirm change={confirming} name={name} onCancel={() => setConfirming(undefined)} onConfirm={() => void change(confirming)} />
       ) : null}

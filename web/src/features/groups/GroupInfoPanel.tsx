@@ -4,7 +4,7 @@ import { useId, useRef, useState, type FormEvent } from "react";
 import { errorMessage, errorText } from "../../api/errorText.ts";
 import { Avatar } from "../../components/Avatar.tsx";
 import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
-import { ModalDialog } from "../../components/ModalDialog.tsx";
+import { InfoSheet } from "../../components/InfoSheet.tsx";
 import { useNow } from "../../components/useNow.ts";
 import { displayName } from "../chat/messageText.ts";
 import { chatsAtom } from "../chat/state.ts";
@@ -25,7 +25,6 @@ type Confirm = { kind: "leave" } | { kind: "remove"; member: GroupMember };
  */
 export function GroupInfoPanel({ chat, onClose }: { chat: GroupChat; onClose: () => void }) {
   const id = useId();
-  const close = useRef<HTMLButtonElement>(null);
   const me = useAtomValue(userAtom);
   const contacts = useAtomValue(contactsAtom);
   const pending = useAtomValue(chatsAtom)?.joinRequests[chat.id] ?? 0;
@@ -69,155 +68,147 @@ export function GroupInfoPanel({ chat, onClose }: { chat: GroupChat; onClose: ()
 
   return (
     <>
-      <ModalDialog className="info-sheet" labelledBy={`${id}-name`} initialFocus={close} onDismiss={() => !confirm && onClose()} testId="group-info">
-        <div className="info-sheet__box">
-          <header className="info-sheet__header">
-            <span className="info-sheet__heading">Group info</span>
-            <button ref={close} type="button" className="icon-button" aria-label="Close group info" onClick={onClose}>
-              ✕
-            </button>
-          </header>
-          <div className="profile-card">
-            <Avatar user={{ name: group.name, username: null, avatar: group.avatar }} size={120} />
-            <h2 id={`${id}-name`} className="profile-card__name">
-              {group.name}
-            </h2>
-            <p className="profile-card__username">
-              Group · {group.memberCount} {group.memberCount === 1 ? "member" : "members"}
-            </p>
-          </div>
-          {editing ? (
-            <EditGroup chat={chat} onDone={() => setEditing(false)} />
-          ) : (
-            <>
-              {group.description ? (
-                <section className="info-sheet__section" aria-labelledby={`${id}-about`}>
-                  <h3 id={`${id}-about`}>Description</h3>
-                  <p className="profile-card__bio">{group.description}</p>
-                </section>
-              ) : null}
-              {canEdit ? (
-                <div className="info-sheet__actions">
-                  <button type="button" className="button button--ghost" onClick={() => setEditing(true)}>
-                    Edit name, photo and description
-                  </button>
-                </div>
-              ) : null}
-            </>
-          )}
-          {role === null ? (
-            <p className="info-sheet__muted" role="status">
-              You are no longer a member of this group. You keep its messages up to when you left.
-            </p>
-          ) : (
-            <section className="info-sheet__section" aria-labelledby={`${id}-members`}>
-              <h3 id={`${id}-members`}>
-                {group.memberCount} {group.memberCount === 1 ? "member" : "members"}
-              </h3>
-              {admin ? (
-                adding ? (
-                  <AddMembers chatId={chat.id} already={new Set(info?.members.map((m) => m.user.id))} onDone={() => setAdding(false)} />
-                ) : (
-                  <button type="button" className="button button--ghost" onClick={() => setAdding(true)}>
-                    Add members
-                  </button>
-                )
-              ) : null}
-              {info ? (
-                <ul className="group-members" data-testid="group-members">
-                  {info.members.map((m) => {
-                    const mine = m.user.id === me?.id;
-                    const name = mine ? "You" : displayName(contacts?.connections.find((c) => c.user.id === m.user.id)?.user ?? m.user);
-                    const open = openMember === m.user.id;
-                    return (
-                      <li key={m.user.id} className="group-member" data-testid="group-member">
-                        <Avatar user={m.user} size={36} />
-                        <span className="group-member__name">{name}</span>
-                        {m.role === "admin" ? <span className="group-member__badge">Admin</span> : null}
-                        {admin && !mine ? (
-                          <span className="group-member__actions">
+      <InfoSheet
+        heading="Group info"
+        subject={{ name: group.name, username: null, avatar: group.avatar }}
+        name={group.name}
+        subtitle={`Group · ${group.memberCount} ${group.memberCount === 1 ? "member" : "members"}`}
+        idBase={id}
+        onClose={onClose}
+        dismissable={!confirm}
+        testId="group-info"
+      >
+        {editing ? (
+          <EditGroup chat={chat} onDone={() => setEditing(false)} />
+        ) : (
+          <>
+            {group.description ? (
+              <section className="info-sheet__section" aria-labelledby={`${id}-about`}>
+                <h3 id={`${id}-about`}>Description</h3>
+                <p className="profile-card__bio">{group.description}</p>
+              </section>
+            ) : null}
+            {canEdit ? (
+              <div className="info-sheet__actions">
+                <button type="button" className="button button--ghost" onClick={() => setEditing(true)}>
+                  Edit name, photo and description
+                </button>
+              </div>
+            ) : null}
+          </>
+        )}
+        {role === null ? (
+          <p className="info-sheet__muted" role="status">
+            You are no longer a member of this group. You keep its messages up to when you left.
+          </p>
+        ) : (
+          <section className="info-sheet__section" aria-labelledby={`${id}-members`}>
+            <h3 id={`${id}-members`}>
+              {group.memberCount} {group.memberCount === 1 ? "member" : "members"}
+            </h3>
+            {admin ? (
+              adding ? (
+                <AddMembers chatId={chat.id} already={new Set(info?.members.map((m) => m.user.id))} onDone={() => setAdding(false)} />
+              ) : (
+                <button type="button" className="button button--ghost" onClick={() => setAdding(true)}>
+                  Add members
+                </button>
+              )
+            ) : null}
+            {info ? (
+              <ul className="group-members" data-testid="group-members">
+                {info.members.map((m) => {
+                  const mine = m.user.id === me?.id;
+                  const name = mine ? "You" : displayName(contacts?.connections.find((c) => c.user.id === m.user.id)?.user ?? m.user);
+                  const open = openMember === m.user.id;
+                  return (
+                    <li key={m.user.id} className="group-member" data-testid="group-member">
+                      <Avatar user={m.user} size={36} />
+                      <span className="group-member__name">{name}</span>
+                      {m.role === "admin" ? <span className="group-member__badge">Admin</span> : null}
+                      {admin && !mine ? (
+                        <span className="group-member__actions">
+                          <button
+                            type="button"
+                            className="button button--ghost button--small"
+                            aria-expanded={open}
+                            aria-label={`Actions for ${name}`}
+                            onClick={() => setOpenMember(open ? undefined : m.user.id)}
+                          >
+                            ⋯
+                          </button>
+                        </span>
+                      ) : null}
+                      {open ? (
+                        <span className="group-member__menu" role="group" aria-label={`Actions for ${name}`}>
+                          {m.role === "admin" ? (
                             <button
                               type="button"
                               className="button button--ghost button--small"
-                              aria-expanded={open}
-                              aria-label={`Actions for ${name}`}
-                              onClick={() => setOpenMember(open ? undefined : m.user.id)}
+                              onClick={() => memberAction(() => groups.unmakeAdmin(chat.id, m.user.id))}
                             >
-                              ⋯
+                              Dismiss as admin
                             </button>
-                          </span>
-                        ) : null}
-                        {open ? (
-                          <span className="group-member__menu" role="group" aria-label={`Actions for ${name}`}>
-                            {m.role === "admin" ? (
-                              <button
-                                type="button"
-                                className="button button--ghost button--small"
-                                onClick={() => memberAction(() => groups.unmakeAdmin(chat.id, m.user.id))}
-                              >
-                                Dismiss as admin
-                              </button>
-                            ) : (
-                              <button
-                                type="button"
-                                className="button button--ghost button--small"
-                                onClick={() => memberAction(() => groups.makeAdmin(chat.id, m.user.id))}
-                              >
-                                Make admin
-                              </button>
-                            )}
-                            <button type="button" className="button button--danger button--small" onClick={() => setConfirm({ kind: "remove", member: m })}>
-                              Remove from group
+                          ) : (
+                            <button
+                              type="button"
+                              className="button button--ghost button--small"
+                              onClick={() => memberAction(() => groups.makeAdmin(chat.id, m.user.id))}
+                            >
+                              Make admin
                             </button>
-                          </span>
-                        ) : null}
-                      </li>
-                    );
-                  })}
-                </ul>
-              ) : (
-                <p className="info-sheet__muted">Loading members…</p>
-              )}
-            </section>
-          )}
-          {admin ? <InviteSection chatId={chat.id} groupName={group.name} pending={pending} now={now} /> : null}
-          {admin ? (
-            <section className="info-sheet__section" aria-labelledby={`${id}-settings`}>
-              <h3 id={`${id}-settings`}>Group settings</h3>
-              <label className="toggle-row">
-                <input
-                  type="checkbox"
-                  checked={settings.onlyAdminsSend}
-                  disabled={busy}
-                  onChange={(e) => changeSettings({ onlyAdminsSend: e.currentTarget.checked })}
-                />
-                <span>Only admins can send messages</span>
-              </label>
-              <label className="toggle-row">
-                <input
-                  type="checkbox"
-                  checked={settings.onlyAdminsEdit}
-                  disabled={busy}
-                  onChange={(e) => changeSettings({ onlyAdminsEdit: e.currentTarget.checked })}
-                />
-                <span>Only admins can edit the group info</span>
-              </label>
-            </section>
-          ) : null}
-          {error ? (
-            <p className="form-error" role="alert">
-              {error}
-            </p>
-          ) : null}
-          {role !== null ? (
-            <div className="info-sheet__actions">
-              <button type="button" className="button button--danger" disabled={busy} onClick={() => setConfirm({ kind: "leave" })}>
-                Leave group
-              </button>
-            </div>
-          ) : null}
-        </div>
-      </ModalDialog>
+                          )}
+                          <button type="button" className="button button--danger button--small" onClick={() => setConfirm({ kind: "remove", member: m })}>
+                            Remove from group
+                          </button>
+                        </span>
+                      ) : null}
+                    </li>
+                  );
+                })}
+              </ul>
+            ) : (
+              <p className="info-sheet__muted">Loading members…</p>
+            )}
+          </section>
+        )}
+        {admin ? <InviteSection chatId={chat.id} groupName={group.name} pending={pending} now={now} /> : null}
+        {admin ? (
+          <section className="info-sheet__section" aria-labelledby={`${id}-settings`}>
+            <h3 id={`${id}-settings`}>Group settings</h3>
+            <label className="toggle-row">
+              <input
+                type="checkbox"
+                checked={settings.onlyAdminsSend}
+                disabled={busy}
+                onChange={(e) => changeSettings({ onlyAdminsSend: e.currentTarget.checked })}
+              />
+              <span>Only admins can send messages</span>
+            </label>
+            <label className="toggle-row">
+              <input
+                type="checkbox"
+                checked={settings.onlyAdminsEdit}
+                disabled={busy}
+                onChange={(e) => changeSettings({ onlyAdminsEdit: e.currentTarget.checked })}
+              />
+              <span>Only admins can edit the group info</span>
+            </label>
+          </section>
+        ) : null}
+        {error ? (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        {role !== null ? (
+          <div className="info-sheet__actions">
+            <button type="button" className="button button--danger" disabled={busy} onClick={() => setConfirm({ kind: "leave" })}>
+              Leave group
+            </button>
+          </div>
+        ) : null}
+      </InfoSheet>
       {confirm?.kind === "leave" ? (
         <ConfirmDialog
           title={`Leave “${group.name}”?`}

@@ -1,15 +1,15 @@
-import type { InvitePreview } from "@easyqr/protocol";
 import { useAtomValue } from "jotai";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { useNavigate } from "react-router";
 import { errorMessage } from "../../api/errorText.ts";
 import { Avatar } from "../../components/Avatar.tsx";
+import { LookupPending, useScannedLookup } from "../../components/ScannedLookup.tsx";
 import { chatPath } from "../../paths.ts";
 import { chatSyncAtom } from "../chat/state.ts";
 import { forgetJoinToken } from "./inviteLink.ts";
 import { groups } from "./state.ts";
 
-type Loaded = { kind: "loading" } | { kind: "ready"; preview: InvitePreview } | { kind: "failed"; text: string };
+const lookUp = (token: string) => groups.preview(token);
 
 /**
  * A scanned or opened group invite (render it with `key={token}`): what group it is (asking joins
@@ -18,40 +18,13 @@ type Loaded = { kind: "loading" } | { kind: "ready"; preview: InvitePreview } | 
 export function InvitePreviewCard({ token, onClose, closeLabel }: { token: string; onClose: () => void; closeLabel: string }) {
   const navigate = useNavigate();
   const sync = useAtomValue(chatSyncAtom);
-  const [loaded, setLoaded] = useState<Loaded>({ kind: "loading" });
+  const [loaded, setPreview] = useScannedLookup(token, lookUp);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
 
-  useEffect(() => {
-    let current = true;
-    groups.preview(token).then(
-      (preview) => current && setLoaded({ kind: "ready", preview }),
-      (failure: unknown) => current && setLoaded({ kind: "failed", text: errorMessage(failure) }),
-    );
-    return () => {
-      current = false;
-    };
-  }, [token]);
+  if (loaded.kind !== "ready") return <LookupPending loaded={loaded} loadingText="Looking up this group…" onClose={onClose} closeLabel={closeLabel} />;
 
-  if (loaded.kind === "loading")
-    return (
-      <p className="person-card__loading" role="status">
-        Looking up this group…
-      </p>
-    );
-  if (loaded.kind === "failed")
-    return (
-      <div className="person-card">
-        <p className="form-error" role="alert">
-          {loaded.text}
-        </p>
-        <button type="button" className="button button--ghost" onClick={onClose}>
-          {closeLabel}
-        </button>
-      </div>
-    );
-
-  const { preview } = loaded;
+  const preview = loaded.value;
   const open = async (chatId: string) => {
     await sync?.ensureChat(chatId).catch(() => undefined);
     forgetJoinToken();
@@ -63,7 +36,7 @@ export function InvitePreviewCard({ token, onClose, closeLabel }: { token: strin
     try {
       const result = await groups.join(token);
       if (result.status === "joined") return await open(result.chatId);
-      setLoaded({ kind: "ready", preview: { ...preview, status: "requested" } });
+      setPreview({ ...preview, status: "requested" });
     } catch (failure) {
       setError(errorMessage(failure));
     } finally {
