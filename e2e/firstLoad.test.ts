@@ -10,7 +10,7 @@ import { startServer, type RunningServer } from "./support/server.ts";
  * The first screen's JavaScript budget (issue 18): the scripts a browser actually requests for the
  * signed-out landing and for the signed-in home, each a first visit with nothing cached, gzipped
  * (level 9, as a server would send them) and summed. Run after `npm run build`. Home is the one
- * near it (~98 kB: Preact in React's place ~10 kB, the router ~14 kB, zod/mini with the protocol's
+ * near it (~99 kB: Preact in React's place ~10 kB, the router ~14 kB, zod/mini with the protocol's
  * schemas ~20 kB, the app's state, socket and sync ~18 kB, then home's own code); see
  * docs/performance.md.
  */
