@@ -6,22 +6,10 @@ import { chatScenarios, chatUsage } from "./chatCli.ts";
 import { defaultGroupBench, groupBench } from "./groupBench.ts";
 import { defaultHostile, hostileBench } from "./hostileBench.ts";
 import { linkBench } from "./linkBench.ts";
+import { pairingBench } from "./pairingBench.ts";
 import { walSyncBench } from "./walSyncBench.ts";
 import { defaultSearchBench, searchBench } from "./searchBench.ts";
-import { cpuSeconds, root, rssBytes, runLoad, startServer } from "./processes.ts";
-import { formatMs, table } from "./stats.ts";
-
-type PairingResult = {
-  count: number;
-  ok: number;
-  errors: Record<string, number>;
-  p50: number;
-  p99: number;
-  max: number;
-  durationMs: number;
-  pairingsPerSec: number;
-  loadCpuSeconds: number;
-};
+import { root } from "./processes.ts";
 
 type Flags = Record<string, string | undefined>;
 
@@ -61,54 +49,7 @@ const scenarios: Record<string, (flags: Flags) => Promise<string>> = {
       ...(flags.rates ? { rate: Number(flags.rates) } : {}),
       ...(flags["step-s"] ? { stepMs: Number(flags["step-s"]) * 1000 } : {}),
     }),
-  async pairing() {
-    const rows: Record<string, string | number>[] = [];
-    const steps = [
-      { label: "1,000 at once", count: 1000, rate: 0 },
-      { label: "1,000 at 200/s", count: 1000, rate: 200 },
-      { label: "1,000 at 500/s", count: 1000, rate: 500 },
-    ];
-    for (const step of steps) {
-      const server = await startServer();
-      const pid = server.child.pid ?? 0;
-      const cpuBefore = cpuSeconds(pid);
-      let peakRss = rssBytes(pid);
-      const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssBytes(pid))), 50);
-      const result = await runLoad<PairingResult>("bench/src/pairingLoad.ts", [
-        "--url",
-        server.url,
-        "--count",
-        String(step.count),
-        "--rate",
-        String(step.rate),
-      ]);
-      clearInterval(sampler);
-      const serverCpu = cpuSeconds(pid) - cpuBefore;
-      await server.stop();
-      rows.push({
-        run: step.label,
-        paired: `${result.ok}/${result.count}`,
-        "p50 ms": formatMs(result.p50),
-        "p99 ms": formatMs(result.p99),
-        "max ms": formatMs(result.max),
-        "pairings/s": result.pairingsPerSec.toFixed(0),
-        "server CPU s": serverCpu.toFixed(2),
-        "server peak RSS MB": (peakRss / 2 ** 20).toFixed(1),
-        "load gen CPU s": result.loadCpuSeconds.toFixed(2),
-        errors:
-          Object.entries(result.errors)
-            .map(([k, v]) => `${k}×${v}`)
-            .join(", ") || "none",
-      });
-    }
-    return [
-      "## pairing: create-session → desktop notified CONNECTED (server on core 0, load generator on core 1, loopback)",
-      "",
-      table(rows),
-      "",
-      "Target: p99 < 150 ms.",
-    ].join("\n");
-  },
+  pairing: pairingBench,
 };
 
 const { positionals, values } = parseArgs({

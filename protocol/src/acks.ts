@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { Message, MessageHidden, SyncResult } from "./chat.ts";
 import { ErrorBody } from "./errors.ts";
 import type { ClientFrame } from "./socket.ts";
@@ -18,30 +18,30 @@ import type { ClientFrame } from "./socket.ts";
 const answer = z.object({
   type: z.literal("ACK"),
   id: z.string(),
-  error: z.never().optional(),
-  seq: z.never().optional(),
-  message: z.never().optional(),
-  sync: z.never().optional(),
-  hidden: z.never().optional(),
+  error: z.optional(z.never()),
+  seq: z.optional(z.never()),
+  message: z.optional(z.never()),
+  sync: z.optional(z.never()),
+  hidden: z.optional(z.never()),
 });
 
 /** Done, nothing more to say. */
 export const OkAck = answer;
 export type OkAck = z.infer<typeof OkAck>;
 /** SCAN: the stored scan's seq (the same for a resent scan). */
-export const ScanAck = answer.extend({ seq: z.number().int() });
+export const ScanAck = z.extend(answer, { seq: z.int() });
 export type ScanAck = z.infer<typeof ScanAck>;
 /** SEND, FORWARD, EDIT, DELETE, REACT: the message as stored (unchanged when the request changed nothing). */
-export const MessageAck = answer.extend({ message: Message });
+export const MessageAck = z.extend(answer, { message: Message });
 export type MessageAck = z.infer<typeof MessageAck>;
 /** HIDE: what deleting the message for oneself changed (the same for a repeated HIDE). */
-export const HideAck = answer.extend({ hidden: MessageHidden });
+export const HideAck = z.extend(answer, { hidden: MessageHidden });
 export type HideAck = z.infer<typeof HideAck>;
 /** SYNC: every change since the cursors sent. */
-export const SyncAck = answer.extend({ sync: SyncResult });
+export const SyncAck = z.extend(answer, { sync: SyncResult });
 export type SyncAck = z.infer<typeof SyncAck>;
 /** A refused request: the same error envelope as REST. Any request may be answered so. */
-export const ErrorAck = answer.extend({ error: ErrorBody });
+export const ErrorAck = z.extend(answer, { error: ErrorBody });
 export type ErrorAck = z.infer<typeof ErrorAck>;
 
 /** The answer each request gets when it succeeds. TYPING is the one client frame never answered. */
@@ -63,7 +63,7 @@ export const AckOf = {
   /** The target desktop has the scan (it confirmed); DEVICE_OFFLINE when it did not in time. */
   SCAN_TO_DEVICE: OkAck,
   DEVICE_SCAN_RECEIVED: OkAck,
-} as const satisfies Record<Exclude<ClientFrame["type"], "TYPING">, z.ZodType>;
+} as const satisfies Record<Exclude<ClientFrame["type"], "TYPING">, z.ZodMiniType>;
 
 /** The client frames that are answered by an ACK. */
 export type RequestType = keyof typeof AckOf;

@@ -1,9 +1,9 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { bounded } from "./text.ts";
 import { PublicUser, UserId, Username } from "./users.ts";
 
 /** The secret in a "My QR" code: 128 random bits, base64url. Only its hash is stored. */
-export const ContactToken = bounded(64, "not a contact QR token").regex(/^[A-Za-z0-9_-]{16,64}$/, "not a contact QR token");
+export const ContactToken = bounded(64, "not a contact QR token").check(z.regex(/^[A-Za-z0-9_-]{16,64}$/, "not a contact QR token"));
 
 /** What a user shows as "My QR": rotate it (ask again) about every `rotatesAt`. */
 export const ContactQr = z.object({
@@ -11,11 +11,11 @@ export const ContactQr = z.object({
   url: z.string(),
   token: z.string(),
   /** The token stops being accepted at this time (ms since epoch), even if never rotated. */
-  expiresAt: z.number().int(),
+  expiresAt: z.int(),
   /** Ask for a new one at this time; the replaced token keeps working a short grace after that. */
-  rotatesAt: z.number().int(),
+  rotatesAt: z.int(),
   /** How many requests the token can carry before it is used up. */
-  maxUses: z.number().int().positive(),
+  maxUses: z.int().check(z.positive()),
 });
 export type ContactQr = z.infer<typeof ContactQr>;
 
@@ -33,7 +33,7 @@ export type ContactCard = z.infer<typeof ContactCard>;
 export const Relation = z.enum(["none", "connected", "outgoing", "incoming", "blocked"]);
 export type Relation = z.infer<typeof Relation>;
 
-export const QrPreviewRequest = z.object({ token: ContactToken }).strict();
+export const QrPreviewRequest = z.strictObject({ token: ContactToken });
 export type QrPreviewRequest = z.infer<typeof QrPreviewRequest>;
 
 /** A scanned QR, before anything is sent: whose it is. */
@@ -41,12 +41,12 @@ export const QrPreview = z.object({
   user: ContactCard,
   relation: Relation,
   /** Send the request before this time (ms since epoch). */
-  expiresAt: z.number().int(),
+  expiresAt: z.int(),
 });
 export type QrPreview = z.infer<typeof QrPreview>;
 
 /** Ask someone to connect: by the token of their QR, or by username (the fallback). */
-export const SendContactRequest = z.union([z.object({ token: ContactToken }).strict(), z.object({ username: Username }).strict()]);
+export const SendContactRequest = z.union([z.strictObject({ token: ContactToken }), z.strictObject({ username: Username })]);
 export type SendContactRequest = z.infer<typeof SendContactRequest>;
 
 export const RequestDirection = z.enum(["incoming", "outgoing"]);
@@ -58,9 +58,9 @@ export const ContactRequest = z.object({
   direction: RequestDirection,
   /** The other side: the sender of an incoming request, the recipient of an outgoing one. */
   user: ContactCard,
-  createdAt: z.number().int(),
+  createdAt: z.int(),
   /** Unanswered requests are dropped at this time. */
-  expiresAt: z.number().int(),
+  expiresAt: z.int(),
 });
 export type ContactRequest = z.infer<typeof ContactRequest>;
 
@@ -71,7 +71,7 @@ export type ContactRequests = z.infer<typeof ContactRequests>;
 export const Presence = z.object({
   online: z.boolean(),
   /** When their last device went offline (ms since epoch). */
-  lastSeen: z.number().int().nullable(),
+  lastSeen: z.nullable(z.int()),
 });
 export type Presence = z.infer<typeof Presence>;
 
@@ -79,7 +79,7 @@ export type Presence = z.infer<typeof Presence>;
 export const Connection = z.object({
   user: PublicUser,
   /** When the connection was made (ms since epoch). */
-  since: z.number().int(),
+  since: z.int(),
   presence: Presence,
 });
 export type Connection = z.infer<typeof Connection>;
@@ -97,8 +97,8 @@ export type SendContactRequestResponse = z.infer<typeof SendContactRequestRespon
 export const Blocks = z.object({ users: z.array(ContactCard) });
 export type Blocks = z.infer<typeof Blocks>;
 
-export const UserIdParams = z.object({ userId: UserId }).strict();
-export const RequestIdParams = z.object({ requestId: z.string().uuid() }).strict();
+export const UserIdParams = z.strictObject({ userId: UserId });
+export const RequestIdParams = z.strictObject({ requestId: z.uuid() });
 
 /** Why a request left the pending list. */
 export const RequestEnd = z.enum(["accepted", "declined", "cancelled", "expired"]);

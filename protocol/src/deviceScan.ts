@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { ClientId, ScanInput } from "./scan.ts";
 
 /**
@@ -15,17 +15,17 @@ export const DEVICE_SCAN_CONFIRM_MS = 5_000;
 export const MAX_PENDING_DEVICE_SCANS = 64;
 
 /** Phone → server: this scan for that device (a session id of GET /api/devices). Answered under the scan's id. */
-export const ScanToDeviceFrame = z.object({ type: z.literal("SCAN_TO_DEVICE"), deviceId: z.string().uuid(), scan: ScanInput }).strict();
+export const ScanToDeviceFrame = z.strictObject({ type: z.literal("SCAN_TO_DEVICE"), deviceId: z.uuid(), scan: ScanInput });
 
 /** Desktop → server: the scan with this id is kept here (answered by ACK when it has an `id`). */
-export const DeviceScanReceivedFrame = z.object({ type: z.literal("DEVICE_SCAN_RECEIVED"), id: ClientId.optional(), scanId: ClientId }).strict();
+export const DeviceScanReceivedFrame = z.strictObject({ type: z.literal("DEVICE_SCAN_RECEIVED"), id: z.optional(ClientId), scanId: ClientId });
 
 /** A scan as a linked desktop receives it. */
-export const DeviceScan = ScanInput.extend({
+export const DeviceScan = z.extend(ScanInput, {
   /** The sending device's session id and name. */
   fromDeviceId: z.string(),
   fromDeviceName: z.string(),
-  receivedAt: z.number().int(),
+  receivedAt: z.int(),
 });
 export type DeviceScan = z.infer<typeof DeviceScan>;
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { Device } from "./linking.ts";
 
 /** Every error code a client can see. Clients branch on `code`, never on `message`. */
@@ -93,7 +93,7 @@ export const ErrorCode = z.enum([
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
-const waitMs = z.number().nonnegative();
+const waitMs = z.number().check(z.nonnegative());
 
 /**
  * What `data` carries, per code: the details a client may show (when to retry, tries left, the
@@ -112,34 +112,31 @@ export const ErrorDetails = {
   IDENTIFIER_INVALID: z.object({
     problem: z.enum(["too_short", "too_long", "unknown_country_code", "needs_country_code", "invalid_number"]),
     /** The country calling code it starts with (`44` of `+44 …`), when it has a known one. */
-    callingCode: z
-      .string()
-      .regex(/^\d{1,3}$/)
-      .optional(),
+    callingCode: z.optional(z.string().check(z.regex(/^\d{1,3}$/))),
   }),
   /** Pinning one more chat than this is refused. */
-  CHAT_PIN_LIMIT: z.object({ max: z.number().int().positive() }),
+  CHAT_PIN_LIMIT: z.object({ max: z.int().check(z.positive()) }),
   /** The group holds at most this many members (or pending join requests). */
-  GROUP_FULL: z.object({ max: z.number().int().positive() }),
+  GROUP_FULL: z.object({ max: z.int().check(z.positive()) }),
   /** Groups one person may create per day, and when the next may be created. */
-  GROUP_LIMIT: z.object({ max: z.number().int().positive(), retryAfterMs: waitMs }),
+  GROUP_LIMIT: z.object({ max: z.int().check(z.positive()), retryAfterMs: waitMs }),
   /** The people named who are not the adder's connections (nobody was added). */
   GROUP_NOT_CONNECTED: z.object({ userIds: z.array(z.string()) }),
   /** Wrong code: how many tries this code request has left. */
-  AUTH_CODE_INVALID: z.object({ attemptsLeft: z.number().int().nonnegative() }),
+  AUTH_CODE_INVALID: z.object({ attemptsLeft: z.int().check(z.nonnegative()) }),
   /** Locked until the code request expires. */
   AUTH_CODE_LOCKED: z.object({ retryAfterMs: waitMs }),
   /** The limit that was hit: bytes of the file, or pixels of the image. */
-  UPLOAD_TOO_LARGE: z.union([z.object({ maxBytes: z.number().int().positive() }), z.object({ maxPixels: z.number().int().positive() })]),
+  UPLOAD_TOO_LARGE: z.union([z.object({ maxBytes: z.int().check(z.positive()) }), z.object({ maxPixels: z.int().check(z.positive()) })]),
   /** How long after sending a message may be edited (or deleted for everyone). */
-  MESSAGE_EDIT_EXPIRED: z.object({ windowMs: z.number().int().positive() }),
+  MESSAGE_EDIT_EXPIRED: z.object({ windowMs: z.int().check(z.positive()) }),
   /** The attachment of a SEND that was missing. */
   ATTACHMENT_NOT_FOUND: z.object({ attachmentId: z.string() }),
   /** The account's linked devices (remove one to link another) and the limit. */
-  DEVICE_LIMIT: z.object({ devices: z.array(Device), limit: z.number().int().positive() }),
+  DEVICE_LIMIT: z.object({ devices: z.array(Device), limit: z.int().check(z.positive()) }),
   /** The server's clock (ms): a device whose own clock is off signs its refresh once more at this time. */
-  AUTH_PROOF_INVALID: z.object({ serverTime: z.number().int() }),
-} as const satisfies Partial<Record<ErrorCode, z.ZodType<Record<string, unknown>>>>;
+  AUTH_PROOF_INVALID: z.object({ serverTime: z.int() }),
+} as const satisfies Partial<Record<ErrorCode, z.ZodMiniType<Record<string, unknown>>>>;
 
 /** The codes whose `data` has a schema in `ErrorDetails`. */
 export type DetailedErrorCode = keyof typeof ErrorDetails;
@@ -163,7 +160,7 @@ export function hasDetails(code: ErrorCode): code is DetailedErrorCode {
 export const ErrorBody = z.object({
   code: ErrorCode,
   message: z.string(),
-  data: z.record(z.string(), z.unknown()).optional(),
+  data: z.optional(z.record(z.string(), z.unknown())),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { bounded, personText } from "./text.ts";
 import { Avatar, PublicUser, UserId } from "./users.ts";
 
@@ -22,10 +22,10 @@ export const INVITE_TTL_MS = 7 * 24 * 60 * 60_000;
 export const MAX_JOIN_REQUESTS = 1_024;
 
 /** A group's chat id (the `chatId` of its `Chat`). */
-export const GroupId = z.string().uuid();
+export const GroupId = z.uuid();
 
-export const GroupName = personText("a group name", 100).trim().min(1, "a group name is 1–100 characters");
-export const GroupDescription = personText("a group description", 512, { lines: true }).trim();
+export const GroupName = personText("a group name", 100).check(z.trim(), z.minLength(1, "a group name is 1–100 characters"));
+export const GroupDescription = personText("a group description", 512, { lines: true }).check(z.trim());
 
 /** `admin`: may add and remove members, make admins, manage the invite link and join requests. */
 export const GroupRole = z.enum(["member", "admin"]);
@@ -43,13 +43,13 @@ export type GroupSettings = z.infer<typeof GroupSettings>;
 export const GroupCard = z.object({
   name: z.string(),
   /** Null when there is none. */
-  description: z.string().nullable(),
+  description: z.nullable(z.string()),
   /** The group's photo (as a user's avatar: 512 px and 96 px WebP). */
-  avatar: Avatar.nullable(),
-  memberCount: z.number().int().nonnegative(),
+  avatar: z.nullable(Avatar),
+  memberCount: z.int().check(z.nonnegative()),
   settings: GroupSettings,
   createdBy: z.string(),
-  createdAt: z.number().int(),
+  createdAt: z.int(),
 });
 export type GroupCard = z.infer<typeof GroupCard>;
 
@@ -58,7 +58,7 @@ export const GroupMember = z.object({
   user: PublicUser,
   role: GroupRole,
   /** When this membership (epoch) began: created, added, joined or approved. */
-  joinedAt: z.number().int(),
+  joinedAt: z.int(),
 });
 export type GroupMember = z.infer<typeof GroupMember>;
 
@@ -68,19 +68,19 @@ export const GroupInfo = z.object({
   group: GroupCard,
   members: z.array(GroupMember),
   /** Admins only: pending join requests (0 for others). */
-  pendingRequests: z.number().int().nonnegative(),
+  pendingRequests: z.int().check(z.nonnegative()),
 });
 export type GroupInfo = z.infer<typeof GroupInfo>;
 
 /** A person as a system line names them: their name when it happened (they may have left since). */
-export const SystemUser = z.object({ id: z.string(), name: z.string().nullable() });
+export const SystemUser = z.object({ id: z.string(), name: z.nullable(z.string()) });
 export type SystemUser = z.infer<typeof SystemUser>;
 
 /**
  * Who did what a system line says: the message's `senderId`, with their name then (so a `left` line
  * still names a person nobody sees any more). Lines written before the server added it have none.
  */
-const byActor = { actor: SystemUser.optional() };
+const byActor = { actor: z.optional(SystemUser) };
 
 /**
  * What a system line says. Its message's `senderId` is who did it, `actor` with their name (the
@@ -90,7 +90,7 @@ const byActor = { actor: SystemUser.optional() };
 export const SystemEvent = z.discriminatedUnion("event", [
   z.object({ event: z.literal("created"), name: z.string(), ...byActor }),
   /** Joined through the invite link (or was approved: `approvedBy`). */
-  z.object({ event: z.literal("joined"), approvedBy: SystemUser.nullable(), ...byActor }),
+  z.object({ event: z.literal("joined"), approvedBy: z.nullable(SystemUser), ...byActor }),
   z.object({ event: z.literal("added"), users: z.array(SystemUser), ...byActor }),
   z.object({ event: z.literal("left"), ...byActor }),
   z.object({ event: z.literal("removed"), users: z.array(SystemUser), ...byActor }),
@@ -110,72 +110,69 @@ export const GroupInvite = z.object({
   url: z.string(),
   token: z.string(),
   /** It stops working then (ms since epoch), or earlier when revoked or replaced. */
-  expiresAt: z.number().int(),
+  expiresAt: z.int(),
   /** Each join through it waits for an admin's approval. */
   needsApproval: z.boolean(),
   createdBy: z.string(),
-  createdAt: z.number().int(),
+  createdAt: z.int(),
 });
 export type GroupInvite = z.infer<typeof GroupInvite>;
 
 /** The secret of an invite link: 128 random bits, base64url. Only its hash is stored. */
-export const InviteToken = bounded(64, "not a group invite token").regex(/^[A-Za-z0-9_-]{16,64}$/, "not a group invite token");
+export const InviteToken = bounded(64, "not a group invite token").check(z.regex(/^[A-Za-z0-9_-]{16,64}$/, "not a group invite token"));
 
 /** A person waiting for an admin to let them in. */
-export const JoinRequest = z.object({ user: PublicUser, requestedAt: z.number().int() });
+export const JoinRequest = z.object({ user: PublicUser, requestedAt: z.int() });
 export type JoinRequest = z.infer<typeof JoinRequest>;
 export const JoinRequests = z.object({ requests: z.array(JoinRequest) });
 export type JoinRequests = z.infer<typeof JoinRequests>;
 
 // ---- REST bodies and answers ----------------------------------------------------
 
-export const GroupParams = z.object({ chatId: GroupId }).strict();
-export const GroupMemberParams = z.object({ chatId: GroupId, userId: UserId }).strict();
+export const GroupParams = z.strictObject({ chatId: GroupId });
+export const GroupMemberParams = z.strictObject({ chatId: GroupId, userId: UserId });
 
 /** `POST /api/groups`: the creator is its first admin; `memberIds` are the creator's connections. */
-export const CreateGroupRequest = z
-  .object({
-    name: GroupName,
-    description: GroupDescription.optional(),
-    memberIds: z.array(UserId).max(MAX_ADD_MEMBERS).default([]),
-    settings: GroupSettings.partial().strict().optional(),
-  })
-  .strict();
+export const CreateGroupRequest = z.strictObject({
+  name: GroupName,
+  description: z.optional(GroupDescription),
+  memberIds: z._default(z.array(UserId).check(z.maxLength(MAX_ADD_MEMBERS)), []),
+  settings: z.optional(z.partial(z.strictObject(GroupSettings.shape))),
+});
 export type CreateGroupRequest = z.infer<typeof CreateGroupRequest>;
 
 /** `PATCH /api/groups/:chatId`: any of these (at least one); `description: null` clears it. */
 export const UpdateGroupRequest = z
-  .object({
-    name: GroupName.optional(),
-    description: GroupDescription.nullable().optional(),
-    settings: GroupSettings.partial().strict().optional(),
+  .strictObject({
+    name: z.optional(GroupName),
+    description: z.optional(z.nullable(GroupDescription)),
+    settings: z.optional(z.partial(z.strictObject(GroupSettings.shape))),
   })
-  .strict()
-  .refine((r) => Object.keys(r).length > 0, "name something to change");
+  .check(z.refine((r) => Object.keys(r).length > 0, "name something to change"));
 export type UpdateGroupRequest = z.infer<typeof UpdateGroupRequest>;
 
 /** `POST /api/groups/:chatId/members`: add connections of the admin (members already in are skipped). */
-export const AddMembersRequest = z.object({ userIds: z.array(UserId).min(1).max(MAX_ADD_MEMBERS) }).strict();
+export const AddMembersRequest = z.strictObject({ userIds: z.array(UserId).check(z.minLength(1), z.maxLength(MAX_ADD_MEMBERS)) });
 export type AddMembersRequest = z.infer<typeof AddMembersRequest>;
 
 /** `POST /api/groups/:chatId/invite`: a new link, replacing (revoking) the live one. */
-export const CreateInviteRequest = z.object({ needsApproval: z.boolean().default(false) }).strict();
+export const CreateInviteRequest = z.strictObject({ needsApproval: z._default(z.boolean(), false) });
 export type CreateInviteRequest = z.infer<typeof CreateInviteRequest>;
 /** `GET /api/groups/:chatId/invite`: the live link, or null when there is none (revoked or expired). */
-export const InviteState = z.object({ invite: GroupInvite.nullable() });
+export const InviteState = z.object({ invite: z.nullable(GroupInvite) });
 export type InviteState = z.infer<typeof InviteState>;
 
 /** `POST /api/groups/invites/preview` and `POST /api/groups/join`: the token from the scanned QR. */
-export const InviteTokenRequest = z.object({ token: InviteToken }).strict();
+export const InviteTokenRequest = z.strictObject({ token: InviteToken });
 export type InviteTokenRequest = z.infer<typeof InviteTokenRequest>;
 
 /** A scanned group QR, before joining: what the group is and how the scanner stands with it. */
 export const InvitePreview = z.object({
   chatId: z.string(),
   name: z.string(),
-  description: z.string().nullable(),
-  avatar: Avatar.nullable(),
-  memberCount: z.number().int().nonnegative(),
+  description: z.nullable(z.string()),
+  avatar: z.nullable(Avatar),
+  memberCount: z.int().check(z.nonnegative()),
   needsApproval: z.boolean(),
   /** `member`: already in; `requested`: waiting for approval; `none`: may join or ask. */
   status: z.enum(["none", "member", "requested"]),
@@ -190,7 +187,7 @@ export type JoinResult = z.infer<typeof JoinResult>;
 export const MemberReceipt = z.object({
   userId: z.string(),
   /** When the first of their devices got it; null while none has. */
-  deliveredAt: z.number().int().nullable(),
-  readAt: z.number().int().nullable(),
+  deliveredAt: z.nullable(z.int()),
+  readAt: z.nullable(z.int()),
 });
 export type MemberReceipt = z.infer<typeof MemberReceipt>;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { PairingCode } from "./pairing.ts";
 import { httpBase, parseAppUrl } from "./qr.ts";
 import { bounded } from "./text.ts";
@@ -22,9 +22,9 @@ export const DEVICE_IDLE_MS = 30 * 24 * 60 * 60_000;
 /** How far a refresh proof's `at` may be from the server's clock. */
 export const REFRESH_PROOF_SKEW_MS = 5 * 60_000;
 
-function base64url(what: string, min: number, max: number): z.ZodString {
+function base64url(what: string, min: number, max: number): z.ZodMiniString<string> {
   const message = `not a valid ${what}`;
-  return bounded(max, message).regex(new RegExp(`^[A-Za-z0-9_-]{${min},${max}}$`), message);
+  return bounded(max, message).check(z.regex(new RegExp(`^[A-Za-z0-9_-]{${min},${max}}$`), message));
 }
 
 /** base64url (no padding) of K_pub's SPKI DER (91 bytes for P-256, so 122 characters). */
@@ -80,16 +80,16 @@ export const LinkQr = z.object({
   /** 8 Crockford-base32 characters (show as XXXX-XXXX) for a phone without a working camera. */
   code: z.string(),
   /** When this ref and code stop being accepted (the grace period included). */
-  expiresAt: z.number().int(),
+  expiresAt: z.int(),
   /** When the server will send new ones. */
-  rotatesAt: z.number().int(),
+  rotatesAt: z.int(),
 });
 export type LinkQr = z.infer<typeof LinkQr>;
 
 // ---- Phone: claim, approve, deny ---------------------------------------------
 
 /** The phone claims a link by the scanned ref or the typed code. */
-export const LinkClaimRequest = z.union([z.object({ ref: LinkRef }).strict(), z.object({ code: PairingCode }).strict()]);
+export const LinkClaimRequest = z.union([z.strictObject({ ref: LinkRef }), z.strictObject({ code: PairingCode })]);
 export type LinkClaimRequest = z.input<typeof LinkClaimRequest>;
 
 /** Who asks to be linked: the phone shows this and asks Approve / Deny. Nothing in it is the account's. */
@@ -102,20 +102,20 @@ export const LinkClaim = z.object({
   ip: z.string(),
   /** Same IP, or both private and in the same /24 (IPv4) or /64 (IPv6). */
   sameNetwork: z.boolean(),
-  requestedAt: z.number().int(),
+  requestedAt: z.int(),
 });
 export type LinkClaim = z.infer<typeof LinkClaim>;
 
-export const LinkIdParams = z.object({ linkId: LinkId }).strict();
+export const LinkIdParams = z.strictObject({ linkId: LinkId });
 
 // ---- Desktop: redeem -----------------------------------------------------------
 
 /** `signature` is K's signature over `linkSignedData(linkId, ticket)`. Answered like verify-code. */
-export const LinkRedeemRequest = z.object({ linkId: LinkId, ticket: LinkTicket, signature: KeySignature }).strict();
+export const LinkRedeemRequest = z.strictObject({ linkId: LinkId, ticket: LinkTicket, signature: KeySignature });
 export type LinkRedeemRequest = z.infer<typeof LinkRedeemRequest>;
 
 /** Sent with a key-bound session's refresh: K's signature over `refreshSignedData(refreshToken, at)`. */
-export const RefreshProof = z.object({ at: z.number().int().nonnegative(), signature: KeySignature }).strict();
+export const RefreshProof = z.strictObject({ at: z.int().check(z.nonnegative()), signature: KeySignature });
 export type RefreshProof = z.infer<typeof RefreshProof>;
 
 // ---- Devices ---------------------------------------------------------------------
@@ -131,9 +131,9 @@ export const Device = z.object({
   name: z.string(),
   platform: z.string(),
   kind: DeviceKind,
-  createdAt: z.number().int(),
-  lastActiveAt: z.number().int(),
-  ip: z.string().nullable(),
+  createdAt: z.int(),
+  lastActiveAt: z.int(),
+  ip: z.nullable(z.string()),
   /** The device asking. */
   current: z.boolean(),
   /** It has a socket open now (on this server node): a target for "Scan to desktop". */
@@ -144,9 +144,9 @@ export type Device = z.infer<typeof Device>;
 export const DeviceList = z.object({ devices: z.array(Device) });
 export type DeviceList = z.infer<typeof DeviceList>;
 
-export const DeviceIdParams = z.object({ deviceId: z.string().uuid() }).strict();
+export const DeviceIdParams = z.strictObject({ deviceId: z.uuid() });
 
-export const LogOutOthersResponse = z.object({ revoked: z.number().int().nonnegative() });
+export const LogOutOthersResponse = z.object({ revoked: z.int().check(z.nonnegative()) });
 export type LogOutOthersResponse = z.infer<typeof LogOutOthersResponse>;
 
 /** `{}`: done. */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { ContactToken } from "./contacts.ts";
 import { SessionId } from "./pairing.ts";
 import { bounded } from "./text.ts";
@@ -9,8 +9,8 @@ const MAX_QR_TEXT = 4096;
 /** The seed's QR payload: everything a phone needs to connect. */
 export const PairingPayload = z.object({
   sessionId: SessionId,
-  token: z.string().min(1).max(2048),
-  server: bounded(2048).pipe(z.url()),
+  token: z.string().check(z.minLength(1), z.maxLength(2048)),
+  server: z.pipe(bounded(2048), z.url()),
 });
 export type PairingPayload = z.infer<typeof PairingPayload>;
 
@@ -57,7 +57,7 @@ function fromUrl(text: string): unknown {
 }
 
 /** A scanned "My QR": whose server and which token. */
-export const ContactQrPayload = z.object({ token: ContactToken, server: bounded(2048).pipe(z.url()) });
+export const ContactQrPayload = z.object({ token: ContactToken, server: z.pipe(bounded(2048), z.url()) });
 export type ContactQrPayload = z.infer<typeof ContactQrPayload>;
 
 /** The text of a user's "My QR": `<server>/add#t=<token>` (a phone's camera app opens it too). */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { opaqueId } from "./text.ts";
 
 export const BarcodeFormat = z.enum([
@@ -23,21 +23,19 @@ export type BarcodeFormat = z.infer<typeof BarcodeFormat>;
 /** A client-generated id: the same scan resent keeps its id and is stored once. */
 export const ClientId = opaqueId(64, "an id is 1–64 letters, digits, _ or -");
 
-export const ScanInput = z
-  .object({
-    id: ClientId,
-    text: z.string().min(1).max(4096),
-    format: BarcodeFormat,
-    scannedAt: z.number().int().nonnegative(),
-  })
-  .strict();
+export const ScanInput = z.strictObject({
+  id: ClientId,
+  text: z.string().check(z.minLength(1), z.maxLength(4096)),
+  format: BarcodeFormat,
+  scannedAt: z.int().check(z.nonnegative()),
+});
 export type ScanInput = z.infer<typeof ScanInput>;
 
 /** A scan as the desktop receives it. */
-export const Scan = ScanInput.extend({
+export const Scan = z.extend(ScanInput, {
   phoneId: z.string(),
-  receivedAt: z.number().int(),
+  receivedAt: z.int(),
   /** Order of arrival within the session, from 1, without gaps. */
-  seq: z.number().int().positive(),
+  seq: z.int().check(z.positive()),
 });
 export type Scan = z.infer<typeof Scan>;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { personText } from "./text.ts";
 
 /** Longest search text, in characters (checked before anything else runs). */
@@ -37,28 +37,24 @@ export function matchRanges(text: string, terms: readonly string[]): TextRange[]
   return ranges;
 }
 
-export const TextRange = z.object({ start: z.number().int().nonnegative(), end: z.number().int().nonnegative() });
+export const TextRange = z.object({ start: z.int().check(z.nonnegative()), end: z.int().check(z.nonnegative()) });
 export type TextRange = z.infer<typeof TextRange>;
 
 /** An opaque position in a result list, given back as `before` for the next page. */
-export const SearchCursor = z
-  .string()
-  .max(40, { abort: true, message: "not a valid cursor" })
-  .regex(/^[0-9a-f-]+$/, "not a valid cursor");
+export const SearchCursor = z.string().check(z.maxLength(40, { abort: true, message: "not a valid cursor" }), z.regex(/^[0-9a-f-]+$/, "not a valid cursor"));
 
 /**
  * `GET /api/search/messages?q=&before=`: messages of the caller's chats whose text has every word
  * of `q` (each as a word or the start of one), newest first.
  */
-export const SearchQuery = z
-  .object({
-    q: personText("a search", MAX_SEARCH_CHARS)
-      .refine((q) => searchTerms(q).length > 0, { message: "a search needs at least one word (letters or digits)", abort: true })
-      .refine((q) => searchTerms(q).length <= MAX_SEARCH_TERMS, `a search has at most ${MAX_SEARCH_TERMS} words`),
-    before: SearchCursor.optional(),
-    limit: z.coerce.number<number>().int().min(1).max(MAX_SEARCH_PAGE).default(20),
-  })
-  .strict();
+export const SearchQuery = z.strictObject({
+  q: personText("a search", MAX_SEARCH_CHARS).check(
+    z.refine((q) => searchTerms(q).length > 0, { message: "a search needs at least one word (letters or digits)", abort: true }),
+    z.refine((q) => searchTerms(q).length <= MAX_SEARCH_TERMS, `a search has at most ${MAX_SEARCH_TERMS} words`),
+  ),
+  before: z.optional(SearchCursor),
+  limit: z._default(z.pipe(z.coerce.number<number>(), z.int().check(z.gte(1), z.lte(MAX_SEARCH_PAGE))), 20),
+});
 export type SearchQuery = z.infer<typeof SearchQuery>;
 
 /**
@@ -78,9 +74,9 @@ export type Snippet = z.infer<typeof Snippet>;
 export const SearchHit = z.object({
   chatId: z.string(),
   messageId: z.string(),
-  seq: z.number().int().positive(),
+  seq: z.int().check(z.positive()),
   senderId: z.string(),
-  createdAt: z.number().int(),
+  createdAt: z.int(),
   snippet: Snippet,
 });
 export type SearchHit = z.infer<typeof SearchHit>;
@@ -88,6 +84,6 @@ export type SearchHit = z.infer<typeof SearchHit>;
 export const SearchPage = z.object({
   hits: z.array(SearchHit),
   /** Pass as `before` for the next page; null at the end. */
-  next: SearchCursor.nullable(),
+  next: z.nullable(SearchCursor),
 });
 export type SearchPage = z.infer<typeof SearchPage>;

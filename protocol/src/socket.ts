@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { AnyAck } from "./acks.ts";
 import {
   ChatSettingsEvent,
@@ -33,30 +33,28 @@ import { personText } from "./text.ts";
 /** Largest frame a client may send, in bytes. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 
-export const DeviceInfo = z
-  .object({
-    name: personText("a device name", 64).min(1),
-    platform: personText("a platform", 64).min(1),
-  })
-  .strict();
+export const DeviceInfo = z.strictObject({
+  name: personText("a device name", 64).check(z.minLength(1)),
+  platform: personText("a platform", 64).check(z.minLength(1)),
+});
 export type DeviceInfo = z.infer<typeof DeviceInfo>;
 
 // ---- Handshake: the first frame on a socket ----------------------------------
 
 /** The seed's phone handshake: the token from the QR (single use). */
-export const PhoneHello = z.object({ sessionId: SessionId, token: z.string().min(1).max(2048), device: DeviceInfo.optional() }).strict();
+export const PhoneHello = z.strictObject({ sessionId: SessionId, token: z.string().check(z.minLength(1), z.maxLength(2048)), device: z.optional(DeviceInfo) });
 /** A phone typing the 8-character code shown under the QR. */
-export const CodeHello = z.object({ code: z.string().min(1).max(32), device: DeviceInfo.optional() }).strict();
+export const CodeHello = z.strictObject({ code: z.string().check(z.minLength(1), z.maxLength(32)), device: z.optional(DeviceInfo) });
 /** A paired phone coming back after a drop, with the secret it got on CONNECTED. */
-export const PhoneResumeHello = z.object({ sessionId: SessionId, phoneToken: z.string().min(1).max(256) }).strict();
+export const PhoneResumeHello = z.strictObject({ sessionId: SessionId, phoneToken: z.string().check(z.minLength(1), z.maxLength(256)) });
 /** The desktop of a session: its own secret, never shown in the QR. */
-export const DesktopHello = z.object({ sessionId: SessionId, desktopToken: z.string().min(1).max(256) }).strict();
+export const DesktopHello = z.strictObject({ sessionId: SessionId, desktopToken: z.string().check(z.minLength(1), z.maxLength(256)) });
 
 /** A signed-in user's client: the access token from sign-in (never in the URL, where logs would keep it). */
-export const UserHello = z.object({ accessToken: z.string().min(1).max(4096) }).strict();
+export const UserHello = z.strictObject({ accessToken: z.string().check(z.minLength(1), z.maxLength(4096)) });
 
 /** A signed-out desktop asking to be linked to a signed-in phone: its public key K_pub and what it is. */
-export const LinkHello = z.object({ link: z.object({ publicKey: LinkPublicKey, device: DeviceInfo }).strict() }).strict();
+export const LinkHello = z.strictObject({ link: z.strictObject({ publicKey: LinkPublicKey, device: DeviceInfo }) });
 export type LinkHello = z.infer<typeof LinkHello>;
 
 export const Handshake = z.union([PhoneHello, CodeHello, PhoneResumeHello, DesktopHello, UserHello, LinkHello]);
@@ -65,13 +63,13 @@ export type Handshake = z.infer<typeof Handshake>;
 // ---- After the handshake: client → server -----------------------------------
 
 /** Frames that carry an `id` are answered by one ACK with that id (acks.ts names each one's answer). */
-export const ScanFrame = z.object({ type: z.literal("SCAN"), scan: ScanInput }).strict();
-export const SetMultiPhoneFrame = z.object({ type: z.literal("SET_MULTI_PHONE"), id: ClientId.optional(), allow: z.boolean() }).strict();
-export const CloseSessionFrame = z.object({ type: z.literal("CLOSE_SESSION"), id: ClientId.optional() }).strict();
-export const ScansSinceFrame = z.object({ type: z.literal("SCANS_SINCE"), id: ClientId.optional(), seq: z.number().int().nonnegative() }).strict();
+export const ScanFrame = z.strictObject({ type: z.literal("SCAN"), scan: ScanInput });
+export const SetMultiPhoneFrame = z.strictObject({ type: z.literal("SET_MULTI_PHONE"), id: z.optional(ClientId), allow: z.boolean() });
+export const CloseSessionFrame = z.strictObject({ type: z.literal("CLOSE_SESSION"), id: z.optional(ClientId) });
+export const ScansSinceFrame = z.strictObject({ type: z.literal("SCANS_SINCE"), id: z.optional(ClientId), seq: z.int().check(z.nonnegative()) });
 
 /** Any socket: proves the connection is alive (browsers cannot see the server's pings). Answered by ACK when it has an id. */
-export const PingFrame = z.object({ type: z.literal("PING"), id: ClientId.optional() }).strict();
+export const PingFrame = z.strictObject({ type: z.literal("PING"), id: z.optional(ClientId) });
 
 export const ClientFrame = z.discriminatedUnion("type", [
   PingFrame,
@@ -101,7 +99,7 @@ export type Role = z.infer<typeof Role>;
 
 export const PhoneInfo = z.object({
   phoneId: z.string(),
-  device: DeviceInfo.optional(),
+  device: z.optional(DeviceInfo),
   online: z.boolean(),
 });
 export type PhoneInfo = z.infer<typeof PhoneInfo>;
@@ -112,7 +110,7 @@ export const WaitingEvent = z.object({
   sessionId: SessionId,
   qr: PairingQr,
   /** The session stops waiting at this time. */
-  expiresAt: z.number().int(),
+  expiresAt: z.int(),
 });
 
 /** Sent to both sides when a phone and the desktop are linked. */
@@ -124,10 +122,10 @@ export const ConnectedEvent = z.object({
   desktopOnline: z.boolean(),
   allowMultiplePhones: z.boolean(),
   /** Desktop only, while it takes more phones: the code to show. */
-  qr: PairingQr.optional(),
+  qr: z.optional(PairingQr),
   /** Phone only: the secret to reconnect with after a drop. */
-  phoneToken: z.string().optional(),
-  phoneId: z.string().optional(),
+  phoneToken: z.optional(z.string()),
+  phoneId: z.optional(z.string()),
 });
 
 /** The other side went away (the link stays; it may come back). */
@@ -145,10 +143,7 @@ export const ClosedEvent = z.object({ type: z.literal("CLOSED"), sessionId: Sess
  * The answer to a request frame (one with an `id`): its schemas, one per request type, are in
  * acks.ts. Here any of them, for a reader that does not know the request.
  */
-export const AckEvent = z
-  .object({ type: z.literal("ACK") })
-  .loose()
-  .pipe(AnyAck);
+export const AckEvent = z.pipe(z.looseObject({ type: z.literal("ACK") }), AnyAck);
 
 export const ScanEvent = z.object({ type: z.literal("SCAN"), scan: Scan });
 /** Scans the desktop missed, oldest first (answer to SCANS_SINCE and on reconnect). */
@@ -168,7 +163,7 @@ export const ErrorEvent = z.object({ type: z.literal("ERROR"), error: ErrorBody 
 // ---- Server → a desktop being linked (LinkHello) ------------------------------
 
 /** The QR and code to show: on connect and on every rotation (none after `linkExpiresAt`). */
-export const LinkCodeEvent = z.object({ type: z.literal("LINK_CODE"), linkId: z.string(), qr: LinkQr, linkExpiresAt: z.number().int() });
+export const LinkCodeEvent = z.object({ type: z.literal("LINK_CODE"), linkId: z.string(), qr: LinkQr, linkExpiresAt: z.int() });
 /** Nobody claimed the link in time; the server closes the socket (offer "New code"). */
 export const LinkExpiredEvent = z.object({ type: z.literal("LINK_EXPIRED") });
 /** A phone claimed the link and is asking its person. Carries nothing about the account. */
@@ -176,7 +171,7 @@ export const LinkScannedEvent = z.object({ type: z.literal("LINK_SCANNED") });
 /** The person said no; final, the server closes the socket. */
 export const LinkDeniedEvent = z.object({ type: z.literal("LINK_DENIED") });
 /** Approved: redeem the ticket (single use, until `ticketExpiresAt`) at POST /api/link/redeem, signed with K. */
-export const LinkApprovedEvent = z.object({ type: z.literal("LINK_APPROVED"), ticket: z.string(), ticketExpiresAt: z.number().int() });
+export const LinkApprovedEvent = z.object({ type: z.literal("LINK_APPROVED"), ticket: z.string(), ticketExpiresAt: z.int() });
 
 // ---- Server → a signed-in user's every socket ---------------------------------
 
@@ -192,7 +187,7 @@ export const ContactRequestRemovedEvent = z.object({
 export const ConnectionAddedEvent = z.object({ type: z.literal("CONNECTION_ADDED"), connection: Connection });
 /** A connection ended (either side removed it). */
 /** `reason: "account_deleted"`: the other person deleted their account (their chats with you are gone too). */
-export const ConnectionRemovedEvent = z.object({ type: z.literal("CONNECTION_REMOVED"), userId: z.string(), reason: z.literal("account_deleted").optional() });
+export const ConnectionRemovedEvent = z.object({ type: z.literal("CONNECTION_REMOVED"), userId: z.string(), reason: z.optional(z.literal("account_deleted")) });
 /** A connection came online or went offline (only connections ever get this). */
 export const PresenceEvent = z.object({ type: z.literal("PRESENCE"), userId: z.string(), presence: Presence });
 /**

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { z } from "zod";
+import * as z from "zod/mini";
 import * as protocol from "./index.ts";
 import { DisplayName, Emoji, MessageText, personText } from "./index.ts";
 
@@ -8,15 +8,15 @@ type Def = {
   type: string;
   format?: string;
   checks?: { _zod: { def: { check: string; format?: string; abort?: boolean } } }[];
-  in?: z.ZodType;
-  out?: z.ZodType;
-  innerType?: z.ZodType;
-  element?: z.ZodType;
-  shape?: Record<string, z.ZodType>;
-  options?: z.ZodType[];
-  valueType?: z.ZodType;
+  in?: z.ZodMiniType;
+  out?: z.ZodMiniType;
+  innerType?: z.ZodMiniType;
+  element?: z.ZodMiniType;
+  shape?: Record<string, z.ZodMiniType>;
+  options?: z.ZodMiniType[];
+  valueType?: z.ZodMiniType;
 };
-const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: Def } })._zod.def;
+const defOf = (schema: z.ZodMiniType) => (schema as unknown as { _zod: { def: Def } })._zod.def;
 const checksOf = (def: Def) => (def.checks ?? []).map((c) => c._zod.def);
 
 /** Regexes of fixed length that fail at the first wrong character: cheap on any input. */
@@ -29,18 +29,18 @@ function boundedFirst(def: Def): boolean {
 }
 
 /** A pipe whose input is a bounded string never runs its output on an unbounded one. */
-function boundsItsInput(schema: z.ZodType): boolean {
+function boundsItsInput(schema: z.ZodMiniType): boolean {
   const def = defOf(schema);
   if (def.type === "string") return boundedFirst(def);
   return def.type === "pipe" && def.in !== undefined && boundsItsInput(def.in);
 }
 
 /** Lists every place in `schema` where costly work could run on input of unchecked length. */
-function audit(schema: z.ZodType, path: string, input: boolean, problems: string[], seen = new Set<z.ZodType>()): void {
+function audit(schema: z.ZodMiniType, path: string, input: boolean, problems: string[], seen = new Set<z.ZodMiniType>()): void {
   if (seen.has(schema)) return;
   seen.add(schema);
   const def = defOf(schema);
-  const walk = (child: z.ZodType | undefined, where: string, walkInput = input) => child && audit(child, where, walkInput, problems, seen);
+  const walk = (child: z.ZodMiniType | undefined, where: string, walkInput = input) => child && audit(child, where, walkInput, problems, seen);
   switch (def.type) {
     case "string": {
       const checks = checksOf(def);
@@ -96,7 +96,7 @@ const serverMade = new Set(["ContactRequest", "JoinRequest"]);
 test("no schema in the protocol runs a regex, refinement or transform on a string before bounding its length", () => {
   const problems: string[] = [];
   for (const [name, value] of Object.entries(protocol)) {
-    if (value && typeof value === "object" && "_zod" in value) audit(value as z.ZodType, name, isInput(name), problems);
+    if (value && typeof value === "object" && "_zod" in value) audit(value, name, isInput(name), problems);
   }
   // What every route takes, named or not, is input.
   for (const { domain, name, route } of protocol.routeList(protocol.routes)) {
@@ -110,14 +110,17 @@ test("no schema in the protocol runs a regex, refinement or transform on a strin
 
 test("the audit catches an unbounded regex, an unbounded input and an unbounded array", () => {
   const problems: string[] = [];
-  audit(z.string().max(32).regex(/^a+$/), "late-bound", false, problems);
+  audit(z.string().check(z.maxLength(32), z.regex(/^a+$/)), "late-bound", false, problems);
   audit(z.object({ text: z.string() }), "unbounded", true, problems);
   audit(z.array(z.number()), "list", true, problems);
   audit(
-    z
-      .string()
-      .transform((s) => s.trim())
-      .pipe(z.string().max(3)),
+    z.pipe(
+      z.pipe(
+        z.string(),
+        z.transform((s) => s.trim()),
+      ),
+      z.string().check(z.maxLength(3)),
+    ),
     "transformed",
     false,
     problems,

@@ -1,15 +1,15 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { bounded, personText } from "./text.ts";
 
-export const UserId = z.string().uuid();
+export const UserId = z.uuid();
 
 /** 3–32 of a-z, 0-9 and _; case-insensitive (stored and compared in lower case). */
-export const Username = bounded(64, "a username is 3–32 letters, digits or _")
-  .trim()
-  .toLowerCase()
-  .pipe(z.string().regex(/^[a-z0-9_]{3,32}$/, "a username is 3–32 letters, digits or _"));
-export const DisplayName = personText("a name", 64).trim().min(1, "a name is 1–64 characters");
-export const Bio = personText("a bio", 140, { lines: true }).trim();
+export const Username = z.pipe(
+  bounded(64, "a username is 3–32 letters, digits or _").check(z.trim(), z.toLowerCase()),
+  z.string().check(z.regex(/^[a-z0-9_]{3,32}$/, "a username is 3–32 letters, digits or _")),
+);
+export const DisplayName = personText("a name", 64).check(z.trim(), z.minLength(1, "a name is 1–64 characters"));
+export const Bio = personText("a bio", 140, { lines: true }).check(z.trim());
 
 export const Avatar = z.object({
   /** 512 px WebP, relative to the server. */
@@ -29,18 +29,18 @@ export type BioVisibility = z.infer<typeof BioVisibility>;
  */
 export const PublicUser = z.object({
   id: z.string(),
-  name: z.string().nullable(),
-  username: z.string().nullable(),
-  bio: z.string().nullable(),
-  avatar: Avatar.nullable(),
+  name: z.nullable(z.string()),
+  username: z.nullable(z.string()),
+  bio: z.nullable(z.string()),
+  avatar: z.nullable(Avatar),
 });
 export type PublicUser = z.infer<typeof PublicUser>;
 
 /** The signed-in user's own view. */
-export const Me = PublicUser.extend({
-  email: z.string().nullable(),
-  phone: z.string().nullable(),
-  createdAt: z.number().int(),
+export const Me = z.extend(PublicUser, {
+  email: z.nullable(z.string()),
+  phone: z.nullable(z.string()),
+  createdAt: z.int(),
   /** Onboarding is done once name and username are set. */
   onboarded: z.boolean(),
   /** Connections do not see when you were last online; you do not see theirs either. */
@@ -51,27 +51,25 @@ export const Me = PublicUser.extend({
 export type Me = z.infer<typeof Me>;
 
 /** Fields left out stay as they are; `bio: null` clears the bio. */
-export const UpdateProfileRequest = z
-  .object({
-    name: DisplayName.optional(),
-    username: Username.optional(),
-    bio: Bio.nullable().optional(),
-    bioVisibility: BioVisibility.optional(),
-    hideLastSeen: z.boolean().optional(),
-  })
-  .strict();
+export const UpdateProfileRequest = z.strictObject({
+  name: z.optional(DisplayName),
+  username: z.optional(Username),
+  bio: z.optional(z.nullable(Bio)),
+  bioVisibility: z.optional(BioVisibility),
+  hideLastSeen: z.optional(z.boolean()),
+});
 export type UpdateProfileRequest = z.infer<typeof UpdateProfileRequest>;
 
-export const UsernameAvailabilityQuery = z.object({ username: bounded(64) }).strict();
+export const UsernameAvailabilityQuery = z.strictObject({ username: bounded(64) });
 export const UsernameAvailability = z.object({
   username: z.string(),
   available: z.boolean(),
   /** Why not: `invalid` (does not match the rules) or `taken`. */
-  reason: z.enum(["invalid", "taken"]).optional(),
+  reason: z.optional(z.enum(["invalid", "taken"])),
 });
 export type UsernameAvailability = z.infer<typeof UsernameAvailability>;
 
-export const UsernameParams = z.object({ username: Username }).strict();
+export const UsernameParams = z.strictObject({ username: Username });
 
 /** `GET /api/media/avatars/:file`: `<id>.webp` or `<id>-thumb.webp`, as in `avatar.url`/`thumbUrl`. */
-export const AvatarFileParams = z.object({ file: z.string().max(100) });
+export const AvatarFileParams = z.object({ file: z.string().check(z.maxLength(100)) });

@@ -1,17 +1,17 @@
 import type { FastifyInstance } from "fastify";
 import { ErrorDetails, ErrorEnvelope, hasDetails, routeList, type ErrorCode, type Route, type RouteTable } from "@easyqr/protocol";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { statusOf } from "../errors.ts";
 
 type JsonSchema = Record<string, unknown>;
 
 /** A protocol schema as JSON Schema (2020-12, what OpenAPI 3.1 uses), as a client sends it or as the server sends it. */
-function jsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
+function jsonSchema(schema: z.core.$ZodType, io: "input" | "output"): JsonSchema {
   const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" });
   return rest;
 }
 
-function parameters(schema: z.ZodType | undefined, where: "query" | "path"): JsonSchema[] {
+function parameters(schema: z.core.$ZodType | undefined, where: "query" | "path"): JsonSchema[] {
   if (!schema) return [];
   const object = jsonSchema(schema, "input") as { properties?: Record<string, JsonSchema>; required?: string[] };
   return Object.entries(object.properties ?? {}).map(([name, property]) => ({

@@ -1,14 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import { routeList, type Route, type RouteGroup, type RouteTable } from "@easyqr/protocol";
 import type { AccessClaims } from "../auth/tokens.ts";
 import { parseOr } from "../validate.ts";
 import { authenticate, type Authenticator } from "./auth.ts";
 
-type Parsed<R, K extends "params" | "query" | "body"> = R extends { readonly [P in K]: infer S extends z.ZodType } ? z.output<S> : undefined;
+type Parsed<R, K extends "params" | "query" | "body"> = R extends { readonly [P in K]: infer S extends z.core.$ZodType } ? z.output<S> : undefined;
 
 /** What a handler returns: the JSON answer (as its schema takes it), the reply that sent a file, or nothing (204). */
-export type Answer<R extends Route> = R extends { readonly response: infer S extends z.ZodType }
+export type Answer<R extends Route> = R extends { readonly response: infer S extends z.core.$ZodType }
   ? z.input<S>
   : R extends { readonly file: string }
     ? FastifyReply

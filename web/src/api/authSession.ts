@@ -1,6 +1,6 @@
 import { endsSession, refusesOnlyAccess, routes } from "@easyqr/protocol";
 import type { AuthTokens, ErrorCode } from "@easyqr/protocol";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { apiClient, type ApiClient } from "./client.ts";
 import { ApiError, type Fetch } from "./http.ts";
 import { SESSION_KEY } from "./sessionKey.ts";
@@ -26,11 +26,11 @@ function browserLock(): Lock {
  *   (or before us) makes the server end the whole session (reuse detection).
  */
 const StoredSession = z.object({
-  refreshToken: z.string().min(1),
+  refreshToken: z.string().check(z.minLength(1)),
   refreshTokenExpiresAt: z.number(),
   sessionId: z.string(),
   /** A linked desktop's session: every refresh must carry a proof signed with the device key. */
-  keyBound: z.boolean().optional(),
+  keyBound: z.optional(z.boolean()),
 });
 
 /** The proof a key-bound session's refresh carries (docs/linking.md); undefined when this browser lost the key. */

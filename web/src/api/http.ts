@@ -1,6 +1,6 @@
 import { ErrorEnvelope, errorDetails } from "@easyqr/protocol";
 import type { DetailedErrorCode, ErrorCode, ErrorDetails } from "@easyqr/protocol";
-import type { z } from "zod";
+import type * as z from "zod/mini";
 
 /** Failures that happen on this side: the server could not be reached, or its answer made no sense. */
 export type ClientErrorCode = "NETWORK" | "BAD_RESPONSE";
@@ -52,7 +52,7 @@ export function errorOf(status: number, text: string, retryAfter: string | null)
 }
 
 /** Parses a response with its protocol schema: a type on network data is not validation. */
-export function parseResponse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+export function parseResponse<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new ApiError("BAD_RESPONSE", `The server sent ${what} this page does not understand.`);
   return parsed.data;

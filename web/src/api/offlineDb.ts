@@ -1,6 +1,6 @@
 import { Chat, ContactCard, ContactRequest, Connection, Me, Message } from "@easyqr/protocol";
 import { openDB, type DBSchema, type IDBPDatabase } from "idb";
-import { z } from "zod";
+import * as z from "zod/mini";
 
 /**
  * The offline cache: IndexedDB `easyqr`, for the one account signed in on this browser. Every
@@ -11,14 +11,14 @@ import { z } from "zod";
 export const CACHE_DB = "easyqr";
 
 export const CachedProfile = z.object({ userId: z.string(), sessionId: z.string(), user: Me });
-export const CachedChats = z.object({ userId: z.string(), chats: z.array(Chat), moreChats: z.number().nullable() });
+export const CachedChats = z.object({ userId: z.string(), chats: z.array(Chat), moreChats: z.nullable(z.number()) });
 /** The newest messages of one chat (what its window showed, cut to the newest page). */
 export const CachedWindow = z.object({
   userId: z.string(),
   chatId: z.string(),
   messages: z.array(Message),
   hasOlder: z.boolean(),
-  through: z.number().int().nonnegative().optional(),
+  through: z.optional(z.int().check(z.nonnegative())),
 });
 export const CachedContacts = z.object({
   userId: z.string(),
@@ -91,7 +91,7 @@ export async function cacheProfile(sessionId: string, user: Me, open = cacheDb):
 }
 
 /** Reads one record through its schema: anything unreadable is absent. */
-export function parsed<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
+export function parsed<T>(schema: z.ZodMiniType<T>, value: unknown): T | undefined {
   if (value === undefined) return undefined;
   const result = schema.safeParse(value);
   return result.success ? result.data : undefined;

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod/mini";
 
 /** Web Storage in memory: for tests, and when the browser refuses storage (some private modes). */
 export class MemoryStorage implements Storage {
@@ -37,7 +37,7 @@ export function browserStorage(kind: "local" | "session"): Storage {
 }
 
 /** Reads JSON stored under `key` through a schema; anything unreadable counts as absent. */
-export function readJson<T>(storage: Storage, key: string, schema: z.ZodType<T>): T | undefined {
+export function readJson<T>(storage: Storage, key: string, schema: z.ZodMiniType<T>): T | undefined {
   let raw: string | null;
   try {
     raw = storage.getItem(key);

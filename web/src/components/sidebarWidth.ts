@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { browserStorage, readJson, removeItem, writeJson } from "../api/storage.ts";
 
 const KEY = "easyqr.sidebarWidth";
@@ -16,7 +16,7 @@ const storage = browserStorage("local");
 
 /** The width the user chose, if any (else the stylesheet's responsive default). */
 export function savedSidebarWidth(): number | undefined {
-  return readJson(storage, KEY, z.number().int().min(SIDEBAR_MIN).max(2000));
+  return readJson(storage, KEY, z.int().check(z.gte(SIDEBAR_MIN), z.lte(2000)));
 }
 
 export function saveSidebarWidth(width: number | undefined): void {

@@ -1,5 +1,5 @@
 import { atom } from "jotai";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { browserStorage, readJson, writeJson } from "../../api/storage.ts";
 
 const KEY = "easyqr.notifications";
@@ -18,7 +18,7 @@ export type NotificationSettings = z.infer<typeof NotificationSettings>;
 const defaults: NotificationSettings = { previews: true, sound: true, promptDone: false };
 const storage = browserStorage("local");
 
-const stored = atom<NotificationSettings>({ ...defaults, ...readJson(storage, KEY, NotificationSettings.partial()) });
+const stored = atom<NotificationSettings>({ ...defaults, ...readJson(storage, KEY, z.partial(NotificationSettings)) });
 
 /** Read like any atom; set with a partial change, which is saved at once. */
 export const notificationSettingsAtom = atom(

@@ -1,6 +1,6 @@
 import { Attachment, ClientId, ErrorCode, ReplyPreview } from "@easyqr/protocol";
 import type { ClientFrame, Message } from "@easyqr/protocol";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { readJson, writeJson } from "../../api/storage.ts";
 
 /**
@@ -12,14 +12,14 @@ export const OutboxItem = z.object({
   clientId: ClientId,
   chatId: z.string(),
   text: z.string(),
-  replyTo: ReplyPreview.nullable(),
+  replyTo: z.nullable(ReplyPreview),
   attachments: z.array(Attachment),
   /** Groups: the members it mentions. */
-  mentions: z.array(z.string()).optional(),
+  mentions: z.optional(z.array(z.string())),
   createdAt: z.number(),
   /** pending: goes out whenever the socket is up; failed: the server refused it (retry or cancel). */
   status: z.enum(["pending", "failed"]),
-  error: ErrorCode.optional(),
+  error: z.optional(ErrorCode),
 });
 export type OutboxItem = z.infer<typeof OutboxItem>;
 export type Outbox = readonly OutboxItem[];

@@ -1,10 +1,10 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { browserStorage, readJson, writeJson } from "../../api/storage.ts";
 
 const KEY = "easyqr.writtenAt";
 /** Enough for every message that waited in an outbox lately; the oldest go first. */
 export const MAX_WRITTEN_TIMES = 300;
-const Stored = z.array(z.tuple([z.string().max(64), z.number()])).max(MAX_WRITTEN_TIMES);
+const Stored = z.array(z.tuple([z.string().check(z.maxLength(64)), z.number()])).check(z.maxLength(MAX_WRITTEN_TIMES));
 
 /**
  * When each of my queued messages was written, by client id. The server stamps a message when it

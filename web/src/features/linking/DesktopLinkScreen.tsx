@@ -6,7 +6,7 @@ import { useStore } from "../../api/useStore.ts";
 import { useWakeRetry } from "../../realtime/useWakeRetry.ts";
 import { paths } from "../../paths.ts";
 import { deviceInfo } from "../pairing/device.ts";
-import { pageServer } from "../pairing/links.ts";
+import { pageServer } from "../pairing/pageServer.ts";
 import { authSession, sessionAtom } from "../session/state.ts";
 import { DesktopLinking } from "./desktopLinking.ts";
 import { LinkCard } from "./LinkCard.tsx";

@@ -14,7 +14,7 @@ import { contacts, contactsAtom } from "../contacts/state.ts";
 import { offlineCache } from "../offline/state.ts";
 import { WindowPrefetch } from "../offline/prefetch.ts";
 import { forgetDeviceScans, ReceivedScans, receivedScansAtom } from "../scanToDesktop/receivedScans.ts";
-import { pageServer } from "../pairing/links.ts";
+import { pageServer } from "../pairing/pageServer.ts";
 import { authSession, sessionAtom, sessionEnded } from "../session/state.ts";
 
 /**

@@ -1,5 +1,5 @@
 import type { createStore } from "jotai";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { emptyChats, windowEnd, type ChatsState, type MessageWindow } from "../chat/chatState.ts";
 import { loadOutbox, outboxKey, OutboxItem, saveOutbox, type Outbox, type OutboxStore } from "../chat/outbox.ts";
 import { chatsAtom } from "../chat/state.ts";

@@ -1,18 +1,18 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { SessionId } from "@easyqr/protocol";
 import { readJson, removeItem, writeJson } from "../../api/storage.ts";
 
 /** What lets a reloaded desktop tab take its session back (sessionStorage: this tab only). */
-export const DesktopCredential = z.object({ sessionId: SessionId, desktopToken: z.string().min(1).max(256) });
+export const DesktopCredential = z.object({ sessionId: SessionId, desktopToken: z.string().check(z.minLength(1), z.maxLength(256)) });
 export type DesktopCredential = z.infer<typeof DesktopCredential>;
 
 /** What lets a phone come back after a reload or a drop (localStorage). */
-export const PhoneCredential = z.object({ sessionId: SessionId, phoneToken: z.string().min(1).max(256) });
+export const PhoneCredential = z.object({ sessionId: SessionId, phoneToken: z.string().check(z.minLength(1), z.maxLength(256)) });
 export type PhoneCredential = z.infer<typeof PhoneCredential>;
 
 export type CredentialStore<T> = { load(): T | undefined; save(value: T): void; clear(): void };
 
-function store<T>(storage: Storage, key: string, schema: z.ZodType<T>): CredentialStore<T> {
+function store<T>(storage: Storage, key: string, schema: z.ZodMiniType<T>): CredentialStore<T> {
   return {
     load: () => readJson(storage, key, schema),
     save: (value) => writeJson(storage, key, value),

@@ -1,15 +1,10 @@
-import { httpBase } from "@easyqr/protocol";
 import { atom } from "jotai";
 import { httpClient } from "../../api/pairing.ts";
 import { browserStorage } from "../../api/storage.ts";
 import { DesktopLink } from "./desktopLink.ts";
 import { deviceInfo } from "./device.ts";
+import { pageServer } from "./pageServer.ts";
 import { PhoneLink } from "./phoneLink.ts";
-
-/** This page's server: the web app is always served by the server it talks to. */
-export function pageServer(): string {
-  return httpBase(window.location.origin);
-}
 
 /** The desktop link of this tab; one per page load (per store), shared by every screen. */
 export const desktopLinkAtom = atom(

@@ -1,6 +1,6 @@
 import type { ClientFrame, Scan, ServerEvent } from "@easyqr/protocol";
 import { atom } from "jotai";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { readJson, removeItem, writeJson } from "../../api/storage.ts";
 import type { LiveFeature } from "../../realtime/liveClient.ts";
 import { ScanHistory } from "../scanner/history.ts";

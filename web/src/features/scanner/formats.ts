@@ -1,7 +1,7 @@
 import { BarcodeFormat } from "@easyqr/protocol";
 
 /** What the scanner looks for, in zxing-wasm's names (which the protocol's names follow). */
-export const SCAN_FORMATS = BarcodeFormat.exclude(["Unknown"]).options;
+export const SCAN_FORMATS = BarcodeFormat.options.filter((format) => format !== "Unknown");
 
 /** zxing-wasm reports variants (Code39Std, ITF14, QRCodeModel2, …); fold them into the protocol's format. */
 export function fromZxing(format: string, symbology = ""): BarcodeFormat {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { Scan } from "@easyqr/protocol";
 import { readJson, removeItem, writeJson } from "../../api/storage.ts";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import { browserStorage, readJson, removeItem, writeJson } from "../../api/storage.ts";
 import { safeReturnTo } from "./guard.ts";
 
@@ -9,12 +9,12 @@ export const DEEP_LINK_MAX_AGE_MS = 30 * 60_000;
 
 const Stored = z.object({
   /** The app page the link opens (a private path: safeReturnTo). */
-  to: z.string().max(256),
+  to: z.string().check(z.maxLength(256)),
   /** What the link carried for that page (an `/add#t=…` token), kept out of the address bar. */
-  payload: z.string().max(2048).optional(),
+  payload: z.optional(z.string().check(z.maxLength(2048))),
   at: z.number(),
   /** The page was reached: the link no longer steers sign-in, its payload stays until the page is done with it. */
-  arrived: z.boolean().optional(),
+  arrived: z.optional(z.boolean()),
 });
 type Stored = z.infer<typeof Stored>;
 

@@ -1,7 +1,7 @@
 import { IdentifierInput, type ErrorCode } from "@easyqr/protocol";
 import { atom, createStore } from "jotai";
 import { atomWithStorage } from "jotai/utils";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { accountsApi } from "../../api/accounts.ts";
 import { errorText } from "../../api/errorText.ts";
 import { browserStorage, readJson, removeItem, writeJson } from "../../api/storage.ts";
@@ -64,7 +64,7 @@ const PendingSignIn = z.object({
 export type PendingSignIn = z.infer<typeof PendingSignIn>;
 
 /** A stored value read through its schema (validated at this edge like any other input). */
-function validatedStorage<T>(storage: Storage, schema: z.ZodType<T>) {
+function validatedStorage<T>(storage: Storage, schema: z.ZodMiniType<T>) {
   return {
     getItem: (key: string, initial: T | null): T | null => readJson(storage, key, schema) ?? initial,
     setItem: (key: string, value: T | null) => (value === null ? removeItem(storage, key) : writeJson(storage, key, value)),
