@@ -79,7 +79,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   return server;
 }
 
-async function waitForHealth(url: string, child: ChildProcess, lines: string[], timeoutMs = 20_000): Promise<void> {
+// A loaded machine (the integration suites run beside) took more than 20 s to start a server under tsx.
+async function waitForHealth(url: string, child: ChildProcess, lines: string[], timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}:\n${lines.join("\n")}`);
