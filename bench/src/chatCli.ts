@@ -1,11 +1,14 @@
 import type { EngineName } from "@easyqr/server/test-support";
 import { chatHistory, defaultChatHistory } from "./chatHistory.ts";
 import { chatIdle, defaultChatIdle } from "./chatIdle.ts";
+import { clusterIdle, defaultClusterIdle } from "./clusterIdle.ts";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { chatCompare, compareWithSaved } from "./chatCompare.ts";
 import { chatLoad, defaultChatLoad, type ChatLoadOptions } from "./chatLoad.ts";
 import { root } from "./processes.ts";
+import { table } from "./stats.ts";
 
 type Flags = Record<string, string | undefined>;
 
@@ -15,7 +18,8 @@ export const chatUsage = `chat scenarios:
                   --baseline=DIR [--rounds=1]: also runs another checkout's server (DIR, with its node_modules), in turn with this one, and prints both and their ratio
                   --compare=FILE: prints this run against a saved one (each run saves bench/results/chat-load-<engine>.json)
   chat-history    --engine=… --messages=1000000 --requests=2000
-  chat-idle       --engine=… --sockets=10000 --processes=4
+  chat-idle       --engine=… --sockets=10000 --processes=4 [--baseline=DIR: another checkout's server first, in the same run]
+                  --nodes=3 [--sockets=38000 --chat-rate=1000]: a cluster on PostgreSQL and Redis (REDIS_URL, default redis://127.0.0.1:6379), each node its own process
 PostgreSQL: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); each run uses a fresh schema and drops it.`;
 
 function engines(flags: Flags, fallback: string): EngineName[] {
@@ -75,18 +79,35 @@ async function history(flags: Flags, fallbackEngine = "both"): Promise<string> {
 
 async function idle(flags: Flags, fallbackEngine = "sqlite"): Promise<string> {
   const parts = ["## chat: memory per idle signed-in socket", ""];
-  for (const engine of engines(flags, fallbackEngine)) {
+  if (flags.nodes) {
+    const d = defaultClusterIdle;
     parts.push(
-      await chatIdle({
-        engine,
-        sockets: num(flags, "sockets", defaultChatIdle.sockets),
-        processes: num(flags, "processes", defaultChatIdle.processes),
-        settleMs: defaultChatIdle.settleMs,
+      await clusterIdle({
+        ...d,
+        nodes: num(flags, "nodes", 3),
+        sockets: num(flags, "sockets", 38_000),
+        processes: num(flags, "processes", 4),
+        chatRate: num(flags, "chat-rate", d.chatRate),
+        redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
       }),
-      "",
     );
+    return parts.join("\n");
   }
-  parts.push("Target: ≤ 12 KB per idle signed-in socket (bare `ws` is ~6 KB here).");
+  const d = defaultChatIdle;
+  const rows = [];
+  for (const engine of engines(flags, fallbackEngine)) {
+    const options = { engine, sockets: num(flags, "sockets", d.sockets), processes: num(flags, "processes", d.processes), settleMs: d.settleMs };
+    // With --baseline, the other build first and this one right after it, under the same load.
+    if (flags.baseline) rows.push(await chatIdle({ ...options, serverRoot: flags.baseline }));
+    rows.push(await chatIdle(options));
+  }
+  parts.push(
+    `### idle signed-in sockets (${num(flags, "processes", d.processes)} client processes on core 1, server on core 0; each reading ${d.settleMs / 1000} s after the last connect and a full GC; load average ${loadavg()[0]!.toFixed(1)} at the end)`,
+    "",
+    table(rows),
+    "",
+  );
+  parts.push("Target (issue 18): ≤ 6 KB per idle signed-in socket (bare `ws` is ~6 KB here).");
   return parts.join("\n");
 }
 

@@ -1,10 +1,11 @@
 /** What the chat bench and its load-generator processes say to each other over IPC. */
 
-/** One socket a worker opens: a user, and the chat it sends into (none for idle sockets). */
-export type WorkerUser = { id: string; accessToken: string; chatId?: string };
+/** One socket a worker opens: a user, the chat it sends into (none for idle sockets), and the node it connects to (the init's `url` when none). */
+export type WorkerUser = { id: string; accessToken: string; chatId?: string; url?: string };
 
 export type WorkerCommand =
-  | { type: "init"; url: string; users: WorkerUser[]; sourceIps: string[] }
+  /** `lanes`: handshakes in flight at once (64 by default); fewer when several load processes share a busy server. */
+  | { type: "init"; url: string; users: WorkerUser[]; sourceIps: string[]; lanes?: number }
   | { type: "step"; rate: number; durationMs: number; drainMs: number; window: number }
   | { type: "stop" };
 

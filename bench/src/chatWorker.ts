@@ -85,13 +85,13 @@ function connect(url: string, user: WorkerUser, localAddress: string): Promise<S
   });
 }
 
-async function connectAll(url: string, users: WorkerUser[], sourceIps: string[]): Promise<void> {
+async function connectAll(url: string, users: WorkerUser[], sourceIps: string[], lanes: number): Promise<void> {
   const opened: Socket[] = new Array<Socket>(users.length);
   let next = 0;
   const lane = async () => {
-    for (let i = next++; i < users.length; i = next++) opened[i] = await connect(url, users[i]!, sourceIps[i % sourceIps.length]!);
+    for (let i = next++; i < users.length; i = next++) opened[i] = await connect(users[i]!.url ?? url, users[i]!, sourceIps[i % sourceIps.length]!);
   };
-  await Promise.all(Array.from({ length: 64 }, lane));
+  await Promise.all(Array.from({ length: lanes }, lane));
   sockets = opened;
 }
 
@@ -173,7 +173,7 @@ process.on("message", (command: WorkerCommand) => {
   const answer = async (): Promise<WorkerReply> => {
     switch (command.type) {
       case "init":
-        await connectAll(command.url, command.users, command.sourceIps);
+        await connectAll(command.url, command.users, command.sourceIps, command.lanes ?? 64);
         return { type: "ready", sockets: sockets.length };
       case "step":
         return { type: "result", result: await runStep(command.rate, command.durationMs, command.drainMs, command.window) };

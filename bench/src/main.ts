@@ -72,6 +72,8 @@ const { positionals, values } = parseArgs({
       "baseline",
       "rounds",
       "compare",
+      "nodes",
+      "chat-rate",
     ].map((k) => [k, { type: "string" }]),
   ),
 });

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { freePort } from "@easyqr/server/test-support";
+import WebSocket from "ws";
 
 export const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -21,11 +22,12 @@ export type RunningServer = { url: string; child: ChildProcess; stop(): Promise<
 /**
  * Starts `npm run serve`'s entry point on a free port, pinned to core 0, and waits for /health. `nodeArgs` go before the entry point (e.g. `--import` of a probe).
  * `serverRoot`: another checkout to run the server of (a baseline build for `--baseline`); this one by default.
+ * `core`: the core it is pinned to (several cluster nodes take turns over the cores).
  */
-export async function startServer(env: Record<string, string> = {}, nodeArgs: string[] = [], serverRoot = root): Promise<RunningServer> {
+export async function startServer(env: Record<string, string> = {}, nodeArgs: string[] = [], serverRoot = root, core = 0): Promise<RunningServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const [command, args] = pinned(0, process.execPath, [...profileFlags(), "--import", "tsx", ...nodeArgs, "server/src/main.ts"]);
+  const [command, args] = pinned(core, process.execPath, [...profileFlags(), "--import", "tsx", ...nodeArgs, "server/src/main.ts"]);
   const inherited = { ...process.env };
   // The caller's env picks the engine: a DATABASE_URL in the shell must not turn a SQLite run into PostgreSQL.
   delete inherited.DATABASE_URL;
@@ -93,4 +95,37 @@ export function runLoad<T>(module: string, args: string[], core = 1, background 
       }
     });
   });
+}
+
+/** Node flags that open the inspector on a loopback port, so the bench can ask for a full GC before reading memory. */
+export function inspectorFlags(port: number): string[] {
+  return [`--inspect=127.0.0.1:${port}`];
+}
+
+/**
+ * A full garbage collection in the process whose inspector listens on `port` (HeapProfiler.collectGarbage),
+ * so that an RSS reading counts what is held, not garbage that the next GC would have taken.
+ */
+export async function collectGarbage(port: number): Promise<void> {
+  const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
+  const url = targets[0]?.webSocketDebuggerUrl;
+  if (!url) throw new Error(`no inspector target on port ${port}`);
+  const socket = new WebSocket(url, { perMessageDeflate: false });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("no answer to HeapProfiler.collectGarbage within 30 s")), 30_000);
+      socket.once("open", () => socket.send(JSON.stringify({ id: 1, method: "HeapProfiler.collectGarbage" })));
+      socket.on("message", (data) => {
+        if ((JSON.parse((data as Buffer).toString()) as { id?: number }).id !== 1) return;
+        clearTimeout(timer);
+        resolve();
+      });
+      socket.once("error", (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+    });
+  } finally {
+    socket.close();
+  }
 }

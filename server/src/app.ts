@@ -182,6 +182,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     nodeId: config.nodeId,
     redis: config.redis,
     database: () => database.ping(),
+    bus: () => realtime.status(),
     sockets: () => hub.counts(),
     messagesDelivered: () => hub.messagesDelivered,
     log,

@@ -5,8 +5,8 @@ import { CHECK_TIMEOUT_MS, healthReport, type HealthSources } from "./health.ts"
 const sockets = () => ({ users: 2, pairing: 1, link: 0 });
 const answers = (value: boolean) => () => Promise.resolve(value);
 
-function report(database: HealthSources["database"], redis: HealthSources["redis"]) {
-  return healthReport({ nodeId: "n1", database, redis, sockets })();
+function report(database: HealthSources["database"], redis: HealthSources["redis"], bus: HealthSources["bus"] = () => "ok") {
+  return healthReport({ nodeId: "n1", database, redis, bus, sockets })();
 }
 
 test("the database down is 503 down; Redis down alone is degraded and still 200", async () => {
@@ -34,4 +34,13 @@ test("a check that throws is down; one that hangs is down after the timeout, not
   const took = performance.now() - startedAt;
   assert.equal(hung.body.status, "degraded");
   assert.ok(took >= CHECK_TIMEOUT_MS - 50 && took < CHECK_TIMEOUT_MS + 1_000, `took ${took} ms`);
+});
+
+test("the bus degraded is Redis down even while a PING answers, with the ping's latency kept", async () => {
+  const busDown = await report(answers(true), answers(true), () => "degraded");
+  assert.deepEqual([busDown.httpStatus, busDown.body.status, busDown.body.checks.redis], [200, "degraded", "down"]);
+  assert.ok(busDown.body.latencyMs.redis !== undefined, "Redis answered its PING: its latency is still shown");
+
+  const busUp = await report(answers(true), answers(true), () => "ok");
+  assert.deepEqual([busUp.body.status, busUp.body.checks.redis], ["ok", "ok"]);
 });

@@ -1,4 +1,5 @@
 import type { HealthResponse } from "@easyqr/protocol";
+import type { BusStatus } from "../cluster/bus.ts";
 import { timed } from "./timed.ts";
 
 export type SocketCounts = HealthResponse["sockets"];
@@ -9,6 +10,8 @@ export type HealthSources = {
   database: () => Promise<boolean>;
   /** A Redis PING; undefined when cluster mode is off. */
   redis: (() => Promise<boolean>) | undefined;
+  /** The cluster bus's own state (`realtime.status()`): "degraded" while its publisher or subscription is down. */
+  bus: () => BusStatus;
   sockets: () => SocketCounts;
 };
 
@@ -30,7 +33,9 @@ export function healthReport(sources: HealthSources): () => Promise<HealthAnswer
       sources.redis ? timed(sources.redis, CHECK_TIMEOUT_MS) : undefined,
     ]);
     const databaseUp = database !== undefined;
-    const redisCheck = !sources.redis ? "absent" : redis !== undefined ? "ok" : "down";
+    // The ping alone can answer while the bus's own connections are still away (or the reverse):
+    // Redis is "ok" only when both are, since the bus is what carries events between nodes.
+    const redisCheck = !sources.redis ? "absent" : redis !== undefined && sources.bus() === "ok" ? "ok" : "down";
     const status = !databaseUp ? "down" : redisCheck === "down" ? "degraded" : "ok";
     return {
       httpStatus: databaseUp ? 200 : 503,

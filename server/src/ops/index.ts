@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { redisPinger } from "../redis/probe.ts";
 import type { RedisConfig } from "../redis/connect.ts";
+import type { BusStatus } from "../cluster/bus.ts";
 import { healthReport, type HealthAnswer, type SocketCounts } from "./health.ts";
 import { Metrics } from "./metrics.ts";
 
@@ -13,6 +14,8 @@ export function operations(o: {
   nodeId: string;
   redis: RedisConfig | undefined;
   database: () => Promise<boolean>;
+  /** The cluster bus's state (`realtime.status()`), part of /health's Redis check. */
+  bus: () => BusStatus;
   sockets: () => SocketCounts;
   messagesDelivered: () => number;
   log: Logger;
@@ -21,7 +24,7 @@ export function operations(o: {
   const database = watched(o.database, o.log);
   const sources = { nodeId: o.nodeId, database, redis: pinger && (() => pinger.ping()), sockets: o.sockets };
   return {
-    health: healthReport(sources),
+    health: healthReport({ ...sources, bus: o.bus }),
     metrics: new Metrics({ ...sources, messagesDelivered: o.messagesDelivered }),
     close: () => pinger?.close(),
   };

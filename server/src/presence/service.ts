@@ -13,8 +13,8 @@ import { presenceFor, type PresenceSubject, type PresenceViewer } from "./view.t
 /** A user's open socket as presence sees it: when it was last heard from (handshake, pong, frame, clean close). */
 export type LiveSocket = { readonly heardAt: number };
 
-/** This node's lease for a socket, and the end it was last stored with. */
-type Held = { userId: string; leaseId: string; storedUntil: number | undefined };
+/** This node's lease for a socket (its id is `<nodeId>:<lease>`, made when written), and the end it was last stored with. */
+type Held = { userId: string; lease: number; storedUntil: number | undefined };
 
 /**
  * The only code that changes presence. Each open socket holds a lease in the store that this node
@@ -40,7 +40,7 @@ export class PresenceService {
 
   /** A user's socket passed its handshake. */
   async attach(userId: string, socket: LiveSocket): Promise<void> {
-    const entry: Held = { userId, leaseId: `${this.nodeId}:${++this.leases}`, storedUntil: undefined };
+    const entry: Held = { userId, lease: ++this.leases, storedUntil: undefined };
     this.local.set(socket, entry);
     const lease = this.leaseOf(entry, socket);
     const came = await this.store.put([lease], this.clock.now());
@@ -65,10 +65,10 @@ export class PresenceService {
    */
   async tick(): Promise<void> {
     const now = this.clock.now();
-    const renewed = [...this.local].flatMap(([socket, entry]) => {
-      const lease = this.leaseOf(entry, socket);
-      return lease.expiresAt === entry.storedUntil ? [] : [{ entry, lease }];
-    });
+    const renewed: { entry: Held; lease: Lease }[] = [];
+    for (const [socket, entry] of this.local) {
+      if (socket.heardAt + this.limits.leaseTtlMs !== entry.storedUntil) renewed.push({ entry, lease: this.leaseOf(entry, socket) });
+    }
     const came = await this.store.put(
       renewed.map((r) => r.lease),
       now,
@@ -96,13 +96,17 @@ export class PresenceService {
   }
 
   private leaseOf(entry: Held, socket: LiveSocket): Lease {
-    return { userId: entry.userId, leaseId: entry.leaseId, expiresAt: socket.heardAt + this.limits.leaseTtlMs, seenAt: socket.heardAt };
+    return { userId: entry.userId, leaseId: this.leaseId(entry), expiresAt: socket.heardAt + this.limits.leaseTtlMs, seenAt: socket.heardAt };
+  }
+
+  private leaseId(entry: Held): string {
+    return `${this.nodeId}:${entry.lease}`;
   }
 
   private async endLease(entry: Held, socket: LiveSocket): Promise<void> {
     const now = this.clock.now();
     const expiresAt = Math.min(now + this.limits.graceMs, socket.heardAt + this.limits.leaseTtlMs);
-    await this.store.put([{ userId: entry.userId, leaseId: entry.leaseId, expiresAt, seenAt: socket.heardAt }], now);
+    await this.store.put([{ userId: entry.userId, leaseId: this.leaseId(entry), expiresAt, seenAt: socket.heardAt }], now);
   }
 
   /**

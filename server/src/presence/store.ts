@@ -22,19 +22,24 @@ export type PresenceStore = {
   online(userIds: string[], now: number): Promise<Set<string>>;
 };
 
-type Held = { expiresAt: number; seenAt: number };
+/** A user's leases in process: an array, since a user has a lease per device (a Map per user would cost several times more). */
+type Held = { leaseId: string; expiresAt: number; seenAt: number };
 
 export class MemoryPresenceStore implements PresenceStore {
-  private readonly users = new Map<string, Map<string, Held>>();
+  private readonly users = new Map<string, Held[]>();
 
   put(leases: Lease[], now: number): Promise<string[]> {
     const came = new Set<string>();
     for (const lease of leases) {
       if (lease.expiresAt <= now) continue;
       let held = this.users.get(lease.userId);
-      if (!held) this.users.set(lease.userId, (held = new Map<string, Held>()));
+      if (!held) this.users.set(lease.userId, (held = []));
       if (!isLive(held, now)) came.add(lease.userId);
-      held.set(lease.leaseId, { expiresAt: lease.expiresAt, seenAt: lease.seenAt });
+      const stored = held.find((h) => h.leaseId === lease.leaseId);
+      if (stored) {
+        stored.expiresAt = lease.expiresAt;
+        stored.seenAt = lease.seenAt;
+      } else held.push({ leaseId: lease.leaseId, expiresAt: lease.expiresAt, seenAt: lease.seenAt });
     }
     return Promise.resolve([...came]);
   }
@@ -42,13 +47,11 @@ export class MemoryPresenceStore implements PresenceStore {
   expire(now: number): Promise<WentOffline[]> {
     const gone: WentOffline[] = [];
     for (const [userId, held] of this.users) {
-      let lastSeen = 0;
-      for (const [leaseId, lease] of held) {
-        if (lease.expiresAt > now) continue;
-        lastSeen = Math.max(lastSeen, lease.seenAt);
-        held.delete(leaseId);
-      }
-      if (held.size === 0) {
+      if (held.every((lease) => lease.expiresAt > now)) continue;
+      const lastSeen = held.reduce((latest, lease) => (lease.expiresAt > now ? latest : Math.max(latest, lease.seenAt)), 0);
+      const live = held.filter((lease) => lease.expiresAt > now);
+      if (live.length > 0) this.users.set(userId, live);
+      else {
         this.users.delete(userId);
         gone.push({ userId, lastSeen });
       }
@@ -61,7 +64,6 @@ export class MemoryPresenceStore implements PresenceStore {
   }
 }
 
-function isLive(held: Map<string, Held> | undefined, now: number): boolean {
-  for (const lease of held?.values() ?? []) if (lease.expiresAt > now) return true;
-  return false;
+function isLive(held: Held[] | undefined, now: number): boolean {
+  return held?.some((lease) => lease.expiresAt > now) ?? false;
 }

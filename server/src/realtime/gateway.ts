@@ -73,7 +73,9 @@ export type GatewayOptions = {
 
 /** The one WebSocket endpoint: `/ws`. First frame is the handshake, then JSON frames. */
 export class Gateway {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  // `peers` tracks the sockets: ws's own set (clientTracking) would cost each socket a second entry and a listener.
+  // Compression stays off (ws's default for servers): deflate would keep zlib state for every socket.
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, clientTracking: false });
   private readonly peers = new Set<Peer>();
   private readonly refusals: Refusals;
   private readonly heartbeat: NodeJS.Timeout;
@@ -115,7 +117,15 @@ export class Gateway {
     this.peers.add(peer);
     let identity: Identity | undefined;
     let handshaking = false;
-    const timeout = setTimeout(() => peer.fail({ code: "HANDSHAKE_TIMEOUT", message: "No handshake was sent in time." }), this.o.handshakeTimeoutMs);
+    let timeout: NodeJS.Timeout | undefined = setTimeout(
+      () => peer.fail({ code: "HANDSHAKE_TIMEOUT", message: "No handshake was sent in time." }),
+      this.o.handshakeTimeoutMs,
+    );
+    // Dropped once done with: this closure lives as long as the socket, the timer need not.
+    const handshakeOver = () => {
+      clearTimeout(timeout);
+      timeout = undefined;
+    };
 
     ws.on("pong", () => {
       peer.alive = true;
@@ -126,7 +136,7 @@ export class Gateway {
       this.o.log.info({ ip, err: error.message }, tooLarge ? "socket frame too large" : "socket error");
     });
     ws.on("close", (code) => {
-      clearTimeout(timeout);
+      handshakeOver();
       this.peers.delete(peer);
       this.refusals.forget(ws);
       // A close frame is a sign of life; a dropped connection (1006) was last heard at its last pong or frame.
@@ -154,7 +164,7 @@ export class Gateway {
       handshaking = true;
       this.handshake(peer, ip, userAgent, data)
         .then((who) => {
-          clearTimeout(timeout);
+          handshakeOver();
           if (ws.readyState !== ws.OPEN) {
             // Closed during the handshake: a link made for it would only wait out its minutes.
             if (who.role === "link") return this.o.links.desktopGone(who.linkId);
@@ -177,7 +187,7 @@ export class Gateway {
           return this.o.pairing.online(who);
         })
         .catch((error: unknown) => {
-          clearTimeout(timeout);
+          handshakeOver();
           peer.fail(this.toErrorBody(error, { ip }));
         });
     });

@@ -2,6 +2,7 @@ import { encodeFrame, isMessageFrame, type EncodedFrame, type ServerEvent } from
 import type { Target } from "../pairing/service.ts";
 import type { FanoutOptions } from "../fanout.ts";
 import type { Peer } from "./peer.ts";
+import { PeerGroups } from "./peerGroups.ts";
 
 /** Told when a sign-in session or a link gets its first socket here, and when its last one closes (cluster mode's directory). */
 export type HubWatch = (id: string, here: boolean) => void;
@@ -10,9 +11,10 @@ export type HubWatch = (id: string, here: boolean) => void;
 export class Hub {
   private watcher: HubWatch | undefined;
   private readonly sessions = new Map<string, Map<Peer, string>>();
-  private readonly users = new Map<string, Set<Peer>>();
-  private readonly userPeers = new Map<Peer, { userId: string; sessionId: string }>();
-  private readonly sessionPeers = new Map<string, Set<Peer>>();
+  /** Signed-in sockets by user and by sign-in session; each such peer carries its `user`. */
+  private readonly users = new PeerGroups();
+  private readonly sessionPeers = new PeerGroups();
+  private signedIn = 0;
   /** Desktops waiting to be linked, by link id (one socket each). */
   private readonly linkPeers = new Map<string, Peer>();
 
@@ -37,31 +39,20 @@ export class Hub {
   }
 
   addUser(userId: string, sessionId: string, peer: Peer): void {
-    let peers = this.users.get(userId);
-    if (!peers) this.users.set(userId, (peers = new Set<Peer>()));
-    peers.add(peer);
-    this.userPeers.set(peer, { userId, sessionId });
-    let ofSession = this.sessionPeers.get(sessionId);
-    if (!ofSession) {
-      this.sessionPeers.set(sessionId, (ofSession = new Set<Peer>()));
-      this.watcher?.(sessionId, true);
-    }
-    ofSession.add(peer);
+    if (peer.user) return;
+    peer.user = { userId, sessionId };
+    this.signedIn += 1;
+    this.users.add(userId, peer);
+    if (this.sessionPeers.add(sessionId, peer)) this.watcher?.(sessionId, true);
   }
 
   removeUser(peer: Peer): void {
-    const who = this.userPeers.get(peer);
+    const who = peer.user;
     if (!who) return;
-    this.userPeers.delete(peer);
-    const peers = this.users.get(who.userId);
-    peers?.delete(peer);
-    if (peers?.size === 0) this.users.delete(who.userId);
-    const ofSession = this.sessionPeers.get(who.sessionId);
-    ofSession?.delete(peer);
-    if (ofSession?.size === 0) {
-      this.sessionPeers.delete(who.sessionId);
-      this.watcher?.(who.sessionId, false);
-    }
+    peer.user = undefined;
+    this.signedIn -= 1;
+    this.users.remove(who.userId, peer);
+    if (this.sessionPeers.remove(who.sessionId, peer)) this.watcher?.(who.sessionId, false);
   }
 
   hasUser(userId: string): boolean {
@@ -73,11 +64,10 @@ export class Hub {
 
   /** Sends to every socket of this user on this process (serialised once for all of them). */
   publishToUser(userId: string, event: ServerEvent | EncodedFrame, options?: FanoutOptions): void {
-    const peers = this.users.get(userId);
-    if (!peers) return;
+    if (!this.users.has(userId)) return;
     const frame = "encoded" in event ? event : encodeFrame(event);
     const message = isMessageFrame(frame);
-    for (const peer of peers) {
+    for (const peer of this.users.of(userId)) {
       if (peer === options?.except) continue;
       peer.send(frame, options);
       if (message) this.messagesDelivered += 1;
@@ -88,7 +78,7 @@ export class Hub {
   counts(): { users: number; pairing: number; link: number } {
     let pairing = 0;
     for (const peers of this.sessions.values()) pairing += peers.size;
-    return { users: this.userPeers.size, pairing, link: this.linkPeers.size };
+    return { users: this.signedIn, pairing, link: this.linkPeers.size };
   }
 
   /** The pairing sessions with a socket here. */
@@ -98,7 +88,7 @@ export class Hub {
 
   /** The sign-in sessions with a socket here. */
   userSessionIds(): string[] {
-    return [...this.sessionPeers.keys()];
+    return this.sessionPeers.keys();
   }
 
   /** The sign-in sessions and links with a socket here (what the hub's watcher was told of). */
@@ -109,11 +99,11 @@ export class Hub {
   /** Sends to every signed-in socket here (RESYNC after the nodes lost each other). */
   publishToAllUsers(event: ServerEvent): void {
     const frame = encodeFrame(event);
-    for (const peer of this.userPeers.keys()) peer.send(frame);
+    for (const peer of this.users.all()) peer.send(frame);
   }
 
   peersOfSessions(sessionIds: readonly string[]): Peer[] {
-    return sessionIds.flatMap((id) => [...(this.sessionPeers.get(id) ?? [])]);
+    return sessionIds.flatMap((id) => [...this.sessionPeers.of(id)]);
   }
 
   add(sessionId: string, key: string, peer: Peer): void {

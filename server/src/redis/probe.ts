@@ -5,8 +5,8 @@ export type RedisPinger = { ping(): Promise<boolean>; close(): void };
 
 /**
  * PINGs Redis on a connection of its own, for /health and the latency metric. While Redis is away a
- * PING fails at once (the connection queues nothing). When the bus between nodes lands, /health can
- * read the bus's own status instead.
+ * PING fails at once (the connection queues nothing). /health also reads the cluster bus's own
+ * status: a PING that answers says nothing of the bus's subscription.
  */
 export function redisPinger(config: RedisConfig, log: Logger): RedisPinger {
   const redis = connectRedis(config, "probe", log);
