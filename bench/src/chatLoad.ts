@@ -5,7 +5,7 @@
 import type { EngineName } from "@easyqr/server/test-support";
 import type { StepResult, WorkerUser } from "./chatMessages.ts";
 import { openChats, sourceIps, withServer } from "./chatServer.ts";
-import { cpuSeconds, rssBytes } from "./processes.ts";
+import { cpuSeconds as processCpuSeconds, rssBytes as processRssBytes } from "./processes.ts";
 import { formatMs, percentile, table } from "./stats.ts";
 import { startWorker } from "./workers.ts";
 
@@ -23,6 +23,12 @@ export type ChatLoadOptions = {
   warmup: { rate: number; ms: number };
   /** Another checkout's server (`--baseline`); this one by default. */
   serverRoot?: string;
+  /**
+   * Server processes (`--nodes`): over 1, cluster mode over PostgreSQL and Redis, each pair's two
+   * users on different nodes (every message crosses Redis), node k on core k mod 2 and the load
+   * generators where the scheduler puts them; CPU and RSS are summed over the nodes.
+   */
+  nodes: number;
 };
 
 /** One step's figures as numbers, for comparing two runs (chatCompare.ts). */
@@ -38,6 +44,7 @@ export const defaultChatLoad: Omit<ChatLoadOptions, "engine"> = {
   workers: 1,
   window: 32,
   warmup: { rate: 2000, ms: 3000 },
+  nodes: 1,
 };
 
 export async function chatLoad(o: ChatLoadOptions): Promise<ChatLoadResult> {
@@ -47,11 +54,15 @@ export async function chatLoad(o: ChatLoadOptions): Promise<ChatLoadResult> {
   await withServer(
     o.engine,
     o.users,
-    async ({ server, users }) => {
+    async ({ server, servers, users }) => {
       const chatIds = await openChats(server.url, users);
-      const pid = server.child.pid ?? 0;
-      const workerUsers: WorkerUser[] = users.map((u, i) => ({ id: u.id, accessToken: u.accessToken, chatId: chatIds[Math.floor(i / 2)] }));
-      const workers = Array.from({ length: o.workers }, () => startWorker("bench/src/chatWorker.ts"));
+      const pids = servers.map((s) => s.child.pid ?? 0);
+      const cpuSeconds = () => pids.reduce((n, pid) => n + processCpuSeconds(pid), 0);
+      const rssBytes = () => pids.reduce((n, pid) => n + processRssBytes(pid), 0);
+      // Pair p's users on nodes p and p + 1 (mod the nodes): with two or more, every message goes from one node to another.
+      const urlOf = (i: number) => servers[(Math.floor(i / 2) + (i % 2)) % servers.length]!.url;
+      const workerUsers: WorkerUser[] = users.map((u, i) => ({ id: u.id, accessToken: u.accessToken, chatId: chatIds[Math.floor(i / 2)], url: urlOf(i) }));
+      const workers = Array.from({ length: o.workers }, () => startWorker("bench/src/chatWorker.ts", o.nodes > 1 ? undefined : 1));
       try {
         // Whole pairs per worker, so a message's sender and recipient share a clock.
         const pairs = Math.floor(workerUsers.length / 2);
@@ -62,7 +73,7 @@ export async function chatLoad(o: ChatLoadOptions): Promise<ChatLoadResult> {
             return w.ask({ type: "init", url: server.url, users: workerUsers.slice(from, to), sourceIps: sourceIps(16) }, "ready", 120_000);
           }),
         );
-        const idleRss = rssBytes(pid);
+        const idleRss = rssBytes();
         await Promise.all(
           workers.map((w) =>
             w.ask(
@@ -73,10 +84,10 @@ export async function chatLoad(o: ChatLoadOptions): Promise<ChatLoadResult> {
           ),
         );
         for (const rate of o.rates) {
-          const cpuBefore = cpuSeconds(pid);
+          const cpuBefore = cpuSeconds();
           const began = performance.now();
-          let peakRss = rssBytes(pid);
-          const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssBytes(pid))), 100);
+          let peakRss = rssBytes();
+          const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssBytes())), 100);
           const results = await Promise.all(
             workers.map((w) =>
               w.ask(
@@ -89,7 +100,7 @@ export async function chatLoad(o: ChatLoadOptions): Promise<ChatLoadResult> {
           clearInterval(sampler);
           const wallS = (performance.now() - began) / 1000;
           const stepResults = results.map((r) => r.result);
-          const serverCpu = cpuSeconds(pid) - cpuBefore;
+          const serverCpu = cpuSeconds() - cpuBefore;
           rows.push(row(o, rate, stepResults, serverCpu, wallS, peakRss, idleRss));
           steps.push(figures(o, rate, stepResults, serverCpu / wallS, peakRss));
           console.error(`chat ${o.engine} ${rate}/s: ${JSON.stringify(rows.at(-1))}`);
@@ -105,10 +116,10 @@ export async function chatLoad(o: ChatLoadOptions): Promise<ChatLoadResult> {
         await Promise.all(workers.map((w) => w.stop()));
       }
     },
-    o.serverRoot ? { serverRoot: o.serverRoot } : {},
+    { nodes: o.nodes, ...(o.serverRoot ? { serverRoot: o.serverRoot } : {}) },
   );
   const report = [
-    `### ${o.engine}: ${o.users} users in ${o.users / 2} pairs, ${o.stepMs / 1000} s per step after ${o.warmup.ms / 1000} s unmeasured at ${o.warmup.rate}/s, ${o.workers} load process${o.workers > 1 ? "es" : ""} (server on core 0, load on core 1)`,
+    `### ${o.engine}: ${o.users} users in ${o.users / 2} pairs, ${o.stepMs / 1000} s per step after ${o.warmup.ms / 1000} s unmeasured at ${o.warmup.rate}/s, ${o.workers} load process${o.workers > 1 ? "es" : ""} ${placement(o.nodes)}`,
     "",
     table(rows),
     ...(skipped.length > 0
@@ -119,6 +130,11 @@ export async function chatLoad(o: ChatLoadOptions): Promise<ChatLoadResult> {
       : []),
   ].join("\n");
   return { report, steps };
+}
+
+function placement(nodes: number): string {
+  if (nodes === 1) return "(server on core 0, load on core 1)";
+  return `(${nodes} nodes over Redis, node k on core k mod 2, each pair's users on two nodes; load unpinned; CPU and RSS summed over the nodes)`;
 }
 
 function figures(o: ChatLoadOptions, rate: number, results: StepResult[], cpuShare: number, peakRss: number): StepFigures {

@@ -1,7 +1,7 @@
 /** What the chat bench and its load-generator processes say to each other over IPC. */
 
-/** One socket a worker opens: a user, and the chat it sends into (none for idle sockets). */
-export type WorkerUser = { id: string; accessToken: string; chatId?: string };
+/** One socket a worker opens: a user, the chat it sends into (none for idle sockets), and its server when not the init's `url` (another node). */
+export type WorkerUser = { id: string; accessToken: string; chatId?: string; url?: string };
 
 export type WorkerCommand =
   | { type: "init"; url: string; users: WorkerUser[]; sourceIps: string[] }

@@ -89,7 +89,10 @@ async function connectAll(url: string, users: WorkerUser[], sourceIps: string[])
   const opened: Socket[] = new Array<Socket>(users.length);
   let next = 0;
   const lane = async () => {
-    for (let i = next++; i < users.length; i = next++) opened[i] = await connect(url, users[i]!, sourceIps[i % sourceIps.length]!);
+    for (let i = next++; i < users.length; i = next++) {
+      const user = users[i]!;
+      opened[i] = await connect(user.url ?? url, user, sourceIps[i % sourceIps.length]!);
+    }
   };
   await Promise.all(Array.from({ length: 64 }, lane));
   sockets = opened;

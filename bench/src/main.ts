@@ -131,6 +131,7 @@ const { positionals, values } = parseArgs({
       "baseline",
       "rounds",
       "compare",
+      "nodes",
     ].map((k) => [k, { type: "string" }]),
   ),
 });

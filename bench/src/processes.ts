@@ -19,13 +19,13 @@ export function profileFlags(): string[] {
 export type RunningServer = { url: string; child: ChildProcess; stop(): Promise<void> };
 
 /**
- * Starts `npm run serve`'s entry point on a free port, pinned to core 0, and waits for /health. `nodeArgs` go before the entry point (e.g. `--import` of a probe).
+ * Starts `npm run serve`'s entry point on a free port, pinned to `core` (0), and waits for /health. `nodeArgs` go before the entry point (e.g. `--import` of a probe).
  * `serverRoot`: another checkout to run the server of (a baseline build for `--baseline`); this one by default.
  */
-export async function startServer(env: Record<string, string> = {}, nodeArgs: string[] = [], serverRoot = root): Promise<RunningServer> {
+export async function startServer(env: Record<string, string> = {}, nodeArgs: string[] = [], serverRoot = root, core = 0): Promise<RunningServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const [command, args] = pinned(0, process.execPath, [...profileFlags(), "--import", "tsx", ...nodeArgs, "server/src/main.ts"]);
+  const [command, args] = pinned(core, process.execPath, [...profileFlags(), "--import", "tsx", ...nodeArgs, "server/src/main.ts"]);
   const inherited = { ...process.env };
   // The caller's env picks the engine: a DATABASE_URL in the shell must not turn a SQLite run into PostgreSQL.
   delete inherited.DATABASE_URL;
