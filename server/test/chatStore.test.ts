@@ -83,11 +83,11 @@ function message(chatId: string, senderId: string, seq: number, fields: Partial<
 }
 
 /** Writes messages as a send batch does, with the chat's counters after them. */
-async function sendAll(chatId: string, low: string, rows: MessageRow[]): Promise<number> {
-  return store.write(async (tx) => {
+async function sendAll(chatId: string, low: string, rows: MessageRow[]): Promise<void> {
+  await store.write(async (tx) => {
     const [chat] = await tx.lockChats([chatId]);
     assert.ok(chat);
-    const inserted = await tx.insertMessages(rows);
+    await tx.insertMessages(rows);
     const last = rows.at(-1);
     if (last) {
       const lowUnread = rows.filter((r) => r.senderId !== low).length;
@@ -95,7 +95,6 @@ async function sendAll(chatId: string, low: string, rows: MessageRow[]): Promise
         { id: chatId, lastSeq: last.seq, rev: last.rev, lastMessageId: last.id, userLow: low, lowUnread, highUnread: rows.length - lowUnread },
       ]);
     }
-    return inserted;
   });
 }
 
@@ -138,7 +137,7 @@ describe(`chat store (${engine})`, () => {
   test("a batch inserts its messages once, moves the chat's counters and the other member's unread", async () => {
     const { chatId, low, high } = await pair();
     const rows = [message(chatId, low, 1), message(chatId, high, 2), message(chatId, low, 3)];
-    assert.equal(await sendAll(chatId, low, rows), 3);
+    await sendAll(chatId, low, rows);
     await store.read(async (tx) => {
       assert.deepEqual(await tx.chat(chatId), {
         id: chatId,
@@ -161,8 +160,15 @@ describe(`chat store (${engine})`, () => {
     const keys = rows.map((r) => ({ senderId: r.senderId, clientId: r.clientId }));
     const earlier = await store.write((tx) => tx.earlier([...keys, { senderId: low, clientId: randomUUID() }]));
     assert.deepEqual(earlier.map((r) => r.id).sort(), rows.map((r) => r.id).sort());
-    // The same (sender, client id) again is skipped, whatever its id.
-    assert.equal(await store.write((tx) => tx.insertMessages([{ ...message(chatId, low, 4), clientId: rows[0]?.clientId ?? "" }])), 0);
+    // The same (sender, client id) again fails the transaction, whatever its id; so does one left unawaited.
+    await assert.rejects(store.write((tx) => tx.insertMessages([{ ...message(chatId, low, 4), clientId: rows[0]?.clientId ?? "" }])));
+    await assert.rejects(
+      store.write(async (tx) => {
+        void tx.insertMessages([{ ...message(chatId, low, 4), clientId: rows[0]?.clientId ?? "" }]);
+        await Promise.resolve();
+      }),
+    );
+    assert.equal((await store.read((tx) => tx.history(chatId, low, {}, 10))).length, rows.length);
   });
 
   test("history pages run oldest first: the newest, before a seq, after a seq", async () => {

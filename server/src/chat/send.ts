@@ -72,12 +72,13 @@ export async function sendAll(
     }
   }
   if (writes.rows.length > 0) {
-    // The keys were read under the chats' locks; only a resend naming another chat, in a transaction
-    // in flight beside this one, can race us. Then seq would have a gap: the batch fails and
-    // sendBatch retries it one send at a time, when the resend finds the stored message.
-    if ((await q.insertMessages(writes.rows)) !== writes.rows.length) throw new Error("a message of the batch was stored meanwhile");
-    await q.linkAttachments(writes.links);
-    if (writes.chats.size > 0) await q.updateChats(now, [...writes.chats.values()]);
+    // Not awaited: the store's write waits for them (on PostgreSQL they leave with the COMMIT, one
+    // round trip) and fails if any failed. The keys were read under the chats' locks; only a resend
+    // naming another chat, in a transaction in flight beside this one, can race us: then the insert
+    // fails, and sendBatch retries the batch one send at a time, when the resend finds the stored message.
+    void q.insertMessages(writes.rows);
+    void q.linkAttachments(writes.links);
+    if (writes.chats.size > 0) void q.updateChats(now, [...writes.chats.values()]);
   }
   const ticks: GroupTicks[] = [];
   for (const group of writes.groups.values()) {
@@ -108,8 +109,17 @@ function audienceOf(reads: Reads, chat: LockedChat, userId: string, peerId: stri
 
 async function readAll(q: ChatStatements, items: SendItem[], turn: Pick<Turn, "mayLock" | "locked">): Promise<Reads> {
   const chatIds = [...new Set(items.map((i) => i.frame.chatId))].sort();
+  const replyIds = [...new Set(items.flatMap((i) => (i.frame.replyToId === undefined ? [] : [i.frame.replyToId])))];
+  const attachmentIds = [...new Set(items.flatMap((i) => i.frame.attachmentIds ?? []))];
   await turn.mayLock;
-  const locked = await q.lockChats(chatIds).finally(turn.locked);
+  // Sent together (on PostgreSQL one round trip, pipelined) and run in this order: the reads after
+  // the lock run once it is held, so they see every transaction that wrote these chats before.
+  const [locked, earlier, replyRows, attachmentRows] = await Promise.all([
+    q.lockChats(chatIds).finally(turn.locked),
+    q.earlier(items.map((i) => ({ senderId: i.userId, clientId: i.frame.id }))),
+    q.replyTargets(replyIds),
+    q.attachments(attachmentIds),
+  ]);
   const chats = new Map(locked.map((c) => [c.id, c]));
   const standings = new Map<string, Map<string, GroupMemberRow>>();
   const groupIds = locked.filter((c) => c.kind === "group").map((c) => c.id);
@@ -119,11 +129,9 @@ async function readAll(q: ChatStatements, items: SendItem[], turn: Pick<Turn, "m
       if (!ofChat) standings.set(row.chatId, (ofChat = new Map<string, GroupMemberRow>()));
       ofChat.set(row.userId, row);
     }
-  const stored = new Map((await q.earlier(items.map((i) => ({ senderId: i.userId, clientId: i.frame.id })))).map((m) => [keyOf(m.senderId, m.clientId), m]));
-  const replyIds = [...new Set(items.flatMap((i) => (i.frame.replyToId === undefined ? [] : [i.frame.replyToId])))];
-  const attachmentIds = [...new Set(items.flatMap((i) => i.frame.attachmentIds ?? []))];
-  const replies = new Map((await q.replyTargets(replyIds)).map((m) => [m.id, m]));
-  const attachments = new Map((await q.attachments(attachmentIds)).map((a) => [a.id, a]));
+  const stored = new Map(earlier.map((m) => [keyOf(m.senderId, m.clientId), m]));
+  const replies = new Map(replyRows.map((m) => [m.id, m]));
+  const attachments = new Map(attachmentRows.map((a) => [a.id, a]));
   return { chats, standings, stored, replies, attachments };
 }
 

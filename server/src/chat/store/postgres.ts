@@ -7,10 +7,12 @@ import type { BatchStatements, ChatStatements, ChatStore, ReplyTarget } from "./
 type Query = (name: string, text: string, values: unknown[]) => Promise<{ rows: unknown[]; rowCount: number }>;
 
 /**
- * PostgreSQL: named statements (parsed once per connection), a pool client per transaction. A
- * transaction in a turn takes its client and BEGINs before its turn comes (the work waits), so
- * those round trips overlap the turn before; the pool hands out clients first come first served
- * and turns ask for them in turn order, so an earlier turn never waits for a client a later one holds.
+ * PostgreSQL: named statements (parsed once per connection), a pool client per transaction. The
+ * pool's clients pipeline (database.ts): statements issued together leave together and the server
+ * runs them in order, so what a work issues at once costs one round trip, and the BEGIN leaves
+ * with the first of them. A transaction in a turn takes its client before its turn comes (the
+ * work waits); the pool hands out clients first come first served and turns ask for them in turn
+ * order, so an earlier turn never waits for a client a later one holds.
  */
 export function postgresChatStore(pool: pg.Pool): ChatStore {
   const texts = new Map<string, { name: string; text: string }>();
@@ -46,9 +48,18 @@ export function postgresChatStore(pool: pg.Pool): ChatStore {
     async write(work) {
       const client = await pool.connect();
       try {
-        await client.query("BEGIN");
-        const result = await work(over(client));
-        await client.query("COMMIT");
+        // Not awaited: the work's first statements follow it on the wire (BEGIN fails only with the connection, and they with it).
+        const begun = client.query("BEGIN");
+        void begun.catch(() => undefined);
+        const issued: Promise<unknown>[] = [];
+        const result = await work(tracked(over(client), issued));
+        // Behind what the work left unawaited: the server runs the COMMIT after it, and turns it
+        // into a ROLLBACK if any of it failed.
+        const commit = client.query("COMMIT");
+        void commit.catch(() => undefined);
+        await begun;
+        for (const statement of issued) await statement;
+        if ((await commit).command !== "COMMIT") throw new Error("the transaction was rolled back");
         return result;
       } catch (error) {
         await client.query("ROLLBACK").catch(() => undefined);
@@ -58,6 +69,22 @@ export function postgresChatStore(pool: pg.Pool): ChatStore {
       }
     },
   };
+}
+
+/**
+ * The statements, each call recorded in `issued` (so the write can wait for those the work did
+ * not) and marked handled (a failure the work did not wait for is the write's to throw).
+ */
+function tracked(statements: ChatStatements, issued: Promise<unknown>[]): ChatStatements {
+  const record =
+    (statement: (...args: never[]) => Promise<unknown>) =>
+    (...args: never[]) => {
+      const call = statement(...args);
+      issued.push(call);
+      call.catch(() => undefined);
+      return call;
+    };
+  return Object.fromEntries(Object.entries(statements).map(([name, statement]) => [name, record(statement)])) as ChatStatements;
 }
 
 /** One statement per method, rows passed as parallel arrays (`unnest`), named so each is parsed once per connection. */
@@ -78,33 +105,31 @@ function batchStatements(query: Query): BatchStatements {
       ids.length === 0
         ? Promise.resolve([])
         : rows<AttachmentRow>("send_attachments", `select ${attachmentColumns("a")} from attachments a where a.id = any($1::text[])`, [ids]),
-    insertMessages: async (messages) =>
-      (
-        await query(
-          "send_insert",
-          // In the unique index's (client id, sender) order: two batches in flight that carry the
-          // same keys then take its locks in the same order and never deadlock.
-          `insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at, forwarded, system, mentions)
+    insertMessages: async (messages) => {
+      await query(
+        "send_insert",
+        // In the unique index's (client id, sender) order: two batches in flight that carry the
+        // same keys then take its locks in the same order and never deadlock.
+        `insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at, forwarded, system, mentions)
            select * from unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::int[], $11::text[], $12::text[])
              as v(id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at, forwarded, system, mentions)
-           order by v.client_id, v.sender_id
-           on conflict (client_id, sender_id) do nothing`,
-          [
-            messages.map((m) => m.id),
-            messages.map((m) => m.chatId),
-            messages.map((m) => m.seq),
-            messages.map((m) => m.rev),
-            messages.map((m) => m.senderId),
-            messages.map((m) => m.clientId),
-            messages.map((m) => m.text),
-            messages.map((m) => m.replyToId),
-            messages.map((m) => m.createdAt),
-            messages.map((m) => m.forwarded),
-            messages.map((m) => m.system),
-            messages.map((m) => m.mentions),
-          ],
-        )
-      ).rowCount,
+           order by v.client_id, v.sender_id`,
+        [
+          messages.map((m) => m.id),
+          messages.map((m) => m.chatId),
+          messages.map((m) => m.seq),
+          messages.map((m) => m.rev),
+          messages.map((m) => m.senderId),
+          messages.map((m) => m.clientId),
+          messages.map((m) => m.text),
+          messages.map((m) => m.replyToId),
+          messages.map((m) => m.createdAt),
+          messages.map((m) => m.forwarded),
+          messages.map((m) => m.system),
+          messages.map((m) => m.mentions),
+        ],
+      );
+    },
     linkAttachments: async (links) => {
       if (links.length === 0) return;
       await query(

@@ -103,13 +103,13 @@ function batchStatements(prepare: (text: string) => SQLite.Statement): BatchStat
           ids.map((id) => [id]),
         ),
       ),
-    insertMessages: (rows) =>
-      Promise.resolve(
-        runEach(
-          "insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at, forwarded, system, mentions) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (client_id, sender_id) do nothing",
-          rows.map((r) => [r.id, r.chatId, r.seq, r.rev, r.senderId, r.clientId, r.text, r.replyToId, r.createdAt, r.forwarded, r.system, r.mentions]),
-        ),
-      ),
+    insertMessages: (rows) => {
+      runEach(
+        "insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at, forwarded, system, mentions) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows.map((r) => [r.id, r.chatId, r.seq, r.rev, r.senderId, r.clientId, r.text, r.replyToId, r.createdAt, r.forwarded, r.system, r.mentions]),
+      );
+      return Promise.resolve();
+    },
     linkAttachments: (links) => {
       runEach(
         "update attachments set message_id = ?, position = ? where id = ?",
