@@ -54,7 +54,7 @@ export async function chatLoad(o: ChatLoadOptions): Promise<ChatLoadResult> {
   await withServer(
     o.engine,
     o.users,
-    async ({ server, servers, users }) => {
+    async ({ server, servers, users, store }) => {
       const chatIds = await openChats(server.url, users);
       const pids = servers.map((s) => s.child.pid ?? 0);
       const cpuSeconds = () => pids.reduce((n, pid) => n + processCpuSeconds(pid), 0);
@@ -85,6 +85,7 @@ export async function chatLoad(o: ChatLoadOptions): Promise<ChatLoadResult> {
         );
         for (const rate of o.rates) {
           const cpuBefore = cpuSeconds();
+          const databaseBefore = await backendCpu(store.backends);
           const began = performance.now();
           let peakRss = rssBytes();
           const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssBytes())), 100);
@@ -101,7 +102,8 @@ export async function chatLoad(o: ChatLoadOptions): Promise<ChatLoadResult> {
           const wallS = (performance.now() - began) / 1000;
           const stepResults = results.map((r) => r.result);
           const serverCpu = cpuSeconds() - cpuBefore;
-          rows.push(row(o, rate, stepResults, serverCpu, wallS, peakRss, idleRss));
+          const databaseCpu = sumCpuSince(databaseBefore, await backendCpu(store.backends));
+          rows.push(row(o, rate, stepResults, serverCpu, wallS, peakRss, idleRss, databaseCpu));
           steps.push(figures(o, rate, stepResults, serverCpu / wallS, peakRss));
           console.error(`chat ${o.engine} ${rate}/s: ${JSON.stringify(rows.at(-1))}`);
           // Past saturation a higher rate only measures the backlog (and takes the drain time each step).
@@ -130,6 +132,27 @@ export async function chatLoad(o: ChatLoadOptions): Promise<ChatLoadResult> {
       : []),
   ].join("\n");
   return { report, steps };
+}
+
+/** CPU seconds of each database backend serving the bench (PostgreSQL; none on SQLite), by process id. */
+async function backendCpu(backends: () => Promise<number[]>): Promise<Map<number, number>> {
+  const cpu = new Map<number, number>();
+  for (const pid of await backends()) {
+    try {
+      cpu.set(pid, processCpuSeconds(pid));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return cpu;
+}
+
+/** What the backends used between two readings (one that came meanwhile, all of its); undefined without backends. */
+function sumCpuSince(before: Map<number, number>, after: Map<number, number>): number | undefined {
+  if (after.size === 0) return undefined;
+  let sum = 0;
+  for (const [pid, cpu] of after) sum += cpu - (before.get(pid) ?? 0);
+  return sum;
 }
 
 function placement(nodes: number): string {
@@ -167,6 +190,7 @@ function row(
   wallS: number,
   peakRss: number,
   idleRss: number,
+  databaseCpu: number | undefined,
 ): Record<string, string | number> {
   const sum = (pick: (r: StepResult) => number) => results.reduce((total, r) => total + pick(r), 0);
   const acks = results.flatMap((r) => r.ackLatencies);
@@ -185,6 +209,7 @@ function row(
     "p99 ms": formatMs(percentile(deliveries, 99)),
     "max ms": formatMs(percentile(deliveries, 100)),
     "server CPU s (of a core)": `${serverCpu.toFixed(1)} (${Math.round((serverCpu / wallS) * 100)}%)`,
+    ...(databaseCpu === undefined ? {} : { "PostgreSQL CPU s (its backends)": `${databaseCpu.toFixed(1)} (${Math.round((databaseCpu / wallS) * 100)}%)` }),
     "server RSS MB idle→peak": `${(idleRss / 2 ** 20).toFixed(0)}→${(peakRss / 2 ** 20).toFixed(0)}`,
     "load CPU s (of a core; kernel)": `${loadCpu.toFixed(1)} (${Math.round((loadCpu / wallS) * 100)}%; ${sum((r) => r.systemSeconds).toFixed(1)})`,
     "window full": sum((r) => r.windowFull),
