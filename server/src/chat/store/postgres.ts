@@ -43,6 +43,18 @@ export function postgresChatStore(pool: pg.Pool): ChatStore {
     };
   };
   const pooled = over(pool);
+  // A pool client serves one transaction at a time, and its statements stay the same: made once per client.
+  const perClient = new WeakMap<pg.PoolClient, { statements: ChatStatements; issued: Promise<unknown>[] }>();
+  const inTransaction = (client: pg.PoolClient) => {
+    let entry = perClient.get(client);
+    if (!entry) {
+      const issued: Promise<unknown>[] = [];
+      entry = { statements: tracked(over(client), issued), issued };
+      perClient.set(client, entry);
+    }
+    entry.issued.length = 0;
+    return entry;
+  };
   return {
     read: (work) => work(pooled),
     async write(work) {
@@ -51,8 +63,8 @@ export function postgresChatStore(pool: pg.Pool): ChatStore {
         // Not awaited: the work's first statements follow it on the wire (BEGIN fails only with the connection, and they with it).
         const begun = client.query("BEGIN");
         void begun.catch(() => undefined);
-        const issued: Promise<unknown>[] = [];
-        const result = await work(tracked(over(client), issued));
+        const { statements, issued } = inTransaction(client);
+        const result = await work(statements);
         // Behind what the work left unawaited: the server runs the COMMIT after it, and turns it
         // into a ROLLBACK if any of it failed.
         const commit = client.query("COMMIT");
