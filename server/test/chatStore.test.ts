@@ -92,7 +92,16 @@ async function sendAll(chatId: string, low: string, rows: MessageRow[]): Promise
     if (last) {
       const lowUnread = rows.filter((r) => r.senderId !== low).length;
       await tx.updateChats(now, [
-        { id: chatId, lastSeq: last.seq, rev: last.rev, lastMessageId: last.id, userLow: low, lowUnread, highUnread: rows.length - lowUnread },
+        {
+          id: chatId,
+          lastSeq: last.seq,
+          rev: last.rev,
+          revAt: last.createdAt,
+          lastMessageId: last.id,
+          userLow: low,
+          lowUnread,
+          highUnread: rows.length - lowUnread,
+        },
       ]);
     }
   });
@@ -112,6 +121,7 @@ describe(`chat store (${engine})`, () => {
         createdAt: now,
         lastSeq: 0,
         rev: 0,
+        revAt: 0,
         lastMessageId: null,
         kind: "direct",
         activityAt: null,
@@ -146,6 +156,7 @@ describe(`chat store (${engine})`, () => {
         createdAt: now,
         lastSeq: 3,
         rev: 3,
+        revAt: rows[2]?.createdAt,
         lastMessageId: rows[2]?.id ?? null,
         kind: "direct",
         activityAt: null,
@@ -231,8 +242,10 @@ describe(`chat store (${engine})`, () => {
     const edited = { ...(rows[0] as MessageRow), text: "edited", editedAt: now + 10, rev: 4, changedAt: now + 10 };
     await store.write(async (tx) => {
       await tx.updateMessage(edited);
-      await tx.setChatRev(chatId, 4);
+      await tx.setChatRev(chatId, 4, now + 10);
     });
+    const [locked] = await store.write((tx) => tx.lockChats([chatId]));
+    assert.deepEqual([locked?.rev, locked?.revAt], [4, now + 10], "the writer that locks the chat next reads when its rev last moved");
     await store.read(async (tx) => {
       assert.deepEqual(await tx.message(edited.id), edited);
       const changes = { chatId, rev: 2, lastSeq: 3, chatRev: 4 };

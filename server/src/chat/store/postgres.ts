@@ -153,14 +153,15 @@ function batchStatements(query: Query): BatchStatements {
     updateChats: async (now, chats) => {
       await query(
         "send_update_chats",
-        `with v as (select * from unnest($2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::int[], $8::int[]) v(id, s, r, m, low, lu, hu)),
-           c as (update chats c set last_seq = v.s, rev = v.r, last_message_id = v.m from v where c.id = v.id)
+        `with v as (select * from unnest($2::text[], $3::int[], $4::int[], $5::bigint[], $6::text[], $7::text[], $8::int[], $9::int[]) v(id, s, r, ra, m, low, lu, hu)),
+           c as (update chats c set last_seq = v.s, rev = v.r, rev_at = v.ra, last_message_id = v.m from v where c.id = v.id)
          update chat_members m set activity_at = $1, unread = m.unread + (case when m.user_id = v.low then v.lu else v.hu end) from v where m.chat_id = v.id`,
         [
           now,
           chats.map((c) => c.id),
           chats.map((c) => c.lastSeq),
           chats.map((c) => c.rev),
+          chats.map((c) => c.revAt),
           chats.map((c) => c.lastMessageId),
           chats.map((c) => c.userLow),
           chats.map((c) => c.lowUnread),

@@ -119,8 +119,8 @@ function batchStatements(prepare: (text: string) => SQLite.Statement): BatchStat
     },
     updateChats: (now, rows) => {
       runEach(
-        "update chats set last_seq = ?, rev = ?, last_message_id = ? where id = ?",
-        rows.map((r) => [r.lastSeq, r.rev, r.lastMessageId, r.id]),
+        "update chats set last_seq = ?, rev = ?, rev_at = ?, last_message_id = ? where id = ?",
+        rows.map((r) => [r.lastSeq, r.rev, r.revAt, r.lastMessageId, r.id]),
       );
       runEach(
         "update chat_members set activity_at = ?, unread = unread + (case when user_id = ? then ? else ? end) where chat_id = ?",

@@ -81,7 +81,8 @@ export type ChatReads = {
 export type ChatWrites = {
   /** The pair's chat with both members; false when the pair had one already (two first messages at once: one insert wins). */
   createChat(chat: Pick<ChatRow, "id" | "userLow" | "userHigh" | "createdAt">): Promise<boolean>;
-  setChatRev(chatId: string, rev: number): Promise<void>;
+  /** `revAt`: when it moved (`revMovedAt`), for cluster order. */
+  setChatRev(chatId: string, rev: number, revAt: number): Promise<void>;
   /** Writes a changed message (text, edited, deleted, rev, changed at). */
   updateMessage(message: MessageRow): Promise<void>;
   /** Sets `userId`'s one reaction; false when it was that emoji already (nothing changed). */
@@ -137,7 +138,17 @@ export type BatchStatements = {
 export type SendKey = { senderId: string; clientId: string };
 export type ReplyTarget = MessageRow & { kind: "image" | "file" | null };
 export type AttachmentLink = { id: string; messageId: string; position: number };
-export type ChatUpdate = { id: string; lastSeq: number; rev: number; lastMessageId: string; userLow: string; lowUnread: number; highUnread: number };
+/** A chat's counters after a batch of sends; `revAt`: when its rev moved (`revMovedAt`). */
+export type ChatUpdate = {
+  id: string;
+  lastSeq: number;
+  rev: number;
+  revAt: number;
+  lastMessageId: string;
+  userLow: string;
+  lowUnread: number;
+  highUnread: number;
+};
 
 /**
  * A chat's messages changed after `rev`, for SYNC: the new ones are among its newest `lastSeq - rev`
