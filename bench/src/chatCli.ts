@@ -17,6 +17,7 @@ export const chatUsage = `chat scenarios:
   chat-load       --engine=sqlite|postgres|both --users=1000 --rates=2000,5000,10000,20000 --step-s=10 --drain-s=5 --warmup-s=3 --workers=1 --window=32
                   --baseline=DIR [--rounds=1]: also runs another checkout's server (DIR, with its node_modules), in turn with this one, and prints both and their ratio
                   --compare=FILE: prints this run against a saved one (each run saves bench/results/chat-load-<engine>.json)
+                  --nodes=N: N server processes in cluster mode (PostgreSQL + Redis at REDIS_URL, default redis://127.0.0.1:6379), each pair across two nodes
   chat-history    --engine=… --messages=1000000 --requests=2000
   chat-idle       --engine=… --sockets=10000 --processes=4 [--baseline=DIR: another checkout's server first, in the same run]
                   --nodes=3 [--sockets=38000 --chat-rate=1000]: a cluster on PostgreSQL and Redis (REDIS_URL, default redis://127.0.0.1:6379), each node its own process
@@ -50,6 +51,7 @@ async function load(flags: Flags, fallbackEngine = "both"): Promise<string> {
       workers: num(flags, "workers", d.workers),
       window: num(flags, "window", d.window),
       warmup: { rate: d.warmup.rate, ms: num(flags, "warmup-s", d.warmup.ms / 1000) * 1000 },
+      nodes: num(flags, "nodes", d.nodes),
     };
     const result = flags.baseline ? await chatCompare(options, flags.baseline, num(flags, "rounds", 1)) : await chatLoad(options);
     parts.push(result.report, "");

@@ -5,7 +5,7 @@
 import type { EngineName } from "@easyqr/server/test-support";
 import type { StepResult, WorkerUser } from "./chatMessages.ts";
 import { openChats, sourceIps, withServer } from "./chatServer.ts";
-import { cpuSeconds, rssBytes } from "./processes.ts";
+import { cpuSeconds as processCpuSeconds, rssBytes as processRssBytes } from "./processes.ts";
 import { formatMs, percentile, table } from "./stats.ts";
 import { startWorker } from "./workers.ts";
 
@@ -23,6 +23,12 @@ export type ChatLoadOptions = {
   warmup: { rate: number; ms: number };
   /** Another checkout's server (`--baseline`); this one by default. */
   serverRoot?: string;
+  /**
+   * Server processes (`--nodes`): over 1, cluster mode over PostgreSQL and Redis, each pair's two
+   * users on different nodes (every message crosses Redis), node k on core k mod 2 and the load
+   * generators where the scheduler puts them; CPU and RSS are summed over the nodes.
+   */
+  nodes: number;
 };
 
 /** One step's figures as numbers, for comparing two runs (chatCompare.ts). */
@@ -38,6 +44,7 @@ export const defaultChatLoad: Omit<ChatLoadOptions, "engine"> = {
   workers: 1,
   window: 32,
   warmup: { rate: 2000, ms: 3000 },
+  nodes: 1,
 };
 
 export async function chatLoad(o: ChatLoadOptions): Promise<ChatLoadResult> {
@@ -47,11 +54,15 @@ export async function chatLoad(o: ChatLoadOptions): Promise<ChatLoadResult> {
   await withServer(
     o.engine,
     o.users,
-    async ({ server, users }) => {
+    async ({ server, servers, users, store }) => {
       const chatIds = await openChats(server.url, users);
-      const pid = server.child.pid ?? 0;
-      const workerUsers: WorkerUser[] = users.map((u, i) => ({ id: u.id, accessToken: u.accessToken, chatId: chatIds[Math.floor(i / 2)] }));
-      const workers = Array.from({ length: o.workers }, () => startWorker("bench/src/chatWorker.ts"));
+      const pids = servers.map((s) => s.child.pid ?? 0);
+      const cpuSeconds = () => pids.reduce((n, pid) => n + processCpuSeconds(pid), 0);
+      const rssBytes = () => pids.reduce((n, pid) => n + processRssBytes(pid), 0);
+      // Pair p's users on nodes p and p + 1 (mod the nodes): with two or more, every message goes from one node to another.
+      const urlOf = (i: number) => servers[(Math.floor(i / 2) + (i % 2)) % servers.length]!.url;
+      const workerUsers: WorkerUser[] = users.map((u, i) => ({ id: u.id, accessToken: u.accessToken, chatId: chatIds[Math.floor(i / 2)], url: urlOf(i) }));
+      const workers = Array.from({ length: o.workers }, () => startWorker("bench/src/chatWorker.ts", o.nodes > 1 ? undefined : 1));
       try {
         // Whole pairs per worker, so a message's sender and recipient share a clock.
         const pairs = Math.floor(workerUsers.length / 2);
@@ -62,7 +73,7 @@ export async function chatLoad(o: ChatLoadOptions): Promise<ChatLoadResult> {
             return w.ask({ type: "init", url: server.url, users: workerUsers.slice(from, to), sourceIps: sourceIps(16) }, "ready", 120_000);
           }),
         );
-        const idleRss = rssBytes(pid);
+        const idleRss = rssBytes();
         await Promise.all(
           workers.map((w) =>
             w.ask(
@@ -73,10 +84,11 @@ export async function chatLoad(o: ChatLoadOptions): Promise<ChatLoadResult> {
           ),
         );
         for (const rate of o.rates) {
-          const cpuBefore = cpuSeconds(pid);
+          const cpuBefore = cpuSeconds();
+          const databaseBefore = await backendCpu(store.backends);
           const began = performance.now();
-          let peakRss = rssBytes(pid);
-          const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssBytes(pid))), 100);
+          let peakRss = rssBytes();
+          const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssBytes())), 100);
           const results = await Promise.all(
             workers.map((w) =>
               w.ask(
@@ -89,8 +101,9 @@ export async function chatLoad(o: ChatLoadOptions): Promise<ChatLoadResult> {
           clearInterval(sampler);
           const wallS = (performance.now() - began) / 1000;
           const stepResults = results.map((r) => r.result);
-          const serverCpu = cpuSeconds(pid) - cpuBefore;
-          rows.push(row(o, rate, stepResults, serverCpu, wallS, peakRss, idleRss));
+          const serverCpu = cpuSeconds() - cpuBefore;
+          const databaseCpu = sumCpuSince(databaseBefore, await backendCpu(store.backends));
+          rows.push(row(o, rate, stepResults, serverCpu, wallS, peakRss, idleRss, databaseCpu));
           steps.push(figures(o, rate, stepResults, serverCpu / wallS, peakRss));
           console.error(`chat ${o.engine} ${rate}/s: ${JSON.stringify(rows.at(-1))}`);
           // Past saturation a higher rate only measures the backlog (and takes the drain time each step).
@@ -105,10 +118,10 @@ export async function chatLoad(o: ChatLoadOptions): Promise<ChatLoadResult> {
         await Promise.all(workers.map((w) => w.stop()));
       }
     },
-    o.serverRoot ? { serverRoot: o.serverRoot } : {},
+    { nodes: o.nodes, ...(o.serverRoot ? { serverRoot: o.serverRoot } : {}) },
   );
   const report = [
-    `### ${o.engine}: ${o.users} users in ${o.users / 2} pairs, ${o.stepMs / 1000} s per step after ${o.warmup.ms / 1000} s unmeasured at ${o.warmup.rate}/s, ${o.workers} load process${o.workers > 1 ? "es" : ""} (server on core 0, load on core 1)`,
+    `### ${o.engine}: ${o.users} users in ${o.users / 2} pairs, ${o.stepMs / 1000} s per step after ${o.warmup.ms / 1000} s unmeasured at ${o.warmup.rate}/s, ${o.workers} load process${o.workers > 1 ? "es" : ""} ${placement(o.nodes)}`,
     "",
     table(rows),
     ...(skipped.length > 0
@@ -119,6 +132,32 @@ export async function chatLoad(o: ChatLoadOptions): Promise<ChatLoadResult> {
       : []),
   ].join("\n");
   return { report, steps };
+}
+
+/** CPU seconds of each database backend serving the bench (PostgreSQL; none on SQLite), by process id. */
+async function backendCpu(backends: () => Promise<number[]>): Promise<Map<number, number>> {
+  const cpu = new Map<number, number>();
+  for (const pid of await backends()) {
+    try {
+      cpu.set(pid, processCpuSeconds(pid));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return cpu;
+}
+
+/** What the backends used between two readings (one that came meanwhile, all of its); undefined without backends. */
+function sumCpuSince(before: Map<number, number>, after: Map<number, number>): number | undefined {
+  if (after.size === 0) return undefined;
+  let sum = 0;
+  for (const [pid, cpu] of after) sum += cpu - (before.get(pid) ?? 0);
+  return sum;
+}
+
+function placement(nodes: number): string {
+  if (nodes === 1) return "(server on core 0, load on core 1)";
+  return `(${nodes} nodes over Redis, node k on core k mod 2, each pair's users on two nodes; load unpinned; CPU and RSS summed over the nodes)`;
 }
 
 function figures(o: ChatLoadOptions, rate: number, results: StepResult[], cpuShare: number, peakRss: number): StepFigures {
@@ -151,6 +190,7 @@ function row(
   wallS: number,
   peakRss: number,
   idleRss: number,
+  databaseCpu: number | undefined,
 ): Record<string, string | number> {
   const sum = (pick: (r: StepResult) => number) => results.reduce((total, r) => total + pick(r), 0);
   const acks = results.flatMap((r) => r.ackLatencies);
@@ -169,6 +209,7 @@ function row(
     "p99 ms": formatMs(percentile(deliveries, 99)),
     "max ms": formatMs(percentile(deliveries, 100)),
     "server CPU s (of a core)": `${serverCpu.toFixed(1)} (${Math.round((serverCpu / wallS) * 100)}%)`,
+    ...(databaseCpu === undefined ? {} : { "PostgreSQL CPU s (its backends)": `${databaseCpu.toFixed(1)} (${Math.round((databaseCpu / wallS) * 100)}%)` }),
     "server RSS MB idle→peak": `${(idleRss / 2 ** 20).toFixed(0)}→${(peakRss / 2 ** 20).toFixed(0)}`,
     "load CPU s (of a core; kernel)": `${loadCpu.toFixed(1)} (${Math.round((loadCpu / wallS) * 100)}%; ${sum((r) => r.systemSeconds).toFixed(1)})`,
     "window full": sum((r) => r.windowFull),

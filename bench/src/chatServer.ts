@@ -1,4 +1,5 @@
-import { freshStore, seedUsers, type EngineName, type SeededUser, type Store } from "@easyqr/server/test-support";
+import { randomBytes } from "node:crypto";
+import { clearRedisPrefix, freshStore, seedUsers, type EngineName, type SeededUser, type Store } from "@easyqr/server/test-support";
 import { startServer, type RunningServer } from "./processes.ts";
 
 /**
@@ -7,11 +8,17 @@ import { startServer, type RunningServer } from "./processes.ts";
  */
 export const benchServerEnv: Record<string, string> = { CHAT_MESSAGES_PER_SECOND: "100000", CHAT_MESSAGE_BURST: "100000" };
 
-export type SeededServer = { server: RunningServer; users: SeededUser[]; store: Store };
+/** `servers`: every node (one unless `nodes` was asked for); `server` is the first. */
+export type SeededServer = { server: RunningServer; servers: RunningServer[]; users: SeededUser[]; store: Store };
+
+/** Where the cluster bench's nodes meet: REDIS_URL, or the local Redis the tests use. */
+export const benchRedisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
 /**
  * A fresh database (SQLite file or PostgreSQL schema) with `users` seeded users (2i and 2i+1
- * connected), a server process on it, `work`, then everything stopped and dropped.
+ * connected), a server process on it, `work`, then everything stopped and dropped. With `nodes`
+ * over 1, that many server processes share the database and a Redis key prefix of their own
+ * (cluster mode), node k pinned to core k mod 2; the prefix's keys are deleted afterwards.
  */
 export async function withServer<T>(
   engine: EngineName,
@@ -24,19 +31,26 @@ export async function withServer<T>(
     nodeArgs?: string[];
     /** Another checkout's server (see startServer). */
     serverRoot?: string;
+    /** Server processes in cluster mode (1: a single node, no Redis). */
+    nodes?: number;
   } = {},
 ): Promise<T> {
+  const nodes = options.nodes ?? 1;
+  if (nodes > 1 && engine !== "postgres") throw new Error("--nodes over 1 needs --engine=postgres (cluster mode)");
   const store = freshStore(engine);
+  const redisPrefix = `bench:${randomBytes(4).toString("hex")}:`;
+  const cluster = (k: number): Record<string, string> => (nodes > 1 ? { REDIS_URL: benchRedisUrl, REDIS_PREFIX: redisPrefix, NODE_ID: `bench-${k}` } : {});
+  const servers: RunningServer[] = [];
   try {
     const seeded = await seedUsers(store.env, users, { prefix: "bench", connectPairs: options.connectPairs ?? true });
     await options.beforeStart?.(store, seeded);
-    const server = await startServer({ ...store.env, ...benchServerEnv, ...options.env }, options.nodeArgs, options.serverRoot);
-    try {
-      return await work({ server, users: seeded, store });
-    } finally {
-      await server.stop();
-    }
+    // One at a time: the first applies the migrations.
+    for (let k = 0; k < nodes; k++)
+      servers.push(await startServer({ ...store.env, ...benchServerEnv, ...cluster(k), ...options.env }, options.nodeArgs, options.serverRoot, k % 2));
+    return await work({ server: servers[0]!, servers, users: seeded, store });
   } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+    if (nodes > 1) await clearRedisPrefix(benchRedisUrl, redisPrefix);
     await store.drop();
   }
 }

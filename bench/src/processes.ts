@@ -20,7 +20,7 @@ export function profileFlags(): string[] {
 export type RunningServer = { url: string; child: ChildProcess; stop(): Promise<void> };
 
 /**
- * Starts `npm run serve`'s entry point on a free port, pinned to core 0, and waits for /health. `nodeArgs` go before the entry point (e.g. `--import` of a probe).
+ * Starts `npm run serve`'s entry point on a free port, pinned to `core` (0), and waits for /health. `nodeArgs` go before the entry point (e.g. `--import` of a probe).
  * `serverRoot`: another checkout to run the server of (a baseline build for `--baseline`); this one by default.
  * `core`: the core it is pinned to (several cluster nodes take turns over the cores).
  */

@@ -14,9 +14,11 @@ export type Worker<Command extends { type: string } = WorkerCommand, Reply exten
 
 export function startWorker<Command extends { type: string } = WorkerCommand, Reply extends { type: string; error?: string } = WorkerReply>(
   module: string,
-  core = 1,
+  core: number | undefined = 1,
 ): Worker<Command, Reply> {
-  const [command, args] = pinned(core, process.execPath, [...profileFlags(), "--import", "tsx", module]);
+  const node = [...profileFlags(), "--import", "tsx", module];
+  // No core: the scheduler places it (with a server on each core there is no core of its own to give it).
+  const [command, args] = core === undefined ? [process.execPath, node] : pinned(core, process.execPath, node);
   const child = spawn(command, args, { cwd: root, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return {

@@ -13,7 +13,17 @@ export type FanoutOptions = {
   /** A chat change (MESSAGE, MESSAGE_UPDATED): its chat and rev, by which cluster mode keeps a chat's changes in order across nodes. */
   order?: ChangeOrder | undefined;
 };
-export type ChangeOrder = { chatId: string; rev: number };
+/**
+ * A chat change's place in its chat: `rev`, and `prevAt`, when the rev before it moved (`chats.rev_at`
+ * as the writer read it under the chat's lock; 0 for none). A node that does not know the chat yet
+ * waits for the predecessor only when it moved recently, so it may still be on its way (ADR 0009).
+ */
+export type ChangeOrder = { chatId: string; rev: number; prevAt: number };
+/**
+ * When a chat's rev moves, for `chats.rev_at`: the wall clock, not the app's `Clock` (which tests
+ * move), since a node receiving the change compares it with its own wall clock.
+ */
+export const revMovedAt = (): number => Date.now();
 /**
  * Runs what answers a chat change (its ACK to the socket that made it) in the chat's rev order on
  * this node: in process at once; in cluster mode after the changes before it, which may still be on

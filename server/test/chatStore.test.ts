@@ -68,19 +68,27 @@ function message(chatId: string, senderId: string, seq: number, fields: Partial<
 }
 
 /** Writes messages as a send batch does, with the chat's counters after them. */
-async function sendAll(chatId: string, low: string, rows: MessageRow[]): Promise<number> {
-  return store.write(async (tx) => {
+async function sendAll(chatId: string, low: string, rows: MessageRow[]): Promise<void> {
+  await store.write(async (tx) => {
     const [chat] = await tx.lockChats([chatId]);
     assert.ok(chat);
-    const inserted = await tx.insertMessages(rows);
+    await tx.insertMessages(rows);
     const last = rows.at(-1);
     if (last) {
       const lowUnread = rows.filter((r) => r.senderId !== low).length;
       await tx.updateChats(now, [
-        { id: chatId, lastSeq: last.seq, rev: last.rev, lastMessageId: last.id, userLow: low, lowUnread, highUnread: rows.length - lowUnread },
+        {
+          id: chatId,
+          lastSeq: last.seq,
+          rev: last.rev,
+          revAt: last.createdAt,
+          lastMessageId: last.id,
+          userLow: low,
+          lowUnread,
+          highUnread: rows.length - lowUnread,
+        },
       ]);
     }
-    return inserted;
   });
 }
 
@@ -98,6 +106,7 @@ describe(`chat store (${engine})`, () => {
         createdAt: now,
         lastSeq: 0,
         rev: 0,
+        revAt: 0,
         lastMessageId: null,
         kind: "direct",
         activityAt: null,
@@ -123,7 +132,7 @@ describe(`chat store (${engine})`, () => {
   test("a batch inserts its messages once, moves the chat's counters and the other member's unread", async () => {
     const { chatId, low, high } = await pair();
     const rows = [message(chatId, low, 1), message(chatId, high, 2), message(chatId, low, 3)];
-    assert.equal(await sendAll(chatId, low, rows), 3);
+    await sendAll(chatId, low, rows);
     await store.read(async (tx) => {
       assert.deepEqual(await tx.chat(chatId), {
         id: chatId,
@@ -132,6 +141,7 @@ describe(`chat store (${engine})`, () => {
         createdAt: now,
         lastSeq: 3,
         rev: 3,
+        revAt: rows[2]?.createdAt,
         lastMessageId: rows[2]?.id ?? null,
         kind: "direct",
         activityAt: null,
@@ -146,8 +156,15 @@ describe(`chat store (${engine})`, () => {
     const keys = rows.map((r) => ({ senderId: r.senderId, clientId: r.clientId }));
     const earlier = await store.write((tx) => tx.earlier([...keys, { senderId: low, clientId: randomUUID() }]));
     assert.deepEqual(earlier.map((r) => r.id).sort(), rows.map((r) => r.id).sort());
-    // The same (sender, client id) again is skipped, whatever its id.
-    assert.equal(await store.write((tx) => tx.insertMessages([{ ...message(chatId, low, 4), clientId: rows[0]?.clientId ?? "" }])), 0);
+    // The same (sender, client id) again fails the transaction, whatever its id; so does one left unawaited.
+    await assert.rejects(store.write((tx) => tx.insertMessages([{ ...message(chatId, low, 4), clientId: rows[0]?.clientId ?? "" }])));
+    await assert.rejects(
+      store.write(async (tx) => {
+        void tx.insertMessages([{ ...message(chatId, low, 4), clientId: rows[0]?.clientId ?? "" }]);
+        await Promise.resolve();
+      }),
+    );
+    assert.equal((await store.read((tx) => tx.history(chatId, low, {}, 10))).length, rows.length);
   });
 
   test("history pages run oldest first: the newest, before a seq, after a seq", async () => {
@@ -210,8 +227,10 @@ describe(`chat store (${engine})`, () => {
     const edited = { ...(rows[0] as MessageRow), text: "edited", editedAt: now + 10, rev: 4, changedAt: now + 10 };
     await store.write(async (tx) => {
       await tx.updateMessage(edited);
-      await tx.setChatRev(chatId, 4);
+      await tx.setChatRev(chatId, 4, now + 10);
     });
+    const [locked] = await store.write((tx) => tx.lockChats([chatId]));
+    assert.deepEqual([locked?.rev, locked?.revAt], [4, now + 10], "the writer that locks the chat next reads when its rev last moved");
     await store.read(async (tx) => {
       assert.deepEqual(await tx.message(edited.id), edited);
       const changes = { chatId, rev: 2, lastSeq: 3, chatRev: 4 };

@@ -362,3 +362,32 @@ test(`0016_groups (${engine}): 1-1 chats, their members and messages survive the
     await drop();
   }
 });
+
+test(`0017_chat_rev_at (${engine}): every chat gets rev_at 0 (its rev moved long ago), which a write then sets`, async () => {
+  const { db, migrator, drop } = await bareDatabase();
+  try {
+    assert.equal((await migrator.migrateTo("0016_groups")).error, undefined);
+    await sql`insert into users (id, created_at, updated_at) values ('ann', 1, 1), ('ben', 1, 1)`.execute(db);
+    await sql`insert into chats (id, user_low, user_high, created_at, last_seq, rev) values ('chat', 'ann', 'ben', 1, 1, 1)`.execute(db);
+    assert.equal((await migrator.migrateTo("0017_chat_rev_at")).error, undefined);
+    const before = await sql<{ rev_at: number | string }>`select rev_at from chats where id = 'chat'`.execute(db);
+    assert.deepEqual(
+      before.rows.map((r) => Number(r.rev_at)),
+      [0],
+    );
+    await sql`insert into chats (id, user_low, user_high, created_at, kind) values ('g1', null, null, 2, 'group')`.execute(db);
+    await sql`update chats set rev = 2, rev_at = ${1_765_000_000_000} where id = 'chat'`.execute(db);
+    const rows = await sql<{ id: string; rev_at: number | string }>`select id, rev_at from chats order by id`.execute(db);
+    assert.deepEqual(
+      rows.rows.map((r) => [r.id, Number(r.rev_at)]),
+      [
+        ["chat", 1_765_000_000_000],
+        ["g1", 0],
+      ],
+    );
+    assert.equal((await migrator.migrateTo("0016_groups")).error, undefined, "down drops the column");
+    await assert.rejects(sql`select rev_at from chats`.execute(db));
+  } finally {
+    await drop();
+  }
+});

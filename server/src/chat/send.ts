@@ -2,6 +2,7 @@ import { uuidv7, type Message, type MessageFrames, type SendFrame } from "@easyq
 import type { z } from "zod";
 import { chatNotFound, messageNotFound, readableChat, sendableChat } from "../access/chats.ts";
 import type { Clock } from "../clock.ts";
+import { revMovedAt } from "../fanout.ts";
 import { AppError } from "../errors.ts";
 import { attachmentView } from "../attachments/view.ts";
 import { messageById, replyPreview } from "./view.ts";
@@ -17,8 +18,9 @@ export type SendItem = { userId: string; frame: SendInput; origin?: object; repl
 /**
  * A stored message (`duplicate`: stored before, under the same client id), or why not. `audience`:
  * who else hears it (the peer; a group's other current members, read in the send's transaction).
+ * `prevAt`: when the chat's rev before this message's moved (ChangeOrder; 0 for a duplicate).
  */
-export type SendOutcome = { message: Message; audience: string[]; duplicate: boolean } | { error: unknown };
+export type SendOutcome = { message: Message; audience: string[]; duplicate: boolean; prevAt: number } | { error: unknown };
 /** A group whose lowest watermarks moved with the batch (a sender had held them back): its members hear GROUP_RECEIPT. */
 export type GroupTicks = { chatId: string; theirs: { deliveredSeq: number; seenSeq: number }; members: string[] };
 
@@ -40,10 +42,13 @@ type Writes = {
   links: AttachmentLink[];
   chats: Map<string, ChatUpdate>;
   /** Sends written in this batch by (sender, client id): a resend in the same batch answers the first. */
-  fresh: Map<string, { message: Message; audience: string[] }>;
+  fresh: Map<string, { message: Message; audience: string[]; prevAt: number }>;
   linked: Set<string>;
   /** Group chats: their new counters (one chat row write each), and each sender's last message there (their own read mark). */
-  groups: Map<string, { chatId: string; lastSeq: number; rev: number; lastMessageId: string; senders: Map<string, number> }>;
+  groups: Map<string, { chatId: string; lastSeq: number; rev: number; revAt: number; lastMessageId: string; senders: Map<string, number> }>;
+  /** When the batch moves its chats' revs (`revMovedAt`), and per chat when its rev last moved before the next message (its `prevAt`). */
+  revAt: number;
+  movedAt: Map<string, number>;
 };
 
 /**
@@ -61,7 +66,16 @@ export async function sendAll(
   const reads = await readAll(q, items, turn);
   // Read under the chats' locks, so a chat's times never go back as its seq goes up.
   const now = clock.now();
-  const writes: Writes = { rows: [], links: [], chats: new Map(), fresh: new Map(), linked: new Set(), groups: new Map() };
+  const writes: Writes = {
+    rows: [],
+    links: [],
+    chats: new Map(),
+    fresh: new Map(),
+    linked: new Set(),
+    groups: new Map(),
+    revAt: revMovedAt(),
+    movedAt: new Map(),
+  };
   const outcomes: SendOutcome[] = [];
   for (const item of items) {
     try {
@@ -72,12 +86,13 @@ export async function sendAll(
     }
   }
   if (writes.rows.length > 0) {
-    // The keys were read under the chats' locks; only a resend naming another chat, in a transaction
-    // in flight beside this one, can race us. Then seq would have a gap: the batch fails and
-    // sendBatch retries it one send at a time, when the resend finds the stored message.
-    if ((await q.insertMessages(writes.rows)) !== writes.rows.length) throw new Error("a message of the batch was stored meanwhile");
-    await q.linkAttachments(writes.links);
-    if (writes.chats.size > 0) await q.updateChats(now, [...writes.chats.values()]);
+    // Not awaited: the store's write waits for them (on PostgreSQL they leave with the COMMIT, one
+    // round trip) and fails if any failed. The keys were read under the chats' locks; only a resend
+    // naming another chat, in a transaction in flight beside this one, can race us: then the insert
+    // fails, and sendBatch retries the batch one send at a time, when the resend finds the stored message.
+    void q.insertMessages(writes.rows);
+    void q.linkAttachments(writes.links);
+    if (writes.chats.size > 0) void q.updateChats(now, [...writes.chats.values()]);
   }
   const ticks: GroupTicks[] = [];
   for (const group of writes.groups.values()) {
@@ -108,8 +123,17 @@ function audienceOf(reads: Reads, chat: LockedChat, userId: string, peerId: stri
 
 async function readAll(q: ChatStatements, items: SendItem[], turn: Pick<Turn, "mayLock" | "locked">): Promise<Reads> {
   const chatIds = [...new Set(items.map((i) => i.frame.chatId))].sort();
+  const replyIds = [...new Set(items.flatMap((i) => (i.frame.replyToId === undefined ? [] : [i.frame.replyToId])))];
+  const attachmentIds = [...new Set(items.flatMap((i) => i.frame.attachmentIds ?? []))];
   await turn.mayLock;
-  const locked = await q.lockChats(chatIds).finally(turn.locked);
+  // Sent together (on PostgreSQL one round trip, pipelined) and run in this order: the reads after
+  // the lock run once it is held, so they see every transaction that wrote these chats before.
+  const [locked, earlier, replyRows, attachmentRows] = await Promise.all([
+    q.lockChats(chatIds).finally(turn.locked),
+    q.earlier(items.map((i) => ({ senderId: i.userId, clientId: i.frame.id }))),
+    q.replyTargets(replyIds),
+    q.attachments(attachmentIds),
+  ]);
   const chats = new Map(locked.map((c) => [c.id, c]));
   const standings = new Map<string, Map<string, GroupMemberRow>>();
   const groupIds = locked.filter((c) => c.kind === "group").map((c) => c.id);
@@ -119,11 +143,9 @@ async function readAll(q: ChatStatements, items: SendItem[], turn: Pick<Turn, "m
       if (!ofChat) standings.set(row.chatId, (ofChat = new Map<string, GroupMemberRow>()));
       ofChat.set(row.userId, row);
     }
-  const stored = new Map((await q.earlier(items.map((i) => ({ senderId: i.userId, clientId: i.frame.id })))).map((m) => [keyOf(m.senderId, m.clientId), m]));
-  const replyIds = [...new Set(items.flatMap((i) => (i.frame.replyToId === undefined ? [] : [i.frame.replyToId])))];
-  const attachmentIds = [...new Set(items.flatMap((i) => i.frame.attachmentIds ?? []))];
-  const replies = new Map((await q.replyTargets(replyIds)).map((m) => [m.id, m]));
-  const attachments = new Map((await q.attachments(attachmentIds)).map((a) => [a.id, a]));
+  const stored = new Map(earlier.map((m) => [keyOf(m.senderId, m.clientId), m]));
+  const replies = new Map(replyRows.map((m) => [m.id, m]));
+  const attachments = new Map(attachmentRows.map((a) => [a.id, a]));
   return { chats, standings, stored, replies, attachments };
 }
 
@@ -138,7 +160,7 @@ async function sendOne(q: ChatStatements, { userId, frame, forwarded }: SendItem
     const message = await messageById(q, earlier.id);
     if (!message) throw new Error(`message ${earlier.id} vanished inside its transaction`);
     // A resend sends no events: nobody else needs to hear of it again.
-    return { message, audience: [], duplicate: true };
+    return { message, audience: [], duplicate: true, prevAt: 0 };
   }
   const same = writes.fresh.get(key);
   if (same) return { ...same, duplicate: true };
@@ -184,6 +206,8 @@ async function sendOne(q: ChatStatements, { userId, frame, forwarded }: SendItem
   counters.lastSeq += 1;
   counters.rev += 1;
   counters.lastMessageId = id;
+  const prevAt = writes.movedAt.get(chat.id) ?? chat.revAt;
+  writes.movedAt.set(chat.id, writes.revAt);
   const row: MessageRow = {
     id,
     chatId: chat.id,
@@ -224,14 +248,23 @@ async function sendOne(q: ChatStatements, { userId, frame, forwarded }: SendItem
     system: null,
     mentions,
   };
-  writes.fresh.set(key, { message, audience });
-  return { message, audience, duplicate: false };
+  writes.fresh.set(key, { message, audience, prevAt });
+  return { message, audience, duplicate: false, prevAt };
 }
 
 function directCounters(writes: Writes, chat: LockedChat, id: string): ChatUpdate {
   let counters = writes.chats.get(chat.id);
   if (!counters) {
-    counters = { id: chat.id, lastSeq: chat.lastSeq, rev: chat.rev, lastMessageId: id, userLow: chat.userLow ?? "", lowUnread: 0, highUnread: 0 };
+    counters = {
+      id: chat.id,
+      lastSeq: chat.lastSeq,
+      rev: chat.rev,
+      revAt: writes.revAt,
+      lastMessageId: id,
+      userLow: chat.userLow ?? "",
+      lowUnread: 0,
+      highUnread: 0,
+    };
     writes.chats.set(chat.id, counters);
   }
   return counters;
@@ -240,7 +273,7 @@ function directCounters(writes: Writes, chat: LockedChat, id: string): ChatUpdat
 function groupCounters(writes: Writes, chat: LockedChat, id: string) {
   let counters = writes.groups.get(chat.id);
   if (!counters) {
-    counters = { chatId: chat.id, lastSeq: chat.lastSeq, rev: chat.rev, lastMessageId: id, senders: new Map() };
+    counters = { chatId: chat.id, lastSeq: chat.lastSeq, rev: chat.rev, revAt: writes.revAt, lastMessageId: id, senders: new Map() };
     writes.groups.set(chat.id, counters);
   }
   return counters;

@@ -29,7 +29,7 @@ import { pairOf } from "../access/checks.ts";
 import { chatNotFound, mayStartChat, messageNotFound, notMember, readableChat, writableChat, type GroupStanding } from "../access/chats.ts";
 import type { Clock } from "../clock.ts";
 import { AppError, knownError } from "../errors.ts";
-import { fanoutToAll, type InOrder, type UserFanout } from "../fanout.ts";
+import { fanoutToAll, revMovedAt, type InOrder, type UserFanout } from "../fanout.ts";
 import type { ChatLimits } from "./limits.ts";
 import { chatMarks, chatRows, chatView, deviceReceiptView, messageView, renderMessages } from "./view.ts";
 import type { ChatRow, LockedChat, MessageRow } from "./rows.ts";
@@ -227,7 +227,7 @@ export class ChatService {
       const outcome = outcomes[i] ?? { error: new Error("no outcome") };
       if (!("message" in outcome)) return item.reply(outcome);
       const frames = messageFrames(outcome.message);
-      const order = { chatId: outcome.message.chatId, rev: outcome.message.rev };
+      const order = { chatId: outcome.message.chatId, rev: outcome.message.rev, prevAt: outcome.prevAt };
       this.inOrder(order, () => item.reply({ message: outcome.message, frames, duplicate: outcome.duplicate }));
       if (!outcome.duplicate) {
         const event = frames.event();
@@ -493,22 +493,25 @@ export class ChatService {
         if (locked?.kind !== "group") throw chatNotFound();
         const before = await q.memberIds(chatId);
         const now = this.clock.now();
-        const lines: Message[] = [];
-        const counters = { seq: locked.lastSeq, rev: locked.rev };
+        const lines: { message: Message; prevAt: number }[] = [];
+        const revAt = revMovedAt();
+        const counters = { seq: locked.lastSeq, rev: locked.rev, revAt: locked.revAt };
         const line = async (actorId: string, said: SystemEvent): Promise<Message> => {
           const event: SystemEvent = { ...said, actor: { id: actorId, name: await q.personName(actorId) } };
+          const prevAt = counters.revAt;
           counters.seq += 1;
           counters.rev += 1;
+          counters.revAt = revAt;
           const id = uuidv7(now);
           const row: MessageRow = {
             ...{ id, chatId, seq: counters.seq, rev: counters.rev, senderId: actorId, clientId: id, text: "", replyToId: null },
             ...{ createdAt: now, editedAt: null, deletedAt: null, changedAt: null, forwarded: 0, system: JSON.stringify(event), mentions: null },
           };
           await q.insertMessages([row]);
-          await q.setGroupCounters({ chatId, lastSeq: row.seq, rev: row.rev, lastMessageId: id, activityAt: now });
+          await q.setGroupCounters({ chatId, lastSeq: row.seq, rev: row.rev, revAt, lastMessageId: id, activityAt: now });
           await q.markOwn(chatId, actorId, row.seq);
           const message = messageView(row, { attachments: [], reactions: [], replyTo: null });
-          lines.push(message);
+          lines.push({ message, prevAt });
           return message;
         };
         const value = await work({ q, chat: locked, now, line });
@@ -518,8 +521,8 @@ export class ChatService {
         return { value, lines, audience: [...new Set([...before, ...after])], members: after, theirs: ticksMoved ? theirs : undefined };
       }, turn);
       await turn.mayAnswer;
-      for (const message of result.lines)
-        fanoutToAll(this.fanout, result.audience, { type: "MESSAGE", message }, { order: { chatId: message.chatId, rev: message.rev } });
+      for (const { message, prevAt } of result.lines)
+        fanoutToAll(this.fanout, result.audience, { type: "MESSAGE", message }, { order: { chatId: message.chatId, rev: message.rev, prevAt } });
       if (result.theirs) this.publishTicks({ chatId, theirs: result.theirs, members: result.members });
       return result.value;
     } finally {
@@ -577,15 +580,15 @@ export class ChatService {
         const row = applied ? { ...applied, rev: chat.rev + 1, changedAt: now } : message;
         if (applied) {
           await q.updateMessage(row);
-          await q.setChatRev(chat.id, row.rev);
+          await q.setChatRev(chat.id, row.rev, revMovedAt());
         }
         const [view] = await renderMessages(q, [row], { by: "id", id: row.id });
         if (!view) throw new Error(`message ${row.id} not rendered`);
         const audience = chat.kind === "group" ? (await q.memberIds(chat.id)).filter((id) => id !== userId) : [readableChat(chat, userId).peerId ?? ""];
-        return { message: view, changed: applied !== undefined, audience };
+        return { message: view, changed: applied !== undefined, audience, prevAt: applied ? chat.revAt : 0 };
       }, turn);
       await turn.mayAnswer;
-      const order = { chatId: result.message.chatId, rev: result.message.rev };
+      const order = { chatId: result.message.chatId, rev: result.message.rev, prevAt: result.prevAt };
       if (origin) this.inOrder(order, () => origin.ack(result.message));
       if (result.changed) {
         const event = { type: "MESSAGE_UPDATED", message: result.message } as const;

@@ -102,12 +102,12 @@ export class ClusterBus {
       toUser: (userId: string, event: ServerEvent | EncodedFrame, options?: FanoutOptions) => {
         const frame = "encoded" in event ? event : encodeFrame(event);
         const order = options?.order;
-        if (order) this.order.deliver(order.chatId, order.rev, () => local.toUser(userId, frame, options));
+        if (order) this.order.deliver(order, () => local.toUser(userId, frame, options));
         else local.toUser(userId, frame, options);
         queue.toUser(userId, frame, options?.droppable ?? false, order);
         this.schedule();
       },
-      inOrder: (order, run) => this.order.deliver(order.chatId, order.rev, run),
+      inOrder: (order, run) => this.order.deliver(order, run),
       toPairing: (sessionId: string, target: Target, event: ServerEvent) => {
         const frame = encodeFrame(event);
         const key = keyOf(target);
@@ -213,8 +213,8 @@ export class ClusterBus {
       for (const userId of here) this.hub.publishToUser(userId, frame, options);
     };
     if (!d.order) return run();
-    if (here.length === 0) return this.order.skip(d.order.chatId, d.order.rev);
-    this.order.deliver(d.order.chatId, d.order.rev, run);
+    if (here.length === 0) return this.order.skip(d.order);
+    this.order.deliver(d.order, run);
   }
 
   private receive(message: string): void {

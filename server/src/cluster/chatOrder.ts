@@ -1,11 +1,19 @@
+import type { ChangeOrder } from "../fanout.ts";
+
 /** How long a node holds a chat's change while the one before it is still on its way from another node. */
 export const ORDER_HOLD_MS = 250;
-/** A chat not heard of for this long is forgotten (its next change is delivered at once). */
+/**
+ * A change whose predecessor moved less than this long ago may have overtaken it (a publish from
+ * another node takes milliseconds; the margin also covers the nodes' clocks disagreeing a little).
+ */
+export const IN_FLIGHT_MS = 1_000;
+/** A chat not heard of for this long is forgotten (its next change goes at once unless its predecessor is in flight). */
 const FORGET_AFTER_MS = 30_000;
 /** More changes than this waiting in one chat: released at once (a writer far ahead, or a lost predecessor). */
 const MAX_HELD = 256;
 
-type ChatState = { last: number; held: Map<number, (() => void)[]>; timer: NodeJS.Timeout | undefined; seenAt: number; draining: boolean };
+/** `last`: the rev this node delivered last; undefined while the chat is new here and its first changes wait. */
+type ChatState = { last: number | undefined; held: Map<number, (() => void)[]>; timer: NodeJS.Timeout | undefined; seenAt: number; draining: boolean };
 
 /**
  * Per-chat order across nodes (ADR 0009): a chat's changes are numbered by `rev` in the database,
@@ -14,6 +22,10 @@ type ChatState = { last: number; held: Map<number, (() => void)[]>; timer: NodeJ
  * the next rev goes at once, a later one waits for its predecessors at most ORDER_HOLD_MS, then
  * everything held goes in rev order (the client's rev rule and SYNC cover a change that never came).
  * The same rev delivered again (more of its audience) goes at once.
+ *
+ * A chat this node does not know (new here, or forgotten) has no last rev to compare with: its
+ * change goes at once when the predecessor moved long ago (`prevAt`: it cannot still be on its way,
+ * so no delay after a quiet spell), and waits like any other when it moved within IN_FLIGHT_MS.
  */
 export class ChatOrder {
   private readonly chats = new Map<string, ChatState>();
@@ -26,29 +38,48 @@ export class ChatOrder {
     this.sweeper.unref();
   }
 
-  deliver(chatId: string, rev: number, run: () => void): void {
+  deliver({ chatId, rev, prevAt }: ChangeOrder, run: () => void): void {
     const now = Date.now();
-    const state = this.chats.get(chatId);
+    let state = this.chats.get(chatId);
     if (!state) {
-      this.chats.set(chatId, { last: rev, held: new Map(), timer: undefined, seenAt: now, draining: false });
-      return run();
+      state = { last: undefined, held: new Map(), timer: undefined, seenAt: now, draining: false };
+      this.chats.set(chatId, state);
     }
     state.seenAt = now;
-    if (rev <= state.last) return run();
-    if (rev === state.last + 1) {
-      state.last = rev;
-      run();
-      // One change goes out as several calls (the ACK, the author's other devices, each reader), all
-      // in this turn: what waits behind it goes after the last of them, not after the first.
-      if (state.held.size > 0 && !state.draining) {
-        state.draining = true;
-        queueMicrotask(() => {
-          state.draining = false;
-          this.drain(state);
-        });
-      }
-      return;
+    const inFlight = now - prevAt < IN_FLIGHT_MS;
+    if (state.last === undefined ? !inFlight : rev === state.last + 1) return this.goAndDrain(state, rev, run);
+    if (state.last !== undefined && rev <= state.last) return run();
+    this.hold(state, rev, run);
+  }
+
+  /**
+   * A change nobody here hears: it still moves the chat on (what waits for it goes), and the chat
+   * stays known, so a later change that overtakes one still on its way is held for it.
+   */
+  skip(order: ChangeOrder): void {
+    this.deliver(order, () => undefined);
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+    for (const state of this.chats.values()) this.release(state);
+  }
+
+  private goAndDrain(state: ChatState, rev: number, run: () => void): void {
+    state.last = rev;
+    run();
+    // One change goes out as several calls (the ACK, the author's other devices, each reader), all
+    // in this turn: what waits behind it goes after the last of them, not after the first.
+    if (state.held.size > 0 && !state.draining) {
+      state.draining = true;
+      queueMicrotask(() => {
+        state.draining = false;
+        this.drain(state);
+      });
     }
+  }
+
+  private hold(state: ChatState, rev: number, run: () => void): void {
     this.counts.held += 1;
     const waiting = state.held.get(rev);
     if (waiting) waiting.push(run);
@@ -60,20 +91,8 @@ export class ChatOrder {
     }, ORDER_HOLD_MS);
   }
 
-  /**
-   * A change nobody here hears: it still moves the chat on (what waits for it goes), and the chat
-   * stays known, so a later change that overtakes one still on its way is held for it.
-   */
-  skip(chatId: string, rev: number): void {
-    this.deliver(chatId, rev, () => undefined);
-  }
-
-  close(): void {
-    clearInterval(this.sweeper);
-    for (const state of this.chats.values()) this.release(state);
-  }
-
   private drain(state: ChatState): void {
+    if (state.last === undefined) return;
     for (let next = state.held.get(state.last + 1); next; next = state.held.get(state.last + 1)) {
       state.held.delete(state.last + 1);
       state.last += 1;
@@ -92,7 +111,8 @@ export class ChatOrder {
     const revs = [...state.held.keys()].sort((x, y) => x - y);
     const runs = revs.flatMap((rev) => state.held.get(rev) ?? []);
     state.held.clear();
-    state.last = Math.max(state.last, ...revs);
+    const highest = revs.at(-1);
+    if (highest !== undefined) state.last = Math.max(state.last ?? highest, highest);
     for (const run of runs) run();
   }
 

@@ -108,6 +108,10 @@ async function openPostgres(url: string, schema: string | undefined, connections
   const pool = new pg.Pool({
     connectionString: url,
     max: connections,
+    // A client sends each statement as it is issued instead of after the one before returned: the
+    // chat store issues a batch's reads (and its writes) together, one round trip each (ADR 0006).
+    // Kysely awaits each statement before the next, so for it nothing changes.
+    pipeline: true,
     ...(schema ? { options: `-c search_path="${schema}"` } : {}),
     types: { getTypeParser: typeParser },
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,

@@ -13,6 +13,7 @@ import * as m0011 from "./migrations/0011_forward_and_hide.ts";
 import * as m0014 from "./migrations/0014_refresh_successor.ts";
 import * as m0015 from "./migrations/0015_search_by_chat.ts";
 import * as m0016 from "./migrations/0016_groups.ts";
+import * as m0017 from "./migrations/0017_chat_rev_at.ts";
 
 /**
  * The numbered migrations, in order. One set for SQLite and PostgreSQL: they use
@@ -34,6 +35,7 @@ export const migrations: Record<string, Migration> = {
   "0014_refresh_successor": m0014,
   "0015_search_by_chat": m0015,
   "0016_groups": m0016,
+  "0017_chat_rev_at": m0017,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

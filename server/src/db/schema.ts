@@ -134,6 +134,8 @@ export type ChatsTable = {
   createdAt: number;
   lastSeq: number;
   rev: number;
+  /** When `rev` last moved, wall-clock epoch ms (0: before migration 0017): cluster order's hint (ADR 0009). */
+  revAt: Generated<number>;
   lastMessageId: string | null;
   kind: Generated<"direct" | "group">;
   /** A group's last activity (1-1 chats keep it per member). */

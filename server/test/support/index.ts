@@ -3,6 +3,7 @@
 export { apiAs, sleep } from "./faultStorm.ts";
 export { hostileFrames } from "./hostile.ts";
 export { seedChatHistory, seedUsers, type SeededChat, type SeededUser } from "./seed.ts";
+export { clearRedisPrefix } from "./redis.ts";
 export { freePort } from "./serverProcess.ts";
 export { freshStore, type EngineName, type Store } from "./store.ts";
 export { corpusWords, seedSearchCorpus, type SearchCorpus } from "./searchSeed.ts";

@@ -61,6 +61,17 @@ export async function assertKeysExpire(scratch: ScratchRedis, ttlMs: number): Pr
   if (left.length > 0) throw new Error(`keys outlived their safety TTL: ${left.join(", ")}`);
 }
 
+/** Deletes every key under `prefix` (what a bench's cluster nodes left). */
+export async function clearRedisPrefix(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    const keys = await keysUnder(redis, prefix);
+    if (keys.length > 0) await redis.del(...keys);
+  } finally {
+    await close(redis);
+  }
+}
+
 async function close(redis: Redis): Promise<void> {
   if (redis.status === "end") return;
   await redis.quit().catch(() => redis.disconnect());

@@ -51,7 +51,8 @@ export type GroupStatements = {
   longestMember(chatId: string, except: string): Promise<string | undefined>;
   adminCount(chatId: string): Promise<number>;
   /** A new message's counters on the chat row: one write whatever the group's size. */
-  setGroupCounters(row: { chatId: string; lastSeq: number; rev: number; lastMessageId: string; activityAt: number }): Promise<void>;
+  /** `revAt`: when the rev moved (`revMovedAt`), for cluster order. */
+  setGroupCounters(row: { chatId: string; lastSeq: number; rev: number; revAt: number; lastMessageId: string; activityAt: number }): Promise<void>;
   /** A member's own message (or line) is read by them: their watermarks move up to it. */
   markOwn(chatId: string, userId: string, seq: number): Promise<void>;
   /** Recomputes the chat's lowest watermarks over its current members; returns them. */
@@ -199,11 +200,12 @@ export function groupStatements(q: Runner): GroupStatements {
       )?.userId,
     personName: async (userId) => (await q.get<{ name: string | null }>("select name from users where id = ?", userId))?.name ?? null,
     adminCount: async (chatId) => num((await q.get<{ n: number }>("select count(*) as n from chat_members where chat_id = ? and role = 'admin'", chatId))?.n),
-    setGroupCounters: async ({ chatId, lastSeq, rev, lastMessageId, activityAt }) =>
+    setGroupCounters: async ({ chatId, lastSeq, rev, revAt, lastMessageId, activityAt }) =>
       void (await q.run(
-        "update chats set last_seq = ?, rev = ?, last_message_id = ?, activity_at = ? where id = ?",
+        "update chats set last_seq = ?, rev = ?, rev_at = ?, last_message_id = ?, activity_at = ? where id = ?",
         lastSeq,
         rev,
+        revAt,
         lastMessageId,
         activityAt,
         chatId,

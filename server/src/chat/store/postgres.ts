@@ -7,10 +7,12 @@ import type { BatchStatements, ChatStatements, ChatStore, ReplyTarget } from "./
 type Query = (name: string, text: string, values: unknown[]) => Promise<{ rows: unknown[]; rowCount: number }>;
 
 /**
- * PostgreSQL: named statements (parsed once per connection), a pool client per transaction. A
- * transaction in a turn takes its client and BEGINs before its turn comes (the work waits), so
- * those round trips overlap the turn before; the pool hands out clients first come first served
- * and turns ask for them in turn order, so an earlier turn never waits for a client a later one holds.
+ * PostgreSQL: named statements (parsed once per connection), a pool client per transaction. The
+ * pool's clients pipeline (database.ts): statements issued together leave together and the server
+ * runs them in order, so what a work issues at once costs one round trip, and the BEGIN leaves
+ * with the first of them. A transaction in a turn takes its client before its turn comes (the
+ * work waits); the pool hands out clients first come first served and turns ask for them in turn
+ * order, so an earlier turn never waits for a client a later one holds.
  */
 export function postgresChatStore(pool: pg.Pool): ChatStore {
   const texts = new Map<string, { name: string; text: string }>();
@@ -41,14 +43,35 @@ export function postgresChatStore(pool: pg.Pool): ChatStore {
     };
   };
   const pooled = over(pool);
+  // A pool client serves one transaction at a time, and its statements stay the same: made once per client.
+  const perClient = new WeakMap<pg.PoolClient, { statements: ChatStatements; issued: Promise<unknown>[] }>();
+  const inTransaction = (client: pg.PoolClient) => {
+    let entry = perClient.get(client);
+    if (!entry) {
+      const issued: Promise<unknown>[] = [];
+      entry = { statements: tracked(over(client), issued), issued };
+      perClient.set(client, entry);
+    }
+    entry.issued.length = 0;
+    return entry;
+  };
   return {
     read: (work) => work(pooled),
     async write(work) {
       const client = await pool.connect();
       try {
-        await client.query("BEGIN");
-        const result = await work(over(client));
-        await client.query("COMMIT");
+        // Not awaited: the work's first statements follow it on the wire (BEGIN fails only with the connection, and they with it).
+        const begun = client.query("BEGIN");
+        void begun.catch(() => undefined);
+        const { statements, issued } = inTransaction(client);
+        const result = await work(statements);
+        // Behind what the work left unawaited: the server runs the COMMIT after it, and turns it
+        // into a ROLLBACK if any of it failed.
+        const commit = client.query("COMMIT");
+        void commit.catch(() => undefined);
+        await begun;
+        for (const statement of issued) await statement;
+        if ((await commit).command !== "COMMIT") throw new Error("the transaction was rolled back");
         return result;
       } catch (error) {
         await client.query("ROLLBACK").catch(() => undefined);
@@ -58,6 +81,22 @@ export function postgresChatStore(pool: pg.Pool): ChatStore {
       }
     },
   };
+}
+
+/**
+ * The statements, each call recorded in `issued` (so the write can wait for those the work did
+ * not) and marked handled (a failure the work did not wait for is the write's to throw).
+ */
+function tracked(statements: ChatStatements, issued: Promise<unknown>[]): ChatStatements {
+  const record =
+    (statement: (...args: never[]) => Promise<unknown>) =>
+    (...args: never[]) => {
+      const call = statement(...args);
+      issued.push(call);
+      call.catch(() => undefined);
+      return call;
+    };
+  return Object.fromEntries(Object.entries(statements).map(([name, statement]) => [name, record(statement)])) as ChatStatements;
 }
 
 /** One statement per method, rows passed as parallel arrays (`unnest`), named so each is parsed once per connection. */
@@ -78,33 +117,31 @@ function batchStatements(query: Query): BatchStatements {
       ids.length === 0
         ? Promise.resolve([])
         : rows<AttachmentRow>("send_attachments", `select ${attachmentColumns("a")} from attachments a where a.id = any($1::text[])`, [ids]),
-    insertMessages: async (messages) =>
-      (
-        await query(
-          "send_insert",
-          // In the unique index's (client id, sender) order: two batches in flight that carry the
-          // same keys then take its locks in the same order and never deadlock.
-          `insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at, forwarded, system, mentions)
+    insertMessages: async (messages) => {
+      await query(
+        "send_insert",
+        // In the unique index's (client id, sender) order: two batches in flight that carry the
+        // same keys then take its locks in the same order and never deadlock.
+        `insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at, forwarded, system, mentions)
            select * from unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::int[], $11::text[], $12::text[])
              as v(id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at, forwarded, system, mentions)
-           order by v.client_id, v.sender_id
-           on conflict (client_id, sender_id) do nothing`,
-          [
-            messages.map((m) => m.id),
-            messages.map((m) => m.chatId),
-            messages.map((m) => m.seq),
-            messages.map((m) => m.rev),
-            messages.map((m) => m.senderId),
-            messages.map((m) => m.clientId),
-            messages.map((m) => m.text),
-            messages.map((m) => m.replyToId),
-            messages.map((m) => m.createdAt),
-            messages.map((m) => m.forwarded),
-            messages.map((m) => m.system),
-            messages.map((m) => m.mentions),
-          ],
-        )
-      ).rowCount,
+           order by v.client_id, v.sender_id`,
+        [
+          messages.map((m) => m.id),
+          messages.map((m) => m.chatId),
+          messages.map((m) => m.seq),
+          messages.map((m) => m.rev),
+          messages.map((m) => m.senderId),
+          messages.map((m) => m.clientId),
+          messages.map((m) => m.text),
+          messages.map((m) => m.replyToId),
+          messages.map((m) => m.createdAt),
+          messages.map((m) => m.forwarded),
+          messages.map((m) => m.system),
+          messages.map((m) => m.mentions),
+        ],
+      );
+    },
     linkAttachments: async (links) => {
       if (links.length === 0) return;
       await query(
@@ -116,14 +153,15 @@ function batchStatements(query: Query): BatchStatements {
     updateChats: async (now, chats) => {
       await query(
         "send_update_chats",
-        `with v as (select * from unnest($2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::int[], $8::int[]) v(id, s, r, m, low, lu, hu)),
-           c as (update chats c set last_seq = v.s, rev = v.r, last_message_id = v.m from v where c.id = v.id)
+        `with v as (select * from unnest($2::text[], $3::int[], $4::int[], $5::bigint[], $6::text[], $7::text[], $8::int[], $9::int[]) v(id, s, r, ra, m, low, lu, hu)),
+           c as (update chats c set last_seq = v.s, rev = v.r, rev_at = v.ra, last_message_id = v.m from v where c.id = v.id)
          update chat_members m set activity_at = $1, unread = m.unread + (case when m.user_id = v.low then v.lu else v.hu end) from v where m.chat_id = v.id`,
         [
           now,
           chats.map((c) => c.id),
           chats.map((c) => c.lastSeq),
           chats.map((c) => c.rev),
+          chats.map((c) => c.revAt),
           chats.map((c) => c.lastMessageId),
           chats.map((c) => c.userLow),
           chats.map((c) => c.lowUnread),

@@ -33,7 +33,20 @@ export const messageColumns = (alias: string) =>
     "mentions",
   ]);
 export const chatColumns = (alias: string) =>
-  columns<ChatRow>(alias, ["id", "userLow", "userHigh", "createdAt", "lastSeq", "rev", "lastMessageId", "kind", "activityAt", "minDeliveredSeq", "minSeenSeq"]);
+  columns<ChatRow>(alias, [
+    "id",
+    "userLow",
+    "userHigh",
+    "createdAt",
+    "lastSeq",
+    "rev",
+    "revAt",
+    "lastMessageId",
+    "kind",
+    "activityAt",
+    "minDeliveredSeq",
+    "minSeenSeq",
+  ]);
 export const attachmentColumns = (alias: string) =>
   columns<AttachmentRow>(alias, ["id", "chatId", "uploaderId", "messageId", "position", "kind", "name", "mime", "size", "width", "height", "thumbKey"]);
 const reactionColumns = (alias: string) => columns<ReactionRow>(alias, ["messageId", "userId", "emoji", "createdAt"]);
@@ -229,7 +242,7 @@ export function sharedStatements(q: Runner): ChatReads & ChatWrites {
       await q.run("insert into chat_members (chat_id, user_id, activity_at) values (?, ?, ?), (?, ?, ?)", id, userLow, createdAt, id, userHigh, createdAt);
       return true;
     },
-    setChatRev: async (chatId, rev) => void (await q.run("update chats set rev = ? where id = ?", rev, chatId)),
+    setChatRev: async (chatId, rev, revAt) => void (await q.run("update chats set rev = ?, rev_at = ? where id = ?", rev, revAt, chatId)),
     updateMessage: async (m) =>
       void (await q.run(
         "update messages set text = ?, edited_at = ?, deleted_at = ?, rev = ?, changed_at = ? where id = ?",

@@ -103,13 +103,13 @@ function batchStatements(prepare: (text: string) => SQLite.Statement): BatchStat
           ids.map((id) => [id]),
         ),
       ),
-    insertMessages: (rows) =>
-      Promise.resolve(
-        runEach(
-          "insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at, forwarded, system, mentions) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (client_id, sender_id) do nothing",
-          rows.map((r) => [r.id, r.chatId, r.seq, r.rev, r.senderId, r.clientId, r.text, r.replyToId, r.createdAt, r.forwarded, r.system, r.mentions]),
-        ),
-      ),
+    insertMessages: (rows) => {
+      runEach(
+        "insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, reply_to_id, created_at, forwarded, system, mentions) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows.map((r) => [r.id, r.chatId, r.seq, r.rev, r.senderId, r.clientId, r.text, r.replyToId, r.createdAt, r.forwarded, r.system, r.mentions]),
+      );
+      return Promise.resolve();
+    },
     linkAttachments: (links) => {
       runEach(
         "update attachments set message_id = ?, position = ? where id = ?",
@@ -119,8 +119,8 @@ function batchStatements(prepare: (text: string) => SQLite.Statement): BatchStat
     },
     updateChats: (now, rows) => {
       runEach(
-        "update chats set last_seq = ?, rev = ?, last_message_id = ? where id = ?",
-        rows.map((r) => [r.lastSeq, r.rev, r.lastMessageId, r.id]),
+        "update chats set last_seq = ?, rev = ?, rev_at = ?, last_message_id = ? where id = ?",
+        rows.map((r) => [r.lastSeq, r.rev, r.revAt, r.lastMessageId, r.id]),
       );
       runEach(
         "update chat_members set activity_at = ?, unread = unread + (case when user_id = ? then ? else ? end) where chat_id = ?",

@@ -26,7 +26,9 @@ export type ChatStore = {
   /**
    * Statements in one transaction; everything or nothing. With a `turn` (turns.ts), the work
    * itself waits for `mayLock` before it locks its chats; on SQLite the transaction also waits for
-   * it before it takes the connection (see sqlite.ts).
+   * it before it takes the connection (see sqlite.ts). The work may leave its last statements
+   * unawaited: the write waits for every statement the work issued, commits only if all succeeded
+   * and fails with the first error otherwise (on PostgreSQL they leave with the COMMIT, one round trip).
    */
   write<T>(work: (tx: ChatStatements) => Promise<T>, turn?: Pick<Turn, "mayLock">): Promise<T>;
   /** Statements outside a transaction. */
@@ -79,7 +81,8 @@ export type ChatReads = {
 export type ChatWrites = {
   /** The pair's chat with both members; false when the pair had one already (two first messages at once: one insert wins). */
   createChat(chat: Pick<ChatRow, "id" | "userLow" | "userHigh" | "createdAt">): Promise<boolean>;
-  setChatRev(chatId: string, rev: number): Promise<void>;
+  /** `revAt`: when it moved (`revMovedAt`), for cluster order. */
+  setChatRev(chatId: string, rev: number, revAt: number): Promise<void>;
   /** Writes a changed message (text, edited, deleted, rev, changed at). */
   updateMessage(message: MessageRow): Promise<void>;
   /** Sets `userId`'s one reaction; false when it was that emoji already (nothing changed). */
@@ -115,8 +118,8 @@ export type BatchStatements = {
   /** Messages by id, with their first attachment's kind (what a reply quotes). */
   replyTargets(ids: string[]): Promise<ReplyTarget[]>;
   attachments(ids: string[]): Promise<AttachmentRow[]>;
-  /** Returns how many were inserted: a (sender, client id) stored meanwhile is skipped. */
-  insertMessages(rows: MessageRow[]): Promise<number>;
+  /** Fails, and with it the transaction, when a (sender, client id) is stored already (a resend raced in beside this transaction). */
+  insertMessages(rows: MessageRow[]): Promise<void>;
   /** A SEND claims its attachments in its own transaction: the message and what it carries commit together. */
   linkAttachments(links: AttachmentLink[]): Promise<void>;
   /** Sets counters computed under the chats' locks; both members: activity `now`, unread up by what the other member sent. */
@@ -135,7 +138,17 @@ export type BatchStatements = {
 export type SendKey = { senderId: string; clientId: string };
 export type ReplyTarget = MessageRow & { kind: "image" | "file" | null };
 export type AttachmentLink = { id: string; messageId: string; position: number };
-export type ChatUpdate = { id: string; lastSeq: number; rev: number; lastMessageId: string; userLow: string; lowUnread: number; highUnread: number };
+/** A chat's counters after a batch of sends; `revAt`: when its rev moved (`revMovedAt`). */
+export type ChatUpdate = {
+  id: string;
+  lastSeq: number;
+  rev: number;
+  revAt: number;
+  lastMessageId: string;
+  userLow: string;
+  lowUnread: number;
+  highUnread: number;
+};
 
 /**
  * A chat's messages changed after `rev`, for SYNC: the new ones are among its newest `lastSeq - rev`
