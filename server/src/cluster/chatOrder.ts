@@ -3,10 +3,13 @@ import type { ChangeOrder } from "../fanout.ts";
 /** How long a node holds a chat's change while the one before it is still on its way from another node. */
 export const ORDER_HOLD_MS = 250;
 /**
- * A change whose predecessor moved less than this long ago may have overtaken it (a publish from
- * another node takes milliseconds; the margin also covers the nodes' clocks disagreeing a little).
+ * A change whose predecessor moved less than this long ago may have overtaken it. A publish takes
+ * milliseconds, but a loaded node's event loop can sit on one for a second or more. Every node hears
+ * every change (one bus channel), so a chat unknown here whose predecessor moved this recently means
+ * that change is still on its way; a forgotten chat's predecessor is older than FORGET_AFTER_MS, so
+ * this stays well under it and a quiet chat's next change still goes at once.
  */
-export const IN_FLIGHT_MS = 1_000;
+export const IN_FLIGHT_MS = 10_000;
 /** A chat not heard of for this long is forgotten (its next change goes at once unless its predecessor is in flight). */
 const FORGET_AFTER_MS = 30_000;
 /** More changes than this waiting in one chat: released at once (a writer far ahead, or a lost predecessor). */
