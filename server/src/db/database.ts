@@ -37,6 +37,13 @@ const SHARED_CONNECTIONS = 10;
  */
 const CONNECT_TIMEOUT_MS = 5_000;
 
+/** A pg client whose connection attempt gives up after CONNECT_TIMEOUT_MS (the pool passes its options to it). */
+class BoundedClient extends pg.Client {
+  constructor(config: pg.ClientConfig) {
+    super({ ...config, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  }
+}
+
 /**
  * Opens the database the config names (PostgreSQL when DATABASE_URL is set,
  * else the SQLite file DATA_DIR/easyqr.sqlite) and applies pending migrations.
@@ -114,7 +121,10 @@ async function openPostgres(url: string, schema: string | undefined, connections
     pipeline: true,
     ...(schema ? { options: `-c search_path="${schema}"` } : {}),
     types: { getTypeParser: typeParser },
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // The bound is the client's own, on opening a connection. The pool's option of the same name
+    // would also bound the wait for a busy pool's next free client: a burst on one chat waits its
+    // turn for the chat's lock there, and would be refused UNAVAILABLE with the database up.
+    Client: BoundedClient as unknown as new () => pg.ClientBase,
     // TCP keep-alive notices a connection whose server vanished while it sat in the pool.
     keepAlive: true,
   });

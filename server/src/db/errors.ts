@@ -25,7 +25,7 @@ const unreachable = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT",
 /** SQLSTATE: class 08 (connection exception); 57P01–57P03 (shut down by the admin, a crash, or not yet accepting connections); 53300 (too many connections). */
 const unavailableStates = /^(08...|57P0[123]|53300)$/;
 /** What `pg` throws, with no code, when its connection ends under a query or a connect attempt gives up. */
-const unavailableMessages = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+const unavailableMessages = /^(Connection terminated|timeout expired|timeout exceeded when trying to connect|Client has encountered a connection error)/;
 
 /**
  * Whether an error says the database cannot be reached right now (PostgreSQL away, restarting or
