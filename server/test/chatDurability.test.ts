@@ -45,6 +45,7 @@ describe("SQLite chat writes are synced to disk before they return", { skip: Boo
       database.raw.file,
       (work) => database.db.connection().execute(work),
       () => new Promise<void>((resolve) => syncs.push(resolve)),
+      () => undefined,
     );
     const [low, high] = await pairOfUsers();
     const chatId = randomUUID();

@@ -6,13 +6,14 @@ import pg from "pg";
 import type { Config } from "../config.ts";
 import { walSync, type WalSync } from "./walSync.ts";
 import { startCheckpointer } from "./checkpointer.ts";
+import { searchIndexBehind, type SearchIndex } from "./searchIndex.ts";
 import { migrateToLatest } from "./migrate.ts";
 import type { Db, Schema } from "./schema.ts";
 
 export type Engine = "sqlite" | "postgres";
 
 /** The driver under Kysely, for hot paths that run prepared statements (chat/store/). */
-export type RawHandle = { engine: "sqlite"; file: SQLite.Database; wal: WalSync } | { engine: "postgres"; pool: pg.Pool };
+export type RawHandle = { engine: "sqlite"; file: SQLite.Database; wal: WalSync; search: SearchIndex } | { engine: "postgres"; pool: pg.Pool };
 
 export type Database = {
   db: Db;
@@ -93,12 +94,17 @@ function openSqlite(dataDir: string): Database {
     onError: (message) => console.error(`sqlite checkpoint: ${message}`),
   });
   const wal = walSync(file.name);
+  const search = searchIndexBehind(file, {
+    hold: (work) => db.connection().execute(() => Promise.resolve(work())),
+    onError: (message) => console.error(`sqlite search index: ${message}`),
+  });
   const close = async () => {
+    await search.stop();
     await checkpointer.stop();
     await db.destroy();
     await wal.close();
   };
-  return { db, engine: "sqlite", raw: { engine: "sqlite", file, wal }, ping: () => ping(db), close };
+  return { db, engine: "sqlite", raw: { engine: "sqlite", file, wal, search }, ping: () => ping(db), close };
 }
 
 async function openPostgres(url: string, schema: string | undefined, connections: number): Promise<Database> {

@@ -18,6 +18,8 @@ export async function findMatches(database: Database, query: MatchQuery): Promis
   const chats = await database.db.selectFrom("chatMembers").select("chatId").where("userId", "=", query.userId).execute();
   if (chats.length === 0) return [];
   const chatIds = chats.map((c) => c.chatId);
+  // SQLite indexes new messages a moment after their commit: what is committed is searched.
+  if (database.raw.engine === "sqlite") await database.raw.search.catchUp();
   return database.engine === "postgres" ? postgresMatches(database, query, chatIds) : sqliteMatches(database, query, chatIds);
 }
 

@@ -10,5 +10,10 @@ export function openChatStore(database: Database): ChatStore {
   const { raw } = database;
   if (raw.engine === "postgres") return postgresChatStore(raw.pool);
   const locked = <T>(work: () => Promise<T>): Promise<T> => database.db.connection().execute(work);
-  return sqliteChatStore(raw.file, locked, () => raw.wal.sync());
+  return sqliteChatStore(
+    raw.file,
+    locked,
+    () => raw.wal.sync(),
+    () => raw.search.soon(),
+  );
 }

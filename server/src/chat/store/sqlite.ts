@@ -12,7 +12,12 @@ import type { BatchStatements, ChatStatements, ChatStore, ReplyTarget } from "./
  * connection: Kysely's lock is not first come first served, so a later turn could otherwise get
  * the connection first and wait on it for the earlier one, which waits for the connection.
  */
-export function sqliteChatStore(file: SQLite.Database, lock: <T>(work: () => Promise<T>) => Promise<T>, syncWal: () => Promise<void>): ChatStore {
+export function sqliteChatStore(
+  file: SQLite.Database,
+  lock: <T>(work: () => Promise<T>) => Promise<T>,
+  syncWal: () => Promise<void>,
+  indexSoon: () => void,
+): ChatStore {
   const statements = new Map<string, SQLite.Statement>();
   const prepare = (text: string): SQLite.Statement => {
     let statement = statements.get(text);
@@ -52,6 +57,8 @@ export function sqliteChatStore(file: SQLite.Database, lock: <T>(work: () => Pro
         }
       });
       await syncWal();
+      // New messages enter the search index a moment later, many at a time (db/searchIndex.ts).
+      indexSoon();
       return result;
     },
   };

@@ -37,6 +37,10 @@ export async function down(db: Kysely<any>): Promise<void> {
 
 /** The token a chat id is in the SQLite index: a UUID without dashes is one unicode61 token. */
 const chatToken = (chatId: string) => `replace(${chatId}, '-', '')`;
+/** Indexed: a live message with text. A contentless index forgets a row only when told its old values. */
+export const indexed = (row: string) => `${row}.deleted_at is null and ${row}.text is not null and ${row}.text <> ''`;
+/** What the SQLite index holds of a row: its rowid, its chat's token, its text. */
+export const values = (row: string) => `${row}.rowid, ${chatToken(`${row}.chat_id`)}, ${row}.text`;
 
 /** Creates the index over the messages there are (the backfill) and, on SQLite, the triggers that keep it. Exported for the bench's bulk seed. */
 export async function buildIndex(db: Kysely<any>): Promise<void> {
@@ -48,33 +52,7 @@ export async function buildIndex(db: Kysely<any>): Promise<void> {
   await sql`create virtual table messages_chat_search using fts5(chat, text, content = '', prefix = '2 3', tokenize = 'unicode61 remove_diacritics 2')`.execute(
     db,
   );
-  // Indexed: a live message with text. A contentless index forgets a row only when told its old values.
-  const indexed = (row: string) => `${row}.deleted_at is null and ${row}.text is not null and ${row}.text <> ''`;
-  const values = (row: string) => `${row}.rowid, ${chatToken(`${row}.chat_id`)}, ${row}.text`;
-  await sql
-    .raw(
-      `create trigger messages_chat_search_insert after insert on messages when ${indexed("new")} begin
-         insert into messages_chat_search (rowid, chat, text) values (${values("new")});
-       end`,
-    )
-    .execute(db);
-  // Reactions and receipts rewrite the row with the same text: only a change of text or of deleted_at touches the index.
-  await sql
-    .raw(
-      `create trigger messages_chat_search_update after update of text, deleted_at, chat_id on messages
-       when old.text is not new.text or old.deleted_at is not new.deleted_at or old.chat_id is not new.chat_id begin
-         insert into messages_chat_search (messages_chat_search, rowid, chat, text) select 'delete', ${values("old")} where ${indexed("old")};
-         insert into messages_chat_search (rowid, chat, text) select ${values("new")} where ${indexed("new")};
-       end`,
-    )
-    .execute(db);
-  await sql
-    .raw(
-      `create trigger messages_chat_search_delete after delete on messages when ${indexed("old")} begin
-         insert into messages_chat_search (messages_chat_search, rowid, chat, text) values ('delete', ${values("old")});
-       end`,
-    )
-    .execute(db);
+  await createTriggers(db);
   await sql.raw(`insert into messages_chat_search (rowid, chat, text) select ${values("messages")} from messages where ${indexed("messages")}`).execute(db);
 }
 
@@ -85,4 +63,36 @@ export async function dropIndex(db: Kysely<any>): Promise<void> {
   }
   for (const trigger of ["insert", "update", "delete"]) await sql.raw(`drop trigger messages_chat_search_${trigger}`).execute(db);
   await sql`drop table messages_chat_search`.execute(db);
+}
+
+/**
+ * The triggers that keep the SQLite index in the transaction of every write. `keptUpTo` (migration
+ * 0018): an SQL expression; the triggers then keep only rows at or below that rowid.
+ */
+export async function createTriggers(db: Kysely<any>, keptUpTo?: string): Promise<void> {
+  const kept = (row: string) => (keptUpTo ? ` and ${row}.rowid <= ${keptUpTo}` : "");
+  await sql
+    .raw(
+      `create trigger messages_chat_search_insert after insert on messages when ${indexed("new")}${kept("new")} begin
+         insert into messages_chat_search (rowid, chat, text) values (${values("new")});
+       end`,
+    )
+    .execute(db);
+  // Reactions and receipts rewrite the row with the same text: only a change of text or of deleted_at touches the index.
+  await sql
+    .raw(
+      `create trigger messages_chat_search_update after update of text, deleted_at, chat_id on messages
+       when (old.text is not new.text or old.deleted_at is not new.deleted_at or old.chat_id is not new.chat_id)${kept("old")} begin
+         insert into messages_chat_search (messages_chat_search, rowid, chat, text) select 'delete', ${values("old")} where ${indexed("old")};
+         insert into messages_chat_search (rowid, chat, text) select ${values("new")} where ${indexed("new")};
+       end`,
+    )
+    .execute(db);
+  await sql
+    .raw(
+      `create trigger messages_chat_search_delete after delete on messages when ${indexed("old")}${kept("old")} begin
+         insert into messages_chat_search (messages_chat_search, rowid, chat, text) values ('delete', ${values("old")});
+       end`,
+    )
+    .execute(db);
 }
