@@ -1,5 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { clearRedisPrefix, freshStore, seedUsers, type EngineName, type SeededUser, type Store } from "@easyqr/server/test-support";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import * as thisSupport from "@easyqr/server/test-support";
+import type { EngineName, SeededUser, Store } from "@easyqr/server/test-support";
 import { startServer, type RunningServer } from "./processes.ts";
 
 /**
@@ -37,6 +40,8 @@ export async function withServer<T>(
 ): Promise<T> {
   const nodes = options.nodes ?? 1;
   if (nodes > 1 && engine !== "postgres") throw new Error("--nodes over 1 needs --engine=postgres (cluster mode)");
+  // Another checkout's server gets its database from that checkout's own seeding: its migrations, not ours.
+  const { clearRedisPrefix, freshStore, seedUsers } = options.serverRoot ? await supportOf(options.serverRoot) : thisSupport;
   const store = freshStore(engine);
   const redisPrefix = `bench:${randomBytes(4).toString("hex")}:`;
   const cluster = (k: number): Record<string, string> => (nodes > 1 ? { REDIS_URL: benchRedisUrl, REDIS_PREFIX: redisPrefix, NODE_ID: `bench-${k}` } : {});
@@ -54,6 +59,9 @@ export async function withServer<T>(
     await store.drop();
   }
 }
+
+const supportOf = (checkout: string): Promise<typeof thisSupport> =>
+  import(pathToFileURL(join(checkout, "server/test/support/index.ts")).href) as Promise<typeof thisSupport>;
 
 /** Opens the chat of each pair (user 2i asks for the chat with 2i+1): `POST /api/chats`. */
 export async function openChats(url: string, users: SeededUser[]): Promise<string[]> {
