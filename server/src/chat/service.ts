@@ -29,6 +29,7 @@ import { pairOf } from "../access/checks.ts";
 import { chatNotFound, mayStartChat, messageNotFound, notMember, readableChat, writableChat, type GroupStanding } from "../access/chats.ts";
 import type { Clock } from "../clock.ts";
 import { AppError, knownError } from "../errors.ts";
+import { uniqueViolation } from "../db/errors.ts";
 import { fanoutToAll, revMovedAt, type InOrder, type UserFanout } from "../fanout.ts";
 import type { ChatLimits } from "./limits.ts";
 import { chatMarks, chatRows, chatView, deviceReceiptView, messageView, renderMessages } from "./view.ts";
@@ -206,7 +207,10 @@ export class ChatService {
           // UNAVAILABLE and sends again (a commit that did happen is found by its client id then).
           outcomes = items.map(() => ({ error }));
         } else if (!alone) {
-          this.log.error({ err: error, size: items.length }, "send batch failed; retrying one by one");
+          // A resend stored beside the batch (ADR 0006) is expected under concurrency: no stack for it.
+          const clash = uniqueViolation(error);
+          if (clash?.startsWith("messages.")) this.log.info({ clash, size: items.length }, "send batch met a resend stored meanwhile; retrying one by one");
+          else this.log.error({ err: error, size: items.length }, "send batch failed; retrying one by one");
           return false;
         } else {
           this.log.error({ err: error }, "send failed");
