@@ -3,22 +3,10 @@ import { join } from "node:path";
 import type { EngineName } from "@easyqr/server/test-support";
 import { withServer } from "./chatServer.ts";
 import { runLoad, watchProcess } from "./processes.ts";
-import { formatMs, table } from "./stats.ts";
+import type { LoadRun } from "./loadRun.ts";
+import { formatMs, table, type Latencies } from "./stats.ts";
 
-type Summary = { p50: number; p99: number; max: number };
-type LinkResult = {
-  count: number;
-  ok: number;
-  errors: Record<string, number>;
-  total: Summary;
-  code: Summary;
-  claim: Summary;
-  approve: Summary;
-  redeem: Summary;
-  durationMs: number;
-  linksPerSec: number;
-  loadCpuSeconds: number;
-};
+type LinkResult = LoadRun & { total: Latencies; code: Latencies; claim: Latencies; approve: Latencies; redeem: Latencies; linksPerSec: number };
 
 /** At most this many links in one run: the bench must stay a bounded load on a shared machine. */
 const MAX_LINKS = 5000;
@@ -47,7 +35,7 @@ export async function linkBench(flags: Record<string, string | undefined>): Prom
     },
     { connectPairs: false },
   );
-  const row = (step: string, s: Summary) => ({ step, "p50 ms": formatMs(s.p50), "p99 ms": formatMs(s.p99), "max ms": formatMs(s.max) });
+  const row = (step: string, s: Latencies) => ({ step, "p50 ms": formatMs(s.p50), "p99 ms": formatMs(s.p99), "max ms": formatMs(s.max) });
   return [
     `## link: ${count} desktops at once, each linked to its own phone account (${engine}, server on core 0, load generator on core 1, 127.0.0.1)`,
     "",

@@ -1,17 +1,8 @@
 import { root, runLoad, startServer, watchProcess } from "./processes.ts";
-import { formatMs, table } from "./stats.ts";
+import type { LoadRun } from "./loadRun.ts";
+import { formatMs, table, type Latencies } from "./stats.ts";
 
-type PairingResult = {
-  count: number;
-  ok: number;
-  errors: Record<string, number>;
-  p50: number;
-  p99: number;
-  max: number;
-  durationMs: number;
-  pairingsPerSec: number;
-  loadCpuSeconds: number;
-};
+type PairingResult = LoadRun & Latencies & { pairingsPerSec: number };
 
 const steps = [
   { label: "1,000 at once", count: 1000, rate: 0 },
