@@ -1,13 +1,18 @@
-import react from "@vitejs/plugin-react";
+import preact from "@preact/preset-vite";
 import { defineConfig } from "vite";
 import { VitePWA } from "vite-plugin-pwa";
 
 // The server (server/src/main.ts) serves web/dist with an SPA fallback on the same origin,
-// so the app talks to `location.origin` for HTTP and `/ws` for the socket. Under `npm run dev` the
-// socket's Origin is this dev server's: start the server with ALLOWED_ORIGINS=http://localhost:5173.
+// so the app talks to `location.origin` for HTTP and `/ws` for the socket. Under `npm run dev`
+// (scripts/dev.mjs) this dev server passes those paths on to the API server on PORT, and the API
+// server is started with this dev server's origin in ALLOWED_ORIGINS.
+const api = `127.0.0.1:${process.env.PORT ?? 3000}`;
+
 export default defineConfig({
   plugins: [
-    react(),
+    // Preact in React's place: JSX for Preact, react and react-dom (with react-dom/client and
+    // react/jsx-dev-runtime) aliased to preact/compat, and under `vite` dev Prefresh's fast refresh.
+    preact(),
     // The app shell (HTML, JS, CSS, icons) is precached by a service worker, so a reload without
     // network still shows the app (and its offline cache, features/offline). Never the server's own
     // paths: /api, /ws and the pairing routes always go to the network. A new build takes over at
@@ -45,14 +50,6 @@ export default defineConfig({
       },
     }),
   ],
-  resolve: {
-    alias: [
-      { find: /^react-dom\/client$/, replacement: "preact/compat/client" },
-      { find: /^react\/jsx-runtime$/, replacement: "preact/jsx-runtime" },
-      { find: /^react\/jsx-dev-runtime$/, replacement: "preact/jsx-dev-runtime" },
-      { find: /^react(-dom)?$/, replacement: "preact/compat" },
-    ],
-  },
   worker: { format: "es" },
   build: {
     target: "es2022",
@@ -62,10 +59,10 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      "/ws": { target: "ws://127.0.0.1:3000", ws: true },
-      "/create-session": "http://127.0.0.1:3000",
-      "/health": "http://127.0.0.1:3000",
-      "/api": "http://127.0.0.1:3000",
+      "/ws": { target: `ws://${api}`, ws: true },
+      "/create-session": `http://${api}`,
+      "/health": `http://${api}`,
+      "/api": `http://${api}`,
     },
   },
 });

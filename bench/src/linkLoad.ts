@@ -9,7 +9,8 @@ import { Agent, request } from "node:http";
 import { parseArgs } from "node:util";
 import { linkSignedData, parseLinkQr, ServerEvent, type ServerEventOf } from "@easyqr/protocol";
 import WebSocket from "ws";
-import { percentile } from "./stats.ts";
+import { runAttempts } from "./loadRun.ts";
+import { latencies } from "./stats.ts";
 
 const { values } = parseArgs({
   options: {
@@ -118,39 +119,17 @@ async function linkOnce(index: number, key: Key): Promise<void> {
 }
 
 const keys = await Promise.all(Array.from({ length: count }, newKey));
-const errors: Record<string, number> = {};
-const cpuBefore = process.cpuUsage();
-const began = performance.now();
-const timeout = setTimeout(() => {
-  console.error("link load timed out");
-  process.exit(1);
-}, Number(values.timeout));
-await Promise.all(
-  keys.map((key, i) =>
-    linkOnce(i, key).catch((error: unknown) => {
-      const label = error instanceof Error ? error.message.slice(0, 60) : "unknown";
-      errors[label] = (errors[label] ?? 0) + 1;
-    }),
-  ),
-);
-clearTimeout(timeout);
-const durationMs = performance.now() - began;
-const cpu = process.cpuUsage(cpuBefore);
+const run = await runAttempts(count, (i) => linkOnce(i, keys[i]!), { name: "link", timeoutMs: Number(values.timeout) });
 for (const ws of sockets) ws.terminate();
 for (const agent of agents) agent.destroy();
-const summary = (samples: number[]) => ({ p50: percentile(samples, 50), p99: percentile(samples, 99), max: percentile(samples, 100) });
 console.log(
   JSON.stringify({
-    count,
-    ok: steps.total.length,
-    errors,
-    total: summary(steps.total),
-    code: summary(steps.code),
-    claim: summary(steps.claim),
-    approve: summary(steps.approve),
-    redeem: summary(steps.redeem),
-    durationMs,
-    linksPerSec: (steps.total.length / durationMs) * 1000,
-    loadCpuSeconds: (cpu.user + cpu.system) / 1e6,
+    ...run,
+    total: latencies(steps.total),
+    code: latencies(steps.code),
+    claim: latencies(steps.claim),
+    approve: latencies(steps.approve),
+    redeem: latencies(steps.redeem),
+    linksPerSec: (run.ok / run.durationMs) * 1000,
   }),
 );

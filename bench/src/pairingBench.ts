@@ -1,17 +1,8 @@
-import { cpuSeconds, root, rssBytes, runLoad, startServer } from "./processes.ts";
-import { formatMs, table } from "./stats.ts";
+import { root, runLoad, startServer, watchProcess } from "./processes.ts";
+import type { LoadRun } from "./loadRun.ts";
+import { formatMs, table, type Latencies } from "./stats.ts";
 
-type PairingResult = {
-  count: number;
-  ok: number;
-  errors: Record<string, number>;
-  p50: number;
-  p99: number;
-  max: number;
-  durationMs: number;
-  pairingsPerSec: number;
-  loadCpuSeconds: number;
-};
+type PairingResult = LoadRun & Latencies & { pairingsPerSec: number };
 
 const steps = [
   { label: "1,000 at once", count: 1000, rate: 0 },
@@ -22,15 +13,11 @@ const steps = [
 /** One step against a fresh server process of the checkout at `serverRoot`. */
 async function runStep(step: (typeof steps)[number], serverRoot: string) {
   const server = await startServer({}, [], serverRoot);
-  const pid = server.child.pid ?? 0;
-  const cpuBefore = cpuSeconds(pid);
-  let peakRss = rssBytes(pid);
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssBytes(pid))), 50);
-  const result = await runLoad<PairingResult>("bench/src/pairingLoad.ts", ["--url", server.url, "--count", String(step.count), "--rate", String(step.rate)]);
-  clearInterval(sampler);
-  const serverCpu = cpuSeconds(pid) - cpuBefore;
+  const watched = await watchProcess(server.child.pid ?? 0, () =>
+    runLoad<PairingResult>("bench/src/pairingLoad.ts", ["--url", server.url, "--count", String(step.count), "--rate", String(step.rate)]),
+  );
   await server.stop();
-  return { result, serverCpu, peakRss };
+  return watched;
 }
 
 /**
@@ -51,7 +38,7 @@ export async function pairingBench(flags: Record<string, string | undefined>): P
   for (const step of steps) {
     for (let round = 1; round <= rounds; round++) {
       for (const build of builds) {
-        const { result, serverCpu, peakRss } = await runStep(step, build.root);
+        const { result, cpuSeconds: serverCpu, peakRss } = await runStep(step, build.root);
         rows.push({
           run: step.label,
           ...(builds.length > 1 ? { build: build.name } : {}),

@@ -5,7 +5,8 @@ import { request, Agent } from "node:http";
 import { parseArgs } from "node:util";
 import { CreateSessionResponse, ServerEvent } from "@easyqr/protocol";
 import WebSocket from "ws";
-import { percentile } from "./stats.ts";
+import { runAttempts } from "./loadRun.ts";
+import { latencies } from "./stats.ts";
 
 const { values } = parseArgs({
   options: {
@@ -66,47 +67,12 @@ async function pairOnce(index: number): Promise<number> {
   return elapsed;
 }
 
-const latencies: number[] = [];
-const errors: Record<string, number> = {};
-const cpuBefore = process.cpuUsage();
-const began = performance.now();
-const runs: Promise<void>[] = [];
-for (let i = 0; i < count; i++) {
-  if (rate > 0) {
-    const due = began + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  }
-  runs.push(
-    pairOnce(i).then(
-      (ms) => void latencies.push(ms),
-      (error: unknown) => {
-        const key = error instanceof Error ? error.message.slice(0, 60) : "unknown";
-        errors[key] = (errors[key] ?? 0) + 1;
-      },
-    ),
-  );
-}
-const timeout = setTimeout(() => {
-  console.error("pairing load timed out");
-  process.exit(1);
-}, Number(values.timeout));
-await Promise.all(runs);
-clearTimeout(timeout);
-const durationMs = performance.now() - began;
-const cpu = process.cpuUsage(cpuBefore);
+const samples: number[] = [];
+const run = await runAttempts(count, async (i) => void samples.push(await pairOnce(i)), {
+  name: "pairing",
+  timeoutMs: Number(values.timeout),
+  perSecond: rate,
+});
 for (const ws of sockets) ws.terminate();
 for (const agent of agents) agent.destroy();
-console.log(
-  JSON.stringify({
-    count,
-    ok: latencies.length,
-    errors,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    max: percentile(latencies, 100),
-    durationMs,
-    pairingsPerSec: (latencies.length / durationMs) * 1000,
-    loadCpuSeconds: (cpu.user + cpu.system) / 1e6,
-  }),
-);
+console.log(JSON.stringify({ ...run, ...latencies(samples), pairingsPerSec: (run.ok / run.durationMs) * 1000 }));

@@ -73,6 +73,19 @@ export function cpuSeconds(pid: number): number {
   return ticks / 100;
 }
 
+/** Runs `work` while watching process `pid`: the CPU seconds it used meanwhile, and its peak RSS (sampled every 50 ms). */
+export async function watchProcess<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; cpuSeconds: number; peakRss: number }> {
+  const cpuBefore = cpuSeconds(pid);
+  let peakRss = rssBytes(pid);
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssBytes(pid))), 50);
+  try {
+    const result = await work();
+    return { result, cpuSeconds: cpuSeconds(pid) - cpuBefore, peakRss };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
 /**
  * Runs a TypeScript module as its own process pinned to a core (1: the load generator's); resolves with
  * the JSON it prints last. `background`: at the lowest CPU priority, so that it only gets the time the

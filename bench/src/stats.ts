@@ -6,6 +6,13 @@ export function percentile(samples: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] ?? Number.NaN;
 }
 
+export type Latencies = { p50: number; p99: number; max: number };
+
+/** The median, the 99th percentile and the longest of unsorted samples. */
+export function latencies(samples: readonly number[]): Latencies {
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99), max: percentile(samples, 100) };
+}
+
 export function formatMs(ms: number): string {
   return Number.isNaN(ms) ? "–" : ms < 10 ? ms.toFixed(2) : ms.toFixed(1);
 }

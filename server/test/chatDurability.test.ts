@@ -5,7 +5,7 @@ import { openChatStore } from "../src/chat/store/index.ts";
 import { sqliteChatStore } from "../src/chat/store/sqlite.ts";
 import { loadConfig } from "../src/config.ts";
 import { openDatabase, type Database } from "../src/db/database.ts";
-import { userRow } from "./support/rows.ts";
+import { newUserRow } from "../src/users/rows.ts";
 import { freshStore, type Store } from "./support/store.ts";
 
 // Acked means on disk (issue 18): on SQLite a chat write commits without waiting for the disk and
@@ -19,7 +19,7 @@ let database: Database;
 async function pairOfUsers(): Promise<[string, string]> {
   const ids = [randomUUID(), randomUUID()].sort() as [string, string];
   for (const id of ids) {
-    await database.db.insertInto("users").values(userRow({ id }, now)).execute();
+    await database.db.insertInto("users").values(newUserRow({ id }, now)).execute();
   }
   await database.db.insertInto("connections").values({ userLow: ids[0], userHigh: ids[1], createdAt: now }).execute();
   return ids;

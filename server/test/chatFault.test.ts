@@ -6,11 +6,11 @@
 // DATABASE_URL set, a fresh PostgreSQL schema. See docs/chat-fault-test.md.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { spawnAlone, type NodeProcesses } from "./support/clusterProcesses.ts";
 import { checkChat } from "./support/faultChecker.ts";
 import { historyOf, pairChats, killMidBurst, settle, sleep, storm, stormSummary, until } from "./support/faultStorm.ts";
 import { OutboxClient } from "./support/outboxClient.ts";
 import { seedUsers } from "./support/seed.ts";
-import { freePort, spawnServer, type ServerProcess } from "./support/serverProcess.ts";
 import { freshStore } from "./support/store.ts";
 
 const PAIRS = 10;
@@ -23,13 +23,12 @@ const SLOW_RECONNECT_MS = 1_500;
 
 test("kill -9 twice during a message storm: every acknowledged message arrives exactly once, in order", { timeout: 120_000 }, async (t) => {
   const store = freshStore(process.env.DATABASE_URL ? "postgres" : "sqlite");
-  const port = await freePort();
-  let server: ServerProcess | undefined;
+  let server: NodeProcesses | undefined;
   const clients: OutboxClient[] = [];
   try {
     const users = await seedUsers(store.env, PAIRS * 2, { prefix: "storm", connectPairs: true });
-    server = await spawnServer(store.env, port);
-    const url = server.url;
+    server = await spawnAlone(store.env);
+    const url = server.nodes[0]!.url;
     for (const { a, b, chatId } of await pairChats(url, users)) {
       // The second of each pair is slow to come back: its peer's outbox is sent while it is away, so it must catch up by SYNC.
       clients.push(new OutboxClient(a, chatId, () => url), new OutboxClient(b, chatId, () => url, SLOW_RECONNECT_MS));
@@ -42,9 +41,7 @@ test("kill -9 twice during a message storm: every acknowledged message arrives e
     for (let round = 1; round <= 2; round++) {
       await until(() => clients.every((c) => c.connected), "every client to reconnect", 15_000);
       await sleep(LIVE_MS);
-      const kill = await killMidBurst(clients, clients, server, () => spawnServer(store.env, port));
-      server = kill.server;
-      kills.push(`kill ${round}: ${kill.line}`);
+      kills.push(`kill ${round}: ${await killMidBurst(clients, clients, server)}`);
     }
     await sleep(LIVE_MS);
     await composing.stop();
@@ -65,7 +62,7 @@ test("kill -9 twice during a message storm: every acknowledged message arrives e
       `connections per client: ${clients.map((c) => c.counts.connections).join(",")}`,
     );
   } catch (error) {
-    if (server) t.diagnostic(`server output:\n${server.output()}`);
+    server?.report(t);
     throw error;
   } finally {
     for (const c of clients) c.stop();

@@ -6,7 +6,7 @@ import type { MessageRow } from "../src/chat/rows.ts";
 import { openChatStore, type ChatStore } from "../src/chat/store/index.ts";
 import { loadConfig } from "../src/config.ts";
 import { openDatabase, type Database } from "../src/db/database.ts";
-import { userRow } from "./support/rows.ts";
+import { newUserRow } from "../src/users/rows.ts";
 import { freshStore, type Store } from "./support/store.ts";
 
 // One suite for every engine's ChatStore: the integration runs give it SQLite, then PostgreSQL
@@ -30,7 +30,7 @@ after(async () => {
 const now = Date.now();
 
 async function user(): Promise<string> {
-  const row = userRow({}, now);
+  const row = newUserRow({}, now);
   await database.db.insertInto("users").values(row).execute();
   return row.id;
 }

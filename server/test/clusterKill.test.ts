@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { HealthResponse } from "@easyqr/protocol";
-import { clusterFaultsSkip, spawnCluster, type ClusterProcesses } from "./support/clusterProcesses.ts";
+import { clusterFaultsSkip, spawnCluster, type NodeProcesses } from "./support/clusterProcesses.ts";
 import { checkChat } from "./support/faultChecker.ts";
 import { burstThenKill, historyOf, pairChats, settle, sleep, storm, stormGroup, stormSummary, until, type Storm } from "./support/faultStorm.ts";
 import { OutboxClient } from "./support/outboxClient.ts";
@@ -33,7 +33,7 @@ test(
   { skip: clusterFaultsSkip(), timeout: 240_000 },
   async (t) => {
     const store = freshStore("postgres");
-    let cluster: ClusterProcesses | undefined;
+    let cluster: NodeProcesses | undefined;
     let balancer: RoundRobin | undefined;
     const clients: OutboxClient[] = [];
     let composing: Storm | undefined;
@@ -107,7 +107,7 @@ test(
         "every node runs",
       );
     } catch (error) {
-      for (const node of cluster?.nodes ?? []) t.diagnostic(`${node.url} output:\n${node.output()}`);
+      cluster?.report(t);
       throw error;
     } finally {
       await composing?.stop();

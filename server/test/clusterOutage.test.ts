@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, test, type TestContext } from "node:test";
 import { Connections, ErrorEnvelope, HealthResponse } from "@easyqr/protocol";
-import { clusterFaultsSkip, spawnCluster, type ClusterProcesses } from "./support/clusterProcesses.ts";
+import { clusterFaultsSkip, spawnCluster, type NodeProcesses } from "./support/clusterProcesses.ts";
 import { cuttableProxy, type CuttableProxy } from "./support/cuttableProxy.ts";
 import { checkChat } from "./support/faultChecker.ts";
 import { historyOf, pairChats, settle, sleep, storm, stormGroup, stormSummary, until, type Storm } from "./support/faultStorm.ts";
@@ -27,7 +27,7 @@ const ANSWER_WITHIN_MS = 10_000;
 
 type Scene = {
   store: Store;
-  cluster: ClusterProcesses;
+  cluster: NodeProcesses;
   /** Every chat's clients; in each, members alternate between node 1 and node 2. */
   chats: OutboxClient[][];
   clients: OutboxClient[];
@@ -60,7 +60,7 @@ async function scene(t: TestContext, prefix: string, env: (store: Store) => Prom
     onNode: (i) => clients.filter((c) => node.get(c) === i),
     async close(failed) {
       for (const c of clients) c.stop();
-      if (failed) for (const n of cluster.nodes) t.diagnostic(`${n.url} output:\n${n.output()}`);
+      if (failed) cluster.report(t);
       await cluster.stop();
       await store.drop();
     },

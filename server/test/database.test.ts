@@ -4,6 +4,7 @@ import { after, before, describe, test } from "node:test";
 import { sql } from "kysely";
 import { uniqueViolation } from "../src/db/errors.ts";
 import { migrations } from "../src/db/migrate.ts";
+import { newUserRow } from "../src/users/rows.ts";
 import { startServer, type TestServer } from "./support/harness.ts";
 
 let server: TestServer;
@@ -13,20 +14,7 @@ after(() => server.close());
 const engine = process.env.DATABASE_URL ? "postgres" : "sqlite";
 
 function user(fields: { email?: string; phone?: string; username?: string }) {
-  const now = Date.now();
-  return {
-    id: randomUUID(),
-    email: fields.email ?? null,
-    phone: fields.phone ?? null,
-    username: fields.username ?? null,
-    usernameKey: fields.username?.toLowerCase() ?? null,
-    name: null,
-    bio: null,
-    bioVisibility: "connections" as const,
-    avatarId: null,
-    createdAt: now,
-    updatedAt: now,
-  };
+  return newUserRow({ ...fields, usernameKey: fields.username?.toLowerCase() ?? null }, Date.now());
 }
 
 async function insertError(fields: Parameters<typeof user>[0]): Promise<unknown> {

@@ -8,11 +8,11 @@
 // DATABASE_URL set, a fresh PostgreSQL schema. See docs/chat-fault-test.md.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { spawnAlone, type NodeProcesses } from "./support/clusterProcesses.ts";
 import { checkChat } from "./support/faultChecker.ts";
 import { apiAs, historyOf, stormGroup, killMidBurst, settle, sleep, storm, stormSummary, until } from "./support/faultStorm.ts";
 import { OutboxClient } from "./support/outboxClient.ts";
 import { seedUsers } from "./support/seed.ts";
-import { freePort, spawnServer, type ServerProcess } from "./support/serverProcess.ts";
 import { freshStore } from "./support/store.ts";
 
 /** The creator and the members who join before the storm. */
@@ -28,16 +28,15 @@ test(
   { timeout: 120_000 },
   async (t) => {
     const store = freshStore(process.env.DATABASE_URL ? "postgres" : "sqlite");
-    const port = await freePort();
-    let server: ServerProcess | undefined;
+    let server: NodeProcesses | undefined;
     const clients: OutboxClient[] = [];
     try {
       const users = await seedUsers(store.env, FOUNDERS + 1, { prefix: "gstorm" });
       const [owner, ...members] = users;
       const newcomer = members.pop();
       assert.ok(owner && newcomer);
-      server = await spawnServer(store.env, port);
-      const url = server.url;
+      server = await spawnAlone(store.env);
+      const url = server.nodes[0]!.url;
       const { chatId, token } = await stormGroup(url, owner, members);
 
       // Three members are slow to come back: the others' outboxes are sent while they are away, so they must catch up by SYNC.
@@ -65,9 +64,7 @@ test(
           composers.add(joined);
         }
         await sleep(LIVE_MS);
-        const kill = await killMidBurst(clients, [...composers], server, () => spawnServer(store.env, port));
-        server = kill.server;
-        kills.push(`kill ${round}: ${kill.line}`);
+        kills.push(`kill ${round}: ${await killMidBurst(clients, [...composers], server)}`);
       }
       await sleep(LIVE_MS);
       await composing.stop();
@@ -92,7 +89,7 @@ test(
         `connections per client: ${clients.map((c) => c.counts.connections).join(",")}`,
       );
     } catch (error) {
-      if (server) t.diagnostic(`server output:\n${server.output()}`);
+      server?.report(t);
       throw error;
     } finally {
       for (const c of clients) c.stop();

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { IdentifierInput, Me, PublicUser, RequestCodeResponse, UpdateProfileRequest, UsernameAvailability } from "@easyqr/protocol";
 import { Username } from "@easyqr/protocol";
 import type { Logger } from "pino";
@@ -11,6 +10,7 @@ import { uniqueViolation } from "../db/errors.ts";
 import type { Db, UsersTable } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { userById, userByIdentifier, userByUsername } from "./queries.ts";
+import { newUserRow } from "./rows.ts";
 import { meView } from "./view.ts";
 
 /** Deletes a user's stored files (the avatar); set by the uploads part. */
@@ -60,22 +60,7 @@ export class UsersService {
   async findOrCreate(trx: Db, identifier: Identifier): Promise<{ me: Me; created: boolean }> {
     const existing = await userByIdentifier(trx, identifier);
     if (existing) return { me: meView(existing), created: false };
-    const now = this.clock.now();
-    const user: UsersTable = {
-      id: randomUUID(),
-      email: identifier.kind === "email" ? identifier.value : null,
-      phone: identifier.kind === "phone" ? identifier.value : null,
-      username: null,
-      usernameKey: null,
-      name: null,
-      bio: null,
-      bioVisibility: "connections",
-      avatarId: null,
-      createdAt: now,
-      updatedAt: now,
-      lastSeenAt: null,
-      lastSeenHiddenAt: null,
-    };
+    const user = newUserRow(identifier.kind === "email" ? { email: identifier.value } : { phone: identifier.value }, this.clock.now());
     const inserted = await trx
       .insertInto("users")
       .values(user)

@@ -1,17 +1,22 @@
 import { randomBytes } from "node:crypto";
-import { Redis } from "ioredis";
+import type { TestContext } from "node:test";
 import { testNodes } from "./harness.ts";
-import { keysUnder, testRedisUrl } from "./redis.ts";
+import { clearRedisPrefix, testRedisUrl } from "./redis.ts";
 import { freePort, spawnServer, type ServerProcess } from "./serverProcess.ts";
 
-/** Several real server processes of one cluster (`npm run cluster` without nginx): one store, one Redis prefix. */
-export type ClusterProcesses = {
+/**
+ * Real server processes over one store, as the fault tests kill and restart them: one alone
+ * (`spawnAlone`), or the nodes of a cluster (`spawnCluster`, `npm run cluster` without nginx).
+ */
+export type NodeProcesses = {
   /** Node i's process (`node-<i+1>`); a killed one stays here until `restart(i)`. */
   nodes: ServerProcess[];
   ports: number[];
-  /** Starts node i again on its port, with its settings. */
+  /** Starts node i again on its port, with its settings, on the same data. */
   restart(i: number): Promise<ServerProcess>;
-  /** Stops every node that runs and deletes the cluster's Redis keys. */
+  /** Each node's last output lines as diagnostics of `t`, for a failure. */
+  report(t: TestContext): void;
+  /** Stops every node that runs (and deletes the cluster's Redis keys). */
   stop(): Promise<void>;
 };
 
@@ -29,48 +34,58 @@ export function clusterFaultsSkip(): string | false {
 }
 
 /**
- * How long a node may take to answer /health. Each start runs Kysely's migration check, which holds
- * one advisory lock for the whole PostgreSQL database: behind other test runs' migrations of their
- * fresh schemas (on a busy 2-core machine), 30 s was seen to run out.
+ * How long a cluster node may take to answer /health. Each start runs Kysely's migration check, which
+ * holds one advisory lock for the whole PostgreSQL database: behind other test runs' migrations of
+ * their fresh schemas (on a busy 2-core machine), 30 s was seen to run out.
  */
-const START_TIMEOUT_MS = 90_000;
+const CLUSTER_START_TIMEOUT_MS = 90_000;
+
+/** One server process over the store's data alone (no Redis). */
+export function spawnAlone(storeEnv: Record<string, string>): Promise<NodeProcesses> {
+  return spawnNodes(1, () => storeEnv);
+}
 
 /**
- * `count` nodes, each a process of its own (`server/src/main.ts`) with its NODE_ID and port, over the
- * store's database and a fresh Redis prefix. `env` adds or overrides settings for every node (a
- * REDIS_URL or DATABASE_URL through a cuttable proxy).
+ * `count` nodes, each a process of its own with its NODE_ID and port, over the store's database and a
+ * fresh Redis prefix. `env` adds or overrides settings for every node (a REDIS_URL or DATABASE_URL
+ * through a cuttable proxy).
  */
-export async function spawnCluster(storeEnv: Record<string, string>, count: number, env: Record<string, string> = {}): Promise<ClusterProcesses> {
-  const redisUrl = env.REDIS_URL ?? testRedisUrl;
+export function spawnCluster(storeEnv: Record<string, string>, count: number, env: Record<string, string> = {}): Promise<NodeProcesses> {
   const prefix = `test-${randomBytes(6).toString("hex")}:`;
+  const settings = (i: number) => ({ ...storeEnv, REDIS_URL: testRedisUrl, REDIS_PREFIX: prefix, NODE_ID: `node-${i + 1}`, ...env });
+  return spawnNodes(count, settings, CLUSTER_START_TIMEOUT_MS, () => clearRedisPrefix(testRedisUrl, prefix));
+}
+
+async function spawnNodes(
+  count: number,
+  settings: (i: number) => Record<string, string>,
+  startTimeoutMs?: number,
+  cleanUp: () => Promise<void> = () => Promise.resolve(),
+): Promise<NodeProcesses> {
   const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
-  const settings = (i: number) => ({ ...storeEnv, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, NODE_ID: `node-${i + 1}`, ...env });
+  const start = (i: number) => spawnServer(settings(i), ports[i]!, startTimeoutMs);
   const nodes: ServerProcess[] = [];
-  const stopAll = async () => {
+  const stop = async () => {
     await Promise.all(nodes.map((node) => node.stop()));
-    const redis = new Redis(testRedisUrl, { maxRetriesPerRequest: 1 });
-    try {
-      const keys = await keysUnder(redis, prefix);
-      if (keys.length > 0) await redis.del(...keys);
-    } finally {
-      redis.disconnect();
-    }
+    await cleanUp();
   };
   try {
     // One after the other: the first applies the migrations, the others find them done.
-    for (let i = 0; i < count; i++) nodes.push(await spawnServer(settings(i), ports[i]!, START_TIMEOUT_MS));
+    for (let i = 0; i < count; i++) nodes.push(await start(i));
   } catch (error) {
-    await stopAll();
+    await stop();
     throw error;
   }
   return {
     nodes,
     ports,
     async restart(i) {
-      const node = await spawnServer(settings(i), ports[i]!, START_TIMEOUT_MS);
-      nodes[i] = node;
-      return node;
+      nodes[i] = await start(i);
+      return nodes[i];
     },
-    stop: stopAll,
+    report(t) {
+      for (const node of nodes) t.diagnostic(`${node.url} output:\n${node.output()}`);
+    },
+    stop,
   };
 }

@@ -2,6 +2,7 @@
 // the storm of composes, a kill in the middle of a burst, settling the outboxes, the server's
 // history of a chat as the checker reads it, and one diagnostics line over the clients' counts.
 import { HistoryPage } from "@easyqr/protocol";
+import type { NodeProcesses } from "./clusterProcesses.ts";
 import { heldOf, type Held, type OutboxClient } from "./outboxClient.ts";
 import type { SeededUser } from "./seed.ts";
 import type { ServerProcess } from "./serverProcess.ts";
@@ -68,17 +69,12 @@ export async function burstThenKill(cutOff: OutboxClient[], composers: OutboxCli
   return `${acked} acked, ${pending} unacknowledged on the killed node's clients`;
 }
 
-/** One kill of the only server, restarted on the same data and port: every client is cut off. */
-export async function killMidBurst(
-  clients: OutboxClient[],
-  composers: OutboxClient[],
-  server: ServerProcess,
-  restart: () => Promise<ServerProcess>,
-): Promise<{ server: ServerProcess; line: string }> {
-  const line = await burstThenKill(clients, composers, server);
+/** One kill of a server alone (`spawnAlone`), restarted on the same data and port: every client is cut off. Returns a line for the diagnostics. */
+export async function killMidBurst(clients: OutboxClient[], composers: OutboxClient[], server: NodeProcesses): Promise<string> {
+  const line = await burstThenKill(clients, composers, server.nodes[0]!);
   const killedAt = Date.now();
-  const restarted = await restart();
-  return { server: restarted, line: `${line}; back after ${Date.now() - killedAt} ms` };
+  await server.restart(0);
+  return `${line}; back after ${Date.now() - killedAt} ms`;
 }
 
 /** After the storm: every client connected with an empty outbox, then a SYNC each, so what they hold is final. */

@@ -3,13 +3,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { Redis } from "ioredis";
 import pg from "pg";
 import { pino } from "pino";
 import { buildApp, type App, type AppOptions } from "../../src/app.ts";
 import { ManualClock } from "../../src/clock.ts";
 import { loadConfig } from "../../src/config.ts";
-import { keysUnder } from "./redis.ts";
+import { clearRedisPrefix } from "./redis.ts";
 import { roundRobin } from "./roundRobin.ts";
 
 export type LogLine = { level: number; msg: string; [key: string]: unknown };
@@ -181,14 +180,7 @@ async function startNode(options: TestServerOptions, logs: LogLine[], clusterEnv
 /** Deletes every key of this cluster's Redis prefix (the stores' safety TTLs would, in an hour). */
 async function dropRedisKeys(env: Record<string, string>): Promise<void> {
   const { REDIS_URL: url, REDIS_PREFIX: prefix } = env;
-  if (!url || !prefix) return;
-  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
-  try {
-    const keys = await keysUnder(redis, prefix);
-    if (keys.length > 0) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
+  if (url && prefix) await clearRedisPrefix(url, prefix);
 }
 
 async function dropSchema(url: string, schema: string): Promise<void> {

@@ -11,7 +11,7 @@ import { accessTokens } from "../../src/auth/tokens.ts";
 import { systemClock } from "../../src/clock.ts";
 import { loadConfig } from "../../src/config.ts";
 import { openDatabase, type Database } from "../../src/db/database.ts";
-import { userRow } from "./rows.ts";
+import { newUserRow } from "../../src/users/rows.ts";
 
 export type SeededUser = { id: string; username: string; accessToken: string };
 
@@ -34,7 +34,7 @@ export function seedUsers(env: Record<string, string>, count: number, options: {
   return withDatabase(env, async ({ db }, secret) => {
     const now = Date.now();
     const rows = Array.from({ length: count }, (_, i) =>
-      userRow({ email: `${prefix}${i}@seed.invalid`, username: `${prefix}${i}`, usernameKey: `${prefix}${i}`, name: `${prefix} ${i}` }, now),
+      newUserRow({ email: `${prefix}${i}@seed.invalid`, username: `${prefix}${i}`, usernameKey: `${prefix}${i}`, name: `${prefix} ${i}` }, now),
     );
     for (let i = 0; i < rows.length; i += 500)
       await db

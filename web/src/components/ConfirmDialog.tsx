@@ -1,5 +1,6 @@
 import { useId, useRef, useState } from "react";
 import { ModalDialog } from "./ModalDialog.tsx";
+import { FormError } from "./FormError.tsx";
 
 type Props = {
   title: string;
@@ -41,11 +42,7 @@ export function ConfirmDialog({ title, body, confirmLabel, onConfirm, onCancel, 
             <input id={`${id}-typed`} value={typed} onChange={(event) => setTyped(event.currentTarget.value)} autoComplete="off" spellCheck={false} />
           </div>
         ) : null}
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
         <div className="confirm__actions">
           <button ref={cancel} type="button" className="button button--ghost" onClick={onCancel}>
             Cancel

@@ -1,4 +1,4 @@
-import { useRef, type ReactNode } from "react";
+import { useId, useRef, type ReactNode } from "react";
 import { Avatar } from "./Avatar.tsx";
 import { ModalDialog } from "./ModalDialog.tsx";
 
@@ -41,5 +41,16 @@ export function InfoSheet({ heading, subject, name, subtitle, idBase, onClose, d
         {children}
       </div>
     </ModalDialog>
+  );
+}
+
+/** One titled part of an info sheet ("About", "Members"); its heading names it for screen readers. */
+export function InfoSection({ title, className, testId, children }: { title: ReactNode; className?: string; testId?: string; children: ReactNode }) {
+  const id = useId();
+  return (
+    <section className={className ? `info-sheet__section ${className}` : "info-sheet__section"} aria-labelledby={id} data-testid={testId}>
+      <h3 id={id}>{title}</h3>
+      {children}
+    </section>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useState, type ReactNode } from "react";
 import { errorMessage } from "../api/errorText.ts";
+import { FormError } from "./FormError.tsx";
 
 type Loaded<T> = { kind: "loading" } | { kind: "ready"; value: T } | { kind: "failed"; text: string };
 
@@ -40,9 +41,7 @@ export function LookupPending({
   if (loaded.kind !== "failed") return null;
   return (
     <div className="person-card">
-      <p className="form-error" role="alert">
-        {loaded.text}
-      </p>
+      <FormError message={loaded.text} />
       {onClose ? (
         <button type="button" className="button button--ghost" onClick={onClose}>
           {closeLabel}

@@ -13,6 +13,7 @@ import { QrPreviewCard } from "../features/contacts/QrPreviewCard.tsx";
 import { contacts, contactsAtom } from "../features/contacts/state.ts";
 import { paths } from "../paths.ts";
 import { userAtom } from "../features/session/state.ts";
+import { FormError } from "../components/FormError.tsx";
 
 /** How the user stands with someone, from the live lists (the username search has no preview call). */
 export function relationFromLists(lists: ContactsState | undefined, userId: string): Relation {
@@ -96,11 +97,7 @@ export function AddContactPage() {
               {busy ? "Looking…" : "Find"}
             </button>
           </form>
-          {error ? (
-            <p className="form-error" role="alert">
-              {error}
-            </p>
-          ) : null}
+          <FormError message={error} />
           {found ? (
             <PersonCard
               key={found.id}

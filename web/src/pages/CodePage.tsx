@@ -10,6 +10,7 @@ import { deviceInfo } from "../features/pairing/device.ts";
 import { paths } from "../paths.ts";
 import { accounts, pendingSignInAtom, sessionAtom } from "../features/session/state.ts";
 import { codeDigits, identifierLabel } from "../features/signin/identifier.ts";
+import { FormError } from "../components/FormError.tsx";
 
 /** A new code can be asked for this long after the last one was sent. */
 const RESEND_AFTER_MS = 30_000;
@@ -117,11 +118,7 @@ export function CodePage() {
             aria-invalid={error ? true : undefined}
             aria-describedby={error ? `${id}-error` : undefined}
           />
-          {error ? (
-            <p id={`${id}-error`} className="form-error" role="alert">
-              {error.text}
-            </p>
-          ) : null}
+          <FormError id={`${id}-error`} message={error?.text} />
           {info ? (
             <p className="field__status field__status--ok" role="status">
               {info}

@@ -9,6 +9,7 @@ import { RequestRow } from "../features/contacts/ContactsPanel.tsx";
 import { contacts, contactsAtom } from "../features/contacts/state.ts";
 import { paths } from "../paths.ts";
 import { userAtom } from "../features/session/state.ts";
+import { FormError } from "../components/FormError.tsx";
 
 /** Screens showing My QR right now: the tokens are withdrawn only when the last one goes (StrictMode mounts twice). */
 let showing = 0;
@@ -66,11 +67,7 @@ export function MyQrPage() {
         </div>
         <p className="myqr__name">{user.name}</p>
         <p className="myqr__username">@{user.username}</p>
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
         <p className="myqr__hint">
           Let someone scan this with EasyQR or their phone's camera to send you a request. The code changes every minute, so a photo of it soon stops working.
         </p>

@@ -7,6 +7,7 @@ import { profileChanges, type ProfileErrors } from "../features/profile/profileF
 import { UsernameField } from "../features/profile/UsernameField.tsx";
 import { useUsernameAvailability } from "../features/profile/useUsernameAvailability.ts";
 import { accounts, sessionAtom, userAtom } from "../features/session/state.ts";
+import { FormError } from "../components/FormError.tsx";
 
 /** /onboarding: a new account picks its name and username before entering the app. */
 export function OnboardingPage() {
@@ -56,11 +57,7 @@ export function OnboardingPage() {
             aria-invalid={errors.name ? true : undefined}
             aria-describedby={errors.name ? `${id}-error` : undefined}
           />
-          {errors.name ? (
-            <p id={`${id}-error`} className="form-error" role="alert">
-              {errors.name}
-            </p>
-          ) : null}
+          <FormError id={`${id}-error`} message={errors.name} />
         </div>
         <UsernameField
           value={username}
@@ -71,11 +68,7 @@ export function OnboardingPage() {
           availability={availability}
           error={errors.username}
         />
-        {errors.form ? (
-          <p className="form-error" role="alert">
-            {errors.form}
-          </p>
-        ) : null}
+        <FormError message={errors.form} />
         <button type="submit" className="button button--primary button--block" disabled={busy}>
           {busy ? "Saving…" : "Continue"}
         </button>

@@ -22,6 +22,7 @@ import { useBarcodeScanner } from "../features/scanner/useBarcodeScanner.ts";
 import { PhoneHeader } from "./PhoneHeader.tsx";
 import { keepJoinToken, parseGroupInvite } from "../features/groups/inviteLink.ts";
 import { paths } from "../paths.ts";
+import { FormError } from "../components/FormError.tsx";
 
 const PAIRING_FORMATS = ["QRCode"] as const;
 
@@ -131,11 +132,7 @@ export function ScanPage() {
                     ? "Scan a contact's QR code, or the one on your computer"
                     : "Scan the QR code on your computer"}
             </p>
-            {view.kind === "unpaired" && view.error ? (
-              <p className="form-error" role="alert">
-                {view.error}
-              </p>
-            ) : null}
+            {view.kind === "unpaired" && view.error ? <FormError message={view.error} /> : null}
             {hint && !(view.kind === "unpaired" && view.error) ? <p className="hint">{hint}</p> : null}
             {otherServer ? (
               <p className="notice">

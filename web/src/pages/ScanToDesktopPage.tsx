@@ -15,6 +15,7 @@ import { useBarcodeScanner } from "../features/scanner/useBarcodeScanner.ts";
 import { DesktopScanner } from "../features/scanToDesktop/desktopScanner.ts";
 import { useLinkedDesktops } from "../features/scanToDesktop/useLinkedDesktops.ts";
 import { paths } from "../paths.ts";
+import { FormError } from "../components/FormError.tsx";
 
 /**
  * /home/scan-to-desktop on a signed-in phone: the phone is the barcode scanner of one of the person's
@@ -70,12 +71,7 @@ function ChooseDesktop({
   error: string | undefined;
   onChoose: (id: string) => void;
 }) {
-  if (error)
-    return (
-      <p className="form-error" role="alert">
-        {error}
-      </p>
-    );
+  if (error) return <FormError message={error} />;
   if (!desktops) return <p className="sheet__title">Looking for your computers…</p>;
   if (online.length === 0) {
     return (

@@ -7,6 +7,7 @@ import { AuthCard } from "../components/AuthCard.tsx";
 import { paths } from "../paths.ts";
 import { accounts, pendingSignInAtom, sessionAtom } from "../features/session/state.ts";
 import { checkIdentifier, phoneProblemText, type IdentifierKind } from "../features/signin/identifier.ts";
+import { FormError } from "../components/FormError.tsx";
 
 const fields: Record<IdentifierKind, { label: string; type: string; autoComplete: string; placeholder: string }> = {
   email: { label: "Email address", type: "email", autoComplete: "email", placeholder: "name@example.com" },
@@ -95,11 +96,7 @@ export function SignInPage() {
               Include the country code, like +44.
             </p>
           ) : null}
-          {error ? (
-            <p id={`${id}-error`} className="form-error" role="alert">
-              {error}
-            </p>
-          ) : null}
+          <FormError id={`${id}-error`} message={error} />
         </div>
         <button type="submit" className="button button--primary button--block" disabled={busy}>
           {busy ? "Sending…" : "Send code"}

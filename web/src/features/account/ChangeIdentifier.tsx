@@ -3,6 +3,7 @@ import { useId, useState, type FormEvent } from "react";
 import { accounts } from "../session/state.ts";
 import { checkIdentifier, codeDigits, identifierLabel, type IdentifierKind } from "../signin/identifier.ts";
 import { identifierChangeError } from "./identifierChangeError.ts";
+import { FormError } from "../../components/FormError.tsx";
 
 type Step = { at: "idle" } | { at: "address"; kind: IdentifierKind } | { at: "code"; kind: IdentifierKind; sentTo: string; requestId: string };
 
@@ -66,11 +67,7 @@ export function ChangeIdentifier({ user, onSaved }: { user: Me; onSaved: (user: 
     }, current.kind);
   };
 
-  const errorLine = error ? (
-    <p id={`${id}-error`} className="form-error" role="alert">
-      {error}
-    </p>
-  ) : null;
+  const errorLine = <FormError id={`${id}-error`} message={error} />;
 
   if (step.at === "idle") {
     return (

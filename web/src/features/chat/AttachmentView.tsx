@@ -5,6 +5,7 @@ import { errorMessage } from "../../api/errorText.ts";
 import { attachmentTransportAtom, type AttachmentTransport } from "./attachments.ts";
 import { ImageViewer } from "./ImageViewer.tsx";
 import { useBlobUrl } from "./useBlobUrl.ts";
+import { FormError } from "../../components/FormError.tsx";
 
 const sizeText = (bytes: number) =>
   bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -67,11 +68,7 @@ function FileAttachment({ attachment }: { attachment: Attachment }) {
         <span className="attachment__name">{attachment.name}</span>
         <span className="attachment__size">{sizeText(attachment.size)}</span>
       </button>
-      {error ? (
-        <span className="form-error" role="alert">
-          {error}
-        </span>
-      ) : null}
+      <FormError message={error} inline />
     </>
   );
 }

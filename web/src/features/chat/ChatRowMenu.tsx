@@ -4,6 +4,7 @@ import { useId, useRef, useState } from "react";
 import { errorMessage } from "../../api/errorText.ts";
 import { useDismiss } from "../../components/useDismiss.ts";
 import { chatSyncAtom } from "./state.ts";
+import { FormError } from "../../components/FormError.tsx";
 
 type Item = { label: string; change: ChatSettingsRequest | "read" };
 
@@ -66,11 +67,7 @@ export function ChatRowMenu({ chat, name, now }: { chat: Chat; name: string; now
           ))}
         </div>
       ) : null}
-      {error ? (
-        <p className="chat-row__error form-error" role="alert" data-testid="chat-action-error">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} className="chat-row__error" testId="chat-action-error" />
     </div>
   );
 }

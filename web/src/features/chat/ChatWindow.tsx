@@ -33,6 +33,7 @@ import { GroupInfoPanel } from "../groups/GroupInfoPanel.tsx";
 import { groupComposerLock, listNames, typingText } from "../groups/groupText.ts";
 import { peopleNames } from "../groups/names.ts";
 import { knownPeopleAtom, useGroupInfo } from "../groups/state.ts";
+import { FormError } from "../../components/FormError.tsx";
 
 /** One chat (mounted per chat: keyed by its id): header with presence, the virtualised history, and the composer. Marks what it shows as seen. */
 export function ChatWindow({ chatId }: { chatId: string }) {
@@ -261,11 +262,7 @@ export function ChatWindow({ chatId }: { chatId: string }) {
       ) : showingInfo ? (
         <ContactInfo user={connection?.user ?? peer} onClose={() => setShowingInfo(false)} />
       ) : null}
-      {error ? (
-        <p className="form-error chat__error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} className="chat__error" />
       {history ? (
         <MessageList
           ref={list}

@@ -24,6 +24,7 @@ import { quoteText } from "./messageText.ts";
 import { replyPreview } from "./outbox.ts";
 import { lengthNote } from "./textLimit.ts";
 import { TypingSender } from "./typing.ts";
+import { FormError } from "../../components/FormError.tsx";
 
 /** A file on its way: uploading as soon as it is chosen, pasted or dropped; `preview` is an object URL of a picked image, shown until sent or removed. */
 type Upload = { key: number; name: string; progress: number; controller: AbortController; done?: Attachment; error?: string; preview?: string };
@@ -253,13 +254,7 @@ export function Composer({ chatId, disabled, members, replyTo, editing, names, o
                 </span>
               )}
               <span className="upload__name">{u.name}</span>
-              {u.error ? (
-                <span className="form-error" role="alert">
-                  {u.error}
-                </span>
-              ) : (
-                <progress max={1} value={u.progress} aria-label={`Uploading ${u.name}`} />
-              )}
+              {u.error ? <FormError message={u.error} inline /> : <progress max={1} value={u.progress} aria-label={`Uploading ${u.name}`} />}
               <button type="button" className="icon-button icon-button--small" onClick={() => drop(u)} aria-label={`Remove ${u.name}`}>
                 <CloseIcon />
               </button>
@@ -267,11 +262,7 @@ export function Composer({ chatId, disabled, members, replyTo, editing, names, o
           ))}
         </ul>
       ) : null}
-      {error ? (
-        <p className="form-error composer__error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} className="composer__error" />
       {suggestions.length ? (
         <ul className="mentions" id={listId} role="listbox" aria-label="Mention a member" data-testid="mention-list">
           {suggestions.map((member) => (

@@ -10,6 +10,7 @@ import { forwardTargets, type ForwardTarget } from "./forwardTargets.ts";
 import { quoteText } from "./messageText.ts";
 import { replyPreview } from "./outbox.ts";
 import { chatsAtom, chatSyncAtom } from "./state.ts";
+import { FormError } from "../../components/FormError.tsx";
 
 type Props = { message: Message; onDone: (count: number) => void; onCancel: () => void };
 
@@ -77,11 +78,7 @@ export function ForwardDialog({ message, onDone, onCancel }: Props) {
           ))}
           {targets.length === 0 ? <li className="forward__none">{contacts ? "No contact matches." : "Loading contacts…"}</li> : null}
         </ul>
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
         <div className="confirm__actions">
           <button type="button" className="button button--ghost" onClick={onCancel}>
             Cancel

@@ -2,12 +2,13 @@ import type { PublicUser } from "@easyqr/protocol";
 import { useAtomValue } from "jotai";
 import { useEffect, useId, useState } from "react";
 import { errorMessage } from "../../api/errorText.ts";
-import { InfoSheet } from "../../components/InfoSheet.tsx";
+import { InfoSection, InfoSheet } from "../../components/InfoSheet.tsx";
 import { AttachmentView } from "../chat/AttachmentView.tsx";
 import { chatWith, sharedPhotos } from "../chat/sharedPhotos.ts";
 import { chatsAtom, chatSyncAtom } from "../chat/state.ts";
 import { ContactConfirm, type ContactChange } from "./ContactConfirm.tsx";
 import { contacts, contactsAtom } from "./state.ts";
+import { FormError } from "../../components/FormError.tsx";
 
 const who = (user: { name: string | null; username: string | null }) => user.name ?? user.username ?? "Someone";
 
@@ -61,14 +62,12 @@ export function ContactInfo({ user, onClose, onMessage }: { user: PublicUser; on
         testId="contact-info"
       >
         {current.bio ? (
-          <section className="info-sheet__section" aria-labelledby={`${id}-about`}>
-            <h3 id={`${id}-about`}>About</h3>
+          <InfoSection title="About">
             <p className="profile-card__bio">{current.bio}</p>
-          </section>
+          </InfoSection>
         ) : null}
         {chatId ? (
-          <section className="info-sheet__section" aria-labelledby={`${id}-photos`}>
-            <h3 id={`${id}-photos`}>Shared photos</h3>
+          <InfoSection title="Shared photos">
             {photos.length ? (
               <div className="photo-grid" data-testid="shared-photos">
                 {photos.map((photo) => (
@@ -78,13 +77,9 @@ export function ContactInfo({ user, onClose, onMessage }: { user: PublicUser; on
             ) : (
               <p className="info-sheet__muted">{history ? "No photos yet." : "Loading…"}</p>
             )}
-          </section>
+          </InfoSection>
         ) : null}
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
         <div className="info-sheet__actions">
           {onMessage ? (
             <button type="button" className="button button--primary" onClick={onMessage}>

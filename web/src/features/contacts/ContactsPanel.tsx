@@ -15,6 +15,7 @@ import { ContactInfo } from "./ContactInfo.tsx";
 import { presenceText } from "./lastSeen.ts";
 import { liveAtom } from "../../realtime/state.ts";
 import { contacts, contactsAtom, presenceFreshAtom } from "./state.ts";
+import { FormError } from "../../components/FormError.tsx";
 
 /** Runs one contact action, keeping its error in words; the socket events update the lists. */
 function useAction() {
@@ -47,11 +48,7 @@ export function RequestRow({ request }: { request: ContactRequest }) {
         <span className="contact-row__sub">
           {request.direction === "incoming" ? `@${request.user.username ?? ""} wants to connect` : "Waiting for an answer"}
         </span>
-        {error ? (
-          <span className="form-error" role="alert">
-            {error}
-          </span>
-        ) : null}
+        <FormError message={error} inline />
       </span>
       <span className="contact-row__actions">
         {request.direction === "incoming" ? (
@@ -123,11 +120,7 @@ function ConnectionRow({ connection, now }: { connection: Connection; now: numbe
         <span className={`contact-row__sub${online ? " contact-row__sub--online" : ""}`} data-testid="presence">
           {fresh || !connection.presence.online ? presenceText(connection.presence, now) : ""}
         </span>
-        {error ? (
-          <span className="form-error" role="alert">
-            {error}
-          </span>
-        ) : null}
+        <FormError message={error} inline />
       </span>
       <span className="contact-row__actions">
         <button type="button" className="button button--primary button--small" disabled={busy} onClick={() => run(message)} aria-label={`Message ${name}`}>

@@ -3,6 +3,7 @@ import { useState } from "react";
 import { errorMessage } from "../../api/errorText.ts";
 import { Avatar } from "../../components/Avatar.tsx";
 import { contacts } from "./state.ts";
+import { FormError } from "../../components/FormError.tsx";
 
 const relationText: Record<Relation, string> = {
   none: "",
@@ -61,11 +62,7 @@ export function PersonCard({
       <p className="person-card__status" role="status">
         {status}
       </p>
-      {sent.kind === "failed" ? (
-        <p className="form-error" role="alert">
-          {sent.text}
-        </p>
-      ) : null}
+      {sent.kind === "failed" ? <FormError message={sent.text} /> : null}
       <div className="button-row button-row--center">
         {canSend || sent.kind === "sending" ? (
           <button type="button" className="button button--primary" disabled={!canSend} onClick={() => void send()}>

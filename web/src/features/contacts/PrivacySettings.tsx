@@ -5,6 +5,7 @@ import { errorMessage } from "../../api/errorText.ts";
 import { Avatar } from "../../components/Avatar.tsx";
 import { accounts } from "../session/state.ts";
 import { contacts, contactsAtom } from "./state.ts";
+import { FormError } from "../../components/FormError.tsx";
 
 const bioChoices: { value: BioVisibility; label: string; hint: string }[] = [
   { value: "connections", label: "My connections", hint: "Anyone else sees your name, username and photo only." },
@@ -62,11 +63,7 @@ export function BioVisibilitySetting({ user, onSaved }: { user: Me; onSaved: (us
       <p className="field__status field__status--ok" role="status">
         {saved}
       </p>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
     </fieldset>
   );
 }
@@ -108,11 +105,7 @@ export function LastSeenSetting({ user, onSaved }: { user: Me; onSaved: (user: M
       <p className="field__status field__status--ok toggle-field__saved" role="status">
         {saved}
       </p>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
     </div>
   );
 }
@@ -149,11 +142,7 @@ export function BlockedList() {
           </li>
         ))}
       </ul>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
     </>
   );
 }

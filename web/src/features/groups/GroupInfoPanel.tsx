@@ -4,7 +4,7 @@ import { useId, useRef, useState, type FormEvent } from "react";
 import { errorMessage, errorText } from "../../api/errorText.ts";
 import { Avatar } from "../../components/Avatar.tsx";
 import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
-import { InfoSheet } from "../../components/InfoSheet.tsx";
+import { InfoSection, InfoSheet } from "../../components/InfoSheet.tsx";
 import { useNow } from "../../components/useNow.ts";
 import { displayName } from "../chat/messageText.ts";
 import { chatsAtom } from "../chat/state.ts";
@@ -15,6 +15,7 @@ import { applyEvent } from "../chat/chatState.ts";
 import { InviteSection } from "./InviteSection.tsx";
 import { PeoplePicker, toggled } from "./PeoplePicker.tsx";
 import { groupInfosAtom, groups, membersMark, useGroupInfo } from "./state.ts";
+import { FormError } from "../../components/FormError.tsx";
 
 type Confirm = { kind: "leave" } | { kind: "remove"; member: GroupMember };
 
@@ -66,13 +67,14 @@ export function GroupInfoPanel({ chat, onClose }: { chat: GroupChat; onClose: ()
     void act(run);
   };
 
+  const membersLine = `${group.memberCount} ${group.memberCount === 1 ? "member" : "members"}`;
   return (
     <>
       <InfoSheet
         heading="Group info"
         subject={{ name: group.name, username: null, avatar: group.avatar }}
         name={group.name}
-        subtitle={`Group · ${group.memberCount} ${group.memberCount === 1 ? "member" : "members"}`}
+        subtitle={`Group · ${membersLine}`}
         idBase={id}
         onClose={onClose}
         dismissable={!confirm}
@@ -83,10 +85,9 @@ export function GroupInfoPanel({ chat, onClose }: { chat: GroupChat; onClose: ()
         ) : (
           <>
             {group.description ? (
-              <section className="info-sheet__section" aria-labelledby={`${id}-about`}>
-                <h3 id={`${id}-about`}>Description</h3>
+              <InfoSection title="Description">
                 <p className="profile-card__bio">{group.description}</p>
-              </section>
+              </InfoSection>
             ) : null}
             {canEdit ? (
               <div className="info-sheet__actions">
@@ -102,10 +103,7 @@ export function GroupInfoPanel({ chat, onClose }: { chat: GroupChat; onClose: ()
             You are no longer a member of this group. You keep its messages up to when you left.
           </p>
         ) : (
-          <section className="info-sheet__section" aria-labelledby={`${id}-members`}>
-            <h3 id={`${id}-members`}>
-              {group.memberCount} {group.memberCount === 1 ? "member" : "members"}
-            </h3>
+          <InfoSection title={membersLine}>
             {admin ? (
               adding ? (
                 <AddMembers chatId={chat.id} already={new Set(info?.members.map((m) => m.user.id))} onDone={() => setAdding(false)} />
@@ -170,12 +168,11 @@ export function GroupInfoPanel({ chat, onClose }: { chat: GroupChat; onClose: ()
             ) : (
               <p className="info-sheet__muted">Loading members…</p>
             )}
-          </section>
+          </InfoSection>
         )}
         {admin ? <InviteSection chatId={chat.id} groupName={group.name} pending={pending} now={now} /> : null}
         {admin ? (
-          <section className="info-sheet__section" aria-labelledby={`${id}-settings`}>
-            <h3 id={`${id}-settings`}>Group settings</h3>
+          <InfoSection title="Group settings">
             <label className="toggle-row">
               <input
                 type="checkbox"
@@ -194,13 +191,9 @@ export function GroupInfoPanel({ chat, onClose }: { chat: GroupChat; onClose: ()
               />
               <span>Only admins can edit the group info</span>
             </label>
-          </section>
+          </InfoSection>
         ) : null}
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
         {role !== null ? (
           <div className="info-sheet__actions">
             <button type="button" className="button button--danger" disabled={busy} onClick={() => setConfirm({ kind: "leave" })}>
@@ -280,11 +273,7 @@ function AddMembers({ chatId, already, onDone }: { chatId: string; already: Read
         label="People to add"
         filterRef={filterBox}
       />
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
       <div className="info-sheet__actions">
         <button type="button" className="button button--ghost" onClick={onDone}>
           Cancel
@@ -353,11 +342,7 @@ function EditGroup({ chat, onDone }: { chat: GroupChat; onDone: () => void }) {
           }}
         />
       </div>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
       <div className="info-sheet__actions">
         {chat.group.avatar ? (
           <button

@@ -8,6 +8,7 @@ import { chatPath } from "../../paths.ts";
 import { chatSyncAtom } from "../chat/state.ts";
 import { forgetJoinToken } from "./inviteLink.ts";
 import { groups } from "./state.ts";
+import { FormError } from "../../components/FormError.tsx";
 
 const lookUp = (token: string) => groups.preview(token);
 
@@ -61,11 +62,7 @@ export function InvitePreviewCard({ token, onClose, closeLabel }: { token: strin
       ) : preview.needsApproval ? (
         <p className="person-card__status">An admin approves each new member.</p>
       ) : null}
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
       <div className="button-row button-row--center">
         {preview.status === "member" ? (
           <button type="button" className="button button--primary" onClick={() => void open(preview.chatId)}>

@@ -1,11 +1,13 @@
 import type { GroupInvite, JoinRequest } from "@easyqr/protocol";
-import { useCallback, useEffect, useId, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { errorMessage } from "../../api/errorText.ts";
 import { Avatar } from "../../components/Avatar.tsx";
 import { QrImage } from "../../components/QrImage.tsx";
 import { displayName } from "../chat/messageText.ts";
 import { receiptTime } from "../chat/messageInfo.ts";
 import { groups } from "./state.ts";
+import { FormError } from "../../components/FormError.tsx";
+import { InfoSection } from "../../components/InfoSheet.tsx";
 
 /**
  * The join requests waiting, first (to let in or turn down), then an admin's invite link: its QR (anyone signed in who scans it may join, or ask when admins
@@ -13,7 +15,6 @@ import { groups } from "./state.ts";
  * `pending` (GROUP_JOIN_REQUESTS) reloads the requests.
  */
 export function InviteSection({ chatId, groupName, pending, now }: { chatId: string; groupName: string; pending: number; now: number }) {
-  const id = useId();
   const [invite, setInvite] = useState<GroupInvite | null>();
   const [requests, setRequests] = useState<JoinRequest[]>([]);
   const [busy, setBusy] = useState(false);
@@ -64,8 +65,7 @@ export function InviteSection({ chatId, groupName, pending, now }: { chatId: str
   return (
     <>
       {requests.length ? (
-        <section className="info-sheet__section" aria-labelledby={`${id}-requests`} data-testid="join-requests">
-          <h3 id={`${id}-requests`}>Asking to join ({requests.length})</h3>
+        <InfoSection title={`Asking to join (${requests.length})`} testId="join-requests">
           <ul className="group-members">
             {requests.map((r) => (
               <li key={r.user.id} className="group-member">
@@ -82,10 +82,9 @@ export function InviteSection({ chatId, groupName, pending, now }: { chatId: str
               </li>
             ))}
           </ul>
-        </section>
+        </InfoSection>
       ) : null}
-      <section className="info-sheet__section group-invite" aria-labelledby={`${id}-invite`} data-testid="group-invite">
-        <h3 id={`${id}-invite`}>Invite by QR code</h3>
+      <InfoSection title="Invite by QR code" className="group-invite" testId="group-invite">
         {invite === undefined && !error ? <p className="info-sheet__muted">Loading…</p> : null}
         {invite ? (
           <>
@@ -129,12 +128,8 @@ export function InviteSection({ chatId, groupName, pending, now }: { chatId: str
             </>
           ) : null}
         </div>
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
-      </section>
+        <FormError message={error} />
+      </InfoSection>
     </>
   );
 }

@@ -12,6 +12,7 @@ import { avatarFileProblem } from "../profile/avatarFile.ts";
 import { appStore } from "../session/state.ts";
 import { PeoplePicker, toggled } from "./PeoplePicker.tsx";
 import { groups } from "./state.ts";
+import { FormError } from "../../components/FormError.tsx";
 
 /**
  * "New group": tick connections, then name it (a photo and a description if wanted); Create makes
@@ -95,11 +96,7 @@ export function NewGroupDialog({ onClose }: { onClose: () => void }) {
           label="Members"
           filterRef={filterBox}
         />
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
         <div className="confirm__actions">
           <button type="button" className="button button--ghost" onClick={onClose}>
             Cancel

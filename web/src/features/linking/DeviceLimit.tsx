@@ -5,6 +5,7 @@ import { errorMessage } from "../../api/errorText.ts";
 import { paths } from "../../paths.ts";
 import { DeviceRow } from "./DeviceRow.tsx";
 import { linking } from "./state.ts";
+import { FormError } from "../../components/FormError.tsx";
 
 /** At the limit of linked devices: which ones to log out, one tap each, then try again. */
 export function DeviceLimit({ devices, onRetry }: { devices: Device[]; onRetry?: () => void }) {
@@ -43,11 +44,7 @@ export function DeviceLimit({ devices, onRetry }: { devices: Device[]; onRetry?:
           />
         ))}
       </ul>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
       <div className="button-row">
         {onRetry ? (
           <button type="button" className="button button--primary" disabled={!removed} onClick={onRetry}>

@@ -9,6 +9,7 @@ import { claimMatches, failureView, type ApprovalView } from "./approval.ts";
 import { DeviceLimit } from "./DeviceLimit.tsx";
 import type { LinkFragment } from "./linkUrl.ts";
 import { abortedLinksAtom, linking } from "./state.ts";
+import { FormError } from "../../components/FormError.tsx";
 
 type Props = {
   /** From the QR (its ref and the desktop key's fingerprint); none: the person types the code. */
@@ -124,9 +125,7 @@ export function LinkApproval({ scanned, inApp }: Props) {
       return (
         <section className="card link-approval" aria-labelledby="link-approval-title">
           <h2 id="link-approval-title">Could not link</h2>
-          <p className="form-error" role="alert">
-            {view.message}
-          </p>
+          <FormError message={view.message} />
           <div className="button-row">
             <Link to="/scan" className="button button--primary">
               Scan again

@@ -6,6 +6,7 @@ import { ConfirmDialog } from "../../components/ConfirmDialog.tsx";
 import { errorMessage } from "../../api/errorText.ts";
 import { DeviceRow } from "./DeviceRow.tsx";
 import { devicesVersionAtom, linking } from "./state.ts";
+import { FormError } from "../../components/FormError.tsx";
 
 type Asking = { kind: "one"; device: Device } | { kind: "others" };
 
@@ -71,11 +72,7 @@ export function LinkedDevices() {
           ))}
         </ul>
       ) : null}
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
       {others.length > 0 ? (
         <div className="button-row">
           <button type="button" className="button button--ghost" onClick={() => setAsking({ kind: "others" })}>

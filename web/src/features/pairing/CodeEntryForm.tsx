@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from "react";
 import { PairingCode } from "@easyqr/protocol";
+import { FormError } from "../../components/FormError.tsx";
 
 /** Typing the 8-character code shown under the desktop's QR, for phones without a usable camera. */
 export function CodeEntryForm({
@@ -47,11 +48,7 @@ export function CodeEntryForm({
           {action}
         </button>
       </div>
-      {error ? (
-        <p id={`${id}-error`} className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError id={`${id}-error`} message={error} />
     </form>
   );
 }

@@ -3,6 +3,7 @@ import { formatPairingCode, type PairingQr } from "@easyqr/protocol";
 import { QrImage } from "../../components/QrImage.tsx";
 import { StatusText } from "../../components/StatusText.tsx";
 import type { StatusTone } from "../../components/StatusText.tsx";
+import { FormError } from "../../components/FormError.tsx";
 
 type Props = {
   status: { text: string; tone: StatusTone };
@@ -46,11 +47,7 @@ export function SessionBar({ status, allowMultiplePhones, joinQr, online, onTogg
           </button>
         </div>
       </div>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
       {allowMultiplePhones && joinQr ? (
         <div className="join">
           <QrImage text={joinQr.url} size={200} label="QR code for adding another phone" />

@@ -4,6 +4,7 @@ import { errorText } from "../../api/errorText.ts";
 import { Avatar } from "../../components/Avatar.tsx";
 import { AVATAR_TYPES, avatarFileProblem } from "./avatarFile.ts";
 import type { PhotoChange } from "./profileForm.ts";
+import { FormError } from "../../components/FormError.tsx";
 
 /** The profile photo inside the profile form: pick a file and see it, or remove the current one; the form's Save saves it. */
 export function AvatarPicker({ user, photo, onChange, disabled }: { user: Me; photo: PhotoChange; onChange: (photo: PhotoChange) => void; disabled: boolean }) {
@@ -63,11 +64,7 @@ export function AvatarPicker({ user, photo, onChange, disabled }: { user: Me; ph
             </button>
           ) : null}
         </div>
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
       </div>
     </div>
   );

@@ -7,6 +7,7 @@ import { AvatarPicker } from "./AvatarPicker.tsx";
 import { draftOf, profileChanges, savePlan, savesNothing, type PhotoChange, type ProfileDraft, type ProfileErrors } from "./profileForm.ts";
 import { UsernameField } from "./UsernameField.tsx";
 import { useUsernameAvailability } from "./useUsernameAvailability.ts";
+import { FormError } from "../../components/FormError.tsx";
 
 const BIO_MAX = 140;
 
@@ -76,11 +77,7 @@ export function ProfileForm({ user, onSaved }: { user: Me; onSaved: (user: Me) =
           aria-invalid={errors.name ? true : undefined}
           aria-describedby={errors.name ? `${id}-name-error` : undefined}
         />
-        {errors.name ? (
-          <p id={`${id}-name-error`} className="form-error" role="alert">
-            {errors.name}
-          </p>
-        ) : null}
+        <FormError id={`${id}-name-error`} message={errors.name} />
       </div>
       <UsernameField value={draft.username} onChange={(username) => edit({ username })} availability={availability} error={errors.username} />
       <div className="field">
@@ -99,17 +96,9 @@ export function ProfileForm({ user, onSaved }: { user: Me; onSaved: (user: Me) =
         <p id={`${id}-bio-count`} className="field__status field__count">
           {draft.bio.trim().length} / {BIO_MAX}
         </p>
-        {errors.bio ? (
-          <p className="form-error" role="alert">
-            {errors.bio}
-          </p>
-        ) : null}
+        <FormError message={errors.bio} />
       </div>
-      {errors.form ? (
-        <p className="form-error" role="alert">
-          {errors.form}
-        </p>
-      ) : null}
+      <FormError message={errors.form} />
       <div className="button-row">
         <button type="submit" className="button button--primary" disabled={busy || unchanged}>
           {busy ? "Saving…" : "Save changes"}

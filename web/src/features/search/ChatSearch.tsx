@@ -17,6 +17,7 @@ import { MessageSearch, type MessageResults } from "./messageSearch.ts";
 import { nameMatches } from "./nameFilter.ts";
 import { SnippetText } from "./SnippetText.tsx";
 import { chatCard } from "../chat/chatKinds.ts";
+import { FormError } from "../../components/FormError.tsx";
 
 const search = searchApi(authSession);
 
@@ -205,12 +206,7 @@ function SearchStatus({ results, empty, onMore }: { results: MessageResults; emp
         Searching messages…
       </p>
     );
-  if (results.status === "failed")
-    return (
-      <p className="search-results__status form-error" role="alert">
-        {errorMessage(results.error)}
-      </p>
-    );
+  if (results.status === "failed") return <FormError message={errorMessage(results.error)} className="search-results__status" />;
   if (results.status === "done" && results.next !== null)
     return (
       <button type="button" className="search-results__more" onClick={onMore}>
