@@ -20,13 +20,22 @@ const steps = [
 ];
 
 /** One step against a fresh server process of the checkout at `serverRoot`. */
-async function runStep(step: (typeof steps)[number], serverRoot: string) {
+async function runStep(step: (typeof steps)[number], serverRoot: string, via: string) {
   const server = await startServer({}, [], serverRoot);
   const pid = server.child.pid ?? 0;
   const cpuBefore = cpuSeconds(pid);
   let peakRss = rssBytes(pid);
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssBytes(pid))), 50);
-  const result = await runLoad<PairingResult>("bench/src/pairingLoad.ts", ["--url", server.url, "--count", String(step.count), "--rate", String(step.rate)]);
+  const result = await runLoad<PairingResult>("bench/src/pairingLoad.ts", [
+    "--url",
+    server.url,
+    "--count",
+    String(step.count),
+    "--rate",
+    String(step.rate),
+    "--via",
+    via,
+  ]);
   clearInterval(sampler);
   const serverCpu = cpuSeconds(pid) - cpuBefore;
   await server.stop();
@@ -34,27 +43,29 @@ async function runStep(step: (typeof steps)[number], serverRoot: string) {
 }
 
 /**
- * `npm run bench -- pairing [--baseline=DIR] [--rounds=N]`: 1,000 pairings (create-session → desktop
- * socket → phone socket → both CONNECTED) at once and at fixed rates. With `--baseline`, another
+ * `npm run bench -- pairing [--via=socket,http] [--baseline=DIR] [--baseline-via=http] [--rounds=N]`:
+ * 1,000 pairings (the desktop's session made → both sides CONNECTED) at once and at fixed rates.
+ * `--via`: how this build's desktops make their session, on their socket (`{create}`, the default)
+ * or by POST /create-session; several, comma-separated, run in turn. With `--baseline`, another
  * checkout's server (DIR, with its node_modules) runs each step in turn with this one, so both see
- * the same machine.
+ * the same machine; it is driven `--baseline-via` (http by default: main before the socket way).
  */
 export async function pairingBench(flags: Record<string, string | undefined>): Promise<string> {
-  const builds = flags.baseline
-    ? [
-        { name: "this", root },
-        { name: "baseline", root: flags.baseline },
-      ]
-    : [{ name: "this", root }];
+  const ways = (list: string | undefined, fallback: string) => (list ?? fallback).split(",").filter((w) => w === "socket" || w === "http");
+  const builds = [
+    ...ways(flags.via, "socket").map((via) => ({ name: "this", root, via })),
+    ...(flags.baseline ? ways(flags["baseline-via"], "http").map((via) => ({ name: "baseline", root: flags.baseline ?? "", via })) : []),
+  ];
   const rounds = Math.max(1, Number(flags.rounds ?? 1));
   const rows: Record<string, string | number>[] = [];
   for (const step of steps) {
     for (let round = 1; round <= rounds; round++) {
       for (const build of builds) {
-        const { result, serverCpu, peakRss } = await runStep(step, build.root);
+        const { result, serverCpu, peakRss } = await runStep(step, build.root, build.via);
         rows.push({
           run: step.label,
           ...(builds.length > 1 ? { build: build.name } : {}),
+          via: build.via,
           paired: `${result.ok}/${result.count}`,
           "p50 ms": formatMs(result.p50),
           "p99 ms": formatMs(result.p99),
@@ -73,7 +84,7 @@ export async function pairingBench(flags: Record<string, string | undefined>): P
     }
   }
   return [
-    "## pairing: create-session → desktop notified CONNECTED (server on core 0, load generator on core 1, loopback)",
+    "## pairing: the desktop's session made → both sides CONNECTED (server on core 0, load generator on core 1, loopback)",
     "",
     table(rows),
     "",

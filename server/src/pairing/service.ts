@@ -24,8 +24,12 @@ import { WrongCodeGuard } from "./wrongCodes.ts";
 export type Target = { role: "desktop" } | { role: "phone"; phoneId: string };
 export type Publish = (sessionId: string, target: Target, event: ServerEvent) => void;
 
-/** Who a socket is, once its handshake passed. */
-export type Identity = { role: "desktop"; sessionId: string } | { role: "phone"; sessionId: string; phoneId: string; phoneToken?: string };
+/**
+ * Who a socket is, once its handshake passed. A secret it was just given (`desktopToken` when its
+ * session was made on it, `phoneToken` on a fresh pairing) goes out in its first event, once.
+ */
+export type Identity =
+  { role: "desktop"; sessionId: string; desktopToken?: string } | { role: "phone"; sessionId: string; phoneId: string; phoneToken?: string };
 
 /** The only code that changes pairing sessions: each change is stored, then announced. */
 export class PairingService {
@@ -76,6 +80,12 @@ export class PairingService {
       expiresAt: session.expiresAt,
       qr,
     };
+  }
+
+  /** The `{create}` handshake: a session made on the desktop's socket, which is its desktop from now on. */
+  async createOnSocket(ip: string, request: CreateSessionRequest): Promise<Identity> {
+    const { sessionId, desktopToken } = await this.createSession(ip, request);
+    return { role: "desktop", sessionId, desktopToken };
   }
 
   async authenticateDesktop(sessionId: string, desktopToken: string): Promise<Identity> {
@@ -165,7 +175,7 @@ export class PairingService {
     });
     if (!session) return;
     if (who.role === "desktop") {
-      this.announceToDesktop(session);
+      this.announceToDesktop(session, who.desktopToken);
       const scans = await this.store.scansSince(session.id, 0);
       if (scans.length > 0) this.publish(session.id, { role: "desktop" }, { type: "SCANS", scans });
       if (session.desktopSockets === 1) for (const p of session.phones) this.announceToPhone(session, p.phoneId);
@@ -326,10 +336,12 @@ export class PairingService {
     return { url: pairingUrl(this.publicUrl(), session.id, t.token), token: t.token, code: t.code, expiresAt: t.expiresAt, rotatesAt: session.rotatesAt };
   }
 
-  private announceToDesktop(session: PairingSession): void {
+  /** `desktopToken`: only for the socket the session was just made on (no other desktop socket of it can exist yet). */
+  private announceToDesktop(session: PairingSession, desktopToken?: string): void {
     const target = { role: "desktop" } as const;
     if (session.status === "PENDING") {
-      this.publish(session.id, target, { type: "WAITING", sessionId: session.id, qr: this.qrOf(session), expiresAt: session.expiresAt });
+      const waiting = { type: "WAITING", sessionId: session.id, qr: this.qrOf(session), expiresAt: session.expiresAt } as const;
+      this.publish(session.id, target, desktopToken ? { ...waiting, desktopToken } : waiting);
     } else if (session.status === "CONNECTED") {
       this.publish(session.id, target, {
         ...this.connectedEvent(session, "desktop"),
