@@ -62,6 +62,14 @@ for (const [name, make] of implementations) {
         /no/,
       );
       assert.equal((await store.get("a"))?.status, "PENDING");
+      await store.update("a", (s) => s.phones.push({ phoneId: "p", phoneTokenHash: "h", sockets: 0, device: { name: "n", platform: "x" } }));
+      const deep = await store.get("a");
+      deep!.tokens[0]!.state = "used";
+      deep!.phones[0]!.sockets = 5;
+      deep!.phones[0]!.device!.name = "changed";
+      await assert.rejects(store.update("a", (s) => ((s.tokens[0]!.state = "rotated"), (s.phones[0]!.device!.name = "draft"), assert.fail("no"))));
+      const kept = await store.get("a");
+      assert.deepEqual([kept?.tokens[0]?.state, kept?.phones[0]?.sockets, kept?.phones[0]?.device?.name], ["current", 0, "n"], "nothing nested is shared");
       assert.equal(await store.update("missing", () => 1), undefined);
       assert.equal(await store.get("missing"), undefined);
     });

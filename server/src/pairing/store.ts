@@ -1,5 +1,5 @@
 import type { Scan, ScanInput } from "@easyqr/protocol";
-import type { PairingSession } from "./session.ts";
+import { copySession, type PairingSession } from "./session.ts";
 
 /**
  * Where pairing sessions and their scans live. In process for one server; a
@@ -37,20 +37,20 @@ export class MemoryPairingStore implements PairingStore {
   private readonly scans = new Map<string, ScanLog>();
 
   create(session: PairingSession): Promise<void> {
-    this.sessions.set(session.id, structuredClone(session));
+    this.sessions.set(session.id, copySession(session));
     return Promise.resolve();
   }
 
   get(id: string): Promise<PairingSession | undefined> {
     const session = this.sessions.get(id);
-    return Promise.resolve(session && structuredClone(session));
+    return Promise.resolve(session && copySession(session));
   }
 
   update<T>(id: string, change: (session: PairingSession) => T): Promise<T | undefined> {
     const stored = this.sessions.get(id);
     if (!stored) return Promise.resolve(undefined);
     try {
-      const draft = structuredClone(stored);
+      const draft = copySession(stored);
       const result = change(draft);
       this.sessions.set(id, draft);
       return Promise.resolve(result);
