@@ -128,6 +128,20 @@ describe("rotation and expiry (controlled clock)", () => {
     assert.equal(await phone.failure(), "PAIR_TOKEN_EXPIRED");
   });
 
+  test("a token the session no longer holds (swept after its lifetime) still gets PAIR_TOKEN_EXPIRED, not INVALID", async () => {
+    const session = await createSession(server.url);
+    for (let elapsed = 0; elapsed < 160_000; elapsed += 20_000) {
+      server.clock.advance(20_000);
+      await server.tick();
+    }
+    const phone = await TestSocket.hello(server.url, { sessionId: session.sessionId, token: session.token });
+    assert.equal(await phone.failure(), "PAIR_TOKEN_EXPIRED");
+    const stranger = await TestSocket.hello(server.url, { sessionId: crypto.randomUUID(), token: session.token });
+    assert.equal(await stranger.failure(), "PAIR_TOKEN_EXPIRED", "the token is checked before the session");
+    const unknown = await TestSocket.hello(server.url, { sessionId: crypto.randomUUID(), token: "garbage" });
+    assert.equal(await unknown.failure(), "PAIR_TOKEN_INVALID");
+  });
+
   test("after ~5 minutes waiting the session expires: the desktop is told, the newest token is refused, later it is swept", async () => {
     const session = await createSession(server.url);
     const desktop = await TestSocket.hello(server.url, { sessionId: session.sessionId, desktopToken: session.desktopToken });

@@ -17,7 +17,7 @@ import type { MakeLimiter } from "../limiters.ts";
 import type { PairingLimits } from "./limits.ts";
 import { currentToken, phoneInfos, takesNewPhones, type PairingSession } from "./session.ts";
 import type { PairingStore } from "./store.ts";
-import { hashSecret, newPairingCode, newPairToken, newSecret, secretMatches, type PairTokens } from "./tokens.ts";
+import { hashSecret, newPairingCode, newPairToken, newSecret, sameText, secretMatches, type PairTokens } from "./tokens.ts";
 import { WrongCodeGuard } from "./wrongCodes.ts";
 
 /** Who an event goes to within a session. */
@@ -97,11 +97,20 @@ export class PairingService {
     return { role: "desktop", sessionId };
   }
 
-  /** The seed's handshake: the single-use token from the QR. */
+  /**
+   * The seed's handshake: the single-use token from the QR. A token is good if it is one this
+   * session holds, compared in constant time: what checking its signature would say, without the
+   * work. Only a refusal checks the signature, to say why (expired, forged) as before.
+   */
   async claimWithToken(sessionId: string, token: string, device?: DeviceInfo): Promise<Identity> {
-    const claims = this.tokens.verify(token);
-    if (claims.sessionId !== sessionId) throw new AppError("PAIR_TOKEN_INVALID", "This pairing code is not valid.");
-    return this.claim(sessionId, (session) => session.tokens.find((t) => t.jti === claims.jti), device);
+    try {
+      return await this.claim(sessionId, (session) => session.tokens.find((t) => sameText(t.token, token)), device);
+    } catch (error) {
+      if (error instanceof AppError && (error.code === "PAIR_TOKEN_INVALID" || error.code === "PAIR_SESSION_NOT_FOUND")) {
+        if (this.tokens.verify(token).sessionId !== sessionId) throw new AppError("PAIR_TOKEN_INVALID", "This pairing code is not valid.");
+      }
+      throw error;
+    }
   }
 
   /** The 8-character code typed on the phone: the same rules as the token it stands for. */
@@ -124,7 +133,7 @@ export class PairingService {
   ): Promise<Identity> {
     const phoneToken = newSecret();
     const now = this.clock.now();
-    const phoneId = await this.store.update(sessionId, (session) => {
+    const claimed = await this.store.update(sessionId, (session) => {
       assertLive(session);
       const issued = find(session);
       if (!issued) throw new AppError("PAIR_TOKEN_INVALID", "This pairing code is not valid.");
@@ -143,13 +152,15 @@ export class PairingService {
       session.phones.push(phone);
       session.status = "CONNECTED";
       session.expiresAt = now + this.limits.idleTtlMs;
-      return phone.phoneId;
+      return { phoneId: phone.phoneId, takesMore: takesNewPhones(session) };
     });
-    if (!phoneId) throw new AppError("PAIR_SESSION_NOT_FOUND", "This pairing session does not exist.");
+    if (!claimed) throw new AppError("PAIR_SESSION_NOT_FOUND", "This pairing session does not exist.");
+    const { phoneId } = claimed;
     this.log.info({ sessionId, phoneId }, `Session ${sessionId} connected`);
-    // A desktop that takes more phones gets a fresh code at once: the used one is spent.
+    // A desktop that takes more phones gets a fresh code at once: the used one is spent (one that
+    // takes no more has nothing current left to rotate; the sweeper tidies its old codes when due).
     // No announcement here: the phone's socket comes online next and that tells the desktop.
-    await this.rotate(sessionId, true, false);
+    if (claimed.takesMore) await this.rotate(sessionId, true, false);
     return { role: "phone", sessionId, phoneId, phoneToken };
   }
 

@@ -38,9 +38,14 @@ export function hashSecret(secret: string): string {
 }
 
 export function secretMatches(secret: string, hash: string): boolean {
-  const a = Buffer.from(hashSecret(secret));
-  const b = Buffer.from(hash);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return sameText(hashSecret(secret), hash);
+}
+
+/** Whether two strings are equal, in a time that does not depend on where they differ. */
+export function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** 8 characters of Crockford base32 from a CSPRNG (40 bits). */
