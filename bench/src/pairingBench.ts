@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import { cpuSeconds, root, rssBytes, runLoad, startServer } from "./processes.ts";
 import { formatMs, table } from "./stats.ts";
 
@@ -43,18 +44,22 @@ async function runStep(step: (typeof steps)[number], serverRoot: string, via: st
 }
 
 /**
- * `npm run bench -- pairing [--via=socket,http] [--baseline=DIR] [--baseline-via=http] [--rounds=N]`:
- * 1,000 pairings (the desktop's session made → both sides CONNECTED) at once and at fixed rates.
+ * `npm run bench -- pairing [--via=socket,http] [--baseline=DIR[=VIA],…] [--rounds=N]`: 1,000
+ * pairings (the desktop's session made → both sides CONNECTED) at once and at fixed rates.
  * `--via`: how this build's desktops make their session, on their socket (`{create}`, the default)
- * or by POST /create-session; several, comma-separated, run in turn. With `--baseline`, another
- * checkout's server (DIR, with its node_modules) runs each step in turn with this one, so both see
- * the same machine; it is driven `--baseline-via` (http by default: main before the socket way).
+ * or by POST /create-session; several, comma-separated, run in turn. With `--baseline`, other
+ * checkouts' servers (each DIR with its node_modules) run each step in turn with this one, so all
+ * see the same machine; each is driven `=VIA` (http by default: main before the socket way).
  */
 export async function pairingBench(flags: Record<string, string | undefined>): Promise<string> {
-  const ways = (list: string | undefined, fallback: string) => (list ?? fallback).split(",").filter((w) => w === "socket" || w === "http");
+  const ways = (list: string) => list.split(/[,+]/).filter((w) => w === "socket" || w === "http");
+  const baselines = (flags.baseline ?? "").split(",").filter(Boolean);
   const builds = [
-    ...ways(flags.via, "socket").map((via) => ({ name: "this", root, via })),
-    ...(flags.baseline ? ways(flags["baseline-via"], "http").map((via) => ({ name: "baseline", root: flags.baseline ?? "", via })) : []),
+    ...ways(flags.via ?? "socket").map((via) => ({ name: "this", root, via })),
+    ...baselines.flatMap((entry) => {
+      const [dir = "", via = "http"] = entry.split("=");
+      return ways(via).map((way) => ({ name: baselines.length > 1 ? basename(dir) : "baseline", root: dir, via: way }));
+    }),
   ];
   const rounds = Math.max(1, Number(flags.rounds ?? 1));
   const rows: Record<string, string | number>[] = [];
