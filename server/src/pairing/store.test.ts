@@ -107,8 +107,14 @@ for (const [name, make] of implementations) {
       assert.equal(await store.countPendingByIp("10.0.0.2"), 1);
       await store.update("a", (s) => void (s.rotatesAt = 500));
       assert.deepEqual((await store.dueIds(20)).sort(), ["c"], "the due time follows the session");
+      await store.update("a", (s) => void (s.status = "PENDING"));
+      await store.create(session("d"));
+      assert.equal(await store.countPendingByIp("10.0.0.1"), 2, "counted again while it waits, with a newer one");
+      await store.delete("d");
       await store.delete("c");
       assert.equal(await store.countPendingByIp("10.0.0.2"), 0);
+      assert.equal(await store.countPendingByIp("10.0.0.1"), 1);
+      await store.update("a", (s) => void (s.status = "CONNECTED"));
       assert.deepEqual((await store.dueIds(1_000)).sort(), ["a", "b"]);
     });
 
@@ -121,9 +127,12 @@ for (const [name, make] of implementations) {
       await store.unindexCode("C1");
       assert.equal(await store.findIdByCode("C1"), undefined);
       await store.indexCode("C3", "b");
+      await store.indexCode("C4", "a");
+      await store.indexCode("C4", "b");
       await store.delete("a");
       assert.equal(await store.findIdByCode("C2"), undefined);
       assert.equal(await store.findIdByCode("C3"), "b", "another session's code stays");
+      assert.equal(await store.findIdByCode("C4"), "b", "a code given to another session since is that one's");
     });
 
     test("scans: numbered from 1, once per (phone, client id), the newest kept, read since a seq", async (t) => {
