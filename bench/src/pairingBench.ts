@@ -14,14 +14,16 @@ type PairingResult = {
   loadCpuSeconds: number;
 };
 
-const steps = [
-  { label: "1,000 at once", count: 1000, rate: 0 },
-  { label: "1,000 at 200/s", count: 1000, rate: 200 },
-  { label: "1,000 at 500/s", count: 1000, rate: 500 },
-];
+/** `--rates=0,200,500` (the default): 0 is "at once", the others pairings a second; 1,000 pairings each. */
+function stepsOf(rates: string): { label: string; count: number; rate: number }[] {
+  return rates.split(",").map((r) => {
+    const rate = Number(r);
+    return { label: rate > 0 ? `1,000 at ${rate}/s` : "1,000 at once", count: 1000, rate };
+  });
+}
 
 /** One step against a fresh server process of the checkout at `serverRoot`. */
-async function runStep(step: (typeof steps)[number], serverRoot: string, via: string) {
+async function runStep(step: ReturnType<typeof stepsOf>[number], serverRoot: string, via: string) {
   const server = await startServer({}, [], serverRoot);
   const pid = server.child.pid ?? 0;
   const cpuBefore = cpuSeconds(pid);
@@ -44,8 +46,8 @@ async function runStep(step: (typeof steps)[number], serverRoot: string, via: st
 }
 
 /**
- * `npm run bench -- pairing [--via=socket,http] [--baseline=DIR[=VIA],…] [--rounds=N]`: 1,000
- * pairings (the desktop's session made → both sides CONNECTED) at once and at fixed rates.
+ * `npm run bench -- pairing [--via=socket,http] [--baseline=DIR[=VIA],…] [--rates=0,200,500] [--rounds=N]`:
+ * 1,000 pairings (the desktop's session made → both sides CONNECTED) at once and at fixed rates.
  * `--via`: how this build's desktops make their session, on their socket (`{create}`, the default)
  * or by POST /create-session; several, comma-separated, run in turn. With `--baseline`, other
  * checkouts' servers (each DIR with its node_modules) run each step in turn with this one, so all
@@ -63,7 +65,7 @@ export async function pairingBench(flags: Record<string, string | undefined>): P
   ];
   const rounds = Math.max(1, Number(flags.rounds ?? 1));
   const rows: Record<string, string | number>[] = [];
-  for (const step of steps) {
+  for (const step of stepsOf(flags.rates ?? "0,200,500")) {
     for (let round = 1; round <= rounds; round++) {
       for (const build of builds) {
         const { result, serverCpu, peakRss } = await runStep(step, build.root, build.via);
