@@ -41,6 +41,11 @@ describe("pairing a phone with the desktop in real browsers", { timeout: 5 * TES
         [],
         "the desktop does not load the decoder",
       );
+      assert.deepEqual(
+        desktopRequests.filter((u) => u.includes("/create-session")),
+        [],
+        "the desktop makes its session on its socket",
+      );
       assert.match(session.qrText, new RegExp(`^${server.url}/pair#sid=${session.sessionId}&t=`));
 
       const png = await desktop.page.getByRole("img", { name: /Pairing QR code/ }).screenshot();

@@ -74,6 +74,7 @@ const { positionals, values } = parseArgs({
       "compare",
       "nodes",
       "chat-rate",
+      "via",
     ].map((k) => [k, { type: "string" }]),
   ),
 });

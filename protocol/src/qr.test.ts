@@ -11,6 +11,16 @@ test("the URL form round-trips", () => {
   assert.deepEqual(parsePairingQr(url), { sessionId: sid, token: "a.b.c", server: "http://192.168.1.5:3000" });
 });
 
+test("each server gets its own base, and any token survives the round trip", () => {
+  for (const [server, token] of [
+    ["https://a.example/x/", "t+/=&#%é"],
+    ["ws://b.example:81", "a.b.c"],
+    ["https://a.example/x/", "a b"],
+  ] as const) {
+    assert.deepEqual(parsePairingQr(pairingUrl(server, sid, token)), { sessionId: sid, token, server: server.replace(/^ws/, "http").replace(/\/$/, "") });
+  }
+});
+
 test("the seed's JSON form is accepted and its ws:// server normalised", () => {
   const text = JSON.stringify({ sessionId: sid, token: "jwt", server: "ws://localhost:4000" });
   assert.deepEqual(parsePairingQr(text), { sessionId: sid, token: "jwt", server: "http://localhost:4000" });

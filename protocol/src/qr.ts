@@ -15,9 +15,12 @@ export const PairingPayload = z.object({
 export type PairingPayload = z.infer<typeof PairingPayload>;
 
 export function pairingUrl(server: string, sessionId: string, token: string): string {
-  const params = new URLSearchParams({ sid: sessionId, t: token });
-  return `${httpBase(server)}/pair#${params.toString()}`;
+  if (server !== lastServer) [lastServer, lastBase] = [server, httpBase(server)];
+  return `${lastBase}/pair#sid=${encodeURIComponent(sessionId)}&t=${encodeURIComponent(token)}`;
 }
+// The server makes a QR for one base over and over (every WAITING); parsing it as a URL each time was most of the cost.
+let lastServer: string | undefined;
+let lastBase = "";
 
 /**
  * Reads a scanned pairing QR in either form: the URL the desktop shows

@@ -26,7 +26,7 @@ import { Connection, ContactCard, ContactRequest, Presence, RequestEnd } from ".
 import { DeviceScanEvent, DeviceScanReceivedFrame, ScanToDeviceFrame } from "./deviceScan.ts";
 import { ErrorBody } from "./errors.ts";
 import { Device, LinkPublicKey, LinkQr } from "./linking.ts";
-import { PairingQr, SessionId } from "./pairing.ts";
+import { CreateSessionRequest, PairingQr, SessionId } from "./pairing.ts";
 import { ClientId, Scan, ScanInput } from "./scan.ts";
 import { personText } from "./text.ts";
 
@@ -57,8 +57,33 @@ export const UserHello = z.strictObject({ accessToken: z.string().check(z.minLen
 export const LinkHello = z.strictObject({ link: z.strictObject({ publicKey: LinkPublicKey, device: DeviceInfo }) });
 export type LinkHello = z.infer<typeof LinkHello>;
 
-export const Handshake = z.union([PhoneHello, CodeHello, PhoneResumeHello, DesktopHello, UserHello, LinkHello]);
+/**
+ * A desktop starting a session on its socket (what POST /create-session does, without its own
+ * request): answered by WAITING with the session's `desktopToken`; a reconnect sends DesktopHello.
+ */
+export const CreateHello = z.strictObject({ create: CreateSessionRequest });
+
+export const Handshake = z.union([PhoneHello, CodeHello, PhoneResumeHello, DesktopHello, UserHello, LinkHello, CreateHello]);
 export type Handshake = z.infer<typeof Handshake>;
+
+/** Each handshake by the one field no other has: a parse tries one schema, and its refusal names what is wrong with that one. */
+const handshakeByField = {
+  create: CreateHello,
+  link: LinkHello,
+  accessToken: UserHello,
+  desktopToken: DesktopHello,
+  phoneToken: PhoneResumeHello,
+  code: CodeHello,
+  token: PhoneHello,
+} as const;
+
+/** The schema `raw` must match, chosen by its distinguishing field; `Handshake` itself when it has none (which then refuses it). */
+export function handshakeSchemaOf(raw: unknown): z.ZodMiniType<Handshake> {
+  if (typeof raw === "object" && raw !== null && !Array.isArray(raw)) {
+    for (const field in handshakeByField) if (Object.hasOwn(raw, field)) return handshakeByField[field as keyof typeof handshakeByField];
+  }
+  return Handshake;
+}
 
 // ---- After the handshake: client → server -----------------------------------
 
@@ -111,6 +136,8 @@ export const WaitingEvent = z.object({
   qr: PairingQr,
   /** The session stops waiting at this time. */
   expiresAt: z.int(),
+  /** Only in answer to the `{create}` handshake: the desktop's secret, to come back with `{sessionId, desktopToken}`. */
+  desktopToken: z.optional(z.string()),
 });
 
 /** Sent to both sides when a phone and the desktop are linked. */

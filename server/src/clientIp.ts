@@ -18,5 +18,7 @@ export function proxyTrust(proxies: readonly string[]): ProxyTrust {
 
 /** The client's address: the connection's, or behind trusted proxies the nearest untrusted one X-Forwarded-For names. */
 export function clientAddress(request: IncomingMessage, trust: ProxyTrust): string {
+  // Without X-Forwarded-For, proxy-addr's answer is the connection's address whatever it trusts; skip its parsing (every socket upgrade asks).
+  if (request.headers["x-forwarded-for"] === undefined) return request.socket.remoteAddress ?? "";
   return proxyAddr(request, trust);
 }

@@ -128,6 +128,20 @@ describe("rotation and expiry (controlled clock)", () => {
     assert.equal(await phone.failure(), "PAIR_TOKEN_EXPIRED");
   });
 
+  test("a token the session no longer holds (swept after its lifetime) still gets PAIR_TOKEN_EXPIRED, not INVALID", async () => {
+    const session = await createSession(server.url);
+    for (let elapsed = 0; elapsed < 160_000; elapsed += 20_000) {
+      server.clock.advance(20_000);
+      await server.tick();
+    }
+    const phone = await TestSocket.hello(server.url, { sessionId: session.sessionId, token: session.token });
+    assert.equal(await phone.failure(), "PAIR_TOKEN_EXPIRED");
+    const stranger = await TestSocket.hello(server.url, { sessionId: crypto.randomUUID(), token: session.token });
+    assert.equal(await stranger.failure(), "PAIR_TOKEN_EXPIRED", "the token is checked before the session");
+    const unknown = await TestSocket.hello(server.url, { sessionId: crypto.randomUUID(), token: "garbage" });
+    assert.equal(await unknown.failure(), "PAIR_TOKEN_INVALID");
+  });
+
   test("after ~5 minutes waiting the session expires: the desktop is told, the newest token is refused, later it is swept", async () => {
     const session = await createSession(server.url);
     const desktop = await TestSocket.hello(server.url, { sessionId: session.sessionId, desktopToken: session.desktopToken });
@@ -192,5 +206,107 @@ describe("pairing code", () => {
   test("an unknown code gets PAIR_CODE_INVALID", async () => {
     const phone = await TestSocket.hello(server.url, { code: "ZZZZ-ZZZZ" });
     assert.equal(await phone.failure(), "PAIR_CODE_INVALID");
+  });
+});
+
+describe("a session made on the desktop's socket ({create})", () => {
+  test("the first WAITING carries the session and its desktopToken; a phone pairs with its QR; the desktop comes back with its token", async () => {
+    const desktop = await TestSocket.hello(server.url, { create: {} });
+    const waiting = await desktop.next("WAITING");
+    const { sessionId, desktopToken, qr } = waiting;
+    assert.ok(desktopToken && desktopToken.length >= 43, "a 256-bit secret");
+    assert.ok(!qr.url.includes(desktopToken), "the desktop's secret is never in the QR");
+    assert.deepEqual(parsePairingQr(qr.url), { sessionId, token: qr.token, server: server.url });
+    assert.match(qr.code, /^[0-9A-HJKMNP-TV-Z]{8}$/);
+    assert.ok(waiting.expiresAt - Date.now() > 4 * 60_000, "it waits about 5 minutes");
+
+    const phone = await TestSocket.hello(server.url, { sessionId, token: qr.token, device: { name: "Test phone", platform: "test" } });
+    const phoneConnected = await phone.next("CONNECTED");
+    const onDesktop = await desktop.next("CONNECTED");
+    assert.equal(onDesktop.phones[0]?.device?.name, "Test phone");
+    assert.ok(server.logs.some((l) => l.msg === `Session ${sessionId} connected`));
+
+    desktop.close();
+    await phone.next("PEER_LEFT");
+    const back = await TestSocket.hello(server.url, { sessionId, desktopToken });
+    const again = await back.next("CONNECTED");
+    assert.equal(again.phones[0]?.phoneId, phoneConnected.phoneId);
+    assert.equal(
+      back.events.some((e) => e.type === "WAITING" && e.desktopToken),
+      false,
+    );
+    back.close();
+    phone.close();
+  });
+
+  test("only the answer to {create} carries the desktopToken: not a rotation, not a reconnect", async () => {
+    const desktop = await TestSocket.hello(server.url, { create: { allowMultiplePhones: false } });
+    const { sessionId, desktopToken } = await desktop.next("WAITING");
+    assert.ok(desktopToken);
+    server.clock.advance(20_000);
+    await server.tick();
+    const rotated = await desktop.next("WAITING");
+    assert.equal(rotated.desktopToken, undefined);
+    const second = await TestSocket.hello(server.url, { sessionId, desktopToken });
+    assert.equal((await second.next("WAITING")).desktopToken, undefined);
+    desktop.close();
+    second.close();
+  });
+
+  test("allowMultiplePhones: the paired desktop keeps showing a QR for more phones", async () => {
+    const desktop = await TestSocket.hello(server.url, { create: { allowMultiplePhones: true } });
+    const { sessionId, qr } = await desktop.next("WAITING");
+    const phone = await TestSocket.hello(server.url, { sessionId, token: qr.token });
+    await phone.next("CONNECTED");
+    const connected = await desktop.next("CONNECTED", 3000, (e) => e.phones.length === 1);
+    assert.equal(connected.allowMultiplePhones, true);
+    assert.ok(connected.qr && connected.qr.token !== qr.token, "a fresh code for the next phone");
+    desktop.close();
+    phone.close();
+  });
+
+  test("bad {create} handshakes get HANDSHAKE_INVALID in the one error shape, naming what is wrong, and the socket is closed", async () => {
+    const cases: [unknown, RegExp][] = [
+      [{ create: { allowMultiplePhones: "yes" } }, /create\.allowMultiplePhones/],
+      [{ create: { extra: 1 } }, /extra/],
+      [{ create: null }, /create/],
+      [{ create: [] }, /create/],
+      [{ create: {}, sessionId: crypto.randomUUID() }, /sessionId/],
+      [{ nothing: 1 }, /./],
+      [[{ create: {} }], /./],
+    ];
+    for (const [hello, names] of cases) {
+      const socket = await TestSocket.hello(server.url, hello as object, { localAddress: "127.0.3.1" });
+      const error = await socket.next("ERROR");
+      assert.deepEqual(Object.keys(error.error).sort(), ["code", "message"], JSON.stringify(hello));
+      assert.equal(error.error.code, "HANDSHAKE_INVALID");
+      assert.match(error.error.message, names, JSON.stringify(hello));
+      assert.equal((await socket.waitClosed()).code, 4000);
+    }
+  });
+});
+
+describe("waiting sessions per address", () => {
+  test("{create} and POST /create-session share the cap: past it the socket gets RATE_LIMITED and is closed", async () => {
+    const limited = await startServer({ pairingLimits: { maxPendingPerIp: 2 } });
+    try {
+      await createSession(limited.url);
+      const first = await TestSocket.hello(limited.url, { create: {} });
+      await first.next("WAITING");
+      const refused = await TestSocket.hello(limited.url, { create: {} });
+      assert.equal((await refused.next("ERROR")).error.code, "RATE_LIMITED");
+      assert.equal((await refused.waitClosed()).code, 4000);
+      const response = await fetch(`${limited.url}/create-session`, { method: "POST" });
+      assert.equal(response.status, 429);
+      // A refused create is no failed guess: the same address may go on creating once a session ends.
+      first.send({ type: "CLOSE_SESSION" });
+      await first.next("CLOSED");
+      const next = await TestSocket.hello(limited.url, { create: {} });
+      assert.ok((await next.next("WAITING")).desktopToken);
+      next.close();
+      first.close();
+    } finally {
+      await limited.close();
+    }
   });
 });

@@ -17,15 +17,19 @@ import type { MakeLimiter } from "../limiters.ts";
 import type { PairingLimits } from "./limits.ts";
 import { currentToken, phoneInfos, takesNewPhones, type PairingSession } from "./session.ts";
 import type { PairingStore } from "./store.ts";
-import { hashSecret, newPairingCode, newPairToken, newSecret, secretMatches, type PairTokens } from "./tokens.ts";
+import { hashSecret, newPairingCode, newPairToken, newSecret, sameText, secretMatches, type PairTokens } from "./tokens.ts";
 import { WrongCodeGuard } from "./wrongCodes.ts";
 
 /** Who an event goes to within a session. */
 export type Target = { role: "desktop" } | { role: "phone"; phoneId: string };
 export type Publish = (sessionId: string, target: Target, event: ServerEvent) => void;
 
-/** Who a socket is, once its handshake passed. */
-export type Identity = { role: "desktop"; sessionId: string } | { role: "phone"; sessionId: string; phoneId: string; phoneToken?: string };
+/**
+ * Who a socket is, once its handshake passed. A secret it was just given (`desktopToken` when its
+ * session was made on it, `phoneToken` on a fresh pairing) goes out in its first event, once.
+ */
+export type Identity =
+  { role: "desktop"; sessionId: string; desktopToken?: string } | { role: "phone"; sessionId: string; phoneId: string; phoneToken?: string };
 
 /** The only code that changes pairing sessions: each change is stored, then announced. */
 export class PairingService {
@@ -78,6 +82,12 @@ export class PairingService {
     };
   }
 
+  /** The `{create}` handshake: a session made on the desktop's socket, which is its desktop from now on. */
+  async createOnSocket(ip: string, request: CreateSessionRequest): Promise<Identity> {
+    const { sessionId, desktopToken } = await this.createSession(ip, request);
+    return { role: "desktop", sessionId, desktopToken };
+  }
+
   async authenticateDesktop(sessionId: string, desktopToken: string): Promise<Identity> {
     const session = await this.store.get(sessionId);
     if (!session || !secretMatches(desktopToken, session.desktopTokenHash)) {
@@ -87,11 +97,20 @@ export class PairingService {
     return { role: "desktop", sessionId };
   }
 
-  /** The seed's handshake: the single-use token from the QR. */
+  /**
+   * The seed's handshake: the single-use token from the QR. A token is good if it is one this
+   * session holds, compared in constant time: what checking its signature would say, without the
+   * work. Only a refusal checks the signature, to say why (expired, forged) as before.
+   */
   async claimWithToken(sessionId: string, token: string, device?: DeviceInfo): Promise<Identity> {
-    const claims = this.tokens.verify(token);
-    if (claims.sessionId !== sessionId) throw new AppError("PAIR_TOKEN_INVALID", "This pairing code is not valid.");
-    return this.claim(sessionId, (session) => session.tokens.find((t) => t.jti === claims.jti), device);
+    try {
+      return await this.claim(sessionId, (session) => session.tokens.find((t) => sameText(t.token, token)), device);
+    } catch (error) {
+      if (error instanceof AppError && (error.code === "PAIR_TOKEN_INVALID" || error.code === "PAIR_SESSION_NOT_FOUND")) {
+        if (this.tokens.verify(token).sessionId !== sessionId) throw new AppError("PAIR_TOKEN_INVALID", "This pairing code is not valid.");
+      }
+      throw error;
+    }
   }
 
   /** The 8-character code typed on the phone: the same rules as the token it stands for. */
@@ -114,7 +133,7 @@ export class PairingService {
   ): Promise<Identity> {
     const phoneToken = newSecret();
     const now = this.clock.now();
-    const phoneId = await this.store.update(sessionId, (session) => {
+    const claimed = await this.store.update(sessionId, (session) => {
       assertLive(session);
       const issued = find(session);
       if (!issued) throw new AppError("PAIR_TOKEN_INVALID", "This pairing code is not valid.");
@@ -133,13 +152,15 @@ export class PairingService {
       session.phones.push(phone);
       session.status = "CONNECTED";
       session.expiresAt = now + this.limits.idleTtlMs;
-      return phone.phoneId;
+      return { phoneId: phone.phoneId, takesMore: takesNewPhones(session) };
     });
-    if (!phoneId) throw new AppError("PAIR_SESSION_NOT_FOUND", "This pairing session does not exist.");
+    if (!claimed) throw new AppError("PAIR_SESSION_NOT_FOUND", "This pairing session does not exist.");
+    const { phoneId } = claimed;
     this.log.info({ sessionId, phoneId }, `Session ${sessionId} connected`);
-    // A desktop that takes more phones gets a fresh code at once: the used one is spent.
+    // A desktop that takes more phones gets a fresh code at once: the used one is spent (one that
+    // takes no more has nothing current left to rotate; the sweeper tidies its old codes when due).
     // No announcement here: the phone's socket comes online next and that tells the desktop.
-    await this.rotate(sessionId, true, false);
+    if (claimed.takesMore) await this.rotate(sessionId, true, false);
     return { role: "phone", sessionId, phoneId, phoneToken };
   }
 
@@ -165,7 +186,7 @@ export class PairingService {
     });
     if (!session) return;
     if (who.role === "desktop") {
-      this.announceToDesktop(session);
+      this.announceToDesktop(session, who.desktopToken);
       const scans = await this.store.scansSince(session.id, 0);
       if (scans.length > 0) this.publish(session.id, { role: "desktop" }, { type: "SCANS", scans });
       if (session.desktopSockets === 1) for (const p of session.phones) this.announceToPhone(session, p.phoneId);
@@ -326,10 +347,12 @@ export class PairingService {
     return { url: pairingUrl(this.publicUrl(), session.id, t.token), token: t.token, code: t.code, expiresAt: t.expiresAt, rotatesAt: session.rotatesAt };
   }
 
-  private announceToDesktop(session: PairingSession): void {
+  /** `desktopToken`: only for the socket the session was just made on (no other desktop socket of it can exist yet). */
+  private announceToDesktop(session: PairingSession, desktopToken?: string): void {
     const target = { role: "desktop" } as const;
     if (session.status === "PENDING") {
-      this.publish(session.id, target, { type: "WAITING", sessionId: session.id, qr: this.qrOf(session), expiresAt: session.expiresAt });
+      const waiting = { type: "WAITING", sessionId: session.id, qr: this.qrOf(session), expiresAt: session.expiresAt } as const;
+      this.publish(session.id, target, desktopToken ? { ...waiting, desktopToken } : waiting);
     } else if (session.status === "CONNECTED") {
       this.publish(session.id, target, {
         ...this.connectedEvent(session, "desktop"),

@@ -62,6 +62,14 @@ for (const [name, make] of implementations) {
         /no/,
       );
       assert.equal((await store.get("a"))?.status, "PENDING");
+      await store.update("a", (s) => s.phones.push({ phoneId: "p", phoneTokenHash: "h", sockets: 0, device: { name: "n", platform: "x" } }));
+      const deep = await store.get("a");
+      deep!.tokens[0]!.state = "used";
+      deep!.phones[0]!.sockets = 5;
+      deep!.phones[0]!.device!.name = "changed";
+      await assert.rejects(store.update("a", (s) => ((s.tokens[0]!.state = "rotated"), (s.phones[0]!.device!.name = "draft"), assert.fail("no"))));
+      const kept = await store.get("a");
+      assert.deepEqual([kept?.tokens[0]?.state, kept?.phones[0]?.sockets, kept?.phones[0]?.device?.name], ["current", 0, "n"], "nothing nested is shared");
       assert.equal(await store.update("missing", () => 1), undefined);
       assert.equal(await store.get("missing"), undefined);
     });
@@ -99,8 +107,14 @@ for (const [name, make] of implementations) {
       assert.equal(await store.countPendingByIp("10.0.0.2"), 1);
       await store.update("a", (s) => void (s.rotatesAt = 500));
       assert.deepEqual((await store.dueIds(20)).sort(), ["c"], "the due time follows the session");
+      await store.update("a", (s) => void (s.status = "PENDING"));
+      await store.create(session("d"));
+      assert.equal(await store.countPendingByIp("10.0.0.1"), 2, "counted again while it waits, with a newer one");
+      await store.delete("d");
       await store.delete("c");
       assert.equal(await store.countPendingByIp("10.0.0.2"), 0);
+      assert.equal(await store.countPendingByIp("10.0.0.1"), 1);
+      await store.update("a", (s) => void (s.status = "CONNECTED"));
       assert.deepEqual((await store.dueIds(1_000)).sort(), ["a", "b"]);
     });
 
@@ -113,9 +127,12 @@ for (const [name, make] of implementations) {
       await store.unindexCode("C1");
       assert.equal(await store.findIdByCode("C1"), undefined);
       await store.indexCode("C3", "b");
+      await store.indexCode("C4", "a");
+      await store.indexCode("C4", "b");
       await store.delete("a");
       assert.equal(await store.findIdByCode("C2"), undefined);
       assert.equal(await store.findIdByCode("C3"), "b", "another session's code stays");
+      assert.equal(await store.findIdByCode("C4"), "b", "a code given to another session since is that one's");
     });
 
     test("scans: numbered from 1, once per (phone, client id), the newest kept, read since a seq", async (t) => {

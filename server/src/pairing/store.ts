@@ -1,5 +1,5 @@
 import type { Scan, ScanInput } from "@easyqr/protocol";
-import type { PairingSession } from "./session.ts";
+import { copySession, type PairingSession } from "./session.ts";
 
 /**
  * Where pairing sessions and their scans live. In process for one server; a
@@ -31,28 +31,35 @@ export type PairingStore = {
 
 type ScanLog = { nextSeq: number; scans: Scan[]; byKey: Map<string, Scan> };
 
+/**
+ * In process. Waiting sessions per address and codes per session are indexed: at 1,000 pairings a
+ * second a server holds hundreds of thousands of sessions (ended ones are kept 10 minutes), and a
+ * scan of them all for every create or deletion would cost more than the pairing.
+ */
 export class MemoryPairingStore implements PairingStore {
   private readonly sessions = new Map<string, PairingSession>();
   private readonly codes = new Map<string, string>();
+  private readonly codesOf = new Map<string, Set<string>>();
+  private readonly pendingByIp = new Map<string, Set<string>>();
   private readonly scans = new Map<string, ScanLog>();
 
   create(session: PairingSession): Promise<void> {
-    this.sessions.set(session.id, structuredClone(session));
+    this.store(copySession(session));
     return Promise.resolve();
   }
 
   get(id: string): Promise<PairingSession | undefined> {
     const session = this.sessions.get(id);
-    return Promise.resolve(session && structuredClone(session));
+    return Promise.resolve(session && copySession(session));
   }
 
   update<T>(id: string, change: (session: PairingSession) => T): Promise<T | undefined> {
     const stored = this.sessions.get(id);
     if (!stored) return Promise.resolve(undefined);
     try {
-      const draft = structuredClone(stored);
+      const draft = copySession(stored);
       const result = change(draft);
-      this.sessions.set(id, draft);
+      this.store(draft);
       return Promise.resolve(result);
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
@@ -60,9 +67,12 @@ export class MemoryPairingStore implements PairingStore {
   }
 
   delete(id: string): Promise<void> {
+    const session = this.sessions.get(id);
+    if (session) this.unlistPending(session);
     this.sessions.delete(id);
     this.scans.delete(id);
-    for (const [code, sessionId] of this.codes) if (sessionId === id) this.codes.delete(code);
+    for (const code of this.codesOf.get(id) ?? []) if (this.codes.get(code) === id) this.codes.delete(code);
+    this.codesOf.delete(id);
     return Promise.resolve();
   }
 
@@ -76,19 +86,41 @@ export class MemoryPairingStore implements PairingStore {
   }
 
   countPendingByIp(ip: string): Promise<number> {
-    let count = 0;
-    for (const s of this.sessions.values()) if (s.status === "PENDING" && s.createdByIp === ip) count++;
-    return Promise.resolve(count);
+    return Promise.resolve(this.pendingByIp.get(ip)?.size ?? 0);
   }
 
   indexCode(code: string, sessionId: string): Promise<void> {
+    this.dropCode(code);
     this.codes.set(code, sessionId);
+    setOf(this.codesOf, sessionId).add(code);
     return Promise.resolve();
   }
 
   unindexCode(code: string): Promise<void> {
-    this.codes.delete(code);
+    this.dropCode(code);
     return Promise.resolve();
+  }
+
+  private dropCode(code: string): void {
+    const sessionId = this.codes.get(code);
+    if (sessionId === undefined) return;
+    this.codes.delete(code);
+    const codes = this.codesOf.get(sessionId);
+    codes?.delete(code);
+    if (codes?.size === 0) this.codesOf.delete(sessionId);
+  }
+
+  /** Keeps the session and its place in the per-address index of waiting sessions. */
+  private store(session: PairingSession): void {
+    this.sessions.set(session.id, session);
+    if (session.status === "PENDING") setOf(this.pendingByIp, session.createdByIp).add(session.id);
+    else this.unlistPending(session);
+  }
+
+  private unlistPending(session: PairingSession): void {
+    const waiting = this.pendingByIp.get(session.createdByIp);
+    waiting?.delete(session.id);
+    if (waiting?.size === 0) this.pendingByIp.delete(session.createdByIp);
   }
 
   findIdByCode(code: string): Promise<string | undefined> {
@@ -116,4 +148,10 @@ export class MemoryPairingStore implements PairingStore {
     const scans = this.scans.get(sessionId)?.scans ?? [];
     return Promise.resolve(scans.filter((s) => s.seq > seq));
   }
+}
+
+function setOf<K, V>(map: Map<K, Set<V>>, key: K): Set<V> {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  return set;
 }

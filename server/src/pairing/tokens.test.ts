@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { test } from "node:test";
 import { createSigner } from "fast-jwt";
 import { ManualClock } from "../clock.ts";
-import { newPairingCode, newPairToken, pairTokens } from "./tokens.ts";
+import { newPairingCode, newPairToken, newSecret, pairTokens } from "./tokens.ts";
 
 const secret = "s".repeat(40);
 const key = createHash("sha256").update(`pairing:${secret}`).digest();
@@ -35,4 +35,10 @@ test("forgeries are PAIR_TOKEN_INVALID: other secret, other algorithm, other aud
 
 test("pairing codes are 8 characters of the unambiguous alphabet", () => {
   for (let i = 0; i < 200; i++) assert.match(newPairingCode(), /^[0-9A-HJKMNP-TV-Z]{8}$/);
+});
+
+test("secrets are 256 bits, and no two alike across refills of the random pool", () => {
+  const secrets = Array.from({ length: 1000 }, () => newSecret());
+  assert.ok(secrets.every((s) => /^[A-Za-z0-9_-]{43}$/.test(s)));
+  assert.equal(new Set(secrets).size, secrets.length);
 });

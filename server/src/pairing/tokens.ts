@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import { createHash, randomFillSync, randomInt, timingSafeEqual } from "node:crypto";
 import { PAIRING_CODE_ALPHABET } from "@easyqr/protocol";
 import { z } from "zod";
 import type { Clock } from "../clock.ts";
@@ -24,13 +24,31 @@ export function pairTokens(secret: string, clock: Clock): PairTokens {
 /** A new phone token for the session, until `expiresAt`. */
 export function newPairToken(tokens: PairTokens, sessionId: string, expiresAt: number): { token: string; jti: string; expiresAt: number } {
   // Short claims keep the QR sparse enough for older phone cameras: 96 random bits are plenty for an id.
-  const jti = randomBytes(12).toString("base64url");
+  const jti = randomToken(12);
   return { token: tokens.sign({ sessionId, jti }, expiresAt), jti, expiresAt };
 }
 
 /** A random secret for the desktop or a paired phone; only its hash is kept. */
 export function newSecret(): string {
-  return randomBytes(32).toString("base64url");
+  return randomToken(32);
+}
+
+/**
+ * Random bytes are drawn from the CSPRNG 4 KB at a time, as node's own `randomUUID` does: a draw
+ * per token was a syscall each, three for every pairing. Each byte is handed out once.
+ */
+const pool = Buffer.alloc(4096);
+let poolUsed = pool.length;
+
+/** `bytes` random bytes as base64url. */
+function randomToken(bytes: number): string {
+  if (poolUsed + bytes > pool.length) {
+    randomFillSync(pool);
+    poolUsed = 0;
+  }
+  const token = pool.toString("base64url", poolUsed, poolUsed + bytes);
+  poolUsed += bytes;
+  return token;
 }
 
 export function hashSecret(secret: string): string {
@@ -38,9 +56,14 @@ export function hashSecret(secret: string): string {
 }
 
 export function secretMatches(secret: string, hash: string): boolean {
-  const a = Buffer.from(hashSecret(secret));
-  const b = Buffer.from(hash);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return sameText(hashSecret(secret), hash);
+}
+
+/** Whether two strings are equal, in a time that does not depend on where they differ. */
+export function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** 8 characters of Crockford base32 from a CSPRNG (40 bits). */

@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import {
   ClientFrame,
   CloseCode,
-  Handshake,
+  handshakeSchemaOf,
   jsonShapeProblem,
   MAX_FRAME_BYTES,
   type AckTo,
@@ -166,8 +166,9 @@ export class Gateway {
         .then((who) => {
           handshakeOver();
           if (ws.readyState !== ws.OPEN) {
-            // Closed during the handshake: a link made for it would only wait out its minutes.
+            // Closed during the handshake: a link or session made for it would only wait out its minutes (and count against its address).
             if (who.role === "link") return this.o.links.desktopGone(who.linkId);
+            if (who.role === "desktop" && who.desktopToken) return this.o.pairing.close(who);
             return;
           }
           identity = who;
@@ -199,7 +200,9 @@ export class Gateway {
       throw new AppError("RATE_LIMITED", "Too many failed attempts; wait a minute and try again.", { retryAfterMs: limit.msBeforeNext });
     }
     try {
-      const hello = parseOr(Handshake, parseJson(data), "HANDSHAKE_INVALID");
+      const raw = parseJson(data);
+      const hello = parseOr(handshakeSchemaOf(raw), raw, "HANDSHAKE_INVALID");
+      if ("create" in hello) return await this.o.pairing.createOnSocket(ip, hello.create);
       if ("accessToken" in hello) {
         const claims = await this.o.sessions.authenticate(hello.accessToken);
         return { role: "user", userId: claims.userId, sessionId: claims.sessionId };

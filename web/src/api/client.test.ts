@@ -2,8 +2,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { routes } from "@easyqr/protocol";
 import { apiClient, type Authorizer } from "./client.ts";
-import { ApiError } from "./http.ts";
-import { httpClient } from "./pairing.ts";
+import { ApiError, type Fetch } from "./http.ts";
+
+/** POST /create-session through the client: a route without sign-in, with a body and an answer to check. */
+const createSession = (base: string, fetch: Fetch, body = {}) => apiClient({ base, fetch }).call(routes.pairing.createSession, { body });
 
 type Seen = { url?: string; init?: RequestInit };
 
@@ -55,7 +57,7 @@ test("the URL comes from the table: base, path parameters encoded, query built w
 
 test("a JSON body goes out with its content type; a route without a body sends none", async () => {
   const seen: Seen = {};
-  const created = await httpClient("http://h", fakeFetch(200, session, seen)).createSession({ allowMultiplePhones: true });
+  const created = await createSession("http://h", fakeFetch(200, session, seen), { allowMultiplePhones: true });
   assert.equal(created.sessionId, session.sessionId);
   assert.equal(seen.url, "http://h/create-session");
   assert.equal(seen.init?.method, "POST");
@@ -111,7 +113,7 @@ test("every answer is parsed with the route's schema: defaults applied, a malfor
     apiClient({ fetch: fakeFetch(200, { messages: "no" }), authorized: signed }).call(routes.chats.history, { params: { chatId } }),
     (e: unknown) => e instanceof ApiError && e.code === "BAD_RESPONSE",
   );
-  await assert.rejects(httpClient("", fakeFetch(200, { sessionId: "x" })).createSession(), (e: unknown) => e instanceof ApiError && e.code === "BAD_RESPONSE");
+  await assert.rejects(createSession("", fakeFetch(200, { sessionId: "x" })), (e: unknown) => e instanceof ApiError && e.code === "BAD_RESPONSE");
   assert.equal(await apiClient({ fetch: fakeFetch(204, ""), authorized: signed }).call(routes.contacts.revokeQr), undefined);
 });
 
@@ -124,17 +126,17 @@ test("a file route answers the bytes as a Blob", async () => {
 
 test("an error envelope becomes an ApiError with its code, status and typed details", async () => {
   await assert.rejects(
-    httpClient("", fakeFetch(429, { error: { code: "RATE_LIMITED", message: "slow down" } }, undefined, { "retry-after": "30" })).createSession(),
+    createSession("", fakeFetch(429, { error: { code: "RATE_LIMITED", message: "slow down" } }, undefined, { "retry-after": "30" })),
     (e: unknown) => {
       return e instanceof ApiError && e.code === "RATE_LIMITED" && e.status === 429 && e.details("RATE_LIMITED")?.retryAfterMs === 30_000;
     },
   );
-  await assert.rejects(httpClient("", fakeFetch(502, "<html>")).createSession(), (e: unknown) => e instanceof ApiError && e.code === "BAD_RESPONSE");
+  await assert.rejects(createSession("", fakeFetch(502, "<html>")), (e: unknown) => e instanceof ApiError && e.code === "BAD_RESPONSE");
 });
 
 test("a network failure says so; an abort stays an abort", async () => {
   const failing = () => Promise.reject(new TypeError("fetch failed"));
-  await assert.rejects(httpClient("", failing).createSession(), (e: unknown) => e instanceof ApiError && e.code === "NETWORK");
+  await assert.rejects(createSession("", failing), (e: unknown) => e instanceof ApiError && e.code === "NETWORK");
   const controller = new AbortController();
   controller.abort();
   const aborting = (_url: string, init?: RequestInit) => Promise.reject(init?.signal?.reason as Error);

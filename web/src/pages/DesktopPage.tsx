@@ -61,7 +61,7 @@ function ScannerPairing({ onLink }: { onLink?: () => void }) {
 
   useWakeRetry(link.retryNow);
 
-  const create = () => void link.create();
+  const create = () => link.create();
 
   return (
     <Layout>

@@ -1,8 +1,6 @@
 import { socketUrl, uuidv7 } from "@easyqr/protocol";
-import type { ErrorBody, PairingQr, PhoneInfo, Scan, ServerEvent } from "@easyqr/protocol";
+import type { ErrorBody, Handshake, PairingQr, PhoneInfo, Scan, ServerEvent } from "@easyqr/protocol";
 import { Connection, type ConnectionOptions, type ConnectionState } from "../../realtime/connection.ts";
-import { ApiError } from "../../api/http.ts";
-import type { HttpClient } from "../../api/pairing.ts";
 import { Store } from "../../api/store.ts";
 import { pruneHistories, ScanHistory } from "../scanner/history.ts";
 import { desktopCredentials, type DesktopCredential } from "./credentials.ts";
@@ -25,7 +23,6 @@ export type DesktopSnapshot = {
 };
 
 export type DesktopDeps = {
-  http: HttpClient;
   server: string;
   session: Storage;
   local: Storage;
@@ -33,8 +30,9 @@ export type DesktopDeps = {
 };
 
 /**
- * The desktop side of a pairing: creates the session, holds its socket,
- * follows its events and keeps the scan history. React renders its snapshot.
+ * The desktop side of a pairing: creates the session on its socket (`{create}`; the first WAITING
+ * brings the `desktopToken` a reconnect uses), holds that socket, follows its events and keeps the
+ * scan history. React renders its snapshot.
  */
 export class DesktopLink extends Store<DesktopSnapshot> {
   private connection: Connection | null = null;
@@ -62,19 +60,11 @@ export class DesktopLink extends Store<DesktopSnapshot> {
     this.open(saved);
   }
 
-  async create(allowMultiplePhones = false): Promise<void> {
+  create(allowMultiplePhones = false): void {
     this.close();
     this.patch({ view: { kind: "creating" }, scans: [], sessionId: undefined });
-    try {
-      const session = await this.deps.http.createSession({ allowMultiplePhones });
-      const credential = { sessionId: session.sessionId, desktopToken: session.desktopToken };
-      this.credentials.save(credential);
-      pruneHistories(this.deps.local, 5);
-      this.open(credential);
-      this.patch({ view: { kind: "waiting", qr: session.qr, expiresAt: session.expiresAt } });
-    } catch (error) {
-      this.patch({ view: { kind: "idle", error: error instanceof ApiError ? errorText(error.code) : String(error) } });
-    }
+    pruneHistories(this.deps.local, 5);
+    this.open({ create: { allowMultiplePhones } });
   }
 
   async setMultiPhone(allow: boolean): Promise<string | undefined> {
@@ -101,12 +91,13 @@ export class DesktopLink extends Store<DesktopSnapshot> {
   /** Stops the socket (page left) but keeps the session to resume. */
   suspend(): void {
     this.close();
+    // A create not yet answered has no credential to resume with: the page starts over.
+    if (this.snapshot.view.kind === "creating") this.patch({ view: { kind: "idle" } });
   }
 
-  private open(credential: DesktopCredential): void {
-    this.history = new ScanHistory(this.deps.local, credential.sessionId);
-    this.patch({ sessionId: credential.sessionId, scans: this.history.scans });
-    const connection = (this.deps.connect ?? ((o) => new Connection(o)))({ url: socketUrl(this.deps.server), handshake: credential });
+  private open(handshake: Handshake): void {
+    if ("desktopToken" in handshake) this.follow(handshake.sessionId);
+    const connection = (this.deps.connect ?? ((o) => new Connection(o)))({ url: socketUrl(this.deps.server), handshake });
     this.connection = connection;
     connection.on("state", (socket) => {
       if (socket === "connecting") this.askedSince = false;
@@ -117,10 +108,23 @@ export class DesktopLink extends Store<DesktopSnapshot> {
     connection.start();
   }
 
+  /** The session made on this socket: keep its secret for a reload, reconnect with it after a drop. */
+  private adopt(credential: DesktopCredential): void {
+    this.credentials.save(credential);
+    this.connection?.setHandshake(credential);
+    this.follow(credential.sessionId);
+  }
+
+  private follow(sessionId: string): void {
+    this.history = new ScanHistory(this.deps.local, sessionId);
+    this.patch({ sessionId, scans: this.history.scans });
+  }
+
   private handle(event: ServerEvent): void {
     const view = this.snapshot.view;
     switch (event.type) {
       case "WAITING":
+        if (event.desktopToken) this.adopt({ sessionId: event.sessionId, desktopToken: event.desktopToken });
         if (view.kind === "connected") this.patch({ view: { ...view, joinQr: view.allowMultiplePhones ? event.qr : undefined } });
         else this.patch({ view: { kind: "waiting", qr: event.qr, expiresAt: event.expiresAt } });
         return;
@@ -147,6 +151,10 @@ export class DesktopLink extends Store<DesktopSnapshot> {
         return this.end({ kind: "expired" });
       case "CLOSED":
         return this.end({ kind: "closed" });
+      case "ERROR":
+        // A refused create (too many waiting sessions from this address) would be refused again: say so instead of retrying.
+        if (view.kind === "creating") this.fatal(event.error);
+        return;
       default:
         return;
     }

@@ -1,5 +1,4 @@
 import { atom } from "jotai";
-import { httpClient } from "../../api/pairing.ts";
 import { browserStorage } from "../../api/storage.ts";
 import { DesktopLink } from "./desktopLink.ts";
 import { deviceInfo } from "./device.ts";
@@ -10,7 +9,6 @@ import { PhoneLink } from "./phoneLink.ts";
 export const desktopLinkAtom = atom(
   () =>
     new DesktopLink({
-      http: httpClient(pageServer()),
       server: pageServer(),
       session: browserStorage("session"),
       local: browserStorage("local"),
