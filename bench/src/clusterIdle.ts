@@ -104,7 +104,8 @@ export async function clusterIdle(o: ClusterIdleOptions): Promise<string> {
     const perWorker = Math.floor(ips.length / o.processes);
     for (let k = 0; k < o.processes; k++) workers.push(startWorker("bench/src/chatWorker.ts"));
     const began = performance.now();
-    await Promise.all(
+    const progress = setInterval(() => void logProgress(nodes, began), 30_000);
+    const ready = await Promise.all(
       workers.map((w, k) =>
         w.ask(
           {
@@ -117,16 +118,17 @@ export async function clusterIdle(o: ClusterIdleOptions): Promise<string> {
             lanes: 16,
           },
           "ready",
-          20 * 60_000,
+          45 * 60_000,
         ),
       ),
-    );
+    ).finally(() => clearInterval(progress));
     const connectS = (performance.now() - began) / 1000;
-    console.error(`cluster idle: ${users.length} sockets open in ${connectS.toFixed(0)} s`);
+    const connected = await redisReading(redis);
+    const retries = new Map<string, number>();
+    for (const { retries: some } of ready) for (const [reason, n] of Object.entries(some)) retries.set(reason, (retries.get(reason) ?? 0) + n);
+    console.error(`cluster idle: ${users.length} sockets open in ${connectS.toFixed(0)} s, ${describeRetries(retries)}`);
     const rssIdle = await settledRss();
-    const socketsHeld = await Promise.all(
-      nodes.map(async (n) => ((await (await fetch(`${n.url}/health`)).json()) as { sockets: { users: number } }).sockets.users),
-    );
+    const socketsHeld = await socketsOf(nodes);
     const cpuBefore = pids.map(cpuSeconds);
     const idleFrom = await redisReading(redis);
     await sleep(o.idleMs);
@@ -167,6 +169,8 @@ export async function clusterIdle(o: ClusterIdleOptions): Promise<string> {
       {
         "signed-in sockets": total,
         "connects/s": Math.round(users.length / connectS),
+        "handshakes retried": [...retries.values()].reduce((a, b) => a + b, 0),
+        "Redis commands per connect": ((connected.commands - redisStart.commands) / users.length).toFixed(1),
         "Redis used memory MB: before → idle (bytes per socket)": `${mb(redisStart.usedMemory)} → ${mb(idleFrom.usedMemory)} (${Math.round((idleFrom.usedMemory - redisStart.usedMemory) / total)})`,
         "Redis commands/s idle (of which presence lease writes, HSET)": `${rate(idleFrom, idleTo, idleS)} (${callRate(idleFrom, idleTo, "hset", idleS)})`,
         "Redis commands/s in chat step": rate(chatFrom, chatTo, chatS),
@@ -184,6 +188,7 @@ export async function clusterIdle(o: ClusterIdleOptions): Promise<string> {
       "",
       table(clusterRows),
       "",
+      `Handshakes tried again (a load process tries a socket up to 6 times, with backoff and jitter): ${describeRetries(retries)}.`,
       `Redis commands while idle, per second (the whole server's, other users of this Redis included): ${commands}`,
       `Chat step: ${chatPairs} pairs, each pair's two users on different nodes, ${o.chatRate} msgs/s offered for ${o.chatMs / 1000} s.`,
     ].join("\n");
@@ -194,6 +199,30 @@ export async function clusterIdle(o: ClusterIdleOptions): Promise<string> {
     redis.disconnect();
     await postgres.end();
     await store.drop();
+  }
+}
+
+function describeRetries(retries: Map<string, number>): string {
+  if (retries.size === 0) return "no handshake retried";
+  return [...retries].map(([reason, n]) => `${n} × ${reason}`).join(", ");
+}
+
+/** Signed-in sockets each node holds (its /health). */
+function socketsOf(nodes: RunningServer[]): Promise<number[]> {
+  return Promise.all(nodes.map(async (n) => ((await (await fetch(`${n.url}/health`)).json()) as { sockets: { users: number } }).sockets.users));
+}
+
+/** Sockets each node holds so far (while they connect: a long run says how it goes). */
+async function logProgress(nodes: RunningServer[], began: number): Promise<void> {
+  try {
+    const held = await socketsOf(nodes);
+    const total = held.reduce((a, b) => a + b, 0);
+    const seconds = (performance.now() - began) / 1000;
+    console.error(
+      `cluster idle: ${total} sockets after ${seconds.toFixed(0)} s (${held.join(" + ")}), ${(total / seconds).toFixed(0)}/s, load ${loadavg()[0]!.toFixed(1)}`,
+    );
+  } catch (error) {
+    console.error(`cluster idle: progress not read: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
