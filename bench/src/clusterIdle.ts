@@ -170,7 +170,7 @@ export async function clusterIdle(o: ClusterIdleOptions): Promise<string> {
         "signed-in sockets": total,
         "connects/s": Math.round(users.length / connectS),
         "handshakes retried": [...retries.values()].reduce((a, b) => a + b, 0),
-        "Redis commands per connect": ((connected.commands - redisStart.commands) / users.length).toFixed(1),
+        "Redis commands/s connecting": rate(redisStart, connected, connectS),
         "Redis used memory MB: before → idle (bytes per socket)": `${mb(redisStart.usedMemory)} → ${mb(idleFrom.usedMemory)} (${Math.round((idleFrom.usedMemory - redisStart.usedMemory) / total)})`,
         "Redis commands/s idle (of which presence lease writes, HSET)": `${rate(idleFrom, idleTo, idleS)} (${callRate(idleFrom, idleTo, "hset", idleS)})`,
         "Redis commands/s in chat step": rate(chatFrom, chatTo, chatS),
