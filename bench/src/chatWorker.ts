@@ -6,6 +6,7 @@ import { uuidv7 } from "@easyqr/protocol";
 import WebSocket from "ws";
 import type { WorkerCommand, WorkerReply, WorkerUser, StepResult } from "./chatMessages.ts";
 import { read } from "./frames.ts";
+import { openSignedIn } from "./handshake.ts";
 
 type Socket = { ws: WebSocket; user: WorkerUser; inflight: number };
 type Pending = { sentAt: number; acked: boolean; delivered: boolean };
@@ -62,69 +63,19 @@ function onFrame(socket: Socket, data: WebSocket.RawData): void {
   }
 }
 
-/** A handshake that failed in a way a real client tries again after: the server was busy, away or slow. */
-class Retryable extends Error {}
-
-/** Handshake refusals that mean "not now" (a busy node); any other (a bad token, a bench bug) ends the run at once. */
-const retryableCodes = new Set(["HANDSHAKE_TIMEOUT", "UNAVAILABLE", "RATE_LIMITED", "INTERNAL"]);
-
-/** One attempt: resolves with the signed-in socket, rejects with `Retryable` when trying again may help. */
-function connectOnce(url: string, user: WorkerUser, localAddress: string): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${url.replace(/^http/, "ws")}/ws`, { localAddress, perMessageDeflate: false });
-    const socket: Socket = { ws, user, inflight: 0 };
-    let settled = false;
-    const fail = (error: Error) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      ws.terminate();
-      reject(error);
-    };
-    const timer = setTimeout(() => fail(new Retryable("no AUTHENTICATED within 30 s")), 30_000);
-    ws.once("open", () => ws.send(JSON.stringify({ accessToken: user.accessToken })));
-    ws.once("message", (data) => {
-      const first = JSON.parse((data as Buffer).toString()) as { type: string; error?: { code: string } };
-      if (first.type !== "AUTHENTICATED") {
-        const code = first.error?.code ?? first.type;
-        return fail(retryableCodes.has(code) ? new Retryable(`handshake: ${code}`) : new Error(`handshake: ${code}`));
-      }
-      settled = true;
-      clearTimeout(timer);
-      ws.on("message", (next) => onFrame(socket, next));
-      resolve(socket);
-    });
-    // Refused, reset, or closed before the answer: the node is away or overloaded.
-    ws.on("error", (error) => fail(new Retryable(error.message)));
-    ws.on("close", (code) => {
-      if (!settled) return fail(new Retryable(`closed (${code}) before AUTHENTICATED`));
-      if (!closing) console.error(`chat worker: socket of ${user.id} closed`);
-    });
-  });
-}
-
-/** Tries per socket before the bench gives up: a real client keeps trying, a bench must end. */
-const MAX_TRIES = 6;
-
-/** As the web client waits (web/src/realtime/backoff.ts): full jitter, uniform in [0, min(15 s, 0.5 s · 2^attempt)). */
-function backoffMs(attempt: number): number {
-  return Math.floor(Math.random() * Math.min(15_000, 500 * 2 ** attempt));
-}
-
 /** Handshakes tried again in this process, by reason (what the bench reports). */
 const retries = new Map<string, number>();
 
 async function connect(url: string, user: WorkerUser, localAddress: string): Promise<Socket> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await connectOnce(url, user, localAddress);
-    } catch (error) {
-      if (!(error instanceof Retryable)) throw error;
-      if (attempt + 1 >= MAX_TRIES) throw new Error(`socket of ${user.id} not open after ${MAX_TRIES} tries: ${error.message}`, { cause: error });
-      retries.set(error.message, (retries.get(error.message) ?? 0) + 1);
-      await new Promise((r) => setTimeout(r, backoffMs(attempt)));
-    }
-  }
+  const ws = await openSignedIn(url, user.accessToken, localAddress, retries).catch((error: unknown) => {
+    throw new Error(`socket of ${user.id}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  });
+  const socket: Socket = { ws, user, inflight: 0 };
+  ws.on("message", (data) => onFrame(socket, data));
+  ws.on("close", () => {
+    if (!closing) console.error(`chat worker: socket of ${user.id} closed`);
+  });
+  return socket;
 }
 
 async function connectAll(url: string, users: WorkerUser[], sourceIps: string[], lanes: number): Promise<void> {
