@@ -67,7 +67,7 @@ export async function clusterIdle(o: ClusterIdleOptions): Promise<string> {
     await sleep(1000);
     return nodes.map((n) => rssBytes(n.child.pid ?? 0));
   };
-  try {
+  const run = (async () => {
     const loadBefore = loadavg()[0]!.toFixed(1);
     const seededAt = performance.now();
     const users = await seedUsers(store.env, o.sockets, { prefix: "bench", connectPairs: true });
@@ -192,7 +192,14 @@ export async function clusterIdle(o: ClusterIdleOptions): Promise<string> {
       `Redis commands while idle, per second (the whole server's, other users of this Redis included): ${commands}`,
       `Chat step: ${chatPairs} pairs, each pair's two users on different nodes, ${o.chatRate} msgs/s offered for ${o.chatMs / 1000} s.`,
     ].join("\n");
+  })();
+  // Stopped by hand (Ctrl-C, SIGTERM), the run still stops its processes and removes its keys and schema.
+  const stop = interrupted();
+  run.catch(() => undefined);
+  try {
+    return await Promise.race([run, stop.signalled]);
   } finally {
+    stop.dispose();
     await Promise.all(workers.map((w) => w.stop()));
     await Promise.all(nodes.map((n) => n.stop()));
     await removeKeys(redis, prefix);
@@ -200,6 +207,21 @@ export async function clusterIdle(o: ClusterIdleOptions): Promise<string> {
     await postgres.end();
     await store.drop();
   }
+}
+
+function interrupted(): { signalled: Promise<never>; dispose(): void } {
+  let onSignal: (signal: NodeJS.Signals) => void = () => undefined;
+  const signalled = new Promise<never>((_, reject) => (onSignal = (signal) => reject(new Error(`cluster idle: stopped by ${signal}`))));
+  signalled.catch(() => undefined);
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  return {
+    signalled,
+    dispose: () => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    },
+  };
 }
 
 function describeRetries(retries: Map<string, number>): string {
