@@ -55,6 +55,7 @@ export async function clusterIdle(o: ClusterIdleOptions): Promise<string> {
   const redis = new Redis(o.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
   const store = freshStore("postgres");
+  const schema = store.env.DATABASE_SCHEMA ?? "";
   const postgres = new pg.Client({ connectionString: store.env.DATABASE_URL });
   await postgres.connect();
   const nodes: RunningServer[] = [];
@@ -131,8 +132,10 @@ export async function clusterIdle(o: ClusterIdleOptions): Promise<string> {
     const socketsHeld = await socketsOf(nodes);
     const cpuBefore = pids.map(cpuSeconds);
     const idleFrom = await redisReading(redis);
+    const tablesFrom = await tableReads(postgres, schema);
     await sleep(o.idleMs);
     const idleTo = await redisReading(redis);
+    const tablesTo = await tableReads(postgres, schema);
     const idleCpu = pids.map((pid, k) => cpuSeconds(pid) - cpuBefore[k]!);
     const connections = await postgresConnections(postgres, prefix);
 
@@ -175,6 +178,7 @@ export async function clusterIdle(o: ClusterIdleOptions): Promise<string> {
         "Redis commands/s idle (of which presence lease writes, HSET)": `${rate(idleFrom, idleTo, idleS)} (${callRate(idleFrom, idleTo, "hset", idleS)})`,
         "Redis commands/s in chat step": rate(chatFrom, chatTo, chatS),
         "PostgreSQL connections": [...connections.values()].reduce((a, b) => a + b, 0),
+        "PostgreSQL rows read/s idle (index scans/s)": `${Math.round((tablesTo.rows - tablesFrom.rows) / idleS)} (${Math.round((tablesTo.scans - tablesFrom.scans) / idleS)})`,
         "chat: offered/s → delivered/s": `${o.chatRate} → ${Math.round(sum((r) => r.deliveredInWindow) / (o.chatMs / 1000))}`,
         "send→receive p50 / p99 ms": `${formatMs(percentile(deliveries, 50))} / ${formatMs(percentile(deliveries, 99))}`,
         "unacked / undelivered": `${sum((r) => r.unacked)} / ${sum((r) => r.undelivered)}`,
@@ -283,6 +287,18 @@ async function postgresConnections(client: pg.Client, prefix: string): Promise<M
     [`${prefix}%`],
   );
   return new Map(rows.map((r) => [r.name, Number(r.count)]));
+}
+
+/**
+ * Rows the bench's schema has had read and the scans that read them so far (pg_stat_user_tables: the
+ * whole schema is this run's, so nobody else's queries count; a backend reports within a second or so).
+ */
+async function tableReads(client: pg.Client, schema: string): Promise<{ rows: number; scans: number }> {
+  const { rows } = await client.query<{ rows: string | null; scans: string | null }>(
+    "SELECT sum(coalesce(idx_tup_fetch, 0) + seq_tup_read) AS rows, sum(coalesce(idx_scan, 0) + seq_scan) AS scans FROM pg_stat_user_tables WHERE schemaname = $1",
+    [schema],
+  );
+  return { rows: Number(rows[0]?.rows ?? 0), scans: Number(rows[0]?.scans ?? 0) };
 }
 
 /** MESSAGE frames a node has written to its sockets so far (its /metrics). */
