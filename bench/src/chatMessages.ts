@@ -32,4 +32,9 @@ export type StepResult = {
   systemSeconds: number;
 };
 
-export type WorkerReply = { type: "ready"; sockets: number } | { type: "result"; result: StepResult } | { type: "stopped" } | { type: "failed"; error: string };
+export type WorkerReply =
+  /** `retries`: handshakes tried again (after a timeout, a refusal, a busy node), by reason. */
+  | { type: "ready"; sockets: number; retries: Record<string, number> }
+  | { type: "result"; result: StepResult }
+  | { type: "stopped" }
+  | { type: "failed"; error: string };

@@ -55,6 +55,7 @@ export async function clusterIdle(o: ClusterIdleOptions): Promise<string> {
   const redis = new Redis(o.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
   const store = freshStore("postgres");
+  const schema = store.env.DATABASE_SCHEMA ?? "";
   const postgres = new pg.Client({ connectionString: store.env.DATABASE_URL });
   await postgres.connect();
   const nodes: RunningServer[] = [];
@@ -67,7 +68,7 @@ export async function clusterIdle(o: ClusterIdleOptions): Promise<string> {
     await sleep(1000);
     return nodes.map((n) => rssBytes(n.child.pid ?? 0));
   };
-  try {
+  const run = (async () => {
     const loadBefore = loadavg()[0]!.toFixed(1);
     const seededAt = performance.now();
     const users = await seedUsers(store.env, o.sockets, { prefix: "bench", connectPairs: true });
@@ -104,7 +105,8 @@ export async function clusterIdle(o: ClusterIdleOptions): Promise<string> {
     const perWorker = Math.floor(ips.length / o.processes);
     for (let k = 0; k < o.processes; k++) workers.push(startWorker("bench/src/chatWorker.ts"));
     const began = performance.now();
-    await Promise.all(
+    const progress = setInterval(() => void logProgress(nodes, began), 30_000);
+    const ready = await Promise.all(
       workers.map((w, k) =>
         w.ask(
           {
@@ -117,20 +119,23 @@ export async function clusterIdle(o: ClusterIdleOptions): Promise<string> {
             lanes: 16,
           },
           "ready",
-          20 * 60_000,
+          45 * 60_000,
         ),
       ),
-    );
+    ).finally(() => clearInterval(progress));
     const connectS = (performance.now() - began) / 1000;
-    console.error(`cluster idle: ${users.length} sockets open in ${connectS.toFixed(0)} s`);
+    const connected = await redisReading(redis);
+    const retries = new Map<string, number>();
+    for (const { retries: some } of ready) for (const [reason, n] of Object.entries(some)) retries.set(reason, (retries.get(reason) ?? 0) + n);
+    console.error(`cluster idle: ${users.length} sockets open in ${connectS.toFixed(0)} s, ${describeRetries(retries)}`);
     const rssIdle = await settledRss();
-    const socketsHeld = await Promise.all(
-      nodes.map(async (n) => ((await (await fetch(`${n.url}/health`)).json()) as { sockets: { users: number } }).sockets.users),
-    );
+    const socketsHeld = await socketsOf(nodes);
     const cpuBefore = pids.map(cpuSeconds);
     const idleFrom = await redisReading(redis);
+    const tablesFrom = await tableReads(postgres, schema);
     await sleep(o.idleMs);
     const idleTo = await redisReading(redis);
+    const tablesTo = await tableReads(postgres, schema);
     const idleCpu = pids.map((pid, k) => cpuSeconds(pid) - cpuBefore[k]!);
     const connections = await postgresConnections(postgres, prefix);
 
@@ -167,10 +172,13 @@ export async function clusterIdle(o: ClusterIdleOptions): Promise<string> {
       {
         "signed-in sockets": total,
         "connects/s": Math.round(users.length / connectS),
+        "handshakes retried": [...retries.values()].reduce((a, b) => a + b, 0),
+        "Redis commands/s connecting": rate(redisStart, connected, connectS),
         "Redis used memory MB: before → idle (bytes per socket)": `${mb(redisStart.usedMemory)} → ${mb(idleFrom.usedMemory)} (${Math.round((idleFrom.usedMemory - redisStart.usedMemory) / total)})`,
         "Redis commands/s idle (of which presence lease writes, HSET)": `${rate(idleFrom, idleTo, idleS)} (${callRate(idleFrom, idleTo, "hset", idleS)})`,
         "Redis commands/s in chat step": rate(chatFrom, chatTo, chatS),
         "PostgreSQL connections": [...connections.values()].reduce((a, b) => a + b, 0),
+        "PostgreSQL rows read/s idle (index scans/s)": `${Math.round((tablesTo.rows - tablesFrom.rows) / idleS)} (${Math.round((tablesTo.scans - tablesFrom.scans) / idleS)})`,
         "chat: offered/s → delivered/s": `${o.chatRate} → ${Math.round(sum((r) => r.deliveredInWindow) / (o.chatMs / 1000))}`,
         "send→receive p50 / p99 ms": `${formatMs(percentile(deliveries, 50))} / ${formatMs(percentile(deliveries, 99))}`,
         "unacked / undelivered": `${sum((r) => r.unacked)} / ${sum((r) => r.undelivered)}`,
@@ -184,16 +192,63 @@ export async function clusterIdle(o: ClusterIdleOptions): Promise<string> {
       "",
       table(clusterRows),
       "",
+      `Handshakes tried again (a load process tries a socket up to 6 times, with backoff and jitter): ${describeRetries(retries)}.`,
       `Redis commands while idle, per second (the whole server's, other users of this Redis included): ${commands}`,
       `Chat step: ${chatPairs} pairs, each pair's two users on different nodes, ${o.chatRate} msgs/s offered for ${o.chatMs / 1000} s.`,
     ].join("\n");
+  })();
+  // Stopped by hand (Ctrl-C, SIGTERM), the run still stops its processes and removes its keys and schema.
+  const stop = interrupted();
+  run.catch(() => undefined);
+  try {
+    return await Promise.race([run, stop.signalled]);
   } finally {
+    stop.dispose();
     await Promise.all(workers.map((w) => w.stop()));
     await Promise.all(nodes.map((n) => n.stop()));
     await removeKeys(redis, prefix);
     redis.disconnect();
     await postgres.end();
     await store.drop();
+  }
+}
+
+function interrupted(): { signalled: Promise<never>; dispose(): void } {
+  let onSignal: (signal: NodeJS.Signals) => void = () => undefined;
+  const signalled = new Promise<never>((_, reject) => (onSignal = (signal) => reject(new Error(`cluster idle: stopped by ${signal}`))));
+  signalled.catch(() => undefined);
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  return {
+    signalled,
+    dispose: () => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    },
+  };
+}
+
+function describeRetries(retries: Map<string, number>): string {
+  if (retries.size === 0) return "no handshake retried";
+  return [...retries].map(([reason, n]) => `${n} × ${reason}`).join(", ");
+}
+
+/** Signed-in sockets each node holds (its /health). */
+function socketsOf(nodes: RunningServer[]): Promise<number[]> {
+  return Promise.all(nodes.map(async (n) => ((await (await fetch(`${n.url}/health`)).json()) as { sockets: { users: number } }).sockets.users));
+}
+
+/** Sockets each node holds so far (while they connect: a long run says how it goes). */
+async function logProgress(nodes: RunningServer[], began: number): Promise<void> {
+  try {
+    const held = await socketsOf(nodes);
+    const total = held.reduce((a, b) => a + b, 0);
+    const seconds = (performance.now() - began) / 1000;
+    console.error(
+      `cluster idle: ${total} sockets after ${seconds.toFixed(0)} s (${held.join(" + ")}), ${(total / seconds).toFixed(0)}/s, load ${loadavg()[0]!.toFixed(1)}`,
+    );
+  } catch (error) {
+    console.error(`cluster idle: progress not read: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
@@ -232,6 +287,18 @@ async function postgresConnections(client: pg.Client, prefix: string): Promise<M
     [`${prefix}%`],
   );
   return new Map(rows.map((r) => [r.name, Number(r.count)]));
+}
+
+/**
+ * Rows the bench's schema has had read and the scans that read them so far (pg_stat_user_tables: the
+ * whole schema is this run's, so nobody else's queries count; a backend reports within a second or so).
+ */
+async function tableReads(client: pg.Client, schema: string): Promise<{ rows: number; scans: number }> {
+  const { rows } = await client.query<{ rows: string | null; scans: string | null }>(
+    "SELECT sum(coalesce(idx_tup_fetch, 0) + seq_tup_read) AS rows, sum(coalesce(idx_scan, 0) + seq_scan) AS scans FROM pg_stat_user_tables WHERE schemaname = $1",
+    [schema],
+  );
+  return { rows: Number(rows[0]?.rows ?? 0), scans: Number(rows[0]?.scans ?? 0) };
 }
 
 /** MESSAGE frames a node has written to its sockets so far (its /metrics). */

@@ -53,6 +53,8 @@ export async function startServer(env: Record<string, string> = {}, nodeArgs: st
     child,
     stop: () =>
       new Promise((resolve) => {
+        // Gone already (a Ctrl-C reaches the whole process group): there is no exit left to wait for.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once("exit", () => resolve());
         child.kill("SIGTERM");
       }),

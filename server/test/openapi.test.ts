@@ -80,6 +80,19 @@ describe("OpenAPI", () => {
     assert.ok(doc.components.schemas["ErrorDetails.RATE_LIMITED"], "the data of an error is documented per code");
   });
 
+  test("every route that reads the database (or Redis) documents UNAVAILABLE under 503: the store out of reach, retry later", async () => {
+    const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as Document;
+    // /health answers 503 in its own shape; an avatar file is read from storage, not the database.
+    const storeFree = new Set(["GET /health", "GET /api/media/avatars/:file"]);
+    for (const { domain, name, route } of routeList(routes)) {
+      const unavailable = doc.paths[route.path.replace(/:(\w+)/g, "{$1}")]?.[route.method.toLowerCase()]?.responses["503"] as
+        { description: string } | undefined;
+      if (storeFree.has(`${route.method} ${route.path}`)) assert.equal(unavailable, undefined, `${domain}.${name}`);
+      else assert.match(unavailable?.description ?? "", /\bUNAVAILABLE \(data: ErrorDetails\.UNAVAILABLE\)/, `${domain}.${name}`);
+    }
+    assert.ok(doc.components.schemas["ErrorDetails.UNAVAILABLE"], "its retryAfterMs is documented");
+  });
+
   test("the server registered exactly the routes of the protocol's table, each where the table says", () => {
     const key = (route: { method: string; path: string }) => `${route.method} ${route.path}`;
     assert.deepEqual(

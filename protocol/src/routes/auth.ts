@@ -11,7 +11,7 @@ export const authRoutes = {
     auth: false,
     body: RequestCodeRequest,
     response: RequestCodeResponse,
-    errors: ["IDENTIFIER_INVALID", "RATE_LIMITED", "AUTH_DELIVERY_FAILED"],
+    errors: ["IDENTIFIER_INVALID", "RATE_LIMITED", "AUTH_DELIVERY_FAILED", "UNAVAILABLE"],
   },
   verifyCode: {
     method: "POST",
@@ -21,7 +21,7 @@ export const authRoutes = {
     auth: false,
     body: VerifyCodeRequest,
     response: VerifyCodeResponse,
-    errors: ["AUTH_CODE_INVALID", "AUTH_CODE_EXPIRED", "AUTH_CODE_LOCKED", "AUTH_CODE_USED", "RATE_LIMITED"],
+    errors: ["AUTH_CODE_INVALID", "AUTH_CODE_EXPIRED", "AUTH_CODE_LOCKED", "AUTH_CODE_USED", "RATE_LIMITED", "UNAVAILABLE"],
   },
   refresh: {
     method: "POST",
@@ -31,7 +31,7 @@ export const authRoutes = {
     auth: false,
     body: RefreshRequest,
     response: RefreshResponse,
-    errors: ["AUTH_REFRESH_INVALID", "AUTH_REFRESH_EXPIRED", "AUTH_REFRESH_REUSED", "AUTH_SESSION_REVOKED", "AUTH_PROOF_INVALID"],
+    errors: ["AUTH_REFRESH_INVALID", "AUTH_REFRESH_EXPIRED", "AUTH_REFRESH_REUSED", "AUTH_SESSION_REVOKED", "AUTH_PROOF_INVALID", "UNAVAILABLE"],
   },
   logout: {
     method: "POST",

@@ -43,7 +43,7 @@ export const linkRoutes = {
     auth: false,
     body: LinkRedeemRequest,
     response: VerifyCodeResponse,
-    errors: ["LINK_TICKET_INVALID", "LINK_SIGNATURE_INVALID", "DEVICE_LIMIT"],
+    errors: ["LINK_TICKET_INVALID", "LINK_SIGNATURE_INVALID", "DEVICE_LIMIT", "UNAVAILABLE"],
   },
 } as const satisfies RouteGroup;
 

@@ -19,6 +19,7 @@ export const pairingRoutes = {
     auth: false,
     body: CreateSessionRequest,
     response: CreateSessionResponse,
-    errors: ["RATE_LIMITED"],
+    // UNAVAILABLE: in cluster mode the pairing session is kept in Redis, which may be out of reach.
+    errors: ["RATE_LIMITED", "UNAVAILABLE"],
   },
 } as const satisfies RouteGroup;

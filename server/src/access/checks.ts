@@ -36,13 +36,17 @@ export async function assertConnected(db: Db, viewerId: string, subjectId: strin
   if (!(await areConnected(db, viewerId, subjectId))) throw noSuchUser();
 }
 
-/** The users `userId` is connected with: who may see its presence. */
-export async function connectionIdsOf(db: Db, userId: string): Promise<string[]> {
-  const rows = await db
+/** The users `userId` is connected with (who may see its presence), as a subquery: `where("id", "in", connectedWith(db, userId))`. */
+export function connectedWith(db: Db, userId: string) {
+  return db
     .selectFrom("connections")
     .select("userHigh as other")
     .where("userLow", "=", userId)
-    .unionAll(db.selectFrom("connections").select("userLow as other").where("userHigh", "=", userId))
-    .execute();
+    .unionAll(db.selectFrom("connections").select("userLow as other").where("userHigh", "=", userId));
+}
+
+/** The users `userId` is connected with: who may see its presence. */
+export async function connectionIdsOf(db: Db, userId: string): Promise<string[]> {
+  const rows = await connectedWith(db, userId).execute();
   return rows.map((r) => r.other);
 }

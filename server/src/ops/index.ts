@@ -14,7 +14,7 @@ export function operations(o: {
   nodeId: string;
   redis: RedisConfig | undefined;
   database: () => Promise<boolean>;
-  /** The cluster bus's state (`realtime.status()`), part of /health's Redis check. */
+  /** The cluster bus's state (`realtime.status()`), part of /health's and /metrics' Redis check. */
   bus: () => BusStatus;
   sockets: () => SocketCounts;
   messagesDelivered: () => number;
@@ -25,7 +25,7 @@ export function operations(o: {
   const sources = { nodeId: o.nodeId, database, redis: pinger && (() => pinger.ping()), sockets: o.sockets };
   return {
     health: healthReport({ ...sources, bus: o.bus }),
-    metrics: new Metrics({ ...sources, messagesDelivered: o.messagesDelivered }),
+    metrics: new Metrics({ ...sources, bus: o.bus, messagesDelivered: o.messagesDelivered }),
     close: () => pinger?.close(),
   };
 }

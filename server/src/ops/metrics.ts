@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { ChatStore } from "../chat/store/index.ts";
+import type { BusStatus } from "../cluster/bus.ts";
 import type { SocketCounts } from "./health.ts";
 import { CHECK_TIMEOUT_MS } from "./health.ts";
 import { timed } from "./timed.ts";
@@ -12,6 +13,8 @@ export type MetricSources = {
   database: () => Promise<boolean>;
   /** A Redis PING; undefined when cluster mode is off. */
   redis: (() => Promise<boolean>) | undefined;
+  /** The cluster bus's own state (`realtime.status()`): Redis counts as up only while it is "ok", as /health's check does. */
+  bus: () => BusStatus;
 };
 
 /** How often the database and Redis are pinged for their latency (and `easyqr_check_up`). */
@@ -75,7 +78,7 @@ export class Metrics {
     this.redisPing = new Histogram({ name: "easyqr_redis_ping_seconds", help: "Redis round trip (PING)", buckets: LATENCY_BUCKETS, registers });
     this.up = new Gauge({
       name: "easyqr_check_up",
-      help: "1 when the last probe of the check (database, redis) answered, else 0",
+      help: "1 when the last probe of the check (database, redis) answered, else 0; redis is also 0 while the cluster bus is degraded",
       labelNames: ["check"],
       registers,
     });
@@ -109,16 +112,17 @@ export class Metrics {
   async probe(): Promise<void> {
     const { database, redis } = this.sources;
     const [databaseMs, redisMs] = await Promise.all([timed(database, CHECK_TIMEOUT_MS), redis ? timed(redis, CHECK_TIMEOUT_MS) : undefined]);
-    this.record("database", this.databasePing, databaseMs);
-    if (redis) this.record("redis", this.redisPing, redisMs);
+    this.record("database", this.databasePing, databaseMs, databaseMs !== undefined);
+    // A PING can answer while the bus's publisher or subscription is still away: events then do not cross nodes.
+    if (redis) this.record("redis", this.redisPing, redisMs, redisMs !== undefined && this.sources.bus() === "ok");
   }
 
   async text(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
 
-  private record(check: string, histogram: Histogram, ms: number | undefined): void {
-    this.up.set({ check }, ms === undefined ? 0 : 1);
+  private record(check: string, histogram: Histogram, ms: number | undefined, up: boolean): void {
+    this.up.set({ check }, up ? 1 : 0);
     if (ms !== undefined) histogram.observe(ms / 1000);
   }
 }

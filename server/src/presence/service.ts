@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Presence } from "@easyqr/protocol";
 import type { Logger } from "pino";
-import { connectionIdsOf } from "../access/checks.ts";
+import { connectedWith } from "../access/checks.ts";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/schema.ts";
 import type { UserFanout } from "../fanout.ts";
@@ -124,22 +124,33 @@ export class PresenceService {
   /**
    * Tells a user's connections their current presence (read again now, so a change that raced
    * with this one is never announced out of order: the last announcement is always the truth).
+   * One statement and one Redis read, side by side: a user coming online is most of a handshake's cost.
    */
   private async announce(userId: string): Promise<void> {
-    const subject = await this.db.selectFrom("users").select(["id", "lastSeenAt", "lastSeenHiddenAt"]).where("id", "=", userId).executeTakeFirst();
+    const [rows, online] = await Promise.all([this.withConnections(userId), this.store.online([userId], this.clock.now())]);
+    // Nobody is their own connection, so the one row with their id is the subject's.
+    const subject = rows.find((r) => r.id === userId);
     if (!subject) return;
-    const viewers = await this.connectionsOf(userId);
-    const online = (await this.store.online([userId], this.clock.now())).has(userId);
+    const viewers = rows.filter((r) => r !== subject);
     for (const viewer of viewers) {
-      this.fanout(viewer.id, { type: "PRESENCE", userId, presence: presenceFor(online, subject, viewer) }, { droppable: true });
+      this.fanout(viewer.id, { type: "PRESENCE", userId, presence: presenceFor(online.has(userId), subject, viewer) }, { droppable: true });
     }
-    this.log.debug({ userId, online, viewers: viewers.length }, "presence announced");
+    this.log.debug({ userId, online: online.has(userId), viewers: viewers.length }, "presence announced");
   }
 
   /** A user's connections (who may see their presence: access/checks.ts), with what presence needs of each as subject and as viewer. */
-  private async connectionsOf(userId: string): Promise<PresenceSubject[]> {
-    const ids = await connectionIdsOf(this.db, userId);
-    if (ids.length === 0) return [];
-    return this.db.selectFrom("users").select(["id", "lastSeenAt", "lastSeenHiddenAt"]).where("id", "in", ids).execute();
+  private connectionsOf(userId: string): Promise<PresenceSubject[]> {
+    return this.connectionRows(userId).execute();
+  }
+
+  /** The user's own row and their connections' (`connectionsOf`), in one statement. */
+  private withConnections(userId: string): Promise<PresenceSubject[]> {
+    return this.db.selectFrom("users").select(presenceColumns).where("id", "=", userId).unionAll(this.connectionRows(userId)).execute();
+  }
+
+  private connectionRows(userId: string) {
+    return this.db.selectFrom("users").select(presenceColumns).where("id", "in", connectedWith(this.db, userId));
   }
 }
+
+const presenceColumns = ["id", "lastSeenAt", "lastSeenHiddenAt"] as const;

@@ -181,7 +181,6 @@ export class Gateway {
             peer.send({ type: "AUTHENTICATED", userId: who.userId, sessionId: who.sessionId });
             // Presence failing (its store or the database) must not cost the user their socket.
             this.o.presence.attach(who.userId, peer).catch((error: unknown) => this.o.log.error({ err: error }, "presence attach failed"));
-            this.o.sessions.touch(who.sessionId).catch((error: unknown) => this.o.log.error({ err: error }, "session touch failed"));
             return;
           }
           this.o.hub.add(who.sessionId, keyOf(who.role === "desktop" ? who : { role: "phone", phoneId: who.phoneId }), peer);
@@ -204,8 +203,9 @@ export class Gateway {
       const hello = parseOr(handshakeSchemaOf(raw), raw, "HANDSHAKE_INVALID");
       if ("create" in hello) return await this.o.pairing.createOnSocket(ip, hello.create);
       if ("accessToken" in hello) {
-        const claims = await this.o.sessions.authenticate(hello.accessToken);
-        return { role: "user", userId: claims.userId, sessionId: claims.sessionId };
+        const session = await this.o.sessions.authenticate(hello.accessToken);
+        this.o.sessions.touch(session).catch((error: unknown) => this.o.log.error({ err: error }, "session touch failed"));
+        return { role: "user", userId: session.userId, sessionId: session.sessionId };
       }
       if ("link" in hello) return { role: "link", linkId: await this.o.links.open({ ...hello.link, ip, userAgent }) };
       if ("desktopToken" in hello) return await this.o.pairing.authenticateDesktop(hello.sessionId, hello.desktopToken);
