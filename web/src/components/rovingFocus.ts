@@ -1,4 +1,4 @@
-import { useEffect, type KeyboardEvent, type RefObject } from "react";
+import { useLayoutEffect, type KeyboardEvent, type RefObject } from "react";
 
 /** Which arrow keys move along a list: up/down, left/right, or both (a wrapping row of buttons). */
 export type Orientation = "vertical" | "horizontal" | "both";
@@ -42,9 +42,14 @@ export function arrowKeys(orientation: Orientation, selector = focusable) {
   };
 }
 
-/** A menu opened (by click, Enter or Space) takes the focus on its first item, so the arrows work at once. */
+/**
+ * A menu opened (by click, Enter or Space) takes the focus on its first item, so the arrows work at
+ * once. In a layout effect, as it shows: Preact runs a plain effect a frame later, or just before
+ * the component's next render, so a quick Escape (which closes the menu and gives the focus back
+ * to its button) was followed by this focus moving into the menu that was going away.
+ */
 export function useFocusFirst(open: boolean, popup: RefObject<HTMLElement | null>): void {
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (open) popup.current?.querySelector<HTMLElement>(focusable)?.focus();
   }, [open, popup]);
 }
