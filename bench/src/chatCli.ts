@@ -18,7 +18,7 @@ export const chatUsage = `chat scenarios:
                   --baseline=DIR [--rounds=1]: also runs another checkout's server (DIR, with its node_modules), in turn with this one, and prints both and their ratio
                   --compare=FILE: prints this run against a saved one (each run saves bench/results/chat-load-<engine>.json)
                   --nodes=N: N server processes in cluster mode (PostgreSQL + Redis at REDIS_URL, default redis://127.0.0.1:6379), each pair across two nodes
-  chat-history    --engine=… --messages=1000000 --requests=2000
+  chat-history    --engine=… --messages=1000000 --requests=10000 --rate=2000 (HTTP requests a second offered)
   chat-idle       --engine=… --sockets=10000 --processes=4 [--baseline=DIR: another checkout's server first, in the same run]
                   --nodes=3 [--sockets=38000 --chat-rate=1000]: a cluster on PostgreSQL and Redis (REDIS_URL, default redis://127.0.0.1:6379), each node its own process
 PostgreSQL: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); each run uses a fresh schema and drops it.`;
@@ -71,6 +71,7 @@ async function history(flags: Flags, fallbackEngine = "both"): Promise<string> {
         engine,
         messages: num(flags, "messages", defaultChatHistory.messages),
         requests: num(flags, "requests", defaultChatHistory.requests),
+        rate: num(flags, "rate", defaultChatHistory.rate),
       }),
       "",
     );
