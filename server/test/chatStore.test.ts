@@ -164,7 +164,7 @@ describe(`chat store (${engine})`, () => {
         await Promise.resolve();
       }),
     );
-    assert.equal((await store.read((tx) => tx.history(chatId, low, {}, 10))).length, rows.length);
+    assert.equal((await store.read((tx) => tx.history(chatId, low, {}, 10, false))).length, rows.length);
   });
 
   test("history pages run oldest first: the newest, before a seq, after a seq", async () => {
@@ -176,10 +176,10 @@ describe(`chat store (${engine})`, () => {
     );
     const seqs = (rows: MessageRow[]) => rows.map((r) => r.seq);
     await store.read(async (tx) => {
-      assert.deepEqual(seqs(await tx.history(chatId, chatId, {}, 2)), [4, 5]);
-      assert.deepEqual(seqs(await tx.history(chatId, chatId, { before: 4 }, 2)), [2, 3]);
-      assert.deepEqual(seqs(await tx.history(chatId, chatId, { after: 1 }, 2)), [2, 3]);
-      assert.deepEqual(seqs(await tx.history(randomUUID(), chatId, {}, 2)), []);
+      assert.deepEqual(seqs(await tx.history(chatId, chatId, {}, 2, false)), [4, 5]);
+      assert.deepEqual(seqs(await tx.history(chatId, chatId, { before: 4 }, 2, false)), [2, 3]);
+      assert.deepEqual(seqs(await tx.history(chatId, chatId, { after: 1 }, 2, false)), [2, 3]);
+      assert.deepEqual(seqs(await tx.history(randomUUID(), chatId, {}, 2, false)), []);
     });
   });
 
@@ -284,7 +284,7 @@ describe(`chat store (${engine})`, () => {
       }),
       /no/,
     );
-    assert.deepEqual(await store.read((tx) => tx.history(chatId, chatId, {}, 10)), []);
+    assert.deepEqual(await store.read((tx) => tx.history(chatId, chatId, {}, 10, false)), []);
   });
 });
 

@@ -154,10 +154,11 @@ export class ChatService {
       // A former group member's history ends at their leaving (the rows past it are not theirs to see).
       const chat = row.kind === "group" ? { lastSeq: (await q.chatView(userId, chatId))?.lastSeq ?? row.lastSeq } : row;
       const { limit, around } = query;
+      const group = row.kind === "group";
       if (around !== undefined) {
         // The hit and the older half up to it, then the newer half after it.
-        const older = await q.history(chatId, userId, { before: around + 1 }, Math.ceil(limit / 2) + 1);
-        const newer = await q.history(chatId, userId, { after: around }, Math.floor(limit / 2) + 1);
+        const older = await q.history(chatId, userId, { before: around + 1 }, Math.ceil(limit / 2) + 1, group);
+        const newer = await q.history(chatId, userId, { after: around }, Math.floor(limit / 2) + 1, group);
         const more = older.length > Math.ceil(limit / 2);
         const moreAfter = newer.length > Math.floor(limit / 2);
         const rows = [...(more ? older.slice(1) : older), ...(moreAfter ? newer.slice(0, -1) : newer)];
@@ -167,7 +168,7 @@ export class ChatService {
         const through = Math.max(last?.seq ?? 0, moreAfter ? 0 : chat.lastSeq);
         return { messages, more, moreAfter, through };
       }
-      let rows = await q.history(chatId, userId, query, limit + 1);
+      let rows = await q.history(chatId, userId, query, limit + 1, group);
       const more = rows.length > limit;
       if (more) rows = query.after !== undefined ? rows.slice(0, limit) : rows.slice(1);
       const first = rows[0];

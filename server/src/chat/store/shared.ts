@@ -158,13 +158,15 @@ export function sharedStatements(q: Runner): ChatReads & ChatWrites {
     changedChatViews: (userId) => views(`select ${chatViewFrom} where me.user_id = ? and c.rev > 0 order by ${activity} desc`, userId),
     message: (messageId) => q.get<MessageRow>(`select ${messageColumns("m")} from messages m where m.id = ?`, messageId),
     chatIdOf: async (messageId) => (await q.get<{ chatId: string }>(`select chat_id as "chatId" from messages where id = ?`, messageId))?.chatId,
-    history: async (chatId, readerId, { before, after }, limit) => {
-      const selected = `select ${messageColumns("m")} from messages m where m.chat_id = ? and ${notHidden} and ${visibleTo}`;
-      if (after !== undefined) return q.all<MessageRow>(`${selected} and m.seq > ? order by m.seq limit ?`, chatId, readerId, readerId, after, limit);
+    history: async (chatId, readerId, { before, after }, limit, group) => {
+      // The stays are checked only in a group: the check is a lookup per row (a third of a page's time).
+      const selected = `select ${messageColumns("m")} from messages m where m.chat_id = ? and ${notHidden}${group ? ` and ${visibleTo}` : ""}`;
+      const readers = group ? [readerId, readerId] : [readerId];
+      if (after !== undefined) return q.all<MessageRow>(`${selected} and m.seq > ? order by m.seq limit ?`, chatId, ...readers, after, limit);
       const rows =
         before !== undefined
-          ? await q.all<MessageRow>(`${selected} and m.seq < ? order by m.seq desc limit ?`, chatId, readerId, readerId, before, limit)
-          : await q.all<MessageRow>(`${selected} order by m.seq desc limit ?`, chatId, readerId, readerId, limit);
+          ? await q.all<MessageRow>(`${selected} and m.seq < ? order by m.seq desc limit ?`, chatId, ...readers, before, limit)
+          : await q.all<MessageRow>(`${selected} order by m.seq desc limit ?`, chatId, ...readers, limit);
       return rows.reverse();
     },
     // Bounded by the chat's rev as the reader sees it: a former member hears of no change after their leaving.

@@ -24,12 +24,23 @@ export function sqliteChatStore(
     if (!statement) statements.set(text, (statement = file.prepare(text)));
     return statement;
   };
+  const readers = new Map<string, RowReader>();
+  const reader = (text: string): RowReader => {
+    let found = readers.get(text);
+    if (!found) readers.set(text, (found = rowReader(file.prepare(text))));
+    return found;
+  };
   const runner: Runner = {
-    all: <T>(text: string, ...params: unknown[]) => Promise.resolve(prepare(text).all(...params) as T[]),
-    get: <T>(text: string, ...params: unknown[]) => Promise.resolve(prepare(text).get(...params) as T | undefined),
+    all: <T>(text: string, ...params: unknown[]) => Promise.resolve(reader(text).all(params) as T[]),
+    get: <T>(text: string, ...params: unknown[]) => Promise.resolve(reader(text).get(params) as T | undefined),
     run: (text: string, ...params: unknown[]) => Promise.resolve(prepare(text).run(...params).changes),
   };
-  const tx: ChatStatements = { ...sharedStatements(runner), ...groupStatements(runner), ...batchStatements(prepare), lockPerson: () => Promise.resolve() };
+  const tx: ChatStatements = {
+    ...sharedStatements(runner),
+    ...groupStatements(runner),
+    ...batchStatements(prepare, reader),
+    lockPerson: () => Promise.resolve(),
+  };
   const begin = file.prepare("BEGIN IMMEDIATE");
   const commit = file.prepare("COMMIT");
   const rollback = file.prepare("ROLLBACK");
@@ -64,13 +75,38 @@ export function sqliteChatStore(
   };
 }
 
+type Row = Record<string, unknown>;
+type RowReader = { all(params: unknown[]): Row[]; get(params: unknown[]): Row | undefined };
+
+/**
+ * Rows as objects, built here from better-sqlite3's raw arrays: it builds an object a property at a
+ * time through V8's API, which cost ~1 µs more a row of a message's 16 columns (a history page's
+ * 51 rows: 166 µs against 106 µs). A later column of the same name wins, as in better-sqlite3's own.
+ */
+function rowReader(statement: SQLite.Statement): RowReader {
+  statement.raw(true);
+  const names = statement.columns().map((c) => c.name);
+  const toRow = (values: unknown[]): Row => {
+    const row: Row = {};
+    for (let i = 0; i < names.length; i++) row[names[i]!] = values[i];
+    return row;
+  };
+  return {
+    all: (params) => (statement.all(...params) as unknown[][]).map(toRow),
+    get: (params) => {
+      const values = statement.get(...params) as unknown[] | undefined;
+      return values && toRow(values);
+    },
+  };
+}
+
 /** The writer holds the database's only write lock for the whole transaction, so reads lock nothing more; a prepared statement per row. */
-function batchStatements(prepare: (text: string) => SQLite.Statement): BatchStatements {
+function batchStatements(prepare: (text: string) => SQLite.Statement, reader: (text: string) => RowReader): BatchStatements {
   const each = <T>(text: string, args: unknown[][]): T[] => {
-    const statement = prepare(text);
+    const statement = reader(text);
     const rows: T[] = [];
     for (const a of args) {
-      const row = statement.get(...a) as T | undefined;
+      const row = statement.get(a) as T | undefined;
       if (row) rows.push(row);
     }
     return rows;
@@ -143,13 +179,13 @@ function batchStatements(prepare: (text: string) => SQLite.Statement): BatchStat
         ),
       ),
     deviceMarksOf: (chatId, sessionIds) => {
-      const statement = prepare(
+      const statement = reader(
         `select delivered_seq as "deliveredSeq", seen_seq as "seenSeq" from device_receipts
          where chat_id = ? and session_id = ? order by delivered_seq desc, seen_seq desc limit 1`,
       );
       const latest = new Map<string, DeviceMarks>();
       for (const id of sessionIds) {
-        const row = statement.get(chatId, id) as DeviceMarks | undefined;
+        const row = statement.get([chatId, id]) as DeviceMarks | undefined;
         if (row) latest.set(id, row);
       }
       return Promise.resolve(latest);

@@ -61,7 +61,14 @@ export type ChatReads = {
   message(messageId: string): Promise<MessageRow | undefined>;
   chatIdOf(messageId: string): Promise<string | undefined>;
   /** A page of history, oldest first: the newest `limit`, or those just before `before`, or just after `after`. */
-  history(chatId: string, readerId: string, from: { before?: number | undefined; after?: number | undefined }, limit: number): Promise<MessageRow[]>;
+  /** `group`: the chat is a group, where a reader sees only what was sent during their stays (a 1-1 chat's reader sees all of it). */
+  history(
+    chatId: string,
+    readerId: string,
+    from: { before?: number | undefined; after?: number | undefined },
+    limit: number,
+    group: boolean,
+  ): Promise<MessageRow[]>;
   /** The messages of a chat changed after a rev, in rev order (see ChangesAfter), but those `readerId` deleted for themselves. */
   changedMessages(changes: ChangesAfter, readerId: string): Promise<MessageRow[]>;
   /** The chat's newest message that `readerId` did not delete for themselves (their chat list preview). */
