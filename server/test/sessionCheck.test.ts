@@ -135,6 +135,15 @@ describe("the periodic session check", () => {
     assert.equal(await revokedLongAgo!.socket.failure(2000), "AUTH_SESSION_REVOKED");
   });
 
+  test("a full pass asks about any number of sessions (in batches within the engines' parameter limits)", async () => {
+    const [live, revoked] = await sockets(2);
+    await revokeUntold([revoked!.sessionId], server.clock.now());
+    const gone = Array.from({ length: 12_000 }, (_, i) => `gone-${i}`);
+    const dead = await server.app.sessions.deadAmong([...gone.slice(0, 6_000), live!.sessionId, revoked!.sessionId, ...gone.slice(6_000)]);
+    assert.deepEqual(dead, [...gone.slice(0, 6_000), revoked!.sessionId, ...gone.slice(6_000)]);
+    for (const h of [live, revoked]) h!.socket.close();
+  });
+
   test("a session that ends closes its sockets at the next pass, by the end the handshake read", async () => {
     const [held] = await sockets(1);
     const recording = recordStatements(server);
