@@ -290,6 +290,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     refusalLimits: { ...defaultRefusalLimits, ...options.refusalLimits },
     heartbeatMs: options.heartbeatMs ?? defaultHeartbeatMs,
     sessionCheckMs: authLimits.sessionCheckMs,
+    sessionFullCheckMs: authLimits.sessionFullCheckMs,
   });
   handlers.dropSessions = (sessionIds) => gateway.dropSessions(sessionIds);
   handlers.scanConfirmed = (targetSessionId, scanId) => scans.confirmed(targetSessionId, scanId);

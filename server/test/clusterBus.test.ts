@@ -51,7 +51,7 @@ async function until(check: () => boolean, timeoutMs: number): Promise<void> {
 test("1-1 messages through Redis: every frame reaches the other node once, in order; frames/s", async (t) => {
   const [a, b] = nodes;
   const reader = fakePeer();
-  b.hub.addUser("reader", "reader-session", reader.peer);
+  b.hub.addUser("reader", "reader-session", Infinity, reader.peer);
   const frames = 20_000;
   const perTurn = 100; // a busy node's send batch
   const publishedBefore = a.bus.counts.published;
@@ -80,7 +80,7 @@ test("a group event to 1,024 members spread over both nodes: one publish; the ot
   const [a, b] = nodes;
   const peers = Array.from({ length: 512 }, (_, i) => {
     const fake = fakePeer();
-    b.hub.addUser(`member-${i * 2 + 1}`, `member-session-${i}`, fake.peer);
+    b.hub.addUser(`member-${i * 2 + 1}`, `member-session-${i}`, Infinity, fake.peer);
     return fake;
   });
   const members = Array.from({ length: 1024 }, (_, i) => `member-${i}`);

@@ -3,50 +3,17 @@
 // handshake sends is counted here, on SQLite and on PostgreSQL with one node or several.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import pg from "pg";
 import type { SignedIn } from "./support/api.ts";
 import { TestSocket } from "./support/client.ts";
 import { connect, eventually, makeUsers } from "./support/contacts.ts";
 import { startServer, type TestServer } from "./support/harness.ts";
+import { recordStatements } from "./support/statements.ts";
 
 const GRACE = 5_000;
 let server: TestServer;
 // The periodic session check would add its own reads while a handshake is counted.
 before(async () => (server = await startServer({ authLimits: { sessionCheckMs: 3_600_000 }, presenceLimits: { graceMs: GRACE } })));
 after(() => server.close());
-
-/** Every SQL statement any node sends while it records (PostgreSQL: each client's query; SQLite: each prepared statement). */
-function recordStatements(on: TestServer): { stop(): string[] } {
-  const seen: string[] = [];
-  const undo: (() => void)[] = [];
-  if (on.app.database.raw.engine === "postgres") {
-    const prototype = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-    const query = prototype.query;
-    prototype.query = function (this: unknown, ...args: unknown[]) {
-      const [text] = args;
-      seen.push(typeof text === "string" ? text : String((text as { text?: unknown }).text));
-      return Reflect.apply(query, this, args);
-    };
-    undo.push(() => (prototype.query = query));
-  } else {
-    for (const node of on.nodes) {
-      const raw = node.database.raw;
-      if (raw.engine !== "sqlite") continue;
-      const prepare = raw.file.prepare.bind(raw.file);
-      raw.file.prepare = (source: string) => {
-        seen.push(source);
-        return prepare(source);
-      };
-      undo.push(() => (raw.file.prepare = prepare));
-    }
-  }
-  return {
-    stop() {
-      for (const restore of undo) restore();
-      return seen;
-    },
-  };
-}
 
 const socketsOf = (on: TestServer) => on.nodes.reduce((count, app) => count + app.presence.sockets, 0);
 
@@ -76,7 +43,7 @@ async function countedHandshake(a: SignedIn, watcher: TestSocket | undefined): P
     if (watcher) await eventually(() => watcher.events.slice(heard).some((e) => e.type === "PRESENCE" && e.userId === a.user.id), "the connection to hear A");
     // The session's touch goes after AUTHENTICATED without being awaited: give a stray one time to show.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    return { socket, statements: recording.stop() };
+    return { socket, statements: recording.stop().map((s) => s.sql) };
   } finally {
     recording.stop();
   }

@@ -37,8 +37,10 @@ export type AuthLimits = {
   accessTtlMs: number;
   /** Absolute lifetime of a sign-in session (its refresh tokens); refreshing does not extend it. */
   sessionTtlMs: number;
-  /** How often open sockets' sessions are re-checked (revocations made by other nodes). */
+  /** How often open sockets' sessions are checked: expired, or revoked (by other nodes too) since the last check. */
   sessionCheckMs: number;
+  /** How often that check reads every open socket's session instead (sessions deleted with their account). */
+  sessionFullCheckMs: number;
   /** Absolute lifetime of a linked device's session; in practice it ends by `deviceIdleMs` or being logged out. */
   linkedSessionTtlMs: number;
   /** A session (device) not used for this long ends. */
@@ -75,6 +77,7 @@ export const defaultAuthLimits: AuthLimits = {
   accessTtlMs: 15 * minute,
   sessionTtlMs: 30 * day,
   sessionCheckMs: 2_000,
+  sessionFullCheckMs: 5 * minute,
   linkedSessionTtlMs: 365 * day,
   deviceIdleMs: DEVICE_IDLE_MS,
   refreshProofSkewMs: REFRESH_PROOF_SKEW_MS,

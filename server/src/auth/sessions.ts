@@ -15,8 +15,8 @@ export type RevokeReason = "logout" | "logout_everywhere" | "refresh_reused" | "
 /** What kind of device a new session is and where it came from. A `linked` one is bound to `publicKey`. */
 export type SessionOrigin = { kind?: "primary" | "linked"; publicKey?: string; ip?: string; userAgent?: string };
 
-/** A live session's access claims, with when it was last marked used (`touch`). */
-export type LiveSession = AccessClaims & { lastUsedAt: number };
+/** A live session's access claims, with when it was last marked used (`touch`) and when it ends. */
+export type LiveSession = AccessClaims & { lastUsedAt: number; expiresAt: number };
 
 /** A session's `lastUsedAt` is written at most this often. */
 const TOUCH_EVERY_MS = 60_000;
@@ -211,7 +211,7 @@ export class SessionService {
       throw new AppError("AUTH_SESSION_REVOKED", "This session has ended; sign in again.");
     }
     if (session.expiresAt <= this.clock.now()) throw new AppError("AUTH_TOKEN_EXPIRED", "This session has expired; sign in again.");
-    return { userId: claims.userId, sessionId: claims.sessionId, lastUsedAt: session.lastUsedAt };
+    return { userId: claims.userId, sessionId: claims.sessionId, lastUsedAt: session.lastUsedAt, expiresAt: session.expiresAt };
   }
 
   async revoke(sessionIds: string[], reason: RevokeReason): Promise<void> {
@@ -237,16 +237,23 @@ export class SessionService {
     for (const listener of this.listeners) listener(sessionIds);
   }
 
+  /** Every session revoked at or after `since` (by any node), through the `auth_sessions_revoked` index. */
+  async revokedSince(since: number): Promise<string[]> {
+    const revoked = await this.db.selectFrom("authSessions").select("id").where("revokedAt", ">=", since).execute();
+    return revoked.map((session) => session.id);
+  }
+
   /** Of these sessions, the ones no longer live: revoked, expired or deleted (possibly by another node). */
   async deadAmong(sessionIds: string[]): Promise<string[]> {
     const now = this.clock.now();
     const alive = new Set<string>();
-    // In batches: SQLite caps the number of bound parameters, and a node may hold thousands of sockets.
-    for (let i = 0; i < sessionIds.length; i += 500) {
+    // In batches: SQLite caps the bound parameters at 32,766. Large ones: PostgreSQL reads the whole
+    // table for a batch of 500 as for 5,000 while it holds under ~50,000 sessions (7.5 vs 8.3 ms at 38,000).
+    for (let i = 0; i < sessionIds.length; i += 5_000) {
       const live = await this.db
         .selectFrom("authSessions")
         .select("id")
-        .where("id", "in", sessionIds.slice(i, i + 500))
+        .where("id", "in", sessionIds.slice(i, i + 5_000))
         .where("revokedAt", "is", null)
         .where("expiresAt", ">", now)
         .execute();

@@ -15,6 +15,7 @@ import * as m0015 from "./migrations/0015_search_by_chat.ts";
 import * as m0016 from "./migrations/0016_groups.ts";
 import * as m0017 from "./migrations/0017_chat_rev_at.ts";
 import * as m0018 from "./migrations/0018_search_behind_writes.ts";
+import * as m0020 from "./migrations/0020_sessions_by_revoked_at.ts";
 
 /**
  * The numbered migrations, in order. One set for SQLite and PostgreSQL: they use
@@ -38,6 +39,7 @@ export const migrations: Record<string, Migration> = {
   "0016_groups": m0016,
   "0017_chat_rev_at": m0017,
   "0018_search_behind_writes": m0018,
+  "0020_sessions_by_revoked_at": m0020,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -29,6 +29,7 @@ import { keyOf, type Hub } from "./hub.ts";
 import { originAllowed } from "./origin.ts";
 import { Peer } from "./peer.ts";
 import { Refusals, type RefusalLimits } from "./refusals.ts";
+import { SessionCheck } from "./sessionCheck.ts";
 
 /**
  * How often every socket is pinged; one that has not answered the last ping by the next is
@@ -38,8 +39,8 @@ import { Refusals, type RefusalLimits } from "./refusals.ts";
  */
 export const defaultHeartbeatMs = 15_000;
 
-/** A signed-in user's socket, through one sign-in session. */
-export type UserIdentity = { role: "user"; userId: string; sessionId: string };
+/** A signed-in user's socket, through one sign-in session (which ends at `expiresAt`). */
+export type UserIdentity = { role: "user"; userId: string; sessionId: string; expiresAt: number };
 /** A signed-out desktop asking to be linked (LinkHello): it hears only its link's events. */
 export type LinkIdentity = { role: "link"; linkId: string };
 /** Who a socket is, once its handshake passed. */
@@ -67,8 +68,10 @@ export type GatewayOptions = {
   /** How many refused frames a socket, and refused bytes all sockets, may send before they are read more slowly. */
   refusalLimits: RefusalLimits;
   heartbeatMs: number;
-  /** How often user sockets' sessions are re-checked in the database (revoked by another node, expired). */
+  /** How often user sockets' sessions are checked (expired; revoked, by another node too): see `SessionCheck`. */
   sessionCheckMs: number;
+  /** How often that check reads the session of every user socket here (accounts deleted). */
+  sessionFullCheckMs: number;
 };
 
 /** The one WebSocket endpoint: `/ws`. First frame is the handshake, then JSON frames. */
@@ -79,15 +82,22 @@ export class Gateway {
   private readonly peers = new Set<Peer>();
   private readonly refusals: Refusals;
   private readonly heartbeat: NodeJS.Timeout;
-  private readonly sessionCheck: NodeJS.Timeout;
-  private checking = false;
+  private readonly sessionCheck: SessionCheck;
+  private readonly sessionCheckTimer: NodeJS.Timeout;
 
   constructor(private readonly o: GatewayOptions) {
     this.refusals = new Refusals(o.refusalLimits);
     this.heartbeat = setInterval(() => this.beat(), o.heartbeatMs);
     this.heartbeat.unref();
-    this.sessionCheck = setInterval(() => void this.checkSessions(), o.sessionCheckMs);
-    this.sessionCheck.unref();
+    this.sessionCheck = new SessionCheck({
+      sessions: o.sessions,
+      hub: o.hub,
+      clock: o.clock,
+      drop: (sessionIds) => this.dropSessions(sessionIds),
+      fullEvery: Math.max(1, Math.round(o.sessionFullCheckMs / o.sessionCheckMs)),
+    });
+    this.sessionCheckTimer = setInterval(() => this.checkSessions().catch((error: unknown) => jobFailed(o.log, "session check", error)), o.sessionCheckMs);
+    this.sessionCheckTimer.unref();
     // Revocations close their sockets at once through `Sockets.dropSessions` (wired in app.ts, every node in cluster mode); the periodic check catches the rest.
   }
 
@@ -177,7 +187,7 @@ export class Gateway {
             return this.o.links.online(who.linkId);
           }
           if (who.role === "user") {
-            this.o.hub.addUser(who.userId, who.sessionId, peer);
+            this.o.hub.addUser(who.userId, who.sessionId, who.expiresAt, peer);
             peer.send({ type: "AUTHENTICATED", userId: who.userId, sessionId: who.sessionId });
             // Presence failing (its store or the database) must not cost the user their socket.
             this.o.presence.attach(who.userId, peer).catch((error: unknown) => this.o.log.error({ err: error }, "presence attach failed"));
@@ -205,7 +215,7 @@ export class Gateway {
       if ("accessToken" in hello) {
         const session = await this.o.sessions.authenticate(hello.accessToken);
         this.o.sessions.touch(session).catch((error: unknown) => this.o.log.error({ err: error }, "session touch failed"));
-        return { role: "user", userId: session.userId, sessionId: session.sessionId };
+        return { role: "user", userId: session.userId, sessionId: session.sessionId, expiresAt: session.expiresAt };
       }
       if ("link" in hello) return { role: "link", linkId: await this.o.links.open({ ...hello.link, ip, userAgent }) };
       if ("desktopToken" in hello) return await this.o.pairing.authenticateDesktop(hello.sessionId, hello.desktopToken);
@@ -303,16 +313,9 @@ export class Gateway {
     }
   }
 
-  private async checkSessions(): Promise<void> {
-    if (this.checking) return;
-    this.checking = true;
-    try {
-      this.dropSessions(await this.o.sessions.deadAmong(this.o.hub.userSessionIds()));
-    } catch (error) {
-      jobFailed(this.o.log, "session check", error);
-    } finally {
-      this.checking = false;
-    }
+  /** One pass of the periodic session check, `full` or not as it is due (tests run it at their moment). */
+  checkSessions(full?: boolean): Promise<void> {
+    return this.sessionCheck.run(full);
   }
 
   /** Pairing sessions with a desktop's or phone's socket on this node. */
@@ -326,7 +329,7 @@ export class Gateway {
 
   close(): void {
     clearInterval(this.heartbeat);
-    clearInterval(this.sessionCheck);
+    clearInterval(this.sessionCheckTimer);
     this.o.scans.close();
     for (const peer of this.peers) peer.socket.close(CloseCode.goingAway, "server shutting down");
     this.wss.close();

@@ -38,9 +38,10 @@ export class Hub {
     return this.linkPeers.get(linkId);
   }
 
-  addUser(userId: string, sessionId: string, peer: Peer): void {
+  /** `expiresAt`: when the session ends (it never moves), as the handshake read it. */
+  addUser(userId: string, sessionId: string, expiresAt: number, peer: Peer): void {
     if (peer.user) return;
-    peer.user = { userId, sessionId };
+    peer.user = { userId, sessionId, expiresAt };
     this.signedIn += 1;
     this.users.add(userId, peer);
     if (this.sessionPeers.add(sessionId, peer)) this.watcher?.(sessionId, true);
@@ -89,6 +90,13 @@ export class Hub {
   /** The sign-in sessions with a socket here. */
   userSessionIds(): string[] {
     return this.sessionPeers.keys();
+  }
+
+  /** The sign-in sessions with a socket here that have ended by `now`. */
+  sessionsExpiredBy(now: number): string[] {
+    const expired = new Set<string>();
+    for (const peer of this.users.all()) if (peer.user && peer.user.expiresAt <= now) expired.add(peer.user.sessionId);
+    return [...expired];
   }
 
   /** The sign-in sessions and links with a socket here (what the hub's watcher was told of). */

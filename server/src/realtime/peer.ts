@@ -35,8 +35,8 @@ export class Peer {
   heardAt = 0;
   /** Frames of this socket that were refused (bad input, limits): only some are logged. */
   refusals = 0;
-  /** Who is signed in on it, while the Hub holds it as a user's socket. */
-  user: { userId: string; sessionId: string } | undefined = undefined;
+  /** Who is signed in on it, and when that session ends, while the Hub holds it as a user's socket. */
+  user: { userId: string; sessionId: string; expiresAt: number } | undefined = undefined;
 
   /** `stream` is the connection under the WebSocket (from the HTTP upgrade). */
   constructor(
