@@ -19,27 +19,18 @@ export function recordStatements(on: TestServer): { stop(): Statement[] } {
     };
     undo.push(() => (prototype.query = query));
   } else {
-    for (const node of on.nodes) {
-      const raw = node.database.raw;
-      if (raw.engine !== "sqlite") continue;
-      const prepare = raw.file.prepare.bind(raw.file);
-      raw.file.prepare = ((source: string) => {
-        const statement = prepare(source);
-        const recorded: Statement = { sql: source, values: [] };
-        seen.push(recorded);
-        // Kysely prepares each statement it runs, and runs it once, its values in one array.
-        for (const method of ["all", "get", "iterate", "run"] as const) {
-          const run = statement[method].bind(statement) as (...values: unknown[]) => unknown;
-          Object.assign(statement, {
-            [method]: (...values: unknown[]) => {
-              recorded.values = values.flat();
-              return run(...values);
-            },
-          });
-        }
-        return statement;
-      }) as typeof raw.file.prepare;
-      undo.push(() => (raw.file.prepare = prepare));
+    // Every run of any prepared statement (statements are prepared once and kept, database.ts).
+    const sqliteFile = on.nodes.map((node) => node.database.raw).find((raw) => raw.engine === "sqlite")?.file;
+    if (sqliteFile) {
+      const prototype = Object.getPrototypeOf(sqliteFile.prepare("select 1")) as Record<string, (...values: unknown[]) => unknown>;
+      for (const method of ["all", "get", "iterate", "run"] as const) {
+        const run = prototype[method]!;
+        prototype[method] = function (this: { source: string }, ...values: unknown[]) {
+          seen.push({ sql: this.source, values: values.flat() });
+          return Reflect.apply(run, this, values);
+        };
+        undo.push(() => (prototype[method] = run));
+      }
     }
   }
   return {
