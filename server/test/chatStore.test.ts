@@ -144,7 +144,7 @@ describe(`chat store (${engine})`, () => {
         revAt: rows[2]?.createdAt,
         lastMessageId: rows[2]?.id ?? null,
         kind: "direct",
-        activityAt: null,
+        activityAt: now,
         minDeliveredSeq: 0,
         minSeenSeq: 0,
       });

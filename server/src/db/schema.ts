@@ -138,7 +138,7 @@ export type ChatsTable = {
   revAt: Generated<number>;
   lastMessageId: string | null;
   kind: Generated<"direct" | "group">;
-  /** A group's last activity (1-1 chats keep it per member). */
+  /** The chat's last activity, written with every message; null in a 1-1 chat with no message since 1-1 chats kept it per member (their `activity_at` still has it). */
   activityAt: Generated<number | null>;
   /** A group's lowest watermarks over its current members: the ticks. */
   minDeliveredSeq: Generated<number>;
@@ -183,7 +183,7 @@ export type GroupInvitesTable = {
 
 export type GroupJoinRequestsTable = { chatId: string; userId: string; requestedAt: number };
 
-/** A member's receipts (watermarks that only move forward; seen ≤ delivered), unread count and the chat's last activity. */
+/** A member's receipts (watermarks that only move forward; seen ≤ delivered), unread count, and a 1-1 chat's activity when it was made (a message moves the chat's own). */
 export type ChatMembersTable = {
   chatId: string;
   userId: string;

@@ -4,7 +4,18 @@ import { attachmentColumns, memberColumns, messageColumns, replyTargetFrom, shar
 import { groupStatements } from "./groups.ts";
 import type { BatchStatements, ChatStatements, ChatStore, ReplyTarget } from "./store.ts";
 
-type Query = (name: string, text: string, values: unknown[]) => Promise<{ rows: unknown[]; rowCount: number }>;
+/** `name`: prepared once per connection under it; `planEachTime`: parsed and planned at every call. */
+type Query = (name: string | typeof planEachTime, text: string, values: unknown[]) => Promise<{ rows: unknown[]; rowCount: number }>;
+
+/**
+ * An unnamed statement: planned for its own arrays, with the tables as they are now. A named one
+ * gets a generic plan after five runs and keeps it until its tables are next analyzed: made while
+ * `messages` was small, the earlier sends' lookup was a hash join over a sequential scan of all
+ * of messages, every batch (~450 µs of the database's CPU a message at 50,000 messages, until
+ * autovacuum came by). So every batch statement that finds rows by its arrays is planned each
+ * time (~10 µs of planning a message at 30 a batch, less in larger ones); the inserts keep their names.
+ */
+const planEachTime = undefined;
 
 /**
  * PostgreSQL: named statements (parsed once per connection), a pool client per transaction. The
@@ -99,24 +110,23 @@ function tracked(statements: ChatStatements, issued: Promise<unknown>[]): ChatSt
   return Object.fromEntries(Object.entries(statements).map(([name, statement]) => [name, record(statement)])) as ChatStatements;
 }
 
-/** One statement per method, rows passed as parallel arrays (`unnest`), named so each is parsed once per connection. */
+/** One statement per method, rows passed as parallel arrays (`unnest`); those that only insert are named, so each is parsed once per connection. */
 function batchStatements(query: Query): BatchStatements {
-  const rows = async <T>(name: string, text: string, values: unknown[]): Promise<T[]> => (await query(name, text, values)).rows as T[];
+  const rows = async <T>(name: string | typeof planEachTime, text: string, values: unknown[]): Promise<T[]> => (await query(name, text, values)).rows as T[];
   return {
     lockChats: (ids) =>
-      rows<LockedChat>("send_lock_chats", `select ${standingColumns} from chats c where c.id = any($1::text[]) order by c.id for update of c`, [ids]),
+      rows<LockedChat>(planEachTime, `select ${standingColumns} from chats c where c.id = any($1::text[]) order by c.id for update of c`, [ids]),
     earlier: (keys) =>
       rows<MessageRow>(
-        "send_earlier",
+        planEachTime,
         `select ${messageColumns("m")} from messages m join unnest($1::text[], $2::text[]) k(s, c) on m.sender_id = k.s and m.client_id = k.c`,
         [keys.map((k) => k.senderId), keys.map((k) => k.clientId)],
       ),
-    replyTargets: (ids) =>
-      ids.length === 0 ? Promise.resolve([]) : rows<ReplyTarget>("send_reply_targets", `${replyTargetFrom} where o.id = any($1::text[])`, [ids]),
+    replyTargets: (ids) => (ids.length === 0 ? Promise.resolve([]) : rows<ReplyTarget>(planEachTime, `${replyTargetFrom} where o.id = any($1::text[])`, [ids])),
     attachments: (ids) =>
       ids.length === 0
         ? Promise.resolve([])
-        : rows<AttachmentRow>("send_attachments", `select ${attachmentColumns("a")} from attachments a where a.id = any($1::text[])`, [ids]),
+        : rows<AttachmentRow>(planEachTime, `select ${attachmentColumns("a")} from attachments a where a.id = any($1::text[])`, [ids]),
     insertMessages: async (messages) => {
       await query(
         "send_insert",
@@ -145,17 +155,17 @@ function batchStatements(query: Query): BatchStatements {
     linkAttachments: async (links) => {
       if (links.length === 0) return;
       await query(
-        "send_link_attachments",
+        planEachTime,
         "update attachments a set message_id = v.m, position = v.p from unnest($1::text[], $2::text[], $3::int[]) v(id, m, p) where a.id = v.id",
         [links.map((l) => l.id), links.map((l) => l.messageId), links.map((l) => l.position)],
       );
     },
     updateChats: async (now, chats) => {
       await query(
-        "send_update_chats",
+        planEachTime,
         `with v as (select * from unnest($2::text[], $3::int[], $4::int[], $5::bigint[], $6::text[], $7::text[], $8::int[], $9::int[]) v(id, s, r, ra, m, low, lu, hu)),
-           c as (update chats c set last_seq = v.s, rev = v.r, rev_at = v.ra, last_message_id = v.m from v where c.id = v.id)
-         update chat_members m set activity_at = $1, unread = m.unread + (case when m.user_id = v.low then v.lu else v.hu end) from v where m.chat_id = v.id`,
+           c as (update chats c set last_seq = v.s, rev = v.r, rev_at = v.ra, last_message_id = v.m, activity_at = $1 from v where c.id = v.id)
+         update chat_members m set unread = m.unread + (case when m.user_id = v.low then v.lu else v.hu end) from v where m.chat_id = v.id`,
         [
           now,
           chats.map((c) => c.id),
@@ -170,14 +180,11 @@ function batchStatements(query: Query): BatchStatements {
       );
     },
     membersOf: (chatId, userIds) =>
-      rows<MemberRow>("receipt_members", `select ${memberColumns("m")} from chat_members m where m.chat_id = $1 and m.user_id = any($2::text[])`, [
-        chatId,
-        userIds,
-      ]),
+      rows<MemberRow>(planEachTime, `select ${memberColumns("m")} from chat_members m where m.chat_id = $1 and m.user_id = any($2::text[])`, [chatId, userIds]),
     deviceMarksOf: async (chatId, sessionIds) => {
       // A device's advances only go forward, so its newest row holds the highest of both marks.
       const found = await rows<DeviceMarks & { sessionId: string }>(
-        "receipt_device_marks",
+        planEachTime,
         `select session_id as "sessionId", max(delivered_seq) as "deliveredSeq", max(seen_seq) as "seenSeq" from device_receipts
          where chat_id = $1 and session_id = any($2::text[]) group by session_id`,
         [chatId, sessionIds],
@@ -186,7 +193,7 @@ function batchStatements(query: Query): BatchStatements {
     },
     setReceipts: async (chatId, members) => {
       await query(
-        "receipt_set",
+        planEachTime,
         `update chat_members m set delivered_seq = v.d, seen_seq = v.s, unread = v.u
          from unnest($2::text[], $3::int[], $4::int[], $5::int[]) v(id, d, s, u) where m.chat_id = $1 and m.user_id = v.id`,
         [chatId, members.map((m) => m.userId), members.map((m) => m.deliveredSeq), members.map((m) => m.seenSeq), members.map((m) => m.unread)],

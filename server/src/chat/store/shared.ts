@@ -94,7 +94,11 @@ function changesParams(c: ChangesAfter): unknown[] {
   return [c.chatId, Math.max(0, c.lastSeq - (c.chatRev - c.rev)), c.rev, c.chatId, c.rev];
 }
 
-/** A chat's activity as a member sees it: a group's is on the chat (one write per message), a 1-1 chat's on each member's row. */
+/**
+ * A chat's activity: on the chat row, written with every message (a HOT update: nothing indexes it).
+ * A 1-1 chat without a message since that change (one just made, or quiet since) has its members'
+ * `activity_at`, which a message used to write: indexed, that was a new index entry per member per message.
+ */
 const activity = "coalesce(c.activity_at, me.activity_at)";
 
 const chatViewFrom = `${chatColumns("c").replace('c.activity_at as "activityAt", ', "")}, me.delivered_seq as "deliveredSeq", me.seen_seq as "seenSeq", me.unread,

@@ -162,12 +162,12 @@ function batchStatements(prepare: (text: string) => SQLite.Statement, reader: (t
     },
     updateChats: (now, rows) => {
       runEach(
-        "update chats set last_seq = ?, rev = ?, rev_at = ?, last_message_id = ? where id = ?",
-        rows.map((r) => [r.lastSeq, r.rev, r.revAt, r.lastMessageId, r.id]),
+        "update chats set last_seq = ?, rev = ?, rev_at = ?, last_message_id = ?, activity_at = ? where id = ?",
+        rows.map((r) => [r.lastSeq, r.rev, r.revAt, r.lastMessageId, now, r.id]),
       );
       runEach(
-        "update chat_members set activity_at = ?, unread = unread + (case when user_id = ? then ? else ? end) where chat_id = ?",
-        rows.map((r) => [now, r.userLow, r.lowUnread, r.highUnread, r.id]),
+        "update chat_members set unread = unread + (case when user_id = ? then ? else ? end) where chat_id = ?",
+        rows.map((r) => [r.userLow, r.lowUnread, r.highUnread, r.id]),
       );
       return Promise.resolve();
     },

@@ -129,7 +129,7 @@ export type BatchStatements = {
   insertMessages(rows: MessageRow[]): Promise<void>;
   /** A SEND claims its attachments in its own transaction: the message and what it carries commit together. */
   linkAttachments(links: AttachmentLink[]): Promise<void>;
-  /** Sets counters computed under the chats' locks; both members: activity `now`, unread up by what the other member sent. */
+  /** Sets counters computed under the chats' locks and the chats' activity (`now`); each member's unread up by what the other member sent. */
   updateChats(now: number, rows: ChatUpdate[]): Promise<void>;
   // A batch of one chat's receipts (receipts.ts):
   /** These people's rows in the chat (those who never were in it are not there). */
