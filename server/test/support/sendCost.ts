@@ -3,7 +3,7 @@
 // fresh schema, and reads the backends' CPU from /proc. No sockets, server process or load
 // generator in the way, so one change to the statements or the schema can be measured at a time
 // (docs/performance.md, "PostgreSQL"):
-//   npx tsx server/test/support/sendCost.ts [--batch=30] [--warm=20000] [--messages=30000] [--pairs=500] [--sql="drop index …"]
+//   npx tsx server/test/support/sendCost.ts [--batch=30] [--warm=20000] [--messages=30000] [--pairs=500] [--text=words|bench] [--sql="drop index …"]
 // `--sql` runs on the schema before the sends. PERF=<file>: `perf record -g` of the backends while
 // measuring. AUTO_EXPLAIN=<ms>: plans of statements slower than that go to PostgreSQL's log.
 import { spawn } from "node:child_process";
@@ -24,7 +24,14 @@ import { newUserRow } from "../../src/users/rows.ts";
 import { freshStore } from "./store.ts";
 
 const { values } = parseArgs({
-  options: { batch: { type: "string" }, warm: { type: "string" }, messages: { type: "string" }, pairs: { type: "string" }, sql: { type: "string" } },
+  options: {
+    batch: { type: "string" },
+    warm: { type: "string" },
+    messages: { type: "string" },
+    pairs: { type: "string" },
+    sql: { type: "string" },
+    text: { type: "string" },
+  },
 });
 const batch = Number(values.batch ?? 30);
 const warm = Number(values.warm ?? 20_000);
@@ -47,7 +54,8 @@ try {
   const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)]!;
   const send = (): SendItem => {
     const chat = pick(chats);
-    const text = Array.from({ length: 6 }, () => pick(words)).join(" ");
+    // `--text=bench`: what chat-load sends (two UUIDs: many distinct lexemes for the search index).
+    const text = values.text === "bench" ? `bench message ${randomUUID()} from ${chat.id}` : Array.from({ length: 6 }, () => pick(words)).join(" ");
     return { userId: pick([chat.userLow, chat.userHigh]), frame: { type: "SEND", id: uuidv7(Date.now()), chatId: chat.id, text }, reply: () => undefined };
   };
   const run = async (messages: number) => {
