@@ -3,13 +3,15 @@ import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { SearchPage } from "@easyqr/protocol";
 import type SQLite from "better-sqlite3";
+import type pg from "pg";
 import { call } from "./support/api.ts";
 import { chatPair, request, roomyChatLimits, send } from "./support/chat.ts";
 import { ok } from "./support/contacts.ts";
 import { startServer, type TestServer } from "./support/harness.ts";
 
 // SQLite indexes new messages for search a moment after their commit (migration 0018,
-// db/searchIndex.ts); PostgreSQL keeps its index inside the commit, so there is nothing to test there.
+// db/searchIndex.ts). PostgreSQL's GIN index takes them in the commit, into its pending list, which
+// is merged into the index a moment later (db/searchPendingMerge.ts).
 describe("SQLite's search index behind the writes", { skip: Boolean(process.env.DATABASE_URL) && "SQLite only" }, () => {
   let server: TestServer;
   let file: SQLite.Database;
@@ -95,5 +97,42 @@ describe("SQLite's search index behind the writes", { skip: Boolean(process.env.
     assert.deepEqual(indexedRowids(reused), [rowid]);
     assert.deepEqual(await hitsOf(a.tokens.accessToken, reused), [next.id]);
     integrityCheck();
+  });
+});
+
+describe("PostgreSQL's search pending list merged behind the writes", { skip: !process.env.DATABASE_URL && "PostgreSQL only" }, () => {
+  let server: TestServer;
+  let pool: pg.Pool;
+  before(async () => {
+    server = await startServer({
+      authLimits: { sendsPerIp: 10_000 },
+      contactLimits: { qrIssuesPerUser: 1000, requestsPerUser: 1000 },
+      chatLimits: roomyChatLimits,
+    });
+    const raw = server.app.database.raw;
+    assert.equal(raw.engine, "postgres");
+    if (raw.engine === "postgres") pool = raw.pool;
+    // pgstattuple reads the pending list's size; another test run may be creating it at the same moment.
+    await pool.query("create extension if not exists pgstattuple schema public").catch(() => undefined);
+  });
+  after(() => server.close());
+
+  const hitsOf = async (on: TestServer, token: string, q: string) =>
+    ok(await call(on, "GET", `/api/search/messages?${new URLSearchParams({ q }).toString()}`, { token }), SearchPage).hits.map((h) => h.messageId);
+  const pendingTuples = async () =>
+    Number(
+      (await pool.query<{ pending: string }>("select pending_tuples as pending from public.pgstatginindex('messages_chat_search'::regclass)")).rows[0]?.pending,
+    );
+
+  test("a sent message's search entries leave the pending list within moments, without waiting for it to fill", async () => {
+    const { a, chat, socketA } = await chatPair(server, "pgidx");
+    const word = `grebe${Math.random().toString(36).slice(2, 8)}`;
+    const sent = await send(socketA, chat.id, `a ${word}`);
+    assert.deepEqual(await hitsOf(server, a.tokens.accessToken, word), [sent.id], "found at once, from the pending list or the index");
+    const deadline = Date.now() + 5_000;
+    // One message is far below gin_pending_list_limit: without the merge its entries would stay pending.
+    while ((await pendingTuples()) > 0 && Date.now() < deadline) await sleep(50);
+    assert.equal(await pendingTuples(), 0);
+    assert.deepEqual(await hitsOf(server, a.tokens.accessToken, word), [sent.id], "found in the index");
   });
 });

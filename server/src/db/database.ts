@@ -7,13 +7,15 @@ import type { Config } from "../config.ts";
 import { walSync, type WalSync } from "./walSync.ts";
 import { startCheckpointer } from "./checkpointer.ts";
 import { searchIndexBehind, type SearchIndex } from "./searchIndex.ts";
+import { searchPendingMerge, type SearchPendingMerge } from "./searchPendingMerge.ts";
 import { migrateToLatest } from "./migrate.ts";
 import type { Db, Schema } from "./schema.ts";
 
 export type Engine = "sqlite" | "postgres";
 
 /** The driver under Kysely, for hot paths that run prepared statements (chat/store/). */
-export type RawHandle = { engine: "sqlite"; file: SQLite.Database; wal: WalSync; search: SearchIndex } | { engine: "postgres"; pool: pg.Pool };
+export type RawHandle =
+  { engine: "sqlite"; file: SQLite.Database; wal: WalSync; search: SearchIndex } | { engine: "postgres"; pool: pg.Pool; searchMerge: SearchPendingMerge };
 
 export type Database = {
   db: Db;
@@ -164,7 +166,12 @@ async function openPostgres(url: string, schema: string | undefined, connections
   pool.on("error", () => undefined);
   pool.on("connect", (client) => client.on("error", () => undefined));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
-  return { db, engine: "postgres", raw: { engine: "postgres", pool }, ping: () => ping(db), close: () => db.destroy() };
+  const searchMerge = searchPendingMerge(pool, (message) => console.error(`postgresql search index: ${message}`));
+  const close = async () => {
+    await searchMerge.stop();
+    await db.destroy();
+  };
+  return { db, engine: "postgres", raw: { engine: "postgres", pool, searchMerge }, ping: () => ping(db), close };
 }
 
 /** pg's parsers, except that BIGINT and NUMERIC (what count() returns) become numbers: our values fit in 2^53. */

@@ -23,9 +23,10 @@ const planEachTime = undefined;
  * runs them in order, so what a work issues at once costs one round trip, and the BEGIN leaves
  * with the first of them. A transaction in a turn takes its client before its turn comes (the
  * work waits); the pool hands out clients first come first served and turns ask for them in turn
- * order, so an earlier turn never waits for a client a later one holds.
+ * order, so an earlier turn never waits for a client a later one holds. `afterWrite` runs after
+ * each commit.
  */
-export function postgresChatStore(pool: pg.Pool): ChatStore {
+export function postgresChatStore(pool: pg.Pool, afterWrite: () => void): ChatStore {
   const texts = new Map<string, { name: string; text: string }>();
   const named = (text: string): { name: string; text: string } => {
     let entry = texts.get(text);
@@ -83,6 +84,8 @@ export function postgresChatStore(pool: pg.Pool): ChatStore {
         await begun;
         for (const statement of issued) await statement;
         if ((await commit).command !== "COMMIT") throw new Error("the transaction was rolled back");
+        // New messages' search entries wait in the GIN index's pending list; merged off this path (db/searchPendingMerge.ts).
+        afterWrite();
         return result;
       } catch (error) {
         await client.query("ROLLBACK").catch(() => undefined);
