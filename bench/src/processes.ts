@@ -21,7 +21,8 @@ export type RunningServer = { url: string; child: ChildProcess; stop(): Promise<
 
 /**
  * Starts `npm run serve`'s entry point on a free port, pinned to `core` (0), and waits for /health. `nodeArgs` go before the entry point (e.g. `--import` of a probe).
- * `serverRoot`: another checkout to run the server of (a baseline build for `--baseline`); this one by default.
+ * `serverRoot`: another checkout to run the server of (a baseline build for `--baseline`); this one by default. Unless `env` names one,
+ * each checkout keeps its data in its own `data/bench` (a newer build's migrations there would stop an older one).
  * `core`: the core it is pinned to (several cluster nodes take turns over the cores).
  */
 export async function startServer(env: Record<string, string> = {}, nodeArgs: string[] = [], serverRoot = root, core = 0): Promise<RunningServer> {
@@ -34,7 +35,7 @@ export async function startServer(env: Record<string, string> = {}, nodeArgs: st
   delete inherited.DATABASE_SCHEMA;
   const child = spawn(command, args, {
     cwd: serverRoot,
-    env: { ...inherited, PORT: String(port), HOST: "127.0.0.1", PUBLIC_URL: url, LOG_LEVEL: "warn", DATA_DIR: `${root}/data/bench`, ...env },
+    env: { ...inherited, PORT: String(port), HOST: "127.0.0.1", PUBLIC_URL: url, LOG_LEVEL: "warn", DATA_DIR: `${serverRoot}/data/bench`, ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
   // Generous: on a loaded machine, tsx compiling the server alone has taken over 20 s.
