@@ -12,15 +12,19 @@ import { startServer, type TestServer } from "./support/harness.ts";
 // SQLite indexes new messages for search a moment after their commit (migration 0018,
 // db/searchIndex.ts). PostgreSQL's GIN index takes them in the commit, into its pending list, which
 // is merged into the index a moment later (db/searchPendingMerge.ts).
+/** A server whose limits let a test sign up and chat as much as it needs. */
+const startSearchServer = () =>
+  startServer({ authLimits: { sendsPerIp: 10_000 }, contactLimits: { qrIssuesPerUser: 1000, requestsPerUser: 1000 }, chatLimits: roomyChatLimits });
+
+/** The message ids a search by `token` finds. */
+const hitsOf = async (server: TestServer, token: string, q: string) =>
+  ok(await call(server, "GET", `/api/search/messages?${new URLSearchParams({ q }).toString()}`, { token }), SearchPage).hits.map((h) => h.messageId);
+
 describe("SQLite's search index behind the writes", { skip: Boolean(process.env.DATABASE_URL) && "SQLite only" }, () => {
   let server: TestServer;
   let file: SQLite.Database;
   before(async () => {
-    server = await startServer({
-      authLimits: { sendsPerIp: 10_000 },
-      contactLimits: { qrIssuesPerUser: 1000, requestsPerUser: 1000 },
-      chatLimits: roomyChatLimits,
-    });
+    server = await startSearchServer();
     const raw = server.app.database.raw;
     assert.equal(raw.engine, "sqlite");
     if (raw.engine === "sqlite") file = raw.file;
@@ -34,8 +38,6 @@ describe("SQLite's search index behind the writes", { skip: Boolean(process.env.
   const indexedRowids = (word: string) =>
     file.prepare("select rowid from messages_chat_search where messages_chat_search match ?").pluck().all(`text : "${word}"`) as number[];
   const integrityCheck = () => file.prepare("insert into messages_chat_search (messages_chat_search, rank) values ('integrity-check', 1)").run();
-  const hitsOf = async (token: string, q: string) =>
-    ok(await call(server, "GET", `/api/search/messages?${new URLSearchParams({ q }).toString()}`, { token }), SearchPage).hits.map((h) => h.messageId);
 
   test("a sent message is indexed after its commit, not in it, and a search right away still finds it", async () => {
     const { a, chat, socketA } = await chatPair(server, "sidx");
@@ -43,7 +45,7 @@ describe("SQLite's search index behind the writes", { skip: Boolean(process.env.
     const sent = await send(socketA, chat.id, `a ${word} by the river`);
     assert.ok(rowidOf(sent.id) > progress(), "acked before it was indexed");
     assert.deepEqual(indexedRowids(word), []);
-    assert.deepEqual(await hitsOf(a.tokens.accessToken, word), [sent.id]);
+    assert.deepEqual(await hitsOf(server, a.tokens.accessToken, word), [sent.id]);
     assert.ok(progress() >= rowidOf(sent.id));
     assert.deepEqual(indexedRowids(word), [rowidOf(sent.id)]);
   });
@@ -64,9 +66,9 @@ describe("SQLite's search index behind the writes", { skip: Boolean(process.env.
     assert.ok(rowidOf(deleted.id) > progress());
     await request(socketA, { type: "EDIT", messageId: changed.id, text: `the ${edited}` });
     await request(socketA, { type: "DELETE", messageId: deleted.id });
-    assert.deepEqual(await hitsOf(a.tokens.accessToken, before), []);
-    assert.deepEqual(await hitsOf(a.tokens.accessToken, gone), []);
-    assert.deepEqual(await hitsOf(a.tokens.accessToken, edited), [changed.id]);
+    assert.deepEqual(await hitsOf(server, a.tokens.accessToken, before), []);
+    assert.deepEqual(await hitsOf(server, a.tokens.accessToken, gone), []);
+    assert.deepEqual(await hitsOf(server, a.tokens.accessToken, edited), [changed.id]);
     assert.deepEqual(indexedRowids(edited), [rowidOf(changed.id)]);
     integrityCheck();
   });
@@ -75,7 +77,7 @@ describe("SQLite's search index behind the writes", { skip: Boolean(process.env.
     const { a, chat, socketA } = await chatPair(server, "sidx");
     const [first, second] = [unique("dunlin"), unique("knot")];
     const sent = await send(socketA, chat.id, `a ${first}`);
-    assert.deepEqual(await hitsOf(a.tokens.accessToken, first), [sent.id]);
+    assert.deepEqual(await hitsOf(server, a.tokens.accessToken, first), [sent.id]);
     await request(socketA, { type: "EDIT", messageId: sent.id, text: `a ${second}` });
     assert.deepEqual(indexedRowids(first), [], "taken out in the edit's own commit");
     assert.deepEqual(indexedRowids(second), [rowidOf(sent.id)]);
@@ -86,7 +88,7 @@ describe("SQLite's search index behind the writes", { skip: Boolean(process.env.
     const { a, chat, socketA } = await chatPair(server, "sidx");
     const [old, reused] = [unique("stint"), unique("ruff")];
     const newest = await send(socketA, chat.id, `the ${old}`);
-    assert.deepEqual(await hitsOf(a.tokens.accessToken, old), [newest.id]);
+    assert.deepEqual(await hitsOf(server, a.tokens.accessToken, old), [newest.id]);
     const rowid = rowidOf(newest.id);
     assert.equal(progress(), rowid);
     // As a deleted account's messages go (ON DELETE CASCADE), while nothing else is written.
@@ -95,7 +97,7 @@ describe("SQLite's search index behind the writes", { skip: Boolean(process.env.
     const next = await send(socketA, chat.id, `the ${reused}`);
     assert.equal(rowidOf(next.id), rowid, "SQLite gave the new message the deleted one's rowid");
     assert.deepEqual(indexedRowids(reused), [rowid]);
-    assert.deepEqual(await hitsOf(a.tokens.accessToken, reused), [next.id]);
+    assert.deepEqual(await hitsOf(server, a.tokens.accessToken, reused), [next.id]);
     integrityCheck();
   });
 });
@@ -104,11 +106,7 @@ describe("PostgreSQL's search pending list merged behind the writes", { skip: !p
   let server: TestServer;
   let pool: pg.Pool;
   before(async () => {
-    server = await startServer({
-      authLimits: { sendsPerIp: 10_000 },
-      contactLimits: { qrIssuesPerUser: 1000, requestsPerUser: 1000 },
-      chatLimits: roomyChatLimits,
-    });
+    server = await startSearchServer();
     const raw = server.app.database.raw;
     assert.equal(raw.engine, "postgres");
     if (raw.engine === "postgres") pool = raw.pool;
@@ -117,8 +115,6 @@ describe("PostgreSQL's search pending list merged behind the writes", { skip: !p
   });
   after(() => server.close());
 
-  const hitsOf = async (on: TestServer, token: string, q: string) =>
-    ok(await call(on, "GET", `/api/search/messages?${new URLSearchParams({ q }).toString()}`, { token }), SearchPage).hits.map((h) => h.messageId);
   const pendingTuples = async () =>
     Number(
       (await pool.query<{ pending: string }>("select pending_tuples as pending from public.pgstatginindex('messages_chat_search'::regclass)")).rows[0]?.pending,
