@@ -91,6 +91,15 @@ export function Composer({ chatId, disabled, members, replyTo, editing, names, o
   useEffect(() => {
     if (editing || replyTo) field.current?.focus();
   }, [editing, replyTo]);
+  // A pick (a mention, an emoji) puts the caret after what it inserted as soon as the new text is in
+  // the field: a frame later, keys typed meanwhile would land after it and the rest before it.
+  const caretAfterPick = useRef<number | undefined>(undefined);
+  useLayoutEffect(() => {
+    const at = caretAfterPick.current;
+    if (at === undefined) return;
+    caretAfterPick.current = undefined;
+    field.current?.setSelectionRange(at, at);
+  }, [text]);
   // Grows with its text; the CSS max-height stops it at a few lines, then it scrolls.
   useLayoutEffect(() => {
     const box = field.current;
@@ -143,9 +152,9 @@ export function Composer({ chatId, disabled, members, replyTo, editing, names, o
   const pickEmoji = (emoji: string) => {
     const box = field.current;
     const { text: next, caret } = insertAt(text, emoji, box?.selectionStart ?? text.length, box?.selectionEnd ?? text.length);
+    caretAfterPick.current = caret;
     setText(next);
     if (!editing) typing.current?.input(next);
-    requestAnimationFrame(() => box?.setSelectionRange(caret, caret));
   };
 
   // Pasted files (a screenshot, files copied in a file manager) are attached; pasted text stays text.
@@ -159,13 +168,11 @@ export function Composer({ chatId, disabled, members, replyTo, editing, names, o
   const pickMention = (member: Mentionable) => {
     if (!query) return;
     const next = insertMention(text, query.start, caret, member.name);
+    caretAfterPick.current = next.caret;
     setText(next.text);
     setCaret(next.caret);
     setChosen(0);
-    requestAnimationFrame(() => {
-      field.current?.focus();
-      field.current?.setSelectionRange(next.caret, next.caret);
-    });
+    field.current?.focus();
   };
 
   const onKey = (event: KeyboardEvent<HTMLTextAreaElement>) => {
