@@ -1,9 +1,10 @@
-// The PostgreSQL backend's CPU per sent message: replays batches of sends through the chat's own
-// send path (`sendAll` in one store transaction a batch, as `ChatService.sendBatch` does) against a
-// fresh schema, and reads the backends' CPU from /proc. No sockets, server process or load
+// The database's CPU per sent message: replays batches of sends through the chat's own send path
+// (`sendAll` in one store transaction a batch, as `ChatService.sendBatch` does) against a fresh
+// schema, and reads the PostgreSQL backends' CPU from /proc, or with `--engine=sqlite` this
+// process's own (SQLite runs in it, its search indexer and WAL syncs included). No sockets, server process or load
 // generator in the way, so one change to the statements or the schema can be measured at a time
 // (docs/performance.md, "PostgreSQL"):
-//   npx tsx server/test/support/sendCost.ts [--batch=30] [--warm=20000] [--messages=30000] [--pairs=500] [--text=words|bench] [--sql="drop index …"]
+//   npx tsx server/test/support/sendCost.ts [--engine=postgres|sqlite] [--batch=30] [--warm=20000] [--messages=30000] [--pairs=500] [--text=words|bench] [--sql="drop index …"]
 // `--sql` runs on the schema before the sends. PERF=<file>: `perf record -g` of the backends while
 // measuring. AUTO_EXPLAIN=<ms>: plans of statements slower than that go to PostgreSQL's log.
 import { spawn } from "node:child_process";
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     pairs: { type: "string" },
     sql: { type: "string" },
     text: { type: "string" },
+    engine: { type: "string" },
   },
 });
 const batch = Number(values.batch ?? 30);
@@ -38,16 +40,16 @@ const warm = Number(values.warm ?? 20_000);
 const measured = Number(values.messages ?? 30_000);
 const pairs = Number(values.pairs ?? 500);
 
-const store = freshStore("postgres");
+const engine = values.engine ?? "postgres";
+if (engine !== "postgres" && engine !== "sqlite") throw new Error("--engine is postgres or sqlite");
+const store = freshStore(engine);
 // The pool's connections carry the schema's name, so `store.backends()` finds them.
-process.env.PGAPPNAME = store.env.PGAPPNAME;
+if (store.env.PGAPPNAME) process.env.PGAPPNAME = store.env.PGAPPNAME;
 const database = await openDatabase(loadConfig({ LOG_LEVEL: "silent", ...store.env }), { sendBatches: 3 });
-if (database.raw.engine !== "postgres") throw new Error("sendCost measures PostgreSQL");
-const { pool } = database.raw;
 try {
   const chats = await seed();
   if (values.sql) await sql.raw(values.sql).execute(database.db);
-  if (process.env.AUTO_EXPLAIN) await autoExplain(pool, Number(process.env.AUTO_EXPLAIN));
+  if (process.env.AUTO_EXPLAIN && database.raw.engine === "postgres") await autoExplain(database.raw.pool, Number(process.env.AUTO_EXPLAIN));
   const chatStore = openChatStore(database);
   const turns = new Turns();
   const words = "the quick brown fox jumps over a lazy dog hello world chat message again later soon".split(" ");
@@ -76,7 +78,7 @@ try {
   };
   await run(warm);
   // The admin connection that lists them is gone by the time it is read: only the pool's remain.
-  const pids = (await store.backends()).filter((pid) => ticksOf(pid) !== undefined);
+  const pids = engine === "sqlite" ? [process.pid] : (await store.backends()).filter((pid) => ticksOf(pid) !== undefined);
   const cpuTicks = () => pids.reduce((n, pid) => n + (ticksOf(pid) ?? 0), 0);
   const perf = process.env.PERF ? spawn("perf", ["record", "-g", "-o", process.env.PERF, "-p", pids.join(",")], { stdio: "ignore" }) : undefined;
   batchMs.length = 0;
@@ -95,7 +97,9 @@ try {
       batch,
       warm,
       messages: measured,
-      backendCpuUsPerMessage: Math.round((cpuS / measured) * 1e6),
+      engine,
+      // SQLite: this process's CPU, the replay's own JavaScript included (the same in every build compared).
+      cpuUsPerMessage: Math.round((cpuS / measured) * 1e6),
       wallUsPerMessage: Math.round((wallS / measured) * 1e6),
       // A batch's time, commit included: the tail shows a statement that did more than its rows (an index's deferred work).
       batchMs: { p50: quantile(batchMs, 0.5), p99: quantile(batchMs, 0.99), max: quantile(batchMs, 1) },
