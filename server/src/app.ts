@@ -239,7 +239,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     secret: config.secret,
     publicUrl: () => publicUrl,
   });
-  const sends = new SendQueue((items) => chat.sendBatch(items), chatLimits.batchSize, sendBatches);
+  const sends = new SendQueue((items) => chat.sendBatch(items), chatLimits.batchSize, sendBatches, chatLimits.sendBacklog);
 
   const linkLimits = { ...defaultLinkLimits, ...config.linkLimits, ...options.linkLimits };
   const devices = new DeviceService(

@@ -177,3 +177,52 @@ test(
     for (const d of devices) d.socket.close();
   },
 );
+
+test(
+  "more sends than the backlog holds: sockets stop being read and go on once it halves, and every send is acked once, in order",
+  { timeout: 60_000 },
+  async () => {
+    // A backlog of 4: two sockets writing 300 SENDs each at once fill it many times over.
+    const small = await startServer({
+      authLimits: { sendsPerIp: 10_000 },
+      contactLimits: roomyContactLimits,
+      chatLimits: { ...roomyChatLimits, batchSize: 2, sendBacklog: 4 },
+    });
+    try {
+      const [a, b] = (await makeUsers(small, 2, "backlog")) as [SignedIn, SignedIn];
+      await connect(small, a, b);
+      const chat = await openChat(small, a, b);
+      const sockets = [await userSocket(small, a), await userSocket(small, b)];
+      const PER = 300;
+      const ids = sockets.map(() => Array.from({ length: PER }, () => randomUUID()));
+      for (let i = 0; i < PER; i++)
+        for (const [k, socket] of sockets.entries()) socket.send({ type: "SEND", id: ids[k]![i]!, chatId: chat.id, text: `${k} ${i}` });
+      for (const socket of sockets) await eventually(() => acks(socket).length === PER, "every ACK", 30_000);
+
+      for (const [k, socket] of sockets.entries()) {
+        const answered = acks(socket);
+        assert.deepEqual(
+          answered.map((x) => x.id),
+          ids[k],
+          "each send answered once, in the order sent",
+        );
+        const seqs = answered.map((x) => x.message?.seq ?? 0);
+        assert.ok(
+          seqs.every((seq, i) => seq > 0 && (i === 0 || seq > seqs[i - 1]!)),
+          "stored, in the order sent",
+        );
+      }
+      const history = await allMessages(small, a, chat.id);
+      assert.deepEqual(
+        history.map((m) => m.seq),
+        Array.from({ length: 2 * PER }, (_, i) => i + 1),
+      );
+      const texts = await Promise.all(small.nodes.map((node) => node.operations.metrics.text()));
+      const pauses = texts.map((t) => Number(/^easyqr_send_backlog_pauses_total\{[^}]*\} (\d+)/m.exec(t.body)?.[1] ?? 0)).reduce((x, y) => x + y, 0);
+      assert.ok(pauses > 0, "a socket was paused");
+      for (const socket of sockets) socket.close();
+    } finally {
+      await small.close();
+    }
+  },
+);

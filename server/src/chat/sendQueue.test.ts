@@ -145,3 +145,35 @@ test("adaptive: sends pushed in one turn go in one commit; with three writers a 
   await nextTurn();
   assert.deepEqual(h.writes[3]?.ids, [6, 7]);
 });
+
+test("backlog: past its limit a push says the queue is full, and whenRoom runs once half of it is taken", async (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout", "setInterval"] });
+  const answered = new Set<number>();
+  const h = heldWrites();
+  const queue = new SendQueue(h.write, 4, 1, 8);
+  assert.equal(queue.push(item(0, answered)), true);
+  await nextTurn();
+  // The first batch is in flight; the next ones wait for it.
+  const room: boolean[] = [];
+  for (let n = 1; n <= 9; n++) room.push(queue.push(item(n, answered)));
+  assert.deepEqual(room, [true, true, true, true, true, true, true, false, false]);
+  let resumed = 0;
+  queue.whenRoom(() => (resumed += 1));
+  queue.whenRoom(() => (resumed += 1));
+  h.writes[0]?.finish();
+  await nextTurn();
+  // 9 waited, 4 left with the next batch: 5 is still more than half of 8.
+  assert.equal(queue.size, 5);
+  assert.equal(resumed, 0);
+  h.writes[1]?.finish();
+  await nextTurn();
+  assert.equal(queue.size, 1);
+  assert.equal(resumed, 2);
+  // Each waiter runs once.
+  h.writes[2]?.finish();
+  await nextTurn();
+  h.writes[3]?.finish();
+  await nextTurn();
+  assert.equal(resumed, 2);
+  assert.equal(answered.size, 10);
+});

@@ -30,6 +30,7 @@ const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
 export class Metrics {
   readonly registry = new Registry();
   private messagesSent = 0;
+  private sendPauses = 0;
   private readonly sendAck: Histogram;
   private readonly chatWrite: Histogram;
   private readonly databasePing: Histogram;
@@ -62,6 +63,12 @@ export class Metrics {
       "MESSAGE frames written to sockets of this node (one per receiving device)",
       sources.messagesDelivered,
     );
+    counterOf(
+      registers,
+      "easyqr_send_backlog_pauses_total",
+      "Sockets that stopped being read because the send backlog was full (more offered than the database commits)",
+      () => this.sendPauses,
+    );
     this.sendAck = new Histogram({
       name: "easyqr_send_ack_seconds",
       help: "From a SEND read off its socket to its ACK (after the commit)",
@@ -89,6 +96,9 @@ export class Metrics {
     acked: (ms: number, fresh: boolean): void => {
       this.sendAck.observe(ms / 1000);
       if (fresh) this.messagesSent += 1;
+    },
+    paused: (): void => {
+      this.sendPauses += 1;
     },
   };
 

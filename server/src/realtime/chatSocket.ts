@@ -15,9 +15,12 @@ export function isChatFrame(frame: ClientFrame): frame is ChatFrame {
   return chatFrameTypes.has(frame.type as ChatFrame["type"]);
 }
 
-/** What the send path reports (metrics): each SEND acknowledged with its message, `ms` after it was queued; `fresh`: stored now, not a resend. */
-export type SendStats = { acked(ms: number, fresh: boolean): void };
-const noStats: SendStats = { acked: () => undefined };
+/**
+ * What the send path reports (metrics): each SEND acknowledged with its message, `ms` after it was queued (`fresh`: stored now,
+ * not a resend); each socket whose reading stopped because the send backlog was full.
+ */
+export type SendStats = { acked(ms: number, fresh: boolean): void; paused(): void };
+const noStats: SendStats = { acked: () => undefined, paused: () => undefined };
 
 type Bucket = { tokens: number; at: number };
 type Typing = { userId: string; typing: boolean; at: number };
@@ -96,7 +99,7 @@ export class ChatSocket {
   private send(peer: Peer, userId: string, frame: SendInput, forwarded = false): Promise<void> {
     const queuedAt = performance.now();
     return new Promise((resolve) => {
-      this.sends.push({
+      const room = this.sends.push({
         userId,
         frame,
         forwarded,
@@ -113,6 +116,11 @@ export class ChatSocket {
           resolve();
         },
       });
+      if (!room && !peer.socket.isPaused) {
+        peer.socket.pause();
+        this.stats.paused();
+        this.sends.whenRoom(() => peer.socket.resume());
+      }
     });
   }
 
