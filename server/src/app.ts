@@ -204,7 +204,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const otp = new OtpService(database.db, new OtpHasher(config.secret), delivery, rateLimiter, clock, authLimits, log);
   const users = new UsersService(database.db, otp, sessions, clock, config.defaultRegion, log);
   const auth = new AuthService(otp, sessions, users, config.defaultRegion);
-  const storage = options.storage ?? createStorage(config.storage);
+  const storage = options.storage ?? (await createStorage(config.storage));
   const avatars = new AvatarService(storage, users, log);
   const fanout = sockets.toUser;
   const presenceLimits = { ...defaultPresenceLimits, ...options.presenceLimits };

@@ -1,6 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { generate } from "selfsigned";
 
 export type TlsFiles = { key: string; cert: string };
 
@@ -12,6 +11,8 @@ export async function selfSignedCertificate(dataDir: string, hosts: string[]): P
   } catch {
     mkdirSync(dir, { recursive: true });
     const altNames = hosts.map((h) => (/^[\d.]+$/.test(h) ? { type: 7 as const, ip: h } : { type: 2 as const, value: h }));
+    // Loaded only here: a server without HTTPS never needs it (its X.509 code is ~15 MB of memory).
+    const { generate } = await import("selfsigned");
     const pems = await generate([{ name: "commonName", value: "EasyQR local" }], {
       keySize: 2048,
       algorithm: "sha256",

@@ -1,4 +1,5 @@
-import sharp, { type Metadata } from "sharp";
+import type { Metadata } from "sharp";
+import { loadSharp } from "../storage/sharp.ts";
 import { AppError } from "../errors.ts";
 import type { ChatImageType } from "../storage/sniff.ts";
 
@@ -18,6 +19,7 @@ export type ProcessedImage = { main: Buffer; thumb: Buffer; width: number; heigh
  * animated. The thumbnail is the first frame, 320 px on its long side.
  */
 export async function processImage(path: string, type: ChatImageType): Promise<ProcessedImage> {
+  const sharp = await loadSharp();
   let header: Metadata;
   try {
     header = await sharp(path, { limitInputPixels: false }).metadata();

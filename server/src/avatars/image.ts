@@ -1,4 +1,5 @@
-import sharp, { type Metadata } from "sharp";
+import type { Metadata } from "sharp";
+import { loadSharp } from "../storage/sharp.ts";
 import { AppError } from "../errors.ts";
 import { sniffImage } from "../storage/sniff.ts";
 
@@ -19,6 +20,7 @@ export type AvatarImages = { main: Buffer; thumb: Buffer };
 export async function processAvatar(data: Buffer): Promise<AvatarImages> {
   const type = sniffImage(data);
   if (!type) throw new AppError("UPLOAD_UNSUPPORTED", "Send a JPEG, PNG or WebP image.");
+  const sharp = await loadSharp();
   let header: Metadata;
   try {
     header = await sharp(data, { limitInputPixels: false }).metadata();

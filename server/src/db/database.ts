@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
 import { CamelCasePlugin, Kysely, PostgresDialect, sql, SqliteDialect, type SqliteDatabase } from "kysely";
-import pg from "pg";
+import type pg from "pg";
 import type { Config } from "../config.ts";
 import { walSync, type WalSync } from "./walSync.ts";
 import { startCheckpointer } from "./checkpointer.ts";
@@ -39,13 +39,6 @@ const SHARED_CONNECTIONS = 10;
  * request past the bound a client waits for (it gets UNAVAILABLE instead).
  */
 const CONNECT_TIMEOUT_MS = 5_000;
-
-/** A pg client whose connection attempt gives up after CONNECT_TIMEOUT_MS (the pool passes its options to it). */
-class BoundedClient extends pg.Client {
-  constructor(config: pg.ClientConfig) {
-    super({ ...config, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
-  }
-}
 
 /**
  * Opens the database the config names (PostgreSQL when DATABASE_URL is set,
@@ -132,6 +125,17 @@ function preparedOnce(file: SQLite.Database): SqliteDatabase {
 }
 
 async function openPostgres(url: string, schema: string | undefined, connections: number): Promise<Database> {
+  // Loaded only here: a SQLite server never needs the driver.
+  const { default: pg } = await import("pg");
+  /** A pg client whose connection attempt gives up after CONNECT_TIMEOUT_MS (the pool passes its options to it). */
+  class BoundedClient extends pg.Client {
+    constructor(config: pg.ClientConfig) {
+      super({ ...config, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    }
+  }
+  /** pg's parsers, except that BIGINT and NUMERIC (what count() returns) become numbers: our values fit in 2^53. */
+  const typeParser = ((oid: number, format?: "text" | "binary"): unknown =>
+    oid === INT8 || oid === NUMERIC ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser;
   if (schema) {
     // The schema name is validated by config (a lower-case identifier), so quoting it is enough.
     const admin = new pg.Client({ connectionString: url });
@@ -173,10 +177,6 @@ async function openPostgres(url: string, schema: string | undefined, connections
   };
   return { db, engine: "postgres", raw: { engine: "postgres", pool, searchMerge }, ping: () => ping(db), close };
 }
-
-/** pg's parsers, except that BIGINT and NUMERIC (what count() returns) become numbers: our values fit in 2^53. */
-const typeParser = ((oid: number, format?: "text" | "binary"): unknown =>
-  oid === INT8 || oid === NUMERIC ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser;
 
 async function ping(db: Db): Promise<boolean> {
   try {

@@ -1,4 +1,6 @@
-import { Redis } from "ioredis";
+import { createRequire } from "node:module";
+import type * as IORedis from "ioredis";
+import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 
 export type RedisConfig = Readonly<{ url: string; prefix: string }>;
@@ -10,6 +12,8 @@ export type RedisConfig = Readonly<{ url: string; prefix: string }>;
  * `name` tells the connections apart in logs and `CLIENT LIST` (commands, subscriber, …).
  */
 export function connectRedis(config: RedisConfig, name: string, log: Logger): Redis {
+  // Loaded at the first connection: a node without REDIS_URL never needs ioredis (~20 MB of memory).
+  const { Redis } = createRequire(import.meta.url)("ioredis") as typeof IORedis;
   const redis = new Redis(config.url, {
     connectionName: `easyqr-${name}`,
     enableOfflineQueue: false,

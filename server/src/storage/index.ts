@@ -6,6 +6,6 @@ import type { Storage } from "./types.ts";
 export type { ByteRange, Storage, StoredKey, StoredStream } from "./types.ts";
 
 /** The driver `STORAGE_DRIVER` names. */
-export function createStorage(config: StorageConfig): Storage {
+export async function createStorage(config: StorageConfig): Promise<Storage> {
   return config.kind === "disk" ? diskStorage(config.dir) : s3Storage(config);
 }

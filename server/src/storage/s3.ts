@@ -1,24 +1,18 @@
 import { createReadStream } from "node:fs";
 import type { Readable } from "node:stream";
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  NoSuchKey,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from "@aws-sdk/client-s3";
 import type { StorageConfig } from "../config.ts";
 import { assertFolder, assertKey, STORAGE_KEY, type Storage, type StoredKey } from "./types.ts";
 
 export type S3Settings = Extract<StorageConfig, { kind: "s3" }>;
 
-const notFound = (error: unknown) => error instanceof NoSuchKey || (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404);
-
-/** Any S3-compatible object store (AWS S3, MinIO, Cloudflare R2, …). Files are served through our server, so the bucket stays private. */
-export function s3Storage(settings: S3Settings): Storage {
+/**
+ * Any S3-compatible object store (AWS S3, MinIO, Cloudflare R2, …). Files are served through our server, so the bucket stays private.
+ * The AWS SDK is loaded only here: a server that stores files on disk never holds it (~25 MB of memory).
+ */
+export async function s3Storage(settings: S3Settings): Promise<Storage> {
+  const { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } =
+    await import("@aws-sdk/client-s3");
+  const notFound = (error: unknown) => error instanceof NoSuchKey || (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404);
   const client = new S3Client({
     region: settings.region,
     forcePathStyle: settings.forcePathStyle,
