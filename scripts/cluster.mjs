@@ -8,6 +8,7 @@ import { networkInterfaces } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { buildServer, serverBundle } from "./buildServer.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const usage = `usage: npm run cluster -- [--nodes=3] [--port=3000] [--node-port=<port+1>, 0 = free ports] [--host=0.0.0.0]
@@ -50,9 +51,12 @@ const secret = kept(join(dataDir, "secret.key"), () => randomBytes(32).toString(
 const metricsToken = kept(join(dataDir, "metrics.token"), () => randomBytes(24).toString("hex"));
 
 if (!flags["no-build"]) {
-  // What `npm start` does first: the nodes serve the built web client.
+  // What `npm start` does first: the nodes serve the built web client and run the built server.
   const built = spawnSync("npm", ["run", "build"], { cwd: root, stdio: "inherit" });
   if (built.status !== 0) fail("npm run build failed.");
+} else {
+  // The web client as it was built last, the server as it is now (its bundle takes a second).
+  await buildServer();
 }
 
 const shownHost = flags.host === "0.0.0.0" ? "localhost" : flags.host;
@@ -91,7 +95,7 @@ process.stdout.write(
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.once(signal, () => void stop(0));
 
 function startNode(node) {
-  const child = spawn(process.execPath, ["--import", "tsx", "server/src/main.ts"], {
+  const child = spawn(process.execPath, [serverBundle], {
     cwd: root,
     env: {
       ...process.env,

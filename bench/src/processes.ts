@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { freePort } from "@easyqr/server/test-support";
 import WebSocket from "ws";
@@ -19,6 +19,23 @@ export function profileFlags(): string[] {
 
 export type RunningServer = { url: string; child: ChildProcess; stop(): Promise<void> };
 
+/** Checkouts whose server was bundled by this process already. */
+const bundled = new Set<string>();
+
+/**
+ * What `npm run serve` runs in checkout `serverRoot`: its server bundled as it ships (built here, once per checkout and run), or, in an
+ * older checkout without `scripts/buildServer.mjs` (a `--baseline`), its TypeScript through tsx as that checkout's `serve` did.
+ */
+function serverEntry(serverRoot: string): string[] {
+  if (!existsSync(`${serverRoot}/scripts/buildServer.mjs`)) return ["--import", "tsx", "server/src/main.ts"];
+  if (!bundled.has(serverRoot)) {
+    const built = spawnSync(process.execPath, ["scripts/buildServer.mjs"], { cwd: serverRoot, stdio: "inherit" });
+    if (built.status !== 0) throw new Error(`building the server in ${serverRoot} failed`);
+    bundled.add(serverRoot);
+  }
+  return ["server/dist/main.mjs"];
+}
+
 /**
  * Starts `npm run serve`'s entry point on a free port, pinned to `core` (0), and waits for /health. `nodeArgs` go before the entry point (e.g. `--import` of a probe).
  * `serverRoot`: another checkout to run the server of (a baseline build for `--baseline`); this one by default. Unless `env` names one,
@@ -28,7 +45,10 @@ export type RunningServer = { url: string; child: ChildProcess; stop(): Promise<
 export async function startServer(env: Record<string, string> = {}, nodeArgs: string[] = [], serverRoot = root, core = 0): Promise<RunningServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const [command, args] = pinned(core, process.execPath, [...profileFlags(), "--import", "tsx", ...nodeArgs, "server/src/main.ts"]);
+  const entry = serverEntry(serverRoot);
+  // A probe preloaded as TypeScript (`--import ./bench/src/….ts`) needs tsx in front of the bundle.
+  const loader = entry[0] !== "--import" && nodeArgs.some((arg) => arg.endsWith(".ts")) ? ["--import", "tsx"] : [];
+  const [command, args] = pinned(core, process.execPath, [...profileFlags(), ...loader, ...nodeArgs, ...entry]);
   const inherited = { ...process.env };
   // The caller's env picks the engine: a DATABASE_URL in the shell must not turn a SQLite run into PostgreSQL.
   delete inherited.DATABASE_URL;

@@ -16,14 +16,14 @@ export type RunningServer = {
   stop(): Promise<void>;
 };
 
-/** Starts the real server (server/src/main.ts) as a child process on a random port, with its own data dir. */
+/** Starts the real server as it ships (`npm run build`'s server/dist/main.mjs) as a child process on a random port, with its own data dir. */
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), "easyqr-e2e-"));
   // On PostgreSQL each server gets a fresh schema, so runs (and engineers sharing the database) never see each other's rows.
   const schema = process.env.DATABASE_URL ? { DATABASE_SCHEMA: `e2e_${port}_${Date.now().toString(36)}` } : {};
-  const child = spawn(process.execPath, ["--import", "tsx", "server/src/main.ts"], {
+  const child = spawn(process.execPath, ["server/dist/main.mjs"], {
     cwd: root,
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", PUBLIC_URL: url, DATA_DIR: dataDir, LOG_LEVEL: "info", ...schema, ...env },
     stdio: ["ignore", "pipe", "pipe"],
