@@ -75,7 +75,7 @@ async function sendAll(chatId: string, low: string, rows: MessageRow[]): Promise
     await tx.insertMessages(rows);
     const last = rows.at(-1);
     if (last) {
-      const lowUnread = rows.filter((r) => r.senderId !== low).length;
+      const lowSent = rows.filter((r) => r.senderId === low).length;
       await tx.updateChats(now, [
         {
           id: chatId,
@@ -83,9 +83,8 @@ async function sendAll(chatId: string, low: string, rows: MessageRow[]): Promise
           rev: last.rev,
           revAt: last.createdAt,
           lastMessageId: last.id,
-          userLow: low,
-          lowUnread,
-          highUnread: rows.length - lowUnread,
+          lowSent,
+          highSent: rows.length - lowSent,
         },
       ]);
     }
@@ -112,10 +111,12 @@ describe(`chat store (${engine})`, () => {
         activityAt: null,
         minDeliveredSeq: 0,
         minSeenSeq: 0,
+        lowSent: 0,
+        highSent: 0,
       });
       assert.equal((await tx.standing(chatId))?.connected, true);
       assert.deepEqual((await tx.membersOf(chatId, [low, randomUUID()]))[0], {
-        ...{ chatId, userId: low, deliveredSeq: 0, seenSeq: 0, unread: 0, activityAt: now },
+        ...{ chatId, userId: low, deliveredSeq: 0, seenSeq: 0, peerSeen: 0, activityAt: now },
         ...{ role: null, fromSeq: 0, leftSeq: null, leftRev: null },
       });
       assert.equal(await tx.chat(randomUUID()), undefined);
@@ -129,7 +130,7 @@ describe(`chat store (${engine})`, () => {
     assert.equal(locked?.connected, false);
   });
 
-  test("a batch inserts its messages once, moves the chat's counters and the other member's unread", async () => {
+  test("a batch inserts its messages once, moves the chat's counters (what each member sent) and so the other member's unread", async () => {
     const { chatId, low, high } = await pair();
     const rows = [message(chatId, low, 1), message(chatId, high, 2), message(chatId, low, 3)];
     await sendAll(chatId, low, rows);
@@ -147,9 +148,16 @@ describe(`chat store (${engine})`, () => {
         activityAt: now,
         minDeliveredSeq: 0,
         minSeenSeq: 0,
+        lowSent: 2,
+        highSent: 1,
       });
-      assert.equal((await tx.membersOf(chatId, [low]))[0]?.unread, 1);
-      assert.equal((await tx.membersOf(chatId, [high]))[0]?.unread, 2);
+      assert.equal((await tx.chatView(low, chatId))?.unread, 1);
+      assert.equal((await tx.chatView(high, chatId))?.unread, 2);
+      // No member row is written by a send.
+      assert.deepEqual(
+        (await tx.membersOf(chatId, [low, high])).map((m) => m.peerSeen),
+        [0, 0],
+      );
       assert.deepEqual(await tx.message(rows[1]?.id ?? ""), rows[1]);
       assert.equal(await tx.chatIdOf(rows[0]?.id ?? ""), chatId);
     });
@@ -250,14 +258,18 @@ describe(`chat store (${engine})`, () => {
     const empty = await pair();
     await sendAll(chatId, low, [message(chatId, high, 1), message(chatId, high, 2), message(chatId, low, 3)]);
     await store.write(async (tx) => {
-      assert.equal(await tx.unreadAfter(chatId, 1, low), 1);
-      await tx.setReceipts(chatId, [{ userId: low, deliveredSeq: 3, seenSeq: 1, unread: 1 }]);
+      assert.equal(await tx.othersBetween(chatId, 0, 1, low), 1);
+      assert.equal(await tx.othersBetween(chatId, 0, 3, low), 2);
+      assert.equal(await tx.othersBetween(chatId, 1, 3, low), 1);
+      await tx.setReceipts(chatId, [{ userId: low, deliveredSeq: 3, seenSeq: 1, peerSeen: 1 }]);
     });
     await store.read(async (tx) => {
       const view = await tx.chatView(high, chatId);
       assert.ok(view);
       assert.equal(view.connected, true);
       assert.deepEqual([view.peerId, view.theirDeliveredSeq, view.theirSeenSeq, view.unread, view.lastSeq], [low, 3, 1, 1, 3]);
+      // Low saw high's first message: high's second is what is left unread for low.
+      assert.equal((await tx.chatView(low, chatId))?.unread, 1);
       assert.equal(await tx.chatView(empty.low, chatId), undefined);
       assert.deepEqual(
         (await tx.chatViewsBefore(low, Number.MAX_SAFE_INTEGER, 10)).map((c) => c.id),

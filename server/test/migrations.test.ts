@@ -430,3 +430,66 @@ test(`0020_sessions_by_revoked_at (${engine}): the session check's "revoked sinc
     await drop();
   }
 });
+
+test(`0022_direct_sent_counts (${engine}): each 1-1 member's unread is what it was, now the peer's sent count minus their peer_seen; and back`, async () => {
+  const { db, migrator, drop } = await bareDatabase();
+  try {
+    assert.equal((await migrator.migrateTo("0020_sessions_by_revoked_at")).error, undefined);
+    await sql`insert into users (id, created_at, updated_at) values ('ann', 1, 1), ('ben', 1, 1), ('cy', 1, 1)`.execute(db);
+    await sql`insert into chats (id, user_low, user_high, created_at, last_seq, rev) values ('ab', 'ann', 'ben', 1, 5, 5), ('ac', 'ann', 'cy', 1, 0, 0)`.execute(
+      db,
+    );
+    await sql`insert into chats (id, user_low, user_high, created_at, kind, last_seq, rev) values ('g', null, null, 1, 'group', 1, 1)`.execute(db);
+    // ann sent 1, 2 and 5; ben 3 and 4. ann read up to 4 (nothing unread), ben up to 1 (2 and 5 unread).
+    for (const [seq, sender] of [
+      [1, "ann"],
+      [2, "ann"],
+      [3, "ben"],
+      [4, "ben"],
+      [5, "ann"],
+    ] as const) {
+      await sql`insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, created_at) values (${`m${seq}`}, 'ab', ${seq}, ${seq}, ${sender}, ${`c${seq}`}, 'hi', 1)`.execute(
+        db,
+      );
+    }
+    await sql`insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, created_at) values ('g1', 'g', 1, 1, 'ann', 'cg', 'hi', 1)`.execute(db);
+    await sql`insert into chat_members (chat_id, user_id, activity_at, delivered_seq, seen_seq, unread) values
+      ('ab', 'ann', 1, 5, 4, 0), ('ab', 'ben', 1, 5, 1, 2), ('ac', 'ann', 1, 0, 0, 0), ('ac', 'cy', 1, 0, 0, 0)`.execute(db);
+    await sql`insert into chat_members (chat_id, user_id, activity_at, role) values ('g', 'ann', 1, 'admin')`.execute(db);
+    assert.equal((await migrator.migrateTo("0022_direct_sent_counts")).error, undefined);
+    const chats = await sql<{ id: string; low_sent: number; high_sent: number }>`select id, low_sent, high_sent from chats order by id`.execute(db);
+    assert.deepEqual(
+      chats.rows.map((r) => [r.id, Number(r.low_sent), Number(r.high_sent)]),
+      [
+        ["ab", 3, 2],
+        ["ac", 0, 0],
+        ["g", 0, 0],
+      ],
+    );
+    const unread = await sql<{ chat_id: string; user_id: string; unread: number }>`
+      select m.chat_id, m.user_id, (case when m.user_id = c.user_low then c.high_sent else c.low_sent end) - m.peer_seen as unread
+      from chat_members m join chats c on c.id = m.chat_id order by m.chat_id, m.user_id`.execute(db);
+    assert.deepEqual(
+      unread.rows.map((r) => [r.chat_id, r.user_id, Number(r.unread)]),
+      [
+        ["ab", "ann", 0],
+        ["ab", "ben", 2],
+        ["ac", "ann", 0],
+        ["ac", "cy", 0],
+        ["g", "ann", 0],
+      ],
+    );
+    assert.equal((await migrator.migrateTo("0020_sessions_by_revoked_at")).error, undefined, "down");
+    const back = await sql<{ user_id: string; unread: number }>`select user_id, unread from chat_members where chat_id = 'ab' order by user_id`.execute(db);
+    assert.deepEqual(
+      back.rows.map((r) => [r.user_id, Number(r.unread)]),
+      [
+        ["ann", 0],
+        ["ben", 2],
+      ],
+    );
+    await assert.rejects(sql`select peer_seen from chat_members`.execute(db));
+  } finally {
+    await drop();
+  }
+});

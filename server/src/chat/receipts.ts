@@ -61,14 +61,15 @@ export async function markAll(
         outcomes.push(undefined);
         continue;
       }
-      const unread = group
-        ? Math.max(0, chat.lastSeq - marks.seenSeq)
-        : marks.seenSeq > member.seenSeq
-          ? await q.unreadAfter(chatId, marks.seenSeq, item.userId)
-          : member.unread;
+      // A group's is derived from its marks (ADR 0008); a 1-1 chat's is what the peer sent past the seen mark.
+      const peerSeen =
+        !group && marks.seenSeq > member.seenSeq
+          ? member.peerSeen + (await q.othersBetween(chatId, member.seenSeq, marks.seenSeq, item.userId))
+          : member.peerSeen;
+      const unread = group ? Math.max(0, chat.lastSeq - marks.seenSeq) : Math.max(0, (item.userId === chat.userLow ? chat.highSent : chat.lowSent) - peerSeen);
       // The reader held the group's lowest mark: the batch looks for the new one (one indexed lookup).
       if (locked && (member.seenSeq === locked.minSeenSeq || member.deliveredSeq === locked.minDeliveredSeq)) heldLowest = true;
-      const next = { ...member, ...marks, unread };
+      const next = { ...member, ...marks, peerSeen };
       members.set(item.userId, next);
       moved.set(item.userId, next);
       outcomes.push({ receipts: marks, unread, peerId });

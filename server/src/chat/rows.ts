@@ -7,7 +7,7 @@ import type { AttachmentsTable, ChatMembersTable, ChatsTable, DeviceReceiptsTabl
 export type ChatRow = Selectable<ChatsTable>;
 export type MemberRow = Pick<
   Selectable<ChatMembersTable>,
-  "chatId" | "userId" | "deliveredSeq" | "seenSeq" | "unread" | "activityAt" | "role" | "fromSeq" | "leftSeq" | "leftRev"
+  "chatId" | "userId" | "deliveredSeq" | "seenSeq" | "peerSeen" | "activityAt" | "role" | "fromSeq" | "leftSeq" | "leftRev"
 >;
 export type HiddenRow = HiddenMessagesTable;
 export type MessageRow = Selectable<MessagesTable>;

@@ -199,8 +199,8 @@ async function sendOne(q: ChatStatements, { userId, frame, forwarded }: SendItem
     counters = groupCounts;
   } else {
     const direct = directCounters(writes, chat, id);
-    if (userId === chat.userLow) direct.highUnread += 1;
-    else direct.lowUnread += 1;
+    if (userId === chat.userLow) direct.lowSent += 1;
+    else direct.highSent += 1;
     counters = direct;
   }
   counters.lastSeq += 1;
@@ -261,9 +261,8 @@ function directCounters(writes: Writes, chat: LockedChat, id: string): ChatUpdat
       rev: chat.rev,
       revAt: writes.revAt,
       lastMessageId: id,
-      userLow: chat.userLow ?? "",
-      lowUnread: 0,
-      highUnread: 0,
+      lowSent: 0,
+      highSent: 0,
     };
     writes.chats.set(chat.id, counters);
   }

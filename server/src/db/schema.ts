@@ -136,6 +136,9 @@ export type ChatsTable = {
   rev: number;
   /** When `rev` last moved, wall-clock epoch ms (0: before migration 0017): cluster order's hint (ADR 0009). */
   revAt: Generated<number>;
+  /** How many messages each of a 1-1 chat's pair sent (0 in a group; migration 0022): a member's unread count is the peer's minus their `peerSeen`. */
+  lowSent: Generated<number>;
+  highSent: Generated<number>;
   lastMessageId: string | null;
   kind: Generated<"direct" | "group">;
   /** The chat's last activity, written with every message; null in a 1-1 chat with no message since 1-1 chats kept it per member (their `activity_at` still has it). */
@@ -183,13 +186,16 @@ export type GroupInvitesTable = {
 
 export type GroupJoinRequestsTable = { chatId: string; userId: string; requestedAt: number };
 
-/** A member's receipts (watermarks that only move forward; seen ≤ delivered), unread count, and a 1-1 chat's activity when it was made (a message moves the chat's own). */
+/** A member's receipts (watermarks that only move forward; seen ≤ delivered), and a 1-1 chat's activity when it was made (a message moves the chat's own). */
 export type ChatMembersTable = {
   chatId: string;
   userId: string;
   deliveredSeq: number;
   seenSeq: number;
+  /** Not kept since migration 0022 (a 1-1 chat's unread is the peer's sent count minus `peerSeen`, a group's is derived from its marks). */
   unread: number;
+  /** In a 1-1 chat, how many of the peer's messages are at or below `seenSeq` (migration 0022). */
+  peerSeen: Generated<number>;
   activityAt: number;
   pinnedAt: number | null;
   archivedAt: number | null;

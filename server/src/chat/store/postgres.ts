@@ -166,9 +166,8 @@ function batchStatements(query: Query): BatchStatements {
     updateChats: async (now, chats) => {
       await query(
         planEachTime,
-        `with v as (select * from unnest($2::text[], $3::int[], $4::int[], $5::bigint[], $6::text[], $7::text[], $8::int[], $9::int[]) v(id, s, r, ra, m, low, lu, hu)),
-           c as (update chats c set last_seq = v.s, rev = v.r, rev_at = v.ra, last_message_id = v.m, activity_at = $1 from v where c.id = v.id)
-         update chat_members m set unread = m.unread + (case when m.user_id = v.low then v.lu else v.hu end) from v where m.chat_id = v.id`,
+        `update chats c set last_seq = v.s, rev = v.r, rev_at = v.ra, last_message_id = v.m, activity_at = $1, low_sent = c.low_sent + v.ls, high_sent = c.high_sent + v.hs
+         from unnest($2::text[], $3::int[], $4::int[], $5::bigint[], $6::text[], $7::int[], $8::int[]) v(id, s, r, ra, m, ls, hs) where c.id = v.id`,
         [
           now,
           chats.map((c) => c.id),
@@ -176,9 +175,8 @@ function batchStatements(query: Query): BatchStatements {
           chats.map((c) => c.rev),
           chats.map((c) => c.revAt),
           chats.map((c) => c.lastMessageId),
-          chats.map((c) => c.userLow),
-          chats.map((c) => c.lowUnread),
-          chats.map((c) => c.highUnread),
+          chats.map((c) => c.lowSent),
+          chats.map((c) => c.highSent),
         ],
       );
     },
@@ -197,9 +195,9 @@ function batchStatements(query: Query): BatchStatements {
     setReceipts: async (chatId, members) => {
       await query(
         planEachTime,
-        `update chat_members m set delivered_seq = v.d, seen_seq = v.s, unread = v.u
-         from unnest($2::text[], $3::int[], $4::int[], $5::int[]) v(id, d, s, u) where m.chat_id = $1 and m.user_id = v.id`,
-        [chatId, members.map((m) => m.userId), members.map((m) => m.deliveredSeq), members.map((m) => m.seenSeq), members.map((m) => m.unread)],
+        `update chat_members m set delivered_seq = v.d, seen_seq = v.s, peer_seen = v.p
+         from unnest($2::text[], $3::int[], $4::int[], $5::int[]) v(id, d, s, p) where m.chat_id = $1 and m.user_id = v.id`,
+        [chatId, members.map((m) => m.userId), members.map((m) => m.deliveredSeq), members.map((m) => m.seenSeq), members.map((m) => m.peerSeen)],
       );
     },
     addDeviceReceipts: async (receipts) => {

@@ -46,12 +46,14 @@ export const chatColumns = (alias: string) =>
     "activityAt",
     "minDeliveredSeq",
     "minSeenSeq",
+    "lowSent",
+    "highSent",
   ]);
 export const attachmentColumns = (alias: string) =>
   columns<AttachmentRow>(alias, ["id", "chatId", "uploaderId", "messageId", "position", "kind", "name", "mime", "size", "width", "height", "thumbKey"]);
 const reactionColumns = (alias: string) => columns<ReactionRow>(alias, ["messageId", "userId", "emoji", "createdAt"]);
 export const memberColumns = (alias: string) =>
-  columns<MemberRow>(alias, ["chatId", "userId", "deliveredSeq", "seenSeq", "unread", "activityAt", "role", "fromSeq", "leftSeq", "leftRev"]);
+  columns<MemberRow>(alias, ["chatId", "userId", "deliveredSeq", "seenSeq", "peerSeen", "activityAt", "role", "fromSeq", "leftSeq", "leftRev"]);
 
 /** Whether the chat `c`'s pair is connected: the fact the access rule needs to let a member write. */
 export const connectedColumn = "exists(select 1 from connections k where k.user_low = c.user_low and k.user_high = c.user_high) as connected";
@@ -101,7 +103,8 @@ function changesParams(c: ChangesAfter): unknown[] {
  */
 const activity = "coalesce(c.activity_at, me.activity_at)";
 
-const chatViewFrom = `${chatColumns("c").replace('c.activity_at as "activityAt", ', "")}, me.delivered_seq as "deliveredSeq", me.seen_seq as "seenSeq", me.unread,
+const chatViewFrom = `${chatColumns("c").replace('c.activity_at as "activityAt", ', "")}, me.delivered_seq as "deliveredSeq", me.seen_seq as "seenSeq",
+  (case when me.user_id = c.user_low then c.high_sent else c.low_sent end) - me.peer_seen as unread,
   ${activity} as "activityAt", me.hidden,
   me.pinned_at as "pinnedAt", me.archived_at as "archivedAt", me.muted_until as "mutedUntil", me.marked_unread as "markedUnread", me.settings_rev as "settingsRev",
   coalesce(them.delivered_seq, c.min_delivered_seq) as "theirDeliveredSeq", coalesce(them.seen_seq, c.min_seen_seq) as "theirSeenSeq",
@@ -140,8 +143,16 @@ export function sharedStatements(q: Runner): ChatReads & ChatWrites {
     chatOfPair: async (userLow, userHigh) => (await q.get<{ id: string }>("select id from chats where user_low = ? and user_high = ?", userLow, userHigh))?.id,
     pairConnected: async (userLow, userHigh) =>
       (await q.get("select 1 as one from connections where user_low = ? and user_high = ?", userLow, userHigh)) !== undefined,
-    unreadAfter: async (chatId, seq, userId) =>
-      (await q.get<{ n: number }>("select count(*) as n from messages where chat_id = ? and seq > ? and sender_id <> ?", chatId, seq, userId))?.n ?? 0,
+    othersBetween: async (chatId, after, upTo, userId) =>
+      (
+        await q.get<{ n: number }>(
+          "select count(*) as n from messages where chat_id = ? and seq > ? and seq <= ? and sender_id <> ?",
+          chatId,
+          after,
+          upTo,
+          userId,
+        )
+      )?.n ?? 0,
     chatView: async (userId, chatId) => {
       const row = await q.get<ChatViewRow>(`select ${chatViewFrom} where me.user_id = ? and me.chat_id = ?`, userId, chatId);
       return row && asMemberSees(row);

@@ -162,12 +162,8 @@ function batchStatements(prepare: (text: string) => SQLite.Statement, reader: (t
     },
     updateChats: (now, rows) => {
       runEach(
-        "update chats set last_seq = ?, rev = ?, rev_at = ?, last_message_id = ?, activity_at = ? where id = ?",
-        rows.map((r) => [r.lastSeq, r.rev, r.revAt, r.lastMessageId, now, r.id]),
-      );
-      runEach(
-        "update chat_members set unread = unread + (case when user_id = ? then ? else ? end) where chat_id = ?",
-        rows.map((r) => [r.userLow, r.lowUnread, r.highUnread, r.id]),
+        "update chats set last_seq = ?, rev = ?, rev_at = ?, last_message_id = ?, activity_at = ?, low_sent = low_sent + ?, high_sent = high_sent + ? where id = ?",
+        rows.map((r) => [r.lastSeq, r.rev, r.revAt, r.lastMessageId, now, r.lowSent, r.highSent, r.id]),
       );
       return Promise.resolve();
     },
@@ -192,8 +188,8 @@ function batchStatements(prepare: (text: string) => SQLite.Statement, reader: (t
     },
     setReceipts: (chatId, members) => {
       runEach(
-        "update chat_members set delivered_seq = ?, seen_seq = ?, unread = ? where chat_id = ? and user_id = ?",
-        members.map((m) => [m.deliveredSeq, m.seenSeq, m.unread, chatId, m.userId]),
+        "update chat_members set delivered_seq = ?, seen_seq = ?, peer_seen = ? where chat_id = ? and user_id = ?",
+        members.map((m) => [m.deliveredSeq, m.seenSeq, m.peerSeen, chatId, m.userId]),
       );
       return Promise.resolve();
     },

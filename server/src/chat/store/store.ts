@@ -44,8 +44,8 @@ export type ChatReads = {
   /** The id of the pair's chat. */
   chatOfPair(userLow: string, userHigh: string): Promise<string | undefined>;
   pairConnected(userLow: string, userHigh: string): Promise<boolean>;
-  /** Messages of the chat after `seq` that `userId` did not send. */
-  unreadAfter(chatId: string, seq: number, userId: string): Promise<number>;
+  /** Messages of the chat after seq `after` up to `upTo` that `userId` did not send. */
+  othersBetween(chatId: string, after: number, upTo: number, userId: string): Promise<number>;
   /** The chat as `userId` (a member) sees it. */
   chatView(userId: string, chatId: string): Promise<ChatViewRow | undefined>;
   /** `userId`'s chats with messages whose activity is before `before`, latest first, at most `limit`. */
@@ -129,15 +129,15 @@ export type BatchStatements = {
   insertMessages(rows: MessageRow[]): Promise<void>;
   /** A SEND claims its attachments in its own transaction: the message and what it carries commit together. */
   linkAttachments(links: AttachmentLink[]): Promise<void>;
-  /** Sets counters computed under the chats' locks and the chats' activity (`now`); each member's unread up by what the other member sent. */
+  /** Sets counters computed under the chats' locks and the chats' activity (`now`), and each member's sent count up by what they sent. */
   updateChats(now: number, rows: ChatUpdate[]): Promise<void>;
   // A batch of one chat's receipts (receipts.ts):
   /** These people's rows in the chat (those who never were in it are not there). */
   membersOf(chatId: string, userIds: string[]): Promise<MemberRow[]>;
   /** Each of these devices' latest watermarks in the chat (its newest device_receipts row), by session id; a device with none is not there. */
   deviceMarksOf(chatId: string, sessionIds: string[]): Promise<Map<string, DeviceMarks>>;
-  /** Members' new watermarks and unread counts (each member at most once). */
-  setReceipts(chatId: string, members: Pick<MemberRow, "userId" | "deliveredSeq" | "seenSeq" | "unread">[]): Promise<void>;
+  /** Members' new watermarks and, in a 1-1 chat, how many of the peer's messages are at or below the seen one (each member at most once). */
+  setReceipts(chatId: string, members: Pick<MemberRow, "userId" | "deliveredSeq" | "seenSeq" | "peerSeen">[]): Promise<void>;
   /** Records advances of devices' watermarks (the same one twice: once). */
   addDeviceReceipts(rows: DeviceReceiptRow[]): Promise<void>;
 };
@@ -152,9 +152,9 @@ export type ChatUpdate = {
   rev: number;
   revAt: number;
   lastMessageId: string;
-  userLow: string;
-  lowUnread: number;
-  highUnread: number;
+  /** Messages of this batch the pair's low and high member sent. */
+  lowSent: number;
+  highSent: number;
 };
 
 /**
