@@ -16,6 +16,7 @@ import * as m0016 from "./migrations/0016_groups.ts";
 import * as m0017 from "./migrations/0017_chat_rev_at.ts";
 import * as m0018 from "./migrations/0018_search_behind_writes.ts";
 import * as m0020 from "./migrations/0020_sessions_by_revoked_at.ts";
+import * as m0021 from "./migrations/0021_postgres_search_behind_writes.ts";
 
 /**
  * The numbered migrations, in order. One set for SQLite and PostgreSQL: they use
@@ -40,6 +41,7 @@ export const migrations: Record<string, Migration> = {
   "0017_chat_rev_at": m0017,
   "0018_search_behind_writes": m0018,
   "0020_sessions_by_revoked_at": m0020,
+  "0021_postgres_search_behind_writes": m0021,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
