@@ -38,10 +38,10 @@ const doc = (row: string) => `to_tsvector('simple', ${row}.text) || array_to_tsv
 
 async function buildTables(db: Kysely<any>): Promise<void> {
   // The queue's rows are deleted as fast as they come: vacuumed often so a scan for the next run
-  // does not walk a minute's worth of dead rows (the indexer vacuums it too, see there).
-  await sql`create table message_search_queue (message_id text not null) with (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 5000)`.execute(
-    db,
-  );
+  // does not walk a minute's worth of dead rows (the indexer vacuums it too, see there). Never
+  // truncated by a vacuum: that takes an exclusive lock, and every send's trigger writes here.
+  await sql`create table message_search_queue (message_id text not null)
+    with (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 5000, vacuum_truncate = false)`.execute(db);
   await sql`create table message_search (message_id text primary key, doc tsvector not null)`.execute(db);
   await sql.raw(`insert into message_search (message_id, doc) select m.id, ${doc("m")} from messages m where ${m0015.indexed("m")}`).execute(db);
   await sql`create index message_search_doc on message_search using gin (doc)`.execute(db);
