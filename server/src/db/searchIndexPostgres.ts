@@ -28,8 +28,10 @@ export async function indexRun(client: pg.ClientBase, limit: number): Promise<st
   const statements = [
     client.query("begin"),
     client.query("select pg_advisory_xact_lock('message_search_queue'::regclass::oid::bigint)"),
-    client.query<{ message_id: string }>(
-      `with taken as (
+    client.query<{ message_id: string }>({
+      // Named: parsed and planned once per connection (a search waits for a run; the plan does not change with the queue).
+      name: "search_index_run",
+      text: `with taken as (
          delete from message_search_queue where ctid = any(array(select ctid from message_search_queue limit $1)) returning message_id),
        current as (
          select q.id, m.chat_id, m.text, m.deleted_at from (select distinct message_id as id from taken) q left join messages m on m.id = q.id),
@@ -42,8 +44,8 @@ export async function indexRun(client: pg.ClientBase, limit: number): Promise<st
          delete from message_search s using current c
          where s.message_id = c.id and (c.chat_id is null or c.deleted_at is not null or c.text is null or c.text = ''))
        select message_id from taken`,
-      [limit],
-    ),
+      values: [limit],
+    }),
     client.query("commit"),
   ];
   for (const statement of statements) void statement.catch(() => undefined);

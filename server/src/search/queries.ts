@@ -15,11 +15,14 @@ export type MatchQuery = { userId: string; terms: readonly string[]; before: str
  * every row as well, so the index only narrows and never decides who sees what.
  */
 export async function findMatches(database: Database, query: MatchQuery): Promise<MatchRow[]> {
-  const chats = await database.db.selectFrom("chatMembers").select("chatId").where("userId", "=", query.userId).execute();
+  // New messages are indexed a moment after their commit: what is committed is searched. The
+  // catch-up (a round trip on PostgreSQL, on the indexer's connection) overlaps the chats' read.
+  const [chats] = await Promise.all([
+    database.db.selectFrom("chatMembers").select("chatId").where("userId", "=", query.userId).execute(),
+    database.raw.search.catchUp(),
+  ]);
   if (chats.length === 0) return [];
   const chatIds = chats.map((c) => c.chatId);
-  // New messages are indexed a moment after their commit: what is committed is searched.
-  await database.raw.search.catchUp();
   return database.engine === "postgres" ? postgresMatches(database, query, chatIds) : sqliteMatches(database, query, chatIds);
 }
 
