@@ -86,7 +86,24 @@ try {
   await database.raw.search.catchUp();
   // The admin connection that lists them is gone by the time it is read: only the pool's remain.
   const pids = engine === "sqlite" ? [process.pid] : (await store.backends()).filter((pid) => ticksOf(pid) !== undefined);
-  const cpuTicks = () => pids.reduce((n, pid) => n + (ticksOf(pid) ?? 0), 0);
+  /**
+   * Clock ticks of the backends from `start` (their ticks then) to now. A pool closes a connection
+   * idle for 10 s: one that ended meanwhile counts as idle (not as minus all it ever used), and one
+   * opened meanwhile (the indexer's, again) counts whole.
+   */
+  const ticksNow = async () => {
+    const ticks = new Map<number, number>();
+    for (const pid of engine === "sqlite" ? [process.pid] : await store.backends()) {
+      const t = ticksOf(pid);
+      if (t !== undefined) ticks.set(pid, t);
+    }
+    return ticks;
+  };
+  const ticksSince = async (start: Map<number, number>) => {
+    let n = 0;
+    for (const [pid, ticks] of await ticksNow()) n += ticks - (start.get(pid) ?? 0);
+    return n;
+  };
   const record = (file: string | undefined) => (file ? spawn("perf", ["record", "-g", "-o", file, "-p", pids.join(",")], { stdio: "ignore" }) : undefined);
   const stopRecording = async (perf: ReturnType<typeof record>) => {
     if (!perf) return;
@@ -96,19 +113,19 @@ try {
   };
   const perf = record(process.env.PERF);
   batchMs.length = 0;
-  const before = cpuTicks();
+  const before = await ticksNow();
   const began = performance.now();
   await run(measured);
   const wallS = (performance.now() - began) / 1000;
-  const cpuS = (cpuTicks() - before) / 100;
+  const cpuS = (await ticksSince(before)) / 100;
   await stopRecording(perf);
   const { raw } = database;
   const queued =
     raw.engine === "postgres" ? Number((await raw.pool.query<{ n: number }>("select count(*) as n from message_search_queue")).rows[0]?.n) : undefined;
   const perfIndexer = record(process.env.PERF_INDEXER);
-  const beforeIndexing = cpuTicks();
+  const beforeIndexing = await ticksNow();
   await raw.search.catchUp();
-  const indexerS = (cpuTicks() - beforeIndexing) / 100;
+  const indexerS = (await ticksSince(beforeIndexing)) / 100;
   await stopRecording(perfIndexer);
   console.log(
     JSON.stringify({
