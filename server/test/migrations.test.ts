@@ -431,6 +431,46 @@ test(`0020_sessions_by_revoked_at (${engine}): the session check's "revoked sinc
   }
 });
 
+test(
+  `0021_postgres_search_behind_writes (${engine}): messages before it are in message_search, later writes queue their ids, the GIN index leaves messages; and back`,
+  { skip: engine !== "postgres" && "PostgreSQL only (SQLite's index is 0018's)" },
+  async () => {
+    const { db, migrator, indexes, drop } = await bareDatabase();
+    const searched = async (lexemes: string) =>
+      (await sql<{ id: string }>`select message_id as id from message_search where doc @@ ${lexemes}::tsquery`.execute(db)).rows.map((r) => r.id).sort();
+    const queue = async () => (await sql<{ id: string }>`select message_id as id from message_search_queue`.execute(db)).rows.map((r) => r.id).sort();
+    try {
+      assert.equal((await migrator.migrateTo("0020_sessions_by_revoked_at")).error, undefined);
+      await sql`insert into users (id, created_at, updated_at) values ('ann', 1, 1), ('ben', 1, 1)`.execute(db);
+      await sql`insert into chats (id, user_low, user_high, created_at, last_seq, rev) values ('chat-ab', 'ann', 'ben', 1, 3, 3)`.execute(db);
+      await sql`insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, created_at, deleted_at) values
+        ('m1', 'chat-ab', 1, 1, 'ann', 'c1', 'Kiwi fruit', 100, null),
+        ('m2', 'chat-ab', 2, 2, 'ben', 'c2', '', 200, null),
+        ('m3', 'chat-ab', 3, 3, 'ann', 'c3', null, 300, 350)`.execute(db);
+      assert.ok((await indexes()).includes("messages_chat_search"));
+
+      assert.equal((await migrator.migrateTo("0021_postgres_search_behind_writes")).error, undefined);
+      assert.ok(!(await indexes()).includes("messages_chat_search"), "no GIN index on messages");
+      assert.deepEqual(await searched("'kiwi' & '#chat-ab'"), ["m1"], "the backfill: live messages with text, with their chat");
+      assert.deepEqual(await queue(), []);
+      await sql`insert into messages (id, chat_id, seq, rev, sender_id, client_id, text, created_at) values
+        ('m4', 'chat-ab', 4, 4, 'ben', 'c4', 'kiwi again', 400), ('m5', 'chat-ab', 5, 5, 'ben', 'c5', null, 500)`.execute(db);
+      assert.deepEqual(await queue(), ["m4"], "an insert queues its messages with text, in one statement");
+      await sql`update messages set rev = 9 where id = 'm1'`.execute(db);
+      assert.deepEqual(await queue(), ["m4"], "a change of anything but text or deletion queues nothing");
+      await sql`update messages set text = 'mango' where id = 'm1'`.execute(db);
+      await sql`delete from users where id = 'ann'`.execute(db);
+      assert.deepEqual(await queue(), ["m1", "m1", "m4", "m4"], "an edit queues it again, and so does the cascade of an account's removal");
+
+      assert.equal((await migrator.migrateDown()).error, undefined);
+      assert.ok((await indexes()).includes("messages_chat_search"), "0015's index is back");
+      await assert.rejects(sql`select 1 from message_search_queue`.execute(db));
+      await assert.rejects(sql`select 1 from message_search`.execute(db));
+    } finally {
+      await drop();
+    }
+  },
+);
 test(`0022_direct_sent_counts (${engine}): each 1-1 member's unread is what it was, now the peer's sent count minus their peer_seen; and back`, async () => {
   const { db, migrator, drop } = await bareDatabase();
   try {

@@ -7,7 +7,7 @@ import type { Config } from "../config.ts";
 import { walSync, type WalSync } from "./walSync.ts";
 import { startCheckpointer } from "./checkpointer.ts";
 import { searchIndexBehind, type SearchIndex } from "./searchIndex.ts";
-import { searchPendingMerge, type SearchPendingMerge } from "./searchPendingMerge.ts";
+import { searchIndexPostgres } from "./searchIndexPostgres.ts";
 import { migrateToLatest } from "./migrate.ts";
 import type { Db, Schema } from "./schema.ts";
 
@@ -15,7 +15,7 @@ export type Engine = "sqlite" | "postgres";
 
 /** The driver under Kysely, for hot paths that run prepared statements (chat/store/). */
 export type RawHandle =
-  { engine: "sqlite"; file: SQLite.Database; wal: WalSync; search: SearchIndex } | { engine: "postgres"; pool: pg.Pool; searchMerge: SearchPendingMerge };
+  { engine: "sqlite"; file: SQLite.Database; wal: WalSync; search: SearchIndex } | { engine: "postgres"; pool: pg.Pool; search: SearchIndex };
 
 export type Database = {
   db: Db;
@@ -54,6 +54,8 @@ export async function openDatabase(config: Pick<Config, "dataDir" | "database">,
     await database.close();
     throw error;
   }
+  // What a stop or a crash left unindexed is taken now, not at the next write.
+  database.raw.search.soon();
   return database;
 }
 
@@ -146,9 +148,8 @@ async function openPostgres(url: string, schema: string | undefined, connections
       await admin.end();
     }
   }
-  const pool = new pg.Pool({
+  const options: pg.PoolConfig = {
     connectionString: url,
-    max: connections,
     // A client sends each statement as it is issued instead of after the one before returned: the
     // chat store issues a batch's reads (and its writes) together, one round trip each (ADR 0006).
     // Kysely awaits each statement before the next, so for it nothing changes.
@@ -161,21 +162,27 @@ async function openPostgres(url: string, schema: string | undefined, connections
     Client: BoundedClient as unknown as new () => pg.ClientBase,
     // TCP keep-alive notices a connection whose server vanished while it sat in the pool.
     keepAlive: true,
-  });
+  };
+  const pool = new pg.Pool({ ...options, max: connections });
+  // The search indexer's own connection: its runs never wait for a client behind the send batches.
+  const searchPool = new pg.Pool({ ...options, max: 1 });
   // A connection that breaks (PostgreSQL restarting, the network cut) emits "error": the pool's own
   // listener on an idle one, nobody's on one checked out between two queries of a transaction, and
   // unheard it would end the process. The query in flight, or the next one, fails instead; the pool
   // drops the broken connection when it comes back and opens a new one for the next request. While
   // none can be opened, requests are answered UNAVAILABLE and the health watcher logs it once.
-  pool.on("error", () => undefined);
-  pool.on("connect", (client) => client.on("error", () => undefined));
+  for (const each of [pool, searchPool]) {
+    each.on("error", () => undefined);
+    each.on("connect", (client) => client.on("error", () => undefined));
+  }
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
-  const searchMerge = searchPendingMerge(pool, (message) => console.error(`postgresql search index: ${message}`));
+  const search = searchIndexPostgres(searchPool, (message) => console.error(`postgresql search index: ${message}`));
   const close = async () => {
-    await searchMerge.stop();
+    await search.stop();
+    await searchPool.end();
     await db.destroy();
   };
-  return { db, engine: "postgres", raw: { engine: "postgres", pool, searchMerge }, ping: () => ping(db), close };
+  return { db, engine: "postgres", raw: { engine: "postgres", pool, search }, ping: () => ping(db), close };
 }
 
 async function ping(db: Db): Promise<boolean> {

@@ -16,6 +16,7 @@ import * as m0016 from "./migrations/0016_groups.ts";
 import * as m0017 from "./migrations/0017_chat_rev_at.ts";
 import * as m0018 from "./migrations/0018_search_behind_writes.ts";
 import * as m0020 from "./migrations/0020_sessions_by_revoked_at.ts";
+import * as m0021 from "./migrations/0021_postgres_search_behind_writes.ts";
 import * as m0022 from "./migrations/0022_direct_sent_counts.ts";
 
 /**
@@ -41,6 +42,7 @@ export const migrations: Record<string, Migration> = {
   "0017_chat_rev_at": m0017,
   "0018_search_behind_writes": m0018,
   "0020_sessions_by_revoked_at": m0020,
+  "0021_postgres_search_behind_writes": m0021,
   "0022_direct_sent_counts": m0022,
 };
 

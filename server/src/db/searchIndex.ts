@@ -1,9 +1,10 @@
 import type SQLite from "better-sqlite3";
 
 /**
- * SQLite's message search index, kept a moment behind the writes (migration 0018): new messages
- * are indexed a run at a time, shortly after their commit, not inside it. `soon()` after a write
- * that added messages; `catchUp()` before a search, so a search still finds everything committed.
+ * The message search index, kept a moment behind the writes (SQLite: migration 0018, here;
+ * PostgreSQL: 0021, `searchIndexPostgres.ts`): new messages are indexed a run at a time, shortly
+ * after their commit, not inside it. `soon()` after a write that added messages; `catchUp()` before
+ * a search, so a search still finds everything committed.
  */
 export type SearchIndex = {
   soon(): void;
@@ -59,17 +60,31 @@ export function searchIndexBehind(file: SQLite.Database, { hold, onError }: Sear
     return count === RUN;
   };
 
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-  const step = async (): Promise<boolean> => {
+  return behindWrites(async () => {
     let more = false;
     await hold(() => (more = runOnce()));
     return more;
+  }, onError);
+}
+
+/**
+ * The schedule both engines' indexers share: `step` indexes one run and says whether a full one
+ * was taken (more may wait); it runs DELAY_MS after `soon()`, then again at once while runs are
+ * full. `catchUp()` steps until a run is not full. Runs never overlap: each waits for the one before.
+ */
+export function behindWrites(step: () => Promise<boolean>, onError: (message: string) => void, delayMs = DELAY_MS): SearchIndex {
+  let timer: NodeJS.Timeout | undefined;
+  let last: Promise<unknown> = Promise.resolve();
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const stepInTurn = (): Promise<boolean> => {
+    const next = last.then(step, step);
+    last = next.catch(() => undefined);
+    return next;
   };
   const tick = () => {
     timer = undefined;
-    running = step().then(
+    running = stepInTurn().then(
       (more) => {
         if (more) schedule(0);
       },
@@ -82,9 +97,9 @@ export function searchIndexBehind(file: SQLite.Database, { hold, onError }: Sear
     timer.unref();
   };
   return {
-    soon: () => schedule(DELAY_MS),
+    soon: () => schedule(delayMs),
     async catchUp() {
-      while (await step());
+      while (await stepInTurn());
     },
     async stop() {
       stopped = true;

@@ -15,11 +15,14 @@ export type MatchQuery = { userId: string; terms: readonly string[]; before: str
  * every row as well, so the index only narrows and never decides who sees what.
  */
 export async function findMatches(database: Database, query: MatchQuery): Promise<MatchRow[]> {
-  const chats = await database.db.selectFrom("chatMembers").select("chatId").where("userId", "=", query.userId).execute();
+  // New messages are indexed a moment after their commit: what is committed is searched. The
+  // catch-up (a round trip on PostgreSQL, on the indexer's connection) overlaps the chats' read.
+  const [chats] = await Promise.all([
+    database.db.selectFrom("chatMembers").select("chatId").where("userId", "=", query.userId).execute(),
+    database.raw.search.catchUp(),
+  ]);
   if (chats.length === 0) return [];
   const chatIds = chats.map((c) => c.chatId);
-  // SQLite indexes new messages a moment after their commit: what is committed is searched.
-  if (database.raw.engine === "sqlite") await database.raw.search.catchUp();
   return database.engine === "postgres" ? postgresMatches(database, query, chatIds) : sqliteMatches(database, query, chatIds);
 }
 
@@ -55,8 +58,9 @@ async function sqliteMatches(database: Database, { userId, terms, before, limit 
 const lexeme = (text: string) => `'${text.replaceAll("'", "''").replaceAll("\\", "\\\\")}'`;
 
 /**
- * `('#c1' | '#c2' …) & 'term':* & …` over the GIN index of migration 0015 (the same expression
- * and condition, or the index is not used). The chats are cast to a tsquery as they are (no
+ * `('#c1' | '#c2' …) & 'term':* & …` over `message_search.doc` and its GIN index (migration 0021;
+ * the document is 0015's: the text's words and the chat's lexeme). A row there may lag its message
+ * by a run (a delete not yet taken): the message's own conditions below decide. The chats are cast to a tsquery as they are (no
  * parser may split an id); the terms go through `to_tsquery('simple')` to be lower-cased like the
  * text. Newest first is by time, then chat and seq: message ids are time-ordered only to the
  * millisecond, and a batch writes many messages in one.
@@ -67,8 +71,8 @@ async function postgresMatches(database: Database, { userId, terms, before, limi
   const after = before === undefined ? sql`true` : sql`(m.created_at, m.chat_id, m.seq) < (select created_at, chat_id, seq from messages where id = ${before})`;
   const { rows } = await sql<MatchRow>`
     select m.id as "cursor", m.id, m.chat_id as "chatId", m.seq, m.sender_id as "senderId", m.created_at as "createdAt", m.text
-    from messages m
-    where (to_tsvector('simple', m.text) || array_to_tsvector(array['#' || m.chat_id])) @@ (${chats}::tsquery && to_tsquery('simple', ${words}))
+    from message_search s join messages m on m.id = s.message_id
+    where s.doc @@ (${chats}::tsquery && to_tsquery('simple', ${words}))
       and m.deleted_at is null and m.chat_id = any(array(select chat_id from chat_members where user_id = ${userId})) and ${after}
       and not exists (select 1 from hidden_messages h where h.user_id = ${userId} and h.message_id = m.id)
       and ${visibleTo(userId)}

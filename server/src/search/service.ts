@@ -5,9 +5,9 @@ import { findMatches } from "./queries.ts";
 import { snippetOf } from "./snippet.ts";
 
 /**
- * Message search: reads only. What a search finds is what is committed: PostgreSQL keeps the
- * index in the transaction of every write (migration 0015); SQLite indexes new messages a moment
- * after their commit (migration 0018), and a search first indexes those still waiting. Only chats the caller is a
+ * Message search: reads only. What a search finds is what is committed: both engines index new
+ * messages a moment after their commit (SQLite: migration 0018; PostgreSQL: 0021), and a search
+ * first indexes those still waiting. Only chats the caller is a
  * member of are searched (the chat rule: members read a chat, even after the connection ended).
  */
 export class SearchService {

@@ -9,7 +9,7 @@ import { defaultAuthLimits } from "../../src/auth/limits.ts";
 import { SessionService } from "../../src/auth/sessions.ts";
 import { accessTokens } from "../../src/auth/tokens.ts";
 import { systemClock } from "../../src/clock.ts";
-import * as messageSearch from "../../src/db/migrations/0018_search_behind_writes.ts";
+import * as messageSearch from "../../src/db/migrations/0021_postgres_search_behind_writes.ts";
 import type { Database } from "../../src/db/database.ts";
 import { withDatabase } from "./seed.ts";
 

@@ -4,8 +4,11 @@
 // process's own (SQLite runs in it, its search indexer and WAL syncs included). No sockets, server process or load
 // generator in the way, so one change to the statements or the schema can be measured at a time
 // (docs/performance.md, "PostgreSQL"):
-//   npx tsx server/test/support/sendCost.ts [--engine=postgres|sqlite] [--batch=30] [--warm=20000] [--messages=30000] [--pairs=500] [--text=words|bench] [--sql="drop index …"]
-// `--sql` runs on the schema before the sends. PERF=<file>: `perf record -g` of the backends while
+//   npx tsx server/test/support/sendCost.ts [--engine=postgres|sqlite] [--batch=30] [--warm=20000] [--messages=30000] [--pairs=500] [--text=words|bench] [--sql="drop index …"] [--indexer=behind|after]
+// `--sql` runs on the schema before the sends. The search indexer runs behind the sends as in the
+// server (`--indexer=behind`: its CPU is in the figure) or only after them (`--indexer=after`: the
+// sends' CPU alone); either way what is still waiting after the sends is then indexed, and on
+// PostgreSQL its CPU is reported a message indexed. PERF_INDEXER=<file>: `perf record -g` of that. PERF=<file>: `perf record -g` of the backends while
 // measuring. AUTO_EXPLAIN=<ms>: plans of statements slower than that go to PostgreSQL's log.
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -33,6 +36,7 @@ const { values } = parseArgs({
     sql: { type: "string" },
     text: { type: "string" },
     engine: { type: "string" },
+    indexer: { type: "string" },
   },
 });
 const batch = Number(values.batch ?? 30);
@@ -76,22 +80,53 @@ try {
       batchMs.push(performance.now() - began);
     }
   };
+  const indexerAfter = values.indexer === "after";
+  if (indexerAfter) await database.raw.search.stop();
   await run(warm);
+  await database.raw.search.catchUp();
   // The admin connection that lists them is gone by the time it is read: only the pool's remain.
   const pids = engine === "sqlite" ? [process.pid] : (await store.backends()).filter((pid) => ticksOf(pid) !== undefined);
-  const cpuTicks = () => pids.reduce((n, pid) => n + (ticksOf(pid) ?? 0), 0);
-  const perf = process.env.PERF ? spawn("perf", ["record", "-g", "-o", process.env.PERF, "-p", pids.join(",")], { stdio: "ignore" }) : undefined;
-  batchMs.length = 0;
-  const before = cpuTicks();
-  const began = performance.now();
-  await run(measured);
-  const wallS = (performance.now() - began) / 1000;
-  const cpuS = (cpuTicks() - before) / 100;
-  if (perf) {
+  /**
+   * Clock ticks of the backends from `start` (their ticks then) to now. A pool closes a connection
+   * idle for 10 s: one that ended meanwhile counts as idle (not as minus all it ever used), and one
+   * opened meanwhile (the indexer's, again) counts whole.
+   */
+  const ticksNow = async () => {
+    const ticks = new Map<number, number>();
+    for (const pid of engine === "sqlite" ? [process.pid] : await store.backends()) {
+      const t = ticksOf(pid);
+      if (t !== undefined) ticks.set(pid, t);
+    }
+    return ticks;
+  };
+  const ticksSince = async (start: Map<number, number>) => {
+    let n = 0;
+    for (const [pid, ticks] of await ticksNow()) n += ticks - (start.get(pid) ?? 0);
+    return n;
+  };
+  const record = (file: string | undefined) => (file ? spawn("perf", ["record", "-g", "-o", file, "-p", pids.join(",")], { stdio: "ignore" }) : undefined);
+  const stopRecording = async (perf: ReturnType<typeof record>) => {
+    if (!perf) return;
     const exited = perf.exitCode !== null || new Promise((resolve) => perf.once("exit", resolve));
     perf.kill("SIGINT");
     await exited;
-  }
+  };
+  const perf = record(process.env.PERF);
+  batchMs.length = 0;
+  const before = await ticksNow();
+  const began = performance.now();
+  await run(measured);
+  const wallS = (performance.now() - began) / 1000;
+  const cpuS = (await ticksSince(before)) / 100;
+  await stopRecording(perf);
+  const { raw } = database;
+  const queued =
+    raw.engine === "postgres" ? Number((await raw.pool.query<{ n: number }>("select count(*) as n from message_search_queue")).rows[0]?.n) : undefined;
+  const perfIndexer = record(process.env.PERF_INDEXER);
+  const beforeIndexing = await ticksNow();
+  await raw.search.catchUp();
+  const indexerS = (await ticksSince(beforeIndexing)) / 100;
+  await stopRecording(perfIndexer);
   console.log(
     JSON.stringify({
       batch,
@@ -101,6 +136,10 @@ try {
       // SQLite: this process's CPU, the replay's own JavaScript included (the same in every build compared).
       cpuUsPerMessage: Math.round((cpuS / measured) * 1e6),
       wallUsPerMessage: Math.round((wallS / measured) * 1e6),
+      indexer: indexerAfter ? "after" : "behind",
+      // PostgreSQL: what was still queued after the sends, and the indexer's CPU for it.
+      queuedAfter: queued,
+      indexerCpuUsPerMessage: queued ? Math.round((indexerS / queued) * 1e6) : undefined,
       // A batch's time, commit included: the tail shows a statement that did more than its rows (an index's deferred work).
       batchMs: { p50: quantile(batchMs, 0.5), p99: quantile(batchMs, 0.99), max: quantile(batchMs, 1) },
     }),

@@ -84,7 +84,7 @@ export function postgresChatStore(pool: pg.Pool, afterWrite: () => void): ChatSt
         await begun;
         for (const statement of issued) await statement;
         if ((await commit).command !== "COMMIT") throw new Error("the transaction was rolled back");
-        // New messages' search entries wait in the GIN index's pending list; merged off this path (db/searchPendingMerge.ts).
+        // New messages wait in the search queue; indexed off this path (db/searchIndexPostgres.ts).
         afterWrite();
         return result;
       } catch (error) {
