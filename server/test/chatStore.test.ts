@@ -4,6 +4,7 @@ import { after, before, describe, test } from "node:test";
 import { uuidv7 } from "@easyqr/protocol";
 import type { MessageRow } from "../src/chat/rows.ts";
 import { openChatStore, type ChatStore } from "../src/chat/store/index.ts";
+import { renderMessages } from "../src/chat/view.ts";
 import { loadConfig } from "../src/config.ts";
 import { openDatabase, type Database } from "../src/db/database.ts";
 import { newUserRow } from "../src/users/rows.ts";
@@ -164,7 +165,69 @@ describe(`chat store (${engine})`, () => {
         await Promise.resolve();
       }),
     );
-    assert.equal((await store.read((tx) => tx.history(chatId, low, {}, 10, false))).length, rows.length);
+    assert.equal((await store.read((tx) => tx.history(chatId, low, {}, 10, { group: false, hidden: true }))).length, rows.length);
+  });
+
+  test("a history page's messages carry their attachments (in position order) and reactions (oldest first), read with the rows or for the set", async () => {
+    const { chatId, low, high } = await pair();
+    const rows = [1, 2, 3].map((seq) => message(chatId, low, seq));
+    await sendAll(chatId, low, rows);
+    const [first, second] = rows.map((r) => r.id);
+    const attachment = (id: string, position: number) => ({
+      id,
+      chatId,
+      uploaderId: low,
+      messageId: second ?? null,
+      position,
+      kind: "file" as const,
+      name: `f${position}.txt`,
+      mime: "text/plain",
+      size: 10 + position,
+      width: null,
+      height: null,
+      storageKey: id,
+      thumbKey: null,
+      createdAt: now,
+    });
+    await database.db
+      .insertInto("attachments")
+      .values([attachment(randomUUID(), 1), attachment(randomUUID(), 0)])
+      .execute();
+    await database.db
+      .insertInto("reactions")
+      .values([
+        { messageId: first ?? "", userId: high, emoji: "👍", createdAt: now + 2 },
+        { messageId: first ?? "", userId: low, emoji: "🎉", createdAt: now + 1 },
+      ])
+      .execute();
+    const page = await store.read(async (tx) => {
+      const read = await tx.history(chatId, low, {}, 10, { group: false, hidden: false });
+      // PostgreSQL reads them in the rows' own statement: one round trip, not three.
+      if (engine === "postgres") assert.ok(read.every((r) => r.attachments !== undefined && r.reactions !== undefined));
+      return renderMessages(tx, read, { by: "seqRange", chatId, from: 1, to: 3 });
+    });
+    assert.deepEqual(
+      page.map((m) => m.attachments.map((a) => [a.name, a.size])),
+      [
+        [],
+        [
+          ["f0.txt", 10],
+          ["f1.txt", 11],
+        ],
+        [],
+      ],
+    );
+    assert.deepEqual(
+      page.map((m) => m.reactions.map((r) => [r.emoji, r.at])),
+      [
+        [
+          ["🎉", now + 1],
+          ["👍", now + 2],
+        ],
+        [],
+        [],
+      ],
+    );
   });
 
   test("history pages run oldest first: the newest, before a seq, after a seq", async () => {
@@ -176,10 +239,10 @@ describe(`chat store (${engine})`, () => {
     );
     const seqs = (rows: MessageRow[]) => rows.map((r) => r.seq);
     await store.read(async (tx) => {
-      assert.deepEqual(seqs(await tx.history(chatId, chatId, {}, 2, false)), [4, 5]);
-      assert.deepEqual(seqs(await tx.history(chatId, chatId, { before: 4 }, 2, false)), [2, 3]);
-      assert.deepEqual(seqs(await tx.history(chatId, chatId, { after: 1 }, 2, false)), [2, 3]);
-      assert.deepEqual(seqs(await tx.history(randomUUID(), chatId, {}, 2, false)), []);
+      assert.deepEqual(seqs(await tx.history(chatId, chatId, {}, 2, { group: false, hidden: true })), [4, 5]);
+      assert.deepEqual(seqs(await tx.history(chatId, chatId, { before: 4 }, 2, { group: false, hidden: true })), [2, 3]);
+      assert.deepEqual(seqs(await tx.history(chatId, chatId, { after: 1 }, 2, { group: false, hidden: true })), [2, 3]);
+      assert.deepEqual(seqs(await tx.history(randomUUID(), chatId, {}, 2, { group: false, hidden: true })), []);
     });
   });
 
@@ -284,7 +347,7 @@ describe(`chat store (${engine})`, () => {
       }),
       /no/,
     );
-    assert.deepEqual(await store.read((tx) => tx.history(chatId, chatId, {}, 10, false)), []);
+    assert.deepEqual(await store.read((tx) => tx.history(chatId, chatId, {}, 10, { group: false, hidden: true })), []);
   });
 });
 

@@ -11,6 +11,13 @@ export type MemberRow = Pick<
 >;
 export type HiddenRow = HiddenMessagesTable;
 export type MessageRow = Selectable<MessagesTable>;
+/**
+ * A message row with what it carries, when the store read them in the same statement (PostgreSQL's
+ * history: one round trip instead of three); else they are read for the whole set (renderMessages).
+ */
+export type HistoryRow = MessageRow & { attachments?: AttachmentRow[]; reactions?: ReactionRow[] };
+/** A chat with how many messages the reader deleted for themselves in it (null: not a member). */
+export type ReaderChatRow = ChatRow & { readerHidden: number | null };
 export type AttachmentRow = Omit<AttachmentsTable, "storageKey" | "createdAt">;
 export type ReactionRow = ReactionsTable;
 export type DeviceReceiptRow = DeviceReceiptsTable;

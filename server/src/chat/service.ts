@@ -150,15 +150,17 @@ export class ChatService {
   /** A page of history, oldest first: the newest page, the one before `before`, or the one after `after`. */
   async history(userId: string, chatId: string, query: z.output<typeof HistoryQuery>): Promise<HistoryPage> {
     return this.store.read(async (q) => {
-      const { chat: row } = await readable(q, chatId, userId);
+      const found = await q.chatOfReader(chatId, userId);
+      const member = found?.kind === "group" ? await memberOf(q, chatId, userId) : undefined;
+      const { chat: row } = readableChat(found, userId, chatNotFound, member);
       // A former group member's history ends at their leaving (the rows past it are not theirs to see).
       const chat = row.kind === "group" ? { lastSeq: (await q.chatView(userId, chatId))?.lastSeq ?? row.lastSeq } : row;
       const { limit, around } = query;
-      const group = row.kind === "group";
+      const checks = { group: row.kind === "group", hidden: Number(row.readerHidden ?? 0) > 0 };
       if (around !== undefined) {
         // The hit and the older half up to it, then the newer half after it.
-        const older = await q.history(chatId, userId, { before: around + 1 }, Math.ceil(limit / 2) + 1, group);
-        const newer = await q.history(chatId, userId, { after: around }, Math.floor(limit / 2) + 1, group);
+        const older = await q.history(chatId, userId, { before: around + 1 }, Math.ceil(limit / 2) + 1, checks);
+        const newer = await q.history(chatId, userId, { after: around }, Math.floor(limit / 2) + 1, checks);
         const more = older.length > Math.ceil(limit / 2);
         const moreAfter = newer.length > Math.floor(limit / 2);
         const rows = [...(more ? older.slice(1) : older), ...(moreAfter ? newer.slice(0, -1) : newer)];
@@ -168,7 +170,7 @@ export class ChatService {
         const through = Math.max(last?.seq ?? 0, moreAfter ? 0 : chat.lastSeq);
         return { messages, more, moreAfter, through };
       }
-      let rows = await q.history(chatId, userId, query, limit + 1, group);
+      let rows = await q.history(chatId, userId, query, limit + 1, checks);
       const more = rows.length > limit;
       if (more) rows = query.after !== undefined ? rows.slice(0, limit) : rows.slice(1);
       const first = rows[0];

@@ -1,7 +1,7 @@
 import { avatarOf, SystemEvent, type Chat, type DeviceReceipt, type GroupCard, type Message, type ReplyPreview } from "@easyqr/protocol";
 import { profileFor } from "../access/profiles.ts";
 import { attachmentView } from "../attachments/view.ts";
-import type { ChatViewRow, DeviceReachRow, MessageRow } from "./rows.ts";
+import type { ChatViewRow, DeviceReachRow, HistoryRow, MessageRow } from "./rows.ts";
 import { settingsView } from "./settings.ts";
 import type { GroupStatements } from "./store/groups.ts";
 import type { ChatReads, Selector } from "./store/store.ts";
@@ -16,12 +16,14 @@ const PREVIEW_CHARS = 200;
  * set). A message deleted for everyone shows neither: its attachment rows go after its commit
  * (AttachmentService), its reactions with it.
  */
-export async function renderMessages(q: ChatReads, rows: MessageRow[], selector: Selector): Promise<Message[]> {
+export async function renderMessages(q: ChatReads, rows: HistoryRow[], selector: Selector): Promise<Message[]> {
   if (rows.length === 0) return [];
   const hasReplies = rows.some((r) => r.replyToId !== null);
+  // The store may have read them with the rows (HistoryRow).
+  const carried = rows.every((r) => r.attachments !== undefined && r.reactions !== undefined);
   const [attachments, reactions, replies] = await Promise.all([
-    q.attachmentsOf(selector),
-    q.reactionsOf(selector),
+    carried ? [] : q.attachmentsOf(selector),
+    carried ? [] : q.reactionsOf(selector),
     hasReplies ? q.repliedTo(selector) : Promise.resolve([]),
   ]);
   const attachmentsOf = groupBy(attachments, (a) => a.messageId ?? "");
@@ -31,8 +33,8 @@ export async function renderMessages(q: ChatReads, rows: MessageRow[], selector:
     const reply = row.replyToId ? replyOf.get(row.replyToId) : undefined;
     const deleted = row.deletedAt !== null;
     return messageView(row, {
-      attachments: deleted ? [] : (attachmentsOf.get(row.id) ?? []).map(attachmentView),
-      reactions: (reactionsOf.get(row.id) ?? []).map((r) => ({ userId: r.userId, emoji: r.emoji, at: r.createdAt })),
+      attachments: deleted ? [] : (row.attachments ?? attachmentsOf.get(row.id) ?? []).map(attachmentView),
+      reactions: (row.reactions ?? reactionsOf.get(row.id) ?? []).map((r) => ({ userId: r.userId, emoji: r.emoji, at: r.createdAt })),
       replyTo: reply ? replyPreview(reply, reply.kind) : null,
     });
   });

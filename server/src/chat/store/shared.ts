@@ -1,4 +1,16 @@
-import type { AttachmentRow, ChatRow, ChatViewRow, DeviceReachRow, HiddenRow, LockedChat, MemberRow, MessageRow, ReactionRow } from "../rows.ts";
+import type {
+  AttachmentRow,
+  ChatRow,
+  ChatViewRow,
+  DeviceReachRow,
+  HiddenRow,
+  HistoryRow,
+  LockedChat,
+  MemberRow,
+  MessageRow,
+  ReactionRow,
+  ReaderChatRow,
+} from "../rows.ts";
 import type { ChangesAfter, ChatReads, ChatWrites, ReplyTarget, Selector } from "./store.ts";
 
 /** Runs SQL both engines read (`?` placeholders), each text prepared once by the engine's runner. */
@@ -120,6 +132,24 @@ const messagesOf = messageColumns("messages").replaceAll("messages.", "");
 /** The message `m` is not one `?` (a user) deleted for themselves. */
 const notHidden = "not exists (select 1 from hidden_messages h where h.user_id = ? and h.message_id = m.id)";
 
+/**
+ * `history`'s statement, with `carried` (columns of what each message carries, after its own) when
+ * the engine reads them in the same statement. The stays are checked only in a group, the reader's
+ * own deletions only when they made some: each is a lookup per row (the stays were a third of a page's time).
+ */
+export function historyStatement(q: Runner, carried: string): ChatReads["history"] {
+  return async (chatId, readerId, { before, after }, limit, checks) => {
+    const selected = `select ${messageColumns("m")}${carried} from messages m where m.chat_id = ?${checks.hidden ? ` and ${notHidden}` : ""}${checks.group ? ` and ${visibleTo}` : ""}`;
+    const readers = [...(checks.hidden ? [readerId] : []), ...(checks.group ? [readerId] : [])];
+    if (after !== undefined) return q.all<HistoryRow>(`${selected} and m.seq > ? order by m.seq limit ?`, chatId, ...readers, after, limit);
+    const rows =
+      before !== undefined
+        ? await q.all<HistoryRow>(`${selected} and m.seq < ? order by m.seq desc limit ?`, chatId, ...readers, before, limit)
+        : await q.all<HistoryRow>(`${selected} order by m.seq desc limit ?`, chatId, ...readers, limit);
+    return rows.reverse();
+  };
+}
+
 /** A chat view row as its member sees it: a former group member's chat ends at their leaving (ADR 0008). */
 function asMemberSees(row: ChatViewRow): ChatViewRow {
   withConnected(row);
@@ -133,6 +163,12 @@ export function sharedStatements(q: Runner): ChatReads & ChatWrites {
   const views = async (text: string, ...params: unknown[]) => (await q.all<ChatViewRow>(text, ...params)).map(asMemberSees);
   return {
     chat: (chatId) => q.get<ChatRow>(`select ${chatColumns("c")} from chats c where c.id = ?`, chatId),
+    chatOfReader: (chatId, userId) =>
+      q.get<ReaderChatRow>(
+        `select ${chatColumns("c")}, me.hidden as "readerHidden" from chats c left join chat_members me on me.chat_id = c.id and me.user_id = ? where c.id = ?`,
+        userId,
+        chatId,
+      ),
     standing: async (chatId) => {
       const row = await q.get<LockedChat>(`select ${standingColumns} from chats c where c.id = ?`, chatId);
       return row && withConnected(row);
@@ -162,17 +198,7 @@ export function sharedStatements(q: Runner): ChatReads & ChatWrites {
     changedChatViews: (userId) => views(`select ${chatViewFrom} where me.user_id = ? and c.rev > 0 order by ${activity} desc`, userId),
     message: (messageId) => q.get<MessageRow>(`select ${messageColumns("m")} from messages m where m.id = ?`, messageId),
     chatIdOf: async (messageId) => (await q.get<{ chatId: string }>(`select chat_id as "chatId" from messages where id = ?`, messageId))?.chatId,
-    history: async (chatId, readerId, { before, after }, limit, group) => {
-      // The stays are checked only in a group: the check is a lookup per row (a third of a page's time).
-      const selected = `select ${messageColumns("m")} from messages m where m.chat_id = ? and ${notHidden}${group ? ` and ${visibleTo}` : ""}`;
-      const readers = group ? [readerId, readerId] : [readerId];
-      if (after !== undefined) return q.all<MessageRow>(`${selected} and m.seq > ? order by m.seq limit ?`, chatId, ...readers, after, limit);
-      const rows =
-        before !== undefined
-          ? await q.all<MessageRow>(`${selected} and m.seq < ? order by m.seq desc limit ?`, chatId, ...readers, before, limit)
-          : await q.all<MessageRow>(`${selected} order by m.seq desc limit ?`, chatId, ...readers, limit);
-      return rows.reverse();
-    },
+    history: historyStatement(q, ""),
     // Bounded by the chat's rev as the reader sees it: a former member hears of no change after their leaving.
     changedMessages: (changes, readerId) =>
       q.all<MessageRow>(
