@@ -16,14 +16,12 @@ const PREVIEW_CHARS = 200;
  * set). A message deleted for everyone shows neither: its attachment rows go after its commit
  * (AttachmentService), its reactions with it.
  */
-export async function renderMessages(q: ChatReads, rows: HistoryRow[], selector: Selector): Promise<Message[]> {
+export async function renderMessages(q: ChatReads, rows: MessageRow[], selector: Selector): Promise<Message[]> {
   if (rows.length === 0) return [];
   const hasReplies = rows.some((r) => r.replyToId !== null);
-  // The store may have read them with the rows (HistoryRow).
-  const carried = rows.every((r) => r.attachments !== undefined && r.reactions !== undefined);
   const [attachments, reactions, replies] = await Promise.all([
-    carried ? [] : q.attachmentsOf(selector),
-    carried ? [] : q.reactionsOf(selector),
+    q.attachmentsOf(selector),
+    q.reactionsOf(selector),
     hasReplies ? q.repliedTo(selector) : Promise.resolve([]),
   ]);
   const attachmentsOf = groupBy(attachments, (a) => a.messageId ?? "");
@@ -33,10 +31,44 @@ export async function renderMessages(q: ChatReads, rows: HistoryRow[], selector:
     const reply = row.replyToId ? replyOf.get(row.replyToId) : undefined;
     const deleted = row.deletedAt !== null;
     return messageView(row, {
-      attachments: deleted ? [] : (row.attachments ?? attachmentsOf.get(row.id) ?? []).map(attachmentView),
-      reactions: (row.reactions ?? reactionsOf.get(row.id) ?? []).map((r) => ({ userId: r.userId, emoji: r.emoji, at: r.createdAt })),
+      attachments: deleted ? [] : (attachmentsOf.get(row.id) ?? []).map(attachmentView),
+      reactions: (reactionsOf.get(row.id) ?? []).map((r) => ({ userId: r.userId, emoji: r.emoji, at: r.createdAt })),
       replyTo: reply ? replyPreview(reply, reply.kind) : null,
     });
+  });
+}
+
+/**
+ * A history page's messages as JSON texts (`HistoryRow`): the database's own where the row is bare
+ * and nothing carries to it (most pages: all of them), else read, filled in as `renderMessages`
+ * does, and written again.
+ */
+export async function renderHistory(q: ChatReads, rows: HistoryRow[], selector: Selector): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const carried = rows.every((r) => r.attachments !== undefined && r.reactions !== undefined);
+  const [attachments, reactions, replies] = await Promise.all([
+    carried ? [] : q.attachmentsOf(selector),
+    carried ? [] : q.reactionsOf(selector),
+    rows.every((r) => r.bare) ? [] : q.repliedTo(selector),
+  ]);
+  // Over the page (SQLite), by message id: which row they belong to is in its JSON.
+  const partsInPage = attachments.length > 0 || reactions.length > 0;
+  const attachmentsOf = groupBy(attachments, (a) => a.messageId ?? "");
+  const reactionsOf = groupBy(reactions, (r) => r.messageId);
+  const replyOf = new Map(replies.map((r) => [r.id, r]));
+  return rows.map((row) => {
+    if (row.bare && !partsInPage && !row.attachments?.length && !row.reactions?.length) return row.json;
+    // As the database wrote it: `replyTo` is the id replied to, `system` the stored line, unchecked.
+    const message = JSON.parse(row.json) as Omit<Message, "replyTo" | "system"> & { replyTo: string | null; system: unknown };
+    const reply = message.replyTo === null ? undefined : replyOf.get(message.replyTo);
+    const filled: Message = {
+      ...message,
+      replyTo: reply ? replyPreview(reply, reply.kind) : null,
+      attachments: message.deletedAt !== null ? [] : (row.attachments ?? attachmentsOf.get(message.id) ?? []).map(attachmentView),
+      reactions: (row.reactions ?? reactionsOf.get(message.id) ?? []).map((r) => ({ userId: r.userId, emoji: r.emoji, at: r.createdAt })),
+      system: message.system === null ? null : SystemEvent.parse(message.system),
+    };
+    return JSON.stringify(filled);
   });
 }
 

@@ -5,6 +5,7 @@ import {
   historyStatement,
   memberColumns,
   messageColumns,
+  messageJson,
   replyTargetFrom,
   sharedStatements,
   standingColumns,
@@ -15,8 +16,8 @@ import type { BatchStatements, ChatStatements, ChatStore, ReplyTarget } from "./
 
 /**
  * A history row's attachments (in position order) and reactions, as JSON in the row: each a lookup by
- * the message's id. As their own statements over the page's seq range they were two more round trips
- * a page, each ~0.1 ms of the server's CPU in pg's messages and row parsing.
+ * the message's id. As statements of their own over the page's seq range they were two more round
+ * trips a page, each ~0.1 ms of the server's CPU in pg's messages and row parsing.
  */
 const carriedParts = `,
   (select coalesce(json_agg(json_build_object('id', a.id, 'chatId', a.chat_id, 'uploaderId', a.uploader_id, 'messageId', a.message_id,
@@ -70,7 +71,7 @@ export function postgresChatStore(pool: pg.Pool, afterWrite: () => void): ChatSt
     };
     return {
       ...sharedStatements(runner),
-      history: historyStatement(runner, carriedParts),
+      history: historyStatement(runner, `${messageJson("json_build_object", (value) => `${value}::json`, "m.forwarded = 1")}::text`, carriedParts),
       ...groupStatements(runner),
       ...batchStatements(query),
       lockPerson: async (userId) => void (await runner.get("select id from users where id = ? for update", userId)),

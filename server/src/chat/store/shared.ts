@@ -133,13 +133,27 @@ const messagesOf = messageColumns("messages").replaceAll("messages.", "");
 const notHidden = "not exists (select 1 from hidden_messages h where h.user_id = ? and h.message_id = m.id)";
 
 /**
- * `history`'s statement, with `carried` (columns of what each message carries, after its own) when
- * the engine reads them in the same statement. The stays are checked only in a group, the reader's
- * own deletions only when they made some: each is a lookup per row (the stays were a third of a page's time).
+ * The protocol's Message as JSON, written by the database (`HistoryRow`): a page's rows are never
+ * built as objects, and the answer is their texts joined. Building 51 rows of 15 columns as objects,
+ * rendering and serialising them was ~200 µs of a SQLite page's CPU; this ~100 µs (docs/performance.md).
+ * The keys are in `messageView`'s order. `json` and `build` are the engine's JSON functions.
  */
-export function historyStatement(q: Runner, carried: string): ChatReads["history"] {
+export function messageJson(build: string, json: (value: string) => string, flag: string): string {
+  return `${build}('id', m.id, 'chatId', m.chat_id, 'seq', m.seq, 'rev', m.rev, 'senderId', m.sender_id, 'clientId', m.client_id,
+    'text', m.text, 'replyTo', m.reply_to_id, 'attachments', ${json("'[]'")}, 'reactions', ${json("'[]'")},
+    'createdAt', m.created_at, 'editedAt', m.edited_at, 'deletedAt', m.deleted_at, 'forwarded', ${flag},
+    'system', ${json("m.system")}, 'mentions', coalesce(${json("m.mentions")}, ${json("'[]'")}))`;
+}
+
+/**
+ * `history`'s statement: each message's JSON (`messageJson`) and `carried` (what else the engine
+ * reads with a row). The stays are checked only in a group, the reader's own deletions only when they
+ * made some: each is a lookup per row (the stays were a third of a page's time).
+ */
+export function historyStatement(q: Runner, messageJson: string, carried = ""): ChatReads["history"] {
   return async (chatId, readerId, { before, after }, limit, checks) => {
-    const selected = `select ${messageColumns("m")}${carried} from messages m where m.chat_id = ?${checks.hidden ? ` and ${notHidden}` : ""}${checks.group ? ` and ${visibleTo}` : ""}`;
+    const selected = `select m.seq, m.reply_to_id is null and m.system is null as bare, ${messageJson} as json${carried}
+      from messages m where m.chat_id = ?${checks.hidden ? ` and ${notHidden}` : ""}${checks.group ? ` and ${visibleTo}` : ""}`;
     const readers = [...(checks.hidden ? [readerId] : []), ...(checks.group ? [readerId] : [])];
     if (after !== undefined) return q.all<HistoryRow>(`${selected} and m.seq > ? order by m.seq limit ?`, chatId, ...readers, after, limit);
     const rows =
@@ -159,7 +173,7 @@ function asMemberSees(row: ChatViewRow): ChatViewRow {
 }
 
 /** The statements both engines read the same way. */
-export function sharedStatements(q: Runner): ChatReads & ChatWrites {
+export function sharedStatements(q: Runner): Omit<ChatReads, "history"> & ChatWrites {
   const views = async (text: string, ...params: unknown[]) => (await q.all<ChatViewRow>(text, ...params)).map(asMemberSees);
   return {
     chat: (chatId) => q.get<ChatRow>(`select ${chatColumns("c")} from chats c where c.id = ?`, chatId),
@@ -198,7 +212,6 @@ export function sharedStatements(q: Runner): ChatReads & ChatWrites {
     changedChatViews: (userId) => views(`select ${chatViewFrom} where me.user_id = ? and c.rev > 0 order by ${activity} desc`, userId),
     message: (messageId) => q.get<MessageRow>(`select ${messageColumns("m")} from messages m where m.id = ?`, messageId),
     chatIdOf: async (messageId) => (await q.get<{ chatId: string }>(`select chat_id as "chatId" from messages where id = ?`, messageId))?.chatId,
-    history: historyStatement(q, ""),
     // Bounded by the chat's rev as the reader sees it: a former member hears of no change after their leaving.
     changedMessages: (changes, readerId) =>
       q.all<MessageRow>(

@@ -1,6 +1,17 @@
 import type SQLite from "better-sqlite3";
 import type { AttachmentRow, DeviceMarks, LockedChat, MemberRow, MessageRow } from "../rows.ts";
-import { attachmentColumns, memberColumns, messageColumns, replyTargetFrom, sharedStatements, standingColumns, withConnected, type Runner } from "./shared.ts";
+import {
+  attachmentColumns,
+  historyStatement,
+  memberColumns,
+  messageColumns,
+  messageJson,
+  replyTargetFrom,
+  sharedStatements,
+  standingColumns,
+  withConnected,
+  type Runner,
+} from "./shared.ts";
 import { groupStatements } from "./groups.ts";
 import type { BatchStatements, ChatStatements, ChatStore, ReplyTarget } from "./store.ts";
 
@@ -37,6 +48,10 @@ export function sqliteChatStore(
   };
   const tx: ChatStatements = {
     ...sharedStatements(runner),
+    history: historyStatement(
+      runner,
+      messageJson("json_object", (value) => `json(${value})`, "json(case when m.forwarded = 1 then 'true' else 'false' end)"),
+    ),
     ...groupStatements(runner),
     ...batchStatements(prepare, reader),
     lockPerson: () => Promise.resolve(),
