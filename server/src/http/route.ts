@@ -43,6 +43,8 @@ export class Router {
   constructor(
     private readonly app: FastifyInstance,
     private readonly authenticator: Authenticator,
+    /** Where the upload routes go: a scope of `app` with the multipart parser (upload.ts). */
+    private readonly uploads: { scope: FastifyInstance },
   ) {}
 
   registerAll<T extends RouteTable>(table: T, handlers: NoInfer<TableHandlers<T>>): void {
@@ -58,7 +60,7 @@ export class Router {
   private add(route: Route, handler: AnyHandler): void {
     this.registered.push(route);
     const { authenticator } = this;
-    this.app.route({
+    (route.upload ? this.uploads.scope : this.app).route({
       method: route.method,
       url: route.path,
       async handler(request, reply) {
