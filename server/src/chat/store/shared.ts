@@ -132,6 +132,9 @@ const messagesOf = messageColumns("messages").replaceAll("messages.", "");
 /** The message `m` is not one `?` (a user) deleted for themselves. */
 const notHidden = "not exists (select 1 from hidden_messages h where h.user_id = ? and h.message_id = m.id)";
 
+const chatOfReader = `select ${chatColumns("c")}, me.hidden as "readerHidden" from chats c
+  left join chat_members me on me.chat_id = c.id and me.user_id = ? where c.id = ?`;
+
 /**
  * The protocol's Message as JSON, written by the database (`HistoryRow`): a page's rows are never
  * built as objects, and the answer is their texts joined. Building 51 rows of 15 columns as objects,
@@ -151,15 +154,31 @@ export function messageJson(build: string, json: (value: string) => string, flag
  * made some: each is a lookup per row (the stays were a third of a page's time).
  */
 export function historyStatement(q: Runner, messageJson: string, carried = ""): ChatReads["history"] {
+  // Each variant's text made once: the runner finds its prepared statement by the text.
+  const texts = new Map<string, { after: string; before: string; newest: string }>();
+  const textsOf = (checks: { group: boolean; hidden: boolean }) => {
+    const key = `${checks.group}:${checks.hidden}`;
+    let found = texts.get(key);
+    if (!found) {
+      const selected = `select m.seq, m.reply_to_id is null and m.system is null as bare, ${messageJson} as json${carried}
+        from messages m where m.chat_id = ?${checks.hidden ? ` and ${notHidden}` : ""}${checks.group ? ` and ${visibleTo}` : ""}`;
+      found = {
+        after: `${selected} and m.seq > ? order by m.seq limit ?`,
+        before: `${selected} and m.seq < ? order by m.seq desc limit ?`,
+        newest: `${selected} order by m.seq desc limit ?`,
+      };
+      texts.set(key, found);
+    }
+    return found;
+  };
   return async (chatId, readerId, { before, after }, limit, checks) => {
-    const selected = `select m.seq, m.reply_to_id is null and m.system is null as bare, ${messageJson} as json${carried}
-      from messages m where m.chat_id = ?${checks.hidden ? ` and ${notHidden}` : ""}${checks.group ? ` and ${visibleTo}` : ""}`;
+    const text = textsOf(checks);
     const readers = [...(checks.hidden ? [readerId] : []), ...(checks.group ? [readerId] : [])];
-    if (after !== undefined) return q.all<HistoryRow>(`${selected} and m.seq > ? order by m.seq limit ?`, chatId, ...readers, after, limit);
+    if (after !== undefined) return q.all<HistoryRow>(text.after, chatId, ...readers, after, limit);
     const rows =
       before !== undefined
-        ? await q.all<HistoryRow>(`${selected} and m.seq < ? order by m.seq desc limit ?`, chatId, ...readers, before, limit)
-        : await q.all<HistoryRow>(`${selected} order by m.seq desc limit ?`, chatId, ...readers, limit);
+        ? await q.all<HistoryRow>(text.before, chatId, ...readers, before, limit)
+        : await q.all<HistoryRow>(text.newest, chatId, ...readers, limit);
     return rows.reverse();
   };
 }
@@ -177,12 +196,7 @@ export function sharedStatements(q: Runner): Omit<ChatReads, "history"> & ChatWr
   const views = async (text: string, ...params: unknown[]) => (await q.all<ChatViewRow>(text, ...params)).map(asMemberSees);
   return {
     chat: (chatId) => q.get<ChatRow>(`select ${chatColumns("c")} from chats c where c.id = ?`, chatId),
-    chatOfReader: (chatId, userId) =>
-      q.get<ReaderChatRow>(
-        `select ${chatColumns("c")}, me.hidden as "readerHidden" from chats c left join chat_members me on me.chat_id = c.id and me.user_id = ? where c.id = ?`,
-        userId,
-        chatId,
-      ),
+    chatOfReader: (chatId, userId) => q.get<ReaderChatRow>(chatOfReader, userId, chatId),
     standing: async (chatId) => {
       const row = await q.get<LockedChat>(`select ${standingColumns} from chats c where c.id = ?`, chatId);
       return row && withConnected(row);
