@@ -45,31 +45,37 @@ export async function renderMessages(q: ChatReads, rows: MessageRow[], selector:
  */
 export async function renderHistory(q: ChatReads, rows: HistoryRow[], selector: Selector): Promise<string[]> {
   if (rows.length === 0) return [];
-  const carried = rows.every((r) => r.attachments !== undefined && r.reactions !== undefined);
   const [attachments, reactions, replies] = await Promise.all([
-    carried ? [] : q.attachmentsOf(selector),
-    carried ? [] : q.reactionsOf(selector),
+    q.attachmentsOf(selector),
+    q.reactionsOf(selector),
     rows.every((r) => r.bare) ? [] : q.repliedTo(selector),
   ]);
-  // Over the page (SQLite), by message id: which row they belong to is in its JSON.
+  // Over the page, by message id: which row they belong to is in its JSON.
   const partsInPage = attachments.length > 0 || reactions.length > 0;
   const attachmentsOf = groupBy(attachments, (a) => a.messageId ?? "");
   const reactionsOf = groupBy(reactions, (r) => r.messageId);
   const replyOf = new Map(replies.map((r) => [r.id, r]));
   return rows.map((row) => {
-    if (row.bare && !partsInPage && !row.attachments?.length && !row.reactions?.length) return row.json;
-    // As the database wrote it: `replyTo` is the id replied to, `system` the stored line, unchecked.
+    if (row.bare && !partsInPage) return row.json;
+    // As written: `replyTo` is the id replied to, `system` the stored line, unchecked.
     const message = JSON.parse(row.json) as Omit<Message, "replyTo" | "system"> & { replyTo: string | null; system: unknown };
     const reply = message.replyTo === null ? undefined : replyOf.get(message.replyTo);
     const filled: Message = {
       ...message,
       replyTo: reply ? replyPreview(reply, reply.kind) : null,
-      attachments: message.deletedAt !== null ? [] : (row.attachments ?? attachmentsOf.get(message.id) ?? []).map(attachmentView),
-      reactions: (row.reactions ?? reactionsOf.get(message.id) ?? []).map((r) => ({ userId: r.userId, emoji: r.emoji, at: r.createdAt })),
+      attachments: message.deletedAt !== null ? [] : (attachmentsOf.get(message.id) ?? []).map(attachmentView),
+      reactions: (reactionsOf.get(message.id) ?? []).map((r) => ({ userId: r.userId, emoji: r.emoji, at: r.createdAt })),
       system: message.system === null ? null : SystemEvent.parse(message.system),
     };
     return JSON.stringify(filled);
   });
+}
+
+/** A history row written from the message's row, as SQLite's statement writes it (store/shared.ts `messageJson`). */
+export function messageJsonOf(row: MessageRow): HistoryRow {
+  const bare = row.replyToId === null && row.system === null;
+  const written = { ...messageView({ ...row, system: null }, { attachments: [], reactions: [], replyTo: null }), replyTo: row.replyToId };
+  return { seq: row.seq, bare, json: JSON.stringify(row.system === null ? written : { ...written, system: JSON.parse(row.system) as unknown }) };
 }
 
 export async function messageById(q: ChatReads, id: string): Promise<Message | undefined> {

@@ -5,26 +5,22 @@ import {
   historyStatement,
   memberColumns,
   messageColumns,
-  messageJson,
   replyTargetFrom,
   sharedStatements,
   standingColumns,
   type Runner,
 } from "./shared.ts";
 import { groupStatements } from "./groups.ts";
+import { messageJsonOf } from "../view.ts";
 import type { BatchStatements, ChatStatements, ChatStore, ReplyTarget } from "./store.ts";
 
 /**
- * A history row's attachments (in position order) and reactions, as JSON in the row: each a lookup by
- * the message's id. As statements of their own over the page's seq range they were two more round
- * trips a page, each ~0.1 ms of the server's CPU in pg's messages and row parsing.
+ * History's rows as columns, each written as its JSON here (`messageJsonOf`). Written by the database
+ * as on SQLite (json_build_object, with each row's attachments and reactions by json_agg, one round
+ * trip instead of three), a page cost the backend 0.3–0.5 ms more CPU (json_build_object, 51 × 2
+ * subplans) to save the server at most ~0.1 ms: measured in docs/performance.md.
  */
-const carriedParts = `,
-  (select coalesce(json_agg(json_build_object('id', a.id, 'chatId', a.chat_id, 'uploaderId', a.uploader_id, 'messageId', a.message_id,
-     'position', a.position, 'kind', a.kind, 'name', a.name, 'mime', a.mime, 'size', a.size, 'width', a.width, 'height', a.height,
-     'thumbKey', a.thumb_key) order by a.position), '[]') from attachments a where a.message_id = m.id) as "attachments",
-  (select coalesce(json_agg(json_build_object('messageId', r.message_id, 'userId', r.user_id, 'emoji', r.emoji, 'createdAt', r.created_at)
-     order by r.created_at, r.user_id), '[]') from reactions r where r.message_id = m.id) as "reactions"`;
+const historyColumns = messageColumns("m");
 
 /** `name`: prepared once per connection under it; `planEachTime`: parsed and planned at every call. */
 type Query = (name: string | typeof planEachTime, text: string, values: unknown[]) => Promise<{ rows: unknown[]; rowCount: number }>;
@@ -69,9 +65,10 @@ export function postgresChatStore(pool: pg.Pool, afterWrite: () => void): ChatSt
       const result = await client.query({ name, text, values });
       return { rows: result.rows as unknown[], rowCount: result.rowCount ?? 0 };
     };
+    const historyRows = historyStatement<MessageRow>(runner, historyColumns);
     return {
       ...sharedStatements(runner),
-      history: historyStatement(runner, `${messageJson("json_build_object", (value) => `${value}::json`, "m.forwarded = 1")}::text`, carriedParts),
+      history: async (...args) => (await historyRows(...args)).map(messageJsonOf),
       ...groupStatements(runner),
       ...batchStatements(query),
       lockPerson: async (userId) => void (await runner.get("select id from users where id = ? for update", userId)),

@@ -4,7 +4,6 @@ import type {
   ChatViewRow,
   DeviceReachRow,
   HiddenRow,
-  HistoryRow,
   LockedChat,
   MemberRow,
   MessageRow,
@@ -139,7 +138,8 @@ const chatOfReader = `select ${chatColumns("c")}, me.hidden as "readerHidden" fr
  * The protocol's Message as JSON, written by the database (`HistoryRow`): a page's rows are never
  * built as objects, and the answer is their texts joined. Building 51 rows of 15 columns as objects,
  * rendering and serialising them was ~200 µs of a SQLite page's CPU; this ~100 µs (docs/performance.md).
- * The keys are in `messageView`'s order. `json` and `build` are the engine's JSON functions.
+ * The keys are in `messageView`'s order. `json` and `build` are the engine's JSON functions (SQLite's:
+ * PostgreSQL's json_build_object cost its backend more than it saved the server, see postgres.ts).
  */
 export function messageJson(build: string, json: (value: string) => string, flag: string): string {
   return `${build}('id', m.id, 'chatId', m.chat_id, 'seq', m.seq, 'rev', m.rev, 'senderId', m.sender_id, 'clientId', m.client_id,
@@ -149,19 +149,18 @@ export function messageJson(build: string, json: (value: string) => string, flag
 }
 
 /**
- * `history`'s statement: each message's JSON (`messageJson`) and `carried` (what else the engine
- * reads with a row). The stays are checked only in a group, the reader's own deletions only when they
- * made some: each is a lookup per row (the stays were a third of a page's time).
+ * `history`'s statement over the engine's select list `columns` (rows of type R). The stays are
+ * checked only in a group, the reader's own deletions only when they made some: each is a lookup per
+ * row (the stays were a third of a page's time).
  */
-export function historyStatement(q: Runner, messageJson: string, carried = ""): ChatReads["history"] {
+export function historyStatement<R extends { seq: number }>(q: Runner, columns: string): (...args: Parameters<ChatReads["history"]>) => Promise<R[]> {
   // Each variant's text made once: the runner finds its prepared statement by the text.
   const texts = new Map<string, { after: string; before: string; newest: string }>();
   const textsOf = (checks: { group: boolean; hidden: boolean }) => {
     const key = `${checks.group}:${checks.hidden}`;
     let found = texts.get(key);
     if (!found) {
-      const selected = `select m.seq, m.reply_to_id is null and m.system is null as bare, ${messageJson} as json${carried}
-        from messages m where m.chat_id = ?${checks.hidden ? ` and ${notHidden}` : ""}${checks.group ? ` and ${visibleTo}` : ""}`;
+      const selected = `select ${columns} from messages m where m.chat_id = ?${checks.hidden ? ` and ${notHidden}` : ""}${checks.group ? ` and ${visibleTo}` : ""}`;
       found = {
         after: `${selected} and m.seq > ? order by m.seq limit ?`,
         before: `${selected} and m.seq < ? order by m.seq desc limit ?`,
@@ -174,11 +173,8 @@ export function historyStatement(q: Runner, messageJson: string, carried = ""): 
   return async (chatId, readerId, { before, after }, limit, checks) => {
     const text = textsOf(checks);
     const readers = [...(checks.hidden ? [readerId] : []), ...(checks.group ? [readerId] : [])];
-    if (after !== undefined) return q.all<HistoryRow>(text.after, chatId, ...readers, after, limit);
-    const rows =
-      before !== undefined
-        ? await q.all<HistoryRow>(text.before, chatId, ...readers, before, limit)
-        : await q.all<HistoryRow>(text.newest, chatId, ...readers, limit);
+    if (after !== undefined) return q.all<R>(text.after, chatId, ...readers, after, limit);
+    const rows = before !== undefined ? await q.all<R>(text.before, chatId, ...readers, before, limit) : await q.all<R>(text.newest, chatId, ...readers, limit);
     return rows.reverse();
   };
 }
