@@ -56,9 +56,10 @@ export function postgresChatStore(pool: pg.Pool, afterWrite: () => void): ChatSt
     return entry;
   };
   const over = (client: pg.Pool | pg.PoolClient): ChatStatements => {
+    const rows = async (text: string, params: unknown[]) => objectsOf(await client.query<unknown[]>({ ...named(text), values: params, rowMode: "array" }));
     const runner: Runner = {
-      all: async <T>(text: string, ...params: unknown[]) => (await client.query({ ...named(text), values: params })).rows as T[],
-      get: async <T>(text: string, ...params: unknown[]) => (await client.query({ ...named(text), values: params })).rows[0] as T | undefined,
+      all: async <T>(text: string, ...params: unknown[]) => (await rows(text, params)) as T[],
+      get: async <T>(text: string, ...params: unknown[]) => (await rows(text, params))[0] as T | undefined,
       run: async (text: string, ...params: unknown[]) => (await client.query({ ...named(text), values: params })).rowCount ?? 0,
     };
     const query: Query = async (name, text, values) => {
@@ -115,6 +116,20 @@ export function postgresChatStore(pool: pg.Pool, afterWrite: () => void): ChatSt
       }
     },
   };
+}
+
+/**
+ * Rows as objects, built here from pg's arrays (`rowMode: "array"`): pg copies a prebuilt object of
+ * the columns for each row and fills it in, which cost ~1.5 µs more a row (a history page's 51 rows
+ * of 15 columns: ~80 µs of the server's CPU). A later column of the same name wins, as in pg's own.
+ */
+function objectsOf(result: pg.QueryResult<unknown[]>): Record<string, unknown>[] {
+  const names = result.fields.map((f) => f.name);
+  return result.rows.map((values) => {
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) row[names[i]!] = values[i];
+    return row;
+  });
 }
 
 /**
