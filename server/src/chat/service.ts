@@ -150,7 +150,8 @@ export class ChatService {
 
   /**
    * A page of history, oldest first: the newest page, the one before `before`, or the one after
-   * `after`. Its messages are written as JSON by the database (renderHistory), so the page is too.
+   * `after`, as its answer's JSON: the store writes each message's (SQLite in the statement itself),
+   * renderHistory fills in what they carry, and the page joins them.
    */
   async history(userId: string, chatId: string, query: z.output<typeof HistoryQuery>): Promise<JsonText<HistoryPage>> {
     return this.store.read(async (q) => {
