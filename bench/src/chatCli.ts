@@ -1,5 +1,6 @@
 import type { EngineName } from "@easyqr/server/test-support";
 import { chatHistory, defaultChatHistory } from "./chatHistory.ts";
+import { historyCompare } from "./historyCompare.ts";
 import { chatIdle, defaultChatIdle } from "./chatIdle.ts";
 import { clusterIdle, defaultClusterIdle } from "./clusterIdle.ts";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -19,6 +20,7 @@ export const chatUsage = `chat scenarios:
                   --compare=FILE: prints this run against a saved one (each run saves bench/results/chat-load-<engine>.json)
                   --nodes=N: N server processes in cluster mode (PostgreSQL + Redis at REDIS_URL, default redis://127.0.0.1:6379), each pair across two nodes
   chat-history    --engine=… --messages=1000000 --requests=10000 --rate=2000 (HTTP requests a second offered)
+                  [--baseline=DIR --rounds=4: another checkout's server beside this one, loaded in turn]
   chat-idle       --engine=… --sockets=10000 --processes=4 [--baseline=DIR: another checkout's server first, in the same run]
                   --nodes=3 [--sockets=38000 --chat-rate=1000]: a cluster on PostgreSQL and Redis (REDIS_URL, default redis://127.0.0.1:6379), each node its own process
 PostgreSQL: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); each run uses a fresh schema and drops it.`;
@@ -66,15 +68,13 @@ async function load(flags: Flags, fallbackEngine = "both"): Promise<string> {
 async function history(flags: Flags, fallbackEngine = "both"): Promise<string> {
   const parts = ["## chat history: newest page (50 messages)", ""];
   for (const engine of engines(flags, fallbackEngine)) {
-    parts.push(
-      await chatHistory({
-        engine,
-        messages: num(flags, "messages", defaultChatHistory.messages),
-        requests: num(flags, "requests", defaultChatHistory.requests),
-        rate: num(flags, "rate", defaultChatHistory.rate),
-      }),
-      "",
-    );
+    const o = {
+      engine,
+      messages: num(flags, "messages", defaultChatHistory.messages),
+      requests: num(flags, "requests", defaultChatHistory.requests),
+      rate: num(flags, "rate", defaultChatHistory.rate),
+    };
+    parts.push(flags.baseline ? await historyCompare({ ...o, baseline: flags.baseline, rounds: num(flags, "rounds", 4) }) : await chatHistory(o), "");
   }
   parts.push("Target (SQLite): p99 ≤ 2 ms.");
   return parts.join("\n");

@@ -60,7 +60,8 @@ export async function withServer<T>(
   }
 }
 
-const supportOf = (checkout: string): Promise<typeof thisSupport> =>
+/** Another checkout's test support (its migrations, its seeding). */
+export const supportOf = (checkout: string): Promise<typeof thisSupport> =>
   import(pathToFileURL(join(checkout, "server/test/support/index.ts")).href) as Promise<typeof thisSupport>;
 
 /** Opens the chat of each pair (user 2i asks for the chat with 2i+1): `POST /api/chats`. */

@@ -1,4 +1,4 @@
-// Times the chat service's newest-page call with no HTTP around it: the app is built in this
+// Times the chat service's newest-page call (its answer's JSON text included) with no HTTP around it: the app is built in this
 // process (pinned to the server's core while the server idles) on the bench's database.
 import { parseArgs } from "node:util";
 import { buildApp } from "@easyqr/server/app";
@@ -21,6 +21,11 @@ const user = values.user ?? "";
 const chat = values.chat ?? "";
 const query = { limit: Number(values.limit) };
 
-const summary = await timePages(() => app.chat.history(user, chat, query), Number(values.count), Number(values.warmup));
+const summary = await timePages(
+  () => app.chat.history(user, chat, query),
+  Number(values.count),
+  Number(values.warmup),
+  (page) => JSON.parse(page.text) as { messages: { seq: number }[] },
+);
 await app.close();
 console.log(JSON.stringify(summary));

@@ -59,6 +59,7 @@ const { positionals, values } = parseArgs({
       "engine",
       "users",
       "rates",
+      "rate",
       "step-s",
       "drain-s",
       "warmup-s",

@@ -26,25 +26,30 @@ export function table(rows: readonly Record<string, string | number>[]): string 
   return [line(keys), line(keys.map(() => "---")), ...rows.map((r) => line(keys.map((k) => r[k] ?? "")))].join("\n");
 }
 
+type PageSeqs = { messages: { seq: number }[] };
+
 /**
  * Times `fetchPage` one call at a time (after `warmup` untimed calls) and summarises: latency
- * percentiles in ms, this process's CPU, and what the last page held (proof it was the newest page).
+ * percentiles in ms, this process's CPU, and what the last page held (proof it was the newest page;
+ * `read` makes it readable, untimed: the service answers JSON text).
  */
-export async function timePages(
-  fetchPage: () => Promise<{ messages: { seq: number }[] }>,
+export async function timePages<P>(
+  fetchPage: () => Promise<P>,
   count: number,
   warmup: number,
+  read: (page: P) => PageSeqs,
 ): Promise<{ count: number; messages: number; newestSeq: number | null; p50: number; p99: number; max: number; cpuSeconds: number }> {
   for (let i = 0; i < warmup; i++) await fetchPage();
   const latencies: number[] = [];
-  let last: { messages: { seq: number }[] } = { messages: [] };
+  let lastPage: P | undefined;
   const cpuBefore = process.cpuUsage();
   for (let i = 0; i < count; i++) {
     const started = performance.now();
-    last = await fetchPage();
+    lastPage = await fetchPage();
     latencies.push(performance.now() - started);
   }
   const cpu = process.cpuUsage(cpuBefore);
+  const last = lastPage === undefined ? { messages: [] } : read(lastPage);
   return {
     count: latencies.length,
     messages: last.messages.length,

@@ -44,7 +44,7 @@ import { pairingHandlers } from "./http/pairingHandlers.ts";
 import { searchHandlers } from "./http/searchHandlers.ts";
 import { Router } from "./http/route.ts";
 import { securityHeaders } from "./http/securityHeaders.ts";
-import { registerMultipart } from "./http/upload.ts";
+import { multipartScope } from "./http/upload.ts";
 import { userHandlers } from "./http/userHandlers.ts";
 import { registerWebClient } from "./http/webClient.ts";
 import { every, jobFailed } from "./jobs.ts";
@@ -297,8 +297,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   sessions.onRevoked((sessionIds) => sockets.dropSessions(sessionIds));
   http.server.on("upgrade", (request, socket, head) => gateway.handleUpgrade(request, socket, head));
 
-  await registerMultipart(http);
-  const router = new Router(http, (token) => sessions.authenticate(token));
+  const router = new Router(http, (token) => sessions.authenticate(token), await multipartScope(http));
   router.registerAll(routes, {
     pairing: pairingHandlers(pairing, ops.health),
     auth: authHandlers(auth),

@@ -16,6 +16,14 @@ export type TokenUse<Claims> = {
   claims: z.ZodType<Claims>;
   invalid(cause?: unknown): AppError;
   expired(): AppError;
+  /**
+   * Tokens whose signature was checked, kept (most recently used) so that a token presented again
+   * is not checked again: an access token comes with every request, and its HMAC, decoding and
+   * claim checks were ~30 µs of a history page's ~560 µs. What a token says is kept, not whether
+   * it is still good: expiry is checked against the clock at every use, and the caller checks
+   * the session (revocation) at every use too.
+   */
+  verifiedKept?: number;
 };
 
 /**
@@ -44,6 +52,7 @@ export class SignedTokens<Claims> {
       requiredClaims: ["exp", "aud", ...(use.issuer === undefined ? [] : ["iss"])],
       ignoreExpiration: true,
       ignoreNotBefore: true,
+      ...(use.verifiedKept ? { cache: use.verifiedKept } : {}),
     });
   }
 

@@ -4,6 +4,7 @@ import { after, before, describe, test } from "node:test";
 import { uuidv7 } from "@easyqr/protocol";
 import type { MessageRow } from "../src/chat/rows.ts";
 import { openChatStore, type ChatStore } from "../src/chat/store/index.ts";
+import { renderHistory, renderMessages } from "../src/chat/view.ts";
 import { loadConfig } from "../src/config.ts";
 import { openDatabase, type Database } from "../src/db/database.ts";
 import { newUserRow } from "../src/users/rows.ts";
@@ -172,7 +173,78 @@ describe(`chat store (${engine})`, () => {
         await Promise.resolve();
       }),
     );
-    assert.equal((await store.read((tx) => tx.history(chatId, low, {}, 10, false))).length, rows.length);
+    assert.equal((await store.read((tx) => tx.history(chatId, low, {}, 10, { group: false, hidden: true }))).length, rows.length);
+  });
+
+  test("a history page's JSON, written by the database, is what renderMessages makes of the same rows: text, replies, attachments, reactions, system lines, deletions", async () => {
+    const { chatId, low, high } = await pair();
+    const text = 'a "quote", a \\ backslash, a\nnew line, a\ttab, \u0001, é, 😀, </script>';
+    const plain = [1, 2].map((seq) => message(chatId, high, seq));
+    const first = message(chatId, low, 3, { text, mentions: JSON.stringify([high]), forwarded: 1, editedAt: now + 10 });
+    const rows = [
+      ...plain,
+      first,
+      message(chatId, high, 4),
+      message(chatId, low, 5, { replyToId: first.id }),
+      message(chatId, low, 6, { text: null, deletedAt: now + 20 }),
+      message(chatId, low, 7, { text: null, system: JSON.stringify({ event: "renamed", name: "Trip", actor: { id: low, name: "Low" } }) }),
+    ];
+    await sendAll(chatId, low, rows);
+    // A send writes neither: an edit and a deletion for everyone do.
+    await store.write(async (tx) => {
+      for (const changed of [first, rows[5]!]) await tx.updateMessage({ ...changed, changedAt: now + 30 });
+    });
+    const attachment = (messageId: string, position: number, image: boolean) => {
+      const id = randomUUID();
+      return {
+        ...{ id, chatId, uploaderId: low, messageId, position, kind: image ? ("image" as const) : ("file" as const), name: `f${position}` },
+        ...{ mime: image ? "image/png" : "text/plain", size: 10 + position, width: image ? 4 : null, height: image ? 3 : null },
+        ...{ storageKey: id, thumbKey: image ? `${id}.thumb` : null, createdAt: now },
+      };
+    };
+    const carrying = rows[3]!.id;
+    await database.db
+      .insertInto("attachments")
+      .values([attachment(carrying, 1, false), attachment(carrying, 0, true), attachment(rows[5]!.id, 0, false)])
+      .execute();
+    await database.db
+      .insertInto("reactions")
+      .values([
+        { messageId: first.id, userId: high, emoji: "👍", createdAt: now + 2 },
+        { messageId: first.id, userId: low, emoji: "🎉", createdAt: now + 1 },
+      ])
+      .execute();
+    const selector = { by: "seqRange" as const, chatId, from: 1, to: 7 };
+    const { page, bare, expected } = await store.read(async (tx) => {
+      const read = await tx.history(chatId, low, {}, 10, { group: false, hidden: false });
+      const messageRows = await Promise.all(rows.map(async (r) => (await tx.message(r.id)) ?? assert.fail("no row")));
+      return {
+        page: await renderHistory(tx, read, selector),
+        bare: await renderHistory(tx, await tx.history(chatId, low, { before: 3 }, 10, { group: false, hidden: false }), { ...selector, to: 2 }),
+        expected: await renderMessages(tx, messageRows, selector),
+      };
+    });
+    assert.deepEqual(
+      page.map((json) => JSON.parse(json) as unknown),
+      expected,
+    );
+    assert.deepEqual(
+      bare.map((json) => JSON.parse(json) as unknown),
+      expected.slice(0, 2),
+    );
+    // The parts of the answer that were filled in, as renderMessages fills them.
+    assert.deepEqual(
+      expected.map((m) => [m.attachments.map((a) => a.name), m.reactions.map((r) => r.emoji), m.replyTo?.id ?? null, m.system?.event ?? null]),
+      [
+        [[], [], null, null],
+        [[], [], null, null],
+        [[], ["🎉", "👍"], null, null],
+        [["f0", "f1"], [], null, null],
+        [[], [], first.id, null],
+        [[], [], null, null],
+        [[], [], null, "renamed"],
+      ],
+    );
   });
 
   test("history pages run oldest first: the newest, before a seq, after a seq", async () => {
@@ -182,12 +254,12 @@ describe(`chat store (${engine})`, () => {
       low,
       [1, 2, 3, 4, 5].map((seq) => message(chatId, low, seq)),
     );
-    const seqs = (rows: MessageRow[]) => rows.map((r) => r.seq);
+    const seqs = (rows: { seq: number }[]) => rows.map((r) => r.seq);
     await store.read(async (tx) => {
-      assert.deepEqual(seqs(await tx.history(chatId, chatId, {}, 2, false)), [4, 5]);
-      assert.deepEqual(seqs(await tx.history(chatId, chatId, { before: 4 }, 2, false)), [2, 3]);
-      assert.deepEqual(seqs(await tx.history(chatId, chatId, { after: 1 }, 2, false)), [2, 3]);
-      assert.deepEqual(seqs(await tx.history(randomUUID(), chatId, {}, 2, false)), []);
+      assert.deepEqual(seqs(await tx.history(chatId, chatId, {}, 2, { group: false, hidden: true })), [4, 5]);
+      assert.deepEqual(seqs(await tx.history(chatId, chatId, { before: 4 }, 2, { group: false, hidden: true })), [2, 3]);
+      assert.deepEqual(seqs(await tx.history(chatId, chatId, { after: 1 }, 2, { group: false, hidden: true })), [2, 3]);
+      assert.deepEqual(seqs(await tx.history(randomUUID(), chatId, {}, 2, { group: false, hidden: true })), []);
     });
   });
 
@@ -296,7 +368,7 @@ describe(`chat store (${engine})`, () => {
       }),
       /no/,
     );
-    assert.deepEqual(await store.read((tx) => tx.history(chatId, chatId, {}, 10, false)), []);
+    assert.deepEqual(await store.read((tx) => tx.history(chatId, chatId, {}, 10, { group: false, hidden: true })), []);
   });
 });
 

@@ -71,6 +71,13 @@ describe("errors Fastify and Node raise themselves come out in the one shape", (
     assert.deepEqual([answer.status, answer.code], [415, "UNSUPPORTED_MEDIA_TYPE"]);
   });
 
+  test("multipart is taken by the upload routes only: elsewhere it is UNSUPPORTED_MEDIA_TYPE (415), as any other type", async () => {
+    const form = new FormData();
+    form.append("email", "a@b.c");
+    const answer = await request("/api/auth/request-code", { method: "POST", body: form });
+    assert.deepEqual([answer.status, answer.code], [415, "UNSUPPORTED_MEDIA_TYPE"]);
+  });
+
   test("a path parameter over 100 characters is URI_TOO_LONG (414), without the path repeated", async () => {
     const long = "a".repeat(2_000);
     const answer = await request(`/api/users/by-username/${long}`);

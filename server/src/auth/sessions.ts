@@ -3,7 +3,7 @@ import { refreshSignedData, type AuthTokens, type DeviceInfo, type RefreshProof 
 import type { Logger } from "pino";
 import { displayIp } from "../clientIp.ts";
 import type { Clock } from "../clock.ts";
-import type { Transaction } from "kysely";
+import type { CompiledQuery, Selectable, Transaction } from "kysely";
 import type { Db, Schema } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { signatureValid } from "./deviceKeys.ts";
@@ -31,6 +31,11 @@ export type RevocationListener = (sessionIds: string[]) => void;
  */
 export class SessionService {
   private readonly listeners = new Set<RevocationListener>();
+  /**
+   * The session check of every authenticated request, built and compiled once (Kysely's recipe
+   * "execute compiled queries"): building and compiling it per call was ~16 µs of a request.
+   */
+  private readonly sessionLookup: CompiledQuery<Pick<Selectable<Schema["authSessions"]>, "userId" | "expiresAt" | "revokedAt" | "lastUsedAt">>;
 
   constructor(
     private readonly db: Db,
@@ -38,7 +43,9 @@ export class SessionService {
     private readonly clock: Clock,
     private readonly limits: AuthLimits,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.sessionLookup = db.selectFrom("authSessions").select(["userId", "expiresAt", "revokedAt", "lastUsedAt"]).where("id", "=", "").compile();
+  }
 
   onRevoked(listener: RevocationListener): void {
     this.listeners.add(listener);
@@ -202,11 +209,8 @@ export class SessionService {
   /** Checks an access token and that its session is still live (revocation takes effect at once). */
   async authenticate(accessToken: string): Promise<LiveSession> {
     const claims = this.tokens.verify(accessToken);
-    const session = await this.db
-      .selectFrom("authSessions")
-      .select(["userId", "expiresAt", "revokedAt", "lastUsedAt"])
-      .where("id", "=", claims.sessionId)
-      .executeTakeFirst();
+    const lookup: typeof this.sessionLookup = { ...this.sessionLookup, parameters: [claims.sessionId] };
+    const [session] = (await this.db.executeQuery(lookup)).rows;
     if (!session || session.revokedAt !== null || session.userId !== claims.userId) {
       throw new AppError("AUTH_SESSION_REVOKED", "This session has ended; sign in again.");
     }

@@ -19,6 +19,8 @@ export function accessTokens(secret: string, clock: Clock): AccessTokens {
     claims: z.object({ sub: z.string(), sid: z.string() }).transform((p) => ({ userId: p.sub, sessionId: p.sid })),
     invalid: (cause) => new AppError("AUTH_TOKEN_INVALID", "This access token is not valid.", undefined, { cause }),
     expired: () => new AppError("AUTH_TOKEN_EXPIRED", "This access token has expired; refresh it."),
+    // An access token lives 15 minutes and is sent with every request: the ones of 10,000 busy devices (~4 MB).
+    verifiedKept: 10_000,
   });
 }
 

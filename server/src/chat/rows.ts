@@ -11,6 +11,16 @@ export type MemberRow = Pick<
 >;
 export type HiddenRow = HiddenMessagesTable;
 export type MessageRow = Selectable<MessagesTable>;
+/**
+ * A history page's message as its answer's JSON: `json` is the protocol's Message, final when the
+ * row is `bare` (no reply, no system line) and the page holds no attachment or reaction for it.
+ * Otherwise `renderHistory` fills it in: `replyTo` holds the id of the message replied to, and the
+ * attachments and reactions come from statements over the page. SQLite writes it (json_object);
+ * on PostgreSQL the store writes it from the row (`messageJsonOf`), see postgres.ts.
+ */
+export type HistoryRow = { seq: number; bare: number | boolean; json: string };
+/** A chat with how many messages the reader deleted for themselves in it (null: not a member). */
+export type ReaderChatRow = ChatRow & { readerHidden: number | null };
 export type AttachmentRow = Omit<AttachmentsTable, "storageKey" | "createdAt">;
 export type ReactionRow = ReactionsTable;
 export type DeviceReceiptRow = DeviceReceiptsTable;

@@ -32,8 +32,9 @@ import { AppError, knownError } from "../errors.ts";
 import { uniqueViolation } from "../db/errors.ts";
 import { fanoutToAll, revMovedAt, type InOrder, type UserFanout } from "../fanout.ts";
 import type { ChatLimits } from "./limits.ts";
-import { chatMarks, chatRows, chatView, deviceReceiptView, messageView, renderMessages } from "./view.ts";
-import type { ChatRow, LockedChat, MessageRow } from "./rows.ts";
+import { chatMarks, chatRows, chatView, deviceReceiptView, messageView, renderHistory, renderMessages } from "./view.ts";
+import type { ChatRow, HistoryRow, LockedChat, MessageRow } from "./rows.ts";
+import { JsonText } from "../jsonText.ts";
 import type { Receipt } from "./watermarks.ts";
 import { changedSettings } from "./settings.ts";
 import { markAll, type ReceiptItem } from "./receipts.ts";
@@ -147,37 +148,44 @@ export class ChatService {
     return result.chat;
   }
 
-  /** A page of history, oldest first: the newest page, the one before `before`, or the one after `after`. */
-  async history(userId: string, chatId: string, query: z.output<typeof HistoryQuery>): Promise<HistoryPage> {
+  /**
+   * A page of history, oldest first: the newest page, the one before `before`, or the one after
+   * `after`, as its answer's JSON: the store writes each message's (SQLite in the statement itself),
+   * renderHistory fills in what they carry, and the page joins them.
+   */
+  async history(userId: string, chatId: string, query: z.output<typeof HistoryQuery>): Promise<JsonText<HistoryPage>> {
     return this.store.read(async (q) => {
-      const { chat: row } = await readable(q, chatId, userId);
+      const found = await q.chatOfReader(chatId, userId);
+      const member = found?.kind === "group" ? await memberOf(q, chatId, userId) : undefined;
+      const { chat: row } = readableChat(found, userId, chatNotFound, member);
       // A former group member's history ends at their leaving (the rows past it are not theirs to see).
       const chat = row.kind === "group" ? { lastSeq: (await q.chatView(userId, chatId))?.lastSeq ?? row.lastSeq } : row;
       const { limit, around } = query;
-      const group = row.kind === "group";
+      const checks = { group: row.kind === "group", hidden: Number(row.readerHidden ?? 0) > 0 };
+      const page = async (rows: HistoryRow[], marks: Omit<HistoryPage, "messages">) => {
+        const first = rows[0];
+        const last = rows.at(-1);
+        const messages = first && last ? await renderHistory(q, rows, { by: "seqRange", chatId, from: first.seq, to: last.seq }) : [];
+        // The marks' JSON with the messages' texts in front: `{"messages":[…],"more":…}`.
+        return new JsonText<HistoryPage>(`{"messages":[${messages.join(",")}],${JSON.stringify(marks).slice(1)}`);
+      };
       if (around !== undefined) {
         // The hit and the older half up to it, then the newer half after it.
-        const older = await q.history(chatId, userId, { before: around + 1 }, Math.ceil(limit / 2) + 1, group);
-        const newer = await q.history(chatId, userId, { after: around }, Math.floor(limit / 2) + 1, group);
+        const older = await q.history(chatId, userId, { before: around + 1 }, Math.ceil(limit / 2) + 1, checks);
+        const newer = await q.history(chatId, userId, { after: around }, Math.floor(limit / 2) + 1, checks);
         const more = older.length > Math.ceil(limit / 2);
         const moreAfter = newer.length > Math.floor(limit / 2);
         const rows = [...(more ? older.slice(1) : older), ...(moreAfter ? newer.slice(0, -1) : newer)];
-        const first = rows[0];
-        const last = rows.at(-1);
-        const messages = first && last ? await renderMessages(q, rows, { by: "seqRange", chatId, from: first.seq, to: last.seq }) : [];
-        const through = Math.max(last?.seq ?? 0, moreAfter ? 0 : chat.lastSeq);
-        return { messages, more, moreAfter, through };
+        const through = Math.max(rows.at(-1)?.seq ?? 0, moreAfter ? 0 : chat.lastSeq);
+        return page(rows, { more, moreAfter, through });
       }
-      let rows = await q.history(chatId, userId, query, limit + 1, group);
+      let rows = await q.history(chatId, userId, query, limit + 1, checks);
       const more = rows.length > limit;
       if (more) rows = query.after !== undefined ? rows.slice(0, limit) : rows.slice(1);
-      const first = rows[0];
-      const last = rows.at(-1);
-      const messages = first && last ? await renderMessages(q, rows, { by: "seqRange", chatId, from: first.seq, to: last.seq }) : [];
       // The chat was read first: what is past its last seq then is in `rows` (or came after, and will be announced).
       const newest = query.before === undefined && !(more && query.after !== undefined);
-      const through = Math.max(last?.seq ?? 0, newest ? chat.lastSeq : query.before !== undefined ? query.before - 1 : 0);
-      return { messages, more, through };
+      const through = Math.max(rows.at(-1)?.seq ?? 0, newest ? chat.lastSeq : query.before !== undefined ? query.before - 1 : 0);
+      return page(rows, { more, through });
     });
   }
 

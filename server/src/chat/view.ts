@@ -1,7 +1,7 @@
 import { avatarOf, SystemEvent, type Chat, type DeviceReceipt, type GroupCard, type Message, type ReplyPreview } from "@easyqr/protocol";
 import { profileFor } from "../access/profiles.ts";
 import { attachmentView } from "../attachments/view.ts";
-import type { ChatViewRow, DeviceReachRow, MessageRow } from "./rows.ts";
+import type { ChatViewRow, DeviceReachRow, HistoryRow, MessageRow } from "./rows.ts";
 import { settingsView } from "./settings.ts";
 import type { GroupStatements } from "./store/groups.ts";
 import type { ChatReads, Selector } from "./store/store.ts";
@@ -36,6 +36,46 @@ export async function renderMessages(q: ChatReads, rows: MessageRow[], selector:
       replyTo: reply ? replyPreview(reply, reply.kind) : null,
     });
   });
+}
+
+/**
+ * A history page's messages as JSON texts (`HistoryRow`): the database's own where the row is bare
+ * and nothing carries to it (most pages: all of them), else read, filled in as `renderMessages`
+ * does, and written again.
+ */
+export async function renderHistory(q: ChatReads, rows: HistoryRow[], selector: Selector): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const [attachments, reactions, replies] = await Promise.all([
+    q.attachmentsOf(selector),
+    q.reactionsOf(selector),
+    rows.every((r) => r.bare) ? [] : q.repliedTo(selector),
+  ]);
+  // Over the page, by message id: which row they belong to is in its JSON.
+  const partsInPage = attachments.length > 0 || reactions.length > 0;
+  const attachmentsOf = groupBy(attachments, (a) => a.messageId ?? "");
+  const reactionsOf = groupBy(reactions, (r) => r.messageId);
+  const replyOf = new Map(replies.map((r) => [r.id, r]));
+  return rows.map((row) => {
+    if (row.bare && !partsInPage) return row.json;
+    // As written: `replyTo` is the id replied to, `system` the stored line, unchecked.
+    const message = JSON.parse(row.json) as Omit<Message, "replyTo" | "system"> & { replyTo: string | null; system: unknown };
+    const reply = message.replyTo === null ? undefined : replyOf.get(message.replyTo);
+    const filled: Message = {
+      ...message,
+      replyTo: reply ? replyPreview(reply, reply.kind) : null,
+      attachments: message.deletedAt !== null ? [] : (attachmentsOf.get(message.id) ?? []).map(attachmentView),
+      reactions: (reactionsOf.get(message.id) ?? []).map((r) => ({ userId: r.userId, emoji: r.emoji, at: r.createdAt })),
+      system: message.system === null ? null : SystemEvent.parse(message.system),
+    };
+    return JSON.stringify(filled);
+  });
+}
+
+/** A history row written from the message's row, as SQLite's statement writes it (store/shared.ts `messageJson`). */
+export function messageJsonOf(row: MessageRow): HistoryRow {
+  const bare = row.replyToId === null && row.system === null;
+  const written = { ...messageView({ ...row, system: null }, { attachments: [], reactions: [], replyTo: null }), replyTo: row.replyToId };
+  return { seq: row.seq, bare, json: JSON.stringify(row.system === null ? written : { ...written, system: JSON.parse(row.system) as unknown }) };
 }
 
 export async function messageById(q: ChatReads, id: string): Promise<Message | undefined> {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type * as z from "zod/mini";
 import { routeList, type Route, type RouteGroup, type RouteTable } from "@easyqr/protocol";
 import type { AccessClaims } from "../auth/tokens.ts";
+import { JsonText } from "../jsonText.ts";
 import { parseOr } from "../validate.ts";
 import { authenticate, type Authenticator } from "./auth.ts";
 
@@ -9,7 +10,7 @@ type Parsed<R, K extends "params" | "query" | "body"> = R extends { readonly [P 
 
 /** What a handler returns: the JSON answer (as its schema takes it), the reply that sent a file, or nothing (204). */
 export type Answer<R extends Route> = R extends { readonly response: infer S extends z.core.$ZodType }
-  ? z.input<S>
+  ? z.input<S> | JsonText<z.input<S>>
   : R extends { readonly file: string }
     ? FastifyReply
     : void;
@@ -42,6 +43,8 @@ export class Router {
   constructor(
     private readonly app: FastifyInstance,
     private readonly authenticator: Authenticator,
+    /** Where the upload routes go: a scope of `app` with the multipart parser (upload.ts). */
+    private readonly uploads: { scope: FastifyInstance },
   ) {}
 
   registerAll<T extends RouteTable>(table: T, handlers: NoInfer<TableHandlers<T>>): void {
@@ -57,7 +60,7 @@ export class Router {
   private add(route: Route, handler: AnyHandler): void {
     this.registered.push(route);
     const { authenticator } = this;
-    this.app.route({
+    (route.upload ? this.uploads.scope : this.app).route({
       method: route.method,
       url: route.path,
       async handler(request, reply) {
@@ -75,6 +78,7 @@ export class Router {
         if (route.file) return reply;
         void reply.header("cache-control", "no-store");
         if (!route.response) return reply.status(204).send();
+        if (result instanceof JsonText) return reply.type("application/json; charset=utf-8").send(result.text);
         return result;
       },
     });

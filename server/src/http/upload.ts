@@ -9,9 +9,21 @@ import { AppError } from "../errors.ts";
  */
 const limits = { parts: 1, files: 1, fields: 0, fieldSize: 1024, headerPairs: 50, headerSize: 8 * 1024 };
 
-/** The multipart parser, once for every upload route, with the limits above. */
-export async function registerMultipart(app: FastifyInstance): Promise<void> {
-  await app.register(multipart, { limits });
+/**
+ * A scope of `app` with the multipart parser (the limits above), for the upload routes only: the
+ * parser's onRequest and onResponse hooks ran on every request of every route (a history page's
+ * too), and a multipart body elsewhere is now UNSUPPORTED_MEDIA_TYPE. What `app` had before (its
+ * hooks, error handler, JSON parser) holds in the scope too. In an object: an instance is a
+ * thenable, which an async function's return would resolve (to the root instance).
+ */
+export async function multipartScope(app: FastifyInstance): Promise<{ scope: FastifyInstance }> {
+  let scope: FastifyInstance | undefined;
+  await app.register(async (child) => {
+    await child.register(multipart, { limits });
+    scope = child;
+  });
+  if (!scope) throw new Error("the multipart scope was not made");
+  return { scope };
 }
 
 export type SoleFile<T> = {

@@ -1,4 +1,15 @@
-import type { AttachmentRow, ChatRow, ChatViewRow, DeviceReachRow, HiddenRow, LockedChat, MemberRow, MessageRow, ReactionRow } from "../rows.ts";
+import type {
+  AttachmentRow,
+  ChatRow,
+  ChatViewRow,
+  DeviceReachRow,
+  HiddenRow,
+  LockedChat,
+  MemberRow,
+  MessageRow,
+  ReactionRow,
+  ReaderChatRow,
+} from "../rows.ts";
 import type { ChangesAfter, ChatReads, ChatWrites, ReplyTarget, Selector } from "./store.ts";
 
 /** Runs SQL both engines read (`?` placeholders), each text prepared once by the engine's runner. */
@@ -123,6 +134,54 @@ const messagesOf = messageColumns("messages").replaceAll("messages.", "");
 /** The message `m` is not one `?` (a user) deleted for themselves. */
 const notHidden = "not exists (select 1 from hidden_messages h where h.user_id = ? and h.message_id = m.id)";
 
+const chatOfReader = `select ${chatColumns("c")}, me.hidden as "readerHidden" from chats c
+  left join chat_members me on me.chat_id = c.id and me.user_id = ? where c.id = ?`;
+
+/**
+ * The protocol's Message as JSON, written by the database (`HistoryRow`): a page's rows are never
+ * built as objects, and the answer is their texts joined. Building 51 rows of 15 columns as objects,
+ * rendering and serialising them was ~200 µs of a SQLite page's CPU; this ~100 µs (docs/performance.md).
+ * The keys are in `messageView`'s order. `json` and `build` are the engine's JSON functions (SQLite's:
+ * PostgreSQL's json_build_object cost its backend more than it saved the server, see postgres.ts).
+ */
+export function messageJson(build: string, json: (value: string) => string, flag: string): string {
+  return `${build}('id', m.id, 'chatId', m.chat_id, 'seq', m.seq, 'rev', m.rev, 'senderId', m.sender_id, 'clientId', m.client_id,
+    'text', m.text, 'replyTo', m.reply_to_id, 'attachments', ${json("'[]'")}, 'reactions', ${json("'[]'")},
+    'createdAt', m.created_at, 'editedAt', m.edited_at, 'deletedAt', m.deleted_at, 'forwarded', ${flag},
+    'system', ${json("m.system")}, 'mentions', coalesce(${json("m.mentions")}, ${json("'[]'")}))`;
+}
+
+/**
+ * `history`'s statement over the engine's select list `columns` (rows of type R). The stays are
+ * checked only in a group, the reader's own deletions only when they made some: each is a lookup per
+ * row (the stays were a third of a page's time).
+ */
+export function historyStatement<R extends { seq: number }>(q: Runner, columns: string): (...args: Parameters<ChatReads["history"]>) => Promise<R[]> {
+  // Each variant's text made once: the runner finds its prepared statement by the text.
+  const texts = new Map<string, { after: string; before: string; newest: string }>();
+  const textsOf = (checks: { group: boolean; hidden: boolean }) => {
+    const key = `${checks.group}:${checks.hidden}`;
+    let found = texts.get(key);
+    if (!found) {
+      const selected = `select ${columns} from messages m where m.chat_id = ?${checks.hidden ? ` and ${notHidden}` : ""}${checks.group ? ` and ${visibleTo}` : ""}`;
+      found = {
+        after: `${selected} and m.seq > ? order by m.seq limit ?`,
+        before: `${selected} and m.seq < ? order by m.seq desc limit ?`,
+        newest: `${selected} order by m.seq desc limit ?`,
+      };
+      texts.set(key, found);
+    }
+    return found;
+  };
+  return async (chatId, readerId, { before, after }, limit, checks) => {
+    const text = textsOf(checks);
+    const readers = [...(checks.hidden ? [readerId] : []), ...(checks.group ? [readerId] : [])];
+    if (after !== undefined) return q.all<R>(text.after, chatId, ...readers, after, limit);
+    const rows = before !== undefined ? await q.all<R>(text.before, chatId, ...readers, before, limit) : await q.all<R>(text.newest, chatId, ...readers, limit);
+    return rows.reverse();
+  };
+}
+
 /** A chat view row as its member sees it: a former group member's chat ends at their leaving (ADR 0008). */
 function asMemberSees(row: ChatViewRow): ChatViewRow {
   withConnected(row);
@@ -132,10 +191,11 @@ function asMemberSees(row: ChatViewRow): ChatViewRow {
 }
 
 /** The statements both engines read the same way. */
-export function sharedStatements(q: Runner): ChatReads & ChatWrites {
+export function sharedStatements(q: Runner): Omit<ChatReads, "history"> & ChatWrites {
   const views = async (text: string, ...params: unknown[]) => (await q.all<ChatViewRow>(text, ...params)).map(asMemberSees);
   return {
     chat: (chatId) => q.get<ChatRow>(`select ${chatColumns("c")} from chats c where c.id = ?`, chatId),
+    chatOfReader: (chatId, userId) => q.get<ReaderChatRow>(chatOfReader, userId, chatId),
     standing: async (chatId) => {
       const row = await q.get<LockedChat>(`select ${standingColumns} from chats c where c.id = ?`, chatId);
       return row && withConnected(row);
@@ -173,17 +233,6 @@ export function sharedStatements(q: Runner): ChatReads & ChatWrites {
     changedChatViews: (userId) => views(`select ${chatViewFrom} where me.user_id = ? and c.rev > 0 order by ${activity} desc`, userId),
     message: (messageId) => q.get<MessageRow>(`select ${messageColumns("m")} from messages m where m.id = ?`, messageId),
     chatIdOf: async (messageId) => (await q.get<{ chatId: string }>(`select chat_id as "chatId" from messages where id = ?`, messageId))?.chatId,
-    history: async (chatId, readerId, { before, after }, limit, group) => {
-      // The stays are checked only in a group: the check is a lookup per row (a third of a page's time).
-      const selected = `select ${messageColumns("m")} from messages m where m.chat_id = ? and ${notHidden}${group ? ` and ${visibleTo}` : ""}`;
-      const readers = group ? [readerId, readerId] : [readerId];
-      if (after !== undefined) return q.all<MessageRow>(`${selected} and m.seq > ? order by m.seq limit ?`, chatId, ...readers, after, limit);
-      const rows =
-        before !== undefined
-          ? await q.all<MessageRow>(`${selected} and m.seq < ? order by m.seq desc limit ?`, chatId, ...readers, before, limit)
-          : await q.all<MessageRow>(`${selected} order by m.seq desc limit ?`, chatId, ...readers, limit);
-      return rows.reverse();
-    },
     // Bounded by the chat's rev as the reader sees it: a former member hears of no change after their leaving.
     changedMessages: (changes, readerId) =>
       q.all<MessageRow>(

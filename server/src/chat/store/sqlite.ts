@@ -1,8 +1,23 @@
 import type SQLite from "better-sqlite3";
-import type { AttachmentRow, DeviceMarks, LockedChat, MemberRow, MessageRow } from "../rows.ts";
-import { attachmentColumns, memberColumns, messageColumns, replyTargetFrom, sharedStatements, standingColumns, withConnected, type Runner } from "./shared.ts";
+import type { AttachmentRow, DeviceMarks, HistoryRow, LockedChat, MemberRow, MessageRow } from "../rows.ts";
+import {
+  attachmentColumns,
+  historyStatement,
+  memberColumns,
+  messageColumns,
+  messageJson,
+  replyTargetFrom,
+  sharedStatements,
+  standingColumns,
+  withConnected,
+  type Runner,
+} from "./shared.ts";
 import { groupStatements } from "./groups.ts";
 import type { BatchStatements, ChatStatements, ChatStore, ReplyTarget } from "./store.ts";
+
+/** A history row as SQLite writes it: the message's JSON made in the statement. */
+const historyColumns = `m.seq, m.reply_to_id is null and m.system is null as bare,
+  ${messageJson("json_object", (value) => `json(${value})`, "json(case when m.forwarded = 1 then 'true' else 'false' end)")} as json`;
 
 /**
  * SQLite: one connection, shared with Kysely. Holding Kysely's connection lock (`lock`) keeps its
@@ -37,6 +52,7 @@ export function sqliteChatStore(
   };
   const tx: ChatStatements = {
     ...sharedStatements(runner),
+    history: historyStatement<HistoryRow>(runner, historyColumns),
     ...groupStatements(runner),
     ...batchStatements(prepare, reader),
     lockPerson: () => Promise.resolve(),

@@ -8,11 +8,13 @@ import type {
   DeviceReachRow,
   DeviceReceiptRow,
   HiddenRow,
+  HistoryRow,
   LockedChat,
   MemberRow,
   MemberSettingsRow,
   MessageRow,
   ReactionRow,
+  ReaderChatRow,
 } from "../rows.ts";
 
 /**
@@ -39,6 +41,8 @@ export type ChatStatements = ChatReads & ChatWrites & BatchStatements & Settings
 
 export type ChatReads = {
   chat(chatId: string): Promise<ChatRow | undefined>;
+  /** The chat with the count of messages `userId` deleted for themselves in it (history needs no hidden check when it is 0). */
+  chatOfReader(chatId: string, userId: string): Promise<ReaderChatRow | undefined>;
   /** The chat with whether its pair is connected, not locked. */
   standing(chatId: string): Promise<LockedChat | undefined>;
   /** The id of the pair's chat. */
@@ -60,15 +64,18 @@ export type ChatReads = {
   changedChatViews(userId: string): Promise<ChatViewRow[]>;
   message(messageId: string): Promise<MessageRow | undefined>;
   chatIdOf(messageId: string): Promise<string | undefined>;
-  /** A page of history, oldest first: the newest `limit`, or those just before `before`, or just after `after`. */
-  /** `group`: the chat is a group, where a reader sees only what was sent during their stays (a 1-1 chat's reader sees all of it). */
+  /**
+   * A page of history, oldest first: the newest `limit`, or those just before `before`, or just after `after`.
+   * `checks.group`: the chat is a group, where a reader sees only what was sent during their stays (a 1-1 chat's reader sees all of it);
+   * `checks.hidden`: the reader deleted messages for themselves here (else no row is looked up in `hidden_messages`).
+   */
   history(
     chatId: string,
     readerId: string,
     from: { before?: number | undefined; after?: number | undefined },
     limit: number,
-    group: boolean,
-  ): Promise<MessageRow[]>;
+    checks: { group: boolean; hidden: boolean },
+  ): Promise<HistoryRow[]>;
   /** The messages of a chat changed after a rev, in rev order (see ChangesAfter), but those `readerId` deleted for themselves. */
   changedMessages(changes: ChangesAfter, readerId: string): Promise<MessageRow[]>;
   /** The chat's newest message that `readerId` did not delete for themselves (their chat list preview). */
