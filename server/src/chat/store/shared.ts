@@ -1,15 +1,4 @@
-import type {
-  AttachmentRow,
-  ChatRow,
-  ChatViewRow,
-  DeviceReachRow,
-  HiddenRow,
-  LockedChat,
-  MemberRow,
-  MessageRow,
-  ReactionRow,
-  ReaderChatRow,
-} from "../rows.ts";
+import type { AttachmentRow, ChatRow, ChatViewRow, DeviceReachRow, HiddenRow, LockedChat, MemberRow, MessageRow, ReactionRow, ReaderChatRow } from "../rows.ts";
 import type { ChangesAfter, ChatReads, ChatWrites, ReplyTarget, Selector } from "./store.ts";
 
 /** Runs SQL both engines read (`?` placeholders), each text prepared once by the engine's runner. */
