@@ -11,31 +11,47 @@ import type { ChatReads, Selector } from "./store/store.ts";
 /** How much of the original a reply quotes. */
 const PREVIEW_CHARS = 200;
 
+/** A message's attachments, reactions and reply preview, as its view carries them. */
+type MessageParts = Pick<Message, "attachments" | "reactions" | "replyTo">;
+
 /**
- * Messages with their attachments, reactions and reply previews (three statements for the whole
- * set). A message deleted for everyone shows neither: its attachment rows go after its commit
- * (AttachmentService), its reactions with it.
+ * The attachments, reactions and replied-to messages of a set of messages (three statements for the
+ * whole set; the replies only when `withReplies`), and each message's parts from them. A message
+ * deleted for everyone shows no attachments: their rows go after its commit (AttachmentService),
+ * its reactions with it.
  */
-export async function renderMessages(q: ChatReads, rows: MessageRow[], selector: Selector): Promise<Message[]> {
-  if (rows.length === 0) return [];
-  const hasReplies = rows.some((r) => r.replyToId !== null);
+async function messageParts(q: ChatReads, selector: Selector, withReplies: boolean) {
   const [attachments, reactions, replies] = await Promise.all([
     q.attachmentsOf(selector),
     q.reactionsOf(selector),
-    hasReplies ? q.repliedTo(selector) : Promise.resolve([]),
+    withReplies ? q.repliedTo(selector) : Promise.resolve([]),
   ]);
   const attachmentsOf = groupBy(attachments, (a) => a.messageId ?? "");
   const reactionsOf = groupBy(reactions, (r) => r.messageId);
   const replyOf = new Map(replies.map((r) => [r.id, r]));
-  return rows.map((row) => {
-    const reply = row.replyToId ? replyOf.get(row.replyToId) : undefined;
-    const deleted = row.deletedAt !== null;
-    return messageView(row, {
-      attachments: deleted ? [] : (attachmentsOf.get(row.id) ?? []).map(attachmentView),
-      reactions: (reactionsOf.get(row.id) ?? []).map((r) => ({ userId: r.userId, emoji: r.emoji, at: r.createdAt })),
-      replyTo: reply ? replyPreview(reply, reply.kind) : null,
-    });
-  });
+  return {
+    /** Whether any message of the set has an attachment or a reaction. */
+    any: attachments.length > 0 || reactions.length > 0,
+    of(id: string, deleted: boolean, replyToId: string | null): MessageParts {
+      const reply = replyToId ? replyOf.get(replyToId) : undefined;
+      return {
+        attachments: deleted ? [] : (attachmentsOf.get(id) ?? []).map(attachmentView),
+        reactions: (reactionsOf.get(id) ?? []).map((r) => ({ userId: r.userId, emoji: r.emoji, at: r.createdAt })),
+        replyTo: reply ? replyPreview(reply, reply.kind) : null,
+      };
+    },
+  };
+}
+
+/** Messages with their attachments, reactions and reply previews. */
+export async function renderMessages(q: ChatReads, rows: MessageRow[], selector: Selector): Promise<Message[]> {
+  if (rows.length === 0) return [];
+  const parts = await messageParts(
+    q,
+    selector,
+    rows.some((r) => r.replyToId !== null),
+  );
+  return rows.map((row) => messageView(row, parts.of(row.id, row.deletedAt !== null, row.replyToId)));
 }
 
 /**
@@ -45,26 +61,14 @@ export async function renderMessages(q: ChatReads, rows: MessageRow[], selector:
  */
 export async function renderHistory(q: ChatReads, rows: HistoryRow[], selector: Selector): Promise<string[]> {
   if (rows.length === 0) return [];
-  const [attachments, reactions, replies] = await Promise.all([
-    q.attachmentsOf(selector),
-    q.reactionsOf(selector),
-    rows.every((r) => r.bare) ? [] : q.repliedTo(selector),
-  ]);
-  // Over the page, by message id: which row they belong to is in its JSON.
-  const partsInPage = attachments.length > 0 || reactions.length > 0;
-  const attachmentsOf = groupBy(attachments, (a) => a.messageId ?? "");
-  const reactionsOf = groupBy(reactions, (r) => r.messageId);
-  const replyOf = new Map(replies.map((r) => [r.id, r]));
+  const parts = await messageParts(q, selector, !rows.every((r) => r.bare));
   return rows.map((row) => {
-    if (row.bare && !partsInPage) return row.json;
+    if (row.bare && !parts.any) return row.json;
     // As written: `replyTo` is the id replied to, `system` the stored line, unchecked.
     const message = JSON.parse(row.json) as Omit<Message, "replyTo" | "system"> & { replyTo: string | null; system: unknown };
-    const reply = message.replyTo === null ? undefined : replyOf.get(message.replyTo);
     const filled: Message = {
       ...message,
-      replyTo: reply ? replyPreview(reply, reply.kind) : null,
-      attachments: message.deletedAt !== null ? [] : (attachmentsOf.get(message.id) ?? []).map(attachmentView),
-      reactions: (reactionsOf.get(message.id) ?? []).map((r) => ({ userId: r.userId, emoji: r.emoji, at: r.createdAt })),
+      ...parts.of(message.id, message.deletedAt !== null, message.replyTo),
       system: message.system === null ? null : SystemEvent.parse(message.system),
     };
     return JSON.stringify(filled);
